@@ -1,0 +1,84 @@
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+
+// People read these messages: zod's own reasons in Vietnamese.
+z.config(z.locales.vi());
+
+/** Stable problem types (RFC 9457 `type`), one list for the whole API. */
+export const PROBLEM_TYPES = {
+  validation: 'validation-error',
+  malformed: 'malformed-request',
+  notFound: 'not-found',
+  conflict: 'conflict',
+  tooLarge: 'payload-too-large',
+  unsupportedMediaType: 'unsupported-media-type',
+  unavailable: 'service-unavailable',
+  internal: 'internal-error',
+} as const;
+
+export interface FieldError {
+  path: string;
+  reason: string;
+}
+
+/** An error the API answers with a problem document instead of a 500. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const notFound = (detail: string) => new HttpProblem(404, PROBLEM_TYPES.notFound, 'Không tìm thấy', detail);
+export const conflict = (detail: string) => new HttpProblem(409, PROBLEM_TYPES.conflict, 'Xung đột trạng thái', detail);
+
+/** Every zod issue as a field path and its reason, for people and for programs. */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', reason: issue.message }));
+}
+
+/** Parses with a zod schema or throws a 400 problem naming every bad field. */
+export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where = 'body'): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = fieldErrors(result.error);
+  throw new HttpProblem(
+    400,
+    PROBLEM_TYPES.validation,
+    'Dữ liệu không hợp lệ',
+    `Yêu cầu có ${errors.length} trường không hợp lệ (${where}): ${errors.map((e) => `${e.path}: ${e.reason}`).join('; ')}`,
+    errors,
+  );
+}
+
+/** The one error middleware: problems as application/problem+json; anything unexpected is a logged 500. */
+export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  let problem: HttpProblem;
+  if (err instanceof HttpProblem) problem = err;
+  else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không đọc được', 'Thân yêu cầu không phải JSON hợp lệ');
+  else if (err?.type === 'entity.too.large') problem = new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Dữ liệu quá lớn', `Thân yêu cầu vượt quá giới hạn ${err.limit} byte`);
+  else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
+    problem = new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', String(err.message));
+  else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
+    problem = new HttpProblem(err.status, PROBLEM_TYPES.malformed, 'Yêu cầu không hợp lệ', String(err.message));
+  else {
+    req.log?.error({ err }, 'unhandled error');
+    problem = new HttpProblem(500, PROBLEM_TYPES.internal, 'Lỗi hệ thống', 'Đã xảy ra lỗi không mong muốn; vui lòng thử lại sau');
+  }
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({
+      type: problem.type,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      instance: req.originalUrl,
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    });
+};

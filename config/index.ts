@@ -1,0 +1,97 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+
+/**
+ * Every environment variable the system reads, with its default. Only entry points call
+ * `loadConfig(process.env)`; everything else receives the frozen Config.
+ * docker-compose.yml and the README list exactly these names (test/unit/config.test.ts checks it).
+ */
+export const configSchema = z.object({
+  // Temporal: when TEMPORAL_ADDRESS is set we connect to that cluster and start nothing.
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('directive-tasks'),
+  TEMPORAL_TLS: z.preprocess(emptyAsUndefined, bool.optional()),
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  // Local dev server (only when TEMPORAL_ADDRESS is unset).
+  TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  // PostgreSQL: when DATABASE_URL is set we use it and start nothing.
+  DATABASE_URL: optionalString,
+  PG_PORT: port.default(54329),
+  PG_BIN_DIR: optionalString,
+  // Where the embedded servers keep their data, and where built/downloaded binaries are cached.
+  DATA_DIR: z.string().min(1).default('.data'),
+  CACHE_DIR: optionalString,
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_BASE_URL: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof configSchema>;
+
+export interface Config {
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    tlsCertPath: string | undefined;
+    tlsKeyPath: string | undefined;
+    apiKey: string | undefined;
+    cliPath: string | undefined;
+    devPort: number;
+    uiPort: number;
+  };
+  database: { url: string | undefined; port: number; binDir: string | undefined };
+  dataDir: string;
+  cacheDir: string;
+  api: { host: string; port: number; publicBaseUrl: string };
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+}
+
+/** Parses the environment once; a bad value fails fast with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Cấu hình không hợp lệ:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const cacheDir = e.CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'directive-engine');
+  return Object.freeze({
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_API_KEY || e.TEMPORAL_TLS_CERT_PATH),
+      tlsCertPath: e.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: e.TEMPORAL_TLS_KEY_PATH,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    database: { url: e.DATABASE_URL, port: e.PG_PORT, binDir: e.PG_BIN_DIR },
+    dataDir: path.resolve(e.DATA_DIR),
+    cacheDir: path.resolve(cacheDir),
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST === '0.0.0.0' ? '127.0.0.1' : e.API_HOST}:${e.API_PORT}`,
+    },
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Config } from '../config';
+import { SEARCH_ATTRIBUTES } from './temporal-cli';
+import { temporal as proto } from '@temporalio/proto';
+
+type TemporalConfig = Config['temporal'];
+
+function tlsOptions(t: TemporalConfig) {
+  if (!t.tls) return undefined;
+  if (t.tlsCertPath && t.tlsKeyPath) {
+    return { clientCertPair: { crt: fs.readFileSync(t.tlsCertPath), key: fs.readFileSync(t.tlsKeyPath) } };
+  }
+  return true as const;
+}
+
+/** The address to use: the configured cluster, or the local dev server's port. */
+export function temporalAddress(t: TemporalConfig): string {
+  return t.address ?? `127.0.0.1:${t.devPort}`;
+}
+
+/** A client connection for the API and tools (TLS and API key when configured, e.g. Temporal Cloud). */
+export async function connectClient(t: TemporalConfig, address = temporalAddress(t)): Promise<Client> {
+  const connection = await Connection.connect({ address, tls: tlsOptions(t), apiKey: t.apiKey });
+  return new Client({ connection, namespace: t.namespace });
+}
+
+/** A worker connection with the same settings. */
+export function connectWorker(t: TemporalConfig, address = temporalAddress(t)): Promise<NativeConnection> {
+  return NativeConnection.connect({ address, tls: tlsOptions(t), apiKey: t.apiKey });
+}
+
+const SA_TYPES: Record<string, proto.api.enums.v1.IndexedValueType> = {
+  Keyword: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+};
+
+/**
+ * Registers the workflows' search attributes. Idempotent: existing ones are skipped. A
+ * cluster that forbids it (Temporal Cloud registers them in its console) only gets a warning.
+ */
+export async function registerSearchAttributes(client: Client, namespace: string, warn: (m: string) => void): Promise<void> {
+  try {
+    const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
+    const missing = Object.entries(SEARCH_ATTRIBUTES).filter(([name]) => !(name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    await client.connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, SA_TYPES[type]])),
+    });
+  } catch (err) {
+    warn(`Không đăng ký được search attributes (${(err as Error).message}); hãy đăng ký thủ công: ${Object.keys(SEARCH_ATTRIBUTES).join(', ')}`);
+  }
+}

@@ -1,0 +1,15 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Activities } from '../activities';
+
+/** The worker that runs every workflow and activity of the system on one task queue. */
+export function createWorker(o: { connection: NativeConnection; namespace: string; taskQueue: string; activities: Activities }): Promise<Worker> {
+  return Worker.create({
+    connection: o.connection,
+    namespace: o.namespace,
+    taskQueue: o.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: o.activities,
+    // Bounded cache: memory stays flat however many tasks are open (evicted ones replay on demand).
+    maxCachedWorkflows: 2000,
+  });
+}
