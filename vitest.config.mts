@@ -16,11 +16,12 @@ export default defineConfig({
           name: 'integration',
           include: ['test/temporal/**/*.test.ts', 'test/db/**/*.test.ts', 'test/integration/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/setup-runtime.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Files share servers, not state; two cores limit useful parallelism.
-          fileParallelism: true,
-          maxWorkers: 2,
+          // The time-skipping server's clock is shared: a file skipping days must not move another
+          // file's time, so files run one after another (tests within a file are sequential too).
+          fileParallelism: false,
         },
       },
     ],

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import pino from 'pino';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { createActivities } from '../../activities';
+import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
+
+describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
+  const db = testDb();
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    const w = await testWorker(env.nativeConnection, createActivities({ db }));
+    worker = w.worker;
+    running = worker.run();
+    app = createApp({ db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }) });
+  });
+
+  afterAll(async () => {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+    await db.destroy();
+  });
+
+  it('starts one workflow per directive item and reads back its live state and its database row', async () => {
+    const directiveNumber = `01-TB/CQTT-${uniq()}`;
+    const body = { directiveNumber, ref: '2.3 (1)', title: 'Thuê hạ tầng Data Center', leadUnit: 'SKHCN', dueAt: '2025-12-31T23:59:59+07:00' };
+
+    const first = await request(app).post('/api/v1/tasks').send(body).expect(202);
+    expect(first.headers.location).toBe(`/api/v1/tasks/${first.body.id}`);
+    const again = await request(app).post('/api/v1/tasks').send(body).expect(200);
+    expect(again.body).toMatchObject({ id: first.body.id, created: false });
+
+    // The row is written by an activity, so it may lag the start by a moment.
+    await expect
+      .poll(async () => (await request(app).get(first.headers.location)).body.record?.status, { timeout: 15_000 })
+      .toBe('assigned');
+    const read = await request(app).get(first.headers.location).expect(200);
+    expect(read.body.state).toMatchObject({ directiveNumber, ref: '2.3 (1)', leadUnit: 'SKHCN', status: 'assigned', dueAt: body.dueAt });
+    expect(new Date(read.body.record.due_at).toISOString()).toBe('2025-12-31T16:59:59.000Z');
+
+    const executions = [];
+    for await (const e of env.client.workflow.list({ query: `WorkflowId = '${first.body.workflowId}'` })) executions.push(e);
+    expect(executions).toHaveLength(1);
+  });
+
+  it('refuses a malformed launch with every bad field named, in Vietnamese, and starts nothing', async () => {
+    const res = await request(app).post('/api/v1/tasks').send({ ref: '', dueAt: 'ngày mai' }).expect(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['directiveNumber', 'dueAt', 'leadUnit', 'ref', 'title']);
+    expect(res.body.title).toBe('Dữ liệu không hợp lệ');
+  });
+
+  it('answers 400 for a body that is not JSON and 404 for an unknown task', async () => {
+    await request(app).post('/api/v1/tasks').set('content-type', 'application/json').send('{"ref":').expect(400);
+    const res = await request(app).get('/api/v1/tasks/khong-co.1').expect(404);
+    expect(res.body.type).toBe('not-found');
+  });
+});
