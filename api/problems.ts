@@ -7,7 +7,10 @@ z.config(z.locales.vi());
 /** Stable problem types (RFC 9457 `type`), one list for the whole API. */
 export const PROBLEM_TYPES = {
   validation: 'validation-error',
+  missingSixClear: 'missing-six-clear',
   malformed: 'malformed-request',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
   notFound: 'not-found',
   conflict: 'conflict',
   tooLarge: 'payload-too-large',

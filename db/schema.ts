@@ -2,11 +2,12 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 /** timestamptz: pg returns Date; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
 
 export interface DirectivesTable {
   id: string;
   number: string;
-  issued_on: ColumnType<Date, string, string> | null;
+  issued_on: ColumnType<string, string, string> | null;
   issuer: string | null;
   signer: string | null;
   title: string | null;
@@ -14,26 +15,91 @@ export interface DirectivesTable {
   created_at: Generated<Timestamp>;
 }
 
+/** The read model of a task: the workflow's state as of `audit_seq`, written by activities only. */
 export interface TasksTable {
   id: string;
   workflow_id: string;
   directive_number: string;
   ref: string;
   title: string;
+  description: Generated<string>;
   lead_unit: string;
+  co_lead_unit: string | null;
+  responsible_official: string | null;
   coordinating_units: ColumnType<string[], string[] | undefined, string[]>;
+  assigned_by: string | null;
+  decided_by: string | null;
+  expected_result: string | null;
+  deadline_kind: Generated<string>;
+  recurrence: Json<unknown> | null;
   status: string;
   original_due_at: Timestamp | null;
   due_at: Timestamp | null;
   launched_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  extension_count: Generated<number>;
+  escalation_level: Generated<number>;
+  outcome: string | null;
+  late_units: ColumnType<string[], string[] | undefined, string[]>;
+  state: Json<unknown> | null;
+  audit_seq: Generated<number>;
   updated_at: Generated<Timestamp>;
+}
+
+/** One event of a task's life; append-only (a trigger refuses UPDATE/DELETE), hash-chained per task. */
+export interface AuditEventsTable {
+  id: Generated<string>;
+  task_id: string;
+  seq: number;
+  kind: string;
+  occurred_at: Timestamp;
+  actor: Json<Record<string, unknown>>;
+  actor_user: string | null;
+  actor_unit: string | null;
+  payload: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+  recorded_at: Generated<Timestamp>;
+}
+
+/** The outbox: each notification once, by key; delivery channels read it. */
+export interface NotificationsTable {
+  id: Generated<string>;
+  key: string;
+  task_id: string;
+  audit_seq: number;
+  kind: string;
+  step: string;
+  level: number | null;
+  recipient_role: string;
+  recipient_unit: string | null;
+  scheduled_at: Timestamp;
+  subject: string;
+  body: string;
+  status: Generated<string>;
+  created_at: Generated<Timestamp>;
+}
+
+/** Government-decided swap days and extra days off, editable without code. */
+export interface CalendarOverridesTable {
+  day: ColumnType<string, string, string>;
+  kind: 'day_off' | 'working_day';
+  reason: string;
 }
 
 export interface Database {
   directives: DirectivesTable;
   tasks: TasksTable;
+  audit_events: AuditEventsTable;
+  notifications: NotificationsTable;
+  calendar_overrides: CalendarOverridesTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
 export type NewTaskRow = Insertable<TasksTable>;
 export type TaskRowUpdate = Updateable<TasksTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -10,6 +10,8 @@ import { startEmbeddedPostgres, makeThrowawayDir } from '../infra/postgres';
 import { locateTemporalCli, startDevServer, SEARCH_ATTRIBUTES } from '../infra/temporal-cli';
 import { provisionTestServer } from '../infra/temporal-test-server';
 import { freePort, spawn, stopChild, waitForPort } from '../infra/processes';
+import { Client, Connection } from '@temporalio/client';
+import { registerSearchAttributes } from '../infra/temporal';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -64,6 +66,14 @@ async function startServers(project: TestProject, config: ReturnType<typeof load
   const devPort = await freePort();
   const devChild = await startDevServer({ binary: cli, port: devPort, uiPort: null, namespace: 'default', dbFile: null });
   stops.push(() => stopChild(devChild));
+
+  for (const address of [`127.0.0.1:${tsPort}`, `127.0.0.1:${devPort}`]) {
+    const connection = await Connection.connect({ address });
+    await registerSearchAttributes(new Client({ connection }), 'default', (m) => {
+      throw new Error(`${address}: ${m}`);
+    });
+    await connection.close();
+  }
 
   // Bundling once saves every test file a webpack run.
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-engine-bundle-'));

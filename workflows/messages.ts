@@ -1,8 +1,37 @@
-import { defineQuery } from '@temporalio/workflow';
-import type { DirectiveTaskState } from '../domain/task';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  AcknowledgeCommand,
+  ApproveCommand,
+  CancelCommand,
+  DecideExtensionCommand,
+  Envelope,
+  EvidenceCommand,
+  ReassignCommand,
+  RecordMeasurementCommand,
+  ReportProgressCommand,
+  RequestExtensionCommand,
+  ReturnCommand,
+  SubmitCommand,
+  SubmitReportCommand,
+  TaskState,
+} from '../domain/task';
 
 // Message definitions live apart from workflow code so the API can import them without
-// pulling the workflow itself into its bundle.
+// pulling the workflow itself into its bundle. Every command is an Update with a validator:
+// a rejected command never enters history, an accepted one answers after its audit row is written.
 
 /** The full current state of a task. */
-export const getStateQuery = defineQuery<DirectiveTaskState>('getState');
+export const getStateQuery = defineQuery<TaskState>('getState');
+
+export const acknowledgeUpdate = defineUpdate<TaskState, [Envelope<AcknowledgeCommand>]>('acknowledge');
+export const reportProgressUpdate = defineUpdate<TaskState, [Envelope<ReportProgressCommand>]>('reportProgress');
+export const recordMeasurementUpdate = defineUpdate<TaskState, [Envelope<RecordMeasurementCommand>]>('recordMeasurement');
+export const attachEvidenceUpdate = defineUpdate<TaskState, [Envelope<EvidenceCommand>]>('attachEvidence');
+export const submitUpdate = defineUpdate<TaskState, [Envelope<SubmitCommand>]>('submit');
+export const approveUpdate = defineUpdate<TaskState, [Envelope<ApproveCommand>]>('approve');
+export const returnUpdate = defineUpdate<TaskState, [Envelope<ReturnCommand>]>('return');
+export const requestExtensionUpdate = defineUpdate<TaskState, [Envelope<RequestExtensionCommand>]>('requestExtension');
+export const decideExtensionUpdate = defineUpdate<TaskState, [Envelope<DecideExtensionCommand>]>('decideExtension');
+export const reassignUpdate = defineUpdate<TaskState, [Envelope<ReassignCommand>]>('reassign');
+export const cancelUpdate = defineUpdate<TaskState, [Envelope<CancelCommand>]>('cancel');
+export const submitReportUpdate = defineUpdate<TaskState, [Envelope<SubmitReportCommand>]>('submitReport');

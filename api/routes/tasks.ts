@@ -3,9 +3,9 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
-import { launchTaskSchema, taskIdFor, workflowIdFor, type DirectiveTaskInput } from '../../domain/task';
+import { launchTaskSchema, missingSixClear, SIX_CLEAR_LABELS_VI, taskIdFor, workflowIdFor, type CompleteLaunch, type DirectiveTaskInput } from '../../domain/task';
 import { getStateQuery } from '../../workflows/messages';
-import { notFound, parseOr400 } from '../problems';
+import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 
 export interface TasksRouterDeps {
   db: Kysely<Database>;
@@ -21,8 +21,18 @@ export function tasksRouter({ db, temporal, taskQueue }: TasksRouterDeps): Route
 
   router.post('/', async (req, res) => {
     const body = parseOr400(launchTaskSchema, req.body);
+    const missing = missingSixClear(body);
+    if (missing.length) {
+      throw new HttpProblem(
+        422,
+        PROBLEM_TYPES.missingSixClear,
+        'Nhiệm vụ chưa đủ "6 rõ"',
+        `Chưa thể giao nhiệm vụ: còn thiếu ${missing.map((m) => SIX_CLEAR_LABELS_VI[m]).join('; ')}`,
+        missing.map((m) => ({ path: m, reason: SIX_CLEAR_LABELS_VI[m] })),
+      );
+    }
     const taskId = taskIdFor(body.directiveNumber, body.ref);
-    const input: DirectiveTaskInput = { ...body, taskId };
+    const input: DirectiveTaskInput = { taskId, launch: body as CompleteLaunch };
     let created = true;
     try {
       await temporal.workflow.start('directiveTask', { taskQueue, workflowId: workflowIdFor(taskId), args: [input] });

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_create_tasks';
+import * as m0002 from './0002_create_audit_and_outbox';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -7,6 +8,7 @@ import * as m0001 from './0001_create_tasks';
  */
 export const migrations: Record<string, Migration> = {
   '0001_create_tasks': m0001,
+  '0002_create_audit_and_outbox': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,358 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../../domain/calendar';
+import {
+  DEFAULT_NOTIFICATION_POLICY,
+  DEFAULT_REPORT_POLICY,
+  lastWorkingDayBeforeDeadline,
+  mergePolicy,
+  nextNotification,
+  nextReportNotification,
+  notificationPolicySchema,
+  notificationsBetween,
+  type PlannedNotification,
+  reportNotificationsBetween,
+  type ScheduleInput,
+} from '../../domain/policy';
+import { formatCivilDate, parseInstant, toVnDateTime, vnInstant } from '../../domain/time';
+
+const calendar = WorkingCalendar.forYears([2025, 2026]);
+
+/** Item 2.2 (1) of notice 01-TB/CQTT (04/11/2025): "hoàn thành chậm nhất trước ngày 15/11/2025". */
+const dataStrategy: ScheduleInput = {
+  launchedAt: '2025-11-04T10:00:00+07:00',
+  dueAt: '2025-11-15T00:00:00+07:00',
+  acknowledgedAt: null,
+  closed: false,
+  policy: DEFAULT_NOTIFICATION_POLICY,
+};
+
+const brief = (ns: PlannedNotification[]) => ns.map((n) => `${n.at} ${n.kind} ${n.step}`);
+const all = (input: ScheduleInput, to = '2026-12-31T00:00:00+07:00') =>
+  notificationsBetween(input, calendar, input.launchedAt, to);
+
+describe('notificationPolicySchema', () => {
+  it('fills in the province defaults', () => {
+    expect(notificationPolicySchema.parse({})).toEqual({
+      acknowledgeReminderWorkingDays: [1, 2],
+      acknowledgeEscalationWorkingDays: 3,
+      remindBeforeDueWorkingDays: [7, 3, 1],
+      sendAtHour: 8,
+      escalationLadder: [
+        { level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] },
+        { level: 2, afterWorkingDays: 3, recipients: ['standing_office'] },
+        { level: 3, afterWorkingDays: 7, recipients: ['steering_committee', 'inspection_committee'] },
+      ],
+      urgeEveryDays: 7,
+    });
+  });
+
+  it('rejects a ladder with a level twice or a higher level sooner than a lower one', () => {
+    const step = (level: number, afterWorkingDays: number) => ({ level, afterWorkingDays, recipients: ['standing_office'] });
+    expect(() => notificationPolicySchema.parse({ escalationLadder: [step(1, 0), step(1, 3)] })).toThrow();
+    expect(() => notificationPolicySchema.parse({ escalationLadder: [step(1, 5), step(2, 3)] })).toThrow();
+  });
+});
+
+describe('mergePolicy', () => {
+  it('applies the directive override, then the assignment override', () => {
+    const merged = mergePolicy(DEFAULT_NOTIFICATION_POLICY, { urgeEveryDays: 14, sendAtHour: 9 }, { sendAtHour: 7 });
+    expect(merged.urgeEveryDays).toBe(14);
+    expect(merged.sendAtHour).toBe(7);
+    expect(merged.remindBeforeDueWorkingDays).toEqual([7, 3, 1]);
+  });
+
+  it('replaces the escalation ladder whole, so a directive can stop at the standing office', () => {
+    const merged = mergePolicy(DEFAULT_NOTIFICATION_POLICY, {
+      escalationLadder: [
+        { level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] },
+        { level: 2, afterWorkingDays: 5, recipients: ['standing_office'] },
+      ],
+    });
+    expect(merged.escalationLadder.map((s) => s.level)).toEqual([1, 2]);
+  });
+
+  it('refuses an override that makes the policy invalid', () => {
+    expect(() => mergePolicy(DEFAULT_NOTIFICATION_POLICY, { sendAtHour: 25 })).toThrow();
+  });
+
+  it('never shares arrays with the base policy', () => {
+    const merged = mergePolicy(DEFAULT_NOTIFICATION_POLICY);
+    merged.remindBeforeDueWorkingDays.push(10);
+    expect(DEFAULT_NOTIFICATION_POLICY.remindBeforeDueWorkingDays).toEqual([7, 3, 1]);
+  });
+});
+
+describe('nextNotification for an assignment', () => {
+  it('plans the whole life of item 2.2 (1) of 01-TB/CQTT when nobody ever acknowledges it', () => {
+    expect(brief(all(dataStrategy, '2025-12-11T00:00:00+07:00'))).toEqual([
+      '2025-11-05T08:00:00+07:00 ack_reminder ack-1wd',
+      '2025-11-05T08:00:00+07:00 due_reminder due-7wd',
+      '2025-11-06T08:00:00+07:00 ack_reminder ack-2wd',
+      '2025-11-07T08:00:00+07:00 ack_escalation ack-escalation',
+      '2025-11-11T08:00:00+07:00 due_reminder due-3wd',
+      '2025-11-13T08:00:00+07:00 due_reminder due-1wd',
+      '2025-11-17T08:00:00+07:00 escalation level-1',
+      '2025-11-20T08:00:00+07:00 escalation level-2',
+      '2025-11-26T08:00:00+07:00 escalation level-3',
+      '2025-12-03T08:00:00+07:00 urging urge-1',
+      '2025-12-10T08:00:00+07:00 urging urge-2',
+    ]);
+  });
+
+  it('reminds a unit that never acknowledges twice, then escalates to its head', () => {
+    const ack = all(dataStrategy).filter((n) => n.kind.startsWith('ack_'));
+    expect(ack.map((n) => [n.step, n.recipients])).toEqual([
+      ['ack-1wd', ['lead_unit']],
+      ['ack-2wd', ['lead_unit']],
+      ['ack-escalation', ['lead_unit_head']],
+    ]);
+    expect(ack[2].level).toBe(1);
+  });
+
+  it('escalates an item due before 15/11/2025 to the unit head on the morning of Monday 17/11/2025', () => {
+    const n = nextNotification(dataStrategy, calendar, '2025-11-14T12:00:00+07:00');
+    expect(n).toEqual({
+      kind: 'escalation',
+      step: 'level-1',
+      at: '2025-11-17T08:00:00+07:00',
+      level: 1,
+      recipients: ['lead_unit_head'],
+    });
+  });
+
+  it('reports level 3 to the Steering Committee and flags the inspection committee on 26/11/2025', () => {
+    const n = nextNotification(dataStrategy, calendar, '2025-11-20T08:00:00+07:00');
+    expect(n).toMatchObject({ step: 'level-3', at: '2025-11-26T08:00:00+07:00' });
+    expect(n?.recipients).toEqual(['steering_committee', 'inspection_committee']);
+  });
+
+  it('counts "1 working day before" back from Friday 14/11/2025, the last day to finish', () => {
+    expect(formatCivilDate(lastWorkingDayBeforeDeadline(dataStrategy.dueAt!, calendar))).toBe('2025-11-14');
+    expect(nextNotification(dataStrategy, calendar, '2025-11-12T09:00:00+07:00')?.at).toBe('2025-11-13T08:00:00+07:00');
+  });
+
+  it('reminds nobody to acknowledge once the unit has', () => {
+    const acked = { ...dataStrategy, acknowledgedAt: '2025-11-05T15:00:00+07:00' };
+    expect(nextNotification(acked, calendar, acked.acknowledgedAt)).toMatchObject({
+      kind: 'due_reminder',
+      step: 'due-3wd',
+    });
+    // The reminder sent before the acknowledgement stays on record.
+    expect(brief(all(acked).filter((n) => n.kind === 'ack_reminder'))).toEqual([
+      '2025-11-05T08:00:00+07:00 ack_reminder ack-1wd',
+    ]);
+  });
+
+  it('plans nothing once the assignment is closed', () => {
+    const closed = { ...dataStrategy, closed: true };
+    expect(nextNotification(closed, calendar, dataStrategy.launchedAt)).toBeNull();
+    expect(all(closed)).toEqual([]);
+  });
+
+  it('only chases acknowledgement when no deadline is set yet ("thực hiện ngay")', () => {
+    const rightAway = { ...dataStrategy, dueAt: null };
+    expect(brief(all(rightAway)).map((s) => s.split(' ')[2])).toEqual(['ack-1wd', 'ack-2wd', 'ack-escalation']);
+    expect(nextNotification(rightAway, calendar, '2025-11-07T08:00:00+07:00')).toBeNull();
+  });
+
+  it('drops reminders that would come before a late launch', () => {
+    const late = { ...dataStrategy, launchedAt: '2025-11-12T10:00:00+07:00' };
+    expect(brief(all(late, '2025-11-17T00:00:00+07:00'))).toEqual([
+      '2025-11-13T08:00:00+07:00 ack_reminder ack-1wd',
+      '2025-11-13T08:00:00+07:00 due_reminder due-1wd',
+      '2025-11-14T08:00:00+07:00 ack_reminder ack-2wd',
+    ]);
+  });
+
+  it('keeps the step keys when an extension moves the deadline to 01/12/2025', () => {
+    const extended = { ...dataStrategy, dueAt: '2025-12-01T00:00:00+07:00' };
+    const steps = (i: ScheduleInput) => all(i, '2025-12-20T00:00:00+07:00').filter((n) => n.kind !== 'urging').map((n) => n.step).sort();
+    expect(steps(extended)).toEqual(steps(dataStrategy));
+    expect(all(extended).find((n) => n.step === 'level-1')?.at).toBe('2025-12-01T08:00:00+07:00');
+  });
+
+  it('sends at the hour the policy sets', () => {
+    const atNine = { ...dataStrategy, policy: mergePolicy(DEFAULT_NOTIFICATION_POLICY, { sendAtHour: 9 }) };
+    expect(nextNotification(atNine, calendar, '2025-11-14T12:00:00+07:00')?.at).toBe('2025-11-17T09:00:00+07:00');
+  });
+
+  it('hands back every notification due at one instant through notificationsBetween', () => {
+    const first = nextNotification(dataStrategy, calendar, dataStrategy.launchedAt)!;
+    expect(first.step).toBe('ack-1wd');
+    const batch = notificationsBetween(dataStrategy, calendar, dataStrategy.launchedAt, first.at);
+    expect(batch.map((n) => n.step)).toEqual(['ack-1wd', 'due-7wd']);
+    expect(nextNotification(dataStrategy, calendar, first.at)?.step).toBe('ack-2wd');
+  });
+
+  describe('around Tết Bính Ngọ (mùng 1 = 17/02/2026)', () => {
+    it('escalates an item due "trước Tết Nguyên Đán Bính Ngọ" on Monday 23/02/2026, the first working morning', () => {
+      const beforeTet = { ...dataStrategy, launchedAt: '2026-01-05T09:00:00+07:00', dueAt: '2026-02-17T00:00:00+07:00' };
+      expect(nextNotification(beforeTet, calendar, '2026-02-13T12:00:00+07:00')).toMatchObject({
+        step: 'level-1',
+        at: '2026-02-23T08:00:00+07:00',
+      });
+    });
+
+    it('counts reminders for that deadline back from Friday 13/02/2026, the last working day before Tết', () => {
+      const beforeTet = { ...dataStrategy, launchedAt: '2026-01-05T09:00:00+07:00', dueAt: '2026-02-17T00:00:00+07:00' };
+      const reminders = all(beforeTet).filter((n) => n.kind === 'due_reminder');
+      expect(brief(reminders)).toEqual([
+        '2026-02-04T08:00:00+07:00 due_reminder due-7wd',
+        '2026-02-10T08:00:00+07:00 due_reminder due-3wd',
+        '2026-02-12T08:00:00+07:00 due_reminder due-1wd',
+      ]);
+    });
+
+    it('moves a weekly urging that would fall on the first day of Tết Bính Ngọ to the next working morning', () => {
+      // Due 30/01/2026: level 3 goes out on Tuesday 10/02, so urging 1 would be Tuesday 17/02.
+      const overdue = { ...dataStrategy, launchedAt: '2026-01-05T09:00:00+07:00', dueAt: '2026-01-30T00:00:00+07:00' };
+      expect(nextNotification(overdue, calendar, '2026-02-05T08:00:00+07:00')).toMatchObject({
+        step: 'level-3',
+        at: '2026-02-10T08:00:00+07:00',
+      });
+      expect(nextNotification(overdue, calendar, '2026-02-10T08:00:00+07:00')).toMatchObject({
+        kind: 'urging',
+        step: 'urge-1',
+        at: '2026-02-23T08:00:00+07:00',
+      });
+      expect(nextNotification(overdue, calendar, '2026-02-23T08:00:00+07:00')).toMatchObject({
+        step: 'urge-2',
+        at: '2026-02-24T08:00:00+07:00',
+      });
+    });
+
+    it('reminds a unit launched on the Friday before Tết to acknowledge on Monday 23/02/2026', () => {
+      const launched = { ...dataStrategy, launchedAt: '2026-02-13T15:00:00+07:00', dueAt: null };
+      expect(brief(all(launched))).toEqual([
+        '2026-02-23T08:00:00+07:00 ack_reminder ack-1wd',
+        '2026-02-24T08:00:00+07:00 ack_reminder ack-2wd',
+        '2026-02-25T08:00:00+07:00 ack_escalation ack-escalation',
+      ]);
+    });
+
+    it('skips an urging that moving would put on the morning of the one before', () => {
+      // Level 3 on Wednesday 04/02/2026 with urging every 3 days: 07/02 (Sat) -> 09/02,
+      // 10/02, 13/02, 16/02 (Tết) -> 23/02, 19/02 -> 23/02 again: skipped, 22/02 -> 23/02 again: skipped.
+      const policy = mergePolicy(DEFAULT_NOTIFICATION_POLICY, { urgeEveryDays: 3 });
+      const overdue = { ...dataStrategy, launchedAt: '2026-01-05T09:00:00+07:00', dueAt: '2026-01-26T00:00:00+07:00', policy };
+      const urgings = all(overdue, '2026-02-26T00:00:00+07:00').filter((n) => n.kind === 'urging');
+      expect(brief(urgings)).toEqual([
+        '2026-02-09T08:00:00+07:00 urging urge-1',
+        '2026-02-10T08:00:00+07:00 urging urge-2',
+        '2026-02-13T08:00:00+07:00 urging urge-3',
+        '2026-02-23T08:00:00+07:00 urging urge-4',
+        '2026-02-25T08:00:00+07:00 urging urge-7',
+      ]);
+    });
+  });
+
+  it('keeps urging every week, however long the item stays overdue', () => {
+    const n = nextNotification(dataStrategy, calendar, '2026-11-20T12:00:00+07:00');
+    expect(n).toMatchObject({ kind: 'urging', step: 'urge-52', at: '2026-11-25T08:00:00+07:00' });
+  });
+});
+
+describe('periodic report notifications', () => {
+  const november = { key: '2025-11', due: '2025-11-20T23:59:59+07:00' };
+  const december = { key: '2025-12', due: '2025-12-20T23:59:59+07:00' };
+  const between = (period: typeof november, submittedAt: string | null) =>
+    reportNotificationsBetween(period, submittedAt, DEFAULT_REPORT_POLICY, calendar, '2025-11-01T00:00:00+07:00', '2026-02-01T00:00:00+07:00');
+
+  it('reminds 3 and 1 working days before the report of the 20th, then escalates twice', () => {
+    expect(brief(between(november, null))).toEqual([
+      '2025-11-17T08:00:00+07:00 report_reminder 2025-11/due-3wd',
+      '2025-11-19T08:00:00+07:00 report_reminder 2025-11/due-1wd',
+      '2025-11-21T08:00:00+07:00 report_escalation 2025-11/level-1',
+      '2025-11-26T08:00:00+07:00 report_escalation 2025-11/level-2',
+    ]);
+  });
+
+  it('counts back from Friday 19/12/2025 when the 20th is a Saturday, and escalates on Monday 22/12', () => {
+    expect(brief(between(december, null))).toEqual([
+      '2025-12-16T08:00:00+07:00 report_reminder 2025-12/due-3wd',
+      '2025-12-18T08:00:00+07:00 report_reminder 2025-12/due-1wd',
+      '2025-12-22T08:00:00+07:00 report_escalation 2025-12/level-1',
+      '2025-12-25T08:00:00+07:00 report_escalation 2025-12/level-2',
+    ]);
+  });
+
+  it('stops chasing a report once it is submitted', () => {
+    expect(nextReportNotification(november, '2025-11-18T10:00:00+07:00', DEFAULT_REPORT_POLICY, calendar, '2025-11-17T08:00:00+07:00')).toBeNull();
+    expect(brief(between(november, '2025-11-18T10:00:00+07:00'))).toEqual([
+      '2025-11-17T08:00:00+07:00 report_reminder 2025-11/due-3wd',
+    ]);
+  });
+
+  it('escalates the unit head first, then the standing office', () => {
+    const next = nextReportNotification(november, null, DEFAULT_REPORT_POLICY, calendar, '2025-11-21T08:00:00+07:00');
+    expect(next).toMatchObject({ kind: 'report_escalation', level: 2, recipients: ['standing_office'] });
+  });
+});
+
+describe('nextNotification properties', () => {
+  const start = vnInstant('2025-01-01').getTime();
+  const end = vnInstant('2026-10-01').getTime();
+  const ms = fc.integer({ min: start, max: end });
+  const input = fc
+    .record({
+      launched: ms,
+      dueOffset: fc.option(fc.integer({ min: -5 * 86_400_000, max: 120 * 86_400_000 }), { nil: null }),
+      ackOffset: fc.option(fc.integer({ min: 0, max: 30 * 86_400_000 }), { nil: null }),
+    })
+    .map(
+      ({ launched, dueOffset, ackOffset }): ScheduleInput => ({
+        launchedAt: new Date(launched).toISOString(),
+        dueAt: dueOffset === null ? null : new Date(launched + dueOffset).toISOString(),
+        acknowledgedAt: ackOffset === null ? null : new Date(launched + ackOffset).toISOString(),
+        closed: false,
+        policy: DEFAULT_NOTIFICATION_POLICY,
+      }),
+    );
+
+  it('plans only for 08:00 on working days, strictly after the asked instant and never before launch', () => {
+    fc.assert(
+      fc.property(input, ms, (i, after) => {
+        const n = nextNotification(i, calendar, new Date(after));
+        if (!n) return;
+        const at = parseInstant(n.at);
+        const t = toVnDateTime(at);
+        expect(at.getTime()).toBeGreaterThan(after);
+        expect(at.getTime()).toBeGreaterThanOrEqual(parseInstant(i.launchedAt).getTime());
+        expect([t.hour, t.minute, t.second]).toEqual([8, 0, 0]);
+        expect(calendar.isWorkingDay(t)).toBe(true);
+      }),
+    );
+  });
+
+  it('is monotonic: asking later never yields an earlier notification', () => {
+    fc.assert(
+      fc.property(input, ms, ms, (i, a, b) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const first = nextNotification(i, calendar, new Date(lo));
+        const later = nextNotification(i, calendar, new Date(hi));
+        if (later) expect(parseInstant(first!.at).getTime()).toBeLessThanOrEqual(parseInstant(later.at).getTime());
+      }),
+    );
+  });
+
+  it('agrees with notificationsBetween, and walking it one instant at a time visits every notification', () => {
+    fc.assert(
+      fc.property(input, (i) => {
+        const to = parseInstant(i.launchedAt).getTime() + 200 * 86_400_000;
+        const listed = notificationsBetween(i, calendar, i.launchedAt, new Date(to));
+        const walked: PlannedNotification[] = [];
+        let cursor: string = i.launchedAt;
+        for (;;) {
+          const n = nextNotification(i, calendar, cursor);
+          if (!n || parseInstant(n.at).getTime() > to) break;
+          walked.push(...notificationsBetween(i, calendar, cursor, n.at));
+          cursor = n.at;
+        }
+        expect(walked).toEqual(listed);
+        expect(new Set(listed.map((n) => n.step)).size).toBe(listed.length);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
