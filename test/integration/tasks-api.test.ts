@@ -31,7 +31,17 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
 
   it('starts one workflow per directive item and reads back its live state and its database row', async () => {
     const directiveNumber = `01-TB/CQTT-${uniq()}`;
-    const body = { directiveNumber, ref: '2.3 (1)', title: 'Thuê hạ tầng Data Center', leadUnit: 'SKHCN', dueAt: '2025-12-31T23:59:59+07:00' };
+    const body = {
+      directiveNumber,
+      ref: '2.3 (1)',
+      title: 'Thuê hạ tầng Data Center',
+      leadUnit: 'SKHCN',
+      responsibleOfficial: 'Giám đốc Sở Khoa học và Công nghệ',
+      deadline: { kind: 'date', dueAt: '2026-12-31T23:59:59+07:00' },
+      assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
+      decidedBy: 'VP_TU',
+      expectedResult: 'Hạ tầng DC được thuê để lưu trữ dữ liệu đám mây',
+    };
 
     const first = await request(app).post('/api/v1/tasks').send(body).expect(202);
     expect(first.headers.location).toBe(`/api/v1/tasks/${first.body.id}`);
@@ -43,8 +53,8 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
       .poll(async () => (await request(app).get(first.headers.location)).body.record?.status, { timeout: 15_000 })
       .toBe('assigned');
     const read = await request(app).get(first.headers.location).expect(200);
-    expect(read.body.state).toMatchObject({ directiveNumber, ref: '2.3 (1)', leadUnit: 'SKHCN', status: 'assigned', dueAt: body.dueAt });
-    expect(new Date(read.body.record.due_at).toISOString()).toBe('2025-12-31T16:59:59.000Z');
+    expect(read.body.state).toMatchObject({ directiveNumber, ref: '2.3 (1)', leadUnit: 'SKHCN', status: 'assigned', dueAt: '2026-12-31T16:59:59.000Z' });
+    expect(new Date(read.body.record.due_at).toISOString()).toBe('2026-12-31T16:59:59.000Z');
 
     const executions = [];
     for await (const e of env.client.workflow.list({ query: `WorkflowId = '${first.body.workflowId}'` })) executions.push(e);
@@ -52,10 +62,20 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   });
 
   it('refuses a malformed launch with every bad field named, in Vietnamese, and starts nothing', async () => {
-    const res = await request(app).post('/api/v1/tasks').send({ ref: '', dueAt: 'ngày mai' }).expect(400);
+    const res = await request(app).post('/api/v1/tasks').send({ ref: '', deadline: { kind: 'date', dueAt: 'ngày mai' } }).expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['directiveNumber', 'dueAt', 'leadUnit', 'ref', 'title']);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['deadline.dueAt', 'directiveNumber', 'ref']);
     expect(res.body.title).toBe('Dữ liệu không hợp lệ');
+    expect(res.body.errors[0].reason).toMatch(/[ạảãáàâấầẩẫậăắằẳẵặđêếềểễệôốồổỗộơớờởỡợưứừửữự]/);
+  });
+
+  it('refuses to launch an item that lacks any of the "6 rõ", naming each missing one', async () => {
+    const directiveNumber = `80/TB-UBND-${uniq()}`;
+    const res = await request(app).post('/api/v1/tasks').send({ directiveNumber, ref: '4', title: 'Xây dựng trung tâm an ninh mạng', leadUnit: 'CA_TINH' }).expect(422);
+    expect(res.body.type).toBe('missing-six-clear');
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
+    const rows = await db.selectFrom('tasks').select('id').where('directive_number', '=', directiveNumber).execute();
+    expect(rows).toEqual([]);
   });
 
   it('answers 400 for a body that is not JSON and 404 for an unknown task', async () => {
