@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/schema';
 import { problemHandler, notFound } from './problems';
 import { tasksRouter } from './routes/tasks';
+import { taskCommandsRouter } from './routes/task-commands';
+import { authenticate } from './auth';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -21,7 +23,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(
     pinoHttp({
-      logger: deps.logger,
+      // Bearer tokens must never reach the logs.
+      logger: deps.logger.child({}, { redact: ['req.headers.authorization'] }),
       genReqId: (req, res) => {
         const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
         res.setHeader('X-Request-Id', id);
@@ -44,7 +47,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database, temporal });
   });
 
-  app.use('/api/v1/tasks', tasksRouter(deps));
+  app.use('/api/v1', authenticate(deps.db));
+  app.use('/api/v1/tasks', tasksRouter(deps), taskCommandsRouter(deps));
   app.use((req, _res, next) => next(notFound(`Không có đường dẫn ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

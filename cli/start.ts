@@ -5,6 +5,8 @@ import pino from 'pino';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
+import { describeDemoUsers, seedDemo } from '../db/seed';
+import { unitRegistry } from '../domain/units';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
 import { listen } from '../api/server';
@@ -54,6 +56,8 @@ async function main() {
     cleanups.push(() => db.destroy());
     const applied = await migrateToLatest(db);
     say(`Migrations: ${applied.length ? applied.join(', ') : 'đã cập nhật'}`);
+    const seeded = await seedDemo(db, unitRegistry);
+    say(`Dữ liệu mẫu: ${seeded.unitsCreated.length} đơn vị, ${seeded.usersCreated.length} người dùng mới`);
 
     let address = config.temporal.address;
     let webUi: string | undefined;
@@ -111,6 +115,8 @@ async function main() {
       `  Sức khỏe:         ${config.api.publicBaseUrl}/readyz`,
       `  Temporal:         ${address} (namespace ${config.temporal.namespace})`,
       ...(webUi ? [`  Temporal Web UI:  ${webUi}`] : []),
+      '',
+      describeDemoUsers(),
       'Nhấn Ctrl-C để dừng.',
     ];
     console.log(lines.join('\n'));

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AuthTables } from './tables/auth';
 
 /** timestamptz: pg returns Date; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -90,7 +91,8 @@ export interface CalendarOverridesTable {
   reason: string;
 }
 
-export interface Database {
+/** Every table; units, users and tokens are declared in tables/auth.ts. */
+export interface Database extends AuthTables {
   directives: DirectivesTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;

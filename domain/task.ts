@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notificationPolicyOverrideSchema, type NotificationKind, type RecipientRole } from './policy';
 import { recurrenceRuleSchema, type RecurrenceRule } from './recurrence';
+import { ROLES } from './roles';
 
 /** ISO-8601 instant with an explicit offset, e.g. 2025-11-15T00:00:00+07:00. */
 export const instantSchema = z.iso.datetime({ offset: true });
@@ -8,10 +9,10 @@ const civilDate = z.iso.date();
 const text = (max: number) => z.string().trim().min(1).max(max);
 const unitCode = z.string().trim().regex(/^[A-Z0-9_]{2,40}$/, 'mã đơn vị gồm chữ in hoa, số và dấu gạch dưới');
 
-export const ROLES = ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** The verified human behind a command (set by the API from the token, never from the body). */
+/**
+ * The verified human behind a command, as the workflow records it (set by the API from the
+ * token, never from the body; `userId` is the login).
+ */
 export const actorSchema = z.object({
   userId: text(100),
   unitCode: unitCode,

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_create_tasks';
 import * as m0002 from './0002_create_audit_and_outbox';
+import * as m0003 from './0003_create_units_users_tokens';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -9,6 +10,7 @@ import * as m0002 from './0002_create_audit_and_outbox';
 export const migrations: Record<string, Migration> = {
   '0001_create_tasks': m0001,
   '0002_create_audit_and_outbox': m0002,
+  '0003_create_units_users_tokens': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

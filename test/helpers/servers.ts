@@ -39,5 +39,4 @@ export async function testWorker(connection: NativeConnection, activities: Parti
   return { worker, taskQueue };
 }
 
-/** A unique suffix so tests sharing one database and one server never collide. */
-export const uniq = () => randomUUID().slice(0, 8);
+export { uniq } from './ids';

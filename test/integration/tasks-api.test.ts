@@ -6,6 +6,7 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createActivities } from '../../activities';
 import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
+import { aUnit, aUserWithToken } from '../helpers/users';
 
 describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   const db = testDb();
@@ -13,6 +14,8 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   let worker: Worker;
   let running: Promise<void>;
   let app: ReturnType<typeof createApp>;
+  let secretariat: string;
+  let leadUnit: string;
 
   beforeAll(async () => {
     env = await devServerEnv();
@@ -20,6 +23,9 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
     worker = w.worker;
     running = worker.run();
     app = createApp({ db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }) });
+    const office = await aUnit(db, 'VPTU');
+    leadUnit = await aUnit(db, 'SKHCN');
+    secretariat = (await aUserWithToken(db, office, ['secretariat'])).auth;
   });
 
   afterAll(async () => {
@@ -35,7 +41,7 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
       directiveNumber,
       ref: '2.3 (1)',
       title: 'Thuê hạ tầng Data Center',
-      leadUnit: 'SKHCN',
+      leadUnit,
       responsibleOfficial: 'Giám đốc Sở Khoa học và Công nghệ',
       deadline: { kind: 'date', dueAt: '2026-12-31T23:59:59+07:00' },
       assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
@@ -43,17 +49,17 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
       expectedResult: 'Hạ tầng DC được thuê để lưu trữ dữ liệu đám mây',
     };
 
-    const first = await request(app).post('/api/v1/tasks').send(body).expect(202);
+    const first = await request(app).post('/api/v1/tasks').set('authorization', secretariat).send(body).expect(202);
     expect(first.headers.location).toBe(`/api/v1/tasks/${first.body.id}`);
-    const again = await request(app).post('/api/v1/tasks').send(body).expect(200);
+    const again = await request(app).post('/api/v1/tasks').set('authorization', secretariat).send(body).expect(200);
     expect(again.body).toMatchObject({ id: first.body.id, created: false });
 
     // The row is written by an activity, so it may lag the start by a moment.
     await expect
-      .poll(async () => (await request(app).get(first.headers.location)).body.record?.status, { timeout: 15_000 })
+      .poll(async () => (await request(app).get(first.headers.location).set('authorization', secretariat)).body.record?.status, { timeout: 15_000 })
       .toBe('assigned');
-    const read = await request(app).get(first.headers.location).expect(200);
-    expect(read.body.state).toMatchObject({ directiveNumber, ref: '2.3 (1)', leadUnit: 'SKHCN', status: 'assigned', dueAt: '2026-12-31T16:59:59.000Z' });
+    const read = await request(app).get(first.headers.location).set('authorization', secretariat).expect(200);
+    expect(read.body.state).toMatchObject({ directiveNumber, ref: '2.3 (1)', leadUnit, status: 'assigned', dueAt: '2026-12-31T16:59:59.000Z' });
     expect(new Date(read.body.record.due_at).toISOString()).toBe('2026-12-31T16:59:59.000Z');
 
     const executions = [];
@@ -62,7 +68,7 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   });
 
   it('refuses a malformed launch with every bad field named, in Vietnamese, and starts nothing', async () => {
-    const res = await request(app).post('/api/v1/tasks').send({ ref: '', deadline: { kind: 'date', dueAt: 'ngày mai' } }).expect(400);
+    const res = await request(app).post('/api/v1/tasks').set('authorization', secretariat).send({ ref: '', deadline: { kind: 'date', dueAt: 'ngày mai' } }).expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['deadline.dueAt', 'directiveNumber', 'ref']);
     expect(res.body.title).toBe('Dữ liệu không hợp lệ');
@@ -71,7 +77,7 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
 
   it('refuses to launch an item that lacks any of the "6 rõ", naming each missing one', async () => {
     const directiveNumber = `80/TB-UBND-${uniq()}`;
-    const res = await request(app).post('/api/v1/tasks').send({ directiveNumber, ref: '4', title: 'Xây dựng trung tâm an ninh mạng', leadUnit: 'CA_TINH' }).expect(422);
+    const res = await request(app).post('/api/v1/tasks').set('authorization', secretariat).send({ directiveNumber, ref: '4', title: 'Xây dựng trung tâm an ninh mạng', leadUnit: 'CA_TINH' }).expect(422);
     expect(res.body.type).toBe('missing-six-clear');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
     const rows = await db.selectFrom('tasks').select('id').where('directive_number', '=', directiveNumber).execute();
@@ -79,8 +85,17 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   });
 
   it('answers 400 for a body that is not JSON and 404 for an unknown task', async () => {
-    await request(app).post('/api/v1/tasks').set('content-type', 'application/json').send('{"ref":').expect(400);
-    const res = await request(app).get('/api/v1/tasks/khong-co.1').expect(404);
+    await request(app).post('/api/v1/tasks').set('authorization', secretariat).set('content-type', 'application/json').send('{"ref":').expect(400);
+    const res = await request(app).get('/api/v1/tasks/khong-co.1').set('authorization', secretariat).expect(404);
     expect(res.body.type).toBe('not-found');
+  });
+
+  it('lets only the secretariat launch, and nobody without a token', async () => {
+    const officer = (await aUserWithToken(db, leadUnit, ['unit_officer'])).auth;
+    const body = { directiveNumber: `01-TB/CQTT-${uniq()}`, ref: '2.4' };
+    const anonymous = await request(app).post('/api/v1/tasks').send(body).expect(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    const refused = await request(app).post('/api/v1/tasks').set('authorization', officer).send(body).expect(403);
+    expect(refused.body.type).toBe('forbidden');
   });
 });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Actor, Envelope, TaskState } from '../../domain/task';
 import { createActivities } from '../../activities';
 import { verifyAuditChain } from '../../db/audit';
 import * as messages from '../../workflows/messages';
@@ -82,8 +84,9 @@ describe('a task on the time-skipping server', () => {
   it('rejects commands from the wrong unit, the wrong role or in the wrong state before anything enters history', async () => {
     const now = await env.currentTimeMs();
     const { taskId, handle } = await startTask(env, taskQueue, launchFor(now));
-    const attempt = (def: Parameters<typeof handle.executeUpdate>[0], actor: typeof leadOfficer, command: unknown) =>
-      handle.executeUpdate(def as typeof messages.acknowledgeUpdate, { args: [{ actor, command: command as { note: string } }] }).then(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for every command type
+    const attempt = (def: UpdateDefinition<TaskState, [Envelope<any>]>, actor: Actor, command: unknown) =>
+      handle.executeUpdate(def, { args: [{ actor, command }] }).then(
         () => null,
         (err: WorkflowUpdateFailedError) => (err.cause as { type?: string }).type,
       );

@@ -1,0 +1,98 @@
+import { Router, type Request } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import {
+  acknowledgeSchema,
+  approveSchema,
+  cancelSchema,
+  COMMAND_FAILURES,
+  decideExtensionSchema,
+  evidenceSchema,
+  reassignSchema,
+  recordMeasurementSchema,
+  reportProgressSchema,
+  requestExtensionSchema,
+  returnSchema,
+  submitReportSchema,
+  submitSchema,
+  workflowIdFor,
+  type Envelope,
+  type TaskState,
+} from '../../domain/task';
+import * as messages from '../../workflows/messages';
+import { actorOf } from '../auth';
+import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
+import { taskIdParams } from './params';
+
+interface CommandRoute<C> {
+  update: UpdateDefinition<TaskState, [Envelope<C>]>;
+  schema: z.ZodType<C>;
+}
+const route = <C>(update: UpdateDefinition<TaskState, [Envelope<C>]>, schema: z.ZodType<C>): CommandRoute<C> => ({ update, schema });
+
+/** Each lifecycle command as `POST /api/v1/tasks/:id/<name>`; the workflow's validator has the last word. */
+export const COMMAND_ROUTES = {
+  acknowledge: route(messages.acknowledgeUpdate, acknowledgeSchema),
+  progress: route(messages.reportProgressUpdate, reportProgressSchema),
+  measurements: route(messages.recordMeasurementUpdate, recordMeasurementSchema),
+  evidence: route(messages.attachEvidenceUpdate, evidenceSchema),
+  submit: route(messages.submitUpdate, submitSchema),
+  approve: route(messages.approveUpdate, approveSchema),
+  return: route(messages.returnUpdate, returnSchema),
+  'extension-requests': route(messages.requestExtensionUpdate, requestExtensionSchema),
+  'extension-decision': route(messages.decideExtensionUpdate, decideExtensionSchema),
+  reassign: route(messages.reassignUpdate, reassignSchema),
+  cancel: route(messages.cancelUpdate, cancelSchema),
+  reports: route(messages.submitReportUpdate, submitReportSchema),
+} as const;
+export type CommandName = keyof typeof COMMAND_ROUTES;
+
+const STATUS_BY_FAILURE: Record<string, [number, string, string]> = {
+  [COMMAND_FAILURES.invalidState]: [409, PROBLEM_TYPES.conflict, 'Trạng thái nhiệm vụ không cho phép'],
+  [COMMAND_FAILURES.forbidden]: [403, 'forbidden', 'Không có quyền'],
+  [COMMAND_FAILURES.invalid]: [422, 'invalid-command', 'Lệnh không hợp lệ'],
+};
+
+/** A rejected Update becomes the matching problem; anything else is not the client's fault. */
+export function problemFromUpdateError(err: unknown, taskId: string): unknown {
+  if (err instanceof WorkflowNotFoundError) return notFound(`Không có nhiệm vụ ${taskId}`);
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const mapped = err.cause.type ? STATUS_BY_FAILURE[err.cause.type] : undefined;
+    if (mapped) return new HttpProblem(mapped[0], mapped[1], mapped[2], err.cause.message);
+  }
+  // An Update sent to a finished workflow: the task is closed.
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
+    return new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
+  }
+  return err;
+}
+
+/** Sends one command as an Update carrying the authenticated actor; answers the new state. */
+export async function sendCommand(temporal: Client, req: Request, name: CommandName, taskId: string, body: unknown): Promise<TaskState> {
+  const { update, schema } = COMMAND_ROUTES[name] as CommandRoute<unknown>;
+  const command = parseOr400(schema, body);
+  const actor = actorOf(req);
+  const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
+  try {
+    return await handle.executeUpdate(update, {
+      args: [{ actor: { userId: actor.login, unitCode: actor.unitCode, roles: actor.roles }, command }],
+    });
+  } catch (err) {
+    throw problemFromUpdateError(err, taskId);
+  }
+}
+
+/** The lifecycle commands. Object-level checks happen in the workflow's validators, against the task's current units. */
+export function taskCommandsRouter({ temporal }: { temporal: Client }): Router {
+  const router = Router();
+  for (const name of Object.keys(COMMAND_ROUTES) as CommandName[]) {
+    router.post(`/:id/${name}`, async (req, res) => {
+      const { id } = parseOr400(taskIdParams, req.params, 'path');
+      const state = await sendCommand(temporal, req, name, id, req.body);
+      res.json({ id, state });
+    });
+  }
+  return router;
+}

@@ -1,0 +1,100 @@
+/**
+ * Records workflow histories for the replay test (`npm run record:histories`). Run it when a
+ * workflow change ships, and keep the old files: test/replay/replay.test.ts replays every file
+ * in histories/ through today's workflow code, so a change that would break running workflows
+ * fails the tests (use `patched()` for such changes).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../config';
+import { createActivities } from '../../activities';
+import { createDb, migrateToLatest } from '../../db/client';
+import { makeThrowawayDir, startEmbeddedPostgres } from '../../infra/postgres';
+import { provisionTestServer } from '../../infra/temporal-test-server';
+import { freePort } from '../../infra/processes';
+import { registerSearchAttributes } from '../../infra/temporal';
+import * as messages from '../../workflows/messages';
+import { launchFor, leadOfficer, secretariat, startTask } from '../helpers/tasks';
+
+const DAY = 24 * 3600_000;
+const OUT = path.join(__dirname, 'histories');
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const config = loadConfig(process.env);
+  const pgDir = makeThrowawayDir('directive-engine-record-');
+  const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), database: 'record' });
+  const db = createDb(pg.url);
+  await migrateToLatest(db);
+  const executable = await provisionTestServer(config.cacheDir);
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: executable } } });
+  await registerSearchAttributes(env.client, 'default', (m) => {
+    throw new Error(m);
+  });
+  const taskQueue = 'record';
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: createActivities({ db }) });
+  const version = process.env.HISTORY_LABEL ?? new Date().toISOString().slice(0, 10);
+  fs.mkdirSync(OUT, { recursive: true });
+
+  await worker.runUntil(async () => {
+    const save = async (name: string, handle: Awaited<ReturnType<typeof startTask>>['handle']) => {
+      const history = await handle.fetchHistory();
+      // The proto3 JSON form, as `temporal workflow show --output json` writes it.
+      fs.writeFileSync(path.join(OUT, `${version}-${name}.json`), historyToJSON(history));
+      console.log(`recorded ${name}: ${history.events?.length} events`);
+    };
+
+    // A unit that never acknowledges, all the way up the ladder to weekly urging.
+    let now = await env.currentTimeMs();
+    const ignored = await startTask(env, taskQueue, launchFor(now, { dueInDays: 14 }));
+    await env.sleep(40 * DAY);
+    await ignored.handle.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Thu hồi để giao lại' } }] });
+    await ignored.handle.result();
+    await save('never-acknowledged-then-cancelled', ignored.handle);
+
+    // Acknowledged, extended, returned once, then approved late.
+    now = await env.currentTimeMs();
+    const reviewed = await startTask(env, taskQueue, launchFor(now, { dueInDays: 20 }));
+    const h = reviewed.handle;
+    await h.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: '' } }] });
+    await env.sleep(10 * DAY);
+    await h.executeUpdate(messages.requestExtensionUpdate, { args: [{ actor: leadOfficer, command: { requestedDueAt: new Date(now + 35 * DAY).toISOString(), reason: 'Chờ thẩm định giá thuê' } }] });
+    await h.executeUpdate(messages.decideExtensionUpdate, { args: [{ actor: secretariat, command: { approve: true, newDueAt: null, reason: '' } }] });
+    await env.sleep(30 * DAY);
+    await h.executeUpdate(messages.attachEvidenceUpdate, { args: [{ actor: leadOfficer, command: { evidenceId: 'ev1', fileName: 'hop-dong.pdf', sha256: 'b'.repeat(64), contentType: 'application/pdf', size: 10, description: '' } }] });
+    await h.executeUpdate(messages.submitUpdate, { args: [{ actor: leadOfficer, command: { summary: 'Đã thuê', evidenceIds: ['ev1'] } }] });
+    await h.executeUpdate(messages.returnUpdate, { args: [{ actor: secretariat, command: { reason: 'Thiếu biên bản nghiệm thu' } }] });
+    await h.executeUpdate(messages.submitUpdate, { args: [{ actor: leadOfficer, command: { summary: 'Bổ sung biên bản', evidenceIds: ['ev1'] } }] });
+    await h.executeUpdate(messages.approveUpdate, { args: [{ actor: secretariat, command: { note: '' } }] });
+    await h.result();
+    await save('extended-returned-approved-late', h);
+
+    // Monthly reports for a few months.
+    now = await env.currentTimeMs();
+    const monthly = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }));
+    await monthly.handle.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: '' } }] });
+    for (let month = 0; month < 3; month++) {
+      await env.sleep(31 * DAY);
+      const state = await monthly.handle.query(messages.getStateQuery);
+      for (const p of state.reports.open) {
+        await monthly.handle.executeUpdate(messages.submitReportUpdate, { args: [{ actor: leadOfficer, command: { periodKey: p.key, summary: `Báo cáo kỳ ${p.key}`, evidenceIds: [] } }] });
+      }
+    }
+    await monthly.handle.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Kết thúc theo dõi' } }] });
+    await monthly.handle.result();
+    await save('monthly-reports-ongoing', monthly.handle);
+  });
+
+  await env.teardown();
+  await db.destroy();
+  await pg.stop();
+  fs.rmSync(path.dirname(pgDir), { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
