@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import pino from 'pino';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
 import { describeDemoUsers, seedDemo } from '../db/seed';
@@ -24,6 +25,8 @@ import { isListening, stopChild } from '../infra/processes';
 async function main() {
   const config = loadConfig(process.env);
   const logger = pino({ level: config.logLevel });
+  // The worker's own logs (bundling, state changes) only matter when something is wrong.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN') });
   const say = (m: string) => logger.info(m);
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;

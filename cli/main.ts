@@ -1,0 +1,32 @@
+import { tokenIssue } from './commands/token-issue';
+import { tokenRevoke } from './commands/token-revoke';
+import { unitAdd } from './commands/unit-add';
+import { userAdd } from './commands/user-add';
+
+/** Operator commands: `npm run -s cli -- <command> [flags]`. Each returns its exit code. */
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  'unit:add': unitAdd,
+  'user:add': userAdd,
+  'token:issue': tokenIssue,
+  'token:revoke': tokenRevoke,
+};
+
+async function main(): Promise<number> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(`Lệnh không hợp lệ${name ? `: ${name}` : ''}. Các lệnh: ${Object.keys(commands).join(', ')}\n`);
+    return 2;
+  }
+  return command(args);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
