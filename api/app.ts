@@ -8,6 +8,7 @@ import type { Database } from '../db/schema';
 import { problemHandler, notFound } from './problems';
 import { tasksRouter } from './routes/tasks';
 import { taskCommandsRouter } from './routes/task-commands';
+import { directivesRouter } from './routes/directives';
 import { authenticate } from './auth';
 
 export interface AppDeps {
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use('/api/v1', authenticate(deps.db));
   app.use('/api/v1/tasks', tasksRouter(deps), taskCommandsRouter(deps));
+  app.use('/api/v1/directives', directivesRouter(deps));
   app.use((req, _res, next) => next(notFound(`Không có đường dẫn ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

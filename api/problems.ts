@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+import { DomainError } from '../domain/errors';
 
 // People read these messages: zod's own reasons in Vietnamese.
 z.config(z.locales.vi());
@@ -63,6 +64,11 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let problem: HttpProblem;
   if (err instanceof HttpProblem) problem = err;
+  else if (err instanceof DomainError) {
+    const [status, type, title] =
+      err.kind === 'not_found' ? [404, PROBLEM_TYPES.notFound, 'Không tìm thấy'] : err.kind === 'conflict' ? [409, PROBLEM_TYPES.conflict, 'Xung đột'] : [422, PROBLEM_TYPES.validation, 'Yêu cầu không hợp lệ'];
+    problem = new HttpProblem(status, type, title, err.message, err.details);
+  }
   else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không đọc được', 'Thân yêu cầu không phải JSON hợp lệ');
   else if (err?.type === 'entity.too.large') problem = new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Dữ liệu quá lớn', `Thân yêu cầu vượt quá giới hạn ${err.limit} byte`);
   else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')

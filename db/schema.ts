@@ -13,7 +13,23 @@ export interface DirectivesTable {
   signer: string | null;
   title: string | null;
   source_text: string | null;
+  assigned_by: string | null;
+  decided_by: string | null;
+  policy: Json<unknown> | null;
+  created_by: string | null;
   created_at: Generated<Timestamp>;
+}
+
+/** One item of a directive: a draft until launched, then the id of its task. */
+export interface DirectiveItemsTable {
+  directive_id: string;
+  ref: string;
+  position: number;
+  fields: Json<Record<string, unknown>>;
+  status: Generated<'draft' | 'launched'>;
+  task_id: string | null;
+  launched_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
 }
 
 /** The read model of a task: the workflow's state as of `audit_seq`, written by activities only. */
@@ -94,6 +110,7 @@ export interface CalendarOverridesTable {
 /** Every table; units, users and tokens are declared in tables/auth.ts. */
 export interface Database extends AuthTables {
   directives: DirectivesTable;
+  directive_items: DirectiveItemsTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;
   notifications: NotificationsTable;

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { deadlineSchema, launchTaskSchema, type LaunchTask } from './task';
+import { notificationPolicyOverrideSchema } from './policy';
+import { recurrenceRuleSchema, type RecurrenceRule } from './recurrence';
+import { unitByName } from './units';
+import type { ExtractResult, ItemDraft } from './intake/schema';
+
+/** One item of a directive as the secretariat edits it before launch: every launch field, all optional. */
+export const itemDraftFieldsSchema = launchTaskSchema.omit({ directiveNumber: true }).partial().extend({
+  ref: z.string().trim().min(1).max(50),
+  sourceText: z.string().max(20000).optional(),
+});
+export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
+
+/**
+ * A directive with its items, as JSON or YAML (structured import, POST /api/v1/directives).
+ * `assignedBy`, `decidedBy` and `policy` at the directive level apply to every item that does not set its own.
+ */
+export const directiveImportSchema = z.object({
+  number: z.string().trim().min(1).max(100),
+  issuedOn: z.iso.date().optional(),
+  issuer: z.string().trim().min(1).max(300).optional(),
+  signer: z.string().trim().min(1).max(300).optional(),
+  title: z.string().trim().min(1).max(2000).optional(),
+  sourceText: z.string().max(200_000).optional(),
+  assignedBy: z.string().trim().min(1).max(300).optional(),
+  decidedBy: z.string().trim().regex(/^[A-Z0-9_]{2,40}$/).optional(),
+  policy: notificationPolicyOverrideSchema.optional(),
+  items: z
+    .array(itemDraftFieldsSchema)
+    .max(500)
+    .default([])
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.ref)) ctx.addIssue({ code: 'custom', path: [i, 'ref'], message: `số hiệu mục "${item.ref}" bị lặp` });
+        seen.add(item.ref);
+      });
+    }),
+});
+export type DirectiveImport = z.infer<typeof directiveImportSchema>;
+
+/** PATCH of one draft item: any launch field; `null` clears an optional one. */
+export const itemPatchSchema = itemDraftFieldsSchema.omit({ ref: true }).partial();
+export type ItemPatch = z.infer<typeof itemPatchSchema>;
+
+/** Which items to launch; all drafts when `refs` is absent. */
+export const launchItemsSchema = z.object({ refs: z.array(z.string().trim().min(1).max(50)).min(1).max(500).optional() });
+
+/** The stable id of a directive from its number: `01-TB/CQTT` -> `01-tb-cqtt`. */
+export function directiveIdFor(number: string): string {
+  return number
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/** The launch request of one item: the item's own fields over the directive's defaults. */
+export function launchOf(directive: Pick<DirectiveImport, 'number' | 'assignedBy' | 'decidedBy' | 'policy'>, item: ItemDraftFields): LaunchTask {
+  const { sourceText: _sourceText, ...fields } = item;
+  return launchTaskSchema.parse({
+    ...fields,
+    directiveNumber: directive.number,
+    assignedBy: item.assignedBy ?? directive.assignedBy,
+    decidedBy: item.decidedBy ?? directive.decidedBy,
+    policy: directive.policy || item.policy ? { ...directive.policy, ...item.policy } : undefined,
+  });
+}
+
+/** RFC 5545 RRULE of the text intake -> the recurrence the workflow tracks; null when it has no equivalent. */
+export function recurrenceFromRRule(rule: string): RecurrenceRule | null {
+  const parts = Object.fromEntries(rule.split(';').map((p) => p.split('=') as [string, string]));
+  const interval = Number(parts.INTERVAL ?? '1');
+  let candidate: unknown = null;
+  if (parts.FREQ === 'MONTHLY' && interval === 1 && parts.BYMONTHDAY) candidate = { freq: 'monthly', dayOfMonth: Number(parts.BYMONTHDAY === '-1' ? 31 : parts.BYMONTHDAY) };
+  else if (parts.FREQ === 'MONTHLY' && interval === 3) candidate = { freq: 'quarterly', dueOffsetDays: 0 };
+  else if (parts.FREQ === 'MONTHLY' && interval === 6) candidate = { freq: 'half-yearly', dueOffsetDays: 0 };
+  else if (parts.FREQ === 'YEARLY') candidate = { freq: 'yearly', dueOffsetDays: 0 };
+  const parsed = recurrenceRuleSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : null;
+}
+
+/** A text-intake draft as editable item fields: names become unit codes, deadlines the workflow's shape. */
+export function itemFieldsFromDraft(draft: ItemDraft): ItemDraftFields {
+  const lead = draft.leadUnit ? unitByName(draft.leadUnit) : undefined;
+  let deadline: z.infer<typeof deadlineSchema> | undefined;
+  if (draft.deadline.kind === 'date') deadline = { kind: 'date', dueAt: draft.deadline.due };
+  else if (draft.deadline.kind === 'recurring' || draft.deadline.kind === 'ongoing') {
+    // An ongoing duty is tracked through the province's monthly report, due on the 20th (domain.md).
+    const rule = draft.deadline.kind === 'recurring' ? recurrenceFromRRule(draft.deadline.rule) : { freq: 'monthly' as const, dayOfMonth: 20 };
+    if (rule) deadline = draft.deadline.kind === 'recurring' ? { kind: 'recurring', rule, until: null } : { kind: 'ongoing', rule };
+  }
+  return {
+    ref: draft.ref,
+    title: draft.title || undefined,
+    description: draft.text,
+    sourceText: draft.text,
+    leadUnit: lead?.code,
+    coordinatingUnits: draft.coordinatingUnits.map((n) => unitByName(n)?.code).filter((c): c is string => Boolean(c)),
+    deadline,
+    targets: draft.targets.map((t) => ({ metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit, dueAt: null })),
+  };
+}
+
+/** A directive to review, from the text intake's result. */
+export function directiveFromExtract(extract: ExtractResult, sourceText: string): DirectiveImport {
+  return directiveImportSchema.parse({
+    number: extract.document.number ?? 'CHUA-CO-SO',
+    issuedOn: extract.document.date ?? undefined,
+    sourceText,
+    items: extract.items.map(itemFieldsFromDraft),
+  });
+}
