@@ -1,3 +1,5 @@
+import { directiveExtract } from './commands/directive-extract';
+import { directiveImport } from './commands/directive-import';
 import { tokenIssue } from './commands/token-issue';
 import { tokenRevoke } from './commands/token-revoke';
 import { unitAdd } from './commands/unit-add';
@@ -9,6 +11,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'user:add': userAdd,
   'token:issue': tokenIssue,
   'token:revoke': tokenRevoke,
+  'directive:import': directiveImport,
+  'directive:extract': directiveExtract,
 };
 
 async function main(): Promise<number> {

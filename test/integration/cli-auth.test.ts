@@ -7,24 +7,9 @@ import { tokenRevoke } from '../../cli/commands/token-revoke';
 import { unitAdd } from '../../cli/commands/unit-add';
 import { userAdd } from '../../cli/commands/user-add';
 import { testDb, uniq } from '../helpers/servers';
+import { runCli } from '../helpers/cli';
 
-/** Runs a command function as `npm run -s cli -- <name> ...` would, capturing what it prints. */
-async function run(command: (args: string[]) => Promise<number>, args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const capture = (sink: (s: string) => void) => (chunk: string | Uint8Array) => {
-    sink(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture((s) => (stdout += s)) as typeof process.stdout.write);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture((s) => (stderr += s)) as typeof process.stderr.write);
-  try {
-    const code = await command(args);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 describe('operator commands for units, users and tokens (the scripted forms)', () => {
   const db = testDb();
