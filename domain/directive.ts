@@ -102,6 +102,8 @@ export function itemFieldsFromDraft(draft: ItemDraft): ItemDraftFields {
     coordinatingUnits: draft.coordinatingUnits.map((n) => unitByName(n)?.code).filter((c): c is string => Boolean(c)),
     deadline,
     targets: draft.targets.map((t) => ({ metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit, dueAt: null })),
+    // The intake found the expected result in the text itself (an outcome verb or a target): keep that text as it.
+    expectedResult: draft.missing.includes('result') ? undefined : draft.text,
   };
 }
 

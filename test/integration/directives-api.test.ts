@@ -94,4 +94,24 @@ describe('directives: import, review and launch', () => {
     const bad = await request(app).post('/api/v1/directives').set('authorization', secretariat).send({ number: 'x', items: [{ ref: '1' }, { ref: '1' }] }).expect(400);
     expect(bad.body.errors).toEqual([{ path: 'items.1.ref', reason: 'số hiệu mục "1" bị lặp' }]);
   });
+
+  it('turns the text of a notice into drafts for review', async () => {
+    const text = [
+      `Số: ${uniq()}-TB/CQTT`,
+      'Thái Nguyên, ngày 04 tháng 11 năm 2025',
+      'THÔNG BÁO',
+      'Đồng chí Trưởng Ban Chỉ đạo kết luận như sau:',
+      '1. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính thuê hạ tầng Trung tâm dữ liệu, hoàn thành trước ngày 15/12/2025.',
+      '2. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.',
+    ].join('\n');
+    const res = await request(app).post('/api/v1/directives/extract').set('authorization', secretariat).set('content-type', 'text/plain; charset=utf-8').send(text).expect(201);
+    const [first, second] = res.body.directive.items;
+    expect(first.fields).toMatchObject({ ref: '1', leadUnit: 'SKHCN', coordinatingUnits: ['STC'], deadline: { kind: 'date', dueAt: '2025-12-15T00:00:00+07:00' } });
+    expect(first.status).toBe('draft');
+    // The text names no responsible official, who assigned it, or which office decides: the secretariat fills them in.
+    expect(first.missing).toEqual(['person', 'responsibility', 'authority']);
+    expect(first.fields.expectedResult).toContain('thuê hạ tầng Trung tâm dữ liệu');
+    expect(second.fields).toMatchObject({ ref: '2', leadUnit: 'CA_TINH' });
+    expect(second.missing).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
+  });
 });

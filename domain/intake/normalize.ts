@@ -1,0 +1,43 @@
+// Text clean-up and OCR-tolerant keyword patterns shared by the intake parsers. Matching runs on
+// `looseFold(text)`, which has the same length as the text, so a match's offsets cut the phrase
+// "as written" out of the original.
+import { looseFold, looseWordSource } from '../units';
+
+export { looseFold };
+
+/**
+ * The document text ready for parsing: NFC (NFKC, to undo OCR ligatures such as "ﬁ"), Unix line
+ * ends, no Markdown emphasis or heading marks, no stray combining marks, one kind of dash.
+ */
+export function cleanText(raw: string): string {
+  return raw
+    .replace(/^\uFEFF/, '')
+    .normalize('NFKC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u00a0\t]/g, ' ')
+    .replace(/[–—]/g, '-')
+    .replace(/\*+/g, '')
+    .split('\n')
+    .map((line) => line.replace(/^\s*#{1,6}\s+/, '').replace(/\s+$/, ''))
+    .join('\n');
+}
+
+/** Whitespace runs (line breaks included) as one space, trimmed. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * A regular expression source for a phrase of plain words ("cham nhat truoc ngay") that matches
+ * it in `looseFold` text with or without diacritics and through common OCR damage.
+ */
+export function loosePhrase(phrase: string): string {
+  const words = phrase.trim().split(/\s+/);
+  return `(?<![a-z0-9])${words.map(looseWordSource).join('\\s+')}(?![a-z0-9])`;
+}
+
+/** The span of the original text, whitespace collapsed: what a deadline or target quotes as its source. */
+export function quote(text: string, start: number, end: number): string {
+  return collapseWhitespace(text.slice(start, end));
+}

@@ -1,0 +1,257 @@
+// Splits a directive into its preamble, its numbered items and its closing, by the document's own
+// numbering: "1.", "2.1.", "(1)", "(i)", "a)", "-" / "+" bullets, and "I." sections.
+//
+// References keep the numbering as written and combine the way the province cites items:
+// - decimal numbers carry their parents ("2.2", not "2 2"); the trailing dot is dropped;
+// - "(1)", "(i)" and "a)" are appended to the parent with a space: "2.2 (1)", "3 a)";
+// - bullets have no number, so they get their position: the first "-" under item 4 is "4 -1";
+// - decimal items under a Roman section are "II.1", "II.1.2".
+// Inline "(1) ... (2) ..." inside an item's paragraph are sub-items too (seed 01-TB/CQTT writes
+// them so), but only when they count up from (1) and each opens a sentence with a capital letter:
+// "(1) phát triển khoa học; (2) đổi mới sáng tạo" inside a parenthesis is an enumeration.
+// Numbers that break the sequence (a wrapped line starting "10. ") stay text.
+import { collapseWhitespace, looseFold } from './normalize';
+
+export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet';
+
+export interface ItemNode {
+  /** Reference as cited: "2.2 (1)", "4 -1". */
+  ref: string;
+  kind: MarkerKind;
+  /** The item's own text without its marker; for an item with sub-items, the lead-in before them. */
+  text: string;
+  children: ItemNode[];
+}
+
+export interface SplitDocument {
+  /** Everything before the first item: header, title, context, the sentence that introduces the list. */
+  preamble: string;
+  items: ItemNode[];
+  /** From "Trên đây là ...", "Nơi nhận", or "... thông báo để ... biết, thực hiện" on. */
+  closing: string;
+}
+
+interface Marker {
+  kind: MarkerKind;
+  /** Decimal path, the numeral of (n)/(i)/a), or empty for bullets. */
+  path: number[];
+  label: string;
+  rest: string;
+}
+
+interface Building {
+  ref: string;
+  kind: MarkerKind;
+  path: number[];
+  lines: string[];
+  children: Building[];
+  /** Last sub-item number seen per kind, to check that numbering counts up. */
+  lastChild: Map<MarkerKind, number>;
+  parent: Building | null;
+}
+
+const ROMAN_VALUES: Record<string, number> = { i: 1, v: 5, x: 10, l: 50 };
+
+/** Value of a Roman numeral ("iv" -> 4), or NaN. */
+export function romanValue(text: string): number {
+  const s = text.toLowerCase();
+  if (!/^[ivxl]+$/.test(s)) return NaN;
+  let total = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = ROMAN_VALUES[s[i]];
+    const next = ROMAN_VALUES[s[i + 1]] ?? 0;
+    total += v < next ? -v : v;
+  }
+  return total;
+}
+
+function parseMarker(line: string): Marker | null {
+  let m = /^([IVX]{1,4})\.\s+(\S.*)$/.exec(line);
+  if (m) return { kind: 'roman-section', path: [romanValue(m[1])], label: m[1], rest: m[2] };
+  m = /^(\d{1,2}(?:\.\d{1,2}){0,3})(\.|\))?\s+(\S.*)$/.exec(line);
+  if (m) {
+    const path = m[1].split('.').map(Number);
+    // "1" alone needs its dot ("1. Tiếp tục"); "2.1 Yêu cầu" is unambiguous without one.
+    if (path.length === 1 && !m[2]) return null;
+    return { kind: 'decimal', path, label: m[1], rest: m[3] };
+  }
+  m = /^\((\d{1,2})\)\s+(\S.*)$/.exec(line);
+  if (m) return { kind: 'paren-number', path: [Number(m[1])], label: `(${m[1]})`, rest: m[2] };
+  m = /^(\(([ivx]{1,4})\)|([ivx]{1,4})\))\s+(\S.*)$/.exec(line);
+  if (m) return { kind: 'paren-roman', path: [romanValue(m[2] ?? m[3])], label: m[1], rest: m[4] };
+  m = /^([a-zđ])\)\s+(\S.*)$/.exec(line);
+  if (m) return { kind: 'letter', path: [letterValue(m[1])], label: `${m[1]})`, rest: m[2] };
+  m = /^[-+•]\s+(\S.*)$/.exec(line);
+  if (m) return { kind: 'bullet', path: [], label: '-', rest: m[1] };
+  return null;
+}
+
+// Vietnamese lists run a, b, c, d, đ, e, ...
+const LETTERS = 'abcdđefghiklmnopqrstuvxy';
+function letterValue(letter: string): number {
+  return LETTERS.indexOf(letter) + 1;
+}
+
+const CLOSING_ANYWHERE = /^(tren day la|noi nhan)/;
+const CLOSING_PARAGRAPH = /^.{0,80}\bthong bao\b\s+(de|den|cho)\b/;
+
+function isClosing(line: string, paragraphStart: boolean): boolean {
+  const loose = looseFold(line).replace(/\s+/g, ' ').trim();
+  return CLOSING_ANYWHERE.test(loose) || (paragraphStart && CLOSING_PARAGRAPH.test(loose)) || /^\.\/\.$/.test(loose);
+}
+
+function childRef(parent: Building, marker: Marker, bulletIndex: number): string {
+  const base = parent.ref;
+  switch (marker.kind) {
+    case 'roman-section':
+      return marker.label;
+    case 'decimal':
+      return base && parent.kind === 'roman-section' ? `${base}.${marker.label}` : marker.label;
+    case 'bullet':
+      return base ? `${base} -${bulletIndex}` : `-${bulletIndex}`;
+    default:
+      return base ? `${base} ${marker.label}` : marker.label;
+  }
+}
+
+function newNode(parent: Building, marker: Marker): Building {
+  const bulletIndex = marker.kind === 'bullet' ? (parent.lastChild.get('bullet') ?? 0) + 1 : 0;
+  const node: Building = {
+    ref: childRef(parent, marker, bulletIndex),
+    kind: marker.kind,
+    path: marker.path,
+    lines: [marker.rest],
+    children: [],
+    lastChild: new Map(),
+    parent,
+  };
+  parent.lastChild.set(marker.kind, marker.kind === 'bullet' ? bulletIndex : marker.path[marker.path.length - 1]);
+  parent.children.push(node);
+  return node;
+}
+
+function decimalParent(stack: Building[], path: number[]): Building | null {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const node = stack[i];
+    if (path.length === 1 && (node.kind === 'roman-section' || node.parent === null)) return node;
+    if (node.kind === 'decimal' && node.path.length === path.length - 1 && node.path.every((n, k) => n === path[k])) return node;
+  }
+  return null;
+}
+
+/** Where a marker fits in the open items, or null if it breaks the numbering and is only text. */
+function place(stack: Building[], marker: Marker, started: boolean): Building | null {
+  const root = stack[0];
+  if (marker.kind === 'roman-section') {
+    const expected = (root.lastChild.get('roman-section') ?? 0) + 1;
+    return marker.path[0] === expected ? root : null;
+  }
+  if (marker.kind === 'decimal') {
+    const parent = decimalParent(stack, marker.path);
+    if (!parent) return null;
+    const expected = (parent.lastChild.get('decimal') ?? 0) + 1;
+    return marker.path[marker.path.length - 1] === expected ? parent : null;
+  }
+  if (!started) return null;
+  // A kind already open names the level: close what is below it and add a sibling.
+  for (let i = stack.length - 1; i > 0; i--) {
+    if (stack[i].kind === marker.kind) {
+      const parent = stack[i].parent!;
+      if (marker.kind === 'bullet') return parent;
+      return marker.path[0] === (parent.lastChild.get(marker.kind) ?? 0) + 1 ? parent : null;
+    }
+  }
+  const top = stack[stack.length - 1];
+  if (marker.kind === 'bullet') return top;
+  if (marker.kind === 'paren-number' && !/^\p{Lu}/u.test(marker.rest)) return null;
+  return marker.path[0] === 1 ? top : null;
+}
+
+// Inline "(n)" sub-items: counting up from 1, each opening a sentence with a capital letter.
+function splitInline(node: ItemNode): void {
+  if (node.children.length) {
+    node.children.forEach(splitInline);
+    return;
+  }
+  const text = node.text;
+  const starts: Array<{ at: number; bodyAt: number; label: string }> = [];
+  for (const style of [/\((\d{1,2})\)\s+/g, /\(([ivx]{1,4})\)\s+/g]) {
+    starts.length = 0;
+    let expected = 1;
+    for (const m of text.matchAll(style)) {
+      const n = /^\d/.test(m[1]) ? Number(m[1]) : romanValue(m[1]);
+      if (n !== expected) continue;
+      const before = text.slice(0, m.index).trimEnd();
+      const opensSentence = before === '' || /[:.;]$/.test(before);
+      const bodyAt = m.index + m[0].length;
+      if (!opensSentence || !/^\p{Lu}/u.test(text.slice(bodyAt))) continue;
+      starts.push({ at: m.index, bodyAt, label: `(${m[1]})` });
+      expected++;
+    }
+    if (starts.length >= 2) break;
+  }
+  if (starts.length < 2) return;
+  node.children = starts.map((s, i) => ({
+    ref: node.ref ? `${node.ref} ${s.label}` : s.label,
+    kind: /\d/.test(s.label) ? 'paren-number' : 'paren-roman',
+    text: collapseWhitespace(text.slice(s.bodyAt, i + 1 < starts.length ? starts[i + 1].at : text.length)),
+    children: [],
+  }));
+  node.text = collapseWhitespace(text.slice(0, starts[0].at));
+}
+
+function finish(node: Building): ItemNode {
+  return { ref: node.ref, kind: node.kind, text: node.lines.join('\n').trim(), children: node.children.map(finish) };
+}
+
+/** Preamble, item tree and closing of a cleaned directive text. */
+export function splitItems(text: string): SplitDocument {
+  const root: Building = { ref: '', kind: 'decimal', path: [], lines: [], children: [], lastChild: new Map(), parent: null };
+  const stack: Building[] = [root];
+  const preamble: string[] = [];
+  const closing: string[] = [];
+  let started = false;
+  let ended = false;
+  let paragraphStart = true;
+
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (ended) {
+      closing.push(raw);
+      continue;
+    }
+    if (line === '') {
+      paragraphStart = true;
+      if (started) stack[stack.length - 1].lines.push('');
+      else preamble.push(raw);
+      continue;
+    }
+    let marker = parseMarker(line);
+    let parent = marker ? place(stack, marker, started) : null;
+    if (marker?.kind === 'paren-roman' && /^[a-z]\)$/.test(marker.label)) {
+      // "i)" after "h)" is the next letter, not Roman one.
+      const asLetter: Marker = { ...marker, kind: 'letter', path: [letterValue(marker.label[0])] };
+      const letterParent = place(stack, asLetter, started);
+      if (letterParent && stack.some((n) => n.kind === 'letter')) [marker, parent] = [asLetter, letterParent];
+    }
+    if (!(marker && parent) && started && isClosing(line, paragraphStart)) {
+      ended = true;
+      closing.push(raw);
+      continue;
+    }
+    paragraphStart = false;
+    if (marker && parent) {
+      while (stack[stack.length - 1] !== parent) stack.pop();
+      stack.push(newNode(parent, marker));
+      started = true;
+    } else if (started) {
+      stack[stack.length - 1].lines.push(line);
+    } else {
+      preamble.push(raw);
+    }
+  }
+
+  const items = root.children.map(finish);
+  items.forEach(splitInline);
+  return { preamble: preamble.join('\n').trim(), items, closing: closing.join('\n').trim() };
+}
