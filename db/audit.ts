@@ -45,9 +45,12 @@ export interface ChainVerdict {
 
 /**
  * Recomputes a task's chain from the first event: an edited row breaks its own hash, a
- * deleted row leaves a gap in `seq`, a reordered or re-linked row breaks `prev_hash`.
+ * deleted row leaves a gap in `seq` (or, at the end, falls short of the read model's
+ * `audit_seq`), a reordered or re-linked row breaks the order of `seq` or `prev_hash`.
  */
 export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Promise<ChainVerdict> {
+  // Read before the chain: an event written in between then makes the chain longer, never shorter.
+  const model = await db.selectFrom('tasks').select('audit_seq').where('id', '=', taskId).executeTakeFirst();
   const rows = await db
     .selectFrom('audit_events')
     .select(['seq', 'kind', 'occurred_at', 'actor', 'payload', 'prev_hash', 'hash'])
@@ -58,11 +61,21 @@ export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Pr
   for (const [i, row] of rows.entries()) {
     const expectedSeq = i + 1;
     const bad = (reason: string): ChainVerdict => ({ taskId, ok: false, events: rows.length, problem: { seq: row.seq, reason } });
-    if (row.seq !== expectedSeq) return bad(row.seq > expectedSeq ? `thiếu sự kiện số ${expectedSeq} (bị xóa?)` : `thứ tự sự kiện bị đảo (gặp ${row.seq} ở vị trí ${expectedSeq})`);
+    if (row.seq !== expectedSeq) {
+      // A later number where an earlier one belongs is a deletion only if that earlier one is gone;
+      // swapped rows (1, 3, 2) must not be reported as a deleted event 2.
+      const missing = !rows.some((r) => r.seq === expectedSeq);
+      return bad(missing ? `thiếu sự kiện số ${expectedSeq} (bị xóa?)` : `thứ tự sự kiện bị đảo (gặp ${row.seq} ở vị trí ${expectedSeq})`);
+    }
     if (row.prev_hash !== prev) return bad('liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)');
     const recomputed = eventHash(prev, { taskId, seq: row.seq, kind: row.kind, occurredAt: row.occurred_at.toISOString(), actor: row.actor, payload: row.payload });
     if (recomputed !== row.hash) return bad('nội dung sự kiện đã bị sửa (mã băm không khớp)');
     prev = row.hash;
+  }
+  // Cutting off the newest events leaves no gap in the chain; the read model, written in the same
+  // transaction as every event, still records how far the trail went.
+  if (model && model.audit_seq > rows.length) {
+    return { taskId, ok: false, events: rows.length, problem: { seq: rows.length + 1, reason: `thiếu sự kiện số ${rows.length + 1} đến ${model.audit_seq} (bị xóa ở cuối chuỗi?)` } };
   }
   return { taskId, ok: true, events: rows.length, problem: null };
 }

@@ -55,7 +55,7 @@ export const RECIPIENT_ROLE_LABELS_VI: Readonly<Record<RecipientRole, string>> =
 
 const escalationStepSchema = z.object({
   level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
-  afterWorkingDays: z.number().int().min(0),
+  afterWorkingDays: z.number().int().min(0).max(120),
   recipients: z.array(recipientRoleSchema).min(1),
 });
 export type EscalationStep = z.infer<typeof escalationStepSchema>;
@@ -74,13 +74,14 @@ const escalationLadderSchema = z
     }
   });
 
+// Upper bounds keep a mistyped override from planning a schedule no workflow task can compute in time.
 const policyFields = {
-  acknowledgeReminderWorkingDays: z.array(z.number().int().min(1)),
-  acknowledgeEscalationWorkingDays: z.number().int().min(1),
-  remindBeforeDueWorkingDays: z.array(z.number().int().min(0)),
+  acknowledgeReminderWorkingDays: z.array(z.number().int().min(1).max(60)).max(10),
+  acknowledgeEscalationWorkingDays: z.number().int().min(1).max(60),
+  remindBeforeDueWorkingDays: z.array(z.number().int().min(0).max(120)).max(10),
   sendAtHour: z.number().int().min(0).max(23),
   escalationLadder: escalationLadderSchema,
-  urgeEveryDays: z.number().int().min(1),
+  urgeEveryDays: z.number().int().min(1).max(90),
 };
 
 /**

@@ -199,6 +199,13 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
     });
   }
 
+  // ---- launch: recorded (seq 1) before any handler is registered. An Update that came with the first
+  // activation runs as soon as setHandler registers its handler, before the code below it: recorded
+  // later, the launch would follow that Update's event in the trail (an 'acknowledged' before 'launched').
+  const launched = input.carried
+    ? Promise.resolve()
+    : record('launched', null, { launch }, outboxFor('assigned', 'assigned', null, ['lead_unit', 'coordinating_units'], EVENT_SUBJECTS_VI.assigned(state.ref), `Nhiệm vụ ${state.ref} (Văn bản số ${state.directiveNumber}): ${state.title}. Đơn vị chủ trì: ${state.leadUnit}.`));
+
   // ---- calendar: loaded through an activity so replays see exactly the calendar the run used.
   // Loaded after every handler is registered: an Update may arrive with the first activation.
   let calendarData: CalendarData | null = null;
@@ -568,9 +575,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   }
 
   // ---- launch ----
-  if (!input.carried) {
-    await record('launched', null, { launch }, outboxFor('assigned', 'assigned', null, ['lead_unit', 'coordinating_units'], EVENT_SUBJECTS_VI.assigned(state.ref), `Nhiệm vụ ${state.ref} (Văn bản số ${state.directiveNumber}): ${state.title}. Đơn vị chủ trì: ${state.leadUnit}.`));
-  }
+  await launched;
   await updateSearchAttributes();
   let lastStatus = state.status;
 

@@ -1,8 +1,13 @@
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Kysely } from 'kysely';
+import { createActivities } from '../../activities';
 import type { Database } from '../../db/schema';
-import { taskIdFor, workflowIdFor, type Actor, type CompleteLaunch, type DirectiveTaskInput } from '../../domain/task';
-import { uniq } from './servers';
+import { WorkingCalendar } from '../../domain/calendar';
+import { toVnIso, vnCivilDate } from '../../domain/time';
+import { taskIdFor, workflowIdFor, type Actor, type CompleteLaunch, type DirectiveTaskInput, type Envelope, type EvidenceCommand } from '../../domain/task';
+import { uniq } from './ids';
 
 export const secretariat: Actor = { userId: 'thu.ky', unitCode: 'SKHCN', roles: ['secretariat'] };
 export const leadOfficer: Actor = { userId: 'an.nguyen', unitCode: 'SO_TTTT', roles: ['unit_officer'] };
@@ -34,11 +39,15 @@ export function launchFor(nowMs: number, overrides: Partial<CompleteLaunch> & { 
   };
 }
 
+// Every task this test file started (each file has its own module instance), for `endStartedTasks`.
+const started: WorkflowHandle[] = [];
+
 /** Starts a task workflow on the given task queue. */
 export async function startTask(env: TestWorkflowEnvironment, taskQueue: string, launch: CompleteLaunch) {
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
   const input: DirectiveTaskInput = { taskId, launch };
   const handle = await env.client.workflow.start('directiveTask', { taskQueue, workflowId: workflowIdFor(taskId), args: [input] });
+  started.push(handle);
   return { taskId, handle };
 }
 
@@ -58,4 +67,67 @@ export async function outbox(db: Kysely<Database>, taskId: string): Promise<stri
     .orderBy('id')
     .execute();
   return rows.map((r) => `${r.kind} ${r.step} -> ${r.recipient_role}${r.recipient_unit ? `:${r.recipient_unit}` : ''}`);
+}
+
+/**
+ * Terminates the tasks this test file started that are still running. Call it before the
+ * file's worker stops: a task left behind on the shared time-skipping server schedules a
+ * workflow task at its next timer that no worker will ever poll, and the server then holds
+ * its clock still for every later file (their `env.sleep` would wait in real time).
+ */
+export async function endStartedTasks(env?: TestWorkflowEnvironment): Promise<void> {
+  // Given the environment, first wait for the tasks to be idle (the clock moves only once no
+  // workflow task or activity is in flight): one terminated with an activity pending could hold
+  // the clock still as well.
+  if (env) await env.sleep(1);
+  for (const handle of started.splice(0)) {
+    const { status } = await handle.describe();
+    if (status.name === 'RUNNING') await handle.terminate('test finished');
+  }
+}
+
+/** Moves the time-skipping server's clock to `at` (no-op if already there). */
+export async function sleepUntil(env: TestWorkflowEnvironment, at: Date | number): Promise<void> {
+  const ms = (typeof at === 'number' ? at : at.getTime()) - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** The arguments of an Update: a command given by an actor. */
+export function by<C>(actor: Actor, command: C): { args: [Envelope<C>] } {
+  return { args: [{ actor, command }] };
+}
+
+/** An evidence file as the API would attach it (the hash stands in for the uploaded bytes). */
+export function evidence(evidenceId: string, fileName: string, description = ''): EvidenceCommand {
+  const sha256 = createHash('sha256').update(fileName).digest('hex');
+  return { evidenceId, fileName, sha256, contentType: 'application/pdf', size: 4096, description };
+}
+
+/** The failure type a refused Update carries ('InvalidState', 'NotPermitted', 'InvalidCommand'); 'accepted' when it was not refused. */
+export async function refusal(update: Promise<unknown>): Promise<string> {
+  try {
+    await update;
+    return 'accepted';
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? 'ApplicationFailure';
+    throw err;
+  }
+}
+
+/** The outbox as in `outbox`, each line with the instant it went out, in Vietnam time to the minute: "... @ 2027-02-11T08:00". */
+export async function outboxTimes(db: Kysely<Database>, taskId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('notifications')
+    .select(['kind', 'step', 'recipient_role', 'recipient_unit', 'scheduled_at'])
+    .where('task_id', '=', taskId)
+    .orderBy('audit_seq')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => `${r.kind} ${r.step} -> ${r.recipient_role}${r.recipient_unit ? `:${r.recipient_unit}` : ''} @ ${toVnIso(r.scheduled_at).slice(0, 16)}`);
+}
+
+/** The working calendar a task's workflow uses around `instant` (same activity, same overrides). */
+export async function workingCalendar(db: Kysely<Database>, instant: number | Date): Promise<WorkingCalendar> {
+  const { year } = vnCivilDate(new Date(instant));
+  return new WorkingCalendar(await createActivities({ db }).loadCalendar({ years: [year - 1, year, year + 1, year + 2] }));
 }

@@ -8,9 +8,12 @@ import { createActivities } from '../../activities';
 import { verifyAuditChain } from '../../db/audit';
 import * as messages from '../../workflows/messages';
 import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
-import { auditKinds, coordinatingOfficer, launchFor, leadOfficer, outbox, secretariat, startTask, strangerOfficer, inspector } from '../helpers/tasks';
+import { deadlineMorning } from '../../domain/policy';
+import { addCalendarDays, vnCivilDate, vnInstant } from '../../domain/time';
+import { auditKinds, coordinatingOfficer, endStartedTasks, launchFor, leadOfficer, outbox, secretariat, sleepUntil, startTask, strangerOfficer, inspector, workingCalendar } from '../helpers/tasks';
 
-const DAY = 24 * 3600_000;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 
 describe('a task on the time-skipping server', () => {
   const db = testDb();
@@ -26,6 +29,8 @@ describe('a task on the time-skipping server', () => {
   });
 
   afterAll(async () => {
+    // The first test's task never finishes; left running it would stop the shared clock for later files.
+    await endStartedTasks(env);
     worker.shutdown();
     await running;
     await env.teardown();
@@ -34,8 +39,11 @@ describe('a task on the time-skipping server', () => {
 
   it('reminds a unit that never acknowledges twice, then escalates to its head, then climbs the ladder after the deadline', async () => {
     const now = await env.currentTimeMs();
-    const { taskId, handle } = await startTask(env, taskQueue, launchFor(now, { dueInDays: 21 }));
-    await env.sleep(6 * DAY);
+    const launch = launchFor(now, { dueInDays: 30 });
+    const { taskId, handle } = await startTask(env, taskQueue, launch);
+    // Other files move the shared clock anywhere in the year, Tết included: wait in working days, not calendar days.
+    const calendar = await workingCalendar(db, now);
+    await sleepUntil(env, vnInstant(calendar.addWorkingDays(vnCivilDate(new Date(now)), 3), 9));
     const early = await outbox(db, taskId);
     expect(early.filter((l) => l.startsWith('ack_reminder'))).toEqual([
       `ack_reminder ack-1wd@e0 -> lead_unit:${leadOfficer.unitCode}`,
@@ -43,7 +51,10 @@ describe('a task on the time-skipping server', () => {
     ]);
     expect(early.filter((l) => l.startsWith('ack_escalation'))).toEqual([`ack_escalation ack-escalation@e0 -> lead_unit_head:${leadOfficer.unitCode}`]);
 
-    await env.sleep(40 * DAY);
+    // Three weeks past the last rung of the ladder (7 working days after the deadline's first working morning).
+    const dueAt = new Date(launch.deadline.kind === 'date' ? launch.deadline.dueAt : now);
+    const lastRung = calendar.addWorkingDays(vnCivilDate(deadlineMorning(dueAt, calendar, 8)), 7);
+    await sleepUntil(env, calendar.nextWorkingMorning(vnInstant(addCalendarDays(lastRung, 21), 8), 8).getTime() + HOUR);
     const lines = await outbox(db, taskId);
     const escalations = lines.filter((l) => l.startsWith('escalation'));
     expect(escalations).toEqual([

@@ -1,0 +1,243 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { sql, type Transaction } from 'kysely';
+import { createActivities, type RecordEventInput } from '../../activities';
+import { eventHash, GENESIS_HASH, verifyAuditChain } from '../../db/audit';
+import type { Database } from '../../db/schema';
+import type { AuditEvent, OutboxNotification, TaskState, TaskStatus } from '../../domain/task';
+import { testDb, uniq } from '../helpers/servers';
+
+const T0 = Date.parse('2025-11-04T09:00:00+07:00');
+const MINUTE = 60_000;
+const lead = { userId: 'binh.tran', unitCode: 'CA_TINH', roles: ['unit_officer'] };
+
+/** The state a task's workflow would snapshot with its `seq`-th event. */
+function snapshot(taskId: string, auditSeq: number, status: TaskStatus): TaskState {
+  const launchedAt = new Date(T0).toISOString();
+  return {
+    taskId,
+    // One task per directive number: the read model keeps (directive number, ref) unique.
+    directiveNumber: `01-TB/CQTT-${taskId}`,
+    ref: '2.4',
+    title: 'Xây dựng Trung tâm giám sát an ninh mạng của tỉnh hoặc thuê dịch vụ giám sát',
+    description: '',
+    leadUnit: lead.unitCode,
+    coLeadUnit: null,
+    responsibleOfficial: 'Giám đốc Công an tỉnh',
+    coordinatingUnits: ['SO_TC'],
+    assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
+    decidedBy: 'SKHCN',
+    expectedResult: 'Trung tâm giám sát an ninh mạng hoạt động',
+    deadlineKind: 'date',
+    recurrence: null,
+    recurrenceUntil: null,
+    status,
+    launchedAt,
+    acknowledgedAt: auditSeq >= 2 ? new Date(T0 + MINUTE).toISOString() : null,
+    submittedAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    originalDueAt: '2025-12-31T16:59:59.000Z',
+    dueAt: '2025-12-31T16:59:59.000Z',
+    extensionCount: 0,
+    pendingExtension: null,
+    leadHistory: [{ unitCode: lead.unitCode, responsibleOfficial: 'Giám đốc Công an tỉnh', from: launchedAt, to: null, reason: null }],
+    lateUnits: [],
+    outcome: null,
+    escalationLevel: 0,
+    lastReturnReason: null,
+    progress: [],
+    evidence: [],
+    targets: [],
+    reports: { open: [], submittedOnTime: 0, submittedLate: 0, lastClosed: [] },
+    notificationsPlanned: 0,
+    auditSeq,
+  };
+}
+
+const LIFE: { kind: string; status: TaskStatus; actor: AuditEvent['actor']; payload: Record<string, unknown> }[] = [
+  { kind: 'launched', status: 'assigned', actor: { system: 'workflow' }, payload: { ref: '2.4' } },
+  { kind: 'acknowledged', status: 'acknowledged', actor: lead, payload: { note: 'Đã tiếp nhận' } },
+  { kind: 'progress_reported', status: 'in_progress', actor: lead, payload: { text: 'Đang khảo sát nhà cung cấp', percent: 20 } },
+  { kind: 'submitted', status: 'submitted', actor: lead, payload: { summary: 'Đã ký hợp đồng thuê dịch vụ giám sát', evidenceIds: ['hd-01'] } },
+];
+
+function notice(taskId: string, role: 'lead_unit' | 'coordinating_units', unit: string): OutboxNotification {
+  return {
+    key: `${taskId}/assigned/assigned/${role}/${unit}`,
+    kind: 'assigned',
+    step: 'assigned',
+    level: null,
+    recipientRole: role,
+    recipientUnit: unit,
+    scheduledAt: new Date(T0).toISOString(),
+    subject: '[Giao nhiệm vụ] Nhiệm vụ 2.4',
+    body: 'Nhiệm vụ 2.4 (Văn bản số 01-TB/CQTT)',
+  };
+}
+
+/** The activity's input for the `seq`-th event of the life above. */
+function input(taskId: string, seq: number): RecordEventInput {
+  const step = LIFE[seq - 1];
+  return {
+    taskId,
+    event: { seq, kind: step.kind, occurredAt: new Date(T0 + (seq - 1) * MINUTE).toISOString(), actor: step.actor, payload: step.payload },
+    snapshot: snapshot(taskId, seq, step.status),
+    notifications: seq === 1 ? [notice(taskId, 'lead_unit', lead.unitCode), notice(taskId, 'coordinating_units', 'SO_TC')] : [],
+  };
+}
+
+describe('the audit trail: written once, append-only, tamper-evident', () => {
+  const db = testDb();
+  const { recordEvent } = createActivities({ db });
+
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  /** A task of its own with its whole life recorded, so tampering never touches another test's rows. */
+  async function recordedTask(): Promise<string> {
+    const taskId = `audit-${uniq()}`;
+    for (let seq = 1; seq <= LIFE.length; seq++) await recordEvent(input(taskId, seq));
+    expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: true, events: LIFE.length, problem: null });
+    return taskId;
+  }
+
+  const trail = (taskId: string) => db.selectFrom('audit_events').select(['id', 'seq', 'kind', 'prev_hash', 'hash']).where('task_id', '=', taskId).orderBy('id').execute();
+
+  /**
+   * Changes the trail the way someone with database rights could: the append-only trigger is
+   * switched off, the rows changed and the trigger switched on again in one transaction, so no
+   * other session ever sees the trail unprotected; the finally block is for a failure halfway.
+   */
+  async function tamper(change: (trx: Transaction<Database>) => Promise<unknown>) {
+    try {
+      await db.transaction().execute(async (trx) => {
+        await sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_change`.execute(trx);
+        await change(trx);
+        await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change`.execute(trx);
+      });
+    } finally {
+      await sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_change`.execute(db);
+    }
+    const trigger = await sql<{ tgenabled: string }>`SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_events_no_change'`.execute(db);
+    expect(trigger.rows).toEqual([{ tgenabled: 'O' }]);
+  }
+
+  it('writes an event once however often its activity is retried: one audit row, one outbox row per key, the same hash', async () => {
+    const taskId = `audit-${uniq()}`;
+    const first = await recordEvent(input(taskId, 1));
+    expect(await recordEvent(input(taskId, 1))).toEqual(first);
+    // A retry racing the first attempt (a worker that timed out but did not die) waits for the task's lock.
+    const raced = await Promise.all([recordEvent(input(taskId, 2)), recordEvent(input(taskId, 2))]);
+    expect(raced[0]).toEqual(raced[1]);
+
+    const rows = await trail(taskId);
+    expect(rows.map(({ seq, kind, prev_hash, hash }) => ({ seq, kind, prev_hash, hash }))).toEqual([
+      { seq: 1, kind: 'launched', prev_hash: GENESIS_HASH, hash: first.hash },
+      { seq: 2, kind: 'acknowledged', prev_hash: first.hash, hash: raced[0].hash },
+    ]);
+    expect(first.hash).toBe(eventHash(GENESIS_HASH, { taskId, ...input(taskId, 1).event }));
+    const outbox = await db.selectFrom('notifications').select(['key', 'audit_seq', 'recipient_unit']).where('task_id', '=', taskId).orderBy('key').execute();
+    expect(outbox).toEqual([
+      { key: `${taskId}/assigned/assigned/coordinating_units/SO_TC`, audit_seq: 1, recipient_unit: 'SO_TC' },
+      { key: `${taskId}/assigned/assigned/lead_unit/CA_TINH`, audit_seq: 1, recipient_unit: 'CA_TINH' },
+    ]);
+
+    // A late retry of the first event must not roll the read model back to its older snapshot.
+    await recordEvent(input(taskId, 1));
+    const model = await db.selectFrom('tasks').select(['status', 'audit_seq', 'acknowledged_at']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(model).toEqual({ status: 'acknowledged', audit_seq: 2, acknowledged_at: new Date(T0 + MINUTE) });
+    expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: true, events: 2, problem: null });
+  });
+
+  it('refuses to write an event before its predecessor, and writes nothing', async () => {
+    const taskId = `audit-${uniq()}`;
+    await recordEvent(input(taskId, 1));
+    await expect(recordEvent(input(taskId, 3))).rejects.toThrow(`audit event ${taskId}#2 not written yet`);
+    expect((await trail(taskId)).map((r) => r.seq)).toEqual([1]);
+    expect(await db.selectFrom('tasks').select('audit_seq').where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ audit_seq: 1 });
+  });
+
+  it('refuses UPDATE and DELETE on the trail while the append-only trigger is on', async () => {
+    const taskId = await recordedTask();
+    await expect(db.updateTable('audit_events').set({ kind: 'approved' }).where('task_id', '=', taskId).where('seq', '=', 4).execute()).rejects.toThrow(/append-only/);
+    await expect(db.deleteFrom('audit_events').where('task_id', '=', taskId).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
+    expect((await trail(taskId)).map((r) => r.kind)).toEqual(LIFE.map((s) => s.kind));
+    expect((await verifyAuditChain(db, taskId)).ok).toBe(true);
+  });
+
+  // TRUNCATE fires no row trigger; migration 0008 adds a statement trigger for it. The statement
+  // runs inside a transaction that is always rolled back, so a regression can never empty the shared database.
+  it('refuses TRUNCATE of the trail', async () => {
+    const taskId = await recordedTask();
+    const rolledBack = new Error('rolled back on purpose');
+    const outcome = await db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`TRUNCATE audit_events`.execute(trx);
+        throw rolledBack;
+      })
+      .catch((err: unknown) => (err === rolledBack ? 'truncated' : 'refused'));
+    expect((await trail(taskId)).length).toBe(LIFE.length);
+    expect(outcome).toBe('refused');
+  });
+
+  it('detects an edited event, even when the editor recomputes its hash', async () => {
+    const edited = await recordedTask();
+    await tamper((trx) =>
+      trx.updateTable('audit_events').set({ payload: JSON.stringify({ note: 'Đã tiếp nhận đúng hạn' }) }).where('task_id', '=', edited).where('seq', '=', 2).execute(),
+    );
+    expect(await verifyAuditChain(db, edited)).toEqual({ taskId: edited, ok: false, events: 4, problem: { seq: 2, reason: 'nội dung sự kiện đã bị sửa (mã băm không khớp)' } });
+
+    const rehashed = await recordedTask();
+    const [one] = await trail(rehashed);
+    const forged = { taskId: rehashed, seq: 2, kind: 'acknowledged', occurredAt: new Date(T0 - MINUTE).toISOString(), actor: lead, payload: { note: 'Đã tiếp nhận' } };
+    await tamper((trx) =>
+      trx
+        .updateTable('audit_events')
+        .set({ occurred_at: forged.occurredAt, hash: eventHash(one.hash, forged) })
+        .where('task_id', '=', rehashed)
+        .where('seq', '=', 2)
+        .execute(),
+    );
+    expect(await verifyAuditChain(db, rehashed)).toEqual({
+      taskId: rehashed,
+      ok: false,
+      events: 4,
+      problem: { seq: 3, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' },
+    });
+  });
+
+  it('detects a deleted event, in the middle of the chain or at its end', async () => {
+    const middle = await recordedTask();
+    await tamper((trx) => trx.deleteFrom('audit_events').where('task_id', '=', middle).where('seq', '=', 2).execute());
+    expect(await verifyAuditChain(db, middle)).toEqual({ taskId: middle, ok: false, events: 3, problem: { seq: 3, reason: 'thiếu sự kiện số 2 (bị xóa?)' } });
+
+    // The chain alone cannot show its newest events were cut off; the read model written with them can.
+    const end = await recordedTask();
+    await tamper((trx) => trx.deleteFrom('audit_events').where('task_id', '=', end).where('seq', '>=', 3).execute());
+    expect(await verifyAuditChain(db, end)).toEqual({ taskId: end, ok: false, events: 2, problem: { seq: 3, reason: 'thiếu sự kiện số 3 đến 4 (bị xóa ở cuối chuỗi?)' } });
+  });
+
+  it('detects a reordered chain, whether the sequence numbers were swapped or the events moved under them', async () => {
+    const swapped = await recordedTask();
+    await tamper(async (trx) => {
+      const seq = (from: number, to: number) => trx.updateTable('audit_events').set({ seq: to }).where('task_id', '=', swapped).where('seq', '=', from).execute();
+      await seq(2, -2);
+      await seq(3, 2);
+      await seq(-2, 3);
+    });
+    expect((await trail(swapped)).map((r) => r.seq)).toEqual([1, 3, 2, 4]);
+    expect(await verifyAuditChain(db, swapped)).toEqual({ taskId: swapped, ok: false, events: 4, problem: { seq: 3, reason: 'thứ tự sự kiện bị đảo (gặp 3 ở vị trí 2)' } });
+
+    const moved = await recordedTask();
+    await tamper(async (trx) => {
+      const rows = await trx.selectFrom('audit_events').selectAll().where('task_id', '=', moved).where('seq', 'in', [2, 3]).orderBy('seq').execute();
+      const contents = rows.map((r) => ({ kind: r.kind, occurred_at: r.occurred_at, actor: JSON.stringify(r.actor), actor_user: r.actor_user, actor_unit: r.actor_unit, payload: JSON.stringify(r.payload), prev_hash: r.prev_hash, hash: r.hash }));
+      await trx.updateTable('audit_events').set(contents[1]).where('id', '=', rows[0].id).execute();
+      await trx.updateTable('audit_events').set(contents[0]).where('id', '=', rows[1].id).execute();
+    });
+    expect((await trail(moved)).map((r) => [r.seq, r.kind])).toEqual([[1, 'launched'], [2, 'progress_reported'], [3, 'acknowledged'], [4, 'submitted']]);
+    expect(await verifyAuditChain(db, moved)).toEqual({ taskId: moved, ok: false, events: 4, problem: { seq: 2, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' } });
+  });
+});

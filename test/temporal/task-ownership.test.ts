@@ -1,0 +1,225 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { verifyAuditChain } from '../../db/audit';
+import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
+import { addCalendarDays, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
+import * as messages from '../../workflows/messages';
+import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
+import {
+  auditKinds,
+  by,
+  coordinatingOfficer,
+  endStartedTasks,
+  evidence,
+  launchFor,
+  leadOfficer,
+  otherLeadOfficer,
+  outbox,
+  refusal,
+  secretariat,
+  sleepUntil,
+  startTask,
+  workingCalendar,
+} from '../helpers/tasks';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const lead = leadOfficer.unitCode;
+const newLead = otherLeadOfficer.unitCode;
+const coordinating = coordinatingOfficer.unitCode;
+// How the server refuses an Update to a closed workflow: "workflow execution already completed" (Temporal
+// server), "update <id> not found" (the time-skipping test server).
+const closed = /already completed|not found/i;
+
+describe('who owns a task: cancellation and reassignment', () => {
+  const db = testDb();
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let taskQueue: string;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
+    running = worker.run();
+  });
+
+  afterEach(() => endStartedTasks(env));
+
+  afterAll(async () => {
+    await endStartedTasks(env);
+    worker.shutdown();
+    await running;
+    await env.teardown();
+    await db.destroy();
+  });
+
+  /** A task due before the day 30 days from now, acknowledged by its lead unit at once. */
+  async function acknowledgedTask() {
+    const now = await env.currentTimeMs();
+    const dueAt = vnInstant(addCalendarDays(vnCivilDate(new Date(now)), 30));
+    const started = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) } }));
+    await started.handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: '' }));
+    return { ...started, dueAt, calendar: await workingCalendar(db, now) };
+  }
+
+  const reassignTo = (reason: string) => by(secretariat, { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason });
+
+  async function completeAs(handle: Awaited<ReturnType<typeof startTask>>['handle'], officer: typeof leadOfficer) {
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(officer, evidence('ev1', 'bao-cao-hoan-thanh.pdf')));
+    await handle.executeUpdate(messages.submitUpdate, by(officer, { summary: 'Đã hoàn thành', evidenceIds: ['ev1'] }));
+    return handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
+  }
+
+  it('cancels with a reason: both units are told, no reminder follows, the workflow ends, and a closed task refuses further commands', async () => {
+    const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
+    // Cancelled after the first reminder (7 working days before the deadline).
+    await sleepUntil(env, vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -7), 9));
+
+    expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: '' })))).toBe('InvalidCommand');
+    expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(leadOfficer, { reason: 'Không còn phù hợp' })))).toBe('NotPermitted');
+    const reason = 'Nhiệm vụ được điều chỉnh tại Thông báo kết luận mới';
+    const cancelled = await handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason }));
+    expect(cancelled).toMatchObject({ status: 'cancelled', outcome: null, lateUnits: [], leadHistory: [{ unitCode: lead, to: cancelled.cancelledAt }] });
+    expect((await handle.result()).status).toBe('cancelled');
+
+    // Past the deadline and every rung of the ladder: nothing more is sent or recorded.
+    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 30 * DAY);
+    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'due_reminder', 'cancelled']);
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
+      `cancelled cancelled -> lead_unit:${lead}`,
+      `cancelled cancelled -> coordinating_units:${coordinating}`,
+    ]);
+    const notice = await db.selectFrom('notifications').select('body').where('task_id', '=', taskId).where('kind', '=', 'cancelled').execute();
+    expect(notice).toEqual([{ body: expect.stringContaining(`Lý do: ${reason}`) }, { body: expect.stringContaining(`Lý do: ${reason}`) }]);
+
+    // The closed task answers no command: not a second cancellation, not a late claim.
+    await expect(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: 'Hủy lần nữa' }))).rejects.toThrow(closed);
+    await expect(handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã xong', evidenceIds: [] }))).rejects.toThrow(closed);
+    const row = await db.selectFrom('tasks').select(['status', 'cancelled_at', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'cancelled', cancelled_at: new Date(cancelled.cancelledAt!), outcome: null });
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 4 });
+  });
+
+  it('refuses to cancel a task already approved', async () => {
+    const { taskId, handle } = await acknowledgedTask();
+    await completeAs(handle, leadOfficer);
+    await handle.result();
+    await expect(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: 'Thu hồi' }))).rejects.toThrow(closed);
+    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'evidence_attached', 'submitted', 'approved']);
+    expect(await db.selectFrom('tasks').select(['status', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ status: 'completed', outcome: 'completed_on_time' });
+  });
+
+  it('holds both units late when the task is reassigned after its deadline passed, and keeps who led when', async () => {
+    const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
+    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
+    expect(await handle.query(messages.getStateQuery)).toMatchObject({ lateUnits: [lead], escalationLevel: 1 });
+
+    const reason = 'Chuyển Công an tỉnh chủ trì theo chức năng, nhiệm vụ';
+    const reassigned = await handle.executeUpdate(messages.reassignUpdate, reassignTo(reason));
+    const handedOverAt = reassigned.leadHistory[1].from;
+    expect(reassigned).toMatchObject({
+      leadUnit: newLead,
+      responsibleOfficial: 'Giám đốc Công an tỉnh',
+      status: 'assigned',
+      acknowledgedAt: null,
+      lateUnits: [lead, newLead],
+      leadHistory: [
+        { unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: reassigned.launchedAt, to: handedOverAt, reason },
+        { unitCode: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', from: handedOverAt, to: null, reason: null },
+      ],
+    });
+    // The unit relieved of the task no longer speaks for it.
+    expect(await refusal(handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: '' })))).toBe('NotPermitted');
+
+    await handle.executeUpdate(messages.acknowledgeUpdate, by(otherLeadOfficer, { note: 'Công an tỉnh tiếp nhận' }));
+    const done = await completeAs(handle, otherLeadOfficer);
+    expect(done).toMatchObject({ status: 'completed', outcome: 'completed_late', lateUnits: [lead, newLead] });
+    expect(done.leadHistory).toEqual([
+      { unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: done.launchedAt, to: handedOverAt, reason },
+      { unitCode: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', from: handedOverAt, to: done.completedAt, reason: null },
+    ]);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'due_reminder',
+      'due_reminder',
+      'due_reminder',
+      'overdue',
+      'escalation',
+      'reassigned',
+      'acknowledged',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
+      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
+      `due_reminder due-1wd@e0 -> lead_unit:${lead}`,
+      `escalation level-1@e0 -> lead_unit_head:${lead}`,
+      `reassigned reassigned-8 -> lead_unit:${newLead}`,
+      `approved approved -> lead_unit:${newLead}`,
+    ]);
+    const event = await db.selectFrom('audit_events').select(['actor_user', 'payload']).where('task_id', '=', taskId).where('kind', '=', 'reassigned').executeTakeFirstOrThrow();
+    expect(event).toEqual({ actor_user: secretariat.userId, payload: { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason, previousLeadUnit: lead } });
+    const row = await db.selectFrom('tasks').select(['lead_unit', 'late_units', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ lead_unit: newLead, late_units: [lead, newLead], outcome: 'completed_late' });
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
+  });
+
+  it('holds only the new unit late when the task was reassigned before its deadline', async () => {
+    const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
+    await env.sleep(5 * DAY);
+    const reason = 'Điều chỉnh đơn vị chủ trì';
+    const reassigned = await handle.executeUpdate(messages.reassignUpdate, reassignTo(reason));
+    expect(reassigned).toMatchObject({ leadUnit: newLead, status: 'assigned', lateUnits: [] });
+    await handle.executeUpdate(messages.acknowledgeUpdate, by(otherLeadOfficer, { note: '' }));
+
+    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
+    const done = await completeAs(handle, otherLeadOfficer);
+    const handedOverAt = reassigned.leadHistory[1].from;
+    expect(done).toMatchObject({ status: 'completed', outcome: 'completed_late', lateUnits: [newLead] });
+    expect(done.leadHistory).toEqual([
+      { unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: done.launchedAt, to: handedOverAt, reason },
+      { unitCode: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', from: handedOverAt, to: done.completedAt, reason: null },
+    ]);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'reassigned',
+      'acknowledged',
+      'due_reminder',
+      'due_reminder',
+      'due_reminder',
+      'overdue',
+      'escalation',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
+    // Reminders and escalation go to the unit leading when they fall due.
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `reassigned reassigned-3 -> lead_unit:${newLead}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${newLead}`,
+      `due_reminder due-3wd@e0 -> lead_unit:${newLead}`,
+      `due_reminder due-1wd@e0 -> lead_unit:${newLead}`,
+      `escalation level-1@e0 -> lead_unit_head:${newLead}`,
+      `approved approved -> lead_unit:${newLead}`,
+    ]);
+    const overdue = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'overdue').executeTakeFirstOrThrow();
+    expect(overdue.payload).toEqual({ dueAt: dueAt.toISOString(), leadUnit: newLead });
+    const row = await db.selectFrom('tasks').select(['lead_unit', 'late_units', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ lead_unit: newLead, late_units: [newLead], outcome: 'completed_late' });
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
+  });
+});

@@ -1,0 +1,251 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { verifyAuditChain } from '../../db/audit';
+import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
+import { addCalendarDays, formatCivilDate, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
+import * as messages from '../../workflows/messages';
+import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
+import {
+  auditKinds,
+  by,
+  coordinatingOfficer,
+  endStartedTasks,
+  evidence,
+  launchFor,
+  leadOfficer,
+  outbox,
+  refusal,
+  secretariat,
+  sleepUntil,
+  startTask,
+  workingCalendar,
+} from '../helpers/tasks';
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const lead = leadOfficer.unitCode;
+const coordinating = coordinatingOfficer.unitCode;
+
+/** "Trước ngày X": the first instant of the civil day `days` after the server's today (Vietnam time). */
+const beforeDayIn = (nowMs: number, days: number) => vnInstant(addCalendarDays(vnCivilDate(new Date(nowMs)), days));
+
+describe('review of a completion claim: on time, late, returned, targets', () => {
+  const db = testDb();
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let taskQueue: string;
+  let running: Promise<void>;
+
+  beforeAll(async () => {
+    env = await timeSkippingEnv();
+    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
+    running = worker.run();
+  });
+
+  afterEach(() => endStartedTasks(env));
+
+  afterAll(async () => {
+    await endStartedTasks(env);
+    worker.shutdown();
+    await running;
+    await env.teardown();
+    await db.destroy();
+  });
+
+  /** A task due before the day 30 days from now, acknowledged by the lead unit at once. */
+  async function acknowledgedTask(overrides: Parameters<typeof launchFor>[1] = {}) {
+    const now = await env.currentTimeMs();
+    const dueAt = beforeDayIn(now, 30);
+    const started = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) }, ...overrides }));
+    await started.handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: 'Đã tiếp nhận' }));
+    return { ...started, now, dueAt, calendar: await workingCalendar(db, now) };
+  }
+
+  it('records a completion claimed after the deadline as completed late, the lead unit late, after reminding and escalating', async () => {
+    const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
+
+    // Past the deadline and its first escalation (the head of the lead unit), before the second.
+    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
+    const overdue = await handle.query(messages.getStateQuery);
+    expect(overdue).toMatchObject({ status: 'acknowledged', lateUnits: [lead], escalationLevel: 1, outcome: null });
+
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'hop-dong-thue-dc.pdf')));
+    const submitted = await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã ký hợp đồng thuê DC', evidenceIds: ['ev1'] }));
+    const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: 'Hoàn thành, nhưng quá hạn' }));
+
+    expect(Date.parse(submitted.submittedAt!)).toBeGreaterThan(dueAt.getTime());
+    expect(approved).toMatchObject({
+      status: 'completed',
+      outcome: 'completed_late',
+      lateUnits: [lead],
+      dueAt: dueAt.toISOString(),
+      originalDueAt: dueAt.toISOString(),
+      submittedAt: submitted.submittedAt,
+    });
+    expect((await handle.result()).outcome).toBe('completed_late');
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'due_reminder',
+      'due_reminder',
+      'due_reminder',
+      'overdue',
+      'escalation',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
+      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
+      `due_reminder due-1wd@e0 -> lead_unit:${lead}`,
+      `escalation level-1@e0 -> lead_unit_head:${lead}`,
+      `approved approved -> lead_unit:${lead}`,
+    ]);
+    const row = await db.selectFrom('tasks').select(['status', 'outcome', 'late_units', 'escalation_level', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'completed', outcome: 'completed_late', late_units: [lead], escalation_level: 1, audit_seq: 10 });
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
+  });
+
+  it('judges lateness by when the unit claimed completion: a claim before the deadline approved after it is on time', async () => {
+    const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
+    const lastDay = lastWorkingDayBeforeDeadline(dueAt, calendar);
+
+    // Claimed after the 3-working-day reminder; while the claim awaits review nobody chases the unit.
+    await sleepUntil(env, vnInstant(calendar.addWorkingDays(lastDay, -3), 9));
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'bao-cao-ket-qua.pdf')));
+    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã hoàn thành', evidenceIds: ['ev1'] }));
+    await sleepUntil(env, dueAt.getTime() + 10 * DAY);
+    expect(await handle.query(messages.getStateQuery)).toMatchObject({ status: 'submitted', lateUnits: [], escalationLevel: 0 });
+
+    const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
+    expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [] });
+    expect(Date.parse(approved.completedAt!)).toBeGreaterThan(dueAt.getTime());
+    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'due_reminder', 'due_reminder', 'evidence_attached', 'submitted', 'approved']);
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
+      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
+      `approved approved -> lead_unit:${lead}`,
+    ]);
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 7 });
+  });
+
+  it('returns a claim with a reason to the lead unit, which completes it and resubmits for approval', async () => {
+    const { taskId, handle } = await acknowledgedTask();
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'du-thao-hop-dong.pdf')));
+    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã thuê DC', evidenceIds: ['ev1'] }));
+
+    expect(await refusal(handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason: '  ' })))).toBe('InvalidCommand');
+    expect(await refusal(handle.executeUpdate(messages.returnUpdate, by(leadOfficer, { reason: 'Tự trả lại' })))).toBe('NotPermitted');
+    const reason = 'Mới có dự thảo hợp đồng, chưa có biên bản nghiệm thu hạ tầng DC';
+    const returned = await handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason }));
+    expect(returned).toMatchObject({ status: 'returned', lastReturnReason: reason, outcome: null });
+    const returnedRow = await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(returnedRow).toEqual({ status: 'returned', audit_seq: 5 });
+    const notice = await db.selectFrom('notifications').select(['kind', 'recipient_unit', 'body']).where('task_id', '=', taskId).where('kind', '=', 'returned').execute();
+    expect(notice).toEqual([{ kind: 'returned', recipient_unit: lead, body: expect.stringContaining(`Lý do: ${reason}`) }]);
+
+    await env.sleep(3 * DAY);
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev2', 'bien-ban-nghiem-thu-dc.pdf')));
+    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Bổ sung biên bản nghiệm thu', evidenceIds: ['ev1', 'ev2'] }));
+    const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
+
+    expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [], evidence: [{ evidenceId: 'ev1' }, { evidenceId: 'ev2' }] });
+    await handle.result();
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'evidence_attached',
+      'submitted',
+      'returned',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `returned returned-5 -> lead_unit:${lead}`,
+      `approved approved -> lead_unit:${lead}`,
+    ]);
+    const returnEvent = await db.selectFrom('audit_events').select(['actor_user', 'actor_unit', 'payload']).where('task_id', '=', taskId).where('kind', '=', 'returned').executeTakeFirstOrThrow();
+    expect(returnEvent).toEqual({ actor_user: secretariat.userId, actor_unit: secretariat.unitCode, payload: { reason } });
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 8 });
+  });
+
+  it('meets a 5G coverage target through measured values with evidence: 58.4% returned, 62.3% approved', async () => {
+    const target = { id: '5g', metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=' as const, value: 62, unit: '%', dueAt: null };
+    const { taskId, handle, now } = await acknowledgedTask({
+      ref: '2.2 (2)',
+      title: 'Phát triển hạ tầng 5G tại khu công nghiệp, trường đại học, bệnh viện',
+      expectedResult: 'Tỷ lệ phủ sóng 5G năm 2025 đạt 62%',
+      targets: [target],
+    });
+    const today = formatCivilDate(vnCivilDate(new Date(now)));
+
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('do-kiem-1', 'ket-qua-do-kiem-5g-dot-1.pdf')));
+    const first = await handle.executeUpdate(messages.recordMeasurementUpdate, by(leadOfficer, { targetId: '5g', value: 58.4, measuredOn: today, evidenceIds: ['do-kiem-1'], note: 'Số liệu nhà mạng' }));
+    expect(first.status).toBe('in_progress');
+    expect(first.targets).toEqual([
+      expect.objectContaining({ id: '5g', latestValue: 58.4, met: false, metAt: null, measurements: [expect.objectContaining({ seq: 1, value: 58.4, accepted: false })] }),
+    ]);
+    expect(first.targets[0].progress).toBeCloseTo(58.4 / 62, 6);
+
+    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đề nghị ghi nhận hoàn thành', evidenceIds: ['do-kiem-1'] }));
+    await handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason: 'Tỷ lệ phủ sóng 58,4% chưa đạt chỉ tiêu 62%' }));
+
+    await env.sleep(10 * DAY);
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('do-kiem-2', 'ket-qua-do-kiem-5g-dot-2.pdf')));
+    const later = formatCivilDate(vnCivilDate(new Date(await env.currentTimeMs())));
+    const second = await handle.executeUpdate(messages.recordMeasurementUpdate, by(leadOfficer, { targetId: '5g', value: 62.3, measuredOn: later, evidenceIds: ['do-kiem-2'], note: '' }));
+    // Reaching the value is a claim; the target counts as met only once the secretariat approves.
+    expect(second.targets[0]).toMatchObject({ latestValue: 62.3, progress: 1, met: false, metAt: null });
+    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Tỷ lệ phủ sóng 5G đạt 62,3%', evidenceIds: ['do-kiem-2'] }));
+    const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: 'Đạt chỉ tiêu' }));
+
+    expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time' });
+    expect(approved.targets).toEqual([
+      {
+        ...target,
+        measurements: [
+          expect.objectContaining({ seq: 1, value: 58.4, measuredOn: today, evidenceIds: ['do-kiem-1'], recordedBy: leadOfficer.userId, accepted: true }),
+          expect.objectContaining({ seq: 2, value: 62.3, measuredOn: later, evidenceIds: ['do-kiem-2'], recordedBy: leadOfficer.userId, accepted: true }),
+        ],
+        latestValue: 62.3,
+        progress: 1,
+        met: true,
+        metAt: approved.completedAt,
+      },
+    ]);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'evidence_attached',
+      'measurement_recorded',
+      'submitted',
+      'returned',
+      'evidence_attached',
+      'measurement_recorded',
+      'submitted',
+      'approved',
+    ]);
+    expect(await outbox(db, taskId)).toEqual([
+      `assigned assigned -> lead_unit:${lead}`,
+      `assigned assigned -> coordinating_units:${coordinating}`,
+      `returned returned-6 -> lead_unit:${lead}`,
+      `approved approved -> lead_unit:${lead}`,
+    ]);
+    const approval = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'approved').executeTakeFirstOrThrow();
+    expect(approval.payload).toMatchObject({ outcome: 'completed_on_time', targetsMet: ['5g'] });
+    const row = await db.selectFrom('tasks').select(['status', 'state']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('completed');
+    expect((row.state as { targets: unknown[] }).targets).toEqual([expect.objectContaining({ id: '5g', latestValue: 62.3, progress: 1, met: true })]);
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
+  });
+});
