@@ -10,24 +10,46 @@ import { tasksRouter } from './routes/tasks';
 import { taskCommandsRouter } from './routes/task-commands';
 import { directivesRouter } from './routes/directives';
 import { authenticate } from './auth';
+import { idempotency } from './idempotency';
+import { DEFAULT_EVIDENCE_MAX_BYTES, evidenceRouter } from './routes/evidence';
+import { createMetrics, httpMetrics, metricsHandler, type Metrics } from './metrics';
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitPerUser } from './rate-limit';
+import { DOCS_PATH, OPENAPI_JSON_PATH, openApiDocument } from './openapi';
+import { docsPage } from './docs-page';
+import { reportsRouter } from './routes/reports';
+import { inboxRouter } from './routes/inbox';
 
 export interface AppDeps {
   db: Kysely<Database>;
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  /** Where `/metrics` reads from; pass the one whose `temporalClientInterceptor` the client uses. A fresh one when absent. */
+  metrics?: Metrics;
+  /** Requests a minute per user on /api/v1 (`API_RATE_LIMIT_PER_MINUTE`); 0 turns the limit off. */
+  rateLimitPerMinute?: number;
+  /** Largest evidence file accepted (`EVIDENCE_MAX_BYTES`); 20 MiB when absent. */
+  evidenceMaxBytes?: number;
 }
+
+// A client's own request id is kept when it is a plain token; anything else is replaced.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP application, without listen(): tests drive it with supertest. */
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const metrics = deps.metrics ?? createMetrics();
+  // Generated once, here, so that a schema the generator cannot handle stops the start, not a request.
+  const openapi = openApiDocument();
+  app.use(httpMetrics(metrics));
   app.use(
     pinoHttp({
       // Bearer tokens must never reach the logs.
       logger: deps.logger.child({}, { redact: ['req.headers.authorization'] }),
       genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -48,9 +70,20 @@ export function createApp(deps: AppDeps): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database, temporal });
   });
 
-  app.use('/api/v1', authenticate(deps.db));
+  // Unauthenticated, like /healthz: scrape /metrics from inside the network only (see README, Operations).
+  app.get('/metrics', metricsHandler(metrics));
+  app.get(OPENAPI_JSON_PATH, (_req, res) => {
+    res.json(openapi);
+  });
+  app.get(DOCS_PATH, docsPage(OPENAPI_JSON_PATH));
+
+  app.use('/api/v1', authenticate(deps.db), rateLimitPerUser(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE));
+  app.use('/api/v1', idempotency(deps.db));
+  app.use('/api/v1/tasks', evidenceRouter({ ...deps, maxBytes: deps.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES }));
   app.use('/api/v1/tasks', tasksRouter(deps), taskCommandsRouter(deps));
   app.use('/api/v1/directives', directivesRouter(deps));
+  app.use('/api/v1/reports', reportsRouter(deps));
+  app.use('/api/v1/inbox', inboxRouter(deps));
   app.use((req, _res, next) => next(notFound(`Không có đường dẫn ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
 import { connectClient } from '../infra/temporal';
 import { createApp } from './app';
+import { createMetrics, temporalClientInterceptor } from './metrics';
 import { listen } from './server';
 
 /** Production API entry: needs TEMPORAL_ADDRESS and DATABASE_URL (npm start runs it in-process instead). */
@@ -12,16 +13,26 @@ async function main() {
   const logger = pino({ level: config.logLevel });
   const db = createDb(config.database.url);
   await migrateToLatest(db);
-  const temporal = await connectClient(config.temporal);
-  const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger }), config.api.host, config.api.port);
+  const metrics = createMetrics();
+  const temporal = await connectClient(config.temporal, undefined, { interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
+  const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute }), config.api.host, config.api.port);
   logger.info(`API: ${config.api.publicBaseUrl}/api/v1`);
-  const shutdown = async () => {
-    await server.close();
-    await temporal.connection.close();
-    await db.destroy();
+  // The first signal drains: no new connections, in-flight requests finish (10 s at most), then
+  // the connections close. `once`: a second signal gets Node's default, an immediate exit.
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'Đang dừng API: chờ các yêu cầu đang xử lý hoàn tất');
+    try {
+      await server.close();
+      await temporal.connection.close();
+      await db.destroy();
+      logger.info('API đã dừng');
+    } catch (err) {
+      logger.error({ err }, 'Lỗi khi dừng API');
+      process.exitCode = 1;
+    }
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

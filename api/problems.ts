@@ -16,9 +16,21 @@ export const PROBLEM_TYPES = {
   conflict: 'conflict',
   tooLarge: 'payload-too-large',
   unsupportedMediaType: 'unsupported-media-type',
+  tooManyRequests: 'too-many-requests',
   unavailable: 'service-unavailable',
   internal: 'internal-error',
 } as const;
+
+/** The body of every error answer (RFC 9457, `application/problem+json`); the OpenAPI document is generated from it. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string().optional(),
+  instance: z.string(),
+  errors: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+});
+export type ProblemDocument = z.infer<typeof problemSchema>;
 
 export interface FieldError {
   path: string;
@@ -46,11 +58,32 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', reason: issue.message }));
 }
 
+// An ISO date (2025-11-04) or instant (2025-11-04T00:00:00+07:00), as the schemas accept them.
+const ISO_DATE = /^(\d{4})-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?))?$/;
+
+/**
+ * Dates and instants of a parsed value outside the years 0001–9998 (UTC for an instant). Zod accepts
+ * 0000-01-01 and 9999-12-31T23:59:59-12:00: PostgreSQL refuses to store the first and the year 10000,
+ * and a task's schedule runs working days past its deadline, beyond 9999-12-31 which the calendar
+ * cannot name. Accepted, they would fail (a 500, or a workflow that never records or answers again)
+ * long after the request.
+ */
+function datesOutOfRange(value: unknown, path: string[] = [], found: FieldError[] = []): FieldError[] {
+  if (typeof value === 'string') {
+    const m = ISO_DATE.exec(value);
+    const year = m ? (m[2] ? new Date(value).getUTCFullYear() : Number(m[1])) : NaN;
+    if (m && !Number.isNaN(year) && (year < 1 || year > 9998)) found.push({ path: path.join('.') || '(body)', reason: 'ngày, thời điểm phải thuộc các năm 0001–9998' });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) datesOutOfRange(v, [...path, k], found);
+  }
+  return found;
+}
+
 /** Parses with a zod schema or throws a 400 problem naming every bad field. */
 export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where = 'body'): z.infer<T> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const errors = fieldErrors(result.error);
+  const errors = result.success ? datesOutOfRange(result.data) : fieldErrors(result.error);
+  if (result.success && !errors.length) return result.data;
   throw new HttpProblem(
     400,
     PROBLEM_TYPES.validation,
@@ -89,5 +122,5 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
       detail: problem.detail,
       instance: req.originalUrl,
       ...(problem.errors ? { errors: problem.errors } : {}),
-    });
+    } satisfies ProblemDocument);
 };

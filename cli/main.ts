@@ -4,6 +4,7 @@ import { tokenIssue } from './commands/token-issue';
 import { tokenRevoke } from './commands/token-revoke';
 import { unitAdd } from './commands/unit-add';
 import { userAdd } from './commands/user-add';
+import { webhookAdd } from './commands/webhook-add';
 
 /** Operator commands: `npm run -s cli -- <command> [flags]`. Each returns its exit code. */
 const commands: Record<string, (args: string[]) => Promise<number>> = {
@@ -13,6 +14,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'token:revoke': tokenRevoke,
   'directive:import': directiveImport,
   'directive:extract': directiveExtract,
+  'webhook:add': webhookAdd,
 };
 
 async function main(): Promise<number> {

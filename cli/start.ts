@@ -10,8 +10,10 @@ import { describeDemoUsers, seedDemo } from '../db/seed';
 import { unitRegistry } from '../domain/units';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
+import { createMetrics, temporalClientInterceptor } from '../api/metrics';
 import { listen } from '../api/server';
 import { createWorker } from '../worker/create-worker';
+import { startDelivery } from '../delivery';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../infra/postgres';
 import { locateTemporalCli, startDevServer } from '../infra/temporal-cli';
 import { connectClient, connectWorker, registerSearchAttributes } from '../infra/temporal';
@@ -91,7 +93,8 @@ async function main() {
       }
     }
 
-    const temporal = await connectClient(config.temporal, address);
+    const metrics = createMetrics();
+    const temporal = await connectClient(config.temporal, address, { interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
     cleanups.push(() => temporal.connection.close());
     await registerSearchAttributes(temporal, config.temporal.namespace, (m) => logger.warn(m));
 
@@ -108,14 +111,18 @@ async function main() {
       await running;
       await workerConnection.close();
     });
+    // Stopped before the worker (cleanups run in reverse), after the API.
+    const delivery = startDelivery({ db, config, logger });
+    cleanups.push(() => delivery.stop());
 
-    const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger }), config.api.host, config.api.port);
+    const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute }), config.api.host, config.api.port);
     cleanups.push(() => server.close());
 
     const lines = [
       'Hệ thống đã sẵn sàng:',
       `  API:              ${config.api.publicBaseUrl}/api/v1`,
       `  Sức khỏe:         ${config.api.publicBaseUrl}/readyz`,
+      `  Tài liệu API:     ${config.api.publicBaseUrl}/docs`,
       `  Temporal:         ${address} (namespace ${config.temporal.namespace})`,
       ...(webUi ? [`  Temporal Web UI:  ${webUi}`] : []),
       '',

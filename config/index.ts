@@ -37,7 +37,21 @@ export const configSchema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   PUBLIC_BASE_URL: optionalString,
+  // Requests a minute for each user (by login) on /api/v1; 0 turns the limit off.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // E-mail delivery: off while SMTP_HOST is unset (the inbox and webhooks still work).
+  SMTP_HOST: optionalString,
+  SMTP_PORT: z.preprocess(emptyAsUndefined, port.optional()),
+  SMTP_SECURE: z.preprocess(emptyAsUndefined, bool.optional()),
+  SMTP_USER: optionalString,
+  SMTP_PASSWORD: optionalString,
+  SMTP_FROM: z.string().min(3).default('Hệ thống theo dõi nhiệm vụ <no-reply@directive-engine.local>'),
+  // The delivery dispatcher in the worker: how often it looks for due messages, how many tries a message gets.
+  DELIVERY_POLL_MS: z.coerce.number().int().min(100).default(15_000),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  // An upload is held in memory, then stored as one PostgreSQL bytea value (at most 1 GB).
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 
 export type Env = z.input<typeof configSchema>;
@@ -58,8 +72,15 @@ export interface Config {
   database: { url: string | undefined; port: number; binDir: string | undefined };
   dataDir: string;
   cacheDir: string;
-  api: { host: string; port: number; publicBaseUrl: string };
+  api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number };
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  delivery: {
+    pollMs: number;
+    maxAttempts: number;
+    /** Null when SMTP_HOST is unset: no e-mail. */
+    smtp: { host: string; port: number; secure: boolean; user: string | undefined; password: string | undefined; from: string } | null;
+  };
+  evidence: { maxBytes: number };
 }
 
 /** Parses the environment once; a bad value fails fast with the variable's name. */
@@ -91,7 +112,23 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       host: e.API_HOST,
       port: e.API_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST === '0.0.0.0' ? '127.0.0.1' : e.API_HOST}:${e.API_PORT}`,
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
     },
     logLevel: e.LOG_LEVEL,
+    delivery: {
+      pollMs: e.DELIVERY_POLL_MS,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      smtp: e.SMTP_HOST
+        ? {
+            host: e.SMTP_HOST,
+            secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
+            port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587),
+            user: e.SMTP_USER,
+            password: e.SMTP_PASSWORD,
+            from: e.SMTP_FROM,
+          }
+        : null,
+    },
+    evidence: { maxBytes: e.EVIDENCE_MAX_BYTES },
   });
 }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AuthTables } from './tables/auth';
+import type { DeliveryTables } from './tables/delivery';
 
 /** timestamptz: pg returns Date; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -98,6 +99,15 @@ export interface NotificationsTable {
   body: string;
   status: Generated<string>;
   created_at: Generated<Timestamp>;
+  /** When the delivery dispatcher expanded it into deliveries (null: not yet). */
+  dispatched_at: Timestamp | null;
+}
+
+/** Who has read which notification in their inbox: a row per (notification, login), written once. */
+export interface NotificationReadsTable {
+  notification_id: string;
+  login: string;
+  read_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 /** Government-decided swap days and extra days off, editable without code. */
@@ -107,14 +117,17 @@ export interface CalendarOverridesTable {
   reason: string;
 }
 
-/** Every table; units, users and tokens are declared in tables/auth.ts. */
-export interface Database extends AuthTables {
+/** Every table; units, users and tokens are declared in tables/auth.ts, deliveries in tables/delivery.ts. */
+export interface Database extends AuthTables, DeliveryTables {
   directives: DirectivesTable;
   directive_items: DirectiveItemsTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;
   notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
   calendar_overrides: CalendarOverridesTable;
+  evidence: EvidenceTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
@@ -122,3 +135,38 @@ export type NewTaskRow = Insertable<TasksTable>;
 export type TaskRowUpdate = Updateable<TasksTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+
+/** An evidence file (minh chứng): its bytes, their SHA-256, and whether the workflow has recorded it. */
+export interface EvidenceTable {
+  id: string;
+  task_id: string;
+  sha256: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  content: Buffer;
+  uploaded_by: string;
+  unit_code: string;
+  description: Generated<string>;
+  status: ColumnType<'pending' | 'attached', 'pending' | 'attached' | undefined, 'pending' | 'attached'>;
+  created_at: Generated<Timestamp>;
+  attached_at: Timestamp | null;
+}
+
+/** A POST's Idempotency-Key, per login: the request it was first used for and, once done, the answer. */
+export interface IdempotencyKeysTable {
+  login: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  state: ColumnType<'in_progress' | 'done', 'in_progress' | 'done' | undefined, 'in_progress' | 'done'>;
+  status_code: number | null;
+  response_headers: Json<Record<string, string>> | null;
+  response_body: Buffer | null;
+  created_at: Generated<Timestamp>;
+  completed_at: Timestamp | null;
+}
+
+export type EvidenceRow = Selectable<EvidenceTable>;
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;

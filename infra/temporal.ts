@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
 import { SEARCH_ATTRIBUTES } from './temporal-cli';
@@ -20,10 +20,13 @@ export function temporalAddress(t: TemporalConfig): string {
   return t.address ?? `127.0.0.1:${t.devPort}`;
 }
 
-/** A client connection for the API and tools (TLS and API key when configured, e.g. Temporal Cloud). */
-export async function connectClient(t: TemporalConfig, address = temporalAddress(t)): Promise<Client> {
+/**
+ * A client connection for the API and tools (TLS and API key when configured, e.g. Temporal Cloud);
+ * `interceptors` lets the API count its starts and Updates (`temporalClientInterceptor`).
+ */
+export async function connectClient(t: TemporalConfig, address = temporalAddress(t), options: Pick<ClientOptions, 'interceptors'> = {}): Promise<Client> {
   const connection = await Connection.connect({ address, tls: tlsOptions(t), apiKey: t.apiKey });
-  return new Client({ connection, namespace: t.namespace });
+  return new Client({ connection, namespace: t.namespace, ...options });
 }
 
 /** A worker connection with the same settings. */

@@ -1,7 +1,9 @@
+import pino from 'pino';
 import { loadConfig } from '../config';
 import { createActivities } from '../activities';
 import { createDb, migrateToLatest } from '../db/client';
 import { connectWorker } from '../infra/temporal';
+import { startDelivery } from '../delivery';
 import { createWorker } from './create-worker';
 
 /** Production worker entry: needs TEMPORAL_ADDRESS and DATABASE_URL (npm start runs it in-process instead). */
@@ -17,8 +19,11 @@ async function main() {
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({ db }),
   });
+  // The outbox's delivery (inbox, e-mail, webhooks) runs beside the worker, in the same process.
+  const delivery = startDelivery({ db, config, logger: pino({ level: config.logLevel }) });
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
+  await delivery.stop();
   await connection.close();
   await db.destroy();
 }

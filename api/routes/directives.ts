@@ -6,6 +6,7 @@ import { extractDirective } from '../../domain/intake/extract';
 import { createDirective, getDirective, launchItems, listDirectives, patchItem, type DirectiveDeps } from '../../services/directives';
 import { actorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
+import { claimIdempotencyKey } from '../idempotency';
 
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9-]{1,120}$/, 'mã văn bản không hợp lệ') });
 const itemParams = idParams.extend({ ref: z.string().min(1).max(50) });
@@ -29,6 +30,8 @@ export function directivesRouter(deps: DirectiveDeps): Router {
   const secretariat = requireRole('secretariat');
 
   router.post('/', secretariat, textBody, async (req, res) => {
+    // A YAML body is only read here, so the Idempotency-Key is checked here too.
+    if (typeof req.body === 'string' && !(await claimIdempotencyKey(deps.db, req, res, req.body))) return;
     const input = parseOr400(directiveImportSchema, bodyOf(req));
     const view = await createDirective(deps.db, input, actorOf(req).login);
     res.status(201).location(`${req.baseUrl}/${view.id}`).json(view);
@@ -39,6 +42,7 @@ export function directivesRouter(deps: DirectiveDeps): Router {
     if (typeof req.body !== 'string' || !req.body.trim()) {
       throw new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', 'Gửi nội dung văn bản với Content-Type: text/plain; charset=utf-8');
     }
+    if (!(await claimIdempotencyKey(deps.db, req, res, req.body))) return;
     const extract = extractDirective(req.body);
     const view = await createDirective(deps.db, directiveFromExtract(extract, req.body), actorOf(req).login);
     res.status(201).location(`${req.baseUrl}/${view.id}`).json({ extract, directive: view });

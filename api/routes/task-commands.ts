@@ -9,7 +9,6 @@ import {
   cancelSchema,
   COMMAND_FAILURES,
   decideExtensionSchema,
-  evidenceSchema,
   reassignSchema,
   recordMeasurementSchema,
   reportProgressSchema,
@@ -26,18 +25,20 @@ import { actorOf } from '../auth';
 import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 import { taskIdParams } from './params';
 
-interface CommandRoute<C> {
+export interface CommandRoute<C> {
   update: UpdateDefinition<TaskState, [Envelope<C>]>;
   schema: z.ZodType<C>;
 }
-const route = <C>(update: UpdateDefinition<TaskState, [Envelope<C>]>, schema: z.ZodType<C>): CommandRoute<C> => ({ update, schema });
+export const route = <C>(update: UpdateDefinition<TaskState, [Envelope<C>]>, schema: z.ZodType<C>): CommandRoute<C> => ({ update, schema });
 
-/** Each lifecycle command as `POST /api/v1/tasks/:id/<name>`; the workflow's validator has the last word. */
+/**
+ * Each lifecycle command as `POST /api/v1/tasks/:id/<name>`; the workflow's validator has the last word.
+ * Evidence is not here: `routes/evidence.ts` takes the file as multipart and sends `attachEvidence` itself.
+ */
 export const COMMAND_ROUTES = {
   acknowledge: route(messages.acknowledgeUpdate, acknowledgeSchema),
   progress: route(messages.reportProgressUpdate, reportProgressSchema),
   measurements: route(messages.recordMeasurementUpdate, recordMeasurementSchema),
-  evidence: route(messages.attachEvidenceUpdate, evidenceSchema),
   submit: route(messages.submitUpdate, submitSchema),
   approve: route(messages.approveUpdate, approveSchema),
   return: route(messages.returnUpdate, returnSchema),
@@ -57,27 +58,36 @@ const STATUS_BY_FAILURE: Record<string, [number, string, string]> = {
 
 /** A rejected Update becomes the matching problem; anything else is not the client's fault. */
 export function problemFromUpdateError(err: unknown, taskId: string): unknown {
+  // An Update sent to a finished workflow: the task is closed. The server answers NOT_FOUND, which
+  // the SDK raises as WorkflowNotFoundError, so this test comes first.
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
+    return new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
+  }
   if (err instanceof WorkflowNotFoundError) return notFound(`Không có nhiệm vụ ${taskId}`);
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const mapped = err.cause.type ? STATUS_BY_FAILURE[err.cause.type] : undefined;
     if (mapped) return new HttpProblem(mapped[0], mapped[1], mapped[2], err.cause.message);
-  }
-  // An Update sent to a finished workflow: the task is closed.
-  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
-    return new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
   }
   return err;
 }
 
 /** Sends one command as an Update carrying the authenticated actor; answers the new state. */
 export async function sendCommand(temporal: Client, req: Request, name: CommandName, taskId: string, body: unknown): Promise<TaskState> {
-  const { update, schema } = COMMAND_ROUTES[name] as CommandRoute<unknown>;
+  return sendUpdate(temporal, req, COMMAND_ROUTES[name] as CommandRoute<unknown>, taskId, body);
+}
+
+/**
+ * `sendCommand` for a command outside COMMAND_ROUTES. With `updateId`, sending again is the same
+ * Update: Temporal answers the first one's outcome instead of applying it twice.
+ */
+export async function sendUpdate<C>(temporal: Client, req: Request, { update, schema }: CommandRoute<C>, taskId: string, body: unknown, updateId?: string): Promise<TaskState> {
   const command = parseOr400(schema, body);
   const actor = actorOf(req);
   const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
   try {
     return await handle.executeUpdate(update, {
       args: [{ actor: { userId: actor.login, unitCode: actor.unitCode, roles: actor.roles }, command }],
+      ...(updateId ? { updateId } : {}),
     });
   } catch (err) {
     throw problemFromUpdateError(err, taskId);

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
 import { verifyAuditChain } from '../../db/audit';
+import { deliveryHistory } from '../../db/repositories/deliveries';
 import { launchTaskSchema, missingSixClear, OPEN_STATUSES, SIX_CLEAR_LABELS_VI, taskIdFor, workflowIdFor, type CompleteLaunch, type DirectiveTaskInput } from '../../domain/task';
 import { getStateQuery } from '../../workflows/messages';
 import { actorOf, requireRole } from '../auth';
@@ -128,11 +129,13 @@ export function tasksRouter({ db, temporal, taskQueue }: TasksRouterDeps): Route
       .execute();
     const notifications = await db
       .selectFrom('notifications')
-      .select(['key', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit', 'scheduled_at', 'subject', 'status'])
+      .select(['key', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit', 'scheduled_at', 'subject', 'status', 'dispatched_at'])
       .where('task_id', '=', id)
       .orderBy('audit_seq')
       .execute();
-    res.json({ id, events, notifications });
+    // Every delivery of those notifications, with each attempt and its outcome (inbox, e-mail, webhook).
+    const deliveries = await deliveryHistory(db, id);
+    res.json({ id, events, notifications, deliveries });
   });
 
   router.get('/:id/audit/verify', async (req, res) => {

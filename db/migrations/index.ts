@@ -2,7 +2,11 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_create_tasks';
 import * as m0002 from './0002_create_audit_and_outbox';
 import * as m0003 from './0003_create_units_users_tokens';
+import * as m0004 from './0004_create_evidence_and_idempotency';
+import * as m0005 from './0005_report_indexes_and_inbox';
 import * as m0006 from './0006_create_directive_items';
+import * as m0007 from './0007_create_deliveries_and_webhooks';
+import * as m0008 from './0008_refuse_audit_truncate';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -12,7 +16,11 @@ export const migrations: Record<string, Migration> = {
   '0001_create_tasks': m0001,
   '0002_create_audit_and_outbox': m0002,
   '0003_create_units_users_tokens': m0003,
+  '0004_create_evidence_and_idempotency': m0004,
+  '0005_report_indexes_and_inbox': m0005,
   '0006_create_directive_items': m0006,
+  '0007_create_deliveries_and_webhooks': m0007,
+  '0008_refuse_audit_truncate': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

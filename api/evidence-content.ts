@@ -1,0 +1,90 @@
+import { fileTypeFromBuffer } from 'file-type';
+
+/** The evidence formats accepted, by the MIME type they are stored and served as. */
+export const EVIDENCE_TYPES: Readonly<Record<string, string>> = Object.freeze({
+  'application/pdf': 'PDF',
+  'image/png': 'PNG',
+  'image/jpeg': 'JPEG',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'XLSX',
+  'application/zip': 'ZIP',
+  'text/plain': 'TXT',
+  'text/csv': 'CSV',
+});
+
+const TEXT_TYPES = new Set(['text/plain', 'text/csv']);
+
+// Names browsers and office software send for the same formats.
+const ALIASES: Readonly<Record<string, string>> = {
+  'image/jpg': 'image/jpeg',
+  'image/pjpeg': 'image/jpeg',
+  'application/x-pdf': 'application/pdf',
+  'application/x-zip-compressed': 'application/zip',
+  'application/x-zip': 'application/zip',
+};
+
+export type ContentCheck = { ok: true; contentType: string } | { ok: false; declared: string; detected: string; reason: string };
+
+const normalize = (mime: string) => {
+  const bare = mime.split(';')[0].trim().toLowerCase();
+  return ALIASES[bare] ?? bare;
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Text is accepted only as UTF-8 with no control bytes but tab, CR, LF and form feed. */
+function isPlainUtf8(bytes: Buffer): boolean {
+  try {
+    utf8.decode(bytes);
+  } catch {
+    return false;
+  }
+  for (const b of bytes) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f) return false;
+  return true;
+}
+
+/**
+ * Compares the declared type of an upload with what its bytes are. Binary formats must carry the
+ * signature of the declared one; text must have no signature at all and be plain UTF-8.
+ */
+export async function checkEvidenceContent(declaredType: string, bytes: Buffer): Promise<ContentCheck> {
+  const declared = normalize(declaredType || 'application/octet-stream');
+  const signature = await fileTypeFromBuffer(bytes);
+  let detected: string;
+  if (signature) detected = signature.mime;
+  else if (isPlainUtf8(bytes)) detected = TEXT_TYPES.has(declared) ? declared : 'text/plain';
+  else detected = 'application/octet-stream';
+
+  if (!(declared in EVIDENCE_TYPES)) {
+    return { ok: false, declared, detected, reason: `loại tệp ${declared} không được nhận` };
+  }
+  if (declared !== detected) {
+    return { ok: false, declared, detected, reason: `tệp khai báo là ${declared} nhưng nội dung thực tế là ${detected}` };
+  }
+  return { ok: true, contentType: declared };
+}
+
+/** The accepted formats, for messages. */
+export const EVIDENCE_TYPES_VI = `${Object.values(EVIDENCE_TYPES).join(', ')} (văn bản TXT/CSV phải mã hóa UTF-8)`;
+
+/** The last path segment of an uploaded name, NFC, without control characters; never empty. */
+export function cleanFileName(raw: string): string {
+  const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  return cleaned || 'minh-chung';
+}
+
+/**
+ * `Content-Disposition: attachment` with an ASCII fallback (Vietnamese diacritics dropped) and the
+ * exact UTF-8 name as RFC 5987 `filename*`, which every current browser prefers.
+ */
+export function contentDisposition(fileName: string): string {
+  const fallback = fileName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,183 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import multer from 'multer';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema';
+import { evidenceSchema, workflowIdFor, type EvidenceCommand } from '../../domain/task';
+import * as messages from '../../workflows/messages';
+import { actorOf, requireRole } from '../auth';
+import { checkEvidenceContent, cleanFileName, contentDisposition, EVIDENCE_TYPES_VI } from '../evidence-content';
+import { claimIdempotencyKey } from '../idempotency';
+import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
+import { assertCanRead } from '../visibility';
+import { route, sendUpdate } from './task-commands';
+import { taskIdParams } from './params';
+
+export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+
+export interface EvidenceRouterDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  maxBytes: number;
+}
+
+const attachEvidence = route(messages.attachEvidenceUpdate, evidenceSchema);
+
+const evidenceParams = taskIdParams.extend({ evidenceId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'mã minh chứng không hợp lệ') });
+const uploadFields = z.object({ description: z.string().trim().max(2000).default('') });
+
+/** `ev_` and 12 random bytes: unguessable, and valid wherever the workflow expects an evidence id. */
+const newEvidenceId = () => `ev_${randomBytes(12).toString('base64url')}`;
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MiB`;
+
+/**
+ * Evidence files (minh chứng): `POST /:id/evidence` takes one multipart file, stores its bytes and
+ * SHA-256 in PostgreSQL, then has the workflow record it; `GET /:id/evidence/:evidenceId` gives the
+ * same bytes back to whoever may read the task.
+ */
+export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): Router {
+  const router = Router();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 4, fieldSize: 16 * 1024, parts: 5 },
+    // curl and browsers send UTF-8 file names; busboy would read them as latin1.
+    defParamCharset: 'utf8',
+  }).single('file');
+
+  /** Reads the multipart body; every way it can be wrong is the client's, so a 4xx. */
+  const receive = (req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) => {
+      upload(req, res, (err: unknown) => {
+        if (!err) return resolve();
+        if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+          return reject(new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Tệp quá lớn', `Tệp minh chứng vượt quá giới hạn ${mib(maxBytes)} (${maxBytes} byte)`));
+        }
+        const detail =
+          err instanceof multer.MulterError
+            ? err.code === 'LIMIT_UNEXPECTED_FILE'
+              ? `Chỉ nhận một tệp, trong trường "file" (nhận được trường "${err.field}")`
+              : 'Biểu mẫu có quá nhiều trường hoặc trường quá dài; chỉ gửi "file" và "description"'
+            : 'Thân yêu cầu multipart/form-data không đọc được';
+        reject(new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không hợp lệ', detail));
+      });
+    });
+
+  // The role and the task are checked before the upload is read: an unrelated unit never gets to send the bytes.
+  router.post('/:id/evidence', requireRole('unit_officer'), async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params, 'path');
+    const actor = actorOf(req);
+    await assertCanRead(db, actor, id);
+    if (!req.is('multipart/form-data')) {
+      throw new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', 'Minh chứng được gửi dưới dạng multipart/form-data, tệp trong trường "file"');
+    }
+    await receive(req, res);
+    const file = req.file;
+    const sha256 = file ? createHash('sha256').update(file.buffer).digest('hex') : null;
+    const fields = { ...req.body };
+    if (!(await claimIdempotencyKey(db, req, res, { fields, file: file && { name: file.originalname, type: file.mimetype, sha256 } }))) return;
+
+    const { description } = parseOr400(uploadFields, fields);
+    if (!file || !sha256) {
+      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp minh chứng trong trường "file"', [{ path: 'file', reason: 'bắt buộc' }]);
+    }
+    if (file.size === 0) {
+      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Tệp minh chứng rỗng', [{ path: 'file', reason: 'tệp rỗng' }]);
+    }
+    const checked = await checkEvidenceContent(file.mimetype, file.buffer);
+    if (!checked.ok) {
+      throw new HttpProblem(
+        415,
+        PROBLEM_TYPES.unsupportedMediaType,
+        'Định dạng tệp không được chấp nhận',
+        `Không nhận tệp "${cleanFileName(file.originalname)}": ${checked.reason} (khai báo: ${checked.declared}; nhận diện: ${checked.detected}). Chỉ nhận ${EVIDENCE_TYPES_VI}`,
+        [{ path: 'file', reason: `khai báo ${checked.declared}, nội dung ${checked.detected}` }],
+      );
+    }
+
+    const command: EvidenceCommand = {
+      evidenceId: newEvidenceId(),
+      fileName: cleanFileName(file.originalname),
+      sha256,
+      contentType: checked.contentType,
+      size: file.size,
+      description,
+    };
+    // Stored first, so the workflow never cites a file the database does not hold.
+    await db
+      .insertInto('evidence')
+      .values({
+        id: command.evidenceId,
+        task_id: id,
+        sha256,
+        file_name: command.fileName,
+        content_type: command.contentType,
+        size: command.size,
+        content: file.buffer,
+        uploaded_by: actor.login,
+        unit_code: actor.unitCode,
+        description,
+      })
+      .execute();
+    let state;
+    try {
+      state = await sendUpdate(temporal, req, attachEvidence, id, command, command.evidenceId);
+    } catch (err) {
+      // Refused by the workflow: nothing was recorded, so nothing is kept. Any other failure leaves
+      // the row pending: the Update may still have been applied, and the download reconciles.
+      if (err instanceof HttpProblem) await db.deleteFrom('evidence').where('id', '=', command.evidenceId).where('status', '=', 'pending').execute();
+      throw err;
+    }
+    await db.updateTable('evidence').set({ status: 'attached', attached_at: sql<Date>`now()` }).where('id', '=', command.evidenceId).execute();
+
+    const location = `${req.baseUrl}/${id}/evidence/${command.evidenceId}`;
+    res
+      .status(201)
+      .location(location)
+      .json({ evidence: { id: command.evidenceId, sha256, size: command.size, contentType: command.contentType, fileName: command.fileName }, state });
+  });
+
+  /** True when the workflow has recorded a pending file (its Update outlived the upload request); marks it attached. */
+  async function reconcile(taskId: string, evidenceId: string, sha256: string): Promise<boolean> {
+    let state;
+    try {
+      state = await temporal.workflow.getHandle(workflowIdFor(taskId)).query(messages.getStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
+    }
+    if (!state.evidence.some((e) => e.evidenceId === evidenceId && e.sha256 === sha256)) return false;
+    await db.updateTable('evidence').set({ status: 'attached', attached_at: sql<Date>`now()` }).where('id', '=', evidenceId).execute();
+    return true;
+  }
+
+  router.get('/:id/evidence/:evidenceId', async (req, res) => {
+    const { id, evidenceId } = parseOr400(evidenceParams, req.params, 'path');
+    await assertCanRead(db, actorOf(req), id);
+    const row = await db
+      .selectFrom('evidence')
+      .select(['id', 'sha256', 'file_name', 'content_type', 'size', 'content', 'status'])
+      .where('id', '=', evidenceId)
+      .where('task_id', '=', id)
+      .executeTakeFirst();
+    if (!row || (row.status === 'pending' && !(await reconcile(id, row.id, row.sha256)))) {
+      throw notFound(`Nhiệm vụ ${id} không có minh chứng ${evidenceId}`);
+    }
+    res.set({
+      'Content-Type': row.content_type.startsWith('text/') ? `${row.content_type}; charset=utf-8` : row.content_type,
+      'Content-Disposition': contentDisposition(row.file_name),
+      ETag: `"${row.sha256}"`,
+      'X-Content-SHA256': row.sha256,
+      // Served as stored, never reinterpreted by the browser.
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-cache',
+    });
+    // res.send sets Content-Length and answers 304 to a matching If-None-Match.
+    res.send(row.content);
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+import type { RecipientRole } from './policy';
+import type { Role } from './roles';
+
+/*
+ * Who receives a notification of the outbox. The workflow addresses notifications to a role
+ * of the task (lead unit, its head, the standing office, ...) and, where the role belongs to
+ * a unit, to that unit; people hold system roles in one unit. This table joins the two, and
+ * it is the only place that does: the inbox queries it, delivery channels (e-mail, Zalo)
+ * reuse it.
+ *
+ * - lead_unit, coordinating_units: officers and heads of the addressed unit;
+ * - lead_unit_head: the head of the addressed unit only;
+ * - standing_office: the secretariat of the addressed unit (the one that decided the task),
+ *   or every secretariat user when no unit is named;
+ * - steering_committee: the secretariat (the standing office), every unit unless one is named.
+ *   The Steering Committee's leaders hold no account: the standing office prepares what goes to
+ *   them, so the secretariat receives it. Administrators manage accounts and receive nothing;
+ * - inspection_committee: inspectors, whatever their unit.
+ *
+ * An unknown recipient role reaches nobody.
+ */
+
+/** Which users one recipient role reaches: their system roles, and how the notification's unit narrows them. */
+export interface InboxRoute {
+  roles: readonly Role[];
+  /**
+   * `unit`: only users of the notification's unit (none when it names no unit);
+   * `unit_when_named`: users of that unit when it names one, every such user otherwise;
+   * `any`: the notification's unit is not looked at.
+   */
+  scope: 'unit' | 'unit_when_named' | 'any';
+}
+
+export const INBOX_ROUTES: Readonly<Record<RecipientRole, InboxRoute>> = Object.freeze({
+  lead_unit: { roles: ['unit_officer', 'unit_head'], scope: 'unit' },
+  coordinating_units: { roles: ['unit_officer', 'unit_head'], scope: 'unit' },
+  lead_unit_head: { roles: ['unit_head'], scope: 'unit' },
+  standing_office: { roles: ['secretariat'], scope: 'unit_when_named' },
+  steering_committee: { roles: ['secretariat'], scope: 'unit_when_named' },
+  inspection_committee: { roles: ['inspector'], scope: 'any' },
+});
+
+/** What routing reads from a notification. */
+export interface RoutedNotification {
+  recipientRole: string;
+  recipientUnit: string | null;
+}
+
+/** What routing reads from a user. */
+export interface InboxUser {
+  unitCode: string;
+  roles: readonly Role[];
+}
+
+/** One recipient role a user receives, with the unit condition to apply (null: any unit). */
+export interface InboxRule {
+  recipientRole: RecipientRole;
+  /** `exact`: recipient unit = the user's unit; `exact_or_none`: that, or no unit named; `any`: not looked at. */
+  unit: 'exact' | 'exact_or_none' | 'any';
+}
+
+/** The recipient roles a user receives and how the notification's unit must match theirs (the inbox's SQL is built from these). */
+export function inboxRulesFor(user: InboxUser): InboxRule[] {
+  const rules: InboxRule[] = [];
+  for (const [recipientRole, route] of Object.entries(INBOX_ROUTES) as [RecipientRole, InboxRoute][]) {
+    if (!route.roles.some((r) => user.roles.includes(r))) continue;
+    rules.push({ recipientRole, unit: route.scope === 'unit' ? 'exact' : route.scope === 'unit_when_named' ? 'exact_or_none' : 'any' });
+  }
+  return rules;
+}
+
+/** Whether a notification of the outbox is addressed to this user. */
+export function recipientsMatch(notification: RoutedNotification, user: InboxUser): boolean {
+  return inboxRulesFor(user).some((rule) => {
+    if (rule.recipientRole !== notification.recipientRole) return false;
+    switch (rule.unit) {
+      case 'exact':
+        return notification.recipientUnit === user.unitCode;
+      case 'exact_or_none':
+        return notification.recipientUnit === null || notification.recipientUnit === user.unitCode;
+      case 'any':
+        return true;
+    }
+  });
+}

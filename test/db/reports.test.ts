@@ -1,0 +1,314 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { lateList, reportByDirective, reportByUnit, type GroupCounts, type ReportFilter } from '../../db/repositories/reports';
+import type { NewTaskRow } from '../../db/schema';
+import { parseReportPeriod, periodAsOf } from '../../domain/report-period';
+import { classifyAssignment, completionRate, type ClassifiableAssignment } from '../../domain/status';
+import { testDb, uniq } from '../helpers/servers';
+
+const DAY = 86_400_000;
+const at = (iso: string) => new Date(iso);
+
+/** A read-model row as the activity would write it; every test uses a directive of its own. */
+function task(directive: string, ref: string, o: Partial<NewTaskRow> & { lead_unit: string }): NewTaskRow {
+  const id = `${directive.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.${ref.replace(/[^0-9a-z]+/gi, '-')}`;
+  return {
+    id,
+    workflow_id: `task-${id}`,
+    directive_number: directive,
+    ref,
+    title: `Nhiệm vụ ${ref}`,
+    status: 'in_progress',
+    launched_at: at('2025-11-04T08:00:00+07:00'),
+    ...o,
+  };
+}
+
+const completedOn = (completedAt: string, dueAt: string, claimedAt = completedAt): Partial<NewTaskRow> => ({
+  status: 'completed',
+  due_at: dueAt,
+  submitted_at: claimedAt,
+  completed_at: completedAt,
+  outcome: Date.parse(claimedAt) > Date.parse(dueAt) ? 'completed_late' : 'completed_on_time',
+});
+
+/** The counts a report row should hold, computed with domain/status.ts from the same rows. */
+function expectedCounts(rows: NewTaskRow[], asOf: Date, aheadMarginDays = 1): GroupCounts {
+  const items = rows.map(toAssignment);
+  const groups = items.map((a) => classifyAssignment(a, asOf, { aheadMarginDays }));
+  const count = (g: string) => groups.filter((c) => c.group === g).length;
+  const cameDue = items.filter((a, i) => a.dueAt !== null && new Date(a.dueAt).getTime() <= asOf.getTime() && groups[i].group !== 'cancelled');
+  return {
+    total: rows.length,
+    completedOnTime: count('completed_on_time'),
+    completedLate: count('completed_late'),
+    inProgressOnTime: count('in_progress_on_time') + count('no_deadline'),
+    inProgressOverdue: count('in_progress_overdue'),
+    aheadOfSchedule: groups.filter((c) => c.aheadOfSchedule).length,
+    cancelled: count('cancelled'),
+    noDeadline: count('no_deadline'),
+    cameDue: cameDue.length,
+    cameDueCompletedOnTime: cameDue.filter((a) => classifyAssignment(a, asOf).group === 'completed_on_time').length,
+    completionRate: completionRate(items, asOf),
+  };
+}
+
+const toAssignment = (r: NewTaskRow): ClassifiableAssignment => ({
+  status: r.status,
+  dueAt: (r.due_at as Date | string | null | undefined) ?? null,
+  completedAt: (r.completed_at as Date | string | null | undefined) ?? null,
+  cancelledAt: (r.cancelled_at as Date | string | null | undefined) ?? null,
+});
+
+/** A deterministic pseudo-random source (mulberry32), so a failure reproduces. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('the Steering Committee reports over the tasks read model', () => {
+  const db = testDb();
+
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it('counts the four groups of 01-TB/CQTT per unit as of 20/11/2025, with ahead of schedule, cancelled and the completion rate', async () => {
+    const directive = `01-TB/CQTT-${uniq()}`;
+    const due = '2025-11-15T00:00:00+07:00';
+    const rows = [
+      task(directive, '2.2 (1)', { lead_unit: 'UBND_TINH', ...completedOn('2025-11-12T10:00:00+07:00', due) }),
+      task(directive, '2.2 (2)', { lead_unit: 'UBND_TINH', ...completedOn('2025-11-14T16:00:00+07:00', due) }),
+      task(directive, '2.2 (3)', { lead_unit: 'UBND_TINH', ...completedOn('2025-11-17T09:00:00+07:00', due) }),
+      task(directive, '2.2 (4)', { lead_unit: 'UBND_TINH', due_at: due }),
+      task(directive, '2.2 (5)', { lead_unit: 'UBND_TINH', due_at: '2025-12-31T23:59:59+07:00' }),
+      task(directive, '2.3 (1)', { lead_unit: 'SKHCN', due_at: null }),
+      task(directive, '2.3 (2)', { lead_unit: 'SKHCN', status: 'cancelled', due_at: due, cancelled_at: '2025-11-10T08:00:00+07:00' }),
+      // Completed and cancelled after 20/11: still running on 20/11.
+      task(directive, '2.3 (3)', { lead_unit: 'SKHCN', ...completedOn('2025-11-25T08:00:00+07:00', due) }),
+      task(directive, '2.3 (4)', { lead_unit: 'SKHCN', status: 'cancelled', due_at: '2025-12-31T23:59:59+07:00', cancelled_at: '2025-11-25T08:00:00+07:00' }),
+      // Due exactly at the report's instant: still within the deadline.
+      task(directive, '2.4', { lead_unit: 'CA_TINH', due_at: '2025-11-20T00:00:00+07:00' }),
+    ];
+    await db.insertInto('tasks').values(rows).execute();
+    const asOf = at('2025-11-20T00:00:00+07:00');
+
+    const { rows: units, totals } = await reportByUnit(db, { asOf, directive });
+    expect(units.map((u) => u.unit)).toEqual(['CA_TINH', 'SKHCN', 'UBND_TINH']);
+    expect(units.find((u) => u.unit === 'UBND_TINH')).toMatchObject({
+      total: 5,
+      completedOnTime: 2,
+      aheadOfSchedule: 1,
+      completedLate: 1,
+      inProgressOnTime: 1,
+      inProgressOverdue: 1,
+      cancelled: 0,
+      cameDue: 4,
+      cameDueCompletedOnTime: 2,
+      completionRate: 0.5,
+    });
+    expect(units.find((u) => u.unit === 'SKHCN')).toMatchObject({
+      total: 4,
+      completedOnTime: 0,
+      completedLate: 0,
+      inProgressOnTime: 2,
+      noDeadline: 1,
+      inProgressOverdue: 1,
+      cancelled: 1,
+      cameDue: 1,
+      completionRate: 0,
+    });
+    expect(units.find((u) => u.unit === 'CA_TINH')).toMatchObject({ total: 1, inProgressOnTime: 1, cameDue: 1, completionRate: 0 });
+    expect(totals).toMatchObject({ total: 10, completedOnTime: 2, completedLate: 1, inProgressOnTime: 4, inProgressOverdue: 2, cancelled: 1, cameDue: 6 });
+    expect(totals.completionRate).toBeCloseTo(2 / 6);
+    // The four groups and the cancelled add up to every assignment.
+    for (const u of [...units, totals]) expect(u.completedOnTime + u.completedLate + u.inProgressOnTime + u.inProgressOverdue + u.cancelled).toBe(u.total);
+
+    const byDirective = await reportByDirective(db, { asOf, directive });
+    expect(byDirective.rows).toEqual([{ directiveNumber: directive, directiveTitle: null, ...totals }]);
+
+    // Three days to spare: only the strategy finished on 12/11 was that early.
+    const strict = await reportByUnit(db, { asOf, directive, aheadMarginDays: 3 });
+    expect(strict.totals.aheadOfSchedule).toBe(0);
+    const relaxed = await reportByUnit(db, { asOf, directive, aheadMarginDays: 0 });
+    expect(relaxed.totals.aheadOfSchedule).toBe(2);
+  });
+
+  it('has no completion rate for a unit with nothing come due yet', async () => {
+    const directive = `80/TB-UBND-${uniq()}`;
+    await db
+      .insertInto('tasks')
+      .values([task(directive, '5', { lead_unit: 'SCT', due_at: '2026-06-30T23:59:59+07:00' }), task(directive, '6', { lead_unit: 'SCT', due_at: null })])
+      .execute();
+    const { rows } = await reportByUnit(db, { asOf: at('2026-01-20T00:00:00+07:00'), directive });
+    expect(rows).toEqual([expect.objectContaining({ unit: 'SCT', total: 2, cameDue: 0, completionRate: null })]);
+  });
+
+  it('judges lateness as the workflow did: by the claim, not by an approval after the deadline, and by late periodic reports', async () => {
+    const directive = `02-TB/CQTT-${uniq()}`;
+    const due = '2025-11-15T00:00:00+07:00';
+    await db
+      .insertInto('tasks')
+      .values([
+        task(directive, '1', { lead_unit: 'SCT', ...completedOn('2025-11-18T09:00:00+07:00', due, '2025-11-14T09:00:00+07:00') }),
+        task(directive, '2', { lead_unit: 'SCT', ...completedOn('2025-11-18T09:00:00+07:00', due, '2025-11-16T09:00:00+07:00') }),
+        // A monthly report duty closed by the workflow as late because some reports were late: no single deadline.
+        task(directive, '3', { lead_unit: 'SCT', deadline_kind: 'recurring', status: 'completed', due_at: null, completed_at: '2025-11-19T00:00:00+07:00', outcome: 'completed_late' }),
+      ])
+      .execute();
+    const asOf = at('2025-11-20T00:00:00+07:00');
+    const { totals } = await reportByUnit(db, { asOf, directive });
+    expect(totals).toMatchObject({ completedOnTime: 1, completedLate: 2, aheadOfSchedule: 0, cameDue: 2 });
+    const late = await lateList(db, { asOf, directive });
+    expect(late.items.map((i) => [i.ref, i.group, i.dueAt, i.daysOverdue])).toEqual([
+      ['2', 'completed_late', at(due), 2],
+      ['3', 'completed_late', null, null],
+    ]);
+  });
+
+  it('names the late assignments: overdue ones first, the most overdue first, with lead unit, late units, deadline and escalation level', async () => {
+    const directive = `01-TB/CQTT-${uniq()}`;
+    const due = '2025-11-15T00:00:00+07:00';
+    await db
+      .insertInto('tasks')
+      .values([
+        task(directive, '2.2 (1)', { lead_unit: 'UBND_TINH', due_at: due, original_due_at: '2025-11-01T00:00:00+07:00', extension_count: 1, late_units: ['UBND_TINH'], escalation_level: 2 }),
+        task(directive, '2.3 (1)', { lead_unit: 'SKHCN', due_at: '2025-11-18T17:00:00+07:00', late_units: ['SO_TTTT', 'SKHCN'], escalation_level: 1 }),
+        task(directive, '2.4', { lead_unit: 'CA_TINH', ...completedOn('2025-11-19T09:00:00+07:00', due, '2025-11-17T10:00:00+07:00'), late_units: ['CA_TINH'] }),
+        task(directive, '2.2 (2)', { lead_unit: 'UBND_TINH', ...completedOn('2025-11-10T09:00:00+07:00', due) }),
+        task(directive, '2.5', { lead_unit: 'SCT', due_at: '2025-12-31T23:59:59+07:00' }),
+        task(directive, '2.6', { lead_unit: 'SCT', status: 'cancelled', due_at: due, cancelled_at: '2025-11-16T00:00:00+07:00' }),
+      ])
+      .execute();
+    const asOf = at('2025-11-20T08:00:00+07:00');
+
+    const { items, total } = await lateList(db, { asOf, directive });
+    expect(total).toBe(3);
+    expect(items.map((i) => [i.ref, i.group, i.daysOverdue])).toEqual([
+      ['2.2 (1)', 'in_progress_overdue', 6],
+      ['2.3 (1)', 'in_progress_overdue', 2],
+      ['2.4', 'completed_late', 3],
+    ]);
+    expect(items[0]).toMatchObject({
+      directiveNumber: directive,
+      title: 'Nhiệm vụ 2.2 (1)',
+      leadUnit: 'UBND_TINH',
+      lateUnits: ['UBND_TINH'],
+      dueAt: at(due),
+      originalDueAt: at('2025-11-01T00:00:00+07:00'),
+      extensionCount: 1,
+      escalationLevel: 2,
+      status: 'in_progress',
+      completedAt: null,
+    });
+    expect(items[1].lateUnits).toEqual(['SO_TTTT', 'SKHCN']);
+
+    const page = await lateList(db, { asOf, directive }, { limit: 1, offset: 1 });
+    expect(page).toMatchObject({ total: 3, items: [expect.objectContaining({ ref: '2.3 (1)' })] });
+    expect(await lateList(db, { asOf, directive }, { limit: 10, offset: 10 })).toEqual({ total: 3, items: [] });
+    expect((await lateList(db, { asOf, directive, unit: 'SKHCN' })).items.map((i) => i.ref)).toEqual(['2.3 (1)']);
+  });
+
+  it('reports a month, a quarter and a year on the assignments due in them, as of the period’s end', async () => {
+    const directive = `03-KH/TU-${uniq()}`;
+    await db
+      .insertInto('tasks')
+      .values([
+        task(directive, 'T10', { lead_unit: 'SNV', ...completedOn('2025-10-20T08:00:00+07:00', '2025-10-31T23:59:59+07:00') }),
+        task(directive, 'T11-a', { lead_unit: 'SNV', ...completedOn('2025-11-28T08:00:00+07:00', '2025-11-30T23:59:59+07:00') }),
+        // Completed in December, after the November report's instant: overdue at the end of November.
+        task(directive, 'T11-b', { lead_unit: 'SNV', ...completedOn('2025-12-05T08:00:00+07:00', '2025-11-15T00:00:00+07:00') }),
+        task(directive, 'T11-c', { lead_unit: 'STC', due_at: '2025-11-01T00:00:00+07:00' }),
+        task(directive, 'T12', { lead_unit: 'SNV', due_at: '2025-12-31T23:59:59+07:00' }),
+        task(directive, 'no-deadline', { lead_unit: 'SNV', due_at: null }),
+        task(directive, 'next-year', { lead_unit: 'SNV', due_at: '2026-01-01T00:00:00+07:00' }),
+      ])
+      .execute();
+    const now = at('2026-03-01T08:00:00+07:00');
+    const reportFor = (key: string) => {
+      const p = parseReportPeriod(key);
+      return reportByUnit(db, { asOf: periodAsOf(p, now), dueFrom: p.start, dueTo: p.end, directive });
+    };
+
+    const november = await reportFor('2025-11');
+    expect(november.totals).toMatchObject({ total: 3, completedOnTime: 1, inProgressOverdue: 2, completedLate: 0, cameDue: 3 });
+    expect(november.totals.completionRate).toBeCloseTo(1 / 3);
+    expect(november.rows.map((r) => [r.unit, r.total])).toEqual([
+      ['SNV', 2],
+      ['STC', 1],
+    ]);
+
+    const q4 = await reportFor('2025-Q4');
+    expect(q4.totals).toMatchObject({ total: 5, completedOnTime: 2, completedLate: 1, inProgressOverdue: 2, cameDue: 5 });
+    const year = await reportFor('2025');
+    expect(year.totals.total).toBe(5);
+    const h1 = await reportFor('2026-H1');
+    expect(h1.totals).toMatchObject({ total: 1, inProgressOverdue: 1 });
+  });
+
+  it('agrees with classifyAssignment and completionRate of domain/status.ts on 400 generated assignments and the edge cases, at every instant tried', async () => {
+    const directive = `99-TB/CQTT-${uniq()}`;
+    const next = random(20251120);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
+    const base = Date.parse('2025-11-20T00:00:00+07:00');
+    const units = ['SCT', 'SYT', 'SKHCN', 'CA_TINH'];
+    const rows: NewTaskRow[] = [];
+    for (let i = 0; i < 400; i++) {
+      const due = next() < 0.15 ? null : new Date(base + Math.round((next() - 0.5) * 120) * DAY + Math.round(next() * 24) * 3600_000);
+      const row = task(directive, `${i}`, { lead_unit: pick(units), due_at: due });
+      const fate = next();
+      if (fate < 0.45) {
+        const completedAt = new Date((due?.getTime() ?? base) + Math.round((next() - 0.6) * 40 * DAY));
+        row.status = 'completed';
+        row.completed_at = next() < 0.03 ? null : completedAt;
+        row.submitted_at = row.completed_at;
+        // The workflow's outcome judges the same instant; a few legacy rows carry none.
+        row.outcome = next() < 0.1 || !row.completed_at ? null : due && completedAt > due ? 'completed_late' : 'completed_on_time';
+      } else if (fate < 0.55) {
+        row.status = 'cancelled';
+        row.cancelled_at = next() < 0.05 ? null : new Date(base + Math.round((next() - 0.5) * 100) * DAY);
+      } else {
+        row.status = pick(['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned']);
+      }
+      rows.push(row);
+    }
+    // Boundaries: completed at the deadline instant (legacy, no outcome), and exactly one day early.
+    const edge = new Date(base + 10 * DAY);
+    rows.push(task(directive, 'edge-1', { lead_unit: 'SCT', status: 'completed', due_at: edge, completed_at: edge, outcome: null }));
+    rows.push(task(directive, 'edge-2', { lead_unit: 'SCT', status: 'completed', due_at: edge, completed_at: new Date(edge.getTime() - DAY), outcome: 'completed_on_time' }));
+    await db.insertInto('tasks').values(rows).execute();
+
+    // Instants on the boundaries: the deadline of an open assignment, the completion of a finished one.
+    const someDue = rows.find((r) => r.due_at && !['completed', 'cancelled'].includes(r.status))!.due_at as Date;
+    const someCompletion = rows.find((r) => r.completed_at)!.completed_at as Date;
+    const instants = [new Date(base - 45 * DAY), new Date(base), new Date(base + 50 * DAY), someDue, someCompletion, edge];
+    for (const asOf of instants) {
+      for (const aheadMarginDays of [1, 2.5]) {
+        const filter: ReportFilter = { asOf, directive, aheadMarginDays };
+        const { rows: got, totals } = await reportByUnit(db, filter);
+        for (const unit of units) {
+          const mine = rows.filter((r) => r.lead_unit === unit);
+          expect(got.find((g) => g.unit === unit), `${unit} at ${asOf.toISOString()}`).toMatchObject({ unit, ...expectedCounts(mine, asOf, aheadMarginDays) });
+        }
+        expect(totals).toEqual(expectedCounts(rows, asOf, aheadMarginDays));
+
+        const { items, total } = await lateList(db, filter);
+        const late = rows.filter((r) => ['in_progress_overdue', 'completed_late'].includes(classifyAssignment(toAssignment(r), asOf).group));
+        expect(total).toBe(late.length);
+        expect(items.map((i) => i.taskId).sort()).toEqual(late.map((r) => r.id).sort());
+      }
+    }
+
+    // A window on the deadline selects the same rows the domain would.
+    const from = new Date(base - 30 * DAY);
+    const to = new Date(base);
+    const windowed = await reportByDirective(db, { asOf: to, directive, dueFrom: from, dueTo: to });
+    const inWindow = rows.filter((r) => r.due_at && (r.due_at as Date) >= from && (r.due_at as Date) <= to);
+    expect(windowed.rows).toEqual([{ directiveNumber: directive, directiveTitle: null, ...expectedCounts(inWindow, to) }]);
+  });
+});

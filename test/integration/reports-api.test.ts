@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import pino from 'pino';
+import ExcelJS from 'exceljs';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createApp } from '../../api/app';
+import type { NewTaskRow } from '../../db/schema';
+import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
+import { devServerEnv, testDb, uniq } from '../helpers/servers';
+import { aUnit, aUserWithToken } from '../helpers/users';
+
+/** Collects a response body into a Buffer, as it came over the wire (BOM included). */
+function binary(res: unknown, done: (err: Error | null, body: Buffer) => void) {
+  const stream = res as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+async function readWorkbook(body: Buffer): Promise<ExcelJS.Workbook> {
+  const workbook = new ExcelJS.Workbook();
+  // exceljs declares its own global `Buffer`, narrower than Node's.
+  await workbook.xlsx.load(body as unknown as Parameters<typeof workbook.xlsx.load>[0]);
+  return workbook;
+}
+
+describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () => {
+  const db = testDb();
+  let env: TestWorkflowEnvironment;
+  let app: ReturnType<typeof createApp>;
+  let secretariat: string;
+  let inspector: string;
+  let officerA: string;
+  let unitA: string;
+  let unitB: string;
+  const directive = `01-TB/CQTT-${uniq()}`;
+
+  const row = (ref: string, o: Partial<NewTaskRow> & { lead_unit: string }): NewTaskRow => ({
+    id: `r-${uniq()}.${ref.replace(/[^0-9a-z]+/gi, '-')}`,
+    workflow_id: `task-r-${uniq()}`,
+    directive_number: directive,
+    ref,
+    title: `Nhiệm vụ ${ref}`,
+    status: 'in_progress',
+    launched_at: '2025-11-04T08:00:00+07:00',
+    ...o,
+  });
+
+  beforeAll(async () => {
+    env = await devServerEnv();
+    app = createApp({ db, temporal: env.client, taskQueue: 'reports-unused', logger: pino({ level: 'silent' }) });
+    const office = await aUnit(db, 'VPTU');
+    const inspection = await aUnit(db, 'UBKT');
+    unitA = await aUnit(db, 'SCT');
+    unitB = await aUnit(db, 'SYT');
+    secretariat = (await aUserWithToken(db, office, ['secretariat'])).auth;
+    inspector = (await aUserWithToken(db, inspection, ['inspector'])).auth;
+    officerA = (await aUserWithToken(db, unitA, ['unit_officer'])).auth;
+    const due = '2025-11-15T00:00:00+07:00';
+    await db
+      .insertInto('tasks')
+      .values([
+        row('2.2 (1)', { lead_unit: unitA, status: 'completed', due_at: due, submitted_at: '2025-11-12T10:00:00+07:00', completed_at: '2025-11-12T10:00:00+07:00', outcome: 'completed_on_time' }),
+        row('2.2 (2)', { lead_unit: unitA, status: 'completed', due_at: due, submitted_at: '2025-11-17T10:00:00+07:00', completed_at: '2025-11-18T10:00:00+07:00', outcome: 'completed_late', late_units: [unitA] }),
+        row('2.2 (3)', { lead_unit: unitA, due_at: '2025-11-30T23:59:59+07:00' }),
+        row('- Tiếp tục triển khai', { lead_unit: unitB, due_at: '2025-11-10T00:00:00+07:00', title: '- Tiếp tục triển khai hạ tầng 5G', late_units: [unitB], escalation_level: 2 }),
+        row('2.4', { lead_unit: unitB, status: 'cancelled', due_at: due, cancelled_at: '2025-11-05T00:00:00+07:00' }),
+      ])
+      .execute();
+  });
+
+  afterAll(async () => {
+    await env.teardown();
+    await db.destroy();
+  });
+
+  it('gives the secretariat every unit of a directive, as of the instant asked, in JSON', async () => {
+    const res = await request(app).get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', secretariat).expect(200);
+    expect(res.body).toMatchObject({ asOf: '2025-11-20T00:00:00+07:00', period: null, directive, unit: null, aheadMarginDays: 1 });
+    expect(res.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA, unitB].sort());
+    expect(res.body.rows.find((r: { unit: string }) => r.unit === unitA)).toMatchObject({
+      unitName: `Đơn vị thử ${unitA}`,
+      total: 3,
+      completedOnTime: 1,
+      aheadOfSchedule: 1,
+      completedLate: 1,
+      inProgressOnTime: 1,
+      inProgressOverdue: 0,
+      cameDue: 2,
+      completionRate: 0.5,
+    });
+    expect(res.body.rows.find((r: { unit: string }) => r.unit === unitB)).toMatchObject({ total: 2, inProgressOverdue: 1, cancelled: 1, cameDue: 1, completionRate: 0 });
+    expect(res.body.totals).toMatchObject({ total: 5, cameDue: 3, cameDueCompletedOnTime: 1 });
+
+    const byDirective = await request(app).get('/api/v1/reports/directives').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', inspector).expect(200);
+    expect(byDirective.body.rows).toEqual([expect.objectContaining({ directiveNumber: directive, total: 5 })]);
+  });
+
+  it('reads November 2025 as of its last instant, over the assignments due in it', async () => {
+    const res = await request(app).get('/api/v1/reports/units').query({ directive, period: '2025-11' }).set('authorization', secretariat).expect(200);
+    expect(res.body).toMatchObject({
+      asOf: '2025-11-30T23:59:59.999+07:00',
+      period: { key: '2025-11', label: 'Tháng 11/2025', from: '2025-11-01T00:00:00+07:00', to: '2025-11-30T23:59:59.999+07:00' },
+      dueFrom: '2025-11-01T00:00:00+07:00',
+      dueTo: '2025-11-30T23:59:59.999+07:00',
+    });
+    // By the month's last instant, 2.2 (3), due 23:59:59 on 30/11 and still open, is past its deadline.
+    expect(res.body.totals).toMatchObject({ total: 5, completedOnTime: 1, completedLate: 1, inProgressOverdue: 2, inProgressOnTime: 0, cancelled: 1, cameDue: 4 });
+    const december = await request(app).get('/api/v1/reports/units').query({ directive, period: '2025-12' }).set('authorization', secretariat).expect(200);
+    expect(december.body.rows).toEqual([]);
+  });
+
+  it('shows a unit officer their own unit only, and refuses another unit’s report with 403', async () => {
+    const own = await request(app).get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA).expect(200);
+    expect(own.body.unit).toBe(unitA);
+    expect(own.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA]);
+    const late = await request(app).get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA).expect(200);
+    expect(late.body.items.map((i: { leadUnit: string }) => i.leadUnit)).toEqual([unitA]);
+    const byDirective = await request(app).get('/api/v1/reports/directives').query({ directive }).set('authorization', officerA).expect(200);
+    expect(byDirective.body.rows[0].total).toBe(3);
+
+    for (const path of ['units', 'directives', 'late']) {
+      const refused = await request(app).get(`/api/v1/reports/${path}`).query({ unit: unitB }).set('authorization', officerA).expect(403);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body).toMatchObject({ type: 'forbidden', detail: expect.stringContaining(unitB) });
+    }
+    await request(app).get('/api/v1/reports/units').query({ unit: unitA }).set('authorization', officerA).expect(200);
+    await request(app).get('/api/v1/reports/units').expect(401);
+  });
+
+  it('names the late assignments with their days overdue and escalation level', async () => {
+    const res = await request(app).get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 }).set('authorization', secretariat).expect(200);
+    expect(res.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        directiveNumber: directive,
+        ref: '- Tiếp tục triển khai',
+        leadUnit: unitB,
+        lateUnits: [unitB],
+        group: 'in_progress_overdue',
+        dueAt: '2025-11-10T00:00:00+07:00',
+        daysOverdue: 11,
+        escalationLevel: 2,
+      }),
+    ]);
+    const second = await request(app).get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 }).set('authorization', secretariat).expect(200);
+    expect(second.body.items).toEqual([expect.objectContaining({ ref: '2.2 (2)', group: 'completed_late', daysOverdue: 3, completedAt: '2025-11-18T10:00:00+07:00' })]);
+  });
+
+  it('exports CSV with a UTF-8 BOM and the Vietnamese group names as headers', async () => {
+    const res = await request(app)
+      .get('/api/v1/reports/units')
+      .query({ directive, period: '2025-11', format: 'csv' })
+      .set('authorization', secretariat)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename=bao-cao-don-vi-2025-11.csv');
+    const body = res.body as Buffer;
+    expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = body.toString('utf8').slice(1).split('\r\n');
+    const header = lines[0].split(',');
+    expect(header.slice(0, 3)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Tổng số nhiệm vụ']);
+    for (const g of ['completed_on_time', 'completed_late', 'in_progress_on_time', 'in_progress_overdue'] as const) expect(header).toContain(STATUS_GROUP_LABELS_VI[g]);
+    expect(header.at(-1)).toBe('Tỷ lệ hoàn thành đúng hạn (%)');
+    const rowA = lines.find((l) => l.startsWith(`${unitA},`))!.split(',');
+    expect(rowA[header.indexOf(STATUS_GROUP_LABELS_VI.completed_on_time)]).toBe('1');
+    expect(rowA.at(-1)).toBe('33.3');
+    expect(lines.find((l) => l.startsWith('Tổng cộng,'))).toBeDefined();
+
+    // A text starting with "-" would be a formula to Excel: it is quoted.
+    const late = await request(app).get('/api/v1/reports/late').query({ directive, period: '2025-11', format: 'csv' }).set('authorization', secretariat).buffer(true).parse(binary).expect(200);
+    expect(late.headers['content-disposition']).toBe('attachment; filename=danh-sach-cham-2025-11.csv');
+    expect((late.body as Buffer).toString('utf8')).toContain(",'- Tiếp tục triển khai hạ tầng 5G,");
+  });
+
+  it('exports an Excel workbook: one sheet, a bold Vietnamese header row, percentages and dates as Excel formats', async () => {
+    const res = await request(app)
+      .get('/api/v1/reports/units')
+      .query({ directive, period: '2025-11', format: 'xlsx' })
+      .set('authorization', secretariat)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.headers['content-disposition']).toBe('attachment; filename=bao-cao-don-vi-2025-11.xlsx');
+    const workbook = await readWorkbook(res.body);
+    expect(workbook.worksheets).toHaveLength(1);
+    const sheet = workbook.worksheets[0];
+    const header = sheet.getRow(1);
+    const headers = (header.values as unknown[]).slice(1);
+    expect(headers.slice(0, 3)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Tổng số nhiệm vụ']);
+    expect(headers).toContain(STATUS_GROUP_LABELS_VI.in_progress_overdue);
+    expect(header.getCell(1).font?.bold).toBe(true);
+    const rateColumn = headers.indexOf('Tỷ lệ hoàn thành đúng hạn (%)') + 1;
+    const rowA = sheet.getRow(2);
+    expect(rowA.getCell(1).value).toBe(unitA);
+    expect(rowA.getCell(2).value).toBe(`Đơn vị thử ${unitA}`);
+    expect(rowA.getCell(3).value).toBe(3);
+    expect(rowA.getCell(rateColumn).value).toBeCloseTo(1 / 3);
+    expect(rowA.getCell(rateColumn).numFmt).toBe('0.0%');
+    const totals = sheet.getRow(4);
+    expect(totals.getCell(1).value).toBe('Tổng cộng');
+    expect(totals.getCell(3).value).toBe(5);
+    expect(totals.font?.bold).toBe(true);
+
+    const late = await request(app).get('/api/v1/reports/late').query({ directive, period: '2025-11', format: 'xlsx' }).set('authorization', secretariat).buffer(true).parse(binary).expect(200);
+    const lateBook = await readWorkbook(late.body);
+    const lateSheet = lateBook.worksheets[0];
+    const lateHeaders = (lateSheet.getRow(1).values as unknown[]).slice(1);
+    const dueCell = lateSheet.getRow(2).getCell(lateHeaders.indexOf('Thời hạn') + 1);
+    // Excel has no time zone: the deadline reads as Vietnam's wall clock, 00:00 10/11/2025.
+    expect((dueCell.value as Date).toISOString()).toBe('2025-11-10T00:00:00.000Z');
+    expect(dueCell.numFmt).toBe('dd/mm/yyyy hh:mm');
+    expect(lateSheet.getRow(2).getCell(lateHeaders.indexOf('Tình trạng') + 1).value).toBe(STATUS_GROUP_LABELS_VI.in_progress_overdue);
+    expect(lateSheet.getRow(2).getCell(lateHeaders.indexOf('Mức đôn đốc') + 1).value).toBe(2);
+  });
+
+  it('refuses bad parameters with 400, naming each bad field', async () => {
+    const bad = async (query: Record<string, string>, path = 'units') => {
+      const res = await request(app).get(`/api/v1/reports/${path}`).query(query).set('authorization', secretariat).expect(400);
+      expect(res.body.type).toBe('validation-error');
+      return res.body.errors.map((e: { path: string }) => e.path).sort();
+    };
+    expect(await bad({ period: '2025-13', format: 'pdf', aheadMarginDays: '-1' })).toEqual(['aheadMarginDays', 'format', 'period']);
+    expect(await bad({ period: '2025-Q5' })).toEqual(['period']);
+    expect(await bad({ from: '2025-11-01', asOf: 'hôm nay' })).toEqual(['asOf', 'from']);
+    expect(await bad({ period: '2025-11', from: '2025-11-01T00:00:00+07:00' })).toEqual(['period']);
+    expect(await bad({ from: '2025-12-01T00:00:00+07:00', to: '2025-11-01T00:00:00+07:00' })).toEqual(['to']);
+    expect(await bad({ unit: 'không hợp lệ' }, 'directives')).toEqual(['unit']);
+    expect(await bad({ pageSize: '5000' }, 'late')).toEqual(['pageSize']);
+  });
+});
