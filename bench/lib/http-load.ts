@@ -1,0 +1,66 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { runPool, type PoolRun } from './stats';
+
+/*
+ * An HTTP load generator in a process of its own, so that the client's work (building,
+ * sending and reading requests) is not charged to the API process it measures. The parent
+ * sends a job over IPC; this file, run as the child, answers with the latencies.
+ */
+
+export interface HttpJob {
+  url: string;
+  method: 'POST' | 'GET';
+  headers: Record<string, string>;
+  bodies: unknown[];
+  concurrency: number;
+  /** The status every response must have. */
+  expect: number;
+}
+
+type Reply = { ok: true; run: PoolRun } | { ok: false; error: string };
+
+export interface HttpLoad {
+  run(job: HttpJob): Promise<PoolRun>;
+  close(): Promise<void>;
+}
+
+/** Starts the load generator process. */
+export function startHttpLoad(): HttpLoad {
+  const child: ChildProcess = fork(__filename, ['--child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let pending: ((r: Reply) => void) | null = null;
+  child.on('message', (m: Reply) => pending?.(m));
+  return {
+    run(job) {
+      return new Promise((resolve, reject) => {
+        pending = (r) => (r.ok ? resolve(r.run) : reject(new Error(r.error)));
+        child.send(job);
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.disconnect();
+      });
+    },
+  };
+}
+
+async function serve(job: HttpJob): Promise<Reply> {
+  try {
+    const run = await runPool(job.bodies, job.concurrency, async (body) => {
+      const res = await fetch(job.url, { method: job.method, headers: job.headers, body: job.method === 'POST' ? JSON.stringify(body) : undefined });
+      const text = await res.text();
+      if (res.status !== job.expect) throw new Error(`${job.method} ${job.url} answered ${res.status}: ${text.slice(0, 300)}`);
+    });
+    return { ok: true, run };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  }
+}
+
+if (process.argv.includes('--child') && process.send) {
+  process.on('message', (job: HttpJob) => {
+    void serve(job).then((reply) => process.send!(reply));
+  });
+}
