@@ -1,14 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { tetDate } from '../../domain/lunar';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
 import { addCalendarDays, type CivilDate, civilDayNumber, dayOfWeek, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
 import {
   auditKinds,
   by,
@@ -42,26 +40,13 @@ const ladderMorning = (calendar: WorkingCalendar, dueAt: Date, afterWorkingDays:
 const at = (date: CivilDate, hour: number) => toVnIso(vnInstant(date, hour)).slice(0, 16);
 
 describe('deadlines: extensions, and reminders around weekends and Tết', () => {
-  const db = testDb();
+  const harness = useTimeSkippingWorker();
+  const { db } = harness;
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
   let taskQueue: string;
-  let running: Promise<void>;
 
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
-    running = worker.run();
-  });
-
-  afterEach(() => endStartedTasks(env));
-
-  afterAll(async () => {
-    await endStartedTasks(env);
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
+  beforeAll(() => {
+    ({ env, taskQueue } = harness);
   });
 
   /** A task due before the day 30 days from now, acknowledged at once; the clock then stands an hour after its first reminder (7 working days ahead). */

@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
 import { addCalendarDays, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
 import {
   auditKinds,
   by,
@@ -34,26 +32,13 @@ const coordinating = coordinatingOfficer.unitCode;
 const closed = /already completed|not found/i;
 
 describe('who owns a task: cancellation and reassignment', () => {
-  const db = testDb();
+  const harness = useTimeSkippingWorker();
+  const { db } = harness;
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
   let taskQueue: string;
-  let running: Promise<void>;
 
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
-    running = worker.run();
-  });
-
-  afterEach(() => endStartedTasks(env));
-
-  afterAll(async () => {
-    await endStartedTasks(env);
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
+  beforeAll(() => {
+    ({ env, taskQueue } = harness);
   });
 
   /** A task due before the day 30 days from now, acknowledged by its lead unit at once. */

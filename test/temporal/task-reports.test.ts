@@ -1,13 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
 import { type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import type { TaskState } from '../../domain/task';
 import * as messages from '../../workflows/messages';
-import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
 import {
   auditKinds,
   by,
@@ -35,26 +33,13 @@ const periodKey = (d: CivilDate) => `${d.year}-${String(d.month).padStart(2, '0'
 const minute = (instant: Date) => toVnIso(instant).slice(0, 16);
 
 describe('a periodic report obligation (báo cáo định kỳ)', () => {
-  const db = testDb();
+  const harness = useTimeSkippingWorker();
+  const { db } = harness;
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
   let taskQueue: string;
-  let running: Promise<void>;
 
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
-    running = worker.run();
-  });
-
-  afterEach(() => endStartedTasks(env));
-
-  afterAll(async () => {
-    await endStartedTasks(env);
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
+  beforeAll(() => {
+    ({ env, taskQueue } = harness);
   });
 
   it('follows a report due on the 20th of every month for 12 months: 11 on time, one late after reminders and escalation, then completes late', async () => {

@@ -1,12 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
 import { addCalendarDays, formatCivilDate, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
 import {
   auditKinds,
   by,
@@ -32,26 +30,13 @@ const coordinating = coordinatingOfficer.unitCode;
 const beforeDayIn = (nowMs: number, days: number) => vnInstant(addCalendarDays(vnCivilDate(new Date(nowMs)), days));
 
 describe('review of a completion claim: on time, late, returned, targets', () => {
-  const db = testDb();
+  const harness = useTimeSkippingWorker();
+  const { db } = harness;
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
   let taskQueue: string;
-  let running: Promise<void>;
 
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
-    running = worker.run();
-  });
-
-  afterEach(() => endStartedTasks(env));
-
-  afterAll(async () => {
-    await endStartedTasks(env);
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
+  beforeAll(() => {
+    ({ env, taskQueue } = harness);
   });
 
   /** A task due before the day 30 days from now, acknowledged by the lead unit at once. */
