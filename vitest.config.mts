@@ -24,6 +24,29 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The fault suite (`npm run test:faults`), not part of `npm test`. Request-level faults use
+      // the shared servers; process-level faults start, kill and restart servers of their own.
+      {
+        test: {
+          name: 'faults-requests',
+          include: ['test/faults/requests/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/setup-runtime.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults-processes',
+          include: ['test/faults/processes/**/*.test.ts'],
+          setupFiles: ['test/setup-runtime.ts'],
+          testTimeout: 1_200_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
