@@ -9,7 +9,7 @@ import { problemHandler, notFound } from './problems';
 import { tasksRouter } from './routes/tasks';
 import { taskCommandsRouter } from './routes/task-commands';
 import { directivesRouter } from './routes/directives';
-import { authenticate } from './auth';
+import { authenticate, type TokenCache } from './auth';
 import { idempotency } from './idempotency';
 import { DEFAULT_EVIDENCE_MAX_BYTES, evidenceRouter } from './routes/evidence';
 import { createMetrics, httpMetrics, metricsHandler, type Metrics } from './metrics';
@@ -30,6 +30,11 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Largest evidence file accepted (`EVIDENCE_MAX_BYTES`); 20 MiB when absent. */
   evidenceMaxBytes?: number;
+  /**
+   * Authenticated tokens kept in memory (`API_TOKEN_CACHE_TTL_SECONDS`), with its revocation
+   * listener owned by the caller; absent, every request reads its token from the database.
+   */
+  tokens?: TokenCache;
 }
 
 // A client's own request id is kept when it is a plain token; anything else is replaced.
@@ -77,7 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get(DOCS_PATH, docsPage(OPENAPI_JSON_PATH));
 
-  app.use('/api/v1', authenticate(deps.db), rateLimitPerUser(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE));
+  app.use('/api/v1', authenticate(deps.tokens ?? deps.db), rateLimitPerUser(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE));
   app.use('/api/v1', idempotency(deps.db));
   app.use('/api/v1/tasks', evidenceRouter({ ...deps, maxBytes: deps.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES }));
   app.use('/api/v1/tasks', tasksRouter(deps), taskCommandsRouter(deps));

@@ -3,6 +3,7 @@ import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
 import { connectClient } from '../infra/temporal';
 import { createApp } from './app';
+import { listenForRevocations, TokenCache } from './auth';
 import { createMetrics, temporalClientInterceptor } from './metrics';
 import { listen } from './server';
 
@@ -15,7 +16,15 @@ async function main() {
   await migrateToLatest(db);
   const metrics = createMetrics();
   const temporal = await connectClient(config.temporal, undefined, { interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
-  const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute }), config.api.host, config.api.port);
+  const tokens = new TokenCache({ db, ttlMs: config.api.tokenCacheTtlMs });
+  const revocations = listenForRevocations(tokens, { connectionString: config.database.url, logger });
+  // Serving before the listener is up would keep revoked tokens for a whole TTL; a failure here stops the start.
+  await revocations.ready;
+  const server = await listen(
+    createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute, tokens }),
+    config.api.host,
+    config.api.port,
+  );
   logger.info(`API: ${config.api.publicBaseUrl}/api/v1`);
   // The first signal drains: no new connections, in-flight requests finish (10 s at most), then
   // the connections close. `once`: a second signal gets Node's default, an immediate exit.
@@ -23,6 +32,7 @@ async function main() {
     logger.info({ signal }, 'Đang dừng API: chờ các yêu cầu đang xử lý hoàn tất');
     try {
       await server.close();
+      await revocations.close();
       await temporal.connection.close();
       await db.destroy();
       logger.info('API đã dừng');

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: optionalString,
   // Requests a minute for each user (by login) on /api/v1; 0 turns the limit off.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  // How long the API keeps an authenticated token in memory; revocations evict at once (LISTEN), so this bounds the worst case. 0: no cache.
+  API_TOKEN_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // E-mail delivery: off while SMTP_HOST is unset (the inbox and webhooks still work).
   SMTP_HOST: optionalString,
@@ -72,7 +74,7 @@ export interface Config {
   database: { url: string | undefined; port: number; binDir: string | undefined };
   dataDir: string;
   cacheDir: string;
-  api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number };
+  api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number; tokenCacheTtlMs: number };
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   delivery: {
     pollMs: number;
@@ -113,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       port: e.API_PORT,
       publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://${e.API_HOST === '0.0.0.0' ? '127.0.0.1' : e.API_HOST}:${e.API_PORT}`,
       rateLimitPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      tokenCacheTtlMs: e.API_TOKEN_CACHE_TTL_SECONDS * 1000,
     },
     logLevel: e.LOG_LEVEL,
     delivery: {

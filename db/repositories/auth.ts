@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { roleSchema, type Actor, type Role } from '../../domain/roles';
 import type { Database } from '../schema';
@@ -95,6 +95,18 @@ function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+/**
+ * The PostgreSQL channel a revocation is announced on (`pg_notify`), with the revoked token's
+ * SHA-256 in hex as payload: API processes that cache authenticated tokens evict it at once.
+ * The notification is sent when the revoking statement commits, never for a revocation that failed.
+ */
+export const TOKEN_REVOKED_CHANNEL = 'token_revoked';
+
+/** The hex SHA-256 of a well-formed token (what is stored and what a revocation announces); null for anything else. */
+export function tokenKey(token: string): string | null {
+  return TOKEN_FORMAT.test(token) ? hashToken(token).toString('hex') : null;
+}
+
 function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
@@ -186,36 +198,52 @@ export async function issueToken(
 /** Revokes one token, given its plaintext; false when it is unknown or was already revoked. */
 export async function revokeToken(db: Kysely<Database>, token: string, now = new Date()): Promise<boolean> {
   if (!TOKEN_FORMAT.test(token)) return false;
-  const result = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: now })
-    .where('token_hash', '=', hashToken(token))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
+  return (await revokeAndAnnounce(db, (eb) => eb('token_hash', '=', hashToken(token)), now)) > 0;
 }
 
 /** Revokes every live token of a user (someone leaves, a laptop is lost); returns how many. */
 export async function revokeUserTokens(db: Kysely<Database>, login: string, now = new Date()): Promise<number> {
   const user = await db.selectFrom('users').select('id').where('login', '=', login).executeTakeFirst();
   if (!user) throw new RegistryError('unknown_user', `Không có người dùng "${login}"`);
-  const result = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: now })
-    .where('user_id', '=', user.id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return revokeAndAnnounce(db, (eb) => eb('user_id', '=', user.id), now);
+}
+
+/**
+ * Revokes the live tokens `which` selects and announces each on TOKEN_REVOKED_CHANNEL, in one
+ * statement: the notifications go out exactly when the revocation commits.
+ */
+async function revokeAndAnnounce(
+  db: Kysely<Database>,
+  which: (eb: ExpressionBuilder<Database, 'api_tokens'>) => Expression<SqlBool>,
+  now: Date,
+): Promise<number> {
+  const announced = await db
+    .with('revoked', (qb) => qb.updateTable('api_tokens').set({ revoked_at: now }).where(which).where('revoked_at', 'is', null).returning('token_hash'))
+    .selectFrom('revoked')
+    .select(sql<string>`pg_notify(${TOKEN_REVOKED_CHANNEL}, encode(token_hash, 'hex'))`.as('notified'))
+    .execute();
+  return announced.length;
+}
+
+export interface AuthenticatedToken {
+  actor: Actor;
+  /** When the token stops being valid: a cache must not serve it past this instant. */
+  expiresAt: Date;
 }
 
 /** The actor a bearer token stands for, or null when it is unknown, expired, revoked, or its user inactive. */
 export async function authenticate(db: Kysely<Database>, token: string, now = new Date()): Promise<Actor | null> {
+  return (await lookupToken(db, token, now))?.actor ?? null;
+}
+
+/** `authenticate` with the token's expiry, for callers that keep the answer for a while. */
+export async function lookupToken(db: Kysely<Database>, token: string, now = new Date()): Promise<AuthenticatedToken | null> {
   // A malformed value never reaches the database.
   if (!TOKEN_FORMAT.test(token)) return null;
   const row = await db
     .selectFrom('api_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id as token_id', 't.last_used_at', 'u.id as user_id', 'u.login', 'u.full_name', 'u.unit_code', 'u.roles'])
+    .select(['t.id as token_id', 't.last_used_at', 't.expires_at', 'u.id as user_id', 'u.login', 'u.full_name', 'u.unit_code', 'u.roles'])
     .where('t.token_hash', '=', hashToken(token))
     .where('t.revoked_at', 'is', null)
     .where('t.expires_at', '>', now)
@@ -225,5 +253,8 @@ export async function authenticate(db: Kysely<Database>, token: string, now = ne
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
   }
-  return { userId: row.user_id, login: row.login, fullName: row.full_name, unitCode: row.unit_code, roles: row.roles };
+  return {
+    actor: { userId: row.user_id, login: row.login, fullName: row.full_name, unitCode: row.unit_code, roles: row.roles },
+    expiresAt: row.expires_at,
+  };
 }
