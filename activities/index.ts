@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from '../db/schema';
-import { eventHash, GENESIS_HASH } from '../db/audit';
+import { AuditAppender, type AppendScope } from '../db/audit';
 import { buildCalendarData, DEFAULT_CALENDAR_OVERRIDES, type CalendarData, type CalendarOverride } from '../domain/calendar';
 import { workflowIdFor, type AuditEvent, type OutboxNotification, type TaskState } from '../domain/task';
 
@@ -17,69 +17,18 @@ export interface RecordEventInput {
 
 /** Activities over injected dependencies, built once per worker. */
 export function createActivities({ db }: ActivityDeps) {
+  // One per worker: its chain heads spare each event the look-up of its predecessor.
+  const audit = new AuditAppender(db);
   return {
     /**
      * Appends one event to the task's audit chain, brings the read model up to that event and
-     * puts its notifications in the outbox, in one transaction. Keyed by (task, seq) and by
-     * notification key: a retried activity writes nothing new.
+     * puts its notifications in the outbox, in one statement (so one transaction, one round
+     * trip). Keyed by (task, seq) and by notification key: a retried activity writes nothing new.
      */
     async recordEvent({ taskId, event, snapshot, notifications }: RecordEventInput): Promise<{ hash: string }> {
-      return db.transaction().execute(async (trx) => {
-        // One writer per task at a time, so the chain's previous hash is stable while we link to it.
-        await sql`SELECT pg_advisory_xact_lock(hashtext(${taskId}))`.execute(trx);
-        const existing = await trx.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq).executeTakeFirst();
-        let hash: string;
-        if (existing) {
-          hash = existing.hash;
-        } else {
-          let prevHash = GENESIS_HASH;
-          if (event.seq > 1) {
-            const prev = await trx.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq - 1).executeTakeFirst();
-            // The workflow writes in order; a missing predecessor means its write is still retrying.
-            if (!prev) throw new Error(`audit event ${taskId}#${event.seq - 1} not written yet`);
-            prevHash = prev.hash;
-          }
-          hash = eventHash(prevHash, { taskId, ...event });
-          const actor = event.actor as Record<string, unknown>;
-          await trx
-            .insertInto('audit_events')
-            .values({
-              task_id: taskId,
-              seq: event.seq,
-              kind: event.kind,
-              occurred_at: event.occurredAt,
-              actor: JSON.stringify(event.actor),
-              actor_user: typeof actor.userId === 'string' ? actor.userId : null,
-              actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
-              payload: JSON.stringify(event.payload),
-              prev_hash: prevHash,
-              hash,
-            })
-            .execute();
-        }
-        await upsertReadModel(trx, snapshot);
-        if (notifications.length) {
-          await trx
-            .insertInto('notifications')
-            .values(
-              notifications.map((n) => ({
-                key: n.key,
-                task_id: taskId,
-                audit_seq: event.seq,
-                kind: n.kind,
-                step: n.step,
-                level: n.level,
-                recipient_role: n.recipientRole,
-                recipient_unit: n.recipientUnit,
-                scheduled_at: n.scheduledAt,
-                subject: n.subject,
-                body: n.body,
-              })),
-            )
-            .onConflict((oc) => oc.column('key').doNothing())
-            .execute();
-        }
-        return { hash };
+      return audit.append(taskId, event, {
+        model: (db) => upsertReadModel(db, snapshot),
+        outbox: (db) => insertOutbox(db, taskId, event.seq, notifications),
       });
     },
 
@@ -93,7 +42,12 @@ export function createActivities({ db }: ActivityDeps) {
   };
 }
 
-async function upsertReadModel(trx: Kysely<Database>, s: TaskState): Promise<void> {
+/**
+ * The read model as of the event, only forward (`audit_seq` guard) and only once the event is in
+ * the chain (`linked`). The row travels as one jsonb value that `jsonb_populate_record` turns into
+ * the table's types, because INSERT … SELECT cannot type bare parameters from its target.
+ */
+function upsertReadModel(db: QueryCreator<AppendScope>, s: TaskState) {
   const row = {
     id: s.taskId,
     workflow_id: workflowIdFor(s.taskId),
@@ -109,7 +63,7 @@ async function upsertReadModel(trx: Kysely<Database>, s: TaskState): Promise<voi
     decided_by: s.decidedBy,
     expected_result: s.expectedResult,
     deadline_kind: s.deadlineKind,
-    recurrence: s.recurrence ? JSON.stringify(s.recurrence) : null,
+    recurrence: s.recurrence ?? null,
     status: s.status,
     original_due_at: s.originalDueAt,
     due_at: s.dueAt,
@@ -122,16 +76,53 @@ async function upsertReadModel(trx: Kysely<Database>, s: TaskState): Promise<voi
     escalation_level: s.escalationLevel,
     outcome: s.outcome,
     late_units: s.lateUnits,
-    state: JSON.stringify(s),
+    state: s,
     audit_seq: s.auditSeq,
   };
-  const { id: _id, ...changes } = row;
-  await trx
+  const columns = Object.keys(row) as (keyof typeof row)[];
+  const changed = columns.filter((c) => c !== 'id');
+  return db
     .insertInto('tasks')
-    .values(row)
+    .columns(columns)
+    .expression(
+      db
+        .selectFrom(['linked', sql`jsonb_populate_record(null::tasks, ${JSON.stringify(row)}::jsonb)`.as('r')])
+        .select(columns.map((c) => sql.ref(`r.${c}`).as(c))),
+    )
     // Never let an older snapshot overwrite a newer one.
-    .onConflict((oc) => oc.column('id').doUpdateSet({ ...changes, updated_at: sql`now()` }).where('tasks.audit_seq', '<', s.auditSeq))
-    .execute();
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet(Object.fromEntries([...changed.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]]))
+        .where('tasks.audit_seq', '<', s.auditSeq),
+    );
+}
+
+/** The event's notifications, each once by key, only once the event is in the chain (`linked`). */
+function insertOutbox(db: QueryCreator<AppendScope>, taskId: string, auditSeq: number, notifications: OutboxNotification[]) {
+  const rows = notifications.map((n) => ({
+    key: n.key,
+    task_id: taskId,
+    audit_seq: auditSeq,
+    kind: n.kind,
+    step: n.step,
+    level: n.level,
+    recipient_role: n.recipientRole,
+    recipient_unit: n.recipientUnit,
+    scheduled_at: n.scheduledAt,
+    subject: n.subject,
+    body: n.body,
+  }));
+  const columns = ['key', 'task_id', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit', 'scheduled_at', 'subject', 'body'] as const;
+  return db
+    .insertInto('notifications')
+    .columns([...columns])
+    .expression(
+      db
+        .selectFrom(['linked', sql`jsonb_populate_recordset(null::notifications, ${JSON.stringify(rows)}::jsonb)`.as('n')])
+        .select(columns.map((c) => sql.ref(`n.${c}`).as(c))),
+    )
+    .onConflict((oc) => oc.column('key').doNothing());
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, OperationNodeSource, QueryCreator } from 'kysely';
 import type { Database } from './schema';
 
 /** The hash that starts every task's chain. */
@@ -78,4 +78,157 @@ export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Pr
     return { taskId, ok: false, events: rows.length, problem: { seq: rows.length + 1, reason: `thiếu sự kiện số ${rows.length + 1} đến ${model.audit_seq} (bị xóa ở cuối chuỗi?)` } };
   }
   return { taskId, ok: true, events: rows.length, problem: null };
+}
+
+/** An event as the appender takes it: what is hashed, less the task id. */
+export type ChainEvent = Omit<HashedFields, 'taskId'>;
+
+/**
+ * The last event this process knows of per task (task id → seq and hash), so that appending the
+ * next event needs no look-up of its predecessor. Bounded: the least recently appended tasks are
+ * forgotten first. Only ever a hint: the database refuses a row linked to anything but the
+ * stored predecessor (migration 0009), and a forgotten or older head is read again.
+ */
+export class ChainHeads {
+  private readonly heads = new Map<string, { seq: number; hash: string }>();
+
+  constructor(readonly capacity = 10_000) {}
+
+  /** The hash of event `seq` of the task, if that is the head this process knows. */
+  hashOf(taskId: string, seq: number): string | undefined {
+    const head = this.heads.get(taskId);
+    return head?.seq === seq ? head.hash : undefined;
+  }
+
+  remember(taskId: string, seq: number, hash: string): void {
+    const head = this.heads.get(taskId);
+    // A late retry of an older event must not move the head back.
+    if (head && head.seq >= seq) return;
+    this.heads.delete(taskId);
+    if (this.capacity <= 0) return;
+    this.heads.set(taskId, { seq, hash });
+    if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  forget(taskId: string): void {
+    this.heads.delete(taskId);
+  }
+
+  get size(): number {
+    return this.heads.size;
+  }
+}
+
+/**
+ * What an append's statement offers the writes that go with the event: `appended` (the new row's
+ * hash, if this call inserted it), `stored` (the row already there, for a retry) and `linked`
+ * (one row once the event is in the chain as this call computed it, none otherwise).
+ */
+export type AppendScope = Database & { appended: { hash: string }; stored: { hash: string }; linked: { hash: string } };
+
+/**
+ * A write that belongs with the event (read model, outbox), run as a further CTE of the same
+ * statement. It must select from `linked`, so that it writes nothing when the event is not the
+ * one in the chain.
+ */
+export type AlongsideWrite = (db: QueryCreator<AppendScope>) => OperationNodeSource;
+
+/** The name the database gives its refusal of a badly linked row (migration 0009). */
+export const CHAIN_CONSTRAINT = 'audit_events_chain';
+
+function isChainRefusal(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23000' && e.constraint === CHAIN_CONSTRAINT;
+}
+
+/**
+ * Appends events to tasks' hash chains, one statement (one round trip) per event once the
+ * task's head is known. Only a task's own workflow appends to its chain, strictly in order, so
+ * the head this process wrote last is normally the predecessor; without it (new process,
+ * eviction, another worker appended) the predecessor is read first.
+ *
+ * Guarantees: the event row, and whatever `alongside` writes, are one statement and so one
+ * transaction; a retried or duplicated call writes nothing new and returns the stored hash (the
+ * unique (task_id, seq) settles a race between attempts); the database refuses a row not linked
+ * to its stored predecessor, and the appender then forgets its head, reads it and tries once more.
+ */
+export class AuditAppender {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly heads = new ChainHeads(),
+  ) {}
+
+  async append(taskId: string, event: ChainEvent, alongside: Record<string, AlongsideWrite> = {}): Promise<{ hash: string }> {
+    let refusals = 0;
+    let races = 0;
+    for (;;) {
+      const prevHash = event.seq === 1 ? GENESIS_HASH : (this.heads.hashOf(taskId, event.seq - 1) ?? (await this.readPredecessor(taskId, event.seq)));
+      const hash = eventHash(prevHash, { taskId, ...event });
+      let outcome: { appended: string | null; stored: string | null };
+      try {
+        outcome = await this.statement(taskId, event, prevHash, hash, alongside).executeTakeFirstOrThrow();
+      } catch (err) {
+        if (!isChainRefusal(err)) throw err;
+        this.heads.forget(taskId);
+        if (++refusals > 1) throw err;
+        continue;
+      }
+      const written = outcome.appended ?? outcome.stored;
+      if (written === hash) {
+        this.heads.remember(taskId, event.seq, hash);
+        return { hash };
+      }
+      if (written !== null) {
+        throw new Error(
+          `nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} đã được ghi với nội dung khác (mã băm đã lưu ${written}, mã băm tính lại ${hash}); không ghi gì thêm`,
+        );
+      }
+      // Neither inserted nor seen: another attempt inserted the event after this statement took
+      // its snapshot, and committed. Run again: now the stored row is visible and gates the
+      // writes alongside (which that attempt made too; they are idempotent).
+      if (++races > 1) throw new Error(`nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} không ghi được và cũng không đọc được`);
+    }
+  }
+
+  private async readPredecessor(taskId: string, seq: number): Promise<string> {
+    const prev = await this.db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', seq - 1).executeTakeFirst();
+    // The workflow writes in order; a missing predecessor means its write is still retrying.
+    if (!prev) throw new Error(`nhật ký nhiệm vụ ${taskId}: sự kiện số ${seq - 1} chưa được ghi`);
+    return prev.hash;
+  }
+
+  /**
+   * One statement: data-modifying CTEs all run, in one snapshot, as one implicit transaction.
+   * `stored` reads that snapshot, so it sees a row written earlier (a retry) but never the one
+   * `appended` inserts.
+   */
+  private statement(taskId: string, event: ChainEvent, prevHash: string, hash: string, alongside: Record<string, AlongsideWrite>) {
+    const actor = event.actor as Record<string, unknown>;
+    let scope: QueryCreator<AppendScope> = this.db
+      .with('appended', (db) =>
+        db
+          .insertInto('audit_events')
+          .values({
+            task_id: taskId,
+            seq: event.seq,
+            kind: event.kind,
+            occurred_at: event.occurredAt,
+            actor: JSON.stringify(event.actor),
+            actor_user: typeof actor.userId === 'string' ? actor.userId : null,
+            actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
+            payload: JSON.stringify(event.payload),
+            prev_hash: prevHash,
+            hash,
+          })
+          .onConflict((oc) => oc.columns(['task_id', 'seq']).doNothing())
+          .returning('hash'),
+      )
+      .with('stored', (db) => db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq))
+      .with('linked', (db) => db.selectFrom('appended').select('hash').unionAll(db.selectFrom('stored').select('hash').where('hash', '=', hash)));
+    for (const [name, write] of Object.entries(alongside)) {
+      // Nothing reads what the writes return, so the scope's type need not grow with them.
+      scope = scope.with(name, write as Parameters<typeof scope.with>[1]) as unknown as QueryCreator<AppendScope>;
+    }
+    return scope.selectNoFrom((eb) => [eb.selectFrom('appended').select('hash').as('appended'), eb.selectFrom('stored').select('hash').as('stored')]);
+  }
 }

@@ -127,7 +127,7 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
     const taskId = `audit-${uniq()}`;
     const first = await recordEvent(input(taskId, 1));
     expect(await recordEvent(input(taskId, 1))).toEqual(first);
-    // A retry racing the first attempt (a worker that timed out but did not die) waits for the task's lock.
+    // A retry racing the first attempt (a worker that timed out but did not die) waits on the unique (task_id, seq).
     const raced = await Promise.all([recordEvent(input(taskId, 2)), recordEvent(input(taskId, 2))]);
     expect(raced[0]).toEqual(raced[1]);
 
@@ -153,7 +153,7 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
   it('refuses to write an event before its predecessor, and writes nothing', async () => {
     const taskId = `audit-${uniq()}`;
     await recordEvent(input(taskId, 1));
-    await expect(recordEvent(input(taskId, 3))).rejects.toThrow(`audit event ${taskId}#2 not written yet`);
+    await expect(recordEvent(input(taskId, 3))).rejects.toThrow(`nhật ký nhiệm vụ ${taskId}: sự kiện số 2 chưa được ghi`);
     expect((await trail(taskId)).map((r) => r.seq)).toEqual([1]);
     expect(await db.selectFrom('tasks').select('audit_seq').where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ audit_seq: 1 });
   });
