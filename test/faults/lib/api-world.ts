@@ -160,6 +160,7 @@ export function useApiWorld(o: { evidenceMaxBytes?: number } = {}): ApiWorld {
     const res = await world.http().post('/api/v1/tasks').set('authorization', world.people.secretariat.auth).send(world.launchBody(opts));
     if (res.status !== 202) throw new Error(`launch answered ${res.status}: ${res.text}`);
     world.tasks.add(res.body.id);
+    world.ledger.push({ taskId: res.body.id, kind: 'launched', match: {}, what: `launch ${res.body.id}` });
     await world.until(`the first row of ${res.body.id}`, () => launchedRow(res.body.id));
     return res.body.id as string;
   };
