@@ -34,7 +34,15 @@ export interface DirectiveView {
 
 export type LaunchOutcome =
   | { ref: string; outcome: 'launched' | 'already_launched'; taskId: string }
-  | { ref: string; outcome: 'missing'; missing: SixClear[] };
+  | { ref: string; outcome: 'missing'; missing: SixClear[] }
+  /** The start failed (the server unreachable, a timeout): the item stays a draft; launching it again is safe. */
+  | { ref: string; outcome: 'failed'; taskId: string; error: string };
+
+// Starts in flight at once for one bulk launch: enough to keep the Temporal client's connection
+// busy, few enough that one big directive does not crowd out everybody else's requests.
+export const LAUNCH_CONCURRENCY = 16;
+// Started items are marked launched with one UPDATE per batch instead of one per item.
+export const LAUNCH_MARK_BATCH = 100;
 
 function header(d: DirectiveImport) {
   return { number: d.number, assignedBy: d.assignedBy, decidedBy: d.decidedBy, policy: d.policy };
@@ -116,9 +124,11 @@ export async function patchItem(db: Kysely<Database>, id: string, ref: string, p
 }
 
 /**
- * Launches the chosen items (all when `refs` is absent). An item lacking any of the "6 rõ"
- * is not launched and says what it lacks; a launched one is found again, never started twice
- * (the workflow id derives from directive number and ref).
+ * Launches the chosen items (all when `refs` is absent), `LAUNCH_CONCURRENCY` at a time; the
+ * outcomes come back in the items' order. An item lacking any of the "6 rõ" is not launched and
+ * says what it lacks; a launched one is found again, never started twice (the workflow id
+ * derives from directive number and ref); an item whose start fails is reported as `failed`
+ * and left a draft while the others go on.
  */
 export async function launchItems({ db, temporal, taskQueue }: DirectiveDeps, id: string, refs?: string[]): Promise<LaunchOutcome[]> {
   const view = await getDirective(db, id);
@@ -127,27 +137,67 @@ export async function launchItems({ db, temporal, taskQueue }: DirectiveDeps, id
   const chosen = refs ? view.items.filter((i) => refs.includes(i.ref)) : view.items;
   const directive = { number: view.number, assignedBy: view.assignedBy ?? undefined, decidedBy: view.decidedBy ?? undefined, policy: view.policy ?? undefined };
 
-  const outcomes: LaunchOutcome[] = [];
-  for (const item of chosen) {
-    if (item.missing.length) {
-      outcomes.push({ ref: item.ref, outcome: 'missing', missing: item.missing });
-      continue;
-    }
-    const launch = launchOf(directive, item.fields) as CompleteLaunch;
+  const outcomes: LaunchOutcome[] = new Array(chosen.length);
+  const toStart: number[] = [];
+  chosen.forEach((item, i) => {
+    if (item.missing.length) outcomes[i] = { ref: item.ref, outcome: 'missing', missing: item.missing };
+    else toStart.push(i);
+  });
+
+  // Marked after the start: a crash in between leaves a draft whose relaunch finds the running
+  // workflow. Batches are written one after another; the first failure stops further starts and
+  // is thrown once the starts in flight are done.
+  let unmarked: { ref: string; taskId: string }[] = [];
+  let marking = Promise.resolve();
+  let markFailure: { error: unknown } | null = null;
+  const flush = () => {
+    const batch = unmarked;
+    unmarked = [];
+    if (!batch.length) return;
+    marking = marking
+      .then(() => (markFailure ? undefined : markLaunched(db, id, batch)))
+      .catch((error: unknown) => {
+        markFailure ??= { error };
+      });
+  };
+
+  const startOne = async (i: number) => {
+    const item = chosen[i];
     const taskId = taskIdFor(view.number, item.ref);
-    const input: DirectiveTaskInput = { taskId, launch };
-    let outcome: 'launched' | 'already_launched' = 'launched';
+    const input: DirectiveTaskInput = { taskId, launch: launchOf(directive, item.fields) as CompleteLaunch };
     try {
       await temporal.workflow.start('directiveTask', { taskQueue, workflowId: workflowIdFor(taskId), args: [input] });
+      outcomes[i] = { ref: item.ref, outcome: 'launched', taskId };
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      outcome = 'already_launched';
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        outcomes[i] = { ref: item.ref, outcome: 'already_launched', taskId };
+      } else {
+        outcomes[i] = { ref: item.ref, outcome: 'failed', taskId, error: `Chưa giao được mục ${item.ref}: ${(err as Error).message}. Giao lại mục này không tạo nhiệm vụ trùng.` };
+        return;
+      }
     }
-    // Marked after the start: a crash in between leaves a draft whose relaunch finds the running workflow.
-    await db.updateTable('directive_items').set({ status: 'launched', task_id: taskId, launched_at: new Date() }).where('directive_id', '=', id).where('ref', '=', item.ref).where('status', '=', 'draft').execute();
-    outcomes.push({ ref: item.ref, outcome, taskId });
-  }
+    unmarked.push({ ref: item.ref, taskId });
+    if (unmarked.length >= LAUNCH_MARK_BATCH) flush();
+  };
+
+  let next = 0;
+  const lane = async () => {
+    while (next < toStart.length && !markFailure) await startOne(toStart[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(LAUNCH_CONCURRENCY, toStart.length) }, lane));
+  flush();
+  await marking;
+  if (markFailure) throw (markFailure as { error: unknown }).error;
   return outcomes;
+}
+
+/** Marks started items launched, in one statement; an item already marked keeps its first launch time. */
+async function markLaunched(db: Kysely<Database>, directiveId: string, items: { ref: string; taskId: string }[]): Promise<void> {
+  await sql`
+    update directive_items as d
+    set status = 'launched', task_id = v.task_id, launched_at = ${new Date()}
+    from unnest(${items.map((i) => i.ref)}::text[], ${items.map((i) => i.taskId)}::text[]) as v(ref, task_id)
+    where d.directive_id = ${directiveId} and d.ref = v.ref and d.status = 'draft'`.execute(db);
 }
 
 /** Directives, newest first, with item counts. */

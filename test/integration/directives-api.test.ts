@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import pino from 'pino';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createActivities } from '../../activities';
+import { LAUNCH_CONCURRENCY, LAUNCH_MARK_BATCH } from '../../services/directives';
+import { taskIdFor, workflowIdFor } from '../../domain/task';
 import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
 import { aUnit, aUserWithToken } from '../helpers/users';
 
@@ -113,5 +116,78 @@ describe('directives: import, review and launch', () => {
     expect(first.fields.expectedResult).toContain('thuê hạ tầng Trung tâm dữ liệu');
     expect(second.fields).toMatchObject({ ref: '2', leadUnit: 'CA_TINH' });
     expect(second.missing).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
+  });
+
+  // A queue nobody polls: launching is all these tests look at, and the workflows are terminated afterwards.
+  const unpolled = () => `directives-unpolled-${uniq()}`;
+  const terminateAll = (taskIds: string[]) =>
+    Promise.all(taskIds.map((id) => env.client.workflow.getHandle(workflowIdFor(id)).terminate('kết thúc kiểm thử').catch(() => undefined)));
+
+  it('launches a large directive several items at a time, answering per item in order and marking exactly the started ones launched', async () => {
+    const size = LAUNCH_MARK_BATCH + 2 * LAUNCH_CONCURRENCY + 3;
+    const number = `02-TB/CQTT-${uniq()}`;
+    const [complete] = directive(number).items;
+    // Every seventh item lacks a person, a time and a result: refused, left a draft.
+    const items = Array.from({ length: size }, (_, i) => (i % 7 === 3 ? { ref: `${i + 1}`, title: `Mục chưa đủ ${i + 1}`, leadUnit: lead } : { ...complete, ref: `${i + 1}`, title: `Mục ${i + 1}` }));
+    const bulk = createApp({ db, temporal: env.client, taskQueue: unpolled(), logger: pino({ level: 'silent' }) });
+    const created = await request(bulk).post('/api/v1/directives').set('authorization', secretariat).send({ ...directive(number), items }).expect(201);
+
+    const first = await request(bulk).post(`${created.headers.location}/launch`).set('authorization', secretariat).send({}).expect(200);
+    const results = first.body.results as { ref: string; outcome: string; taskId?: string }[];
+    expect(results.map((r) => r.ref)).toEqual(items.map((i) => i.ref));
+    expect(results.map((r) => r.outcome)).toEqual(items.map((_, i) => (i % 7 === 3 ? 'missing' : 'launched')));
+    const started = results.filter((r) => r.outcome === 'launched').map((r) => r.taskId!);
+    try {
+      const view = await request(bulk).get(created.headers.location).set('authorization', secretariat).expect(200);
+      const byRef = new Map(results.map((r) => [r.ref, r]));
+      for (const item of view.body.items as { ref: string; status: string; taskId: string | null }[]) {
+        const result = byRef.get(item.ref)!;
+        expect(item, item.ref).toMatchObject(result.outcome === 'launched' ? { status: 'launched', taskId: result.taskId } : { status: 'draft', taskId: null });
+      }
+      for (const taskId of started) await env.client.workflow.getHandle(workflowIdFor(taskId)).describe();
+
+      const again = await request(bulk).post(`${created.headers.location}/launch`).set('authorization', secretariat).send({}).expect(200);
+      expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(items.map((_, i) => (i % 7 === 3 ? 'missing' : 'already_launched')));
+    } finally {
+      await terminateAll(started);
+    }
+  });
+
+  it('reports an item whose start fails as failed, leaves it a draft while the others launch, and launches it on the next try', async () => {
+    const number = `03-TB/CQTT-${uniq()}`;
+    const [complete] = directive(number).items;
+    const items = Array.from({ length: 5 }, (_, i) => ({ ...complete, ref: `${i + 1}` }));
+    const failing = new Set<string>();
+    const unreachable: WorkflowClientInterceptor = {
+      async startWithDetails(input, next) {
+        if (failing.has(input.options.workflowId)) throw new Error('14 UNAVAILABLE: máy chủ Temporal không phản hồi');
+        return next(input);
+      },
+    };
+    const temporal = new Client({ connection: env.client.connection, namespace: 'default', interceptors: { workflow: [unreachable] } });
+    const flaky = createApp({ db, temporal, taskQueue: unpolled(), logger: pino({ level: 'silent' }) });
+    const created = await request(flaky).post('/api/v1/directives').set('authorization', secretariat).send({ ...directive(number), items }).expect(201);
+    const third = created.body.items[2] as { ref: string };
+    const thirdTask = taskIdFor(number, '3');
+    failing.add(workflowIdFor(thirdTask));
+
+    const first = await request(flaky).post(`${created.headers.location}/launch`).set('authorization', secretariat).send({}).expect(200);
+    const started: string[] = [];
+    try {
+      expect(first.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['launched', 'launched', 'failed', 'launched', 'launched']);
+      started.push(...first.body.results.filter((r: { outcome: string }) => r.outcome === 'launched').map((r: { taskId: string }) => r.taskId));
+      expect(first.body.results[2]).toMatchObject({ ref: third.ref, outcome: 'failed', error: expect.stringContaining('Giao lại mục này không tạo nhiệm vụ trùng') });
+      const view = await request(flaky).get(created.headers.location).set('authorization', secretariat).expect(200);
+      expect(view.body.items.map((i: { status: string }) => i.status)).toEqual(['launched', 'launched', 'draft', 'launched', 'launched']);
+
+      failing.clear();
+      const second = await request(flaky).post(`${created.headers.location}/launch`).set('authorization', secretariat).send({}).expect(200);
+      expect(second.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['already_launched', 'already_launched', 'launched', 'already_launched', 'already_launched']);
+      started.push(second.body.results[2].taskId);
+      const after = await request(flaky).get(created.headers.location).set('authorization', secretariat).expect(200);
+      expect(after.body.items.map((i: { status: string }) => i.status)).toEqual(Array(5).fill('launched'));
+    } finally {
+      await terminateAll(started);
+    }
   });
 });
