@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { StatusGroup } from '../../domain/status';
 import type { Database } from '../schema';
 
@@ -23,6 +23,19 @@ import type { Database } from '../schema';
  *   is on time), within it when due_at >= asOf or there is no deadline. The domain keeps
  *   "no deadline" apart; here it counts within the deadline, so that the four groups and
  *   `cancelled` add up to `total`, and `noDeadline` says how many of them have none.
+ *
+ * Reading every assignment at every request costs ~20 ms per 100,000 rows, so the reports
+ * split the work (migration 0010). An assignment that is not closed after `asOf` is in the
+ * group it ends in, except for what its deadline decides: an open one is overdue once
+ * due_at < asOf, and any one has come due once due_at <= asOf. So a report is
+ * - the counts of the groups assignments end in, per lead unit and per directive, that
+ *   triggers keep in `task_report_counts` (reading them is reading a few hundred rows);
+ * - corrected by the rows on the other side of `asOf`, each read from a small partial index:
+ *   open ones whose deadline has passed, completed ones whose deadline has not come yet, and
+ *   those closed after `asOf` (a report as of an earlier instant: classified in full).
+ * Filters the counts are not kept by (a window on the deadline, a unit within a directive, a
+ * margin other than one day) read the selected rows instead, as before. The late list is the
+ * open overdue ones in deadline order, then the completed-late ones, each from its own index.
  */
 
 const DAY_SECONDS = 86_400;
@@ -111,6 +124,7 @@ type SqlGroup = StatusGroup | 'completed_ahead';
 /**
  * The groups as the query returns them: small integers hash and compare faster than text over
  * 100,000 rows. 'completed_ahead' is 'completed_on_time' with at least the margin to spare.
+ * Stored in `task_report_counts` by migration 0010's `task_report_final_group`: never renumber.
  */
 const GROUP_CODES = {
   cancelled: 0,
@@ -205,13 +219,16 @@ const withRate = (c: Omit<GroupCounts, 'completionRate'>): GroupCounts => ({
   completionRate: c.cameDue === 0 ? null : c.cameDueCompletedOnTime / c.cameDue,
 });
 
-/** Counts per key (lead unit or directive) in one grouped pass; rows come back per (key, group, came due) and are folded here. */
-async function countsBy(db: Kysely<Database>, f: ReportFilter, key: 'lead_unit' | 'directive_number'): Promise<Map<string, GroupCounts>> {
-  const cells = await db
-    .selectFrom(classified(db, f).as('t'))
-    .select([`t.${key} as key`, 't.grp', 't.came_due', sql<number>`count(*)::int`.as('n')])
-    .groupBy([`t.${key}`, 't.grp', 't.came_due'])
-    .execute();
+interface Cell {
+  key: string;
+  grp: number;
+  came_due: boolean;
+  n: number;
+}
+
+/** Counts per key (lead unit or directive): cells per (key, group, came due), folded here. */
+async function countsBy(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Map<string, GroupCounts>> {
+  const cells = keptCountsServe(f, key) ? await cellsFromKeptCounts(db, f, key) : await cellsFromRows(db, f, key);
   const byKey = new Map<string, Omit<GroupCounts, 'completionRate'>>();
   for (const cell of cells) {
     let c = byKey.get(cell.key);
@@ -219,6 +236,79 @@ async function countsBy(db: Kysely<Database>, f: ReportFilter, key: 'lead_unit' 
     addCell(c, GROUP_OF_CODE[cell.grp], cell.came_due, cell.n);
   }
   return new Map([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, c]) => [k, withRate(c)]));
+}
+
+/** Every selected row classified, in one grouped pass (a covering index keeps it off the heap). */
+function cellsFromRows(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Cell[]> {
+  return db
+    .selectFrom(classified(db, f).as('t'))
+    .select([`t.${key} as key`, 't.grp', 't.came_due', sql<number>`count(*)::int`.as('n')])
+    .groupBy([`t.${key}`, 't.grp', 't.came_due'])
+    .execute();
+}
+
+type Dimension = 'lead_unit' | 'directive_number';
+
+/** Whether `task_report_counts` holds what the filter asks for: all keys of its dimension, or one. */
+function keptCountsServe(f: ReportFilter, key: Dimension): boolean {
+  const other = key === 'lead_unit' ? f.directive : f.unit;
+  return !f.dueFrom && !f.dueTo && !other && (f.aheadMarginDays ?? 1) === 1;
+}
+
+// The conditions of migration 0010's partial indexes, word for word.
+const OPEN = sql`cancelled_at is null and completed_at is null and status <> 'cancelled' and status <> 'completed'`;
+const COMPLETED = sql`cancelled_at is null and status <> 'cancelled' and (completed_at is not null or status = 'completed')`;
+const LATE = sql`coalesce(outcome = 'completed_late', completed_at > due_at, false)`;
+const CLOSED = sql`(completed_at is not null or cancelled_at is not null)`;
+/** Closed after the instant: such a row was in another group then than the one it ended in. */
+const closedAfter = (asOf: RawBuilder<unknown>) => sql`${CLOSED} and greatest(completed_at, cancelled_at) > ${asOf}`;
+const notClosedAfter = (asOf: RawBuilder<unknown>) => sql`coalesce(greatest(completed_at, cancelled_at) <= ${asOf}, true)`;
+const FINAL_GROUP = sql<number>`task_report_final_group(status, due_at, completed_at, cancelled_at, outcome)`;
+/** A completed assignment with a deadline has come due once the deadline is past: at the end, it has. */
+const finalCameDue = (grp: RawBuilder<unknown>, hasDeadline: RawBuilder<unknown>) =>
+  sql`(${grp} in (${code('completed_on_time')}, ${code('completed_late')}, ${code('completed_ahead')}) and ${hasDeadline})`;
+
+/**
+ * The cells from the kept counts, corrected by the rows whose cell as of `asOf` differs from
+ * the one they end in. Each correction is a pair: -1 in the kept cell, +1 in the cell at asOf.
+ */
+async function cellsFromKeptCounts(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Cell[]> {
+  const asOf = sql`${f.asOf}::timestamptz`;
+  const col = sql.ref(key);
+  const one = key === 'lead_unit' ? f.unit : f.directive;
+  const only = one ? sql` and ${col} = ${one}` : sql``;
+  const onTime = code('in_progress_on_time');
+  const { rows } = await sql<Cell>`
+    select key, grp, came_due, sum(n)::int as n from (
+      select key, grp, ${finalCameDue(sql.ref('grp'), sql.ref('has_deadline'))} as came_due, n
+      from task_report_counts where dimension = ${key} ${one ? sql` and key = ${one}` : sql``}
+      union all
+      select b.key, x.grp, x.came_due, x.n from (
+        select ${col} as key, ${groupCase(f)} as grp_then, coalesce(due_at <= ${asOf}, false) as came_due_then,
+          ${FINAL_GROUP} as grp_end, due_at is not null as has_deadline
+        from tasks where ${closedAfter(asOf)}${only}
+      ) b
+      cross join lateral (values (b.grp_then, b.came_due_then, 1), (b.grp_end, ${finalCameDue(sql.ref('b.grp_end'), sql.ref('b.has_deadline'))}, -1)) x (grp, came_due, n)
+      union all
+      select o.key, x.grp, x.came_due, x.n from (
+        select ${col} as key, (count(*) filter (where due_at < ${asOf}))::int as overdue, count(*)::int as came_due
+        from tasks where ${OPEN} and due_at <= ${asOf}${only}
+        group by ${col}
+      ) o
+      cross join lateral (values
+        (${code('in_progress_overdue')}, true, o.overdue), (${onTime}, true, o.came_due - o.overdue), (${onTime}, false, -o.came_due)
+      ) x (grp, came_due, n)
+      union all
+      select c.key, c.grp, x.came_due, x.n from (
+        select ${col} as key, ${FINAL_GROUP} as grp, count(*)::int as n
+        from tasks where ${COMPLETED} and due_at > ${asOf} and ${notClosedAfter(asOf)}${only}
+        group by 1, 2
+      ) c
+      cross join lateral (values (false, c.n), (true, -c.n)) x (came_due, n)
+    ) cells
+    group by key, grp, came_due
+    having sum(n) <> 0`.execute(db);
+  return rows;
 }
 
 /** The sum of report rows, with the completion rate recomputed from the sums. */
@@ -270,95 +360,123 @@ async function namesOf(db: Kysely<Database>, table: 'units' | 'directives', keys
 /**
  * The named late list as of `asOf`: assignments in progress past the deadline, then those
  * completed late, the most overdue first. `total` counts them all; `page` limits `items`.
+ *
+ * Three sources, each from its own index: open assignments past the deadline (the most overdue
+ * is the earliest due, so the index's order is the list's), assignments completed late, and
+ * those closed after `asOf`, classified in full. Each source gives at most the rows up to the
+ * page's end, the completed-late only once the overdue ones run out before it.
  */
 export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Page): Promise<{ items: LateItem[]; total: number }> {
   const asOf = sql`${f.asOf}::timestamptz`;
+  const where = filterConditions(f);
+  const overdue = code('in_progress_overdue');
+  const late = code('completed_late');
   // Lateness of a completed assignment runs to the claim the outcome was judged on (the last
   // submission), or to the approval when there is no outcome to go by.
-  const lateUntil = sql`case when t.outcome is null then t.completed_at else least(coalesce(t.submitted_at, t.completed_at), t.completed_at) end`;
-  const overdue = code('in_progress_overdue');
-  const overdueFirst = sql`l.grp = ${overdue}`;
-  // Ranked and paged on the index's columns alone; only the page's rows are read from the table.
-  // `offset 0` keeps the classification a subquery, evaluated once per row rather than once in
-  // the filter, once in the ranking and once in the days count.
-  const late = db
-    .selectFrom(classified(db, f).offset(0).as('t'))
-    .select([
-      't.id',
-      't.grp',
-      't.due_at',
-      // greatest() skips nulls: without a deadline there is no count of days, not zero.
-      sql<number | null>`case when t.due_at is not null then
-        greatest(0, ceil(extract(epoch from (case when t.grp = ${overdue} then ${asOf} else ${lateUntil} end) - t.due_at) / ${DAY_SECONDS}))::int
-      end`.as('days_overdue'),
-    ])
-    .where('t.grp', 'in', [GROUP_CODES.in_progress_overdue, GROUP_CODES.completed_late]);
-  let ranked = db
-    .selectFrom(late.as('l'))
-    .selectAll('l')
-    .select(sql<number>`(count(*) over ())::int`.as('total'))
-    .orderBy(overdueFirst, 'desc')
-    .orderBy('l.days_overdue', (ob) => ob.desc().nullsLast())
-    .orderBy('l.due_at')
-    .orderBy('l.id');
-  if (page) ranked = ranked.limit(page.limit).offset(page.offset);
+  const lateUntil = sql`case when outcome is null then completed_at else least(coalesce(submitted_at, completed_at), completed_at) end`;
+  // greatest() skips nulls: without a deadline there is no count of days, not zero.
+  const daysPast = (until: RawBuilder<unknown>) => sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
+  const end = page ? page.offset + page.limit : null;
+  const counts = lateCountsKept(f)
+    ? sql`(select coalesce(sum(n), 0) from task_report_counts where dimension = ${lateCountsKept(f)} and grp = ${late}${
+        f.unit ? sql` and key = ${f.unit}` : f.directive ? sql` and key = ${f.directive}` : sql``
+      }) - (select count(*) from tasks where ${closedAfter(asOf)} and ${FINAL_GROUP} = ${late}${where})`
+    : sql`(select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where})`;
 
-  const rows = await db
-    .selectFrom(ranked.as('l'))
-    .innerJoin('tasks as k', 'k.id', 'l.id')
-    .leftJoin('units as u', 'u.code', 'k.lead_unit')
-    .select([
-      'k.id',
-      'k.directive_number',
-      'k.ref',
-      'k.title',
-      'k.lead_unit',
-      'u.name as lead_unit_name',
-      'k.late_units',
-      'l.grp',
-      'k.status',
-      'k.due_at',
-      'k.original_due_at',
-      'k.extension_count',
-      'k.completed_at',
-      'l.days_overdue',
-      'k.escalation_level',
-      'l.total',
-    ])
-    .orderBy(overdueFirst, 'desc')
-    .orderBy('l.days_overdue', (ob) => ob.desc().nullsLast())
-    .orderBy('l.due_at')
-    .orderBy('l.id')
-    .execute();
-  const total = rows[0]?.total ?? (page && page.offset > 0 ? await countLate(db, f) : 0);
+  const { rows } = await sql<LateRow>`
+    with closed_after as materialized (
+      select id, due_at, grp, ${daysPast(sql`case when grp = ${overdue} then ${asOf} else late_until end`)} as days_overdue
+      from (
+        select id, due_at, ${groupCase(f)} as grp, ${lateUntil} as late_until
+        from tasks where ${closedAfter(asOf)}${where}
+      ) c
+      where grp in (${overdue}, ${late})
+    ),
+    total as materialized (
+      select
+        (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
+        ${counts} + (select count(*) from closed_after where grp = ${late}) as late
+    ),
+    l as (
+      select id, grp, due_at, days_overdue from (
+        (select id, ${overdue} as grp, due_at, ${daysPast(asOf)} as days_overdue
+          from tasks where ${OPEN} and due_at < ${asOf}${where}
+          order by due_at, id limit ${end})
+        union all
+        (select id, grp, due_at, days_overdue from closed_after)
+        union all
+        (select id, ${late}, due_at, days_overdue from (
+            select id, due_at, ${daysPast(lateUntil)} as days_overdue
+            from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}
+          ) d
+          order by days_overdue desc nulls last, due_at, id
+          limit ${end === null ? null : sql`greatest(0, ${end} - (select overdue from total))`})
+      ) u
+      order by grp = ${overdue} desc, days_overdue desc nulls last, due_at, id
+      limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
+    )
+    select k.id, k.directive_number, k.ref, k.title, k.lead_unit, u.name as lead_unit_name, k.late_units, l.grp, k.status,
+      k.due_at, k.original_due_at, k.extension_count, k.completed_at, l.days_overdue, k.escalation_level,
+      (select overdue + late from total)::int as total
+    from total left join (l join tasks k on k.id = l.id left join units u on u.code = k.lead_unit) on true
+    order by l.grp = ${overdue} desc, l.days_overdue desc nulls last, l.due_at, l.id`.execute(db);
+
   return {
-    total,
-    items: rows.map((r) => ({
-      taskId: r.id,
-      directiveNumber: r.directive_number,
-      ref: r.ref,
-      title: r.title,
-      leadUnit: r.lead_unit,
-      leadUnitName: r.lead_unit_name,
-      lateUnits: r.late_units,
-      group: GROUP_OF_CODE[r.grp] as LateItem['group'],
-      status: r.status,
-      dueAt: r.due_at,
-      originalDueAt: r.original_due_at,
-      extensionCount: r.extension_count,
-      completedAt: r.completed_at,
-      daysOverdue: r.days_overdue,
-      escalationLevel: r.escalation_level,
-    })),
+    total: rows[0].total,
+    items: rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        taskId: r.id!,
+        directiveNumber: r.directive_number!,
+        ref: r.ref!,
+        title: r.title!,
+        leadUnit: r.lead_unit!,
+        leadUnitName: r.lead_unit_name,
+        lateUnits: r.late_units!,
+        group: GROUP_OF_CODE[r.grp!] as LateItem['group'],
+        status: r.status!,
+        dueAt: r.due_at,
+        originalDueAt: r.original_due_at,
+        extensionCount: r.extension_count!,
+        completedAt: r.completed_at,
+        daysOverdue: r.days_overdue,
+        escalationLevel: r.escalation_level!,
+      })),
   };
 }
 
-/** How many assignments the late list holds (for a page past its end, where the window count is absent). */
-async function countLate(db: Kysely<Database>, f: ReportFilter): Promise<number> {
-  const row = await db
-    .selectFrom(classified(db, f).as('t'))
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('t.grp', 'in', [GROUP_CODES.in_progress_overdue, GROUP_CODES.completed_late])
-    .executeTakeFirstOrThrow();
-  return row.n;
+/** A row of the late list's query: the page's columns are null when the page is empty, `total` never. */
+interface LateRow {
+  id: string | null;
+  directive_number: string | null;
+  ref: string | null;
+  title: string | null;
+  lead_unit: string | null;
+  lead_unit_name: string | null;
+  late_units: string[] | null;
+  grp: number | null;
+  status: string | null;
+  due_at: Date | null;
+  original_due_at: Date | null;
+  extension_count: number | null;
+  completed_at: Date | null;
+  days_overdue: number | null;
+  escalation_level: number | null;
+  total: number;
+}
+
+/** The dimension of `task_report_counts` that counts the completed-late ones the filter selects, if one does. */
+function lateCountsKept(f: ReportFilter): Dimension | null {
+  if (f.dueFrom || f.dueTo || (f.unit && f.directive)) return null;
+  return f.directive ? 'directive_number' : 'lead_unit';
+}
+
+/** The filter's conditions on a row of `tasks`, each prefixed with `and`. */
+function filterConditions(f: ReportFilter): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (f.unit) parts.push(sql`lead_unit = ${f.unit}`);
+  if (f.directive) parts.push(sql`directive_number = ${f.directive}`);
+  if (f.dueFrom) parts.push(sql`due_at >= ${f.dueFrom}`);
+  if (f.dueTo) parts.push(sql`due_at <= ${f.dueTo}`);
+  return parts.length ? sql` and ${sql.join(parts, sql` and `)}` : sql``;
 }
