@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { lateList, reportByDirective, reportByUnit, type GroupCounts, type ReportFilter } from '../../db/repositories/reports';
+import { sql } from 'kysely';
+import { lateList, reportByDirective, reportByUnit, type GroupCounts, type LateItem, type ReportFilter } from '../../db/repositories/reports';
 import type { NewTaskRow } from '../../db/schema';
 import { parseReportPeriod, periodAsOf } from '../../domain/report-period';
 import { classifyAssignment, completionRate, type ClassifiableAssignment } from '../../domain/status';
@@ -69,6 +70,55 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The late list as domain/status.ts sees it: overdue first, then completed late, the most overdue first. */
+function expectedLateOrder(rows: NewTaskRow[], asOf: Date): { id: string; group: LateItem['group']; daysOverdue: number | null }[] {
+  const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).getTime());
+  const late = rows
+    .map((r) => ({ r, group: classifyAssignment(toAssignment(r), asOf).group }))
+    .filter((x): x is { r: NewTaskRow; group: LateItem['group'] } => x.group === 'in_progress_overdue' || x.group === 'completed_late')
+    .map(({ r, group }) => {
+      const due = ms(r.due_at);
+      const completed = ms(r.completed_at)!;
+      const until = group === 'in_progress_overdue' ? asOf.getTime() : r.outcome ? Math.min(ms(r.submitted_at) ?? completed, completed) : completed;
+      return { id: r.id, group, due, daysOverdue: due === null ? null : Math.max(0, Math.ceil((until - due) / DAY)) };
+    });
+  late.sort(
+    (a, b) =>
+      Number(b.group === 'in_progress_overdue') - Number(a.group === 'in_progress_overdue') ||
+      (b.daysOverdue ?? -Infinity) - (a.daysOverdue ?? -Infinity) ||
+      (a.due ?? Infinity) - (b.due ?? Infinity) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return late.map(({ id, group, daysOverdue }) => ({ id, group, daysOverdue }));
+}
+
+/** Generated assignments of one directive over `units`: completed (on time, early, late, legacy), cancelled, open, some without deadline. */
+function generated(directive: string, units: string[], seed: number, count: number, base: number): NewTaskRow[] {
+  const next = random(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
+  const rows: NewTaskRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = next() < 0.15 ? null : new Date(base + Math.round((next() - 0.5) * 120) * DAY + Math.round(next() * 24) * 3600_000);
+    const row = task(directive, `${i}`, { lead_unit: pick(units), due_at: due });
+    const fate = next();
+    if (fate < 0.45) {
+      const completedAt = new Date((due?.getTime() ?? base) + Math.round((next() - 0.6) * 40 * DAY));
+      row.status = 'completed';
+      row.completed_at = next() < 0.03 ? null : completedAt;
+      // Claims a day or two before the approval: lateness is judged on the claim.
+      row.submitted_at = row.completed_at && new Date(completedAt.getTime() - Math.round(next() * 2) * DAY);
+      row.outcome = next() < 0.1 || !row.completed_at ? null : due && completedAt > due ? 'completed_late' : 'completed_on_time';
+    } else if (fate < 0.55) {
+      row.status = 'cancelled';
+      row.cancelled_at = next() < 0.05 ? null : new Date(base + Math.round((next() - 0.5) * 100) * DAY);
+    } else {
+      row.status = pick(['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned']);
+    }
+    rows.push(row);
+  }
+  return rows;
 }
 
 describe('the Steering Committee reports over the tasks read model', () => {
@@ -310,5 +360,99 @@ describe('the Steering Committee reports over the tasks read model', () => {
     const windowed = await reportByDirective(db, { asOf: to, directive, dueFrom: from, dueTo: to });
     const inWindow = rows.filter((r) => r.due_at && (r.due_at as Date) >= from && (r.due_at as Date) <= to);
     expect(windowed.rows).toEqual([{ directiveNumber: directive, directiveTitle: null, ...expectedCounts(inWindow, to) }]);
+  });
+
+  it('keeps the counts per unit and per directive through launches, closures, reassignments, deadline changes and deletions, and reads them as of any instant', async () => {
+    const directive = `98-TB/CQTT-${uniq()}`;
+    // Units of this test only, so that a report over one whole unit reads the kept counts.
+    const units = ['SCT', 'SYT', 'SKHCN'].map((u) => `${u}-${uniq()}`);
+    const base = Date.parse('2025-11-20T00:00:00+07:00');
+    const rows = generated(directive, units, 20251121, 300, base);
+    await db.insertInto('tasks').values(rows).execute();
+
+    // What the workflows do to them afterwards, through the read model as recordEvent writes it.
+    const next = random(7);
+    const open = rows.filter((r) => !['completed', 'cancelled'].includes(r.status));
+    const changes: [NewTaskRow, Partial<NewTaskRow>][] = [];
+    for (const r of open.slice(0, 20)) {
+      const completedAt = new Date(base + Math.round((next() - 0.3) * 30) * DAY);
+      const due = r.due_at ? new Date(r.due_at as Date) : null;
+      changes.push([r, { status: 'completed', submitted_at: completedAt, completed_at: completedAt, outcome: due && completedAt > due ? 'completed_late' : 'completed_on_time' }]);
+    }
+    for (const r of open.slice(20, 30)) changes.push([r, { status: 'cancelled', cancelled_at: new Date(base + Math.round((next() - 0.5) * 20) * DAY) }]);
+    for (const r of open.slice(30, 40)) changes.push([r, { lead_unit: units[(units.indexOf(r.lead_unit) + 1) % units.length] }]);
+    for (const r of open.slice(40, 50)) changes.push([r, { due_at: r.due_at ? null : new Date(base + 5 * DAY) }]);
+    for (const r of open.slice(50, 60)) changes.push([r, { due_at: new Date(base + 30 * DAY), extension_count: 1 }]);
+    for (const r of open.slice(60, 70)) changes.push([r, { status: 'acknowledged', escalation_level: 1 }]);
+    for (const r of rows.filter((x) => x.status === 'completed').slice(0, 5)) changes.push([r, { lead_unit: units[0] }]);
+    for (const [r, change] of changes) {
+      Object.assign(r, change);
+      await db.updateTable('tasks').set(change).where('id', '=', r.id).execute();
+    }
+    const removed = new Set(open.slice(70, 75).map((r) => r.id));
+    await db.deleteFrom('tasks').where('id', 'in', [...removed]).execute();
+    const live = rows.filter((r) => !removed.has(r.id));
+
+    // The kept counts are what a count over the rows gives, read in one snapshot.
+    await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      const kept = await sql<{ dimension: string; key: string; grp: number; has_deadline: boolean; n: number }>`
+        select dimension, key, grp, has_deadline, n from task_report_counts
+        where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive_number' and key = ${directive})) and n <> 0
+        order by 1, 2, 3, 4`.execute(trx);
+      const counted = await sql<{ dimension: string; key: string; grp: number; has_deadline: boolean; n: number }>`
+        select d.dimension, d.key, task_report_final_group(status, due_at, completed_at, cancelled_at, outcome) as grp, due_at is not null as has_deadline, count(*)::int as n
+        from tasks cross join lateral (values ('lead_unit', lead_unit), ('directive_number', directive_number)) d (dimension, key)
+        where directive_number = ${directive} group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);
+      expect(kept.rows).toEqual(counted.rows);
+    });
+
+    const someDue = live.find((r) => r.due_at && !['completed', 'cancelled'].includes(r.status))!.due_at as Date;
+    const someCompletion = live.find((r) => r.completed_at && r.status === 'completed')!.completed_at as Date;
+    const someCancellation = live.find((r) => r.cancelled_at)!.cancelled_at as Date;
+    const instants = [new Date(base - 90 * DAY), new Date(base - 10 * DAY), new Date(base), new Date(base + 25 * DAY), new Date(base + 400 * DAY), someDue, someCompletion, someCancellation];
+    for (const asOf of instants) {
+      const at = asOf.toISOString();
+      for (const unit of units) {
+        const mine = live.filter((r) => r.lead_unit === unit);
+        const { rows: got } = await reportByUnit(db, { asOf, unit });
+        expect(got, `${unit} as of ${at}`).toEqual([{ unit, unitName: null, ...expectedCounts(mine, asOf) }]);
+        const late = await lateList(db, { asOf, unit });
+        expect(late.items.map((i) => ({ id: i.taskId, group: i.group, daysOverdue: i.daysOverdue })), `${unit} as of ${at}`).toEqual(expectedLateOrder(mine, asOf));
+      }
+      const byDirective = await reportByDirective(db, { asOf, directive });
+      expect(byDirective.rows, `as of ${at}`).toEqual([{ directiveNumber: directive, directiveTitle: null, ...expectedCounts(live, asOf) }]);
+
+      // Pages across the turn from overdue to completed late, and past the end.
+      const order = expectedLateOrder(live, asOf);
+      const overdue = order.filter((o) => o.group === 'in_progress_overdue').length;
+      for (const [offset, limit] of [[0, 7], [Math.max(0, overdue - 3), 7], [overdue, 5], [Math.max(0, order.length - 2), 10], [order.length + 5, 10]]) {
+        for (const filter of [{ asOf, directive }, { asOf, directive, unit: units[1] }]) {
+          const expected = filter.unit ? expectedLateOrder(live.filter((r) => r.lead_unit === filter.unit), asOf) : order;
+          const page = await lateList(db, filter, { limit, offset });
+          expect(page.total, `total as of ${at}`).toBe(expected.length);
+          expect(page.items.map((i) => i.taskId), `page ${offset}+${limit} as of ${at}`).toEqual(expected.slice(offset, offset + limit).map((o) => o.id));
+        }
+      }
+    }
+  });
+
+  it('reads a unit’s report within a directive, a deadline window and another margin from the rows, with the same answers', async () => {
+    const directive = `97-TB/CQTT-${uniq()}`;
+    const units = ['STC', 'SNV'].map((u) => `${u}-${uniq()}`);
+    const base = Date.parse('2025-11-20T00:00:00+07:00');
+    const rows = generated(directive, units, 20251122, 200, base);
+    await db.insertInto('tasks').values(rows).execute();
+    for (const asOf of [new Date(base - 20 * DAY), new Date(base), new Date(base + 45 * DAY)]) {
+      const [from, to] = [new Date(base - 30 * DAY), new Date(base + 10 * DAY)];
+      const inWindow = (r: NewTaskRow) => r.due_at !== null && r.due_at !== undefined && (r.due_at as Date) >= from && (r.due_at as Date) <= to;
+      for (const unit of units) {
+        const mine = rows.filter((r) => r.lead_unit === unit);
+        expect((await reportByUnit(db, { asOf, unit, directive })).rows).toEqual([{ unit, unitName: null, ...expectedCounts(mine, asOf) }]);
+        expect((await reportByUnit(db, { asOf, unit, dueFrom: from, dueTo: to })).rows).toEqual([{ unit, unitName: null, ...expectedCounts(mine.filter(inWindow), asOf) }]);
+        expect((await reportByUnit(db, { asOf, unit, aheadMarginDays: 3 })).rows).toEqual([{ unit, unitName: null, ...expectedCounts(mine, asOf, 3) }]);
+        const late = await lateList(db, { asOf, unit, dueFrom: from, dueTo: to });
+        expect(late.items.map((i) => i.taskId)).toEqual(expectedLateOrder(mine.filter(inWindow), asOf).map((o) => o.id));
+      }
+    }
   });
 });
