@@ -1,7 +1,7 @@
 /**
  * P3 — the overdue report and the per-unit status report over 100,000 assignments.
  *
- *   tsx bench/p3-reports.ts [--rows 100000] [--units 300] [--iterations 300]
+ *   tsx bench/p3-reports.ts [--rows 100000] [--units 300] [--iterations 300] [--past-days 90] [--writes 300]
  *
  * `rows` assignments are written straight into the `tasks` read model of a throwaway
  * PostgreSQL (migrated, then VACUUM ANALYZE), spread over `units` units with a skewed (Zipf)
@@ -17,6 +17,9 @@
  * Repository and raw queries alternate one for one. The HTTP routes (/api/v1/reports/units,
  * /late) are timed too, as context. Target: repository ≤ 3× raw (p50) and p95 ≤ 20 ms.
  * EXPLAIN (ANALYZE, BUFFERS) of both repository queries is printed.
+ * Context, not targets: the per-unit report as of `past-days` earlier (every assignment closed
+ * since then is read and classified in full), and what the triggers keeping the report counts
+ * (migration 0010) add to a read-model write, triggers on against off, `writes` of each kind.
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
@@ -30,6 +33,8 @@ import { emitResult, fmt, latencyCheck, limitCheck, now, numberFlag, printChecks
 const ROWS = numberFlag('rows', 100_000);
 const UNITS = numberFlag('units', 300);
 const ITERATIONS = numberFlag('iterations', 300);
+const PAST_DAYS = numberFlag('past-days', 90);
+const WRITES = numberFlag('writes', 300);
 const DAY = 86_400_000;
 const PAGE = 100;
 
@@ -122,15 +127,13 @@ runBench(async (bench) => {
   console.log(`repository statements: per-unit ${sent.byUnit.length}, overdue ${sent.late.length}`);
 
   // Same answers: the raw SQL is a fair baseline only if it asks the same question.
+  const pastFilter = { asOf: new Date(asOf.getTime() - PAST_DAYS * DAY) };
   const [ru, rw, lu, lw] = [await repo.byUnit(), await raw.byUnit(), await repo.late(), await raw.late()];
-  const rawTotal = rw.rows.reduce((s, r) => s + r.total, 0);
-  const rawOverdue = rw.rows.reduce((s, r) => s + r.in_progress_overdue, 0);
-  if (ru.rows.length !== rw.rows.length || ru.totals.total !== rawTotal || ru.totals.inProgressOverdue !== rawOverdue) {
-    throw new Error(`per-unit answers differ: repository ${ru.rows.length} units/${ru.totals.total}/${ru.totals.inProgressOverdue}, raw ${rw.rows.length}/${rawTotal}/${rawOverdue}`);
-  }
-  if (lu.total !== lw.rows[0]?.total || lu.items.map((i) => i.taskId).join() !== lw.rows.map((r) => r.id).join()) {
-    throw new Error(`late lists differ: repository ${lu.total} (${lu.items[0]?.taskId}), raw ${lw.rows[0]?.total} (${lw.rows[0]?.id})`);
-  }
+  sameByUnit('as of now', ru, rw.rows);
+  sameByUnit(`as of ${PAST_DAYS} days earlier`, await reportByUnit(db, pastFilter), (await rawPool.query(RAW_BY_UNIT, [pastFilter.asOf])).rows);
+  const rawLate = lw.rows.map((r) => [r.id, r.grp, r.days_overdue, r.total].join('/')).join();
+  const repoLate = lu.items.map((i) => [i.taskId, i.group, i.daysOverdue, lu.total].join('/')).join();
+  if (rawLate !== repoLate) throw new Error(`late lists differ: repository ${lu.total} (${lu.items[0]?.taskId}), raw ${lw.rows[0]?.total} (${lw.rows[0]?.id})`);
   console.log(`answers agree: ${ru.rows.length} units, ${ru.totals.total} assignments, ${ru.totals.inProgressOverdue} overdue, late list ${lu.total} (page of ${lu.items.length})`);
 
   // The HTTP routes, as a secretariat user sees them.
@@ -177,6 +180,26 @@ runBench(async (bench) => {
     console.log(`${cases[which]}: done (load ${loadAverage()})`);
   }
 
+  // Context: as of an earlier instant the kept counts are corrected by every assignment closed since.
+  {
+    const past = { repo: [] as number[], raw: [] as number[] };
+    const run = { repo: () => reportByUnit(db, pastFilter), raw: () => rawPool.query(RAW_BY_UNIT, [pastFilter.asOf]) };
+    for (let i = 0; i < 10; i++) for (const kind of ['repo', 'raw'] as const) await run[kind]();
+    for (let i = 0; i < ITERATIONS / 3; i++) {
+      for (const kind of i % 2 ? (['raw', 'repo'] as const) : (['repo', 'raw'] as const)) {
+        const t0 = now();
+        await run[kind]();
+        past[kind].push(now() - t0);
+      }
+    }
+    const closedSince = await rawPool.query(`select count(*)::int as n from tasks where greatest(completed_at, cancelled_at) > $1`, [pastFilter.asOf]);
+    figures.push(
+      { name: `per-unit as of ${PAST_DAYS} days earlier (${closedSince.rows[0].n} closed since): repository`, summary: summarize(past.repo) },
+      { name: `per-unit as of ${PAST_DAYS} days earlier: hand-written SQL`, summary: summarize(past.raw) },
+    );
+    checks.push(latencyCheck('P3', `per-unit as of ${PAST_DAYS} days earlier: p50 repository vs raw`, summarize(past.repo).p50, summarize(past.raw).p50, 3, false));
+    console.log(`per-unit as of ${PAST_DAYS} days earlier: done (load ${loadAverage()})`);
+  }
   printFigures(`P3 figures (${ROWS} assignments; latency of one report)`, figures);
   for (const [name, statements] of Object.entries(sent)) {
     for (const [i, q] of statements.entries()) {
@@ -184,9 +207,63 @@ runBench(async (bench) => {
       console.log(`\nEXPLAIN ANALYZE, ${cases[name as keyof typeof cases]}, repository statement ${i + 1} of ${statements.length}:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
     }
   }
+  // After the plans: the writes leave pages not all-visible, which index-only scans then visit.
+  const writes = await writeCost(rawPool);
+  printFigures(`P3 context: one read-model UPDATE (ms), ${WRITES} of each`, writes);
+  figures.push(...writes);
   printChecks(checks);
   emitResult('P3', { checks, figures, extra: { rows: ROWS, units, load: loadAverage() } });
 });
+
+/** Throws unless the repository's per-unit report and the raw SQL's rows say the same for every unit. */
+function sameByUnit(what: string, report: Awaited<ReturnType<typeof reportByUnit>>, rows: Record<string, unknown>[]): void {
+  const fromRaw = rows.map((r) =>
+    [r.lead_unit, r.unit_name, r.total, r.completed_on_time, r.completed_late, r.in_progress_on_time, r.in_progress_overdue, r.ahead_of_schedule, r.cancelled, r.no_deadline, r.came_due, r.came_due_completed_on_time].join('/'),
+  );
+  const fromRepo = report.rows.map((u) =>
+    [u.unit, u.unitName, u.total, u.completedOnTime, u.completedLate, u.inProgressOnTime, u.inProgressOverdue, u.aheadOfSchedule, u.cancelled, u.noDeadline, u.cameDue, u.cameDueCompletedOnTime].join('/'),
+  );
+  const differ = fromRepo.findIndex((r, i) => r !== fromRaw[i]);
+  if (fromRepo.length !== fromRaw.length || differ >= 0) throw new Error(`per-unit answers differ ${what}: repository ${fromRepo[differ]}, raw ${fromRaw[differ]}`);
+}
+
+/**
+ * What keeping the report counts costs a read-model write: single-row UPDATEs in autocommit,
+ * with the triggers of migration 0010 on and off, alternating. A reminder changes no group (the
+ * trigger's WHEN skips it); closing or reopening an assignment moves it between groups.
+ */
+async function writeCost(pool: pg.Pool): Promise<Figure[]> {
+  const ids = (await pool.query(`select id from tasks where status = 'in_progress' and due_at is not null order by id limit $1`, [WRITES])).rows.map((r) => r.id as string);
+  const reminder = (id: string) => pool.query(`update tasks set escalation_level = escalation_level + 1, audit_seq = audit_seq + 1, updated_at = now() where id = $1`, [id]);
+  const close = (id: string, done: boolean) =>
+    done
+      ? pool.query(`update tasks set status = 'completed', completed_at = now(), submitted_at = now(), outcome = 'completed_late', audit_seq = audit_seq + 1 where id = $1`, [id])
+      : pool.query(`update tasks set status = 'in_progress', completed_at = null, submitted_at = null, outcome = null, audit_seq = audit_seq + 1 where id = $1`, [id]);
+  const triggers = (on: boolean) =>
+    pool.query(`alter table tasks ${on ? 'enable' : 'disable'} trigger tasks_report_counts_update`);
+  const times = { reminderOn: [] as number[], reminderOff: [] as number[], closeOn: [] as number[], closeOff: [] as number[] };
+  for (const [i, id] of ids.entries()) {
+    for (const on of i % 2 ? [true, false] : [false, true]) {
+      await triggers(on);
+      let t0 = now();
+      await reminder(id);
+      times[on ? 'reminderOn' : 'reminderOff'].push(now() - t0);
+      // Close and reopen, so that the next round starts from the same rows.
+      t0 = now();
+      await close(id, true);
+      await close(id, false);
+      times[on ? 'closeOn' : 'closeOff'].push((now() - t0) / 2);
+    }
+  }
+  await triggers(true);
+  console.log(`write cost: done (load ${loadAverage()})`);
+  return [
+    { name: 'write: a reminder (no group change), counts kept', summary: summarize(times.reminderOn) },
+    { name: 'write: a reminder, triggers off', summary: summarize(times.reminderOff) },
+    { name: 'write: close or reopen (group change), counts kept', summary: summarize(times.closeOn) },
+    { name: 'write: close or reopen, triggers off', summary: summarize(times.closeOff) },
+  ];
+}
 
 /** The statements a repository call sends, in order, captured through Kysely's query log. */
 async function sentQueries(url: string, call: (db: Kysely<Database>) => Promise<unknown>): Promise<CompiledQuery[]> {
