@@ -6,9 +6,17 @@ import type { Database } from './schema';
 // timestamptz and date come back as Date by default; `date` columns are civil dates, keep them as text.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-/** One pool per process; callers own its lifetime (`db.destroy()`). */
-export function createDb(connectionString: string, max = 10): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }) });
+/**
+ * One pool per process; callers own its lifetime (`db.destroy()`). `onIdleError` hears of idle
+ * connections the server closed (a restart, a failover: 57P01); they are dropped from the pool
+ * and the next query opens a fresh one.
+ */
+export function createDb(connectionString: string, max = 10, onIdleError: (err: Error) => void = () => undefined): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString, max });
+  // Without a listener, an idle connection's 'error' event ends the whole process: a PostgreSQL
+  // restart would take the API and the worker down with it instead of a few failed queries.
+  pool.on('error', onIdleError);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
