@@ -121,10 +121,10 @@ export class ChainHeads {
 
 /**
  * What an append's statement offers the writes that go with the event: `appended` (the new row's
- * hash, if this call inserted it), `stored` (the row already there, for a retry) and `linked`
- * (one row once the event is in the chain as this call computed it, none otherwise).
+ * hash, if this call inserted it) and `linked` (one row when the event is in the chain as this
+ * call computed it, inserted now or by an earlier attempt; none otherwise).
  */
-export type AppendScope = Database & { appended: { hash: string }; stored: { hash: string }; linked: { hash: string } };
+export type AppendScope = Database & { appended: { hash: string }; linked: { hash: string } };
 
 /**
  * A write that belongs with the event (read model, outbox), run as a further CTE of the same
@@ -149,8 +149,9 @@ function isChainRefusal(err: unknown): boolean {
  *
  * Guarantees: the event row, and whatever `alongside` writes, are one statement and so one
  * transaction; a retried or duplicated call writes nothing new and returns the stored hash (the
- * unique (task_id, seq) settles a race between attempts); the database refuses a row not linked
- * to its stored predecessor, and the appender then forgets its head, reads it and tries once more.
+ * unique (task_id, seq) settles a race between attempts); an event stored with other content is
+ * refused and nothing alongside is written; the database refuses a row not linked to its stored
+ * predecessor, and the appender then forgets its head, reads it and tries once more.
  */
 export class AuditAppender {
   constructor(
@@ -164,29 +165,32 @@ export class AuditAppender {
     for (;;) {
       const prevHash = event.seq === 1 ? GENESIS_HASH : (this.heads.hashOf(taskId, event.seq - 1) ?? (await this.readPredecessor(taskId, event.seq)));
       const hash = eventHash(prevHash, { taskId, ...event });
-      let outcome: { appended: string | null; stored: string | null };
+      let linked: boolean;
       try {
-        outcome = await this.statement(taskId, event, prevHash, hash, alongside).executeTakeFirstOrThrow();
+        linked = await this.write(taskId, event, prevHash, hash, alongside);
       } catch (err) {
         if (!isChainRefusal(err)) throw err;
         this.heads.forget(taskId);
         if (++refusals > 1) throw err;
         continue;
       }
-      const written = outcome.appended ?? outcome.stored;
-      if (written === hash) {
-        this.heads.remember(taskId, event.seq, hash);
-        return { hash };
+      if (!linked) {
+        // Not inserted, so the event is stored already: a retry, or an attempt racing this one.
+        const stored = await this.db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq).executeTakeFirst();
+        if (stored?.hash !== hash) {
+          throw new Error(
+            `nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} đã được ghi với nội dung khác (mã băm đã lưu ${stored?.hash ?? 'không có'}, mã băm tính lại ${hash}); không ghi gì thêm`,
+          );
+        }
+        // The same event, committed by a racing attempt after this statement took its snapshot, so
+        // the writes alongside did not run here: run again, now the stored row links them.
+        if (Object.keys(alongside).length > 0) {
+          if (++races > 1) throw new Error(`nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} đã có nhưng không ghi kèm được`);
+          continue;
+        }
       }
-      if (written !== null) {
-        throw new Error(
-          `nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} đã được ghi với nội dung khác (mã băm đã lưu ${written}, mã băm tính lại ${hash}); không ghi gì thêm`,
-        );
-      }
-      // Neither inserted nor seen: another attempt inserted the event after this statement took
-      // its snapshot, and committed. Run again: now the stored row is visible and gates the
-      // writes alongside (which that attempt made too; they are idempotent).
-      if (++races > 1) throw new Error(`nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} không ghi được và cũng không đọc được`);
+      this.heads.remember(taskId, event.seq, hash);
+      return { hash };
     }
   }
 
@@ -198,37 +202,47 @@ export class AuditAppender {
   }
 
   /**
-   * One statement: data-modifying CTEs all run, in one snapshot, as one implicit transaction.
-   * `stored` reads that snapshot, so it sees a row written earlier (a retry) but never the one
-   * `appended` inserts.
+   * One statement; true when the event is in the chain as computed here and the writes alongside
+   * ran. Data-modifying CTEs all run in one snapshot, as one implicit transaction; `linked` reads
+   * that snapshot, so it sees a row stored by an earlier attempt but never the one `appended`
+   * inserts (hence the union).
    */
-  private statement(taskId: string, event: ChainEvent, prevHash: string, hash: string, alongside: Record<string, AlongsideWrite>) {
+  private async write(taskId: string, event: ChainEvent, prevHash: string, hash: string, alongside: Record<string, AlongsideWrite>): Promise<boolean> {
     const actor = event.actor as Record<string, unknown>;
+    const insert = (db: QueryCreator<Database>) =>
+      db
+        .insertInto('audit_events')
+        .values({
+          task_id: taskId,
+          seq: event.seq,
+          kind: event.kind,
+          occurred_at: event.occurredAt,
+          actor: JSON.stringify(event.actor),
+          actor_user: typeof actor.userId === 'string' ? actor.userId : null,
+          actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
+          payload: JSON.stringify(event.payload),
+          prev_hash: prevHash,
+          hash,
+        })
+        .onConflict((oc) => oc.columns(['task_id', 'seq']).doNothing());
+    const writes = Object.entries(alongside);
+    if (writes.length === 0) {
+      const { numInsertedOrUpdatedRows } = await insert(this.db).executeTakeFirstOrThrow();
+      return numInsertedOrUpdatedRows! > 0n;
+    }
+
     let scope: QueryCreator<AppendScope> = this.db
-      .with('appended', (db) =>
+      .with('appended', (db) => insert(db).returning('hash'))
+      .with('linked', (db) =>
         db
-          .insertInto('audit_events')
-          .values({
-            task_id: taskId,
-            seq: event.seq,
-            kind: event.kind,
-            occurred_at: event.occurredAt,
-            actor: JSON.stringify(event.actor),
-            actor_user: typeof actor.userId === 'string' ? actor.userId : null,
-            actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
-            payload: JSON.stringify(event.payload),
-            prev_hash: prevHash,
-            hash,
-          })
-          .onConflict((oc) => oc.columns(['task_id', 'seq']).doNothing())
-          .returning('hash'),
-      )
-      .with('stored', (db) => db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq))
-      .with('linked', (db) => db.selectFrom('appended').select('hash').unionAll(db.selectFrom('stored').select('hash').where('hash', '=', hash)));
-    for (const [name, write] of Object.entries(alongside)) {
+          .selectFrom('appended')
+          .select('hash')
+          .unionAll(db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq).where('hash', '=', hash)),
+      );
+    for (const [name, write] of writes) {
       // Nothing reads what the writes return, so the scope's type need not grow with them.
       scope = scope.with(name, write as Parameters<typeof scope.with>[1]) as unknown as QueryCreator<AppendScope>;
     }
-    return scope.selectNoFrom((eb) => [eb.selectFrom('appended').select('hash').as('appended'), eb.selectFrom('stored').select('hash').as('stored')]);
+    return (await scope.selectFrom('linked').select('hash').execute()).length > 0;
   }
 }

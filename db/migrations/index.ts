@@ -7,6 +7,7 @@ import * as m0005 from './0005_report_indexes_and_inbox';
 import * as m0006 from './0006_create_directive_items';
 import * as m0007 from './0007_create_deliveries_and_webhooks';
 import * as m0008 from './0008_refuse_audit_truncate';
+import * as m0009 from './0009_enforce_audit_chain';
 import * as m0010 from './0010_report_counts';
 
 /**
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   '0006_create_directive_items': m0006,
   '0007_create_deliveries_and_webhooks': m0007,
   '0008_refuse_audit_truncate': m0008,
+  '0009_enforce_audit_chain': m0009,
   '0010_report_counts': m0010,
 };
 

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { sql, type Transaction } from 'kysely';
+import { inject } from 'vitest';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
 import { createActivities, type RecordEventInput } from '../../activities';
-import { eventHash, GENESIS_HASH, verifyAuditChain } from '../../db/audit';
+import { AuditAppender, CHAIN_CONSTRAINT, ChainHeads, eventHash, GENESIS_HASH, verifyAuditChain } from '../../db/audit';
 import type { Database } from '../../db/schema';
 import type { AuditEvent, OutboxNotification, TaskState, TaskStatus } from '../../domain/task';
 import { testDb, uniq } from '../helpers/servers';
@@ -239,5 +241,173 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
     });
     expect((await trail(moved)).map((r) => [r.seq, r.kind])).toEqual([[1, 'launched'], [2, 'progress_reported'], [3, 'acknowledged'], [4, 'submitted']]);
     expect(await verifyAuditChain(db, moved)).toEqual({ taskId: moved, ok: false, events: 4, problem: { seq: 2, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' } });
+  });
+});
+
+describe('appending to the chain: one statement, the worker\'s chain head, the database\'s link check', () => {
+  const db = testDb();
+
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  /** A worker process of its own: its own activities, so its own remembered chain heads. */
+  const worker = () => createActivities({ db });
+
+  const hashes = (taskId: string) =>
+    db.selectFrom('audit_events').select(['seq', 'prev_hash', 'hash']).where('task_id', '=', taskId).orderBy('seq').execute();
+
+  /** An audit row as someone with INSERT rights could write it by hand, linked to `prevHash`. */
+  function handWritten(taskId: string, seq: number, prevHash: string) {
+    const { event } = input(taskId, Math.max(1, Math.min(seq, LIFE.length)));
+    const e = { ...event, seq };
+    return {
+      task_id: taskId,
+      seq,
+      kind: e.kind,
+      occurred_at: e.occurredAt,
+      actor: JSON.stringify(e.actor),
+      actor_user: null,
+      actor_unit: null,
+      payload: JSON.stringify(e.payload),
+      prev_hash: prevHash,
+      hash: eventHash(prevHash, { taskId, ...e }),
+    };
+  }
+
+  /** The database's refusal of a badly linked row: its constraint name, and nothing written. */
+  async function expectRefused(write: Promise<unknown>, reason: RegExp) {
+    const err = await write.then(
+      () => null,
+      (e: unknown) => e as { constraint?: string; message: string },
+    );
+    expect(err?.constraint).toBe(CHAIN_CONSTRAINT);
+    expect(err?.message).toMatch(reason);
+  }
+
+  it('a retried event writes nothing new and returns the same hash, from the worker that wrote it or from a freshly started one', async () => {
+    const taskId = `append-${uniq()}`;
+    const first = worker();
+    const one = await first.recordEvent(input(taskId, 1));
+    const two = await first.recordEvent(input(taskId, 2));
+    const before = await hashes(taskId);
+
+    expect(await first.recordEvent(input(taskId, 2))).toEqual(two);
+    expect(await first.recordEvent(input(taskId, 1))).toEqual(one);
+    const restarted = worker();
+    expect(await restarted.recordEvent(input(taskId, 2))).toEqual(two);
+    expect(await restarted.recordEvent(input(taskId, 1))).toEqual(one);
+    // The appender alone (no read model, no outbox) takes the shorter statement; a retry is the same to it.
+    expect(await new AuditAppender(db).append(taskId, input(taskId, 2).event)).toEqual(two);
+
+    expect(await hashes(taskId)).toEqual(before);
+    expect(await db.selectFrom('notifications').select('key').where('task_id', '=', taskId).execute()).toHaveLength(2);
+    expect(await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ status: 'acknowledged', audit_seq: 2 });
+  });
+
+  it('a worker with a stale chain head re-reads and links correctly', async () => {
+    const taskId = `append-${uniq()}`;
+    const a = worker();
+    const b = worker();
+    await a.recordEvent(input(taskId, 1));
+    await a.recordEvent(input(taskId, 2));
+    // The task's workflow moved to another worker for event 3, then came back: a's head is event 2.
+    await b.recordEvent(input(taskId, 3));
+    await a.recordEvent(input(taskId, 4));
+
+    const rows = await hashes(taskId);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    expect(rows[3].prev_hash).toBe(rows[2].hash);
+    expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: true, events: 4, problem: null });
+  });
+
+  it('a worker whose remembered head is wrong is refused by the database, forgets it, re-reads and links correctly', async () => {
+    const taskId = `append-${uniq()}`;
+    await worker().recordEvent(input(taskId, 1));
+    const refusals: unknown[] = [];
+    const logged = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: inject('databaseUrl'), max: 1 }) }),
+      log: (e) => {
+        if (e.level === 'error') refusals.push((e.error as { constraint?: string }).constraint);
+      },
+    });
+    try {
+      const heads = new ChainHeads();
+      // Say the database was restored, or a bug put a wrong hash here: the head is only a hint.
+      heads.remember(taskId, 1, 'f'.repeat(64));
+      const { hash } = await new AuditAppender(logged, heads).append(taskId, input(taskId, 2).event);
+
+      expect(refusals).toEqual([CHAIN_CONSTRAINT]);
+      const rows = await hashes(taskId);
+      expect(rows.map(({ seq, prev_hash, hash }) => ({ seq, prev_hash, hash }))).toEqual([
+        { seq: 1, prev_hash: GENESIS_HASH, hash: rows[0].hash },
+        { seq: 2, prev_hash: rows[0].hash, hash },
+      ]);
+      expect(heads.hashOf(taskId, 2)).toBe(hash);
+      expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: true, events: 2, problem: null });
+    } finally {
+      await logged.destroy();
+    }
+  });
+
+  it('the database refuses a row linked to the wrong predecessor, or a first event not linked to the genesis hash', async () => {
+    const taskId = `append-${uniq()}`;
+    const other = `append-${uniq()}`;
+    await worker().recordEvent(input(taskId, 1));
+    await worker().recordEvent(input(other, 1));
+    const [otherFirst] = await hashes(other);
+
+    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 2, otherFirst.hash)).execute(), /sự kiện số 2 không nối với mã băm của sự kiện liền trước/);
+    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 2, GENESIS_HASH)).execute(), /không nối với mã băm/);
+    const fresh = `append-${uniq()}`;
+    await expectRefused(db.insertInto('audit_events').values(handWritten(fresh, 1, otherFirst.hash)).execute(), /sự kiện số 1 không nối với mã băm/);
+
+    expect((await hashes(taskId)).map((r) => r.seq)).toEqual([1]);
+    expect(await hashes(fresh)).toEqual([]);
+  });
+
+  it('an event whose predecessor is not written yet is refused, by the activity and by the database', async () => {
+    const taskId = `append-${uniq()}`;
+    const w = worker();
+    const { hash: first } = await w.recordEvent(input(taskId, 1));
+
+    await expect(w.recordEvent(input(taskId, 3))).rejects.toThrow(`nhật ký nhiệm vụ ${taskId}: sự kiện số 2 chưa được ghi`);
+    // Even linked to the real last event, a row that skips a number has no predecessor.
+    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 3, first)).execute(), /sự kiện số 3 chưa có sự kiện liền trước/);
+    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 0, GENESIS_HASH)).execute(), /sự kiện số 0 chưa có sự kiện liền trước/);
+
+    expect((await hashes(taskId)).map((r) => r.seq)).toEqual([1]);
+    expect(await db.selectFrom('tasks').select('audit_seq').where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ audit_seq: 1 });
+  });
+
+  it('an event already recorded with other content is refused, and nothing that came with it is written', async () => {
+    const taskId = `append-${uniq()}`;
+    const w = worker();
+    await w.recordEvent(input(taskId, 1));
+    const recorded = await w.recordEvent(input(taskId, 2));
+    // Event 2 again, as a workflow reset to an earlier point might issue it: other content, other news.
+    const other = input(taskId, 2);
+    other.event = { ...other.event, payload: { note: 'Đã tiếp nhận lại' } };
+    other.snapshot = { ...snapshot(taskId, 3, 'in_progress'), auditSeq: 3 };
+    other.notifications = [notice(taskId, 'lead_unit', 'SO_TC')];
+
+    await expect(w.recordEvent(other)).rejects.toThrow(`nhật ký nhiệm vụ ${taskId}: sự kiện số 2 đã được ghi với nội dung khác`);
+    expect((await hashes(taskId)).map((r) => r.hash)).toContain(recorded.hash);
+    expect(await db.selectFrom('notifications').select('recipient_unit').where('task_id', '=', taskId).where('recipient_role', '=', 'lead_unit').execute()).toEqual([{ recipient_unit: 'CA_TINH' }]);
+    expect(await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ status: 'acknowledged', audit_seq: 2 });
+  });
+
+  it('remembers at most its capacity of chain heads, forgetting the least recently appended task first, and never moves a head back', () => {
+    const heads = new ChainHeads(2);
+    heads.remember('a', 1, 'a1');
+    heads.remember('b', 1, 'b1');
+    heads.remember('a', 2, 'a2');
+    heads.remember('c', 1, 'c1');
+    expect(heads.size).toBe(2);
+    expect(heads.hashOf('b', 1)).toBeUndefined();
+    expect(heads.hashOf('a', 2)).toBe('a2');
+    heads.remember('a', 1, 'a1');
+    expect(heads.hashOf('a', 2)).toBe('a2');
+    expect(heads.hashOf('a', 1)).toBeUndefined();
   });
 });
