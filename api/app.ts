@@ -2,7 +2,7 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import pinoHttp from 'pino-http';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/schema';
 import { problemHandler, notFound } from './problems';
@@ -35,6 +35,16 @@ export interface AppDeps {
    * listener owned by the caller; absent, every request reads its token from the database.
    */
   tokens?: TokenCache;
+}
+
+/**
+ * Where the API's logs go (stdout by default): written in batches of 4 KiB, or every second,
+ * instead of one write(2) per line, which cost as much as the rest of the request logging (P1).
+ * pino flushes it synchronously when the process exits; only a process killed outright (SIGKILL,
+ * out of memory) loses up to the last second of lines.
+ */
+export function apiLogDestination(dest: string | number = 1) {
+  return pino.destination({ dest, sync: false, minLength: 4096, periodicFlush: 1000 });
 }
 
 // A client's own request id is kept when it is a plain token; anything else is replaced.

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
 import { connectClient } from '../infra/temporal';
-import { createApp } from './app';
+import { apiLogDestination, createApp } from './app';
 import { listenForRevocations, TokenCache } from './auth';
 import { createMetrics, temporalClientInterceptor } from './metrics';
 import { listen } from './server';
@@ -11,7 +11,7 @@ import { listen } from './server';
 async function main() {
   const config = loadConfig(process.env);
   if (!config.database.url) throw new Error('DATABASE_URL là bắt buộc khi chạy API riêng');
-  const logger = pino({ level: config.logLevel });
+  const logger = pino({ level: config.logLevel }, apiLogDestination());
   const db = createDb(config.database.url);
   await migrateToLatest(db);
   const metrics = createMetrics();

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
-import { createApp } from '../api/app';
+import { apiLogDestination, createApp } from '../api/app';
 import { listenForRevocations, TokenCache } from '../api/auth';
 import { createMetrics, temporalClientInterceptor } from '../api/metrics';
 import { listen } from '../api/server';
@@ -105,8 +105,8 @@ function cpuSince(before: CpuSnapshot): Record<'bench' | CpuKind, number> {
 
 /**
  * The API as api/main.ts builds it: the token cache (API_TOKEN_CACHE_TTL_SECONDS) with its
- * revocation listener, metrics with the client interceptor, request logging at info (serialized
- * and discarded), listening on loopback. The per-user rate limit is off: it would cap the
+ * revocation listener, metrics with the client interceptor, request logging at info through the
+ * same batched destination (to /dev/null), listening on loopback. The per-user rate limit is off: it would cap the
  * benchmark's single user at its quota, not at capacity.
  */
 async function productionApi(bench: Bench, pg: { url: string; db: Kysely<Database> }, temporal: BenchTemporal, taskQueue: string): Promise<{ url: string }> {
@@ -119,7 +119,7 @@ async function productionApi(bench: Bench, pg: { url: string; db: Kysely<Databas
   }
   const metrics = createMetrics();
   const client = new Client({ connection: temporal.client.connection, namespace: NAMESPACE, interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
-  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  const logger = pino({ level: 'info' }, apiLogDestination('/dev/null'));
   const server = await listen(createApp({ db: pg.db, temporal: client, taskQueue, logger, metrics, rateLimitPerMinute: 0, tokens }), '127.0.0.1', 0);
   bench.onClose(() => server.close(1_000));
   return { url: server.url };
