@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
@@ -12,6 +12,7 @@ import { provisionTestServer } from '../infra/temporal-test-server';
 import { freePort, spawn, stopChild, waitForPort } from '../infra/processes';
 import { Client, Connection } from '@temporalio/client';
 import { registerSearchAttributes } from '../infra/temporal';
+import { bundleWorkflows } from '../worker/bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -78,7 +79,7 @@ async function startServers(project: TestProject, config: ReturnType<typeof load
   // Bundling once saves every test file a webpack run.
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-engine-bundle-'));
   const bundlePath = path.join(bundleDir, 'workflows.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../workflows/index.ts'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflows(new DefaultLogger('WARN'));
   fs.writeFileSync(bundlePath, code);
   stops.push(async () => fs.rmSync(bundleDir, { recursive: true, force: true }));
 

@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 
 /** The worker that runs every workflow and activity of the system on one task queue. */
 export function createWorker(o: { connection: NativeConnection; namespace: string; taskQueue: string; activities: Activities }): Promise<Worker> {
@@ -7,7 +8,8 @@ export function createWorker(o: { connection: NativeConnection; namespace: strin
     connection: o.connection,
     namespace: o.namespace,
     taskQueue: o.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: WORKFLOWS_PATH,
+    bundlerOptions: BUNDLER_OPTIONS,
     activities: o.activities,
     // Bounded cache: memory stays flat however many tasks are open (evicted ones replay on demand).
     maxCachedWorkflows: 2000,

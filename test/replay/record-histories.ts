@@ -16,6 +16,7 @@ import { makeThrowawayDir, startEmbeddedPostgres } from '../../infra/postgres';
 import { provisionTestServer } from '../../infra/temporal-test-server';
 import { freePort } from '../../infra/processes';
 import { registerSearchAttributes } from '../../infra/temporal';
+import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from '../../worker/bundle';
 import * as messages from '../../workflows/messages';
 import { launchFor, leadOfficer, secretariat, startTask } from '../helpers/tasks';
 
@@ -35,7 +36,7 @@ async function main() {
     throw new Error(m);
   });
   const taskQueue = 'record';
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../workflows'), activities: createActivities({ db }) });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, bundlerOptions: BUNDLER_OPTIONS, activities: createActivities({ db }) });
   const version = process.env.HISTORY_LABEL ?? new Date().toISOString().slice(0, 10);
   fs.mkdirSync(OUT, { recursive: true });
 
