@@ -1,6 +1,6 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from '../db/schema';
-import { AuditAppender, type AppendScope } from '../db/audit';
+import { AuditAppender, type AlongsideWrite, type AppendScope } from '../db/audit';
 import { buildCalendarData, DEFAULT_CALENDAR_OVERRIDES, type CalendarData, type CalendarOverride } from '../domain/calendar';
 import { workflowIdFor, type AuditEvent, type OutboxNotification, type TaskState } from '../domain/task';
 
@@ -26,10 +26,7 @@ export function createActivities({ db }: ActivityDeps) {
      * trip). Keyed by (task, seq) and by notification key: a retried activity writes nothing new.
      */
     async recordEvent({ taskId, event, snapshot, notifications }: RecordEventInput): Promise<{ hash: string }> {
-      return audit.append(taskId, event, {
-        model: (db) => upsertReadModel(db, snapshot),
-        outbox: (db) => insertOutbox(db, taskId, event.seq, notifications),
-      });
+      return audit.append(taskId, event, eventWrites({ taskId, event, snapshot, notifications }));
     },
 
     /** The working calendar for the given years: computed holidays plus the decided overrides (shipped file, then the database table). */
@@ -39,6 +36,14 @@ export function createActivities({ db }: ActivityDeps) {
       for (const r of rows) byDate.set(r.day, { date: r.day, kind: r.kind, reason: r.reason });
       return buildCalendarData(years, [...byDate.values()]);
     },
+  };
+}
+
+/** What goes with an event in the same statement: the read model and the outbox (exported for bench P6's baseline). */
+export function eventWrites({ taskId, event, snapshot, notifications }: RecordEventInput): Record<string, AlongsideWrite> {
+  return {
+    model: (db) => upsertReadModel(db, snapshot),
+    outbox: (db) => insertOutbox(db, taskId, event.seq, notifications),
   };
 }
 
