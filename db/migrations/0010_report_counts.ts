@@ -3,25 +3,28 @@ import { sql, type Kysely } from 'kysely';
 /*
  * What lets the reports answer without reading every assignment (db/repositories/reports.ts):
  *
- * - `task_report_counts`: per lead unit and per directive, how many assignments end in each
- *   group and whether they have a deadline. A row's final group never depends on the instant a
- *   report is read at, so triggers keep the counts in the same transaction as the read-model
- *   write, whoever writes it. The group codes are the repository's GROUP_CODES; never renumber.
- * - Partial indexes over the few rows whose group does depend on that instant: open assignments
- *   by deadline (in time until it passes), completed ones by deadline (not yet come due while it
- *   is ahead), completed-late ones (the late list), and closed ones by when they closed (a report
- *   as of an earlier instant sees them still open).
+ * - `task_report_counts`: per lead unit and per directive, how many assignments are in each
+ *   group, and have come due, as of the instant in `task_report_horizon`, counting each as
+ *   closed if it is closed at all. Triggers keep the counts in the same transaction as the
+ *   read-model write, whoever writes it; a report moves the horizon up to now when it has fallen
+ *   behind (`task_report_advance`), so a report as of now corrects the counts only by the few
+ *   assignments due since. The group codes are the repository's GROUP_CODES; never renumber.
+ * - Partial indexes over the rows a report reads one by one: open assignments by deadline (the
+ *   late list's order), completed-late ones, closed ones by when they closed (a report as of an
+ *   earlier instant sees them still open), and every assignment by deadline (those due between
+ *   the horizon and the report's instant).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   // No read-model write may slip between the backfill and the triggers.
   await sql`LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE`.execute(db);
 
-  // The group an assignment ends in (a late completion stays late, cancelled stays cancelled),
-  // with 'in progress' standing for every open one: the report decides overdue from `due_at`.
-  // Ahead of schedule is judged with the default margin of one day (24 h). STABLE, not IMMUTABLE
-  // (timestamptz minus interval), so that the planner inlines it into the reports' queries.
+  // The cell an assignment is counted in as of `at`: the group it ends in (a late completion
+  // stays late, cancelled stays cancelled), or while open, overdue once past the deadline (the
+  // deadline instant itself is on time). Ahead of schedule is judged with the default margin of
+  // one day (24 h). STABLE, not IMMUTABLE (timestamptz minus interval), and a single SELECT, so
+  // that the planner inlines it into the reports' queries.
   await sql`
-    CREATE FUNCTION task_report_final_group(status text, due_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, outcome text)
+    CREATE FUNCTION task_report_kept_group(status text, due_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, outcome text, at timestamptz)
     RETURNS smallint LANGUAGE sql STABLE PARALLEL SAFE AS $$
       SELECT (CASE
         WHEN cancelled_at IS NOT NULL OR status = 'cancelled' THEN 0
@@ -32,39 +35,64 @@ export async function up(db: Kysely<any>): Promise<void> {
             ELSE 1
           END
         WHEN due_at IS NULL THEN 5
+        WHEN due_at < at THEN 4
         ELSE 3
       END)::smallint
     $$`.execute(db);
+  // The same before any deadline passed: whether a write changes the cell, whatever the horizon.
+  await sql`
+    CREATE FUNCTION task_report_final_group(status text, due_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, outcome text)
+    RETURNS smallint LANGUAGE sql STABLE PARALLEL SAFE AS $$
+      SELECT task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, '-infinity')
+    $$`.execute(db);
+  await sql`
+    CREATE FUNCTION task_report_kept_came_due(status text, due_at timestamptz, cancelled_at timestamptz, at timestamptz)
+    RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
+      SELECT cancelled_at IS NULL AND status <> 'cancelled' AND coalesce(due_at <= at, false)
+    $$`.execute(db);
+
+  await sql`CREATE TABLE task_report_horizon (at timestamptz NOT NULL)`.execute(db);
+  await sql`CREATE UNIQUE INDEX task_report_horizon_one_row ON task_report_horizon ((true))`.execute(db);
+  await sql`INSERT INTO task_report_horizon (at) VALUES (now())`.execute(db);
 
   await sql`
     CREATE TABLE task_report_counts (
       dimension text NOT NULL CHECK (dimension IN ('lead_unit', 'directive_number')),
       key text NOT NULL,
       grp smallint NOT NULL,
-      has_deadline boolean NOT NULL,
+      came_due boolean NOT NULL,
       n integer NOT NULL,
-      PRIMARY KEY (dimension, key, grp, has_deadline)
+      PRIMARY KEY (dimension, key, grp, came_due)
     )`.execute(db);
 
-  // One statement per changed row, its cells in one order: two writers of the same unit or
-  // directive wait for each other instead of deadlocking.
+  // The horizon is read FOR SHARE, so that moving it waits for writers counting by it and
+  // writers wait for the move. Locks in one order — horizon, then the cells sorted, in one
+  // statement — so that writers of the same unit or directive wait for each other instead of
+  // deadlocking.
   await sql`
     CREATE FUNCTION task_report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+      h timestamptz;
     BEGIN
-      INSERT INTO task_report_counts AS c (dimension, key, grp, has_deadline, n)
-      SELECT d.dimension, d.key, x.grp, x.has_deadline, sum(x.n)::int
+      SELECT at INTO STRICT h FROM task_report_horizon FOR SHARE;
+      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
+      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
       FROM (
-        SELECT OLD.lead_unit, OLD.directive_number, task_report_final_group(OLD.status, OLD.due_at, OLD.completed_at, OLD.cancelled_at, OLD.outcome), OLD.due_at IS NOT NULL, -1
+        SELECT OLD.lead_unit, OLD.directive_number,
+          task_report_kept_group(OLD.status, OLD.due_at, OLD.completed_at, OLD.cancelled_at, OLD.outcome, h),
+          task_report_kept_came_due(OLD.status, OLD.due_at, OLD.cancelled_at, h), -1
         WHERE TG_OP <> 'INSERT'
         UNION ALL
-        SELECT NEW.lead_unit, NEW.directive_number, task_report_final_group(NEW.status, NEW.due_at, NEW.completed_at, NEW.cancelled_at, NEW.outcome), NEW.due_at IS NOT NULL, 1
+        SELECT NEW.lead_unit, NEW.directive_number,
+          task_report_kept_group(NEW.status, NEW.due_at, NEW.completed_at, NEW.cancelled_at, NEW.outcome, h),
+          task_report_kept_came_due(NEW.status, NEW.due_at, NEW.cancelled_at, h), 1
         WHERE TG_OP <> 'DELETE'
-      ) x (lead_unit, directive_number, grp, has_deadline, n)
+      ) x (lead_unit, directive_number, grp, came_due, n)
       CROSS JOIN LATERAL (VALUES ('lead_unit', x.lead_unit), ('directive_number', x.directive_number)) d (dimension, key)
-      GROUP BY d.dimension, d.key, x.grp, x.has_deadline
+      GROUP BY d.dimension, d.key, x.grp, x.came_due
       HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.has_deadline
-      ON CONFLICT (dimension, key, grp, has_deadline) DO UPDATE SET n = c.n + excluded.n;
+      ORDER BY d.dimension, d.key, x.grp, x.came_due
+      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
       RETURN NULL;
     END $$`.execute(db);
   await sql`
@@ -72,6 +100,34 @@ export async function up(db: Kysely<any>): Promise<void> {
     BEGIN
       DELETE FROM task_report_counts;
       RETURN NULL;
+    END $$`.execute(db);
+
+  // Moves the horizon to `to_at`, recounting the assignments due in between. A report calls it
+  // when the horizon has fallen behind; if another is moving it, or a writer is counting by it
+  // right now, it leaves it for the next report rather than wait.
+  await sql`
+    CREATE FUNCTION task_report_advance(to_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+    DECLARE
+      from_at timestamptz;
+    BEGIN
+      SELECT at INTO from_at FROM task_report_horizon FOR UPDATE SKIP LOCKED;
+      IF NOT FOUND OR from_at = to_at THEN
+        RETURN;
+      END IF;
+      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
+      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
+      FROM tasks t
+      CROSS JOIN LATERAL (VALUES
+        (task_report_kept_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome, from_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, from_at), -1),
+        (task_report_kept_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome, to_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, to_at), 1)
+      ) x (grp, came_due, n)
+      CROSS JOIN LATERAL (VALUES ('lead_unit', t.lead_unit), ('directive_number', t.directive_number)) d (dimension, key)
+      WHERE t.due_at BETWEEN least(from_at, to_at) AND greatest(from_at, to_at)
+      GROUP BY d.dimension, d.key, x.grp, x.came_due
+      HAVING sum(x.n) <> 0
+      ORDER BY d.dimension, d.key, x.grp, x.came_due
+      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
+      UPDATE task_report_horizon SET at = to_at;
     END $$`.execute(db);
 
   await sql`CREATE TRIGGER tasks_report_counts_insert AFTER INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(db);
@@ -83,7 +139,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     WHEN (
       OLD.lead_unit IS DISTINCT FROM NEW.lead_unit
       OR OLD.directive_number IS DISTINCT FROM NEW.directive_number
-      OR (OLD.due_at IS NULL) IS DISTINCT FROM (NEW.due_at IS NULL)
+      OR OLD.due_at IS DISTINCT FROM NEW.due_at
       OR task_report_final_group(OLD.status, OLD.due_at, OLD.completed_at, OLD.cancelled_at, OLD.outcome)
          IS DISTINCT FROM task_report_final_group(NEW.status, NEW.due_at, NEW.completed_at, NEW.cancelled_at, NEW.outcome)
     )
@@ -92,9 +148,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE TRIGGER tasks_report_counts_truncate AFTER TRUNCATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION task_report_counts_clear()`.execute(db);
 
   await sql`
-    INSERT INTO task_report_counts (dimension, key, grp, has_deadline, n)
-    SELECT d.dimension, d.key, task_report_final_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome), t.due_at IS NOT NULL, count(*)::int
+    INSERT INTO task_report_counts (dimension, key, grp, came_due, n)
+    SELECT d.dimension, d.key,
+      task_report_kept_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome, h.at),
+      task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, h.at), count(*)::int
     FROM tasks t
+    CROSS JOIN task_report_horizon h
     CROSS JOIN LATERAL (VALUES ('lead_unit', t.lead_unit), ('directive_number', t.directive_number)) d (dimension, key)
     GROUP BY 1, 2, 3, 4`.execute(db);
 
@@ -104,8 +163,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX tasks_open_due_idx ON tasks (due_at, id) INCLUDE (lead_unit, directive_number)
     WHERE cancelled_at IS NULL AND completed_at IS NULL AND status <> 'cancelled' AND status <> 'completed'`.execute(db);
   await sql`
-    CREATE INDEX tasks_completed_due_idx ON tasks (due_at) INCLUDE (lead_unit, directive_number, status, outcome, completed_at, cancelled_at)
-    WHERE cancelled_at IS NULL AND status <> 'cancelled' AND (completed_at IS NOT NULL OR status = 'completed') AND due_at IS NOT NULL`.execute(db);
+    CREATE INDEX tasks_due_cell_idx ON tasks (due_at) INCLUDE (lead_unit, directive_number, status, outcome, completed_at, cancelled_at)
+    WHERE due_at IS NOT NULL`.execute(db);
   await sql`
     CREATE INDEX tasks_completed_late_idx ON tasks (due_at, id) INCLUDE (lead_unit, directive_number, status, outcome, submitted_at, completed_at, cancelled_at)
     WHERE cancelled_at IS NULL AND status <> 'cancelled' AND (completed_at IS NOT NULL OR status = 'completed')
@@ -119,14 +178,18 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX tasks_closed_at_idx`.execute(db);
   await sql`DROP INDEX tasks_completed_late_idx`.execute(db);
-  await sql`DROP INDEX tasks_completed_due_idx`.execute(db);
+  await sql`DROP INDEX tasks_due_cell_idx`.execute(db);
   await sql`DROP INDEX tasks_open_due_idx`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_truncate ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_update ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_delete ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_insert ON tasks`.execute(db);
+  await sql`DROP FUNCTION task_report_advance(timestamptz)`.execute(db);
   await sql`DROP FUNCTION task_report_counts_clear()`.execute(db);
   await sql`DROP FUNCTION task_report_counts_apply()`.execute(db);
   await sql`DROP TABLE task_report_counts`.execute(db);
+  await sql`DROP TABLE task_report_horizon`.execute(db);
+  await sql`DROP FUNCTION task_report_kept_came_due(text, timestamptz, timestamptz, timestamptz)`.execute(db);
+  await sql`DROP FUNCTION task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz)`.execute(db);
   await sql`DROP FUNCTION task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
 }

@@ -28,14 +28,16 @@ import type { Database } from '../schema';
  * split the work (migration 0010). An assignment that is not closed after `asOf` is in the
  * group it ends in, except for what its deadline decides: an open one is overdue once
  * due_at < asOf, and any one has come due once due_at <= asOf. So a report is
- * - the counts of the groups assignments end in, per lead unit and per directive, that
- *   triggers keep in `task_report_counts` (reading them is reading a few hundred rows);
- * - corrected by the rows on the other side of `asOf`, each read from a small partial index:
- *   open ones whose deadline has passed, completed ones whose deadline has not come yet, and
- *   those closed after `asOf` (a report as of an earlier instant: classified in full).
- * Filters the counts are not kept by (a window on the deadline, a unit within a directive, a
- * margin other than one day) read the selected rows instead, as before. The late list is the
- * open overdue ones in deadline order, then the completed-late ones, each from its own index.
+ * - the counts per lead unit and per directive that triggers keep in `task_report_counts`, as
+ *   of the instant in `task_report_horizon` (a few hundred rows to read);
+ * - corrected by the rows whose cell differs at `asOf`: those due between the horizon and
+ *   `asOf`, and those closed after `asOf` (classified in full), each from a partial index.
+ * Reports move the horizon up to now when it falls five minutes behind, so a report as of now
+ * reads a handful of rows besides the counts; one as of months ago reads every assignment due
+ * or closed since. Filters the counts are not kept by (a window on the deadline, a unit within a
+ * directive, a margin other than one day) read the selected rows instead, as before. The late
+ * list is the open overdue ones in deadline order, then the completed-late ones, each from its
+ * own index, with the total from the same counts.
  */
 
 const DAY_SECONDS = 86_400;
@@ -263,52 +265,57 @@ const CLOSED = sql`(completed_at is not null or cancelled_at is not null)`;
 /** Closed after the instant: such a row was in another group then than the one it ended in. */
 const closedAfter = (asOf: RawBuilder<unknown>) => sql`${CLOSED} and greatest(completed_at, cancelled_at) > ${asOf}`;
 const notClosedAfter = (asOf: RawBuilder<unknown>) => sql`coalesce(greatest(completed_at, cancelled_at) <= ${asOf}, true)`;
-const FINAL_GROUP = sql<number>`task_report_final_group(status, due_at, completed_at, cancelled_at, outcome)`;
-/** A completed assignment with a deadline has come due once the deadline is past: at the end, it has. */
-const finalCameDue = (grp: RawBuilder<unknown>, hasDeadline: RawBuilder<unknown>) =>
-  sql`(${grp} in (${code('completed_on_time')}, ${code('completed_late')}, ${code('completed_ahead')}) and ${hasDeadline})`;
 
 /**
- * The cells from the kept counts, corrected by the rows whose cell as of `asOf` differs from
- * the one they end in. Each correction is a pair: -1 in the kept cell, +1 in the cell at asOf.
+ * The cells of `task_report_counts` (as of its horizon) for one dimension, or one key of it,
+ * corrected to `asOf`: the rows whose cell differs are those closed after asOf, and those due
+ * between the horizon and asOf. Each counts -1 in its kept cell and +1 in its cell at asOf.
+ * Not grouped: the callers sum.
  */
-async function cellsFromKeptCounts(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Cell[]> {
+function keptCells(f: ReportFilter, key: Dimension): RawBuilder<Cell> {
   const asOf = sql`${f.asOf}::timestamptz`;
   const col = sql.ref(key);
   const one = key === 'lead_unit' ? f.unit : f.directive;
   const only = one ? sql` and ${col} = ${one}` : sql``;
-  const onTime = code('in_progress_on_time');
+  const horizon = sql`(select at from task_report_horizon)`;
+  const both = sql`${col} as key, ${groupCase(f)} as grp_then, coalesce(due_at <= ${asOf}, false) as due_then,
+    task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, ${horizon}) as grp_kept,
+    task_report_kept_came_due(status, due_at, cancelled_at, ${horizon}) as came_due_kept`;
+  return sql<Cell>`
+    select key, grp, came_due, n from task_report_counts where dimension = ${key}${one ? sql` and key = ${one}` : sql``}
+    union all
+    select r.key, x.grp, x.came_due, x.n from (
+      select ${both} from tasks where ${closedAfter(asOf)}${only}
+      union all
+      select ${both} from tasks
+      where due_at between least(${horizon}, ${asOf}) and greatest(${horizon}, ${asOf}) and ${notClosedAfter(asOf)}${only}
+    ) r
+    cross join lateral (values
+      (r.grp_then, r.grp_then <> ${code('cancelled')} and r.due_then, 1), (r.grp_kept, r.came_due_kept, -1)
+    ) x (grp, came_due, n)`;
+}
+
+async function cellsFromKeptCounts(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Cell[]> {
+  await keepHorizonRecent(db);
   const { rows } = await sql<Cell>`
-    select key, grp, came_due, sum(n)::int as n from (
-      select key, grp, ${finalCameDue(sql.ref('grp'), sql.ref('has_deadline'))} as came_due, n
-      from task_report_counts where dimension = ${key} ${one ? sql` and key = ${one}` : sql``}
-      union all
-      select b.key, x.grp, x.came_due, x.n from (
-        select ${col} as key, ${groupCase(f)} as grp_then, coalesce(due_at <= ${asOf}, false) as came_due_then,
-          ${FINAL_GROUP} as grp_end, due_at is not null as has_deadline
-        from tasks where ${closedAfter(asOf)}${only}
-      ) b
-      cross join lateral (values (b.grp_then, b.came_due_then, 1), (b.grp_end, ${finalCameDue(sql.ref('b.grp_end'), sql.ref('b.has_deadline'))}, -1)) x (grp, came_due, n)
-      union all
-      select o.key, x.grp, x.came_due, x.n from (
-        select ${col} as key, (count(*) filter (where due_at < ${asOf}))::int as overdue, count(*)::int as came_due
-        from tasks where ${OPEN} and due_at <= ${asOf}${only}
-        group by ${col}
-      ) o
-      cross join lateral (values
-        (${code('in_progress_overdue')}, true, o.overdue), (${onTime}, true, o.came_due - o.overdue), (${onTime}, false, -o.came_due)
-      ) x (grp, came_due, n)
-      union all
-      select c.key, c.grp, x.came_due, x.n from (
-        select ${col} as key, ${FINAL_GROUP} as grp, count(*)::int as n
-        from tasks where ${COMPLETED} and due_at > ${asOf} and ${notClosedAfter(asOf)}${only}
-        group by 1, 2
-      ) c
-      cross join lateral (values (false, c.n), (true, -c.n)) x (came_due, n)
-    ) cells
+    select key, grp, came_due, sum(n)::int as n from (${keptCells(f, key)}) cells
     group by key, grp, came_due
     having sum(n) <> 0`.execute(db);
   return rows;
+}
+
+const HORIZON_CHECK_MS = 60_000;
+let nextHorizonCheck = 0;
+
+/**
+ * Moves the kept counts' horizon up to now when it is more than five minutes behind, so that a
+ * report as of now corrects them by the assignments due in those minutes, not in days. Looked at
+ * once a minute per process; any horizon gives the same answers, only the work differs.
+ */
+async function keepHorizonRecent(db: Kysely<Database>): Promise<void> {
+  if (Date.now() < nextHorizonCheck) return;
+  nextHorizonCheck = Date.now() + HORIZON_CHECK_MS;
+  await sql`select task_report_advance(now()) from task_report_horizon where at < now() - interval '5 minutes'`.execute(db);
 }
 
 /** The sum of report rows, with the completion rate recomputed from the sums. */
@@ -377,11 +384,14 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
   // greatest() skips nulls: without a deadline there is no count of days, not zero.
   const daysPast = (until: RawBuilder<unknown>) => sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
   const end = page ? page.offset + page.limit : null;
-  const counts = lateCountsKept(f)
-    ? sql`(select coalesce(sum(n), 0) from task_report_counts where dimension = ${lateCountsKept(f)} and grp = ${late}${
-        f.unit ? sql` and key = ${f.unit}` : f.directive ? sql` and key = ${f.directive}` : sql``
-      }) - (select count(*) from tasks where ${closedAfter(asOf)} and ${FINAL_GROUP} = ${late}${where})`
-    : sql`(select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where})`;
+  const kept = lateCountsKept(f);
+  if (kept) await keepHorizonRecent(db);
+  const counts = kept
+    ? sql`select coalesce(sum(n) filter (where grp = ${overdue}), 0) as overdue, coalesce(sum(n) filter (where grp = ${late}), 0) as late
+        from (${keptCells(f, kept)}) cells`
+    : sql`select
+        (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
+        (select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}) + (select count(*) from closed_after where grp = ${late}) as late`;
 
   const { rows } = await sql<LateRow>`
     with closed_after as materialized (
@@ -392,11 +402,7 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       ) c
       where grp in (${overdue}, ${late})
     ),
-    total as materialized (
-      select
-        (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
-        ${counts} + (select count(*) from closed_after where grp = ${late}) as late
-    ),
+    total as materialized (${counts}),
     l as (
       select id, grp, due_at, days_overdue from (
         (select id, ${overdue} as grp, due_at, ${daysPast(asOf)} as days_overdue

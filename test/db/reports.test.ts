@@ -94,6 +94,9 @@ function expectedLateOrder(rows: NewTaskRow[], asOf: Date): { id: string; group:
   return late.map(({ id, group, daysOverdue }) => ({ id, group, daysOverdue }));
 }
 
+/** The deadline of an open assignment: an instant where a report turns it overdue. */
+const someDueOf = (rows: NewTaskRow[]) => rows.find((r) => r.due_at && !['completed', 'cancelled'].includes(r.status))!.due_at as Date;
+
 /** Generated assignments of one directive over `units`: completed (on time, early, late, legacy), cancelled, open, some without deadline. */
 function generated(directive: string, units: string[], seed: number, count: number, base: number): NewTaskRow[] {
   const next = random(seed);
@@ -393,20 +396,37 @@ describe('the Steering Committee reports over the tasks read model', () => {
     await db.deleteFrom('tasks').where('id', 'in', [...removed]).execute();
     const live = rows.filter((r) => !removed.has(r.id));
 
-    // The kept counts are what a count over the rows gives, read in one snapshot.
-    await db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-      const kept = await sql<{ dimension: string; key: string; grp: number; has_deadline: boolean; n: number }>`
-        select dimension, key, grp, has_deadline, n from task_report_counts
-        where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive_number' and key = ${directive})) and n <> 0
-        order by 1, 2, 3, 4`.execute(trx);
-      const counted = await sql<{ dimension: string; key: string; grp: number; has_deadline: boolean; n: number }>`
-        select d.dimension, d.key, task_report_final_group(status, due_at, completed_at, cancelled_at, outcome) as grp, due_at is not null as has_deadline, count(*)::int as n
-        from tasks cross join lateral (values ('lead_unit', lead_unit), ('directive_number', directive_number)) d (dimension, key)
-        where directive_number = ${directive} group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);
-      expect(kept.rows).toEqual(counted.rows);
-    });
+    // The kept counts are what a count over the rows gives as of the horizon, read in one
+    // snapshot; also after the horizon moves across deadlines, back and forth.
+    const keptMatchesRows = () =>
+      db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+        const kept = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
+          select dimension, key, grp, came_due, n from task_report_counts
+          where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive_number' and key = ${directive})) and n <> 0
+          order by 1, 2, 3, 4`.execute(trx);
+        const counted = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
+          select d.dimension, d.key, task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, h.at) as grp,
+            task_report_kept_came_due(status, due_at, cancelled_at, h.at) as came_due, count(*)::int as n
+          from tasks cross join task_report_horizon h cross join lateral (values ('lead_unit', lead_unit), ('directive_number', directive_number)) d (dimension, key)
+          where directive_number = ${directive} group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);
+        expect(kept.rows).toEqual(counted.rows);
+      });
+    await keptMatchesRows();
+    const [horizon] = (await sql<{ at: Date }>`select at from task_report_horizon`.execute(db)).rows;
+    try {
+      for (const to of [new Date(base - 20 * DAY), new Date(base + 3 * DAY), someDueOf(live)]) {
+        await sql`select task_report_advance(${to}::timestamptz)`.execute(db);
+        expect((await sql<{ at: Date }>`select at from task_report_horizon`.execute(db)).rows[0].at).toEqual(to);
+        await keptMatchesRows();
+        const { rows: got } = await reportByUnit(db, { asOf: new Date(base), unit: units[0] });
+        expect(got).toEqual([{ unit: units[0], unitName: null, ...expectedCounts(live.filter((r) => r.lead_unit === units[0]), new Date(base)) }]);
+      }
+    } finally {
+      // Other files' reports are as right with any horizon; put it back where their writes left it.
+      await sql`select task_report_advance(${horizon.at}::timestamptz)`.execute(db);
+    }
 
-    const someDue = live.find((r) => r.due_at && !['completed', 'cancelled'].includes(r.status))!.due_at as Date;
+    const someDue = someDueOf(live);
     const someCompletion = live.find((r) => r.completed_at && r.status === 'completed')!.completed_at as Date;
     const someCancellation = live.find((r) => r.cancelled_at)!.cancelled_at as Date;
     const instants = [new Date(base - 90 * DAY), new Date(base - 10 * DAY), new Date(base), new Date(base + 25 * DAY), new Date(base + 400 * DAY), someDue, someCompletion, someCancellation];
