@@ -9,13 +9,17 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 /**
  * One pool per process; callers own its lifetime (`db.destroy()`). `onIdleError` hears of idle
  * connections the server closed (a restart, a failover: 57P01); they are dropped from the pool
- * and the next query opens a fresh one.
+ * and the next query opens a fresh one. A query in flight on a closed connection fails with the
+ * error (the API answers 503, an activity retries).
  */
 export function createDb(connectionString: string, max = 10, onIdleError: (err: Error) => void = () => undefined): Kysely<Database> {
   const pool = new pg.Pool({ connectionString, max });
-  // Without a listener, an idle connection's 'error' event ends the whole process: a PostgreSQL
-  // restart would take the API and the worker down with it instead of a few failed queries.
+  // Without a listener, a connection's 'error' event ends the whole process: a PostgreSQL restart
+  // would take the API and the worker down with it instead of failing the queries in flight. The
+  // pool listens only while a connection is idle; a checked-out one (a transaction, a query in
+  // flight) emits 'error' too when the server goes away, so every connection gets a listener.
   pool.on('error', onIdleError);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -27,6 +27,21 @@ describe('the connection pool when PostgreSQL closes its connections (restart, f
     expect(await backendPid(db)).not.toBe(pid);
   });
 
+  it('survives the server terminating a connection in use (a transaction): its queries fail, the process goes on', async () => {
+    const db = createDb(url, 2);
+    pools.push(db);
+    await expect(
+      db.transaction().execute(async (trx) => {
+        const pid = await backendPid(trx);
+        await sql`select pg_terminate_backend(${pid})`.execute(admin);
+        // The checked-out connection emits 'error' once the server's goodbye arrives.
+        await new Promise((r) => setTimeout(r, 500));
+        await sql`select 1`.execute(trx);
+      }),
+    ).rejects.toThrow();
+    expect(await backendPid(db)).toBeGreaterThan(0);
+  });
+
   it('tells the owner of the pool about it', async () => {
     const heard: Error[] = [];
     const db = createDb(url, 2, (err) => heard.push(err));
