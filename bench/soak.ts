@@ -30,7 +30,7 @@ import { sql } from 'kysely';
 import { freePort } from '../infra/processes';
 import { type TaskState } from '../domain/task';
 import { launchFor, MIX, NEEDS, pdf, pickOp, pickUnitIndex, READS, rng, seedUsers, TaskBook, type OpName } from './lib/soak-load';
-import { findDevServerPid, findPostmasterPid, memoryOf, postgresMemory, spawnEntry, waitUntil, workerPolling, type Memory } from './lib/soak-procs';
+import { findDevServerPid, findPostmasterPid, memoryOf, postgresMemory, reapWhenGone, spawnEntry, waitUntil, workerPolling, type Memory } from './lib/soak-procs';
 import { loadAverage, NAMESPACE, printMachine, runBench } from './lib/servers';
 import { fmt, now, numberFlag, percentile, summarize, table } from './lib/stats';
 
@@ -131,6 +131,15 @@ runBench(async (bench) => {
   const postmaster = await findPostmasterPid(db);
   console.log(`worker pid ${worker.pid} polling after ${fmt.ms(workerReadyMs)}; API pid ${api.pid} ready after ${fmt.ms(apiReadyMs)}; dev server pid ${devPid ?? '?'}; postmaster pid ${postmaster ?? '?'}`);
   console.log(`logs: ${worker.logFile}, ${api.logFile}`);
+  await reapWhenGone(
+    db,
+    [
+      { pid: worker.pid, cmdline: path.resolve('worker/main.ts') },
+      { pid: api.pid, cmdline: path.resolve('api/main.ts') },
+      { pid: devPid, cmdline: `--port ${temporal.address.split(':')[1]} ` },
+    ],
+    bench.config.database.binDir,
+  );
 
   const memories = () => ({ worker: memoryOf(worker.pid), api: memoryOf(api.pid), devServer: memoryOf(devPid), postgres: postgresMemory(postmaster) });
   const memLine = (m = memories()) => `RSS worker ${mib(m.worker.rss)} / API ${mib(m.api.rss)} / dev server ${mib(m.devServer.rss)} MiB, PostgreSQL PSS ${mib(m.postgres.pss)} MiB`;

@@ -5,6 +5,7 @@ import { sql, type Kysely } from 'kysely';
 import { temporal as proto } from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../../db/schema';
+import { locatePgBin } from '../../infra/postgres';
 import { stopChild } from '../../infra/processes';
 
 /*
@@ -152,4 +153,30 @@ export async function workerPolling(client: Client, namespace: string, taskQueue
     taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
   return (res.pollers?.length ?? 0) > 0;
+}
+
+/**
+ * A last resort for when this process is killed outright (SIGKILL, a supervisor's timeout) and
+ * its own teardown never runs: a detached shell waits for this pid to vanish, then ends the
+ * entries and the dev server and stops PostgreSQL, which pg_ctl runs outside our process group.
+ * After a normal exit or Ctrl-C everything is already stopped and the shell finds nothing to do.
+ */
+export async function reapWhenGone(db: Kysely<Database>, processes: readonly { pid: number | undefined; cmdline: string }[], pgBinDir?: string): Promise<void> {
+  const { rows } = await sql<{ data_directory: string }>`SHOW data_directory`.execute(db);
+  const dataDir = rows[0].data_directory;
+  const pgCtl = path.join(locatePgBin(pgBinDir), 'pg_ctl');
+  const asServer = process.getuid?.() === 0 ? 'runuser -u postgres -- ' : '';
+  const quote = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+  const throwaway = path.dirname(dataDir);
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done`,
+    // A pid is ended only while its command line is still ours: after a normal exit it may be someone else's.
+    ...processes
+      .filter((p) => p.pid)
+      .map((p) => `if tr '\\0' ' ' < /proc/${p.pid}/cmdline 2>/dev/null | grep -qF -e ${quote(p.cmdline)}; then kill -TERM ${p.pid}; fi`),
+    `[ -f ${quote(path.join(dataDir, 'postmaster.pid'))} ] && ${asServer}${quote(pgCtl)} -D ${quote(dataDir)} -m fast -w stop >/dev/null 2>&1`,
+    // Only a benchmark's own throwaway directory is ever removed.
+    /\/directive-engine-bench-[^/]+$/.test(throwaway) ? `rm -rf ${quote(throwaway)}` : 'true',
+  ].join('; ');
+  spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }
