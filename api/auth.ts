@@ -139,6 +139,25 @@ export interface RevocationListener {
   close(): Promise<void>;
 }
 
+/**
+ * A `TokenCache` for an API process with its revocation listener already listening; the caller
+ * passes `tokens` to `createApp` and calls `close()` at shutdown. With `ttlMs` 0 nothing is cached
+ * and nothing listens. Rejects when the first connection fails: serving before the listener is up
+ * would keep a token revoked meanwhile for a whole TTL.
+ */
+export async function startTokenCache(opts: { db: Kysely<Database>; connectionString: string; ttlMs: number; logger?: Logger }): Promise<{ tokens: TokenCache; close(): Promise<void> }> {
+  const tokens = new TokenCache({ db: opts.db, ttlMs: opts.ttlMs });
+  if (opts.ttlMs <= 0) return { tokens, close: async () => undefined };
+  const revocations = listenForRevocations(tokens, { connectionString: opts.connectionString, logger: opts.logger });
+  try {
+    await revocations.ready;
+  } catch (err) {
+    await revocations.close();
+    throw err;
+  }
+  return { tokens, close: () => revocations.close() };
+}
+
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
 

@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
 import { connectClient } from '../infra/temporal';
 import { apiLogDestination, createApp } from './app';
-import { listenForRevocations, TokenCache } from './auth';
+import { startTokenCache } from './auth';
 import { createMetrics, temporalClientInterceptor } from './metrics';
 import { listen } from './server';
 
@@ -16,10 +16,7 @@ async function main() {
   await migrateToLatest(db);
   const metrics = createMetrics();
   const temporal = await connectClient(config.temporal, undefined, { interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
-  const tokens = new TokenCache({ db, ttlMs: config.api.tokenCacheTtlMs });
-  const revocations = listenForRevocations(tokens, { connectionString: config.database.url, logger });
-  // Serving before the listener is up would keep revoked tokens for a whole TTL; a failure here stops the start.
-  await revocations.ready;
+  const { tokens, close: closeTokens } = await startTokenCache({ db, connectionString: config.database.url, ttlMs: config.api.tokenCacheTtlMs, logger });
   const server = await listen(
     createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute, tokens }),
     config.api.host,
@@ -32,7 +29,7 @@ async function main() {
     logger.info({ signal }, 'Đang dừng API: chờ các yêu cầu đang xử lý hoàn tất');
     try {
       await server.close();
-      await revocations.close();
+      await closeTokens();
       await temporal.connection.close();
       await db.destroy();
       logger.info('API đã dừng');

@@ -24,7 +24,7 @@ import { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
 import { apiLogDestination, createApp } from '../api/app';
-import { listenForRevocations, TokenCache } from '../api/auth';
+import { startTokenCache, type TokenCache } from '../api/auth';
 import { createMetrics, temporalClientInterceptor } from '../api/metrics';
 import { listen } from '../api/server';
 import type { Database } from '../db/schema';
@@ -112,10 +112,9 @@ function cpuSince(before: CpuSnapshot): Record<'bench' | CpuKind, number> {
 async function productionApi(bench: Bench, pg: { url: string; db: Kysely<Database> }, temporal: BenchTemporal, taskQueue: string): Promise<{ url: string }> {
   let tokens: TokenCache | undefined;
   if (!UNCACHED_TOKENS) {
-    tokens = new TokenCache({ db: pg.db, ttlMs: bench.config.api.tokenCacheTtlMs });
-    const revocations = listenForRevocations(tokens, { connectionString: pg.url });
-    bench.onClose(() => revocations.close());
-    await revocations.ready;
+    const cache = await startTokenCache({ db: pg.db, connectionString: pg.url, ttlMs: bench.config.api.tokenCacheTtlMs });
+    bench.onClose(() => cache.close());
+    tokens = cache.tokens;
   }
   const metrics = createMetrics();
   const client = new Client({ connection: temporal.client.connection, namespace: NAMESPACE, interceptors: { workflow: [temporalClientInterceptor(metrics)] } });

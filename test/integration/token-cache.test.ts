@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import express from 'express';
 import request from 'supertest';
 import { sql } from 'kysely';
-import { actorOf, authenticate, listenForRevocations, TokenCache, type RevocationListener } from '../../api/auth';
+import { actorOf, authenticate, listenForRevocations, startTokenCache, TokenCache, type RevocationListener } from '../../api/auth';
 import { problemHandler } from '../../api/problems';
 import { tokenIssue } from '../../cli/commands/token-issue';
 import { tokenRevoke } from '../../cli/commands/token-revoke';
@@ -163,6 +163,21 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     const actors = await Promise.all(Array.from({ length: 8 }, () => fresh.authenticate(tokens[0])));
     expect(actors.every((a) => a?.login === login)).toBe(true);
     expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('starts as the API does: listening before it serves, refusing to start without its listener', async () => {
+    const started = await startTokenCache({ db, connectionString: inject('databaseUrl'), ttlMs: LONG_TTL_MS });
+    try {
+      const app = appWith(started.tokens);
+      const token = (await issueToken(db, await aSecretary())).token;
+      await me(app, token).expect(200);
+      await revokeToken(db, token);
+      await vi.waitFor(() => me(app, token).expect(401), { timeout: 2_000, interval: 10 });
+    } finally {
+      await started.close();
+    }
+    const unreachable = inject('databaseUrl').replace(/:(\d+)\//, ':1/');
+    await expect(startTokenCache({ db, connectionString: unreachable, ttlMs: LONG_TTL_MS })).rejects.toThrow();
   });
 
   it('reads the database on every request when the TTL is 0', async () => {
