@@ -79,10 +79,27 @@ function datesOutOfRange(value: unknown, path: string[] = [], found: FieldError[
   return found;
 }
 
+// U+0000 and a lone UTF-16 surrogate: valid in a JSON string, but PostgreSQL refuses them in text and jsonb.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Strings of a parsed value that PostgreSQL cannot store. Accepted, a command carrying one is taken by
+ * the workflow and its audit row then fails to insert on every retry: the Update never answers and
+ * every later event of that task waits behind it.
+ */
+function unstorableText(value: unknown, path: string[] = [], found: FieldError[] = []): FieldError[] {
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) found.push({ path: path.join('.') || '(body)', reason: 'không được chứa ký tự NUL (\\u0000) hoặc nửa cặp UTF-16 đứng riêng' });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) unstorableText(v, [...path, k], found);
+  }
+  return found;
+}
+
 /** Parses with a zod schema or throws a 400 problem naming every bad field. */
 export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where = 'body'): z.infer<T> {
   const result = schema.safeParse(value);
-  const errors = result.success ? datesOutOfRange(result.data) : fieldErrors(result.error);
+  const errors = result.success ? [...datesOutOfRange(result.data), ...unstorableText(result.data)] : fieldErrors(result.error);
   if (result.success && !errors.length) return result.data;
   throw new HttpProblem(
     400,
@@ -93,7 +110,43 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where
   );
 }
 
-/** The one error middleware: problems as application/problem+json; anything unexpected is a logged 500. */
+// PostgreSQL unreachable or going away: refused or cut connections, the pool giving up, and the
+// server's own "shutting down / starting up / connection exception" codes (57P01-57P03, class 08).
+const PG_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
+const PG_UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
+// gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the Temporal frontend is down or not answering.
+const GRPC_UNAVAILABLE = new Set([14, 4]);
+
+/** Which dependency an error says is out of reach (walking `cause`), or null when it is not an outage. */
+export function unavailableDependency(err: unknown): 'database' | 'temporal' | null {
+  for (let e = err as Record<string, unknown> | undefined, depth = 0; e && typeof e === 'object' && depth < 8; e = e.cause as Record<string, unknown> | undefined, depth++) {
+    const code = e.code;
+    const message = typeof e.message === 'string' ? e.message : '';
+    const grpc = typeof e.details === 'string' && typeof e.metadata === 'object';
+    if (grpc && typeof code === 'number' && GRPC_UNAVAILABLE.has(code)) return 'temporal';
+    if (e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|No connection established|failed to connect/i.test(message)) return 'temporal';
+    if (typeof code === 'string' && (PG_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return 'database';
+    if (PG_UNAVAILABLE_MESSAGES.test(message)) return 'database';
+  }
+  return null;
+}
+
+/** Seconds a client should wait before retrying during an outage (the `Retry-After` of a 503). */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+/** A 503 `service-unavailable` naming what is out of reach; the client retries, with the same Idempotency-Key for a POST. */
+export function serviceUnavailable(what: 'database' | 'temporal' | 'pending', detail?: string): HttpProblem {
+  const named = { database: 'Cơ sở dữ liệu', temporal: 'Máy chủ điều phối quy trình (Temporal)', pending: 'Hệ thống' }[what];
+  return new HttpProblem(
+    503,
+    PROBLEM_TYPES.unavailable,
+    'Dịch vụ tạm thời gián đoạn',
+    detail ??
+      `${named} tạm thời không truy cập được; yêu cầu chưa được thực hiện. Vui lòng thử lại sau ${UNAVAILABLE_RETRY_AFTER_S} giây (với lệnh POST, gửi lại cùng tiêu đề Idempotency-Key để không bị thực hiện hai lần)`,
+  );
+}
+
+/** The one error middleware: problems as application/problem+json; outages a 503; anything unexpected is a logged 500. */
 export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let problem: HttpProblem;
   if (err instanceof HttpProblem) problem = err;
@@ -108,10 +161,14 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     problem = new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', String(err.message));
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
     problem = new HttpProblem(err.status, PROBLEM_TYPES.malformed, 'Yêu cầu không hợp lệ', String(err.message));
-  else {
+  else if (unavailableDependency(err)) {
+    req.log?.warn({ err }, 'dependency unavailable');
+    problem = serviceUnavailable(unavailableDependency(err)!);
+  } else {
     req.log?.error({ err }, 'unhandled error');
     problem = new HttpProblem(500, PROBLEM_TYPES.internal, 'Lỗi hệ thống', 'Đã xảy ra lỗi không mong muốn; vui lòng thử lại sau');
   }
+  if (problem.status === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
   res
     .status(problem.status)
     .type('application/problem+json')
