@@ -32,6 +32,10 @@ const uploadFields = z.object({ description: z.string().trim().max(2000).default
 /** `ev_` and 12 random bytes: unguessable, and valid wherever the workflow expects an evidence id. */
 const newEvidenceId = () => `ev_${randomBytes(12).toString('base64url')}`;
 
+/** The evidence id of an upload sent with an Idempotency-Key: stable across its retries. */
+export const evidenceIdFor = (login: string, taskId: string, idempotencyKey: string) =>
+  `ev_${createHash('sha256').update(`${login}\n${taskId}\n${idempotencyKey}`).digest('base64url').slice(0, 24)}`;
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MiB`;
 
 /**
@@ -98,8 +102,11 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       );
     }
 
+    // With an Idempotency-Key the id is derived from it: a retry after a 503 or a lost answer is the
+    // same file and the same Update (its id), never a second attachment of the same bytes.
+    const key = req.get('idempotency-key');
     const command: EvidenceCommand = {
-      evidenceId: newEvidenceId(),
+      evidenceId: key ? evidenceIdFor(actor.login, id, key) : newEvidenceId(),
       fileName: cleanFileName(file.originalname),
       sha256,
       contentType: checked.contentType,
@@ -121,6 +128,8 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
         unit_code: actor.unitCode,
         description,
       })
+      // A retry of an upload whose first try stored the file (then timed out) finds it there.
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     let state;
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -22,7 +23,7 @@ import {
 } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { actorOf } from '../auth';
-import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
+import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES, serviceUnavailable } from '../problems';
 import { taskIdParams } from './params';
 
 export interface CommandRoute<C> {
@@ -77,20 +78,54 @@ export async function sendCommand(temporal: Client, req: Request, name: CommandN
 }
 
 /**
- * `sendCommand` for a command outside COMMAND_ROUTES. With `updateId`, sending again is the same
- * Update: Temporal answers the first one's outcome instead of applying it twice.
+ * How long a command waits for its Update's outcome. The Update is accepted (in history) before its
+ * audit row is written; while PostgreSQL is down or no worker is running, the write waits for it,
+ * and the API answers 503 rather than hold the request open. The retry with the same
+ * Idempotency-Key is the same Update (`updateIdFor`): it gets that Update's outcome, never a second one.
+ */
+export const COMMAND_WAIT_MS = 20_000;
+
+/**
+ * The Update id of a command sent with an Idempotency-Key: the same (login, key, command) always
+ * gives the same id, so a retry after a 503, a timeout or a lost answer joins the first Update.
+ */
+export function updateIdFor(login: string, idempotencyKey: string, name: string): string {
+  return `idem-${createHash('sha256').update(`${login}\n${idempotencyKey}\n${name}`).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * `sendCommand` for a command outside COMMAND_ROUTES. With `updateId` (or an Idempotency-Key),
+ * sending again is the same Update: Temporal answers the first one's outcome instead of applying it twice.
  */
 export async function sendUpdate<C>(temporal: Client, req: Request, { update, schema }: CommandRoute<C>, taskId: string, body: unknown, updateId?: string): Promise<TaskState> {
   const command = parseOr400(schema, body);
   const actor = actorOf(req);
   const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
+  const key = req.get('idempotency-key');
+  const id = updateId ?? (key ? updateIdFor(actor.login, key, update.name) : undefined);
+  const outcome = handle.executeUpdate(update, {
+    args: [{ actor: { userId: actor.login, unitCode: actor.unitCode, roles: actor.roles }, command }],
+    ...(id ? { updateId: id } : {}),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), COMMAND_WAIT_MS);
+  });
   try {
-    return await handle.executeUpdate(update, {
-      args: [{ actor: { userId: actor.login, unitCode: actor.unitCode, roles: actor.roles }, command }],
-      ...(updateId ? { updateId } : {}),
-    });
+    const first = await Promise.race([outcome, waited]);
+    if (first === 'timeout') {
+      // The Update goes on; only this request stops waiting for it.
+      outcome.catch(() => undefined);
+      throw serviceUnavailable(
+        'pending',
+        `Lệnh chưa được ghi nhận xong sau ${COMMAND_WAIT_MS / 1000} giây (máy chủ xử lý hoặc cơ sở dữ liệu đang gián đoạn); lệnh có thể đã được tiếp nhận. Hãy gửi lại đúng yêu cầu này với cùng tiêu đề Idempotency-Key để nhận kết quả, lệnh sẽ không bị thực hiện hai lần`,
+      );
+    }
+    return first;
   } catch (err) {
     throw problemFromUpdateError(err, taskId);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
