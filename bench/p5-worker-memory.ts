@@ -20,6 +20,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { temporal as proto } from '@temporalio/proto';
+import { loadConfig } from '../config';
 import { stopChild } from '../infra/processes';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput } from '../domain/task';
 import * as messages from '../workflows/messages';
@@ -35,8 +36,8 @@ const CONCURRENCY = numberFlag('concurrency', 32);
 const PROFILE = boolFlag('profile');
 const TASK_QUEUE = 'bench-p5';
 const GIB = 2 ** 30;
-/** maxCachedWorkflows in worker/create-worker.ts. */
-const CACHE_SIZE = 2000;
+/** The worker's cache size: WORKER_MAX_CACHED_WORKFLOWS as the worker process reads it. */
+const CACHE_SIZE = loadConfig(process.env).worker.maxCachedWorkflows;
 
 /** VmRSS and VmHWM of a process, in bytes (Linux /proc). */
 function memoryOf(pid: number): { rss: number; hwm: number } {

@@ -104,6 +104,7 @@ async function main() {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       activities: createActivities({ db }),
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
     });
     const running = worker.run();
     cleanups.push(async () => {

@@ -52,6 +52,9 @@ export const configSchema = z.object({
   // The delivery dispatcher in the worker: how often it looks for due messages, how many tries a message gets.
   DELIVERY_POLL_MS: z.coerce.number().int().min(100).default(15_000),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  // Workflows the worker keeps in memory; evicted ones replay from history on their next wake-up or command.
+  // Sized to a 1.5 GiB worker (bench/RESULTS.md, P5); raise it with the worker's memory.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(600),
   // An upload is held in memory, then stored as one PostgreSQL bytea value (at most 1 GB).
   EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
 });
@@ -76,6 +79,7 @@ export interface Config {
   cacheDir: string;
   api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number; tokenCacheTtlMs: number };
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  worker: { maxCachedWorkflows: number };
   delivery: {
     pollMs: number;
     maxAttempts: number;
@@ -118,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       tokenCacheTtlMs: e.API_TOKEN_CACHE_TTL_SECONDS * 1000,
     },
     logLevel: e.LOG_LEVEL,
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     delivery: {
       pollMs: e.DELIVERY_POLL_MS,
       maxAttempts: e.DELIVERY_MAX_ATTEMPTS,

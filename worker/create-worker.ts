@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 
 /** The worker that runs every workflow and activity of the system on one task queue. */
-export function createWorker(o: { connection: NativeConnection; namespace: string; taskQueue: string; activities: Activities }): Promise<Worker> {
+export function createWorker(o: { connection: NativeConnection; namespace: string; taskQueue: string; activities: Activities; maxCachedWorkflows: number }): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,
@@ -12,6 +12,6 @@ export function createWorker(o: { connection: NativeConnection; namespace: strin
     bundlerOptions: BUNDLER_OPTIONS,
     activities: o.activities,
     // Bounded cache: memory stays flat however many tasks are open (evicted ones replay on demand).
-    maxCachedWorkflows: 2000,
+    maxCachedWorkflows: o.maxCachedWorkflows,
   });
 }

@@ -18,6 +18,7 @@ async function main() {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({ db }),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
   });
   // The outbox's delivery (inbox, e-mail, webhooks) runs beside the worker, in the same process.
   const delivery = startDelivery({ db, config, logger: pino({ level: config.logLevel }) });

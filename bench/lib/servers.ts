@@ -130,7 +130,7 @@ export class Bench {
    * activities on `db`, running until `stop()` or `close()`.
    */
   async worker(connection: NativeConnection, db: Kysely<Database>, taskQueue: string): Promise<RunningWorker> {
-    const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, activities: createActivities({ db }) });
+    const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, activities: createActivities({ db }), maxCachedWorkflows: loadConfig(process.env).worker.maxCachedWorkflows });
     const running = worker.run();
     let stopped: Promise<void> | null = null;
     const stop = () => {
