@@ -181,46 +181,6 @@ function classified(db: Kysely<Database>, f: ReportFilter) {
   return query;
 }
 
-const emptyCounts = (): Omit<GroupCounts, 'completionRate'> => ({
-  total: 0,
-  completedOnTime: 0,
-  completedLate: 0,
-  inProgressOnTime: 0,
-  inProgressOverdue: 0,
-  aheadOfSchedule: 0,
-  cancelled: 0,
-  noDeadline: 0,
-  cameDue: 0,
-  cameDueCompletedOnTime: 0,
-});
-
-/** Adds `n` tasks of one (group, came due) cell to a report row. */
-function addCell(c: Omit<GroupCounts, 'completionRate'>, grp: SqlGroup, cameDue: boolean, n: number): void {
-  c.total += n;
-  if (grp === 'cancelled') {
-    c.cancelled += n;
-    return;
-  }
-  if (cameDue) c.cameDue += n;
-  if (grp === 'completed_on_time' || grp === 'completed_ahead') {
-    c.completedOnTime += n;
-    if (grp === 'completed_ahead') c.aheadOfSchedule += n;
-    if (cameDue) c.cameDueCompletedOnTime += n;
-  } else if (grp === 'completed_late') {
-    c.completedLate += n;
-  } else if (grp === 'in_progress_overdue') {
-    c.inProgressOverdue += n;
-  } else {
-    c.inProgressOnTime += n;
-    if (grp === 'no_deadline') c.noDeadline += n;
-  }
-}
-
-const withRate = (c: Omit<GroupCounts, 'completionRate'>): GroupCounts => ({
-  ...c,
-  completionRate: c.cameDue === 0 ? null : c.cameDueCompletedOnTime / c.cameDue,
-});
-
 interface Cell {
   key: string;
   grp: number;
@@ -228,25 +188,77 @@ interface Cell {
   n: number;
 }
 
-/** Counts per key (lead unit or directive): cells per (key, group, came due), folded here. */
-async function countsBy(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Map<string, GroupCounts>> {
-  const cells = keptCountsServe(f, key) ? await cellsFromKeptCounts(db, f, key) : await cellsFromRows(db, f, key);
-  const byKey = new Map<string, Omit<GroupCounts, 'completionRate'>>();
-  for (const cell of cells) {
-    let c = byKey.get(cell.key);
-    if (!c) byKey.set(cell.key, (c = emptyCounts()));
-    addCell(c, GROUP_OF_CODE[cell.grp], cell.came_due, cell.n);
-  }
-  return new Map([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, c]) => [k, withRate(c)]));
+/** A report row as the query returns it: the key, its name, and the counts. */
+interface CountsRow {
+  key: string;
+  name: string | null;
+  total: number;
+  completed_on_time: number;
+  completed_late: number;
+  in_progress_on_time: number;
+  in_progress_overdue: number;
+  ahead_of_schedule: number;
+  cancelled: number;
+  no_deadline: number;
+  came_due: number;
+  came_due_completed_on_time: number;
+}
+
+/**
+ * Counts per key (lead unit or directive) with its name, in one statement: cells per (key,
+ * group, came due) from the kept counts or from the rows, folded per key.
+ */
+async function countsBy(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<{ key: string; name: string | null; counts: GroupCounts }[]> {
+  const kept = keptCountsServe(f, key);
+  if (kept) await keepHorizonRecent(db);
+  const cells = kept ? keptCells(f, key) : cellsFromRows(db, f, key);
+  const [names, name] =
+    key === 'lead_unit' ? [sql`left join units nm on nm.code = c.key`, sql`nm.name`] : [sql`left join directives nm on nm.number = c.key`, sql`nm.title`];
+  const count = (where: RawBuilder<unknown>) => sql`coalesce(sum(c.n) filter (where ${where}), 0)::int`;
+  const completedOnTime = sql`c.grp in (${code('completed_on_time')}, ${code('completed_ahead')})`;
+  const { rows } = await sql<CountsRow>`
+    select c.key, ${name} as name,
+      sum(c.n)::int as total,
+      ${count(completedOnTime)} as completed_on_time,
+      ${count(sql`c.grp = ${code('completed_late')}`)} as completed_late,
+      ${count(sql`c.grp in (${code('in_progress_on_time')}, ${code('no_deadline')})`)} as in_progress_on_time,
+      ${count(sql`c.grp = ${code('in_progress_overdue')}`)} as in_progress_overdue,
+      ${count(sql`c.grp = ${code('completed_ahead')}`)} as ahead_of_schedule,
+      ${count(sql`c.grp = ${code('cancelled')}`)} as cancelled,
+      ${count(sql`c.grp = ${code('no_deadline')}`)} as no_deadline,
+      ${count(sql`c.grp <> ${code('cancelled')} and c.came_due`)} as came_due,
+      ${count(sql`${completedOnTime} and c.came_due`)} as came_due_completed_on_time
+    from (${cells}) c
+    ${names}
+    group by c.key, ${name}
+    having sum(c.n) <> 0`.execute(db);
+  // Sorted here, not by the database's collation: unit codes and directive numbers in code-point order.
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return rows.map((r) => ({
+    key: r.key,
+    name: r.name,
+    counts: {
+      total: r.total,
+      completedOnTime: r.completed_on_time,
+      completedLate: r.completed_late,
+      inProgressOnTime: r.in_progress_on_time,
+      inProgressOverdue: r.in_progress_overdue,
+      aheadOfSchedule: r.ahead_of_schedule,
+      cancelled: r.cancelled,
+      noDeadline: r.no_deadline,
+      cameDue: r.came_due,
+      cameDueCompletedOnTime: r.came_due_completed_on_time,
+      completionRate: r.came_due === 0 ? null : r.came_due_completed_on_time / r.came_due,
+    },
+  }));
 }
 
 /** Every selected row classified, in one grouped pass (a covering index keeps it off the heap). */
-function cellsFromRows(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Cell[]> {
+function cellsFromRows(db: Kysely<Database>, f: ReportFilter, key: Dimension) {
   return db
     .selectFrom(classified(db, f).as('t'))
     .select([`t.${key} as key`, 't.grp', 't.came_due', sql<number>`count(*)::int`.as('n')])
-    .groupBy([`t.${key}`, 't.grp', 't.came_due'])
-    .execute();
+    .groupBy([`t.${key}`, 't.grp', 't.came_due']);
 }
 
 type Dimension = 'lead_unit' | 'directive_number';
@@ -295,15 +307,6 @@ function keptCells(f: ReportFilter, key: Dimension): RawBuilder<Cell> {
     ) x (grp, came_due, n)`;
 }
 
-async function cellsFromKeptCounts(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<Cell[]> {
-  await keepHorizonRecent(db);
-  const { rows } = await sql<Cell>`
-    select key, grp, came_due, sum(n)::int as n from (${keptCells(f, key)}) cells
-    group by key, grp, came_due
-    having sum(n) <> 0`.execute(db);
-  return rows;
-}
-
 const HORIZON_CHECK_MS = 60_000;
 let nextHorizonCheck = 0;
 
@@ -340,28 +343,14 @@ export function sumCounts(rows: readonly GroupCounts[]): GroupCounts {
 
 /** The four groups (and the rest) per lead unit, ordered by unit code. */
 export async function reportByUnit(db: Kysely<Database>, f: ReportFilter): Promise<GroupedReport<UnitReportRow>> {
-  const counts = await countsBy(db, f, 'lead_unit');
-  const names = await namesOf(db, 'units', [...counts.keys()]);
-  const rows = [...counts].map(([unit, c]) => ({ unit, unitName: names.get(unit) ?? null, ...c }));
+  const rows = (await countsBy(db, f, 'lead_unit')).map((r) => ({ unit: r.key, unitName: r.name, ...r.counts }));
   return { rows, totals: sumCounts(rows) };
 }
 
 /** The four groups (and the rest) per directive, ordered by directive number. */
 export async function reportByDirective(db: Kysely<Database>, f: ReportFilter): Promise<GroupedReport<DirectiveReportRow>> {
-  const counts = await countsBy(db, f, 'directive_number');
-  const titles = await namesOf(db, 'directives', [...counts.keys()]);
-  const rows = [...counts].map(([directiveNumber, c]) => ({ directiveNumber, directiveTitle: titles.get(directiveNumber) ?? null, ...c }));
+  const rows = (await countsBy(db, f, 'directive_number')).map((r) => ({ directiveNumber: r.key, directiveTitle: r.name, ...r.counts }));
   return { rows, totals: sumCounts(rows) };
-}
-
-/** Unit names or directive titles of the keys of a report. */
-async function namesOf(db: Kysely<Database>, table: 'units' | 'directives', keys: string[]): Promise<Map<string, string | null>> {
-  if (!keys.length) return new Map();
-  const rows =
-    table === 'units'
-      ? await db.selectFrom('units').select(['code as key', 'name']).where('code', 'in', keys).execute()
-      : await db.selectFrom('directives').select(['number as key', 'title as name']).where('number', 'in', keys).execute();
-  return new Map(rows.map((r) => [r.key, r.name]));
 }
 
 /**
