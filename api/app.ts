@@ -11,6 +11,7 @@ import { taskCommandsRouter } from './routes/task-commands';
 import { directivesRouter } from './routes/directives';
 import { authenticate, type TokenCache } from './auth';
 import { idempotency } from './idempotency';
+import { documentedContentTypes, verifyUtf8Body } from './request-body';
 import { DEFAULT_EVIDENCE_MAX_BYTES, evidenceRouter } from './routes/evidence';
 import { createMetrics, httpMetrics, metricsHandler, type Metrics } from './metrics';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, rateLimitPerUser } from './rate-limit';
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }),
   );
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: '1mb', verify: verifyUtf8Body }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get(DOCS_PATH, docsPage(OPENAPI_JSON_PATH));
 
   app.use('/api/v1', authenticate(deps.tokens ?? deps.db), rateLimitPerUser(deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE));
+  app.use('/api/v1', documentedContentTypes(openapi));
   app.use('/api/v1', idempotency(deps.db));
   app.use('/api/v1/tasks', evidenceRouter({ ...deps, maxBytes: deps.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES }));
   app.use('/api/v1/tasks', tasksRouter(deps), taskCommandsRouter(deps));

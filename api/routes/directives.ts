@@ -7,13 +7,14 @@ import { createDirective, getDirective, launchItems, listDirectives, patchItem, 
 import { actorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
+import { verifyUtf8Body } from '../request-body';
 
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9-]{1,120}$/, 'mã văn bản không hợp lệ') });
 const itemParams = idParams.extend({ ref: z.string().min(1).max(50) });
 const pageQuery = z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) });
 
 // YAML and plain text arrive as text; JSON is parsed by the app-wide parser.
-const textBody = express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '2mb' });
+const textBody = express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '2mb', verify: verifyUtf8Body });
 
 function bodyOf(req: express.Request): unknown {
   if (typeof req.body !== 'string') return req.body;
