@@ -64,7 +64,11 @@ export async function readModelMatchesWorkflows(db: Kysely<Database>, temporal: 
     const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
     let mismatch: string | null = null;
     for (const deadline = Date.now() + settleMs; ; ) {
-      const description = await handle.describe();
+      const description = await handle.describe().catch(() => null);
+      if (!description) {
+        mismatch = 'no workflow with that id';
+        break;
+      }
       const stuck = (description.raw.pendingActivities ?? []).filter((a) => (a.attempt ?? 1) > 2);
       if (!['RUNNING', 'COMPLETED'].includes(description.status.name)) mismatch = `workflow ${description.status.name}`;
       else if (stuck.length) mismatch = `stuck: ${stuck.map((a) => `${a.activityType?.name} retrying (attempt ${a.attempt}: ${a.lastFailure?.message ?? ''})`).join(', ')}`;
@@ -144,4 +148,32 @@ export function answerViolations(what: string, res: { status: number; headers: R
     }
   }
   return found;
+}
+
+/**
+ * Row counts and digests of every table a request can write, over the whole database: the
+ * request-level scenario files run one at a time, so between two snapshots only the request in
+ * between (and the scenario's own settled tasks, which it keeps quiet) can change them.
+ */
+export async function tableSnapshot(db: Kysely<Database>): Promise<Record<string, string | number>> {
+  const { rows } = await sql<Record<string, string | number>>`
+    select
+      (select count(*) from tasks)::int as tasks,
+      (select md5(coalesce(string_agg(id || status || lead_unit || audit_seq::text || coalesce(due_at::text, ''), ',' order by id), '')) from tasks) as tasks_digest,
+      (select count(*) from directives)::int as directives,
+      (select md5(coalesce(string_agg(directive_id || ref || status || fields::text, ',' order by directive_id, ref), '')) from directive_items) as directive_items_digest,
+      (select count(*) from evidence)::int as evidence,
+      (select count(*) from audit_events)::int as audit_events,
+      (select count(*) from notifications)::int as notifications,
+      (select count(*) from notification_reads)::int as notification_reads,
+      (select count(*) from idempotency_keys)::int as idempotency_keys
+  `.execute(db);
+  return rows[0];
+}
+
+/** The fields of `after` that differ from `before`, as "name: before → after". */
+export function snapshotChanges(before: Record<string, unknown>, after: Record<string, unknown>, ignore: readonly string[] = []): string[] {
+  return Object.keys(before)
+    .filter((k) => !ignore.includes(k) && before[k] !== after[k])
+    .map((k) => `${k}: ${String(before[k])} → ${String(after[k])}`);
 }
