@@ -67,8 +67,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The horizon is read FOR SHARE, so that moving it waits for writers counting by it and
   // writers wait for the move. Locks in one order — horizon, then the cells sorted, in one
-  // statement — so that writers of the same unit or directive wait for each other instead of
-  // deadlocking.
+  // statement — so that transactions writing one assignment each (as recordEvent does) wait for
+  // each other on a shared unit or directive instead of deadlocking.
   await sql`
     CREATE FUNCTION task_report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
