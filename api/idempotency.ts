@@ -156,7 +156,15 @@ function keepAnswer(db: Kysely<Database>, req: Request, res: Response, login: st
   const keep = async (status: number, body: Buffer): Promise<void> => {
     kept = true;
     if (status >= 500) {
-      await db.deleteFrom('idempotency_keys').where('login', '=', login).where('key', '=', key).where('state', '=', 'in_progress').execute();
+      const release = () => db.deleteFrom('idempotency_keys').where('login', '=', login).where('key', '=', key).where('state', '=', 'in_progress').execute();
+      await release().catch((err: unknown) => {
+        // The database may be what failed (a 503 during an outage): kept, the claim would answer
+        // "in progress" to every retry for ABANDONED_AFTER. Freed in the background once it is back.
+        logFailure(err);
+        let tries = 0;
+        const again = () => setTimeout(() => void release().catch(() => (++tries < 300 ? again() : undefined)), 2_000).unref();
+        again();
+      });
       return;
     }
     const headers: Record<string, string> = {};
