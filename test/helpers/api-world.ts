@@ -1,9 +1,9 @@
 /**
- * The request-level fault scenarios' world: the real API (createApp, in process, driven with
- * supertest) and a real worker on the run's shared dev server and PostgreSQL, units and users of
- * its own, and tasks brought to any state a command needs through the API itself. Every command
- * the API acknowledges through `command`/`upload`/`launch` goes into the world's ledger, which
- * `checkRequestInvariants` (request-invariants.ts) holds against the audit trail afterwards.
+ * A world for tests of the HTTP API (the request-level fault scenarios, request-bodies.test.ts): the
+ * real API (createApp, in process, driven with supertest) and a real worker on the run's shared dev
+ * server and PostgreSQL, units and users of its own, and tasks brought to any state a command needs
+ * through the API itself. Every command the API acknowledges through `command`/`upload`/`launch` goes
+ * into the world's ledger, which test/faults/lib/request-invariants.ts holds against the audit trail.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
@@ -11,10 +11,10 @@ import request from 'supertest';
 import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../../api/app';
-import { createActivities } from '../../../activities';
-import { devServerEnv, testDb, testWorker, uniq } from '../../helpers/servers';
-import { aUnit, aUserWithToken } from '../../helpers/users';
+import { createApp } from '../../api/app';
+import { createActivities } from '../../activities';
+import { devServerEnv, testDb, testWorker, uniq } from './servers';
+import { aUnit, aUserWithToken } from './users';
 
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
 const DAY = 86_400_000;

@@ -14,7 +14,7 @@ import type { Database } from '../../../db/schema';
 import { workflowIdFor, type TaskState } from '../../../domain/task';
 import { getStateQuery } from '../../../workflows/messages';
 import { problemSchema, PROBLEM_TYPES } from '../../../api/problems';
-import type { AckedCommand } from './api-world';
+import type { AckedCommand } from '../../helpers/api-world';
 
 export interface InvariantInput {
   db: Kysely<Database>;

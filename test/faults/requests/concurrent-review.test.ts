@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type request from 'supertest';
 import { PROBLEM_TYPES } from '../../../api/problems';
 import { uniq } from '../../helpers/servers';
-import { useApiWorld, type Person } from '../lib/api-world';
+import { useApiWorld, type Person } from '../../helpers/api-world';
 import { answerViolations, checkRequestInvariants } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor } from '../lib/seed';

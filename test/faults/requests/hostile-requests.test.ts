@@ -15,7 +15,7 @@ import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
 import { uniq } from '../../helpers/servers';
-import { PDF, useApiWorld, type ApiWorld, type Fixture } from '../lib/api-world';
+import { PDF, useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
 import { answerViolations, checkRequestInvariants, snapshotChanges, tableSnapshot } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor, type Rng } from '../lib/seed';

@@ -13,7 +13,7 @@ import { IDEMPOTENCY_PROBLEMS } from '../../../api/idempotency';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
 import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
-import { PDF, useApiWorld, type ApiWorld, type Fixture, type Person } from '../lib/api-world';
+import { PDF, useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
 import { answerViolations, checkRequestInvariants } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor } from '../lib/seed';
