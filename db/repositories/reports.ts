@@ -282,9 +282,10 @@ const notClosedAfter = (asOf: RawBuilder<unknown>) => sql`coalesce(greatest(comp
  * The cells of `task_report_counts` (as of its horizon) for one dimension, or one key of it,
  * corrected to `asOf`: the rows whose cell differs are those closed after asOf, and those due
  * between the horizon and asOf. Each counts -1 in its kept cell and +1 in its cell at asOf.
- * Not grouped: the callers sum.
+ * Not grouped: the callers sum. `groups` leaves out the kept cells of other groups, for callers
+ * that sum only those.
  */
-function keptCells(f: ReportFilter, key: Dimension): RawBuilder<Cell> {
+function keptCells(f: ReportFilter, key: Dimension, groups?: SqlGroup[]): RawBuilder<Cell> {
   const asOf = sql`${f.asOf}::timestamptz`;
   const col = sql.ref(key);
   const one = key === 'lead_unit' ? f.unit : f.directive;
@@ -294,7 +295,9 @@ function keptCells(f: ReportFilter, key: Dimension): RawBuilder<Cell> {
     task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, ${horizon}) as grp_kept,
     task_report_kept_came_due(status, due_at, cancelled_at, ${horizon}) as came_due_kept`;
   return sql<Cell>`
-    select key, grp, came_due, n from task_report_counts where dimension = ${key}${one ? sql` and key = ${one}` : sql``}
+    select key, grp, came_due, n from task_report_counts where dimension = ${key}${one ? sql` and key = ${one}` : sql``}${
+      groups ? sql` and grp in (${sql.join(groups.map(code))})` : sql``
+    }
     union all
     select r.key, x.grp, x.came_due, x.n from (
       select ${both} from tasks where ${closedAfter(asOf)}${only}
@@ -377,7 +380,7 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
   if (kept) await keepHorizonRecent(db);
   const counts = kept
     ? sql`select coalesce(sum(n) filter (where grp = ${overdue}), 0) as overdue, coalesce(sum(n) filter (where grp = ${late}), 0) as late
-        from (${keptCells(f, kept)}) cells`
+        from (${keptCells(f, kept, ['in_progress_overdue', 'completed_late'])}) cells`
     : sql`select
         (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
         (select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}) + (select count(*) from closed_after where grp = ${late}) as late`;
