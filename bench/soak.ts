@@ -290,11 +290,12 @@ runBench(async (bench) => {
 
   const minutes: Minute[] = [];
   let t0 = 0;
-  const bucket = (t: number) => {
-    const m = Math.min(Math.floor((t - t0) / 60_000), MINUTES); // index MINUTES: the drain after the end
+  const minuteAt = (m: number) => {
     while (minutes.length <= m) minutes.push({ minute: minutes.length + 1, sent: 0, shed: 0, samples: [] });
     return minutes[m];
   };
+  // Index MINUTES collects what is answered after the end.
+  const bucket = (t: number) => minuteAt(Math.max(0, Math.min(Math.floor((t - t0) / 60_000), MINUTES)));
   const record = (op: OpName, status: number, startedAt: number) => {
     const t = now();
     bucket(t).samples.push({ op, read: READS.has(op), status, ms: t - startedAt });
@@ -328,10 +329,21 @@ runBench(async (bench) => {
     const t = book.tasks[i];
     let state: TaskState | null = null;
     try {
+      if (t.stale && !READS.has(op)) {
+        // The user opens the task first; if it has moved on, they do what fits it now, or nothing.
+        const startedAt = now();
+        const r = await request('GET', `/tasks/${t.id}`, officerOf(i));
+        record('detail', r.status, startedAt);
+        const seen = r.status === 200 ? stateOf(r.json) : null;
+        if (!seen) return;
+        book.apply(i, seen);
+        if (!book.fits(i, need!.pool)) return;
+      }
       const cmd = async (name: string, auth: string, body: unknown) => {
         const r = await request('POST', `/tasks/${t.id}/${name}`, auth, body);
         record(op, r.status, plannedAt);
         state = r.status < 300 ? stateOf(r.json) : null;
+        if (!state) t.stale = true;
       };
       switch (op) {
         case 'acknowledge':
@@ -349,6 +361,7 @@ runBench(async (bench) => {
           const r = await request('POST', `/tasks/${t.id}/evidence`, officerOf(i), form);
           record(op, r.status, plannedAt);
           state = r.status === 201 ? stateOf(r.json) : null;
+          if (!state) t.stale = true;
           return;
         }
         case 'submit':
@@ -504,7 +517,7 @@ runBench(async (bench) => {
   bench.onClose(async () => clearInterval(hwmPoll));
   while (now() < endAt) {
     // Minute lines are written by the same loop, between arrivals, so they come in order.
-    while (closed < MINUTES && now() >= t0 + (closed + 1) * 60_000) await closeMinute(bucket(t0 + closed++ * 60_000));
+    while (closed < MINUTES && now() >= t0 + (closed + 1) * 60_000) await closeMinute(minuteAt(closed++));
     worker.alive();
     api.alive();
     const wait = nextAt - now();
@@ -527,7 +540,7 @@ runBench(async (bench) => {
       });
     pending.add(p);
   }
-  while (closed < MINUTES) await closeMinute(bucket(t0 + closed++ * 60_000));
+  while (closed < MINUTES) await closeMinute(minuteAt(closed++));
   const drainStart = now();
   await Promise.race([Promise.all(pending), sleep(REQUEST_TIMEOUT_MS + 5_000)]);
   clearInterval(hwmPoll);

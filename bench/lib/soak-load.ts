@@ -150,6 +150,11 @@ export interface SoakTask {
   /** Open periods not yet reported; null until a state has been seen. */
   openPeriods: string[] | null;
   busy: boolean;
+  /**
+   * A command of ours went unanswered (timeout, 5xx) or was refused: the workflow may hold a
+   * state the driver never saw, so the next user looks at the task before acting on it.
+   */
+  stale: boolean;
 }
 
 /** A set of task indices with O(1) add, remove and uniform pick. */
@@ -174,6 +179,9 @@ class IndexSet {
     }
     this.pos.delete(i);
   }
+  has(i: number): boolean {
+    return this.pos.has(i);
+  }
   pick(random: () => number): number | undefined {
     return this.items.length ? this.items[Math.floor(random() * this.items.length)] : undefined;
   }
@@ -195,8 +203,8 @@ export class TaskBook {
     open: new IndexSet(),
   };
 
-  add(t: Omit<SoakTask, 'busy'>): void {
-    this.tasks.push({ ...t, busy: false });
+  add(t: Omit<SoakTask, 'busy' | 'stale'>): void {
+    this.tasks.push({ ...t, busy: false, stale: false });
     this.place(this.tasks.length - 1);
   }
 
@@ -214,6 +222,15 @@ export class TaskBook {
   }
 
   /** Puts a task back, with what the workflow answered when there was an answer. */
+  /** Would the task, as the driver now sees it, be drawn from `pool`? */
+  fits(i: number, pool: PoolName): boolean {
+    const held = this.tasks[i].busy;
+    this.place(i);
+    const yes = this.pools[pool].has(i);
+    if (held) for (const p of Object.values(this.pools)) p.remove(i);
+    return yes;
+  }
+
   release(i: number, state?: TaskState | null): void {
     if (state) this.apply(i, state);
     this.tasks[i].busy = false;
@@ -228,6 +245,7 @@ export class TaskBook {
     t.evidenceIds = state.evidence.map((e) => e.evidenceId);
     t.pendingExtension = state.pendingExtension !== null;
     t.openPeriods = state.reports.open.filter((p) => !p.submittedAt).map((p) => p.key);
+    t.stale = false;
   }
 
   private place(i: number): void {
