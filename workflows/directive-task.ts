@@ -11,7 +11,9 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { createActivities } from '../activities';
-import { WorkingCalendar, type CalendarData } from '../domain/calendar';
+// The zod-free halves of the domain modules: each cached workflow evaluates its own copy of every
+// module it imports at load, and zod schemas cost about a megabyte per copy (bench/RESULTS.md, P5).
+import { WorkingCalendar, type CalendarData } from '../domain/calendar-core';
 import {
   DEFAULT_NOTIFICATION_POLICY,
   DEFAULT_REPORT_POLICY,
@@ -24,25 +26,13 @@ import {
   type PlannedNotification,
   type RecipientRole,
   type ScheduleInput,
-} from '../domain/policy';
-import { nextPeriod, type Period } from '../domain/recurrence';
+} from '../domain/policy-core';
+import { nextPeriod, type Period } from '../domain/recurrence-core';
 import { EVENT_SUBJECTS_VI, plannedMessage } from '../domain/notification-text';
+import type { Actor } from '../domain/task';
 import {
   COMMAND_FAILURES,
   OPEN_STATUSES,
-  acknowledgeSchema,
-  approveSchema,
-  cancelSchema,
-  decideExtensionSchema,
-  evidenceSchema,
-  reassignSchema,
-  recordMeasurementSchema,
-  reportProgressSchema,
-  requestExtensionSchema,
-  returnSchema,
-  submitReportSchema,
-  submitSchema,
-  type Actor,
   type AuditEvent,
   type DirectiveTaskInput,
   type Envelope,
@@ -50,7 +40,7 @@ import {
   type ReportPeriodState,
   type TaskState,
   type TaskStatus,
-} from '../domain/task';
+} from '../domain/task-core';
 import * as messages from './messages';
 import { AssignmentStatus, DirectiveNumber, DueAt, LeadUnit } from './search-attributes';
 
@@ -68,6 +58,18 @@ const nowIso = () => new Date().toISOString();
 
 function fail(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+type CommandSchemas = typeof import('../domain/task-commands');
+
+/**
+ * The command schemas (the API's), loaded on a workflow's first command: webpack evaluates a
+ * `require` inside a function when it is first called, into this workflow's own module cache, and
+ * answers later calls from that cache. So only workflows that receive commands build the schemas,
+ * and an idle cached workflow holds none. Loading sends nothing to the server: replays are unaffected.
+ */
+function commandSchemas(): CommandSchemas {
+  return require('../domain/task-commands');
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -248,21 +250,22 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   function command<C>(
     def: UpdateDefinition<TaskState, [Envelope<C>]>,
-    schema: z.ZodType<C>,
+    schemaOf: (schemas: CommandSchemas) => z.ZodType<C>,
     validate: (actor: Actor, c: C) => void,
     apply: (actor: Actor, c: C) => Promise<void>,
   ) {
+    const schema = () => schemaOf(commandSchemas());
     setHandler(
       def,
       async ({ actor, command: raw }) => {
-        await apply(actor, schema.parse(raw));
+        await apply(actor, schema().parse(raw));
         changes++;
         return state;
       },
       {
         validator: (envelope) => {
           if (!envelope || typeof envelope !== 'object' || !envelope.actor) fail(COMMAND_FAILURES.invalid, 'Thiếu người thực hiện lệnh');
-          validate(envelope.actor, parse(schema, envelope.command));
+          validate(envelope.actor, parse(schema(), envelope.command));
         },
       },
     );
@@ -272,7 +275,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.acknowledgeUpdate,
-    acknowledgeSchema,
+    (s) => s.acknowledgeSchema,
     (a) => {
       requireStatus(['assigned'], 'tiếp nhận');
       requireLead(a, 'xác nhận tiếp nhận');
@@ -286,7 +289,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.reportProgressUpdate,
-    reportProgressSchema,
+    (s) => s.reportProgressSchema,
     (a) => {
       requireStatus(working, 'báo cáo tiến độ');
       requireLeadOrCoordinating(a, 'báo cáo tiến độ');
@@ -301,7 +304,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.attachEvidenceUpdate,
-    evidenceSchema,
+    (s) => s.evidenceSchema,
     (a, c) => {
       requireStatus([...working, 'assigned'], 'bổ sung minh chứng');
       requireLeadOrCoordinating(a, 'bổ sung minh chứng');
@@ -315,7 +318,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.recordMeasurementUpdate,
-    recordMeasurementSchema,
+    (s) => s.recordMeasurementSchema,
     (a, c) => {
       requireStatus(working, 'ghi nhận số liệu');
       requireLeadOrCoordinating(a, 'ghi nhận số liệu');
@@ -336,7 +339,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.submitUpdate,
-    submitSchema,
+    (s) => s.submitSchema,
     (a, c) => {
       requireStatus(working, 'đề nghị hoàn thành');
       requireLead(a, 'đề nghị hoàn thành');
@@ -354,7 +357,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.approveUpdate,
-    approveSchema,
+    (s) => s.approveSchema,
     (a) => {
       requireStatus(['submitted'], 'duyệt hoàn thành');
       requireSecretariat(a, 'duyệt hoàn thành');
@@ -381,7 +384,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.returnUpdate,
-    returnSchema,
+    (s) => s.returnSchema,
     (a) => {
       requireStatus(['submitted'], 'trả lại');
       requireSecretariat(a, 'trả lại đề nghị hoàn thành');
@@ -395,7 +398,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.requestExtensionUpdate,
-    requestExtensionSchema,
+    (s) => s.requestExtensionSchema,
     (a, c) => {
       requireStatus(['assigned', ...working], 'xin gia hạn');
       requireLead(a, 'xin gia hạn');
@@ -412,7 +415,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.decideExtensionUpdate,
-    decideExtensionSchema,
+    (s) => s.decideExtensionSchema,
     (a, c) => {
       requireSecretariat(a, 'quyết định gia hạn');
       if (!state.pendingExtension) fail(COMMAND_FAILURES.invalidState, 'Không có đề nghị gia hạn nào đang chờ');
@@ -444,7 +447,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.reassignUpdate,
-    reassignSchema,
+    (s) => s.reassignSchema,
     (a, c) => {
       requireStatus(OPEN_STATUSES, 'giao lại');
       requireSecretariat(a, 'giao lại nhiệm vụ');
@@ -471,7 +474,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.cancelUpdate,
-    cancelSchema,
+    (s) => s.cancelSchema,
     (a) => {
       requireStatus(OPEN_STATUSES, 'hủy');
       requireSecretariat(a, 'hủy nhiệm vụ');
@@ -486,7 +489,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
   command(
     messages.submitReportUpdate,
-    submitReportSchema,
+    (s) => s.submitReportSchema,
     (a, c) => {
       requireStatus(['assigned', ...working], 'nộp báo cáo định kỳ');
       requireLead(a, 'nộp báo cáo định kỳ');

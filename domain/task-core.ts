@@ -1,0 +1,191 @@
+// Task state, statuses, ids and failure types without zod: workflows import this module, and each
+// cached workflow evaluates its own copy of what it imports (bench/RESULTS.md, P5). `task.ts` adds
+// the launch schemas and re-exports everything here and in `task-commands.ts`.
+import type { NotificationKind, RecipientRole } from './policy-core';
+import type { RecurrenceRule } from './recurrence-core';
+import type { Actor, CompleteLaunch, Deadline, LaunchTask, TargetInput } from './task';
+import type { EvidenceCommand } from './task-commands';
+
+export const SIX_CLEAR = ['person', 'task', 'time', 'responsibility', 'authority', 'result'] as const;
+export type SixClear = (typeof SIX_CLEAR)[number];
+export const SIX_CLEAR_LABELS_VI: Record<SixClear, string> = {
+  person: 'rõ người (đơn vị chủ trì và người chịu trách nhiệm)',
+  task: 'rõ việc (tên nhiệm vụ)',
+  time: 'rõ thời gian (thời hạn, định kỳ hoặc thường xuyên)',
+  responsibility: 'rõ trách nhiệm (người/cơ quan giao nhiệm vụ)',
+  authority: 'rõ thẩm quyền (cơ quan quyết định)',
+  result: 'rõ kết quả (kết quả, sản phẩm dự kiến)',
+};
+
+/** Which of the "6 rõ" a launch request still lacks; a task launches only when this is empty. */
+export function missingSixClear(t: LaunchTask): SixClear[] {
+  const missing: SixClear[] = [];
+  if (!t.leadUnit || !t.responsibleOfficial) missing.push('person');
+  if (!t.title) missing.push('task');
+  if (!t.deadline) missing.push('time');
+  if (!t.assignedBy) missing.push('responsibility');
+  if (!t.decidedBy) missing.push('authority');
+  if (!t.expectedResult) missing.push('result');
+  return missing;
+}
+
+export const TASK_STATUSES = ['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned', 'completed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_STATUS_LABELS_VI: Record<TaskStatus, string> = {
+  assigned: 'Đã giao',
+  acknowledged: 'Đã tiếp nhận',
+  in_progress: 'Đang thực hiện',
+  submitted: 'Chờ duyệt',
+  returned: 'Trả lại, yêu cầu bổ sung',
+  completed: 'Hoàn thành',
+  cancelled: 'Đã hủy',
+};
+export const OPEN_STATUSES: readonly TaskStatus[] = ['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned'];
+
+/** What every Update receives: the command and who gives it. */
+export interface Envelope<C> {
+  actor: Actor;
+  command: C;
+}
+
+/** Failure types of rejected commands; the API maps them to HTTP statuses. */
+export const COMMAND_FAILURES = {
+  invalidState: 'InvalidState', // 409
+  forbidden: 'NotPermitted', // 403
+  invalid: 'InvalidCommand', // 422
+} as const;
+
+// ---- State (the query's answer) ----
+
+export interface Measurement {
+  seq: number;
+  value: number;
+  measuredOn: string;
+  evidenceIds: string[];
+  note: string;
+  recordedBy: string;
+  unitCode: string;
+  recordedAt: string;
+  accepted: boolean;
+}
+
+export interface TargetState extends Required<Omit<TargetInput, 'id'>> {
+  id: string;
+  measurements: Measurement[];
+  latestValue: number | null;
+  /** Share of the way to the target by the latest value (0..1, null when not meaningful). */
+  progress: number | null;
+  met: boolean;
+  metAt: string | null;
+}
+
+export interface EvidenceRecord extends EvidenceCommand {
+  attachedBy: string;
+  unitCode: string;
+  attachedAt: string;
+}
+
+export interface ReportPeriodState {
+  key: string;
+  due: string;
+  submittedAt: string | null;
+  onTime: boolean | null;
+  escalationLevel: number;
+}
+
+export interface TaskState {
+  taskId: string;
+  directiveNumber: string;
+  ref: string;
+  title: string;
+  description: string;
+  leadUnit: string;
+  coLeadUnit: string | null;
+  responsibleOfficial: string;
+  coordinatingUnits: string[];
+  assignedBy: string;
+  decidedBy: string;
+  expectedResult: string;
+  deadlineKind: Deadline['kind'];
+  recurrence: RecurrenceRule | null;
+  recurrenceUntil: string | null;
+  status: TaskStatus;
+  launchedAt: string;
+  acknowledgedAt: string | null;
+  submittedAt: string | null;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  originalDueAt: string | null;
+  dueAt: string | null;
+  extensionCount: number;
+  pendingExtension: { requestedDueAt: string; reason: string; requestedBy: string; requestedAt: string } | null;
+  /** Who led when: lateness is attributed to the unit leading while overdue. */
+  leadHistory: { unitCode: string; responsibleOfficial: string; from: string; to: string | null; reason: string | null }[];
+  /** Units that led while the task was overdue (filled as it happens). */
+  lateUnits: string[];
+  outcome: 'completed_on_time' | 'completed_late' | null;
+  escalationLevel: number;
+  lastReturnReason: string | null;
+  progress: { at: string; by: string; unitCode: string; text: string; percent: number | null }[];
+  evidence: EvidenceRecord[];
+  targets: TargetState[];
+  reports: { open: ReportPeriodState[]; submittedOnTime: number; submittedLate: number; lastClosed: ReportPeriodState[] };
+  notificationsPlanned: number;
+  auditSeq: number;
+}
+
+/** Input of the directiveTask workflow; `carried` is set when it continues as new. */
+export interface DirectiveTaskInput {
+  taskId: string;
+  launch: CompleteLaunch;
+  carried?: { state: TaskState; cursor: string };
+}
+
+/** A row of the audit trail as the workflow produces it (the activity adds the hash chain). */
+export interface AuditEvent {
+  seq: number;
+  kind: string;
+  occurredAt: string;
+  actor: { userId: string; unitCode: string; roles: string[] } | { system: 'workflow' };
+  payload: Record<string, unknown>;
+}
+
+/** Lifecycle events whose news goes to units, beside the planned reminders and escalations. */
+export type EventNotificationKind = 'assigned' | 'returned' | 'approved' | 'extension_decided' | 'reassigned' | 'cancelled';
+
+/** A notification the workflow puts in the outbox; `key` makes it exactly-once. */
+export interface OutboxNotification {
+  key: string;
+  kind: NotificationKind | EventNotificationKind;
+  step: string;
+  level: number | null;
+  recipientRole: RecipientRole;
+  recipientUnit: string | null;
+  scheduledAt: string;
+  subject: string;
+  body: string;
+}
+
+function slug(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * The business id of a task: one per (directive number, item reference), so the same item
+ * can never be launched twice; `01-TB/CQTT` + `2.3 (1)` -> `01-tb-cqtt.2-3-1`.
+ */
+export function taskIdFor(directiveNumber: string, ref: string): string {
+  return `${slug(directiveNumber)}.${slug(ref)}`;
+}
+
+/** The Temporal workflow id of a task: derived, never random, so a retried launch finds the first. */
+export function workflowIdFor(taskId: string): string {
+  return `task-${taskId}`;
+}
