@@ -123,6 +123,12 @@ export async function sendUpdate<C>(temporal: Client, req: Request, { update, sc
     }
     return first;
   } catch (err) {
+    // A workflow that completes while this Update is on its way (two officers approving at once)
+    // answers NOT_FOUND without saying it completed: the task is there, and closed.
+    if (err instanceof WorkflowNotFoundError && !/workflow execution already completed/i.test(err.message)) {
+      const closed = await handle.describe().then((d) => d.status.name !== 'RUNNING', () => false);
+      if (closed) throw new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
+    }
     throw problemFromUpdateError(err, taskId);
   } finally {
     clearTimeout(timer);
