@@ -252,6 +252,11 @@ export async function checkInvariants(sys: FaultSystem, w: Workload): Promise<Ve
   notes.push(
     `timers: ${kinds.map((k) => `${k} ${fired.filter((t) => t.kind === k).length}/${w.timers.filter((t) => t.kind === k && t.at <= now.getTime()).length}`).join(', ')} fired of those planned and due (a deadline extended, submitted or reassigned before it needs no 'overdue' event; every passed deadline of an open task was checked above); timer-driven audit events: ${events.filter((e) => ['overdue', 'report_period_opened', 'escalation', 'ack_reminder', 'ack_escalation', 'due_reminder', 'urging', 'report_reminder', 'report_escalation'].includes(e.kind)).length}`,
   );
+  // The task whose escalation was planned on the next full hour is left alone by the clients: once
+  // that hour has passed, the escalation must be in its trail (a durable timer across the faults).
+  for (const t of w.timers.filter((x) => x.kind === 'escalation' && x.at < now.getTime() - 20_000)) {
+    if (!events.some((e) => e.task_id === t.taskId && e.kind === 'escalation')) bad('not-stuck', `${t.taskId}: escalation planned at ${new Date(t.at).toISOString()} did not fire`);
+  }
   if (!w.timers.some((t) => t.kind === 'escalation')) notes.push('no working-day full hour fell inside the run: reminders and escalations (sent at sendAtHour on working days) could not fire; deadline timers and report periods did');
 
   // ---- the API's answers during the faults ----

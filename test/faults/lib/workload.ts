@@ -47,6 +47,8 @@ interface TaskView {
   pendingExtension: boolean;
   openPeriods: string[];
   busy: boolean;
+  /** Left alone by the clients, so its planned timer must fire whatever they do. */
+  handsOff: boolean;
 }
 
 /** Timers the workload arranged to fall due while it runs (asserted on afterwards from the audit trail). */
@@ -274,6 +276,7 @@ export class Workload {
       pendingExtension: false,
       openPeriods: kind === 'monthly' ? [nextPeriod({ freq: 'monthly', dayOfMonth: 31 }, new Date(now)).key] : [],
       busy: false,
+      handsOff: kind === 'next-hour',
     };
     this.views.set(id, view);
     if (kind === 'due-soon') this.timers.push({ taskId: id, kind: 'overdue', at: Date.parse(String(deadline.dueAt)) });
@@ -293,7 +296,7 @@ export class Workload {
   async run(until: number): Promise<void> {
     const client = async () => {
       while (Date.now() < until) {
-        const open = [...this.views.values()].filter((v) => !v.busy && v.status !== 'completed' && v.status !== 'cancelled');
+        const open = [...this.views.values()].filter((v) => !v.busy && !v.handsOff && v.status !== 'completed' && v.status !== 'cancelled');
         if (!open.length) {
           await sleep(200);
           continue;

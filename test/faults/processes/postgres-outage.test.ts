@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInvariants, waitForQuiet } from '../lib/invariants';
 import { recordScenario } from '../lib/report';
@@ -56,7 +57,7 @@ describe('PostgreSQL stopped for 30 seconds and started again', () => {
     if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
     if (workerExited) verdict.violations.push({ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} database outages` });
     if (workload.ledger.unavailable === 0) verdict.violations.push({ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' });
-    const notes = [`${outages} outages of ${OUTAGE_MS / 1000} s, quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
+    const notes = [`load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${outages} outages of ${OUTAGE_MS / 1000} s, quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
     recordScenario({ scenario: SCENARIO, seed, runs: 1, faultsInjected: outages, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
     console.log(`[${SCENARIO}] seed ${seed}\n${notes.join('\n')}`);
     expect(verdict.violations, sys.logTail()).toEqual([]);

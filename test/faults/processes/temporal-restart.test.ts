@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInvariants, waitForQuiet } from '../lib/invariants';
 import { recordScenario } from '../lib/report';
@@ -59,7 +60,7 @@ describe('the Temporal dev server killed with SIGKILL and restarted on its persi
     if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
     if (workerExited) verdict.violations.push({ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} Temporal outages instead of waiting for the server` });
     if (workload.ledger.unavailable === 0) verdict.violations.push({ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' });
-    const notes = [`${outages} dev server kills (down ${downFor.map((d) => `${(d / 1000).toFixed(1)} s`).join(', ')}), quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
+    const notes = [`load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${outages} dev server kills (down ${downFor.map((d) => `${(d / 1000).toFixed(1)} s`).join(', ')}), quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
     recordScenario({ scenario: SCENARIO, seed, runs: 1, faultsInjected: outages, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
     console.log(`[${SCENARIO}] seed ${seed}\n${notes.join('\n')}`);
     expect(verdict.violations, sys.logTail()).toEqual([]);

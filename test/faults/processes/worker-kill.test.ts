@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInvariants, waitForQuiet } from '../lib/invariants';
 import { recordScenario } from '../lib/report';
@@ -56,7 +57,7 @@ describe('the worker killed with SIGKILL at random moments, many times, and rest
     const quiet = await waitForQuiet(sys, workload);
     const verdict = await checkInvariants(sys, workload);
     if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
-    const notes = [`${kills} kills (${midCommand} right after a command was sent), quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
+    const notes = [`load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${kills} kills (${midCommand} right after a command was sent), quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
     recordScenario({ scenario: SCENARIO, seed, runs: 1, faultsInjected: kills, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
     console.log(`[${SCENARIO}] seed ${seed}\n${notes.join('\n')}`);
     expect(verdict.violations, sys.logTail()).toEqual([]);
