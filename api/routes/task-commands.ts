@@ -83,7 +83,7 @@ export async function sendCommand(temporal: Client, req: Request, name: CommandN
  * and the API answers 503 rather than hold the request open. The retry with the same
  * Idempotency-Key is the same Update (`updateIdFor`): it gets that Update's outcome, never a second one.
  */
-export const COMMAND_WAIT_MS = 20_000;
+export const COMMAND_WAIT_MS = 30_000;
 
 /**
  * The Update id of a command sent with an Idempotency-Key: the same (login, key, command) always

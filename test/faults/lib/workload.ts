@@ -135,7 +135,7 @@ export class Workload {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(`${this.o.apiUrl}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 45_000) });
+    const res = await fetch(`${this.o.apiUrl}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 60_000) });
     const type = res.headers.get('content-type') ?? '';
     const text = await res.text();
     let parsed: any = text;
@@ -170,7 +170,7 @@ export class Workload {
         answer = await this.request(what.who, 'POST', path, body(), key);
       } catch (err) {
         const timedOut = (err as Error).name === 'TimeoutError';
-        if (timedOut) this.ledger.badAnswers.push({ op: what.op, status: 0, detail: `no answer within ${this.o.requestTimeoutMs ?? 45_000} ms (the API hung)` });
+        if (timedOut) this.ledger.badAnswers.push({ op: what.op, status: 0, detail: `no answer within ${this.o.requestTimeoutMs ?? 60_000} ms (the API hung)` });
       } finally {
         this.inFlight--;
       }
