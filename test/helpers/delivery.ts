@@ -100,7 +100,8 @@ export async function aNotification(db: Kysely<Database>, taskId: string, n: Not
       actor_user: null,
       actor_unit: null,
       payload: JSON.stringify(n.event ?? {}),
-      prev_hash: '0'.repeat(64),
+      // Linked like a real chain: the database refuses any other (migration 0009).
+      prev_hash: `${seq - 1}`.padStart(64, '0'),
       hash: `${seq}`.padStart(64, '0'),
     })
     .execute();
