@@ -10,6 +10,7 @@ import { describeDemoUsers, seedDemo } from '../db/seed';
 import { unitRegistry } from '../domain/units';
 import { createActivities } from '../activities';
 import { createApp } from '../api/app';
+import { startTokenCache } from '../api/auth';
 import { createMetrics, temporalClientInterceptor } from '../api/metrics';
 import { listen } from '../api/server';
 import { createWorker } from '../worker/create-worker';
@@ -116,7 +117,10 @@ async function main() {
     const delivery = startDelivery({ db, config, logger });
     cleanups.push(() => delivery.stop());
 
-    const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute }), config.api.host, config.api.port);
+    // The same token cache as api/main.ts: revocations by `token:revoke` reach it through LISTEN.
+    const { tokens, close: closeTokens } = await startTokenCache({ db, connectionString: databaseUrl, ttlMs: config.api.tokenCacheTtlMs, logger });
+    cleanups.push(closeTokens);
+    const server = await listen(createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute, tokens }), config.api.host, config.api.port);
     cleanups.push(() => server.close());
 
     const lines = [
