@@ -24,7 +24,7 @@
 import fs from 'node:fs';
 import { sql, type QueryCreator } from 'kysely';
 import { createActivities, eventWrites } from '../activities';
-import { AuditAppender, ChainHeads, eventHash, GENESIS_HASH, verifyAuditChain, type AppendScope } from '../db/audit';
+import { AuditAppender, auditRow, ChainHeads, eventHash, GENESIS_HASH, verifyAuditChain, type AppendScope } from '../db/audit';
 import type { AuditEventsTable } from '../db/schema';
 import type { AuditEvent, OutboxNotification } from '../domain/task';
 import { sampleEvent, sampleState } from './lib/fixtures';
@@ -74,19 +74,7 @@ runBench(async (bench) => {
 
   const plainRow = ({ taskId, events }: Prepared, k: number) => {
     const { event, prevHash, hash } = events[k];
-    const actor = event.actor as Record<string, unknown>;
-    return {
-      task_id: taskId,
-      seq: event.seq,
-      kind: event.kind,
-      occurred_at: event.occurredAt,
-      actor: JSON.stringify(event.actor),
-      actor_user: typeof actor.userId === 'string' ? actor.userId : null,
-      actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
-      payload: JSON.stringify(event.payload),
-      prev_hash: prevHash,
-      hash,
-    };
+    return auditRow(taskId, event, prevHash, hash);
   };
   const plain = async (p: Prepared, k: number) => {
     await plainDb.insertInto('audit_events_plain').values(plainRow(p, k)).execute();

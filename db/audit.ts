@@ -83,6 +83,23 @@ export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Pr
 /** An event as the appender takes it: what is hashed, less the task id. */
 export type ChainEvent = Omit<HashedFields, 'taskId'>;
 
+/** The `audit_events` row of one event linked to `prevHash`: the one place that maps an event to its columns. */
+export function auditRow(taskId: string, event: ChainEvent, prevHash: string, hash: string) {
+  const actor = event.actor as Record<string, unknown>;
+  return {
+    task_id: taskId,
+    seq: event.seq,
+    kind: event.kind,
+    occurred_at: event.occurredAt,
+    actor: JSON.stringify(event.actor),
+    actor_user: typeof actor.userId === 'string' ? actor.userId : null,
+    actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
+    payload: JSON.stringify(event.payload),
+    prev_hash: prevHash,
+    hash,
+  };
+}
+
 /**
  * The last event this process knows of per task (task id → seq and hash), so that appending the
  * next event needs no look-up of its predecessor. Bounded: the least recently appended tasks are
@@ -208,22 +225,10 @@ export class AuditAppender {
    * inserts (hence the union).
    */
   private async write(taskId: string, event: ChainEvent, prevHash: string, hash: string, alongside: Record<string, AlongsideWrite>): Promise<boolean> {
-    const actor = event.actor as Record<string, unknown>;
     const insert = (db: QueryCreator<Database>) =>
       db
         .insertInto('audit_events')
-        .values({
-          task_id: taskId,
-          seq: event.seq,
-          kind: event.kind,
-          occurred_at: event.occurredAt,
-          actor: JSON.stringify(event.actor),
-          actor_user: typeof actor.userId === 'string' ? actor.userId : null,
-          actor_unit: typeof actor.unitCode === 'string' ? actor.unitCode : null,
-          payload: JSON.stringify(event.payload),
-          prev_hash: prevHash,
-          hash,
-        })
+        .values(auditRow(taskId, event, prevHash, hash))
         .onConflict((oc) => oc.columns(['task_id', 'seq']).doNothing());
     const writes = Object.entries(alongside);
     if (writes.length === 0) {

@@ -71,17 +71,7 @@ export async function seedUsers(db: Kysely<Database>, count: number): Promise<So
 
 export type DeadlineKind = 'date' | 'recurring' | 'ongoing';
 
-/** A deterministic pseudo-random generator (mulberry32), so a seed repeats a run's choices. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './fixtures';
 
 /**
  * The lead unit of the next assignment: skewed towards the front of the list (departments and
