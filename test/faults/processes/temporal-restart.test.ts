@@ -1,31 +1,16 @@
-import os from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
-import { checkInvariants, waitForQuiet } from '../lib/invariants';
-import { recordScenario } from '../lib/report';
-import { faultScale, sleep } from '../lib/scale';
-import { faultSeed, rngFor } from '../lib/seed';
-import { startSystem, type FaultSystem } from '../lib/system';
-import { Workload } from '../lib/workload';
+import { afterAll, describe, it } from 'vitest';
+import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { sleep } from '../lib/scale';
 
 const SCENARIO = 'Temporal dev server SIGKILL + restart';
 
 describe('the Temporal dev server killed with SIGKILL and restarted on its persisted database', () => {
-  let sys: FaultSystem | undefined;
-  let workload: Workload | undefined;
-
-  afterAll(async () => {
-    await workload?.close();
-    await sys?.stop();
-    expect(sys?.survivors() ?? []).toEqual([]);
-  });
+  const started: Started = {};
+  afterAll(() => stopScenario(started));
 
   it('answers 503 while it is away, then loses nothing acknowledged and leaves nothing stuck', async () => {
-    const seed = faultSeed();
-    const scale = faultScale();
-    const rng = rngFor('temporal-restart', seed);
-    sys = await startSystem('temporal-restart');
-    workload = new Workload({ apiUrl: sys.apiUrl, db: sys.db, rng, tag: `TR${seed}`, tasks: Math.max(4, Math.round(10 * scale)), concurrency: 3 });
-    await workload.setup();
+    const run = await startScenario('temporal-restart', 'TR', started);
+    const { scale, rng, sys, workload } = run;
 
     const runMs = Math.round(150_000 * scale);
     const until = Date.now() + runMs;
@@ -55,15 +40,14 @@ describe('the Temporal dev server killed with SIGKILL and restarted on its persi
     await running;
     workload.stop();
 
-    const quiet = await waitForQuiet(sys, workload);
-    const verdict = await checkInvariants(sys, workload);
-    if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
-    if (workerExited) verdict.violations.push({ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} Temporal outages instead of waiting for the server` });
-    if (workload.ledger.unavailable === 0) verdict.violations.push({ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' });
-    const notes = [`load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${outages} dev server kills (down ${downFor.map((d) => `${(d / 1000).toFixed(1)} s`).join(', ')}), quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
-    recordScenario({ scenario: SCENARIO, seed, runs: 1, faultsInjected: outages, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
-    console.log(`[${SCENARIO}] seed ${seed}\n${notes.join('\n')}`);
-    expect(verdict.violations, sys.logTail()).toEqual([]);
-    expect(workload.ledger.acknowledged.length).toBeGreaterThan(20);
+    await concludeScenario(run, {
+      scenario: SCENARIO,
+      faultsInjected: outages,
+      summary: `${outages} dev server kills (down ${downFor.map((d) => `${(d / 1000).toFixed(1)} s`).join(', ')})`,
+      problems: () => [
+        ...(workerExited ? [{ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} Temporal outages instead of waiting for the server` }] : []),
+        ...(workload.ledger.unavailable === 0 ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }] : []),
+      ],
+    });
   });
 });

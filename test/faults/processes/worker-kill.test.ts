@@ -1,32 +1,16 @@
-import os from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
-import { checkInvariants, waitForQuiet } from '../lib/invariants';
-import { recordScenario } from '../lib/report';
-import { faultScale, nextOrAfter, sleep } from '../lib/scale';
-import { faultSeed, rngFor } from '../lib/seed';
-import { startSystem, type FaultSystem } from '../lib/system';
-import { Workload } from '../lib/workload';
+import { afterAll, describe, it } from 'vitest';
+import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { nextOrAfter, sleep } from '../lib/scale';
 
 const SCENARIO = 'worker SIGKILL + restart';
 
 describe('the worker killed with SIGKILL at random moments, many times, and restarted', () => {
-  let sys: FaultSystem | undefined;
-  let workload: Workload | undefined;
-
-  afterAll(async () => {
-    await workload?.close();
-    await sys?.stop();
-    // No orphans: every process the scenario started is gone, whatever happened above.
-    expect(sys?.survivors() ?? []).toEqual([]);
-  });
+  const started: Started = {};
+  afterAll(() => stopScenario(started));
 
   it('loses no acknowledged command, delivers no notification twice and leaves nothing stuck', async () => {
-    const seed = faultSeed();
-    const scale = faultScale();
-    const rng = rngFor('worker-kill', seed);
-    sys = await startSystem('worker-kill');
-    workload = new Workload({ apiUrl: sys.apiUrl, db: sys.db, rng, tag: `WK${seed}`, tasks: Math.max(4, Math.round(10 * scale)), concurrency: 3 });
-    await workload.setup();
+    const run = await startScenario('worker-kill', 'WK', started);
+    const { scale, rng, sys, workload } = run;
 
     const runMs = Math.round(180_000 * scale);
     const until = Date.now() + runMs;
@@ -54,13 +38,10 @@ describe('the worker killed with SIGKILL at random moments, many times, and rest
     workload.stop();
     if (!sys.workerRunning()) await sys.startWorker();
 
-    const quiet = await waitForQuiet(sys, workload);
-    const verdict = await checkInvariants(sys, workload);
-    if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
-    const notes = [`load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${kills} kills (${midCommand} right after a command was sent), quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`, ...verdict.notes, ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`)];
-    recordScenario({ scenario: SCENARIO, seed, runs: 1, faultsInjected: kills, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
-    console.log(`[${SCENARIO}] seed ${seed}\n${notes.join('\n')}`);
-    expect(verdict.violations, sys.logTail()).toEqual([]);
-    expect(workload.ledger.acknowledged.length).toBeGreaterThan(20);
+    await concludeScenario(run, {
+      scenario: SCENARIO,
+      faultsInjected: kills,
+      summary: `${kills} kills (${midCommand} right after a command was sent)`,
+    });
   });
 });

@@ -1,0 +1,63 @@
+import os from 'node:os';
+import { expect } from 'vitest';
+import { checkInvariants, waitForQuiet, type Violation } from './invariants';
+import { recordScenario } from './report';
+import { faultScale } from './scale';
+import { faultSeed, rngFor, type Rng } from './seed';
+import { startSystem, type FaultSystem } from './system';
+import { Workload } from './workload';
+
+/** One process scenario's system and workload, seeded by the run's seed and the scenario's name. */
+export interface ScenarioRun {
+  seed: number;
+  scale: number;
+  rng: Rng;
+  sys: FaultSystem;
+  workload: Workload;
+}
+
+/** What the file's afterAll must stop: filled in as soon as each part exists, so a failing start still stops it. */
+export type Started = { sys?: FaultSystem; workload?: Workload };
+
+/** Starts the scenario's own servers and sets up its workload's users and tasks. */
+export async function startScenario(name: string, tag: string, started: Started): Promise<ScenarioRun> {
+  const seed = faultSeed();
+  const scale = faultScale();
+  const rng = rngFor(name, seed);
+  const sys = (started.sys = await startSystem(name));
+  const workload = (started.workload = new Workload({ apiUrl: sys.apiUrl, db: sys.db, rng, tag: `${tag}${seed}`, tasks: Math.max(4, Math.round(10 * scale)), concurrency: 3 }));
+  await workload.setup();
+  return { seed, scale, rng, sys, workload };
+}
+
+/** Stops everything the scenario started and asserts that no process of it survives. */
+export async function stopScenario(started: Started): Promise<void> {
+  await started.workload?.close();
+  await started.sys?.stop();
+  // No orphans: every process the scenario started is gone, whatever happened before.
+  expect(started.sys?.survivors() ?? []).toEqual([]);
+}
+
+/**
+ * Waits for the system to be quiet, checks the invariants, records the scenario's counts and
+ * asserts that nothing was violated. `problems` adds the scenario's own findings, read after the checks.
+ */
+export async function concludeScenario(
+  run: ScenarioRun,
+  o: { scenario: string; faultsInjected: number; summary: string; quietTimeoutMs?: number; problems?: () => Violation[] },
+): Promise<void> {
+  const { sys, workload, seed } = run;
+  const quiet = await waitForQuiet(sys, workload, o.quietTimeoutMs);
+  const verdict = await checkInvariants(sys, workload);
+  if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
+  verdict.violations.push(...(o.problems?.() ?? []));
+  const notes = [
+    `load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${o.summary}, quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`,
+    ...verdict.notes,
+    ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`),
+  ];
+  recordScenario({ scenario: o.scenario, seed, runs: 1, faultsInjected: o.faultsInjected, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
+  console.log(`[${o.scenario}] seed ${seed}\n${notes.join('\n')}`);
+  expect(verdict.violations, sys.logTail()).toEqual([]);
+  expect(workload.ledger.acknowledged.length).toBeGreaterThan(20);
+}
