@@ -1,7 +1,8 @@
 import { extendZodWithOpenApi, OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../domain/directive';
-import { evidenceSchema, launchTaskSchema } from '../domain/task';
+import { evidenceSchema } from '../domain/schemas/task-commands';
+import { launchTaskSchema } from '../domain/schemas/task';
 import { EVIDENCE_TYPES_VI } from './evidence-content';
 import { problemSchema } from './problems';
 import { taskIdParams } from './routes/params';

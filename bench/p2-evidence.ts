@@ -14,7 +14,9 @@
  * Target: p99 end to end ≤ 1.5 × the baseline's p99 (p50 reported too).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { taskIdFor, workflowIdFor, type Actor, type DirectiveTaskInput, type EvidenceCommand } from '../domain/task';
+import { taskIdFor, workflowIdFor, type DirectiveTaskInput } from '../domain/task';
+import type { Actor } from '../domain/schemas/task';
+import type { EvidenceCommand } from '../domain/schemas/task-commands';
 import { temporal as temporalProto } from '@temporalio/proto';
 import * as messages from '../workflows/messages';
 import { launchBody, userWithToken } from './lib/fixtures';

@@ -22,17 +22,11 @@ import { sql } from 'kysely';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { WorkingCalendar } from '../domain/calendar';
-import {
-  DEFAULT_NOTIFICATION_POLICY,
-  DEFAULT_REPORT_POLICY,
-  NOTIFICATION_KINDS,
-  notificationsBetween,
-  reportNotificationsBetween,
-  type ScheduleInput,
-} from '../domain/policy';
+import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, NOTIFICATION_KINDS, notificationsBetween, reportNotificationsBetween, type ScheduleInput } from '../domain/policy';
 import { periodsBetween, type Period, type RecurrenceRule } from '../domain/recurrence';
 import { addCalendarDays, type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../domain/time';
-import { taskIdFor, workflowIdFor, type Actor, type CompleteLaunch, type DirectiveTaskInput, type TaskState } from '../domain/task';
+import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type TaskState } from '../domain/task';
+import type { Actor, CompleteLaunch } from '../domain/schemas/task';
 import * as messages from '../workflows/messages';
 import { launchBody, rng } from './lib/fixtures';
 import { loadAverage, printMachine, runBench } from './lib/servers';

@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { freePort } from '../infra/processes';
-import { type TaskState } from '../domain/task';
+import type { TaskState } from '../domain/task';
 import { launchFor, MIX, NEEDS, pdf, pickOp, pickUnitIndex, READS, rng, seedUsers, TaskBook, type OpName } from './lib/soak-load';
 import { findDevServerPid, findPostmasterPid, memoryOf, postgresMemory, reapWhenGone, spawnEntry, waitUntil, workerPolling, type Memory } from './lib/soak-procs';
 import { loadAverage, NAMESPACE, printMachine, runBench } from './lib/servers';

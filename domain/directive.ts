@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { deadlineSchema, launchTaskSchema, type LaunchTask } from './task';
-import { notificationPolicyOverrideSchema } from './policy';
-import { recurrenceRuleSchema, type RecurrenceRule } from './recurrence';
+import { deadlineSchema, launchTaskSchema, type LaunchTask } from './schemas/task';
+import { notificationPolicyOverrideSchema } from './schemas/policy';
+import { recurrenceRuleSchema } from './schemas/recurrence';
+import type { RecurrenceRule } from './recurrence';
 import { unitByName } from './units';
 import type { ExtractResult, ItemDraft } from './intake/schema';
 

@@ -1,4 +1,4 @@
-import { RECIPIENT_ROLE_LABELS_VI, type PlannedNotification, type RecipientRole } from './policy-core';
+import { RECIPIENT_ROLE_LABELS_VI, type PlannedNotification, type RecipientRole } from './policy';
 import { formatVnDate, vnCivilDate, civilDayNumber } from './time';
 
 /** What a notification message needs to know about its task. */

@@ -1,74 +1,525 @@
-import { z } from 'zod';
+// The reminder and escalation policy, without zod: workflows import this module
+// (docs/architecture.md, "Zod-free domain modules"). The schemas are in `schemas/policy.ts`.
+import type { WorkingCalendar } from './calendar';
+import { checkArray, checkInt, invalid, isObject } from './guards';
+import type { Period } from './recurrence';
 import {
-  DEFAULT_NOTIFICATION_POLICY,
-  DEFAULT_REPORT_POLICY,
-  ladderProblems,
-  POLICY_LIMITS,
-  RECIPIENT_ROLES,
-  type EscalationStep,
-  type NotificationPolicy,
-  type NotificationPolicyOverride,
-  type ReportPolicy,
-} from './policy-core';
-import type { Assert, SameType } from './type-checks';
+  addCalendarDays,
+  type CivilDate,
+  civilDayNumber,
+  type InstantInput,
+  parseInstant,
+  toVnIso,
+  vnCivilDate,
+  vnInstant,
+} from './time';
 
-export * from './policy-core';
+/*
+ * The reminder and escalation policy as pure functions of (deadline, policy, calendar, now).
+ *
+ * A workflow drives it like this (ties are common: Tết or a weekend pushes several steps
+ * onto the same morning, so never assume one notification per instant):
+ *
+ *   let cursor = input.launchedAt;
+ *   for (;;) {
+ *     const next = nextNotification(input, calendar, cursor);
+ *     if (!next) await condition(() => changed);
+ *     else if (!(await condition(() => changed, msUntil(next.at)))) {
+ *       const now = ...;                                   // workflow time
+ *       for (const n of notificationsBetween(input, calendar, cursor, now)) send(n);
+ *       cursor = now;
+ *     }
+ *     // on a change (acknowledged, extended, closed) rebuild `input` and loop
+ *   }
+ *
+ * Intervals are (from, to]: a notification exactly at `cursor` was sent in the previous batch.
+ */
 
-// The zod schemas of the policy, for the API (launch and directive bodies), the OpenAPI document
-// and tests. `mergePolicy` checks by hand with the same limits (`POLICY_LIMITS`, `ladderProblems`),
-// so that workflows never load these.
+export const RECIPIENT_ROLES = [
+  'lead_unit',
+  'coordinating_units',
+  'lead_unit_head',
+  'standing_office',
+  'steering_committee',
+  'inspection_committee',
+] as const;
+export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
 
-export const recipientRoleSchema = z.enum(RECIPIENT_ROLES);
-
-const escalationStepSchema = z.object({
-  level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
-  afterWorkingDays: z.number().int().min(POLICY_LIMITS.afterWorkingDays.min).max(POLICY_LIMITS.afterWorkingDays.max),
-  recipients: z.array(recipientRoleSchema).min(1),
+export const RECIPIENT_ROLE_LABELS_VI: Readonly<Record<RecipientRole, string>> = Object.freeze({
+  lead_unit: 'Đơn vị chủ trì',
+  coordinating_units: 'Đơn vị phối hợp',
+  lead_unit_head: 'Người đứng đầu đơn vị chủ trì',
+  standing_office: 'Cơ quan Thường trực Ban Chỉ đạo',
+  steering_committee: 'Ban Chỉ đạo',
+  inspection_committee: 'Ủy ban Kiểm tra Tỉnh ủy',
 });
 
-const escalationLadderSchema = z
-  .array(escalationStepSchema)
-  .min(1)
-  .superRefine((ladder, ctx) => {
-    for (const { message } of ladderProblems(ladder)) ctx.addIssue({ code: 'custom', message });
-  });
+/** One rung of an escalation ladder: who hears of an overdue task, how long after the deadline. */
+export interface EscalationStep {
+  level: 1 | 2 | 3;
+  afterWorkingDays: number;
+  recipients: RecipientRole[];
+}
 
-const days = (limits: { min: number; max: number; maxItems: number }) => z.array(z.number().int().min(limits.min).max(limits.max)).max(limits.maxItems);
-const whole = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
+/**
+ * When to remind, escalate and urge for one assignment. Working days come from the
+ * `WorkingCalendar`; `urgeEveryDays` counts calendar days.
+ */
+export interface NotificationPolicy {
+  acknowledgeReminderWorkingDays: number[];
+  acknowledgeEscalationWorkingDays: number;
+  remindBeforeDueWorkingDays: number[];
+  sendAtHour: number;
+  escalationLadder: EscalationStep[];
+  urgeEveryDays: number;
+}
 
-const policyFields = {
-  acknowledgeReminderWorkingDays: days(POLICY_LIMITS.acknowledgeReminderWorkingDays),
-  acknowledgeEscalationWorkingDays: whole(POLICY_LIMITS.acknowledgeEscalationWorkingDays),
-  remindBeforeDueWorkingDays: days(POLICY_LIMITS.remindBeforeDueWorkingDays),
-  sendAtHour: whole(POLICY_LIMITS.sendAtHour),
-  escalationLadder: escalationLadderSchema,
-  urgeEveryDays: whole(POLICY_LIMITS.urgeEveryDays),
+/** A per-directive or per-assignment override: any subset of fields; arrays replace, never merge. */
+export type NotificationPolicyOverride = Partial<NotificationPolicy>;
+
+/**
+ * How a periodic report is chased: reminders before it is due, then an escalation ladder;
+ * no weekly urging (the next period's report takes over).
+ */
+export interface ReportPolicy {
+  remindBeforeDueWorkingDays: number[];
+  sendAtHour: number;
+  escalationLadder: EscalationStep[];
+}
+
+// Upper bounds keep a mistyped override from planning a schedule no workflow task can compute in
+// time. The zod schemas (`policy.ts`) and the checks of `mergePolicy` both read them from here.
+export const POLICY_LIMITS = {
+  acknowledgeReminderWorkingDays: { min: 1, max: 60, maxItems: 10 },
+  acknowledgeEscalationWorkingDays: { min: 1, max: 60 },
+  remindBeforeDueWorkingDays: { min: 0, max: 120, maxItems: 10 },
+  sendAtHour: { min: 0, max: 23 },
+  afterWorkingDays: { min: 0, max: 120 },
+  urgeEveryDays: { min: 1, max: 90 },
+} as const;
+
+/** What is wrong with an escalation ladder's order: a level twice, or a higher level sooner than a lower one. */
+export function ladderProblems(ladder: readonly EscalationStep[]): { index: number; message: string }[] {
+  const problems: { index: number; message: string }[] = [];
+  const byLevel = [...ladder].sort((a, b) => a.level - b.level);
+  for (let i = 1; i < byLevel.length; i++) {
+    if (byLevel[i].level === byLevel[i - 1].level) {
+      problems.push({ index: i, message: `cấp ${byLevel[i].level} bị lặp` });
+    } else if (byLevel[i].afterWorkingDays < byLevel[i - 1].afterWorkingDays) {
+      problems.push({ index: i, message: `cấp ${byLevel[i].level} không được sớm hơn cấp ${byLevel[i - 1].level}` });
+    }
+  }
+  return problems;
+}
+
+/** The province's defaults (frozen; `mergePolicy` returns fresh copies). */
+export const DEFAULT_NOTIFICATION_POLICY: NotificationPolicy = deepFreeze({
+  acknowledgeReminderWorkingDays: [1, 2],
+  acknowledgeEscalationWorkingDays: 3,
+  remindBeforeDueWorkingDays: [7, 3, 1],
+  sendAtHour: 8,
+  escalationLadder: [
+    { level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] },
+    { level: 2, afterWorkingDays: 3, recipients: ['standing_office'] },
+    { level: 3, afterWorkingDays: 7, recipients: ['steering_committee', 'inspection_committee'] },
+  ],
+  urgeEveryDays: 7,
+});
+
+/** The default report policy (frozen). */
+export const DEFAULT_REPORT_POLICY: ReportPolicy = deepFreeze({
+  remindBeforeDueWorkingDays: [3, 1],
+  sendAtHour: 8,
+  escalationLadder: [
+    { level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] },
+    { level: 2, afterWorkingDays: 3, recipients: ['standing_office'] },
+  ],
+});
+
+/**
+ * Applies overrides in order (directive, then assignment) over a base policy. A field an
+ * override sets replaces the base field whole, the escalation ladder included, so an
+ * override can also remove a level. The result is validated, by hand rather than with
+ * `notificationPolicySchema`: the workflow calls this on every start and replay, and must not
+ * load zod schemas to do it. The checks accept exactly what the schemas accept
+ * (test/unit/zod-free-guards.test.ts).
+ */
+export function mergePolicy(
+  base: NotificationPolicy,
+  ...overrides: readonly (NotificationPolicyOverride | null | undefined)[]
+): NotificationPolicy {
+  let merged: Record<string, unknown> = { ...base };
+  for (const o of overrides) {
+    if (!o) continue;
+    const checked = checkPolicyOverride(o);
+    for (const [k, v] of Object.entries(checked)) if (v !== undefined) merged[k] = v;
+  }
+  merged = JSON.parse(JSON.stringify(merged));
+  const policy = {} as Record<keyof NotificationPolicy, unknown>;
+  for (const key of POLICY_FIELDS) {
+    // As the schema's defaults do: a field missing from the base takes the province's default.
+    policy[key] = merged[key] === undefined ? JSON.parse(JSON.stringify(DEFAULT_NOTIFICATION_POLICY[key])) : FIELD_CHECKS[key](merged[key], key);
+  }
+  return policy as NotificationPolicy;
+}
+
+/** Checks an override as `notificationPolicyOverrideSchema` does; unknown fields are dropped. */
+export function checkPolicyOverride(override: unknown): NotificationPolicyOverride {
+  if (!isObject(override)) invalid(POLICY, '', 'phải là một đối tượng');
+  const checked: Record<string, unknown> = {};
+  for (const key of POLICY_FIELDS) {
+    const v = override[key];
+    if (v !== undefined) checked[key] = FIELD_CHECKS[key](v, key);
+  }
+  return checked as NotificationPolicyOverride;
+}
+
+const POLICY = 'chính sách nhắc việc';
+
+// In the schema's order, so a merged policy lists its fields as `notificationPolicySchema.parse` did.
+const POLICY_FIELDS = [
+  'acknowledgeReminderWorkingDays',
+  'acknowledgeEscalationWorkingDays',
+  'remindBeforeDueWorkingDays',
+  'sendAtHour',
+  'escalationLadder',
+  'urgeEveryDays',
+] as const satisfies readonly (keyof NotificationPolicy)[];
+
+function checkDays(limits: { min: number; max: number; maxItems: number }) {
+  return (v: unknown, path: string) => checkArray(v, 0, limits.maxItems, (d, p) => checkInt(d, limits.min, limits.max, POLICY, p), POLICY, path);
+}
+
+function checkStep(step: unknown, path: string): EscalationStep {
+  if (!isObject(step)) invalid(POLICY, path, 'phải là một đối tượng');
+  const level = step.level;
+  if (level !== 1 && level !== 2 && level !== 3) invalid(POLICY, `${path}.level`, 'phải là 1, 2 hoặc 3');
+  const { min, max } = POLICY_LIMITS.afterWorkingDays;
+  const afterWorkingDays = checkInt(step.afterWorkingDays, min, max, POLICY, `${path}.afterWorkingDays`);
+  const recipients = checkArray(
+    step.recipients,
+    1,
+    Infinity,
+    (r, p) => ((RECIPIENT_ROLES as readonly unknown[]).includes(r) ? (r as RecipientRole) : invalid(POLICY, p, `phải là một trong ${RECIPIENT_ROLES.join(', ')}`)),
+    POLICY,
+    `${path}.recipients`,
+  );
+  return { level, afterWorkingDays, recipients };
+}
+
+function checkLadder(v: unknown, path: string): EscalationStep[] {
+  const ladder = checkArray(v, 1, Infinity, checkStep, POLICY, path);
+  const problem = ladderProblems(ladder)[0];
+  if (problem) invalid(POLICY, path, problem.message);
+  return ladder;
+}
+
+const FIELD_CHECKS: { [K in keyof NotificationPolicy]: (v: unknown, path: string) => NotificationPolicy[K] } = {
+  acknowledgeReminderWorkingDays: checkDays(POLICY_LIMITS.acknowledgeReminderWorkingDays),
+  acknowledgeEscalationWorkingDays: (v, p) => checkInt(v, POLICY_LIMITS.acknowledgeEscalationWorkingDays.min, POLICY_LIMITS.acknowledgeEscalationWorkingDays.max, POLICY, p),
+  remindBeforeDueWorkingDays: checkDays(POLICY_LIMITS.remindBeforeDueWorkingDays),
+  sendAtHour: (v, p) => checkInt(v, POLICY_LIMITS.sendAtHour.min, POLICY_LIMITS.sendAtHour.max, POLICY, p),
+  escalationLadder: checkLadder,
+  urgeEveryDays: (v, p) => checkInt(v, POLICY_LIMITS.urgeEveryDays.min, POLICY_LIMITS.urgeEveryDays.max, POLICY, p),
 };
 
-// Defaults are fresh copies of the frozen `DEFAULT_*` policies: callers may change what they parse.
-const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
+export const NOTIFICATION_KINDS = [
+  'ack_reminder',
+  'ack_escalation',
+  'due_reminder',
+  'escalation',
+  'urging',
+  'report_reminder',
+  'report_escalation',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-/** A `NotificationPolicy`; `parse({})` gives the province's defaults (`DEFAULT_NOTIFICATION_POLICY`). */
-export const notificationPolicySchema = z.object({
-  acknowledgeReminderWorkingDays: policyFields.acknowledgeReminderWorkingDays.default(() => copy(DEFAULT_NOTIFICATION_POLICY.acknowledgeReminderWorkingDays)),
-  acknowledgeEscalationWorkingDays: policyFields.acknowledgeEscalationWorkingDays.default(DEFAULT_NOTIFICATION_POLICY.acknowledgeEscalationWorkingDays),
-  remindBeforeDueWorkingDays: policyFields.remindBeforeDueWorkingDays.default(() => copy(DEFAULT_NOTIFICATION_POLICY.remindBeforeDueWorkingDays)),
-  sendAtHour: policyFields.sendAtHour.default(DEFAULT_NOTIFICATION_POLICY.sendAtHour),
-  escalationLadder: policyFields.escalationLadder.default(() => copy(DEFAULT_NOTIFICATION_POLICY.escalationLadder)),
-  urgeEveryDays: policyFields.urgeEveryDays.default(DEFAULT_NOTIFICATION_POLICY.urgeEveryDays),
+export const NOTIFICATION_KIND_LABELS_VI: Readonly<Record<NotificationKind, string>> = Object.freeze({
+  ack_reminder: 'Nhắc tiếp nhận nhiệm vụ',
+  ack_escalation: 'Báo cáo người đứng đầu: nhiệm vụ chưa được tiếp nhận',
+  due_reminder: 'Nhắc việc sắp đến hạn',
+  escalation: 'Báo cáo vượt cấp: nhiệm vụ quá hạn',
+  urging: 'Đôn đốc nhiệm vụ quá hạn',
+  report_reminder: 'Nhắc báo cáo định kỳ',
+  report_escalation: 'Báo cáo vượt cấp: chậm báo cáo định kỳ',
 });
 
-/** A `NotificationPolicyOverride`: any subset of fields. */
-export const notificationPolicyOverrideSchema = z.object(policyFields).partial();
+/**
+ * One notice the policy plans. `step` is deterministic for a given policy and deadline:
+ * 'ack-1wd', 'ack-escalation', 'due-7wd', 'level-2', 'urge-3'; for periodic reports it is
+ * prefixed by the period key: '2025-11/due-3wd', '2025-11/level-1'.
+ */
+export interface PlannedNotification {
+  kind: NotificationKind;
+  step: string;
+  at: string; // ISO instant, +07:00
+  level?: 1 | 2 | 3;
+  recipients: RecipientRole[];
+}
 
-/** A `ReportPolicy`; `parse({})` gives `DEFAULT_REPORT_POLICY`. */
-export const reportPolicySchema = z.object({
-  remindBeforeDueWorkingDays: policyFields.remindBeforeDueWorkingDays.default(() => copy(DEFAULT_REPORT_POLICY.remindBeforeDueWorkingDays)),
-  sendAtHour: policyFields.sendAtHour.default(DEFAULT_REPORT_POLICY.sendAtHour),
-  escalationLadder: policyFields.escalationLadder.default(() => copy(DEFAULT_REPORT_POLICY.escalationLadder)),
-});
+export interface ScheduleInput {
+  launchedAt: string;
+  dueAt: string | null;
+  acknowledgedAt: string | null;
+  closed: boolean;
+  policy: NotificationPolicy;
+}
 
-type EscalationStepMatchesSchema = Assert<SameType<z.output<typeof escalationStepSchema>, EscalationStep>>;
-type NotificationPolicyMatchesSchema = Assert<SameType<z.output<typeof notificationPolicySchema>, NotificationPolicy>>;
-type OverrideMatchesSchema = Assert<SameType<z.output<typeof notificationPolicyOverrideSchema>, NotificationPolicyOverride>>;
-type ReportPolicyMatchesSchema = Assert<SameType<z.output<typeof reportPolicySchema>, ReportPolicy>>;
+/**
+ * The first notification planned strictly after `after`, or null when nothing more is
+ * planned. Several may share that instant: fetch them with `notificationsBetween`.
+ */
+export function nextNotification(
+  input: ScheduleInput,
+  calendar: WorkingCalendar,
+  after: InstantInput,
+): PlannedNotification | null {
+  if (input.closed) return null;
+  const t = parseInstant(after).getTime();
+  const finite = assignmentFiniteSchedule(input, calendar).find((n) => n.at.getTime() > t) ?? null;
+  const urge = firstUrgingAfter(input, calendar, t);
+  const first = urge && (!finite || urge.at.getTime() < finite.at.getTime()) ? urge : finite;
+  return first && serialize(first);
+}
+
+/** Every notification planned in (from, to], ordered by instant, then kind, then level. */
+export function notificationsBetween(
+  input: ScheduleInput,
+  calendar: WorkingCalendar,
+  from: InstantInput,
+  to: InstantInput,
+): PlannedNotification[] {
+  if (input.closed) return [];
+  const lo = parseInstant(from).getTime();
+  const hi = parseInstant(to).getTime();
+  const result = assignmentFiniteSchedule(input, calendar).filter((n) => n.at.getTime() > lo && n.at.getTime() <= hi);
+  for (let cursor = lo; ; ) {
+    const urge = firstUrgingAfter(input, calendar, cursor);
+    if (!urge || urge.at.getTime() > hi) break;
+    result.push(urge);
+    cursor = urge.at.getTime();
+  }
+  return result.sort(byInstantThenRank).map(serialize);
+}
+
+/** The first notification for one report period strictly after `after`; null once submitted or done. */
+export function nextReportNotification(
+  period: Pick<Period, 'key' | 'due'>,
+  submittedAt: string | null,
+  policy: ReportPolicy,
+  calendar: WorkingCalendar,
+  after: InstantInput,
+): PlannedNotification | null {
+  const t = parseInstant(after).getTime();
+  const next = reportSchedule(period, submittedAt, policy, calendar).find((n) => n.at.getTime() > t);
+  return next ? serialize(next) : null;
+}
+
+/** Every notification for one report period in (from, to], in order. */
+export function reportNotificationsBetween(
+  period: Pick<Period, 'key' | 'due'>,
+  submittedAt: string | null,
+  policy: ReportPolicy,
+  calendar: WorkingCalendar,
+  from: InstantInput,
+  to: InstantInput,
+): PlannedNotification[] {
+  const lo = parseInstant(from).getTime();
+  const hi = parseInstant(to).getTime();
+  return reportSchedule(period, submittedAt, policy, calendar)
+    .filter((n) => n.at.getTime() > lo && n.at.getTime() <= hi)
+    .map(serialize);
+}
+
+/**
+ * The last working day on which work due at `dueAt` may still be done: the civil day of the
+ * instant just before the deadline, or the working day before it when that is a day off.
+ * "Trước ngày 15/11/2025" (15/11 00:00) gives Friday 14/11; "hết ngày 31/12/2025"
+ * (31/12 23:59:59) gives 31/12; "trước Tết Bính Ngọ" (17/02/2026 00:00) gives Friday 13/02,
+ * since 14/02-16/02 are days off. Reminders count working days back from it, so "1 working
+ * day before" leaves the unit that morning and the last working day.
+ */
+export function lastWorkingDayBeforeDeadline(dueAt: InstantInput, calendar: WorkingCalendar): CivilDate {
+  const lastDay = vnCivilDate(new Date(parseInstant(dueAt).getTime() - 1));
+  return calendar.isWorkingDay(lastDay) ? lastDay : calendar.addWorkingDays(lastDay, -1);
+}
+
+/** The morning escalation level 1 goes out: the first working morning at or after the deadline. */
+export function deadlineMorning(dueAt: InstantInput, calendar: WorkingCalendar, sendAtHour: number): Date {
+  return calendar.nextWorkingMorning(dueAt, sendAtHour);
+}
+
+// --- internals: instants stay `Date` until they leave the module ---
+
+interface Planned extends Omit<PlannedNotification, 'at'> {
+  at: Date;
+}
+
+const KIND_RANK: Record<NotificationKind, number> = {
+  ack_reminder: 0,
+  ack_escalation: 1,
+  report_reminder: 2,
+  due_reminder: 2,
+  report_escalation: 3,
+  escalation: 3,
+  urging: 4,
+};
+
+function byInstantThenRank(a: Planned, b: Planned): number {
+  return (
+    a.at.getTime() - b.at.getTime() || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.level ?? 0) - (b.level ?? 0)
+  );
+}
+
+function serialize(n: Planned): PlannedNotification {
+  const out: PlannedNotification = { kind: n.kind, step: n.step, at: toVnIso(n.at), recipients: [...n.recipients] };
+  if (n.level !== undefined) out.level = n.level;
+  return out;
+}
+
+/** The morning of the working day `n` working days from `from` (a morning, moved if needed). */
+function workingMorning(calendar: WorkingCalendar, from: CivilDate, n: number, hour: number): Date {
+  return calendar.nextWorkingMorning(vnInstant(calendar.addWorkingDays(from, n), hour), hour);
+}
+
+function dueReminders(
+  dueAt: Date,
+  days: readonly number[],
+  hour: number,
+  calendar: WorkingCalendar,
+  kind: 'due_reminder' | 'report_reminder',
+  stepPrefix: string,
+): Planned[] {
+  const lastDay = lastWorkingDayBeforeDeadline(dueAt, calendar);
+  return [...new Set(days)]
+    .map((n) => ({
+      kind,
+      step: `${stepPrefix}due-${n}wd`,
+      at: workingMorning(calendar, lastDay, -n, hour),
+      recipients: ['lead_unit'] as RecipientRole[],
+    }))
+    .filter((r) => r.at.getTime() < dueAt.getTime());
+}
+
+function ladderSteps(
+  dueAt: Date,
+  ladder: readonly EscalationStep[],
+  hour: number,
+  calendar: WorkingCalendar,
+  kind: 'escalation' | 'report_escalation',
+  stepPrefix: string,
+): Planned[] {
+  const dayZero = vnCivilDate(deadlineMorning(dueAt, calendar, hour));
+  return ladder.map((s) => ({
+    kind,
+    step: `${stepPrefix}level-${s.level}`,
+    at: workingMorning(calendar, dayZero, s.afterWorkingDays, hour),
+    level: s.level,
+    recipients: [...s.recipients],
+  }));
+}
+
+function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalendar): Planned[] {
+  const { policy } = input;
+  const hour = policy.sendAtHour;
+  const launchedAt = parseInstant(input.launchedAt);
+  const launchDay = vnCivilDate(launchedAt);
+  const all: Planned[] = [];
+
+  const ackedAt = input.acknowledgedAt === null ? null : parseInstant(input.acknowledgedAt).getTime();
+  // Steps before the acknowledgement stay in the plan so that a replay of the past matches what was sent.
+  const beforeAck = (n: Planned) => ackedAt === null || n.at.getTime() < ackedAt;
+  for (const n of new Set(policy.acknowledgeReminderWorkingDays)) {
+    all.push({
+      kind: 'ack_reminder',
+      step: `ack-${n}wd`,
+      at: workingMorning(calendar, launchDay, n, hour),
+      recipients: ['lead_unit'],
+    });
+  }
+  all.push({
+    kind: 'ack_escalation',
+    step: 'ack-escalation',
+    at: workingMorning(calendar, launchDay, policy.acknowledgeEscalationWorkingDays, hour),
+    level: 1,
+    recipients: ['lead_unit_head'],
+  });
+  const planned = all.filter(beforeAck);
+
+  if (input.dueAt !== null) {
+    const dueAt = parseInstant(input.dueAt);
+    planned.push(...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'due_reminder', ''));
+    planned.push(...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'escalation', ''));
+  }
+  return planned.filter((n) => n.at.getTime() >= launchedAt.getTime()).sort(byInstantThenRank);
+}
+
+/** The last rung of the ladder, after which weekly urging starts. */
+function lastRung(ladder: readonly EscalationStep[]): EscalationStep {
+  return ladder.reduce((last, s) =>
+    s.afterWorkingDays > last.afterWorkingDays || (s.afterWorkingDays === last.afterWorkingDays && s.level > last.level)
+      ? s
+      : last,
+  );
+}
+
+/**
+ * Urging n goes out `n * urgeEveryDays` calendar days after the last rung, moved to the next
+ * working morning; when moving lands it on the previous urging's morning (a long Tết), it is
+ * skipped, so its number is never reused for another instant. Computed from `after` directly
+ * because the sequence never ends.
+ */
+function firstUrgingAfter(input: ScheduleInput, calendar: WorkingCalendar, after: number): Planned | null {
+  if (input.closed || input.dueAt === null) return null;
+  const { policy } = input;
+  const hour = policy.sendAtHour;
+  const dueAt = parseInstant(input.dueAt);
+  const rung = lastRung(policy.escalationLadder);
+  const rungAt = ladderSteps(dueAt, [rung], hour, calendar, 'escalation', '')[0].at;
+  const rungDay = vnCivilDate(rungAt);
+  const launchedAt = parseInstant(input.launchedAt).getTime();
+  const floor = Math.max(after, launchedAt - 1);
+
+  const urgeAt = (n: number): Date =>
+    n === 0 ? rungAt : calendar.nextWorkingMorning(vnInstant(addCalendarDays(rungDay, n * policy.urgeEveryDays), hour), hour);
+
+  // Start a few periods before `after`, then walk forward; step back further if moved
+  // instants could still reach past `after` from there.
+  const daysAfterRung = civilDayNumber(vnCivilDate(new Date(Math.max(floor, rungAt.getTime())))) - civilDayNumber(rungDay);
+  let n = Math.max(1, Math.floor(daysAfterRung / policy.urgeEveryDays) - 2);
+  while (n > 1 && urgeAt(n - 1).getTime() > floor) n = Math.max(1, n - 8);
+  let previous = urgeAt(n - 1);
+  for (;; n++) {
+    const at = urgeAt(n);
+    if (at.getTime() > previous.getTime() && at.getTime() > floor) {
+      return { kind: 'urging', step: `urge-${n}`, at, recipients: ['lead_unit', 'lead_unit_head'] };
+    }
+    previous = at;
+  }
+}
+
+function reportSchedule(
+  period: Pick<Period, 'key' | 'due'>,
+  submittedAt: string | null,
+  policy: ReportPolicy,
+  calendar: WorkingCalendar,
+): Planned[] {
+  const dueAt = parseInstant(period.due);
+  const hour = policy.sendAtHour;
+  const prefix = `${period.key}/`;
+  const submitted = submittedAt === null ? null : parseInstant(submittedAt).getTime();
+  return [
+    ...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'report_reminder', prefix),
+    ...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'report_escalation', prefix),
+  ]
+    .filter((n) => submitted === null || n.at.getTime() < submitted)
+    .sort(byInstantThenRank);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,71 +1,190 @@
-import { z } from 'zod';
-import { notificationPolicyOverrideSchema } from './policy';
-import { recurrenceRuleSchema } from './recurrence';
-import { ROLES } from './roles';
-import { instantSchema, trimmedText as text, unitCodeSchema as unitCode } from './task-commands';
+// Task state, statuses, ids and failure types, without zod: workflows import this module
+// (docs/architecture.md, "Zod-free domain modules"). The schemas are in `schemas/task.ts`.
+import type { NotificationKind, RecipientRole } from './policy';
+import type { RecurrenceRule } from './recurrence';
+import type { Actor, CompleteLaunch, Deadline, LaunchTask, TargetInput } from './schemas/task';
+import type { EvidenceCommand } from './schemas/task-commands';
 
-export * from './task-commands';
-export * from './task-core';
+export const SIX_CLEAR = ['person', 'task', 'time', 'responsibility', 'authority', 'result'] as const;
+export type SixClear = (typeof SIX_CLEAR)[number];
+export const SIX_CLEAR_LABELS_VI: Record<SixClear, string> = {
+  person: 'rõ người (đơn vị chủ trì và người chịu trách nhiệm)',
+  task: 'rõ việc (tên nhiệm vụ)',
+  time: 'rõ thời gian (thời hạn, định kỳ hoặc thường xuyên)',
+  responsibility: 'rõ trách nhiệm (người/cơ quan giao nhiệm vụ)',
+  authority: 'rõ thẩm quyền (cơ quan quyết định)',
+  result: 'rõ kết quả (kết quả, sản phẩm dự kiến)',
+};
 
-// The launch's zod schemas and the types inferred from them. Workflows import `task-core.ts`
-// (state, statuses, ids) and load `task-commands.ts` lazily, never this module.
+/** Which of the "6 rõ" a launch request still lacks; a task launches only when this is empty. */
+export function missingSixClear(t: LaunchTask): SixClear[] {
+  const missing: SixClear[] = [];
+  if (!t.leadUnit || !t.responsibleOfficial) missing.push('person');
+  if (!t.title) missing.push('task');
+  if (!t.deadline) missing.push('time');
+  if (!t.assignedBy) missing.push('responsibility');
+  if (!t.decidedBy) missing.push('authority');
+  if (!t.expectedResult) missing.push('result');
+  return missing;
+}
+
+export const TASK_STATUSES = ['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned', 'completed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_STATUS_LABELS_VI: Record<TaskStatus, string> = {
+  assigned: 'Đã giao',
+  acknowledged: 'Đã tiếp nhận',
+  in_progress: 'Đang thực hiện',
+  submitted: 'Chờ duyệt',
+  returned: 'Trả lại, yêu cầu bổ sung',
+  completed: 'Hoàn thành',
+  cancelled: 'Đã hủy',
+};
+export const OPEN_STATUSES: readonly TaskStatus[] = ['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned'];
+
+/** What every Update receives: the command and who gives it. */
+export interface Envelope<C> {
+  actor: Actor;
+  command: C;
+}
+
+/** Failure types of rejected commands; the API maps them to HTTP statuses. */
+export const COMMAND_FAILURES = {
+  invalidState: 'InvalidState', // 409
+  forbidden: 'NotPermitted', // 403
+  invalid: 'InvalidCommand', // 422
+} as const;
+
+// ---- State (the query's answer) ----
+
+export interface Measurement {
+  seq: number;
+  value: number;
+  measuredOn: string;
+  evidenceIds: string[];
+  note: string;
+  recordedBy: string;
+  unitCode: string;
+  recordedAt: string;
+  accepted: boolean;
+}
+
+export interface TargetState extends Required<Omit<TargetInput, 'id'>> {
+  id: string;
+  measurements: Measurement[];
+  latestValue: number | null;
+  /** Share of the way to the target by the latest value (0..1, null when not meaningful). */
+  progress: number | null;
+  met: boolean;
+  metAt: string | null;
+}
+
+export interface EvidenceRecord extends EvidenceCommand {
+  attachedBy: string;
+  unitCode: string;
+  attachedAt: string;
+}
+
+export interface ReportPeriodState {
+  key: string;
+  due: string;
+  submittedAt: string | null;
+  onTime: boolean | null;
+  escalationLevel: number;
+}
+
+export interface TaskState {
+  taskId: string;
+  directiveNumber: string;
+  ref: string;
+  title: string;
+  description: string;
+  leadUnit: string;
+  coLeadUnit: string | null;
+  responsibleOfficial: string;
+  coordinatingUnits: string[];
+  assignedBy: string;
+  decidedBy: string;
+  expectedResult: string;
+  deadlineKind: Deadline['kind'];
+  recurrence: RecurrenceRule | null;
+  recurrenceUntil: string | null;
+  status: TaskStatus;
+  launchedAt: string;
+  acknowledgedAt: string | null;
+  submittedAt: string | null;
+  completedAt: string | null;
+  cancelledAt: string | null;
+  originalDueAt: string | null;
+  dueAt: string | null;
+  extensionCount: number;
+  pendingExtension: { requestedDueAt: string; reason: string; requestedBy: string; requestedAt: string } | null;
+  /** Who led when: lateness is attributed to the unit leading while overdue. */
+  leadHistory: { unitCode: string; responsibleOfficial: string; from: string; to: string | null; reason: string | null }[];
+  /** Units that led while the task was overdue (filled as it happens). */
+  lateUnits: string[];
+  outcome: 'completed_on_time' | 'completed_late' | null;
+  escalationLevel: number;
+  lastReturnReason: string | null;
+  progress: { at: string; by: string; unitCode: string; text: string; percent: number | null }[];
+  evidence: EvidenceRecord[];
+  targets: TargetState[];
+  reports: { open: ReportPeriodState[]; submittedOnTime: number; submittedLate: number; lastClosed: ReportPeriodState[] };
+  notificationsPlanned: number;
+  auditSeq: number;
+}
+
+/** Input of the directiveTask workflow; `carried` is set when it continues as new. */
+export interface DirectiveTaskInput {
+  taskId: string;
+  launch: CompleteLaunch;
+  carried?: { state: TaskState; cursor: string };
+}
+
+/** A row of the audit trail as the workflow produces it (the activity adds the hash chain). */
+export interface AuditEvent {
+  seq: number;
+  kind: string;
+  occurredAt: string;
+  actor: { userId: string; unitCode: string; roles: string[] } | { system: 'workflow' };
+  payload: Record<string, unknown>;
+}
+
+/** Lifecycle events whose news goes to units, beside the planned reminders and escalations. */
+export type EventNotificationKind = 'assigned' | 'returned' | 'approved' | 'extension_decided' | 'reassigned' | 'cancelled';
+
+/** A notification the workflow puts in the outbox; `key` makes it exactly-once. */
+export interface OutboxNotification {
+  key: string;
+  kind: NotificationKind | EventNotificationKind;
+  step: string;
+  level: number | null;
+  recipientRole: RecipientRole;
+  recipientUnit: string | null;
+  scheduledAt: string;
+  subject: string;
+  body: string;
+}
+
+function slug(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
 
 /**
- * The verified human behind a command, as the workflow records it (set by the API from the
- * token, never from the body; `userId` is the login).
+ * The business id of a task: one per (directive number, item reference), so the same item
+ * can never be launched twice; `01-TB/CQTT` + `2.3 (1)` -> `01-tb-cqtt.2-3-1`.
  */
-export const actorSchema = z.object({
-  userId: text(100),
-  unitCode: unitCode,
-  roles: z.array(z.enum(ROLES)).min(1),
-});
-export type Actor = z.infer<typeof actorSchema>;
+export function taskIdFor(directiveNumber: string, ref: string): string {
+  return `${slug(directiveNumber)}.${slug(ref)}`;
+}
 
-export const targetSchema = z.object({
-  id: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
-  metric: text(300),
-  comparator: z.enum(['>=', '<=', '=']),
-  value: z.number().finite(),
-  unit: z.string().trim().max(30).nullable().default(null),
-  dueAt: instantSchema.nullable().default(null),
-});
-export type TargetInput = z.infer<typeof targetSchema>;
-
-/** "Rõ thời gian": a deadline instant, a recurring report obligation, or an ongoing duty with periodic reports. */
-export const deadlineSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('date'), dueAt: instantSchema }),
-  z.object({ kind: z.literal('recurring'), rule: recurrenceRuleSchema, until: instantSchema.nullable().default(null) }),
-  z.object({ kind: z.literal('ongoing'), rule: recurrenceRuleSchema }),
-]);
-export type Deadline = z.infer<typeof deadlineSchema>;
-
-/**
- * Body of POST /api/v1/tasks: one directive item launched as a task (nhiệm vụ). Fields of the
- * "6 rõ" may be absent in the body so the refusal can name every missing one (`missingSixClear`).
- */
-export const launchTaskSchema = z.object({
-  directiveNumber: text(100),
-  ref: text(50),
-  // rõ việc
-  title: text(2000).optional(),
-  description: z.string().trim().max(20000).default(''),
-  // rõ người
-  leadUnit: unitCode.optional(),
-  coLeadUnit: unitCode.nullable().default(null),
-  responsibleOfficial: text(200).optional(),
-  coordinatingUnits: z.array(unitCode).max(200).default([]),
-  // rõ thời gian
-  deadline: deadlineSchema.optional(),
-  // rõ trách nhiệm: who assigned it (issuer/signer); rõ thẩm quyền: who decides on it
-  assignedBy: text(300).optional(),
-  decidedBy: unitCode.optional(),
-  // rõ kết quả
-  expectedResult: text(5000).optional(),
-  targets: z.array(targetSchema).max(50).default([]),
-  policy: notificationPolicyOverrideSchema.optional(),
-});
-export type LaunchTask = z.infer<typeof launchTaskSchema>;
-
-/** A launch request with all six present: what the workflow receives. */
-export type CompleteLaunch = LaunchTask & Required<Pick<LaunchTask, 'title' | 'leadUnit' | 'responsibleOfficial' | 'deadline' | 'assignedBy' | 'decidedBy' | 'expectedResult'>>;
-
+/** The Temporal workflow id of a task: derived, never random, so a retried launch finds the first. */
+export function workflowIdFor(taskId: string): string {
+  return `task-${taskId}`;
+}

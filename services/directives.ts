@@ -3,7 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { directiveIdFor, launchOf, type DirectiveImport, type ItemDraftFields, type ItemPatch } from '../domain/directive';
 import { DomainError } from '../domain/errors';
-import { missingSixClear, taskIdFor, workflowIdFor, type CompleteLaunch, type DirectiveTaskInput, type SixClear } from '../domain/task';
+import { missingSixClear, taskIdFor, workflowIdFor, type DirectiveTaskInput, type SixClear } from '../domain/task';
+import type { CompleteLaunch } from '../domain/schemas/task';
 
 export interface DirectiveDeps {
   db: Kysely<Database>;

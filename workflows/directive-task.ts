@@ -13,34 +13,12 @@ import type { z } from 'zod';
 import type { createActivities } from '../activities';
 // The zod-free halves of the domain modules: each cached workflow evaluates its own copy of every
 // module it imports at load, and zod schemas cost about a megabyte per copy (bench/RESULTS.md, P5).
-import { WorkingCalendar, type CalendarData } from '../domain/calendar-core';
-import {
-  DEFAULT_NOTIFICATION_POLICY,
-  DEFAULT_REPORT_POLICY,
-  mergePolicy,
-  nextNotification,
-  nextReportNotification,
-  notificationsBetween,
-  reportNotificationsBetween,
-  type NotificationPolicy,
-  type PlannedNotification,
-  type RecipientRole,
-  type ScheduleInput,
-} from '../domain/policy-core';
-import { nextPeriod, type Period } from '../domain/recurrence-core';
+import { WorkingCalendar, type CalendarData } from '../domain/calendar';
+import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, mergePolicy, nextNotification, nextReportNotification, notificationsBetween, reportNotificationsBetween, type NotificationPolicy, type PlannedNotification, type RecipientRole, type ScheduleInput } from '../domain/policy';
+import { nextPeriod, type Period } from '../domain/recurrence';
 import { EVENT_SUBJECTS_VI, plannedMessage } from '../domain/notification-text';
-import type { Actor } from '../domain/task';
-import {
-  COMMAND_FAILURES,
-  OPEN_STATUSES,
-  type AuditEvent,
-  type DirectiveTaskInput,
-  type Envelope,
-  type OutboxNotification,
-  type ReportPeriodState,
-  type TaskState,
-  type TaskStatus,
-} from '../domain/task-core';
+import type { Actor } from '../domain/schemas/task';
+import { COMMAND_FAILURES, OPEN_STATUSES, type AuditEvent, type DirectiveTaskInput, type Envelope, type OutboxNotification, type ReportPeriodState, type TaskState, type TaskStatus } from '../domain/task';
 import * as messages from './messages';
 import { AssignmentStatus, DirectiveNumber, DueAt, LeadUnit } from './search-attributes';
 
@@ -60,7 +38,7 @@ function fail(type: string, message: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
-type CommandSchemas = typeof import('../domain/task-commands');
+type CommandSchemas = typeof import('../domain/schemas/task-commands');
 
 /**
  * The command schemas (the API's), loaded on a workflow's first command: webpack evaluates a
@@ -69,7 +47,7 @@ type CommandSchemas = typeof import('../domain/task-commands');
  * and an idle cached workflow holds none. Loading sends nothing to the server: replays are unaffected.
  */
 function commandSchemas(): CommandSchemas {
-  return require('../domain/task-commands');
+  return require('../domain/schemas/task-commands');
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

@@ -1,20 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type {
-  AcknowledgeCommand,
-  ApproveCommand,
-  CancelCommand,
-  DecideExtensionCommand,
-  Envelope,
-  EvidenceCommand,
-  ReassignCommand,
-  RecordMeasurementCommand,
-  ReportProgressCommand,
-  RequestExtensionCommand,
-  ReturnCommand,
-  SubmitCommand,
-  SubmitReportCommand,
-  TaskState,
-} from '../domain/task';
+import type { AcknowledgeCommand, ApproveCommand, CancelCommand, DecideExtensionCommand, EvidenceCommand, ReassignCommand, RecordMeasurementCommand, ReportProgressCommand, RequestExtensionCommand, ReturnCommand, SubmitCommand, SubmitReportCommand } from '../domain/schemas/task-commands';
+import type { Envelope, TaskState } from '../domain/task';
 
 // Message definitions live apart from workflow code so the API can import them without
 // pulling the workflow itself into its bundle. Every command is an Update with a validator:

@@ -4,23 +4,8 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import {
-  acknowledgeSchema,
-  approveSchema,
-  cancelSchema,
-  COMMAND_FAILURES,
-  decideExtensionSchema,
-  reassignSchema,
-  recordMeasurementSchema,
-  reportProgressSchema,
-  requestExtensionSchema,
-  returnSchema,
-  submitReportSchema,
-  submitSchema,
-  workflowIdFor,
-  type Envelope,
-  type TaskState,
-} from '../../domain/task';
+import { acknowledgeSchema, approveSchema, cancelSchema, decideExtensionSchema, reassignSchema, recordMeasurementSchema, reportProgressSchema, requestExtensionSchema, returnSchema, submitReportSchema, submitSchema } from '../../domain/schemas/task-commands';
+import { COMMAND_FAILURES, workflowIdFor, type Envelope, type TaskState } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { actorOf } from '../auth';
 import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES, serviceUnavailable } from '../problems';

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { addUnit, addUser, issueToken } from '../../db/repositories/auth';
 import type { Database } from '../../db/schema';
 import type { Role } from '../../domain/roles';
-import type { AuditEvent, CompleteLaunch, OutboxNotification, TaskState } from '../../domain/task';
+import type { AuditEvent, OutboxNotification, TaskState } from '../../domain/task';
+import type { CompleteLaunch } from '../../domain/schemas/task';
 import { unitRegistry } from '../../domain/units';
 
 /*

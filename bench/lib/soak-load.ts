@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { addUnit, addUser, issueToken } from '../../db/repositories/auth';
 import type { Database } from '../../db/schema';
 import { collectiveUnitCodes, unitRegistry } from '../../domain/units';
-import type { CompleteLaunch, TaskState, TaskStatus } from '../../domain/task';
+import type { CompleteLaunch } from '../../domain/schemas/task';
+import type { TaskState, TaskStatus } from '../../domain/task';
 import { runPool } from './stats';
 
 /*

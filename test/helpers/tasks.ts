@@ -6,7 +6,9 @@ import { createActivities } from '../../activities';
 import type { Database } from '../../db/schema';
 import { WorkingCalendar } from '../../domain/calendar';
 import { toVnIso, vnCivilDate } from '../../domain/time';
-import { taskIdFor, workflowIdFor, type Actor, type CompleteLaunch, type DirectiveTaskInput, type Envelope, type EvidenceCommand } from '../../domain/task';
+import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type Envelope } from '../../domain/task';
+import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
+import type { EvidenceCommand } from '../../domain/schemas/task-commands';
 import { uniq } from './ids';
 
 export const secretariat: Actor = { userId: 'thu.ky', unitCode: 'SKHCN', roles: ['secretariat'] };

@@ -11,7 +11,7 @@ import { COMMAND_ROUTES } from '../../api/routes/task-commands';
 import { inboxQuerySchema } from '../../api/routes/inbox';
 import { lateListQuerySchema, reportQuerySchema } from '../../api/routes/reports';
 import { taskListQuerySchema } from '../../api/routes/tasks';
-import { launchTaskSchema } from '../../domain/task';
+import { launchTaskSchema } from '../../domain/schemas/task';
 import { devServerEnv, testDb } from '../helpers/servers';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildCalendarData,
-  calendarDataSchema,
-  calendarOverridesSchema,
-  DEFAULT_CALENDAR_OVERRIDES,
-  vietnamPublicHolidays,
-  WorkingCalendar,
-} from '../../domain/calendar';
+import { buildCalendarData, DEFAULT_CALENDAR_OVERRIDES, vietnamPublicHolidays, WorkingCalendar } from '../../domain/calendar';
+import { calendarDataSchema, calendarOverridesSchema } from '../../domain/schemas/calendar';
 import {
   addCalendarDays,
   civilDateFromDayNumber,

@@ -1,14 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  describeRecurrenceVi,
-  nextPeriod,
-  periodContaining,
-  periodsBetween,
-  type RecurrenceRule,
-  recurrenceRuleSchema,
-  toRRule,
-} from '../../domain/recurrence';
+import { describeRecurrenceVi, nextPeriod, periodContaining, periodsBetween, type RecurrenceRule, toRRule } from '../../domain/recurrence';
+import { recurrenceRuleSchema } from '../../domain/schemas/recurrence';
 import { parseInstant, vnInstant } from '../../domain/time';
 
 const monthly20: RecurrenceRule = { freq: 'monthly', dayOfMonth: 20 };

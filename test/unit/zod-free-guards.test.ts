@@ -2,19 +2,11 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarDataSchema, calendarOverridesSchema, checkCalendarData, checkCalendarOverrides, WorkingCalendar } from '../../domain/calendar';
+import { calendarDataSchema, calendarOverridesSchema } from '../../domain/schemas/calendar';
+import { checkCalendarData, checkCalendarOverrides, WorkingCalendar } from '../../domain/calendar';
 import { InvalidDataError } from '../../domain/guards';
-import {
-  DEFAULT_NOTIFICATION_POLICY,
-  DEFAULT_REPORT_POLICY,
-  mergePolicy,
-  notificationPolicyOverrideSchema,
-  notificationPolicySchema,
-  RECIPIENT_ROLES,
-  reportPolicySchema,
-  type NotificationPolicy,
-  type NotificationPolicyOverride,
-} from '../../domain/policy';
+import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, mergePolicy, RECIPIENT_ROLES, type NotificationPolicy, type NotificationPolicyOverride } from '../../domain/policy';
+import { notificationPolicyOverrideSchema, notificationPolicySchema, reportPolicySchema } from '../../domain/schemas/policy';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -32,11 +24,10 @@ describe('the workflow load path', () => {
     );
     const relative = loaded.map((file) => path.relative(root, file));
     expect(relative).toContain('workflows/directive-task.ts');
-    expect(relative).toContain('domain/policy-core.ts');
+    expect(relative).toContain('domain/policy.ts');
     expect(relative.filter((file) => file.split(path.sep).includes('zod'))).toEqual([]);
-    for (const schemas of ['task', 'task-commands', 'policy', 'calendar', 'recurrence', 'roles', 'directive']) {
-      expect(relative).not.toContain(`domain/${schemas}.ts`);
-    }
+    expect(relative.filter((file) => file.startsWith('domain/schemas/'))).toEqual([]);
+    for (const schemas of ['roles', 'directive']) expect(relative).not.toContain(`domain/${schemas}.ts`);
   });
 });
 

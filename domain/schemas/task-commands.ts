@@ -1,7 +1,5 @@
-// The command schemas, apart from the launch's: the API validates every command with them, and
-// so do the workflow's Update validators, which load this module only when a workflow receives
-// its first command (workflows/directive-task.ts, `commandSchemas`), so that an idle cached
-// workflow holds no zod schema (bench/RESULTS.md, P5).
+// The command schemas, apart from the launch's: the API validates every command with them, and so
+// do the workflow's Update validators, which load this module lazily (docs/architecture.md).
 import { z } from 'zod';
 
 /** ISO-8601 instant with an explicit offset, e.g. 2025-11-15T00:00:00+07:00. */

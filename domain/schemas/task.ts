@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { notificationPolicyOverrideSchema } from './policy';
+import { recurrenceRuleSchema } from './recurrence';
+import { ROLES } from '../roles';
+import { instantSchema, trimmedText as text, unitCodeSchema as unitCode } from './task-commands';
+
+
+// The launch's zod schemas and the types inferred from them. Workflows import `../task.ts`
+// (state, statuses, ids) and load `task-commands.ts` lazily, never this module.
+
+/**
+ * The verified human behind a command, as the workflow records it (set by the API from the
+ * token, never from the body; `userId` is the login).
+ */
+export const actorSchema = z.object({
+  userId: text(100),
+  unitCode: unitCode,
+  roles: z.array(z.enum(ROLES)).min(1),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const targetSchema = z.object({
+  id: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  metric: text(300),
+  comparator: z.enum(['>=', '<=', '=']),
+  value: z.number().finite(),
+  unit: z.string().trim().max(30).nullable().default(null),
+  dueAt: instantSchema.nullable().default(null),
+});
+export type TargetInput = z.infer<typeof targetSchema>;
+
+/** "Rõ thời gian": a deadline instant, a recurring report obligation, or an ongoing duty with periodic reports. */
+export const deadlineSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('date'), dueAt: instantSchema }),
+  z.object({ kind: z.literal('recurring'), rule: recurrenceRuleSchema, until: instantSchema.nullable().default(null) }),
+  z.object({ kind: z.literal('ongoing'), rule: recurrenceRuleSchema }),
+]);
+export type Deadline = z.infer<typeof deadlineSchema>;
+
+/**
+ * Body of POST /api/v1/tasks: one directive item launched as a task (nhiệm vụ). Fields of the
+ * "6 rõ" may be absent in the body so the refusal can name every missing one (`missingSixClear`).
+ */
+export const launchTaskSchema = z.object({
+  directiveNumber: text(100),
+  ref: text(50),
+  // rõ việc
+  title: text(2000).optional(),
+  description: z.string().trim().max(20000).default(''),
+  // rõ người
+  leadUnit: unitCode.optional(),
+  coLeadUnit: unitCode.nullable().default(null),
+  responsibleOfficial: text(200).optional(),
+  coordinatingUnits: z.array(unitCode).max(200).default([]),
+  // rõ thời gian
+  deadline: deadlineSchema.optional(),
+  // rõ trách nhiệm: who assigned it (issuer/signer); rõ thẩm quyền: who decides on it
+  assignedBy: text(300).optional(),
+  decidedBy: unitCode.optional(),
+  // rõ kết quả
+  expectedResult: text(5000).optional(),
+  targets: z.array(targetSchema).max(50).default([]),
+  policy: notificationPolicyOverrideSchema.optional(),
+});
+export type LaunchTask = z.infer<typeof launchTaskSchema>;
+
+/** A launch request with all six present: what the workflow receives. */
+export type CompleteLaunch = LaunchTask & Required<Pick<LaunchTask, 'title' | 'leadUnit' | 'responsibleOfficial' | 'deadline' | 'assignedBy' | 'decidedBy' | 'expectedResult'>>;
+
