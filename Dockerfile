@@ -1,5 +1,5 @@
 # Image for the worker and the API (docker-compose.yml). TypeScript runs through tsx, as in development.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
