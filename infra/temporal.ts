@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { msToTs } from '@temporalio/common/lib/time';
 import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Config } from '../config';
@@ -58,5 +59,27 @@ export async function registerSearchAttributes(client: Client, namespace: string
     });
   } catch (err) {
     warn(`Không đăng ký được search attributes (${(err as Error).message}); hãy đăng ký thủ công: ${Object.keys(SEARCH_ATTRIBUTES).join(', ')}`);
+  }
+}
+
+/**
+ * Registers the namespace on a cluster that does not have it (the full server starts with none;
+ * the dev server creates its own), then waits until the frontend's namespace cache knows it.
+ */
+export async function registerNamespace(client: Client, namespace: string, retentionDays = 30): Promise<void> {
+  await client.workflowService
+    .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`) })
+    .catch((err) => {
+      if (err?.code !== 6 /* ALREADY_EXISTS */) throw err;
+    });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
