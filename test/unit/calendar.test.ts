@@ -132,6 +132,12 @@ describe('WorkingCalendar', () => {
     expect(calendar.isWorkingDay('2025-02-03')).toBe(true);
   });
 
+  it('rests from Thursday 01/01/2026 through Sunday 04/01/2026 and works on Saturday 10/01/2026, the state sector\'s New Year swap', () => {
+    for (const date of ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04']) expect(calendar.isWorkingDay(date), date).toBe(false);
+    expect(calendar.isWorkingDay('2026-01-05')).toBe(true);
+    expect(calendar.isWorkingDay('2026-01-10')).toBe(true);
+  });
+
   it('works on Saturday 26/04/2025 and rests on Friday 02/05/2025, swapped for 30/4-1/5', () => {
     expect(calendar.isWorkingDay('2025-04-26')).toBe(true);
     for (const date of ['2025-04-30', '2025-05-01', '2025-05-02', '2025-05-03', '2025-05-04']) {
