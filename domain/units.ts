@@ -91,13 +91,19 @@ export const unitRegistry: readonly Unit[] = [
   { code: 'TV_BCD', name: 'Các thành viên Ban Chỉ đạo', aliases: ['các đồng chí thành viên Ban Chỉ đạo', 'thành viên Ban Chỉ đạo'], kind: 'other' },
   { code: 'CQ_TMGV_TU', name: 'Các cơ quan tham mưu, giúp việc Tỉnh ủy', aliases: [], kind: 'party' },
   { code: 'DU_XA', name: 'Đảng ủy các xã, phường', aliases: [], kind: 'party' },
-  { code: 'UBND_XA', name: 'Ủy ban nhân dân các xã, phường', aliases: ['UBND các xã, phường', 'UBND cấp xã', 'Ủy ban nhân dân cấp xã'], kind: 'locality' },
-  { code: 'UBND_HUYEN', name: 'Ủy ban nhân dân các huyện, thành phố', aliases: ['UBND các huyện, thành phố', 'UBND cấp huyện'], kind: 'locality' },
+  // Since 01/07/2025 there is no district level: communes and wards took over the districts' work,
+  // so a document that still names "UBND các huyện" is read as addressed to them.
+  {
+    code: 'UBND_XA',
+    name: 'Ủy ban nhân dân các xã, phường',
+    aliases: ['UBND các xã, phường', 'UBND cấp xã', 'Ủy ban nhân dân cấp xã', 'UBND các huyện, thành phố', 'UBND cấp huyện', 'Ủy ban nhân dân các huyện, thành phố'],
+    kind: 'locality',
+  },
   { code: 'DN_VT', name: 'Các doanh nghiệp viễn thông', aliases: ['doanh nghiệp viễn thông', 'các nhà mạng'], kind: 'enterprise' },
 ];
 
 /** Codes of registry entries that stand for a group of units rather than one. */
-export const collectiveUnitCodes: ReadonlySet<string> = new Set(['CAC_CQ_DV_DP', 'CAC_CQ_DV_LQ', 'TV_BCD', 'CQ_TMGV_TU', 'DU_XA', 'UBND_XA', 'UBND_HUYEN', 'DN_VT']);
+export const collectiveUnitCodes: ReadonlySet<string> = new Set(['CAC_CQ_DV_DP', 'CAC_CQ_DV_LQ', 'TV_BCD', 'CQ_TMGV_TU', 'DU_XA', 'UBND_XA', 'DN_VT']);
 
 /** Whether the unit is a group (all departments, related units, all communes) rather than one unit. */
 export function isCollectiveUnit(unit: Unit): boolean {

@@ -152,3 +152,11 @@ describe('lead and coordinating units', () => {
     expect(findAddressee('Ban Chỉ đạo cơ bản thống nhất và kết luận như sau:')).toBeNull();
   });
 });
+
+describe('the unit registry after the two-level local government (01/07/2025)', () => {
+  it('has no district level, and reads a document that still names the districts as addressed to the communes and wards', () => {
+    expect(unitRegistry.some((unit) => /huyện/i.test(unit.name))).toBe(false);
+    expect(unitRegistry.map((unit) => unit.code)).not.toContain('UBND_HUYEN');
+    expect(matchUnit('UBND các huyện, thành phố')?.code).toBe('UBND_XA');
+  });
+});
