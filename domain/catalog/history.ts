@@ -27,11 +27,11 @@ export const HISTORY_LABELS_VI: Readonly<Record<string, string>> = Object.freeze
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
 
-/** One line of a task's history: the event's name and the facts that matter ("Chấp thuận gia hạn: thời hạn mới 30/04/2026"). */
+/** One line of a task's history: the event's name and the facts that matter ("Chấp thuận gia hạn (thời hạn mới 30/04/2026)"). */
 export function historyLabel(kind: string, payload: Record<string, unknown>): string {
   const name = HISTORY_LABELS_VI[kind] ?? kind;
   const detail = historyDetail(kind, payload);
-  return detail ? `${name}: ${detail}` : name;
+  return detail ? `${name} (${detail})` : name;
 }
 
 function historyDetail(kind: string, p: Record<string, unknown>): string | null {
