@@ -67,8 +67,8 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   const { launch, taskId } = input;
   // Replaced, never changed in place: every transition returns a new state (domain/lifecycle/state.ts).
   let state: TaskState = input.carried?.state ?? initialState(input, nowIso());
-  // Notifications planned at or before the cursor have been handled; it moves back only when a
-  // command re-plans (an approved extension, a reassignment).
+  // Notifications planned at or before the cursor have been handled; the cursor only moves forward
+  // (a command that re-plans moves it to now: what was due before is history).
   let cursor = input.carried?.cursor ?? state.launchedAt;
   // Bumped by every accepted command, so the main loop re-plans its next wake-up.
   let changes = 0;
@@ -132,8 +132,9 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
     );
   }
 
-  // The awaits below mirror the code that recorded today's histories: commands issued by concurrent
-  // coroutines in one activation are ordered by microtask turns, so a removed `await` reorders them.
+  // The awaits in `run`, `follow` and `updateSearchAttributes` mirror the code that recorded the
+  // histories: commands issued by concurrent coroutines in one activation (a handler's upsert, the
+  // next queued write, the loop's calendar load) follow microtask turns, so an await removed reorders them.
   async function run<K extends CommandName>(name: K, command: TaskCommands[K], actor: Actor) {
     const now = nowIso();
     const outcome = applyCommand(name, state, command, actor, now);
@@ -144,6 +145,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
     if (afterwards) await follow(afterwards(state, now));
   }
 
+  /** Takes a transition, if any, one async hop deep (as the old `fire` and `maybeFinishRecurring` were). */
   async function follow(transition: Transition | null) {
     if (transition) await take(transition);
   }

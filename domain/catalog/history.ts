@@ -34,37 +34,37 @@ export function historyLabel(kind: string, payload: Record<string, unknown>): st
   return detail ? `${name} (${detail})` : name;
 }
 
-function historyDetail(kind: string, p: Record<string, unknown>): string | null {
-  const period = text(p.periodKey) && periodLabelVi(String(p.periodKey));
+function historyDetail(kind: string, payload: Record<string, unknown>): string | null {
+  const period = text(payload.periodKey) && periodLabelVi(String(payload.periodKey));
   switch (kind) {
     case 'progress_reported':
-      return [text(p.text), typeof p.percent === 'number' ? `(${p.percent}%)` : null].filter(Boolean).join(' ') || null;
+      return [text(payload.text), typeof payload.percent === 'number' ? `(${payload.percent}%)` : null].filter(Boolean).join(' ') || null;
     case 'evidence_attached':
-      return text(p.fileName);
+      return text(payload.fileName);
     case 'approved':
-      return p.outcome === 'completed_late' ? 'hoàn thành quá hạn' : p.outcome === 'completed_on_time' ? 'hoàn thành đúng hạn' : null;
+      return payload.outcome === 'completed_late' ? 'hoàn thành quá hạn' : payload.outcome === 'completed_on_time' ? 'hoàn thành đúng hạn' : null;
     case 'returned':
     case 'cancelled':
     case 'extension_denied':
-      return text(p.reason) && `lý do: ${p.reason}`;
+      return text(payload.reason) && `lý do: ${payload.reason}`;
     case 'extension_requested':
-      return formatDueValue(p.requestedDueAt) && `đến ${formatDueValue(p.requestedDueAt)}${text(p.reason) ? `, lý do: ${p.reason}` : ''}`;
+      return formatDueValue(payload.requestedDueAt) && `đến ${formatDueValue(payload.requestedDueAt)}${text(payload.reason) ? `, lý do: ${payload.reason}` : ''}`;
     case 'extension_approved':
-      return formatDueValue(p.dueAt) && `thời hạn mới ${formatDueValue(p.dueAt)}`;
+      return formatDueValue(payload.dueAt) && `thời hạn mới ${formatDueValue(payload.dueAt)}`;
     case 'reassigned':
-      return text(p.newLeadUnit) && `${p.previousLeadUnit ? `từ ${p.previousLeadUnit} ` : ''}sang ${p.newLeadUnit}`;
+      return text(payload.newLeadUnit) && `${payload.previousLeadUnit ? `từ ${payload.previousLeadUnit} ` : ''}sang ${payload.newLeadUnit}`;
     case 'report_period_opened':
-      return period && `${period}${formatDueValue(p.due) ? `, hạn ${formatDueValue(p.due)}` : ''}`;
+      return period && `${period}${formatDueValue(payload.due) ? `, hạn ${formatDueValue(payload.due)}` : ''}`;
     case 'report_submitted':
-      return period && `${period}${p.onTime === true ? ', đúng hạn' : p.onTime === false ? ', quá hạn' : ''}`;
+      return period && `${period}${payload.onTime === true ? ', đúng hạn' : payload.onTime === false ? ', quá hạn' : ''}`;
     case 'overdue':
-      return formatDueValue(p.dueAt) && `${text(p.leadUnit) ?? 'đơn vị chủ trì'} chưa hoàn thành, thời hạn ${formatDueValue(p.dueAt)}`;
+      return formatDueValue(payload.dueAt) && `${text(payload.leadUnit) ?? 'đơn vị chủ trì'} chưa hoàn thành, thời hạn ${formatDueValue(payload.dueAt)}`;
     case 'completed':
-      return p.reason === 'all_periods_reported' ? 'đã báo cáo đủ các kỳ' : null;
+      return payload.reason === 'all_periods_reported' ? 'đã báo cáo đủ các kỳ' : null;
   }
   if (kind in NOTIFICATION_KIND_LABELS_VI) {
-    const to = Array.isArray(p.recipients) ? p.recipients.map((r) => RECIPIENT_ROLE_LABELS_VI[r as RecipientRole] ?? String(r)).join(', ') : null;
-    const level = typeof p.level === 'number' && (kind as NotificationKind).endsWith('escalation') ? `cấp ${p.level}` : null;
+    const to = Array.isArray(payload.recipients) ? payload.recipients.map((r) => RECIPIENT_ROLE_LABELS_VI[r as RecipientRole] ?? String(r)).join(', ') : null;
+    const level = typeof payload.level === 'number' && (kind as NotificationKind).endsWith('escalation') ? `cấp ${payload.level}` : null;
     return [period, level, to && `gửi ${to}`].filter(Boolean).join(', ') || null;
   }
   return null;

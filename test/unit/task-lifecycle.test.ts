@@ -30,7 +30,7 @@ function launch(overrides: Partial<CompleteLaunch> = {}): CompleteLaunch {
     assignedBy: 'Đồng chí Bí thư Tỉnh ủy',
     decidedBy: 'VP_TU',
     expectedResult: 'Hạ tầng DC được thuê',
-    targets: [{ metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%' }],
+    targets: [{ metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%', dueAt: null }],
     ...overrides,
   };
 }
