@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { periodLabelVi } from './catalog/format';
 import { daysInMonth, parseInstant, vnInstant, type InstantInput } from './time';
 
 /*
@@ -23,7 +24,6 @@ export interface ReportPeriod {
 }
 
 const PERIOD_KEY = /^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$/;
-const ROMAN = ['I', 'II', 'III', 'IV'];
 
 /** A period key (`2026-11` | `2026-Q4` | `2026-H2` | `2026`), years 2000..2100. */
 export const reportPeriodKeySchema = z
@@ -47,32 +47,29 @@ export function parseReportPeriod(key: string): ReportPeriod {
   let kind: ReportPeriodKind;
   let firstMonth: number;
   let months: number;
-  let labelVi: string;
   if (m[2] !== undefined) {
     kind = 'month';
     firstMonth = Number(m[2]);
     months = 1;
-    labelVi = `Tháng ${firstMonth}/${year}`;
   } else if (m[3] !== undefined) {
     kind = 'quarter';
     firstMonth = (Number(m[3]) - 1) * 3 + 1;
     months = 3;
-    labelVi = `Quý ${ROMAN[Number(m[3]) - 1]}/${year}`;
   } else if (m[4] !== undefined) {
     kind = 'half';
     firstMonth = m[4] === '1' ? 1 : 7;
     months = 6;
-    labelVi = `6 tháng ${m[4] === '1' ? 'đầu' : 'cuối'} năm ${year}`;
   } else {
     kind = 'year';
     firstMonth = 1;
     months = 12;
-    labelVi = `Năm ${year}`;
   }
   const lastMonth = firstMonth + months - 1;
   const start = vnInstant({ year, month: firstMonth, day: 1 });
   const end = vnInstant({ year, month: lastMonth, day: daysInMonth(year, lastMonth) }, 23, 59, 59, 999);
-  return { key, kind, start, end, labelVi };
+  // A heading starts with a capital: "Tháng 11/2026", where prose says "tháng 11/2026".
+  const label = periodLabelVi(key);
+  return { key, kind, start, end, labelVi: label.charAt(0).toUpperCase() + label.slice(1) };
 }
 
 /** The instant a period's report reads its assignments at: its end, or `now` when that comes first. */

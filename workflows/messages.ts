@@ -1,4 +1,6 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CommandName, TaskCommands } from '../domain/lifecycle/commands';
 import type { AcknowledgeCommand, ApproveCommand, CancelCommand, DecideExtensionCommand, EvidenceCommand, ReassignCommand, RecordMeasurementCommand, ReportProgressCommand, RequestExtensionCommand, ReturnCommand, SubmitCommand, SubmitReportCommand } from '../domain/schemas/task-commands';
 import type { Envelope, TaskState } from '../domain/task';
 
@@ -21,3 +23,19 @@ export const decideExtensionUpdate = defineUpdate<TaskState, [Envelope<DecideExt
 export const reassignUpdate = defineUpdate<TaskState, [Envelope<ReassignCommand>]>('reassign');
 export const cancelUpdate = defineUpdate<TaskState, [Envelope<CancelCommand>]>('cancel');
 export const submitReportUpdate = defineUpdate<TaskState, [Envelope<SubmitReportCommand>]>('submitReport');
+
+/** The Update of each command of the lifecycle table (`domain/lifecycle/commands.ts`), by the same name. */
+export const commandUpdates: { [K in CommandName]: UpdateDefinition<TaskState, [Envelope<TaskCommands[K]>]> } = {
+  acknowledge: acknowledgeUpdate,
+  reportProgress: reportProgressUpdate,
+  recordMeasurement: recordMeasurementUpdate,
+  attachEvidence: attachEvidenceUpdate,
+  submit: submitUpdate,
+  approve: approveUpdate,
+  return: returnUpdate,
+  requestExtension: requestExtensionUpdate,
+  decideExtension: decideExtensionUpdate,
+  reassign: reassignUpdate,
+  cancel: cancelUpdate,
+  submitReport: submitReportUpdate,
+};

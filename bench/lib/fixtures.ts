@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { addUnit, addUser, issueToken } from '../../db/repositories/auth';
 import type { Database } from '../../db/schema';
+import { initialState } from '../../domain/lifecycle/state';
 import type { Role } from '../../domain/roles';
 import type { AuditEvent, OutboxNotification, TaskState } from '../../domain/task';
 import type { CompleteLaunch } from '../../domain/schemas/task';
@@ -52,9 +53,7 @@ export function launchBody(directiveNumber: string, i: number, nowMs: number, du
 /** The state the workflow snapshots into the read model after `seq` events (about 2 KB of JSON). */
 export function sampleState(taskId: string, seq: number, launchedAt: string): TaskState {
   const lead = UNIT_CODES[seq % UNIT_CODES.length];
-  const dueAt = new Date(Date.parse(launchedAt) + 60 * DAY).toISOString();
-  return {
-    taskId,
+  const launch: CompleteLaunch = {
     directiveNumber: '01-TB/CQTT',
     ref: taskId,
     title: 'Thuê hạ tầng Trung tâm dữ liệu (DC) để lưu trữ dữ liệu đám mây của tỉnh',
@@ -63,27 +62,17 @@ export function sampleState(taskId: string, seq: number, launchedAt: string): Ta
     coLeadUnit: null,
     responsibleOfficial: 'Giám đốc Sở',
     coordinatingUnits: ['STC', 'SNV'],
+    deadline: { kind: 'date', dueAt: new Date(Date.parse(launchedAt) + 60 * DAY).toISOString() },
     assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
     decidedBy: 'SKHCN',
     expectedResult: 'Hạ tầng DC được thuê và đưa vào sử dụng',
-    deadlineKind: 'date',
-    recurrence: null,
-    recurrenceUntil: null,
+    targets: [],
+  };
+  return {
+    ...initialState({ taskId, launch }, launchedAt),
     status: seq > 1 ? 'acknowledged' : 'assigned',
-    launchedAt,
     acknowledgedAt: seq > 1 ? launchedAt : null,
-    submittedAt: null,
-    completedAt: null,
-    cancelledAt: null,
-    originalDueAt: dueAt,
-    dueAt,
-    extensionCount: 0,
-    pendingExtension: null,
-    leadHistory: [{ unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: launchedAt, to: null, reason: null }],
-    lateUnits: [],
-    outcome: null,
     escalationLevel: Math.min(3, Math.floor(seq / 10)),
-    lastReturnReason: null,
     progress: Array.from({ length: Math.min(5, Math.floor(seq / 3)) }, (_, k) => ({
       at: launchedAt,
       by: 'an.nguyen',
@@ -91,9 +80,6 @@ export function sampleState(taskId: string, seq: number, launchedAt: string): Ta
       text: `Đã hoàn thành bước ${k + 1}: khảo sát, lập dự toán và trình thẩm định giá thuê`,
       percent: 10 * (k + 1),
     })),
-    evidence: [],
-    targets: [],
-    reports: { open: [], submittedOnTime: 0, submittedLate: 0, lastClosed: [] },
     notificationsPlanned: seq,
     auditSeq: seq,
   };

@@ -5,6 +5,8 @@ import pg from 'pg';
 import { createActivities, type RecordEventInput } from '../../activities';
 import { AuditAppender, CHAIN_CONSTRAINT, ChainHeads, eventHash, GENESIS_HASH, verifyAuditChain } from '../../db/audit';
 import type { Database } from '../../db/schema';
+import { initialState } from '../../domain/lifecycle/state';
+import type { CompleteLaunch } from '../../domain/schemas/task';
 import type { AuditEvent, OutboxNotification, TaskState, TaskStatus } from '../../domain/task';
 import { testDb, uniq } from '../helpers/servers';
 
@@ -14,9 +16,7 @@ const lead = { userId: 'binh.tran', unitCode: 'CA_TINH', roles: ['unit_officer']
 
 /** The state a task's workflow would snapshot with its `seq`-th event. */
 function snapshot(taskId: string, auditSeq: number, status: TaskStatus): TaskState {
-  const launchedAt = new Date(T0).toISOString();
-  return {
-    taskId,
+  const launch: CompleteLaunch = {
     // One task per directive number: the read model keeps (directive number, ref) unique.
     directiveNumber: `01-TB/CQTT-${taskId}`,
     ref: '2.4',
@@ -26,32 +26,16 @@ function snapshot(taskId: string, auditSeq: number, status: TaskStatus): TaskSta
     coLeadUnit: null,
     responsibleOfficial: 'Giám đốc Công an tỉnh',
     coordinatingUnits: ['SO_TC'],
+    deadline: { kind: 'date', dueAt: '2025-12-31T23:59:59+07:00' },
     assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
     decidedBy: 'SKHCN',
     expectedResult: 'Trung tâm giám sát an ninh mạng hoạt động',
-    deadlineKind: 'date',
-    recurrence: null,
-    recurrenceUntil: null,
-    status,
-    launchedAt,
-    acknowledgedAt: auditSeq >= 2 ? new Date(T0 + MINUTE).toISOString() : null,
-    submittedAt: null,
-    completedAt: null,
-    cancelledAt: null,
-    originalDueAt: '2025-12-31T16:59:59.000Z',
-    dueAt: '2025-12-31T16:59:59.000Z',
-    extensionCount: 0,
-    pendingExtension: null,
-    leadHistory: [{ unitCode: lead.unitCode, responsibleOfficial: 'Giám đốc Công an tỉnh', from: launchedAt, to: null, reason: null }],
-    lateUnits: [],
-    outcome: null,
-    escalationLevel: 0,
-    lastReturnReason: null,
-    progress: [],
-    evidence: [],
     targets: [],
-    reports: { open: [], submittedOnTime: 0, submittedLate: 0, lastClosed: [] },
-    notificationsPlanned: 0,
+  };
+  return {
+    ...initialState({ taskId, launch }, new Date(T0).toISOString()),
+    status,
+    acknowledgedAt: auditSeq >= 2 ? new Date(T0 + MINUTE).toISOString() : null,
     auditSeq,
   };
 }

@@ -440,7 +440,7 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
         expect(refsIn(overdue)).toEqual(['B.2', 'H.3', 'A.1']);
         expect(refsIn(dueSoon)).toEqual(['C.4', 'C.5']);
         expect(overdue).toContain('Nhiệm vụ thử A.1 – thời hạn 09/06/2026, đã quá hạn 1 ngày');
-        expect(dueSoon).toContain('Nhiệm vụ thử C.4 – thời hạn 12/06/2026, còn 2 ngày');
+        expect(dueSoon).toContain('Nhiệm vụ thử C.4 – thời hạn 17:00 ngày 12/06/2026, còn 2 ngày');
         expect(text).toContain('Kính gửi: Đồng chí Ngô Thị Bích (Người đứng đầu Sở Giáo dục và Đào tạo');
         expect(mailbox.messages.filter((m) => m.to.includes(officer.email!))).toEqual([]);
 

@@ -10,7 +10,7 @@ import { addWebhookEndpoint, deactivateWebhookEndpoint } from '../../db/reposito
 import { createDispatcher } from '../../delivery/dispatcher';
 import { createSmtpMailer, type Mailer } from '../../delivery/email';
 import { deliveryKeyFor, messageIdFor, nextDeliveryWindow } from '../../delivery/model';
-import { formatVnDate } from '../../domain/time';
+import { formatDueDate } from '../../domain/catalog/format';
 import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
 import { endStartedTasks, launchFor, startTask, workingCalendar } from '../helpers/tasks';
 import { aNamedUnit, aPerson, type TestPerson } from '../helpers/delivery';
@@ -170,7 +170,7 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     expect(text).toContain('Báo cáo Thường trực Ban Chỉ đạo và Ủy ban Kiểm tra Tỉnh ủy');
     expect(text).toContain(`Số ${launch.directiveNumber}`);
     expect(text).toContain('2.3 (1) – Thuê hạ tầng Trung tâm dữ liệu (DC) để lưu trữ dữ liệu đám mây');
-    expect(text).toMatch(new RegExp(`Thời hạn: +${formatVnDate(launch.deadline.kind === 'date' ? launch.deadline.dueAt : '').replace(/\//g, '\\/')} \\(đã quá hạn \\d+ ngày\\)`));
+    expect(text).toMatch(new RegExp(`Thời hạn: +${formatDueDate(launch.deadline.kind === 'date' ? launch.deadline.dueAt : '').replace(/\//g, '\\/')} \\(đã quá hạn \\d+ ngày\\)`));
     expect(text).toMatch(/Mức đôn đốc: +cấp 3/);
     expect(text).toContain(`${BASE_URL}/api/v1/tasks/${taskId}`);
 

@@ -1,6 +1,6 @@
 /**
  * Records workflow histories for the replay test (`npm run record:histories`). Run it when a
- * workflow change ships, and keep the old files: test/replay/replay.test.ts replays every file
+ * workflow change ships, and keep the old files: test/temporal/replay.test.ts replays every file
  * in histories/ through today's workflow code, so a change that would break running workflows
  * fails the tests (use `patched()` for such changes).
  */

@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
+import { formatDueDate } from '../../domain/catalog/format';
 import { tetDate } from '../../domain/lunar';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
 import { addCalendarDays, type CivilDate, civilDayNumber, dayOfWeek, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
@@ -130,6 +131,10 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     });
     const overdue = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'overdue').executeTakeFirstOrThrow();
     expect(overdue.payload).toEqual({ dueAt: extended.toISOString(), leadUnit: lead });
+    // The inbox words the new deadline as documents do, never as an instant.
+    const notice = await db.selectFrom('notifications').select('body').where('task_id', '=', taskId).where('kind', '=', 'extension_decided').executeTakeFirstOrThrow();
+    expect(notice.body).toContain(`Thời hạn mới: ${formatDueDate(extended)} (thời hạn cũ: ${formatDueDate(original)}).`);
+    expect(notice.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     const row = await db.selectFrom('tasks').select(['original_due_at', 'due_at', 'extension_count', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
     expect(row).toEqual({ original_due_at: original, due_at: extended, extension_count: 1, outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 13 });
@@ -197,8 +202,11 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       'escalation',
       'escalation',
     ]);
-    const notice = await db.selectFrom('notifications').select('body').where('task_id', '=', taskId).where('kind', '=', 'extension_decided').executeTakeFirstOrThrow();
-    expect(notice.body).toBe(`Lý do: ${reason}`);
+    const notice = await db.selectFrom('notifications').select(['subject', 'body']).where('task_id', '=', taskId).where('kind', '=', 'extension_decided').executeTakeFirstOrThrow();
+    expect(notice.subject).toBe('[Gia hạn] Đề nghị gia hạn nhiệm vụ 2.3 (1) không được chấp thuận');
+    expect(notice.body).toContain('Đề nghị gia hạn không được chấp thuận; thời hạn giữ nguyên.');
+    expect(notice.body).toContain(`Lý do: ${reason}`);
+    expect(notice.body).toMatch(new RegExp(`Thời hạn: +${formatDueDate(dueAt).replace(/[/]/g, '\\/')} \\(`));
     const decision = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'extension_denied').executeTakeFirstOrThrow();
     expect(decision.payload).toEqual({ approve: false, newDueAt: null, reason, previousDueAt: dueAt.toISOString(), dueAt: dueAt.toISOString(), requestedDueAt: asked.toISOString(), requestReason: 'Thiếu nhân lực', extensionCount: 0 });
     const row = await db.selectFrom('tasks').select(['original_due_at', 'due_at', 'extension_count', 'escalation_level', 'late_units']).where('id', '=', taskId).executeTakeFirstOrThrow();

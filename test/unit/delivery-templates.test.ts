@@ -35,6 +35,13 @@ describe('messages', () => {
     expect(dueDistance(at('2025-11-15T00:00:00+07:00'), at('2025-11-14T08:00:00+07:00'))).toBe('hạn chót là hôm nay');
     expect(dueDistance(at('2025-11-15T00:00:00+07:00'), at('2025-11-15T08:00:00+07:00'))).toBe('đã quá hạn 1 ngày');
     expect(dueDistance(at('2025-11-14T17:00:00+07:00'), at('2025-11-14T17:30:00+07:00'))).toBe('đã quá hạn từ hôm nay');
+    expect(formatDueDate(at('2026-01-14T17:00:00+07:00'))).toBe('17:00 ngày 14/01/2026');
+  });
+
+  it('words an approved extension with both deadlines as documents write them, never as instants', () => {
+    const extended = renderNotification(input('extension_decided', { level: null, event: { approve: true, dueAt: '2026-01-14T10:00:00.000Z', previousDueAt: '2025-11-14T17:00:00.000Z' } }));
+    expect(extended.text).toContain('Thời hạn mới: 17:00 ngày 14/01/2026 (thời hạn cũ: trước ngày 15/11/2025).');
+    expect(extended.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 
   it('renders every kind in Vietnamese with the facts, and escapes the HTML', () => {
@@ -54,8 +61,10 @@ describe('messages', () => {
 
   it('names the period of a periodic report and falls back to the outbox text for an unknown kind', () => {
     const report = renderNotification(input('report_reminder', { level: null, period: { key: '2025-11', dueAt: at('2025-11-20T00:00:00+07:00') } }));
-    expect(report.subject).toBe('[Nhắc việc] Báo cáo định kỳ kỳ 2025-11 – nhiệm vụ 2.3 (1)');
+    expect(report.subject).toBe('[Nhắc việc] Báo cáo định kỳ tháng 11/2025 – nhiệm vụ 2.3 (1)');
+    expect(report.text).toMatch(/Kỳ báo cáo: +tháng 11\/2025/);
     expect(report.text).toMatch(/Hạn báo cáo: +trước ngày 20\/11\/2025/);
+    expect(report.text).not.toContain('2025-11');
     const unknown = renderNotification(input('something_new', { body: 'Nội dung riêng\nDòng hai' }));
     expect(unknown.subject).toBe('Nội dung riêng');
     expect(unknown.text).toContain('Dòng hai');

@@ -1,0 +1,111 @@
+// What time does to a task: lateness, report periods, reminders and escalations, the next wake-up.
+// Pure functions of (state, policy, calendar, cursor, now); the workflow only loops over them.
+import type { WorkingCalendar } from '../calendar';
+import { DEFAULT_REPORT_POLICY, nextNotification, nextReportNotification, reportNotificationsBetween, type NotificationPolicy, type PlannedNotification, type ScheduleInput } from '../policy';
+import { nextPeriod, type Period } from '../recurrence';
+import type { ReportPeriodState, TaskState } from '../task';
+import { outboxFor } from './outbox';
+import { becomesLate, closeLeadPeriod, copyOf, isClosed, markLate, recordOn, single, type Transition } from './state';
+
+/** What the reminder policy plans from: nothing reaches the unit while its claim awaits review (the ball is in the secretariat's court). */
+export function scheduleInput(state: TaskState, policy: NotificationPolicy): ScheduleInput {
+  return {
+    launchedAt: state.launchedAt,
+    dueAt: state.deadlineKind === 'date' ? state.dueAt : null,
+    acknowledgedAt: state.acknowledgedAt,
+    closed: isClosed(state) || state.status === 'submitted',
+    policy,
+  };
+}
+
+/** The 'overdue' event once the deadline in force has passed by `asOf` on an open task, or null. */
+export function markOverdue(state: TaskState, asOf: number, now: string): Transition | null {
+  if (!becomesLate(state, asOf)) return null;
+  const next = copyOf(state);
+  markLate(next, asOf);
+  return single(next, recordOn(next, 'overdue', null, { dueAt: next.dueAt, leadUnit: next.leadUnit }, now));
+}
+
+/** The due instant of the last report period tracked, or the launch when there is none yet. */
+function lastPeriodDue(state: TaskState): string {
+  const all = [...state.reports.lastClosed, ...state.reports.open].map((p) => p.due).sort();
+  return all.length ? all[all.length - 1] : state.launchedAt;
+}
+
+/** The next report period to track (it may not have started yet), or null when none is left. */
+export function nextPeriodToOpen(state: TaskState): Period | null {
+  if (!state.recurrence || isClosed(state)) return null;
+  const period = nextPeriod(state.recurrence, lastPeriodDue(state));
+  if (state.recurrenceUntil && Date.parse(period.due) > Date.parse(state.recurrenceUntil)) return null;
+  return period;
+}
+
+/** Opens the next report period when it has started by `asOf`: its report becomes due and is chased. */
+export function openDuePeriod(state: TaskState, asOf: number, now: string): Transition | null {
+  const period = nextPeriodToOpen(state);
+  if (!period || Date.parse(period.start) > asOf) return null;
+  const next = copyOf(state);
+  const opened: ReportPeriodState = { key: period.key, due: period.due, submittedAt: null, onTime: null, escalationLevel: 0 };
+  next.reports.open.push(opened);
+  return single(next, recordOn(next, 'report_period_opened', null, { periodKey: period.key, due: period.due }, now));
+}
+
+/** A recurring obligation with an end is complete once its last period's report is in. */
+export function finishRecurring(state: TaskState, now: string): Transition | null {
+  if (state.deadlineKind !== 'recurring' || !state.recurrenceUntil || !state.recurrence) return null;
+  if (state.reports.open.length > 0) return null;
+  const upcoming = nextPeriod(state.recurrence, lastPeriodDue(state));
+  if (Date.parse(upcoming.due) <= Date.parse(state.recurrenceUntil)) return null;
+  const next = copyOf(state);
+  next.status = 'completed';
+  next.completedAt = now;
+  next.outcome = next.reports.submittedLate > 0 ? 'completed_late' : 'completed_on_time';
+  closeLeadPeriod(next, now);
+  const payload = { reason: 'all_periods_reported', submittedOnTime: next.reports.submittedOnTime, submittedLate: next.reports.submittedLate };
+  return single(next, recordOn(next, 'completed', null, payload, now));
+}
+
+/** Planned notifications of one report period in (from, to]; none once it is no longer tracked. */
+export function periodNotificationsBetween(state: TaskState, periodKey: string, calendar: WorkingCalendar, from: string, to: Date): PlannedNotification[] {
+  const period = [...state.reports.open, ...state.reports.lastClosed].find((p) => p.key === periodKey);
+  return period ? reportNotificationsBetween(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, from, to) : [];
+}
+
+/** Sends a planned reminder or escalation: its outbox rows, and the escalation level it reaches. */
+export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string): Transition {
+  const next = copyOf(state);
+  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline.
+  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}`;
+  const level = planned.level ?? null;
+  const payload = { step, level, plannedAt: planned.at, recipients: planned.recipients, ...(periodKey ? { periodKey } : {}) };
+  const notes = outboxFor(next, planned.kind, step, planned.recipients, { level, event: payload, periodKey }, now);
+  if (planned.kind === 'escalation' && planned.level) next.escalationLevel = Math.max(next.escalationLevel, planned.level);
+  if (periodKey && planned.kind === 'report_escalation' && planned.level) {
+    const period = next.reports.open.find((p) => p.key === periodKey);
+    if (period) period.escalationLevel = Math.max(period.escalationLevel, planned.level);
+  }
+  next.notificationsPlanned += notes.length;
+  return single(next, recordOn(next, planned.kind, null, payload, now, notes));
+}
+
+/** The instant (ms) the workflow must wake at next, or null when only a command can change anything. */
+export function nextWakeUp(state: TaskState, policy: NotificationPolicy, calendar: WorkingCalendar, cursor: string): number | null {
+  const candidates: number[] = [];
+  const planned = nextNotification(scheduleInput(state, policy), calendar, cursor);
+  if (planned) candidates.push(Date.parse(planned.at));
+  if (state.dueAt && !state.lateUnits.includes(state.leadUnit) && Date.parse(state.dueAt) > Date.parse(cursor)) candidates.push(Date.parse(state.dueAt));
+  for (const period of state.reports.open) {
+    const chase = nextReportNotification(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, cursor);
+    if (chase) candidates.push(Date.parse(chase.at));
+  }
+  const toOpen = nextPeriodToOpen(state);
+  if (toOpen) candidates.push(Math.max(Date.parse(toOpen.start), Date.parse(cursor) + 1));
+  return candidates.length ? Math.min(...candidates) : null;
+}
+
+/** The years of calendar to load for an instant, or null when the loaded ones already cover the year after it. */
+export function calendarYearsFor(instant: number, coveredYears: readonly number[] | undefined): number[] | null {
+  const year = new Date(instant + 7 * 3600_000).getUTCFullYear();
+  if (coveredYears?.includes(year + 1)) return null;
+  return [year - 1, year, year + 1, year + 2];
+}
