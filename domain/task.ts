@@ -1,6 +1,7 @@
 // Task state, statuses, ids and failure types, without zod: workflows import this module
 // (docs/architecture.md, "Zod-free domain modules"). The schemas are in `schemas/task.ts`.
-import type { NotificationKind, RecipientRole } from './policy';
+import type { NotificationKind } from './notification-plan';
+import type { RecipientRole } from './policy';
 import type { RecurrenceRule } from './recurrence';
 import type { Actor, CompleteLaunch, Deadline, LaunchTask, TargetInput } from './schemas/task';
 import type { EvidenceCommand } from './schemas/task-commands';

@@ -17,7 +17,7 @@ import { WorkingCalendar, type CalendarData } from '../domain/calendar';
 import { applyCommand, COMMAND_NAMES, recordLaunch, refusalOf, TASK_COMMANDS, type CommandName, type TaskCommands } from '../domain/lifecycle/commands';
 import { calendarYearsFor, markOverdue, nextWakeUp, notify, openDuePeriod, periodNotificationsBetween, scheduleInput } from '../domain/lifecycle/schedule';
 import { initialState, isClosed, policyFor, type Recorded, type Transition } from '../domain/lifecycle/state';
-import { notificationsBetween } from '../domain/policy';
+import { notificationsBetween } from '../domain/notification-plan';
 import type { Actor } from '../domain/schemas/task';
 import { COMMAND_FAILURES, type DirectiveTaskInput, type Envelope, type TaskState } from '../domain/task';
 import * as messages from './messages';

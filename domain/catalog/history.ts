@@ -1,6 +1,7 @@
 // How a task's history (its audit trail) reads, one line per event, in Vietnamese; with the
 // notices in `notices.ts`, the catalog of every text a person reads about a task.
-import { NOTIFICATION_KIND_LABELS_VI, RECIPIENT_ROLE_LABELS_VI, type NotificationKind, type RecipientRole } from '../policy';
+import { NOTIFICATION_KIND_LABELS_VI, type NotificationKind } from '../notification-plan';
+import { RECIPIENT_ROLE_LABELS_VI, type RecipientRole } from '../policy';
 import { formatDueValue, periodLabelVi } from './format';
 
 /** The name of every kind of audit event the task workflow records. */

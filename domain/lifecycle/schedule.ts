@@ -1,7 +1,8 @@
 // What time does to a task: lateness, report periods, reminders and escalations, the next wake-up.
 // Pure functions of (state, policy, calendar, cursor, now); the workflow only loops over them.
 import type { WorkingCalendar } from '../calendar';
-import { DEFAULT_REPORT_POLICY, nextNotification, nextReportNotification, reportNotificationsBetween, type NotificationPolicy, type PlannedNotification, type ScheduleInput } from '../policy';
+import { DEFAULT_REPORT_POLICY, type NotificationPolicy } from '../policy';
+import { nextNotification, nextReportNotification, reportNotificationsBetween, type PlannedNotification, type ScheduleInput } from '../notification-plan';
 import { nextPeriod, type Period } from '../recurrence';
 import type { ReportPeriodState, TaskState } from '../task';
 import { outboxFor } from './outbox';

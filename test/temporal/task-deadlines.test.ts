@@ -5,7 +5,7 @@ import { verifyAuditChain } from '../../db/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { formatDueDate } from '../../domain/catalog/format';
 import { tetDate } from '../../domain/lunar';
-import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/policy';
+import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { addCalendarDays, type CivilDate, civilDayNumber, dayOfWeek, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import {

@@ -9,7 +9,7 @@ import { createActivities } from '../../activities';
 import { verifyAuditChain } from '../../db/audit';
 import * as messages from '../../workflows/messages';
 import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
-import { deadlineMorning } from '../../domain/policy';
+import { deadlineMorning } from '../../domain/notification-plan';
 import { addCalendarDays, vnCivilDate, vnInstant } from '../../domain/time';
 import { auditKinds, coordinatingOfficer, endStartedTasks, launchFor, leadOfficer, outbox, secretariat, sleepUntil, startTask, strangerOfficer, inspector, workingCalendar } from '../helpers/tasks';
 

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
-import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, lastWorkingDayBeforeDeadline, mergePolicy, nextNotification, nextReportNotification, notificationsBetween, type PlannedNotification, reportNotificationsBetween, type ScheduleInput } from '../../domain/policy';
+import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, mergePolicy } from '../../domain/policy';
+import { lastWorkingDayBeforeDeadline, nextNotification, nextReportNotification, notificationsBetween, type PlannedNotification, reportNotificationsBetween, type ScheduleInput } from '../../domain/notification-plan';
 import { notificationPolicySchema } from '../../domain/schemas/policy';
 import { formatCivilDate, parseInstant, toVnDateTime, vnInstant } from '../../domain/time';
 

@@ -5,7 +5,7 @@ import { formatDueDate, periodLabelVi } from '../../domain/catalog/format';
 import { outboxFor, recipientUnit } from '../../domain/lifecycle/outbox';
 import { calendarYearsFor, finishRecurring, markOverdue, nextPeriodToOpen, nextWakeUp, notify, openDuePeriod, periodNotificationsBetween, scheduleInput } from '../../domain/lifecycle/schedule';
 import { initialState, policyFor } from '../../domain/lifecycle/state';
-import { notificationsBetween } from '../../domain/policy';
+import { notificationsBetween } from '../../domain/notification-plan';
 import type { CompleteLaunch } from '../../domain/schemas/task';
 import type { TaskState } from '../../domain/task';
 

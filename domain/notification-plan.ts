@@ -1,0 +1,329 @@
+// The notifications planned from a policy, as pure functions of (deadline, policy, calendar, now),
+// without zod: workflows import this module (docs/architecture.md, "Zod-free domain modules").
+import type { WorkingCalendar } from './calendar';
+import { DEFAULT_REPORT_POLICY, type EscalationStep, type NotificationPolicy, type RecipientRole, type ReportPolicy } from './policy';
+import type { Period } from './recurrence';
+import {
+  addCalendarDays,
+  type CivilDate,
+  civilDayNumber,
+  type InstantInput,
+  parseInstant,
+  toVnIso,
+  vnCivilDate,
+  vnInstant,
+} from './time';
+
+/*
+ * The reminder and escalation policy as pure functions of (deadline, policy, calendar, now).
+ *
+ * A workflow drives it like this (ties are common: Tết or a weekend pushes several steps
+ * onto the same morning, so never assume one notification per instant):
+ *
+ *   let cursor = input.launchedAt;
+ *   for (;;) {
+ *     const next = nextNotification(input, calendar, cursor);
+ *     if (!next) await condition(() => changed);
+ *     else if (!(await condition(() => changed, msUntil(next.at)))) {
+ *       const now = ...;                                   // workflow time
+ *       for (const n of notificationsBetween(input, calendar, cursor, now)) send(n);
+ *       cursor = now;
+ *     }
+ *     // on a change (acknowledged, extended, closed) rebuild `input` and loop
+ *   }
+ *
+ * Intervals are (from, to]: a notification exactly at `cursor` was sent in the previous batch.
+ */
+
+export const NOTIFICATION_KINDS = [
+  'ack_reminder',
+  'ack_escalation',
+  'due_reminder',
+  'escalation',
+  'urging',
+  'report_reminder',
+  'report_escalation',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const NOTIFICATION_KIND_LABELS_VI: Readonly<Record<NotificationKind, string>> = Object.freeze({
+  ack_reminder: 'Nhắc tiếp nhận nhiệm vụ',
+  ack_escalation: 'Báo cáo người đứng đầu: nhiệm vụ chưa được tiếp nhận',
+  due_reminder: 'Nhắc việc sắp đến hạn',
+  escalation: 'Báo cáo vượt cấp: nhiệm vụ quá hạn',
+  urging: 'Đôn đốc nhiệm vụ quá hạn',
+  report_reminder: 'Nhắc báo cáo định kỳ',
+  report_escalation: 'Báo cáo vượt cấp: chậm báo cáo định kỳ',
+});
+
+/**
+ * One notice the policy plans. `step` is deterministic for a given policy and deadline:
+ * 'ack-1wd', 'ack-escalation', 'due-7wd', 'level-2', 'urge-3'; for periodic reports it is
+ * prefixed by the period key: '2025-11/due-3wd', '2025-11/level-1'.
+ */
+export interface PlannedNotification {
+  kind: NotificationKind;
+  step: string;
+  at: string; // ISO instant, +07:00
+  level?: 1 | 2 | 3;
+  recipients: RecipientRole[];
+}
+
+export interface ScheduleInput {
+  launchedAt: string;
+  dueAt: string | null;
+  acknowledgedAt: string | null;
+  closed: boolean;
+  policy: NotificationPolicy;
+}
+
+/**
+ * The first notification planned strictly after `after`, or null when nothing more is
+ * planned. Several may share that instant: fetch them with `notificationsBetween`.
+ */
+export function nextNotification(
+  input: ScheduleInput,
+  calendar: WorkingCalendar,
+  after: InstantInput,
+): PlannedNotification | null {
+  if (input.closed) return null;
+  const t = parseInstant(after).getTime();
+  const finite = assignmentFiniteSchedule(input, calendar).find((n) => n.at.getTime() > t) ?? null;
+  const urge = firstUrgingAfter(input, calendar, t);
+  const first = urge && (!finite || urge.at.getTime() < finite.at.getTime()) ? urge : finite;
+  return first && serialize(first);
+}
+
+/** Every notification planned in (from, to], ordered by instant, then kind, then level. */
+export function notificationsBetween(
+  input: ScheduleInput,
+  calendar: WorkingCalendar,
+  from: InstantInput,
+  to: InstantInput,
+): PlannedNotification[] {
+  if (input.closed) return [];
+  const lo = parseInstant(from).getTime();
+  const hi = parseInstant(to).getTime();
+  const result = assignmentFiniteSchedule(input, calendar).filter((n) => n.at.getTime() > lo && n.at.getTime() <= hi);
+  for (let cursor = lo; ; ) {
+    const urge = firstUrgingAfter(input, calendar, cursor);
+    if (!urge || urge.at.getTime() > hi) break;
+    result.push(urge);
+    cursor = urge.at.getTime();
+  }
+  return result.sort(byInstantThenRank).map(serialize);
+}
+
+/** The first notification for one report period strictly after `after`; null once submitted or done. */
+export function nextReportNotification(
+  period: Pick<Period, 'key' | 'due'>,
+  submittedAt: string | null,
+  policy: ReportPolicy,
+  calendar: WorkingCalendar,
+  after: InstantInput,
+): PlannedNotification | null {
+  const t = parseInstant(after).getTime();
+  const next = reportSchedule(period, submittedAt, policy, calendar).find((n) => n.at.getTime() > t);
+  return next ? serialize(next) : null;
+}
+
+/** Every notification for one report period in (from, to], in order. */
+export function reportNotificationsBetween(
+  period: Pick<Period, 'key' | 'due'>,
+  submittedAt: string | null,
+  policy: ReportPolicy,
+  calendar: WorkingCalendar,
+  from: InstantInput,
+  to: InstantInput,
+): PlannedNotification[] {
+  const lo = parseInstant(from).getTime();
+  const hi = parseInstant(to).getTime();
+  return reportSchedule(period, submittedAt, policy, calendar)
+    .filter((n) => n.at.getTime() > lo && n.at.getTime() <= hi)
+    .map(serialize);
+}
+
+/**
+ * The last working day on which work due at `dueAt` may still be done: the civil day of the
+ * instant just before the deadline, or the working day before it when that is a day off.
+ * "Trước ngày 15/11/2025" (15/11 00:00) gives Friday 14/11; "hết ngày 31/12/2025"
+ * (31/12 23:59:59) gives 31/12; "trước Tết Bính Ngọ" (17/02/2026 00:00) gives Friday 13/02,
+ * since 14/02-16/02 are days off. Reminders count working days back from it, so "1 working
+ * day before" leaves the unit that morning and the last working day.
+ */
+export function lastWorkingDayBeforeDeadline(dueAt: InstantInput, calendar: WorkingCalendar): CivilDate {
+  const lastDay = vnCivilDate(new Date(parseInstant(dueAt).getTime() - 1));
+  return calendar.isWorkingDay(lastDay) ? lastDay : calendar.addWorkingDays(lastDay, -1);
+}
+
+/** The morning escalation level 1 goes out: the first working morning at or after the deadline. */
+export function deadlineMorning(dueAt: InstantInput, calendar: WorkingCalendar, sendAtHour: number): Date {
+  return calendar.nextWorkingMorning(dueAt, sendAtHour);
+}
+
+// --- internals: instants stay `Date` until they leave the module ---
+
+interface Planned extends Omit<PlannedNotification, 'at'> {
+  at: Date;
+}
+
+const KIND_RANK: Record<NotificationKind, number> = {
+  ack_reminder: 0,
+  ack_escalation: 1,
+  report_reminder: 2,
+  due_reminder: 2,
+  report_escalation: 3,
+  escalation: 3,
+  urging: 4,
+};
+
+function byInstantThenRank(a: Planned, b: Planned): number {
+  return (
+    a.at.getTime() - b.at.getTime() || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.level ?? 0) - (b.level ?? 0)
+  );
+}
+
+function serialize(n: Planned): PlannedNotification {
+  const out: PlannedNotification = { kind: n.kind, step: n.step, at: toVnIso(n.at), recipients: [...n.recipients] };
+  if (n.level !== undefined) out.level = n.level;
+  return out;
+}
+
+/** The morning of the working day `n` working days from `from` (a morning, moved if needed). */
+function workingMorning(calendar: WorkingCalendar, from: CivilDate, n: number, hour: number): Date {
+  return calendar.nextWorkingMorning(vnInstant(calendar.addWorkingDays(from, n), hour), hour);
+}
+
+function dueReminders(
+  dueAt: Date,
+  days: readonly number[],
+  hour: number,
+  calendar: WorkingCalendar,
+  kind: 'due_reminder' | 'report_reminder',
+  stepPrefix: string,
+): Planned[] {
+  const lastDay = lastWorkingDayBeforeDeadline(dueAt, calendar);
+  return [...new Set(days)]
+    .map((n) => ({
+      kind,
+      step: `${stepPrefix}due-${n}wd`,
+      at: workingMorning(calendar, lastDay, -n, hour),
+      recipients: ['lead_unit'] as RecipientRole[],
+    }))
+    .filter((r) => r.at.getTime() < dueAt.getTime());
+}
+
+function ladderSteps(
+  dueAt: Date,
+  ladder: readonly EscalationStep[],
+  hour: number,
+  calendar: WorkingCalendar,
+  kind: 'escalation' | 'report_escalation',
+  stepPrefix: string,
+): Planned[] {
+  const dayZero = vnCivilDate(deadlineMorning(dueAt, calendar, hour));
+  return ladder.map((s) => ({
+    kind,
+    step: `${stepPrefix}level-${s.level}`,
+    at: workingMorning(calendar, dayZero, s.afterWorkingDays, hour),
+    level: s.level,
+    recipients: [...s.recipients],
+  }));
+}
+
+function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalendar): Planned[] {
+  const { policy } = input;
+  const hour = policy.sendAtHour;
+  const launchedAt = parseInstant(input.launchedAt);
+  const launchDay = vnCivilDate(launchedAt);
+  const all: Planned[] = [];
+
+  const ackedAt = input.acknowledgedAt === null ? null : parseInstant(input.acknowledgedAt).getTime();
+  // Steps before the acknowledgement stay in the plan so that a replay of the past matches what was sent.
+  const beforeAck = (n: Planned) => ackedAt === null || n.at.getTime() < ackedAt;
+  for (const n of new Set(policy.acknowledgeReminderWorkingDays)) {
+    all.push({
+      kind: 'ack_reminder',
+      step: `ack-${n}wd`,
+      at: workingMorning(calendar, launchDay, n, hour),
+      recipients: ['lead_unit'],
+    });
+  }
+  all.push({
+    kind: 'ack_escalation',
+    step: 'ack-escalation',
+    at: workingMorning(calendar, launchDay, policy.acknowledgeEscalationWorkingDays, hour),
+    level: 1,
+    recipients: ['lead_unit_head'],
+  });
+  const planned = all.filter(beforeAck);
+
+  if (input.dueAt !== null) {
+    const dueAt = parseInstant(input.dueAt);
+    planned.push(...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'due_reminder', ''));
+    planned.push(...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'escalation', ''));
+  }
+  return planned.filter((n) => n.at.getTime() >= launchedAt.getTime()).sort(byInstantThenRank);
+}
+
+/** The last rung of the ladder, after which weekly urging starts. */
+function lastRung(ladder: readonly EscalationStep[]): EscalationStep {
+  return ladder.reduce((last, s) =>
+    s.afterWorkingDays > last.afterWorkingDays || (s.afterWorkingDays === last.afterWorkingDays && s.level > last.level)
+      ? s
+      : last,
+  );
+}
+
+/**
+ * Urging n goes out `n * urgeEveryDays` calendar days after the last rung, moved to the next
+ * working morning; when moving lands it on the previous urging's morning (a long Tết), it is
+ * skipped, so its number is never reused for another instant. Computed from `after` directly
+ * because the sequence never ends.
+ */
+function firstUrgingAfter(input: ScheduleInput, calendar: WorkingCalendar, after: number): Planned | null {
+  if (input.closed || input.dueAt === null) return null;
+  const { policy } = input;
+  const hour = policy.sendAtHour;
+  const dueAt = parseInstant(input.dueAt);
+  const rung = lastRung(policy.escalationLadder);
+  const rungAt = ladderSteps(dueAt, [rung], hour, calendar, 'escalation', '')[0].at;
+  const rungDay = vnCivilDate(rungAt);
+  const launchedAt = parseInstant(input.launchedAt).getTime();
+  const floor = Math.max(after, launchedAt - 1);
+
+  const urgeAt = (n: number): Date =>
+    n === 0 ? rungAt : calendar.nextWorkingMorning(vnInstant(addCalendarDays(rungDay, n * policy.urgeEveryDays), hour), hour);
+
+  // Start a few periods before `after`, then walk forward; step back further if moved
+  // instants could still reach past `after` from there.
+  const daysAfterRung = civilDayNumber(vnCivilDate(new Date(Math.max(floor, rungAt.getTime())))) - civilDayNumber(rungDay);
+  let n = Math.max(1, Math.floor(daysAfterRung / policy.urgeEveryDays) - 2);
+  while (n > 1 && urgeAt(n - 1).getTime() > floor) n = Math.max(1, n - 8);
+  let previous = urgeAt(n - 1);
+  for (;; n++) {
+    const at = urgeAt(n);
+    if (at.getTime() > previous.getTime() && at.getTime() > floor) {
+      return { kind: 'urging', step: `urge-${n}`, at, recipients: ['lead_unit', 'lead_unit_head'] };
+    }
+    previous = at;
+  }
+}
+
+function reportSchedule(
+  period: Pick<Period, 'key' | 'due'>,
+  submittedAt: string | null,
+  policy: ReportPolicy,
+  calendar: WorkingCalendar,
+): Planned[] {
+  const dueAt = parseInstant(period.due);
+  const hour = policy.sendAtHour;
+  const prefix = `${period.key}/`;
+  const submitted = submittedAt === null ? null : parseInstant(submittedAt).getTime();
+  return [
+    ...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'report_reminder', prefix),
+    ...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'report_escalation', prefix),
+  ]
+    .filter((n) => submitted === null || n.at.getTime() < submitted)
+    .sort(byInstantThenRank);
+}
