@@ -108,10 +108,10 @@ export interface ApiWorld {
   fixtures: {
     launched(o?: { overdue?: boolean }): Promise<Fixture>;
     acknowledged(): Promise<Fixture>;
-    withEvidence(): Promise<Fixture>;
-    submitted(o?: { overdue?: boolean }): Promise<Fixture>;
+    withEvidence(): Promise<Fixture & { evidenceId: string }>;
+    submitted(o?: { overdue?: boolean }): Promise<Fixture & { evidenceId: string }>;
     extensionPending(): Promise<Fixture>;
-    recurring(): Promise<Fixture>;
+    recurring(): Promise<Fixture & { periodKey: string }>;
     /** A notification the lead unit's officer can read in the inbox. */
     notification(): Promise<{ taskId: string; notificationId: string }>;
   };
