@@ -75,6 +75,8 @@ export interface TimeSkippingHarness extends WorkerHarness {
   start(launch: CompleteLaunch, taskQueue?: string): ReturnType<typeof startTask>;
   /** Moves the shared clock to `at` (no-op if already there). */
   sleepUntil(at: Date | number): Promise<void>;
+  /** A task launched now and due at `dueAt`, nobody having acted on it yet. */
+  taskDueAt(dueAt: Date, o?: { launch?: Partial<CompleteLaunch>; taskQueue?: string }): Promise<PlannedTask>;
   /** A task due before the day `days` after the server's today (Vietnam time), nobody having acted on it yet. */
   taskDueIn(days: number, o?: { launch?: Partial<CompleteLaunch>; taskQueue?: string }): Promise<PlannedTask>;
   /** The same, acknowledged by its lead unit at once. */
@@ -96,12 +98,12 @@ export function useTimeSkippingWorker(o: { worker?: boolean } = {}): TimeSkippin
   harness.now = () => harness.env.currentTimeMs();
   harness.start = (launch, taskQueue = harness.taskQueue) => startTask(harness.env, taskQueue, launch);
   harness.sleepUntil = (at) => sleepUntil(harness.env, at);
-  harness.taskDueIn = async (days, { launch = {}, taskQueue } = {}) => {
+  harness.taskDueAt = async (dueAt, { launch = {}, taskQueue } = {}) => {
     const now = await harness.now();
-    const dueAt = vnInstant(addCalendarDays(vnCivilDate(new Date(now)), days));
     const started = await harness.start(launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) }, ...launch }), taskQueue);
     return { ...started, now, dueAt, calendar: await workingCalendar(harness.db, now) };
   };
+  harness.taskDueIn = async (days, o) => harness.taskDueAt(vnInstant(addCalendarDays(vnCivilDate(new Date(await harness.now())), days)), o);
   harness.acknowledgedTaskDueIn = async (days, { launch, note = '' } = {}) => {
     const task = await harness.taskDueIn(days, { launch });
     await task.handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note }));
