@@ -25,7 +25,6 @@ import { useDevServerWorker } from './harness';
 import { uniq } from './ids';
 import { addTestUnit, addUserWithToken, loginFor, unitCodeFor, type Person } from './users';
 
-export { PDF } from './fixtures';
 export type { Person } from './users';
 
 /** The audit event each lifecycle command writes when it is accepted. */

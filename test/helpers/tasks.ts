@@ -9,6 +9,7 @@ import { toVnIso, vnCivilDate } from '../../domain/time';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type Envelope } from '../../domain/task';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
 import type { EvidenceCommand } from '../../domain/schemas/task-commands';
+import { DAY } from './fixtures';
 import { uniq } from './ids';
 
 export const secretariat: Actor = { userId: 'thu.ky', unitCode: 'SKHCN', roles: ['secretariat'] };
@@ -17,8 +18,6 @@ export const otherLeadOfficer: Actor = { userId: 'binh.tran', unitCode: 'CA_TINH
 export const coordinatingOfficer: Actor = { userId: 'cuc.le', unitCode: 'SO_TC', roles: ['unit_officer'] };
 export const strangerOfficer: Actor = { userId: 'dung.pham', unitCode: 'SO_YT', roles: ['unit_officer'] };
 export const inspector: Actor = { userId: 'kiem.tra', unitCode: 'UBKT_TU', roles: ['inspector'] };
-
-const DAY = 24 * 3600_000;
 
 /** A complete "6 rõ" launch, due `dueInDays` after the server's current time unless a deadline is given. */
 export function launchFor(nowMs: number, overrides: Partial<CompleteLaunch> & { dueInDays?: number } = {}): CompleteLaunch {

@@ -33,6 +33,9 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     ...o,
   });
 
+  /** A report of November 2025 as the secretariat downloads it, bytes as they came over the wire. */
+  const exported = (path: string, format: 'csv' | 'xlsx') => http().get(path).query({ directive, period: '2025-11', format }).set('authorization', secretariat.auth).buffer(true).parse(binary).expect(200);
+
   beforeAll(async () => {
     const due = '2025-11-15T00:00:00+07:00';
     await db
@@ -121,13 +124,7 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
   });
 
   it('exports CSV with a UTF-8 BOM and the Vietnamese group names as headers', async () => {
-    const res = await http()
-      .get('/api/v1/reports/units')
-      .query({ directive, period: '2025-11', format: 'csv' })
-      .set('authorization', secretariat.auth)
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
+    const res = await exported('/api/v1/reports/units', 'csv');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename=bao-cao-don-vi-2025-11.csv');
     const body = res.body as Buffer;
@@ -143,19 +140,13 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     expect(lines.find((l) => l.startsWith('Tổng cộng,'))).toBeDefined();
 
     // A text starting with "-" would be a formula to Excel: it is quoted.
-    const late = await http().get('/api/v1/reports/late').query({ directive, period: '2025-11', format: 'csv' }).set('authorization', secretariat.auth).buffer(true).parse(binary).expect(200);
+    const late = await exported('/api/v1/reports/late', 'csv');
     expect(late.headers['content-disposition']).toBe('attachment; filename=danh-sach-cham-2025-11.csv');
     expect((late.body as Buffer).toString('utf8')).toContain(",'- Tiếp tục triển khai hạ tầng 5G,");
   });
 
   it('exports an Excel workbook: one sheet, a bold Vietnamese header row, percentages and dates as Excel formats', async () => {
-    const res = await http()
-      .get('/api/v1/reports/units')
-      .query({ directive, period: '2025-11', format: 'xlsx' })
-      .set('authorization', secretariat.auth)
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
+    const res = await exported('/api/v1/reports/units', 'xlsx');
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers['content-disposition']).toBe('attachment; filename=bao-cao-don-vi-2025-11.xlsx');
     const workbook = await readWorkbook(res.body);
@@ -178,7 +169,7 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     expect(totals.getCell(3).value).toBe(5);
     expect(totals.font?.bold).toBe(true);
 
-    const late = await http().get('/api/v1/reports/late').query({ directive, period: '2025-11', format: 'xlsx' }).set('authorization', secretariat.auth).buffer(true).parse(binary).expect(200);
+    const late = await exported('/api/v1/reports/late', 'xlsx');
     const lateBook = await readWorkbook(late.body);
     const lateSheet = lateBook.worksheets[0];
     const lateHeaders = (lateSheet.getRow(1).values as unknown[]).slice(1);
