@@ -97,8 +97,11 @@ function expectedLateOrder(rows: NewTaskRow[], asOf: Date): { id: string; group:
 /** The deadline of an open assignment: an instant where a report turns it overdue. */
 const someDueOf = (rows: NewTaskRow[]) => rows.find((r) => r.due_at && !['completed', 'cancelled'].includes(r.status))!.due_at as Date;
 
-/** Generated assignments of one directive over `units`: completed (on time, early, late, legacy), cancelled, open, some without deadline. */
-function generated(directive: string, units: string[], seed: number, count: number, base: number): NewTaskRow[] {
+/**
+ * Generated assignments of one directive over `units`: completed (on time, early, late, legacy), cancelled, open, some without deadline.
+ * A completion is claimed a day or two before its approval, or at the approval itself with `claimedAtCompletion`.
+ */
+function generated(directive: string, units: string[], seed: number, count: number, base: number, o: { claimedAtCompletion?: boolean } = {}): NewTaskRow[] {
   const next = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
   const rows: NewTaskRow[] = [];
@@ -110,8 +113,8 @@ function generated(directive: string, units: string[], seed: number, count: numb
       const completedAt = new Date((due?.getTime() ?? base) + Math.round((next() - 0.6) * 40 * DAY));
       row.status = 'completed';
       row.completed_at = next() < 0.03 ? null : completedAt;
-      // Claims a day or two before the approval: lateness is judged on the claim.
-      row.submitted_at = row.completed_at && new Date(completedAt.getTime() - Math.round(next() * 2) * DAY);
+      // Lateness is judged on the claim.
+      row.submitted_at = o.claimedAtCompletion ? row.completed_at : row.completed_at && new Date(completedAt.getTime() - Math.round(next() * 2) * DAY);
       row.outcome = next() < 0.1 || !row.completed_at ? null : due && completedAt > due ? 'completed_late' : 'completed_on_time';
     } else if (fate < 0.55) {
       row.status = 'cancelled';
@@ -306,30 +309,10 @@ describe('the Steering Committee reports over the tasks read model', () => {
 
   it('agrees with classifyAssignment and completionRate of domain/status.ts on 400 generated assignments and the edge cases, at every instant tried', async () => {
     const directive = `99-TB/CQTT-${uniq()}`;
-    const next = random(20251120);
-    const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
     const base = Date.parse('2025-11-20T00:00:00+07:00');
     const units = ['SCT', 'SYT', 'SKHCN', 'CA_TINH'];
-    const rows: NewTaskRow[] = [];
-    for (let i = 0; i < 400; i++) {
-      const due = next() < 0.15 ? null : new Date(base + Math.round((next() - 0.5) * 120) * DAY + Math.round(next() * 24) * 3600_000);
-      const row = task(directive, `${i}`, { lead_unit: pick(units), due_at: due });
-      const fate = next();
-      if (fate < 0.45) {
-        const completedAt = new Date((due?.getTime() ?? base) + Math.round((next() - 0.6) * 40 * DAY));
-        row.status = 'completed';
-        row.completed_at = next() < 0.03 ? null : completedAt;
-        row.submitted_at = row.completed_at;
-        // The workflow's outcome judges the same instant; a few legacy rows carry none.
-        row.outcome = next() < 0.1 || !row.completed_at ? null : due && completedAt > due ? 'completed_late' : 'completed_on_time';
-      } else if (fate < 0.55) {
-        row.status = 'cancelled';
-        row.cancelled_at = next() < 0.05 ? null : new Date(base + Math.round((next() - 0.5) * 100) * DAY);
-      } else {
-        row.status = pick(['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned']);
-      }
-      rows.push(row);
-    }
+    // Claimed at the approval: the workflow's outcome judges the same instant; a few legacy rows carry none.
+    const rows = generated(directive, units, 20251120, 400, base, { claimedAtCompletion: true });
     // Boundaries: completed at the deadline instant (legacy, no outcome), and exactly one day early.
     const edge = new Date(base + 10 * DAY);
     rows.push(task(directive, 'edge-1', { lead_unit: 'SCT', status: 'completed', due_at: edge, completed_at: edge, outcome: null }));
@@ -337,7 +320,7 @@ describe('the Steering Committee reports over the tasks read model', () => {
     await db.insertInto('tasks').values(rows).execute();
 
     // Instants on the boundaries: the deadline of an open assignment, the completion of a finished one.
-    const someDue = rows.find((r) => r.due_at && !['completed', 'cancelled'].includes(r.status))!.due_at as Date;
+    const someDue = someDueOf(rows);
     const someCompletion = rows.find((r) => r.completed_at)!.completed_at as Date;
     const instants = [new Date(base - 45 * DAY), new Date(base), new Date(base + 50 * DAY), someDue, someCompletion, edge];
     for (const asOf of instants) {

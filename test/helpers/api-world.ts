@@ -1,23 +1,31 @@
 /**
- * A world for tests of the HTTP API (the request-level fault scenarios, request-bodies.test.ts): the
+ * A world for tests of the HTTP API (the integration files, the request-level fault scenarios): the
  * real API (createApp, in process, driven with supertest) and a real worker on the run's shared dev
- * server and PostgreSQL, units and users of its own, and tasks brought to any state a command needs
- * through the API itself. Every command the API acknowledges through `command`/`upload`/`launch` goes
- * into the world's ledger, which test/faults/lib/request-invariants.ts holds against the audit trail.
+ * server and PostgreSQL, units and people with tokens of its own, and tasks brought to any state a
+ * command needs through the API itself. Every command the API acknowledges through
+ * `command`/`upload`/`launch` goes into the world's ledger, which test/faults/lib/request-invariants.ts
+ * holds against the audit trail.
+ *
+ * Units and people are declared at the top of the `describe` (`unit`, `registeredUnit`, `person`):
+ * their codes and logins are known at once, and they exist, tokens issued, before the first test.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import request from 'supertest';
 import pino from 'pino';
+import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
-import { createActivities } from '../../activities';
-import { devServerEnv, testDb, testWorker, uniq } from './servers';
-import { aUnit, aUserWithToken } from './users';
+import { createApp, type AppDeps } from '../../api/app';
+import type { Metrics } from '../../api/metrics';
+import { addUnit } from '../../db/repositories/auth';
+import type { Role } from '../../domain/roles';
+import { unitByCode } from '../../domain/units';
+import { DAY, PDF, launchBody } from './fixtures';
+import { useDevServerWorker } from './harness';
+import { uniq } from './ids';
+import { addTestUnit, addUserWithToken, loginFor, unitCodeFor, type Person } from './users';
 
-export const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
-const DAY = 86_400_000;
+export type { Person } from './users';
 
 /** The audit event each lifecycle command writes when it is accepted. */
 export const AUDIT_KIND_OF: Record<string, string> = {
@@ -42,19 +50,29 @@ export interface AckedCommand {
   what: string;
 }
 
-export interface Person {
-  login: string;
-  auth: string;
-}
-
 export interface Fixture {
   taskId: string;
   evidenceId?: string;
   periodKey?: string;
 }
 
+export interface ApiWorldOptions {
+  /** Largest evidence file the app accepts (20 MiB when absent). */
+  evidenceMaxBytes?: number;
+  /** Requests a minute per user; off unless given: the limit would answer 429 to bursts and hide what is behind it (operations.test.ts tests it). */
+  rateLimitPerMinute?: number;
+  /** Whether a worker polls the app's task queue; a file that only reads rows it wrote itself says false. */
+  worker?: boolean;
+  /** The start of this world's directive numbers (`<prefix>-<id>`). */
+  directivePrefix?: string;
+  /** Where `/metrics` reads from. */
+  metrics?: Metrics;
+  /** Interceptors of the app's Temporal client, as api/main.ts installs them. */
+  workflowInterceptors?: WorkflowClientInterceptor[];
+}
+
 export interface ApiWorld {
-  db: ReturnType<typeof testDb>;
+  db: ReturnType<typeof useDevServerWorker>['db'];
   env: TestWorkflowEnvironment;
   app: ReturnType<typeof createApp>;
   taskQueue: string;
@@ -62,14 +80,26 @@ export interface ApiWorld {
   people: { secretariat: Person; secretariat2: Person; lead: Person; coordinating: Person };
   /** This world's directive numbers all start with it. */
   directivePrefix: string;
+  /** The directive number of every task `launch` starts (refs 1, 2, 3 ...). */
+  directiveNumber: string;
   ledger: AckedCommand[];
-  /** Every task this world launched or touched. */
+  /** Every task this world launched or touched; those still running are terminated after the file. */
   tasks: Set<string>;
+  /** Declares a unit of this world's own (code `<prefix>_<id>`). */
+  unit(prefix: string): string;
+  /** Declares a unit of the registry (domain/units.ts) under its real code and name. */
+  registeredUnit(code: string): string;
+  /** Declares a person of a unit holding `roles`, with a token. */
+  person(unitCode: string, roles: Role[]): Person;
   http(): ReturnType<typeof request>;
+  /** Another app on this world's servers, with some dependencies replaced. */
+  appWith(deps: Partial<AppDeps>): ReturnType<typeof createApp>;
   /** A unique marker for a text field, so the command's audit row can be found by its payload. */
   marker(what: string): string;
   launchBody(o?: { recurring?: boolean; overdue?: boolean; dueInDays?: number }): Record<string, any>;
   launch(o?: { recurring?: boolean; overdue?: boolean }): Promise<string>;
+  /** Waits until a launched task's workflow has written its first audit row. */
+  untilLaunched(taskId: string, what?: string): Promise<unknown>;
   command(taskId: string, name: string, body: Record<string, unknown>, who?: Person): Promise<request.Response>;
   upload(taskId: string, who?: Person): Promise<string>;
   /** Records a 2xx answer of a lifecycle command in the ledger (for requests sent by the scenario itself). */
@@ -77,38 +107,70 @@ export interface ApiWorld {
   fixtures: {
     launched(o?: { overdue?: boolean }): Promise<Fixture>;
     acknowledged(): Promise<Fixture>;
-    withEvidence(): Promise<Fixture>;
-    submitted(o?: { overdue?: boolean }): Promise<Fixture>;
+    withEvidence(): Promise<Fixture & { evidenceId: string }>;
+    submitted(o?: { overdue?: boolean }): Promise<Fixture & { evidenceId: string }>;
     extensionPending(): Promise<Fixture>;
-    recurring(): Promise<Fixture>;
+    recurring(): Promise<Fixture & { periodKey: string }>;
     /** A notification the lead unit's officer can read in the inbox. */
     notification(): Promise<{ taskId: string; notificationId: string }>;
   };
   until<T>(what: string, read: () => Promise<T | undefined | null | false>, timeoutMs?: number): Promise<T>;
 }
 
-/** The hooks and helpers of one scenario file (call at the top of its `describe`). */
-export function useApiWorld(o: { evidenceMaxBytes?: number } = {}): ApiWorld {
-  const world = { db: testDb(), ledger: [], tasks: new Set<string>(), directivePrefix: `FAULT-${uniq().toUpperCase()}` } as unknown as ApiWorld;
-  let worker: Worker;
-  let running: Promise<void>;
+/** The hooks and helpers of one file of HTTP tests (call at the top of its `describe`). */
+export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
+  const servers = useDevServerWorker({ worker: o.worker });
+  const directivePrefix = `${o.directivePrefix ?? 'API'}-${uniq().toUpperCase()}`;
+  const world = { db: servers.db, ledger: [], tasks: new Set<string>(), directivePrefix, directiveNumber: `${directivePrefix}/TB` } as unknown as ApiWorld;
+  // Created in this order before the first test: units first, since people belong to them.
+  const units: Array<() => Promise<unknown>> = [];
+  const people: Array<() => Promise<void>> = [];
+  let declaring = true;
+  let baseDeps: AppDeps;
   let nextRef = 1;
 
+  const declared = (what: string) => {
+    if (!declaring) throw new Error(`declare ${what} at the top of the describe block; in a test, use aUnit/aUserWithToken`);
+  };
+  world.unit = (prefix) => {
+    declared('units');
+    const code = unitCodeFor(prefix);
+    units.push(() => addTestUnit(world.db, code));
+    return code;
+  };
+  world.registeredUnit = (code) => {
+    declared('units');
+    const unit = unitByCode(code);
+    if (!unit) throw new Error(`no unit ${code} in the registry`);
+    units.push(() => addUnit(world.db, { code, name: unit.name, aliases: unit.aliases, kind: unit.kind }));
+    return code;
+  };
+  world.person = (unitCode, roles) => {
+    declared('people');
+    const person: Person = { login: loginFor(), auth: '' };
+    people.push(async () => {
+      person.auth = await addUserWithToken(world.db, person.login, unitCode, roles);
+    });
+    return person;
+  };
+
+  world.units = { office: world.unit('VPTU'), lead: world.unit('SKHCN'), coordinating: world.unit('STC'), reassignee: world.unit('CAT') };
+  world.people = {
+    secretariat: world.person(world.units.office, ['secretariat']),
+    secretariat2: world.person(world.units.office, ['secretariat']),
+    lead: world.person(world.units.lead, ['unit_officer']),
+    coordinating: world.person(world.units.coordinating, ['unit_officer']),
+  };
+
   beforeAll(async () => {
-    world.env = await devServerEnv();
-    const w = await testWorker(world.env.nativeConnection, createActivities({ db: world.db }));
-    worker = w.worker;
-    world.taskQueue = w.taskQueue;
-    running = worker.run();
-    // The rate limit would answer 429 to the bursts and hide what is behind it; it has its own tests.
-    world.app = createApp({ db: world.db, temporal: world.env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }), rateLimitPerMinute: 0, evidenceMaxBytes: o.evidenceMaxBytes });
-    world.units = { office: await aUnit(world.db, 'VPTU'), lead: await aUnit(world.db, 'SKHCN'), coordinating: await aUnit(world.db, 'STC'), reassignee: await aUnit(world.db, 'CAT') };
-    world.people = {
-      secretariat: await aUserWithToken(world.db, world.units.office, ['secretariat']),
-      secretariat2: await aUserWithToken(world.db, world.units.office, ['secretariat']),
-      lead: await aUserWithToken(world.db, world.units.lead, ['unit_officer']),
-      coordinating: await aUserWithToken(world.db, world.units.coordinating, ['unit_officer']),
-    };
+    declaring = false;
+    world.env = servers.env;
+    world.taskQueue = servers.taskQueue;
+    const temporal = o.workflowInterceptors ? new Client({ connection: servers.env.connection, namespace: 'default', interceptors: { workflow: o.workflowInterceptors } }) : servers.env.client;
+    baseDeps = { db: world.db, temporal, taskQueue: servers.taskQueue, logger: pino({ level: 'silent' }), rateLimitPerMinute: o.rateLimitPerMinute ?? 0, evidenceMaxBytes: o.evidenceMaxBytes, metrics: o.metrics };
+    world.app = createApp(baseDeps);
+    for (const create of units) await create();
+    for (const create of people) await create();
   });
 
   afterAll(async () => {
@@ -116,14 +178,11 @@ export function useApiWorld(o: { evidenceMaxBytes?: number } = {}): ApiWorld {
     for (const taskId of world.tasks) {
       const handle = world.env.client.workflow.getHandle(`task-${taskId}`);
       const { status } = await handle.describe().catch(() => ({ status: { name: 'UNKNOWN' } }));
-      if (status.name === 'RUNNING') await handle.terminate('fault scenario finished').catch(() => undefined);
+      if (status.name === 'RUNNING') await handle.terminate('test file finished').catch(() => undefined);
     }
-    worker.shutdown();
-    await running;
-    await world.env.teardown();
-    await world.db.destroy();
   });
 
+  world.appWith = (deps) => createApp({ ...baseDeps, metrics: undefined, ...deps });
   world.http = () => request(world.app);
   world.marker = (what) => `${what} #${randomUUID().slice(0, 12)}`;
 
@@ -137,31 +196,18 @@ export function useApiWorld(o: { evidenceMaxBytes?: number } = {}): ApiWorld {
     }
   };
 
-  world.launchBody = ({ recurring = false, overdue = false, dueInDays = 60 } = {}) => ({
-    directiveNumber: `${world.directivePrefix}/TB`,
-    ref: String(nextRef++),
-    title: 'Thuê hạ tầng Data Center (DC) để lưu trữ dữ liệu trên nền tảng điện toán đám mây',
-    leadUnit: world.units.lead,
-    coordinatingUnits: [world.units.coordinating],
-    responsibleOfficial: 'Giám đốc Sở Khoa học và Công nghệ',
-    // An overdue task fires its deadline, escalation and urging timers at once, while the commands arrive.
-    deadline: recurring
-      ? { kind: 'recurring', rule: { freq: 'quarterly', dueOffsetDays: 0 }, until: null }
-      : { kind: 'date', dueAt: new Date(Date.now() + (overdue ? -20 : dueInDays) * DAY).toISOString() },
-    assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
-    decidedBy: world.units.office,
-    expectedResult: 'Hạ tầng DC được thuê để lưu trữ dữ liệu đám mây',
-    targets: [{ id: 'phu-song-5g', metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%' }],
-  });
+  // An overdue task fires its deadline, escalation and urging timers at once, while the commands arrive.
+  world.launchBody = (opts) => launchBody(world.units, { directiveNumber: world.directiveNumber, ref: String(nextRef++), ...opts });
 
-  const launchedRow = (taskId: string) => world.db.selectFrom('audit_events').select('seq').where('task_id', '=', taskId).where('kind', '=', 'launched').executeTakeFirst();
+  world.untilLaunched = (taskId, what = `the first row of ${taskId}`) =>
+    world.until(what, () => world.db.selectFrom('audit_events').select('seq').where('task_id', '=', taskId).where('kind', '=', 'launched').executeTakeFirst());
 
   world.launch = async (opts) => {
     const res = await world.http().post('/api/v1/tasks').set('authorization', world.people.secretariat.auth).send(world.launchBody(opts));
     if (res.status !== 202) throw new Error(`launch answered ${res.status}: ${res.text}`);
     world.tasks.add(res.body.id);
     world.ledger.push({ taskId: res.body.id, kind: 'launched', match: {}, what: `launch ${res.body.id}` });
-    await world.until(`the first row of ${res.body.id}`, () => launchedRow(res.body.id));
+    await world.untilLaunched(res.body.id);
     return res.body.id as string;
   };
 

@@ -9,6 +9,7 @@ import { toVnIso, vnCivilDate } from '../../domain/time';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type Envelope } from '../../domain/task';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
 import type { EvidenceCommand } from '../../domain/schemas/task-commands';
+import { DAY } from './fixtures';
 import { uniq } from './ids';
 
 export const secretariat: Actor = { userId: 'thu.ky', unitCode: 'SKHCN', roles: ['secretariat'] };
@@ -17,8 +18,6 @@ export const otherLeadOfficer: Actor = { userId: 'binh.tran', unitCode: 'CA_TINH
 export const coordinatingOfficer: Actor = { userId: 'cuc.le', unitCode: 'SO_TC', roles: ['unit_officer'] };
 export const strangerOfficer: Actor = { userId: 'dung.pham', unitCode: 'SO_YT', roles: ['unit_officer'] };
 export const inspector: Actor = { userId: 'kiem.tra', unitCode: 'UBKT_TU', roles: ['inspector'] };
-
-const DAY = 24 * 3600_000;
 
 /** A complete "6 rõ" launch, due `dueInDays` after the server's current time unless a deadline is given. */
 export function launchFor(nowMs: number, overrides: Partial<CompleteLaunch> & { dueInDays?: number } = {}): CompleteLaunch {
@@ -59,16 +58,23 @@ export async function auditKinds(db: Kysely<Database>, taskId: string): Promise<
   return rows.map((r) => r.kind);
 }
 
-/** The outbox as "kind step -> role" lines, in order. */
-export async function outbox(db: Kysely<Database>, taskId: string): Promise<string[]> {
-  const rows = await db
+/** A task's outbox rows, in the order the workflow wrote them. */
+function outboxRows(db: Kysely<Database>, taskId: string) {
+  return db
     .selectFrom('notifications')
     .select(['kind', 'step', 'recipient_role', 'recipient_unit', 'scheduled_at'])
     .where('task_id', '=', taskId)
     .orderBy('audit_seq')
     .orderBy('id')
     .execute();
-  return rows.map((r) => `${r.kind} ${r.step} -> ${r.recipient_role}${r.recipient_unit ? `:${r.recipient_unit}` : ''}`);
+}
+
+const outboxLine = (r: { kind: string; step: string; recipient_role: string; recipient_unit: string | null }) =>
+  `${r.kind} ${r.step} -> ${r.recipient_role}${r.recipient_unit ? `:${r.recipient_unit}` : ''}`;
+
+/** The outbox as "kind step -> role" lines, in order. */
+export async function outbox(db: Kysely<Database>, taskId: string): Promise<string[]> {
+  return (await outboxRows(db, taskId)).map(outboxLine);
 }
 
 /**
@@ -118,14 +124,7 @@ export async function refusal(update: Promise<unknown>): Promise<string> {
 
 /** The outbox as in `outbox`, each line with the instant it went out, in Vietnam time to the minute: "... @ 2027-02-11T08:00". */
 export async function outboxTimes(db: Kysely<Database>, taskId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('notifications')
-    .select(['kind', 'step', 'recipient_role', 'recipient_unit', 'scheduled_at'])
-    .where('task_id', '=', taskId)
-    .orderBy('audit_seq')
-    .orderBy('id')
-    .execute();
-  return rows.map((r) => `${r.kind} ${r.step} -> ${r.recipient_role}${r.recipient_unit ? `:${r.recipient_unit}` : ''} @ ${toVnIso(r.scheduled_at).slice(0, 16)}`);
+  return (await outboxRows(db, taskId)).map((r) => `${outboxLine(r)} @ ${toVnIso(r.scheduled_at).slice(0, 16)}`);
 }
 
 /** The working calendar a task's workflow uses around `instant` (same activity, same overrides). */

@@ -16,18 +16,14 @@
  * is checked for tasks of units it has nothing to do with, and every task, trail and file of the
  * matrix is read by each user of the unrelated unit: zero leaks, reads included.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type request from 'supertest';
 import { sql } from 'kysely';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
 import { openApiDocument } from '../../api/openapi';
-import { createActivities } from '../../activities';
 import { ROLES, type Role } from '../../domain/roles';
-import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
-import { aUnit, aUserWithToken } from '../helpers/users';
+import { useApiWorld, type Fixture as TaskFixture, type Person } from '../helpers/api-world';
+import { DAY, PDF } from '../helpers/fixtures';
+import { uniq } from '../helpers/servers';
 
 // ---------------------------------------------------------------------------------------------
 // The expectation table, written from the rules (README "A task's life", docs/architecture.md
@@ -112,13 +108,7 @@ const EXPECTED: Record<string, Rule> = {
 /** The operations that need no token; anything else must be in EXPECTED. */
 const PUBLIC_OPERATIONS = ['health', 'readiness', 'metrics', 'openApiDocument', 'apiDocsPage'];
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
-const DAY = 86_400_000;
-
-interface Fixture {
-  taskId: string;
-  evidenceId?: string;
-  periodKey?: string;
+interface Fixture extends TaskFixture {
   directiveId?: string;
   notificationId?: string;
 }
@@ -133,137 +123,32 @@ interface Probe {
   settle?: (responses: request.Response[]) => Promise<void>;
 }
 
-interface Cell {
+interface Cell extends Person {
   role: Role;
   relation: Relation;
-  login: string;
-  auth: string;
   unitCode: string;
 }
 
 describe('authorization matrix: every endpoint × role × (lead, coordinating, unrelated unit)', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: ReturnType<typeof createApp>;
-
-  // The world of this file: fresh units, so lists and reports hold only what this file made.
-  let office: string; // the standing office that decides the tasks
-  const units = {} as Record<Relation, string>;
-  let reassignee: string; // a unit the secretariat reassigns to
-  const cells: Cell[] = [];
-  // Users that prepare fixtures; they take no part in the matrix.
-  let setupSecretariat: string;
-  let setupSecretariatLogin: string;
-  let setupLead: string;
-  // Every task of the matrix belongs to this one directive number (refs 1, 2, 3 ...).
-  const directiveNumber = `MATRIX-${uniq()}/TB-CQTT`;
-  let nextRef = 1;
-  const http = () => request(app);
-
-  beforeAll(async () => {
-    env = await devServerEnv();
-    const w = await testWorker(env.nativeConnection, createActivities({ db }));
-    worker = w.worker;
-    running = worker.run();
-    // The rate limit is not what this file tests; fixtures take a few hundred requests.
-    app = createApp({ db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }), rateLimitPerMinute: 0 });
-    office = await aUnit(db, 'VPTU');
-    units.lead = await aUnit(db, 'LEAD');
-    units.coordinating = await aUnit(db, 'COORD');
-    units.unrelated = await aUnit(db, 'OTHER');
-    reassignee = await aUnit(db, 'NEWLEAD');
-    const setup = await aUserWithToken(db, office, ['secretariat']);
-    setupSecretariat = setup.auth;
-    setupSecretariatLogin = setup.login;
-    setupLead = (await aUserWithToken(db, units.lead, ['unit_officer'])).auth;
-    for (const role of ROLES) {
-      for (const relation of RELATIONS) {
-        const unitCode = units[relation];
-        const user = await aUserWithToken(db, unitCode, [role]);
-        cells.push({ role, relation, unitCode, ...user });
-      }
-    }
-  });
+  // The world of this file: fresh units, so lists and reports hold only what this file made. Its own
+  // secretariat and lead officer prepare the fixtures and take no part in the matrix; every task of the
+  // matrix belongs to its one directive number (refs 1, 2, 3 ...). The rate limit is off: fixtures take
+  // a few hundred requests.
+  const w = useApiWorld({ directivePrefix: 'MATRIX' });
+  const { db, http, directiveNumber } = w;
+  const { office, reassignee } = w.units;
+  const units: Record<Relation, string> = { lead: w.units.lead, coordinating: w.units.coordinating, unrelated: w.unit('OTHER') };
+  const cells: Cell[] = ROLES.flatMap((role) => RELATIONS.map((relation) => Object.assign(w.person(units[relation], [role]), { role, relation, unitCode: units[relation] })));
 
   afterAll(async () => {
     // The directives this file registered (some numbered by the text intake) would collide with later files' imports.
-    const logins = [...cells.map((c) => c.login), setupSecretariatLogin];
+    const logins = [...cells.map((c) => c.login), w.people.secretariat.login];
     await db.deleteFrom('directives').where('created_by', 'in', logins).execute();
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
   });
 
-  // ---- waiting on the database, not on HTTP ----
+  // ---- fixtures: tasks in the state a request needs, made over HTTP by the world's own secretariat and lead officer ----
 
-  async function until<T>(what: string, read: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  const auditKinds = async (taskId: string) => (await db.selectFrom('audit_events').select('kind').where('task_id', '=', taskId).orderBy('seq').execute()).map((r) => r.kind);
-
-  // ---- fixtures: tasks in the state a request needs, made over HTTP by the setup users ----
-
-  async function launched(o: { recurring?: boolean } = {}): Promise<Fixture> {
-    const ref = String(nextRef++);
-    const res = await http()
-      .post('/api/v1/tasks')
-      .set('authorization', setupSecretariat)
-      .send({
-        directiveNumber,
-        ref,
-        title: 'Thuê hạ tầng Data Center (DC) để lưu trữ dữ liệu trên nền tảng điện toán đám mây',
-        leadUnit: units.lead,
-        coordinatingUnits: [units.coordinating],
-        responsibleOfficial: 'Giám đốc Sở',
-        deadline: o.recurring
-          ? { kind: 'recurring', rule: { freq: 'quarterly', dueOffsetDays: 0 }, until: null }
-          : { kind: 'date', dueAt: new Date(Date.now() + 60 * DAY).toISOString() },
-        assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
-        decidedBy: office,
-        expectedResult: 'Hạ tầng DC được thuê và đưa vào sử dụng',
-        targets: [{ id: 'phu-song-5g', metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%' }],
-      })
-      .expect(202);
-    const taskId: string = res.body.id;
-    if (o.recurring) {
-      const opened = await until(`a report period of ${taskId}`, async () =>
-        db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'report_period_opened').executeTakeFirst(),
-      );
-      return { taskId, periodKey: (opened.payload as { periodKey: string }).periodKey };
-    }
-    await until(`the row of ${taskId}`, async () => (await auditKinds(taskId)).includes('launched'));
-    return { taskId };
-  }
-  const setupCommand = (taskId: string, name: string, body: object, auth = setupLead) => http().post(`/api/v1/tasks/${taskId}/${name}`).set('authorization', auth).send(body).expect(200);
-  async function working(): Promise<Fixture> {
-    const f = await launched();
-    await setupCommand(f.taskId, 'acknowledge', {});
-    return f;
-  }
-  async function withEvidence(): Promise<Fixture> {
-    const f = await working();
-    const res = await http().post(`/api/v1/tasks/${f.taskId}/evidence`).set('authorization', setupLead).attach('file', PDF, { filename: 'bien-ban.pdf', contentType: 'application/pdf' }).expect(201);
-    return { ...f, evidenceId: res.body.evidence.id };
-  }
-  async function submitted(): Promise<Fixture> {
-    const f = await withEvidence();
-    await setupCommand(f.taskId, 'submit', { summary: 'Đã hoàn thành', evidenceIds: [f.evidenceId] });
-    return f;
-  }
-  async function extensionPending(): Promise<Fixture> {
-    const f = await launched();
-    await setupCommand(f.taskId, 'extension-requests', { requestedDueAt: new Date(Date.now() + 120 * DAY).toISOString(), reason: 'Chờ phê duyệt dự toán' });
-    return f;
-  }
+  const { launched, acknowledged: working, withEvidence, submitted, extensionPending, recurring } = w.fixtures;
   /** The task every read probes: acknowledged, with a file, and its "assigned" notification to the lead unit. */
   let readFixture: Promise<Fixture> | undefined;
   const readable = () =>
@@ -278,7 +163,7 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     (directiveFixture ??= (async () => {
       const res = await http()
         .post('/api/v1/directives')
-        .set('authorization', setupSecretariat)
+        .set('authorization', w.people.secretariat.auth)
         .send({ number: `${directiveNumber}-VB`, decidedBy: office, items: [{ ref: '2.4', title: 'Xây dựng Trung tâm an ninh mạng cấp tỉnh', leadUnit: units.lead }] })
         .expect(201);
       return { taskId: (await readable()).taskId, directiveId: res.body.id };
@@ -295,20 +180,9 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     launchTask: {
       fixture: readable,
       send: (auth) =>
-        withAuth(http().post('/api/v1/tasks'), auth).send({
-          directiveNumber,
-          ref: String(nextRef++),
-          title: 'Xây dựng Trung tâm an ninh mạng cấp tỉnh',
-          leadUnit: units.lead,
-          coordinatingUnits: [units.coordinating],
-          responsibleOfficial: 'Giám đốc Công an tỉnh',
-          deadline: { kind: 'date', dueAt: new Date(Date.now() + 90 * DAY).toISOString() },
-          assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
-          decidedBy: office,
-          expectedResult: 'Trung tâm an ninh mạng cấp tỉnh vận hành',
-        }),
+        withAuth(http().post('/api/v1/tasks'), auth).send(w.launchBody({ dueInDays: 90 })),
       settle: async (responses) => {
-        for (const r of responses) await until(`the row of ${r.body.id}`, async () => (await auditKinds(r.body.id)).includes('launched'));
+        for (const r of responses) await w.untilLaunched(r.body.id);
       },
     },
     listTasks: { fixture: readable, send: get(() => `/api/v1/tasks?directive=${encodeURIComponent(directiveNumber)}`) },
@@ -329,7 +203,7 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     decideExtension: { fixture: extensionPending, fresh: true, send: command('extension-decision', () => ({ approve: true })) },
     reassign: { fixture: launched, fresh: true, send: command('reassign', () => ({ newLeadUnit: reassignee, responsibleOfficial: 'Giám đốc Sở mới', reason: 'Điều chỉnh chức năng' })) },
     cancel: { fixture: launched, fresh: true, send: command('cancel', () => ({ reason: 'Nội dung đã được thay thế' })) },
-    submitReport: { fixture: () => launched({ recurring: true }), fresh: true, send: command('reports', (f) => ({ periodKey: f.periodKey, summary: 'Báo cáo quý' })) },
+    submitReport: { fixture: recurring, fresh: true, send: command('reports', (f) => ({ periodKey: f.periodKey, summary: 'Báo cáo quý' })) },
     uploadEvidence: {
       fixture: launched,
       send: (auth, f) => withAuth(http().post(`/api/v1/tasks/${f.taskId}/evidence`), auth).attach('file', PDF, { filename: 'minh-chung.pdf', contentType: 'application/pdf' }),
@@ -526,6 +400,6 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     // A reassigned task stays readable to the unit that led it before (its history stays its own).
     const reassigned = await db.selectFrom('tasks').select('id').where('directive_number', '=', directiveNumber).where('lead_unit', '=', reassignee).execute();
     expect(reassigned.length).toBe(3);
-    for (const t of reassigned) await http().get(`/api/v1/tasks/${t.id}/history`).set('authorization', setupLead).expect(200);
+    for (const t of reassigned) await http().get(`/api/v1/tasks/${t.id}/history`).set('authorization', w.people.lead.auth).expect(200);
   });
 });

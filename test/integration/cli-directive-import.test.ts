@@ -2,37 +2,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { directiveImport } from '../../cli/commands/directive-import';
 import { runCli } from '../helpers/cli';
-import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
+import { useDevServerWorker } from '../helpers/harness';
+import { uniq } from '../helpers/servers';
 import { aUnit } from '../helpers/users';
 
 describe('directive:import from a YAML file', () => {
-  const db = testDb();
+  const servers = useDevServerWorker();
+  const { db } = servers;
   const saved = { ...process.env };
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
   let dir: string;
 
   beforeAll(async () => {
-    env = await devServerEnv();
-    const w = await testWorker(env.nativeConnection, createActivities({ db }));
-    worker = w.worker;
-    running = worker.run();
-    Object.assign(process.env, { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('devServerAddress'), TEMPORAL_TASK_QUEUE: w.taskQueue });
+    // The command reads its servers from the environment, as it does when an operator runs it.
+    Object.assign(process.env, { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('devServerAddress'), TEMPORAL_TASK_QUEUE: servers.taskQueue });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-'));
   });
 
-  afterAll(async () => {
+  afterAll(() => {
     process.env = saved;
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -68,7 +57,7 @@ describe('directive:import from a YAML file', () => {
       { ref: '2.4', missing: ['person', 'time', 'result'] },
     ]);
     expect(launched.results.map((r: { outcome: string }) => r.outcome)).toEqual(['launched', 'missing']);
-    const described = await env.client.workflow.getHandle(`task-${launched.results[0].taskId}`).describe();
+    const described = await servers.env.client.workflow.getHandle(`task-${launched.results[0].taskId}`).describe();
     expect(described.status.name).toBe('RUNNING');
 
     const again = await runCli(directiveImport, ['--file', file]);

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import pino from 'pino';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { createApp } from '../../api/app';
 import { issueToken } from '../../db/repositories/auth';
 import { addWebhookEndpoint, deactivateWebhookEndpoint } from '../../db/repositories/webhooks';
@@ -11,8 +8,8 @@ import { createDispatcher } from '../../delivery/dispatcher';
 import { createSmtpMailer, type Mailer } from '../../delivery/email';
 import { deliveryKeyFor, messageIdFor, nextDeliveryWindow } from '../../delivery/model';
 import { formatDueDate } from '../../domain/catalog/format';
-import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
-import { endStartedTasks, launchFor, startTask, workingCalendar } from '../helpers/tasks';
+import { useTimeSkippingWorker } from '../helpers/harness';
+import { launchFor, workingCalendar } from '../helpers/tasks';
 import { aNamedUnit, aPerson, type TestPerson } from '../helpers/delivery';
 import { startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
@@ -23,19 +20,13 @@ const SMTP = { user: 'engine', password: 'mat-khau-smtp' };
 const SECRET = 'khoa-bi-mat-cua-cau-noi-zalo';
 
 describe('an assignment nobody acts on, escalated by its workflow (time-skipping server) and delivered by the dispatcher', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let taskQueue: string;
-  let running: Promise<void>;
+  const harness = useTimeSkippingWorker();
+  const { db } = harness;
   let mailbox: Mailbox;
   let mailer: Mailer;
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
-    running = worker.run();
     mailbox = await startMailbox(SMTP);
     mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, user: SMTP.user, password: SMTP.password, from: 'Hệ thống theo dõi nhiệm vụ <no-reply@thainguyen.gov.vn>' });
     receiver = await startWebhookReceiver({ secret: SECRET });
@@ -46,14 +37,9 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
   afterAll(async () => {
     // The receiver closes with this file: later dispatchers on the shared database must not post to it.
     for (const id of endpoints) await deactivateWebhookEndpoint(db, id);
-    await endStartedTasks();
-    worker.shutdown();
-    await running;
-    await env.teardown();
     mailer.close();
     await mailbox.close();
     await receiver.close();
-    await db.destroy();
   });
 
   /** Sleeps the workflow's clock a day at a time until its outbox holds a notification of this step. */
@@ -61,7 +47,7 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     for (let day = 0; day <= maxDays; day++) {
       const found = await db.selectFrom('notifications').select('id').where('task_id', '=', taskId).where('kind', '=', kind).where('step', 'like', `${stepPrefix}%`).executeTakeFirst();
       if (found) return;
-      await env.sleep(DAY);
+      await harness.env.sleep(DAY);
     }
     throw new Error(`no ${kind} ${stepPrefix} after ${maxDays} days`);
   }
@@ -82,18 +68,18 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     endpoints.push(...Object.values(endpoint));
     const mine = new Set([officer, formerHead, nextHead, coordOfficer, secretary, inspector].map((p) => p.login).concat(Object.values(endpoint)));
 
-    let now = new Date(await env.currentTimeMs());
+    let now = new Date(await harness.now());
     const dispatcher = createDispatcher({ db, mailer, publicBaseUrl: BASE_URL, clock: () => now });
     /** One dispatcher tick at the first working-hours instant at or after the workflow's clock. */
     const deliverNow = async () => {
-      const serverNow = new Date(await env.currentTimeMs());
+      const serverNow = new Date(await harness.now());
       now = nextDeliveryWindow(await workingCalendar(db, serverNow), serverNow);
       // Other files' rows share the database: only this task's deliveries are judged, below.
       expect(await dispatcher.tick(now)).toMatchObject({ working: true });
     };
 
     const launch = launchFor(now.getTime(), { leadUnit: lead, coordinatingUnits: [coord], decidedBy: office, dueInDays: 21 });
-    const { taskId } = await startTask(env, taskQueue, launch);
+    const { taskId } = await harness.start(launch);
 
     // Not acknowledged: two reminders, then the head is told.
     await sleepUntilOutboxHas(taskId, 'ack_escalation', 'ack-escalation', 20);
@@ -179,7 +165,7 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     expect(hooks.every((h) => h.signatureValid && h.status === 200)).toBe(true);
 
     // The officer's inbox, served by the API, holds each notification addressed to the lead unit once, newest first.
-    const app = createApp({ db, temporal: env.client, taskQueue, logger: pino({ level: 'silent' }) });
+    const app = createApp({ db, temporal: harness.env.client, taskQueue: harness.taskQueue, logger: pino({ level: 'silent' }) });
     const officerToken = (await issueToken(db, officer.login)).token;
     const inbox = await request(app).get('/api/v1/inbox?pageSize=100').set('authorization', `Bearer ${officerToken}`).expect(200);
     const forTask = (inbox.body.items as { id: string; taskId: string; scheduledAt: string }[]).filter((i) => i.taskId === taskId);

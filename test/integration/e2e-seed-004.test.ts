@@ -13,41 +13,18 @@
  * carries a per-run suffix so runs sharing a database never meet. Every request an officer of an
  * unrelated unit (Công an tỉnh) makes on these items is refused with 403, and changes nothing.
  */
-import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import pino from 'pino';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
-import { createActivities } from '../../activities';
-import { addUnit } from '../../db/repositories/auth';
+import { describe, expect, it } from 'vitest';
+import type request from 'supertest';
 import { taskIdFor } from '../../domain/task';
-import { unitByCode } from '../../domain/units';
-import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
-import { aUserWithToken } from '../helpers/users';
+import { useApiWorld } from '../helpers/api-world';
+import { PDF, asBytes, sha256 } from '../helpers/fixtures';
+import { uniq } from '../helpers/servers';
 
-/** A tiny PDF: the DC rental contract. */
-const CONTRACT_PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n' +
-    '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n' +
-    'xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \n' +
-    'trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n188\n%%EOF\n',
-  'latin1',
-);
+/** The DC rental contract. */
+const CONTRACT_PDF = PDF;
 const coverageCsv = (value: string, on: string) => Buffer.from(`Địa bàn,Tỷ lệ phủ sóng 5G (%),Ngày đo\nToàn tỉnh Thái Nguyên,${value},${on}\n`, 'utf8');
 const COVERAGE_NOV = coverageCsv('58.4', '30/11/2025');
 const COVERAGE_DEC = coverageCsv('62.3', '31/12/2025');
-
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-/** Reads a download as raw bytes whatever its type. */
-const asBytes = (res: request.Response, done: (err: Error | null, body: Buffer) => void) => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 const FIVE_G_DUE = '2025-12-31T23:59:59+07:00';
 const TARGET_ID = 'phu-song-5g';
@@ -58,47 +35,17 @@ function endOfVnDayIn(days: number): string {
   return `${vn.toISOString().slice(0, 10)}T23:59:59+07:00`;
 }
 
-type Http = ReturnType<typeof request>;
-
 describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: ReturnType<typeof createApp>;
-  let http: () => Http;
+  const w = useApiWorld();
+  const { db, http } = w;
 
   // People, by their real units.
-  let secretariat: { login: string; auth: string }; // Văn phòng Tỉnh ủy, Cơ quan Thường trực Ban Chỉ đạo
-  let skhcn: { login: string; auth: string }; // Sở Khoa học và Công nghệ
-  let ubnd: { login: string; auth: string }; // Ủy ban nhân dân tỉnh
-  let police: { login: string; auth: string }; // Công an tỉnh: an officer of a unit these items do not involve
-  let inspector: { login: string; auth: string }; // Ủy ban Kiểm tra Tỉnh ủy
-
-  beforeAll(async () => {
-    env = await devServerEnv();
-    const w = await testWorker(env.nativeConnection, createActivities({ db }));
-    worker = w.worker;
-    running = worker.run();
-    app = createApp({ db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }) });
-    http = () => request(app);
-    for (const code of ['VP_TU', 'SKHCN', 'UBND_TINH', 'CA_TINH', 'UBKT_TU']) {
-      const unit = unitByCode(code)!;
-      await addUnit(db, { code, name: unit.name, aliases: unit.aliases, kind: unit.kind });
-    }
-    secretariat = await aUserWithToken(db, 'VP_TU', ['secretariat']);
-    skhcn = await aUserWithToken(db, 'SKHCN', ['unit_officer']);
-    ubnd = await aUserWithToken(db, 'UBND_TINH', ['unit_officer']);
-    police = await aUserWithToken(db, 'CA_TINH', ['unit_officer']);
-    inspector = await aUserWithToken(db, 'UBKT_TU', ['inspector']);
-  });
-
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
-  });
+  for (const code of ['VP_TU', 'SKHCN', 'UBND_TINH', 'CA_TINH', 'UBKT_TU']) w.registeredUnit(code);
+  const secretariat = w.person('VP_TU', ['secretariat']); // Văn phòng Tỉnh ủy, Cơ quan Thường trực Ban Chỉ đạo
+  const skhcn = w.person('SKHCN', ['unit_officer']); // Sở Khoa học và Công nghệ
+  const ubnd = w.person('UBND_TINH', ['unit_officer']); // Ủy ban nhân dân tỉnh
+  const police = w.person('CA_TINH', ['unit_officer']); // Công an tỉnh: an officer of a unit these items do not involve
+  const inspector = w.person('UBKT_TU', ['inspector']); // Ủy ban Kiểm tra Tỉnh ủy
 
   const auditLength = async (taskId: string) => Number((await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow()).n);
   const evidenceCount = async (taskId: string) => Number((await db.selectFrom('evidence').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow()).n);

@@ -19,18 +19,14 @@
  * of runs per property (default 200); FUZZ_SHRINK=1 shrinks a counterexample (slow on HTTP).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import pino from 'pino';
+import type request from 'supertest';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
 import { openApiDocument } from '../../api/openapi';
 import { problemSchema } from '../../api/problems';
-import { createActivities } from '../../activities';
-import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
-import { aUnit, aUserWithToken } from '../helpers/users';
+import { useApiWorld } from '../helpers/api-world';
+import { DAY, PDF, PNG } from '../helpers/fixtures';
+import { uniq } from '../helpers/servers';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20251104);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
@@ -38,9 +34,6 @@ const SHRINK = process.env.FUZZ_SHRINK === '1';
 const params = (numRuns = RUNS) => ({ seed: SEED, numRuns, endOnFailure: !SHRINK, verbose: 1 as const });
 
 const EVIDENCE_MAX_BYTES = 64 * 1024;
-const DAY = 86_400_000;
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** What attackers and broken clients send. */
 const NASTY_STRINGS = [
@@ -102,57 +95,24 @@ for (const [path, methods] of Object.entries(openApiDocument().paths ?? {})) {
 }
 
 describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: ReturnType<typeof createApp>;
-
-  let office: string;
-  let leadUnit: string;
-  let coordinatingUnit: string;
-  const fuzzers: { login: string; auth: string }[] = [];
+  const w = useApiWorld({ directivePrefix: 'FUZZ', evidenceMaxBytes: EVIDENCE_MAX_BYTES });
+  const { db, http, directiveNumber } = w;
+  const { office, lead: leadUnit, coordinating: coordinatingUnit } = w.units;
+  const fuzzers = [w.people.secretariat, w.people.lead];
   let secretariat: string;
   let lead: string;
-  const directiveNumber = `FUZZ-${uniq()}/TB`;
-  let nextRef = 1;
 
   /** The targets of the fuzzing: one task per state a command needs, a directive with a draft, a notification. */
   const world = {} as { open: string; working: string; uploads: string; submitted: string; extension: string; recurring: string; periodKey: string; evidenceId: string; directiveId: string; notificationId: string };
 
   beforeAll(async () => {
-    env = await devServerEnv();
-    const w = await testWorker(env.nativeConnection, createActivities({ db }));
-    worker = w.worker;
-    running = worker.run();
-    // The rate limit would answer 429 (a 4xx, fine) and hide everything behind it; it is tested elsewhere.
-    app = createApp({ db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }), rateLimitPerMinute: 0, evidenceMaxBytes: EVIDENCE_MAX_BYTES });
-    office = await aUnit(db, 'VPTU');
-    leadUnit = await aUnit(db, 'SKHCN');
-    coordinatingUnit = await aUnit(db, 'STC');
-    const s = await aUserWithToken(db, office, ['secretariat']);
-    const l = await aUserWithToken(db, leadUnit, ['unit_officer']);
-    fuzzers.push(s, l);
-    secretariat = s.auth;
-    lead = l.auth;
-
-    world.open = await launch();
-    world.uploads = await launch();
-    world.working = await launch();
-    await command(world.working, 'acknowledge', {});
-    const ev = await http().post(`/api/v1/tasks/${world.working}/evidence`).set('authorization', lead).attach('file', PDF, { filename: 'bien-ban.pdf', contentType: 'application/pdf' }).expect(201);
-    world.evidenceId = ev.body.evidence.id;
-    world.submitted = await launch();
-    await command(world.submitted, 'acknowledge', {});
-    const ev2 = await http().post(`/api/v1/tasks/${world.submitted}/evidence`).set('authorization', lead).attach('file', PDF, { filename: 'bien-ban.pdf', contentType: 'application/pdf' }).expect(201);
-    await command(world.submitted, 'submit', { summary: 'Đã hoàn thành', evidenceIds: [ev2.body.evidence.id] });
-    world.extension = await launch();
-    await command(world.extension, 'extension-requests', { requestedDueAt: new Date(Date.now() + 120 * DAY).toISOString(), reason: 'Chờ kinh phí' });
-    world.recurring = await launch({ recurring: true });
-    const opened = await until('a report period', () =>
-      db.selectFrom('audit_events').select('payload').where('task_id', '=', world.recurring).where('kind', '=', 'report_period_opened').executeTakeFirst(),
-    );
-    world.periodKey = (opened.payload as { periodKey: string }).periodKey;
+    ({ secretariat: { auth: secretariat }, lead: { auth: lead } } = w.people);
+    world.open = await w.launch();
+    world.uploads = await w.launch();
+    ({ taskId: world.working, evidenceId: world.evidenceId } = await w.fixtures.withEvidence());
+    world.submitted = (await w.fixtures.submitted()).taskId;
+    world.extension = (await w.fixtures.extensionPending()).taskId;
+    ({ taskId: world.recurring, periodKey: world.periodKey } = await w.fixtures.recurring());
     const d = await http()
       .post('/api/v1/directives')
       .set('authorization', secretariat)
@@ -170,23 +130,8 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
     // What the fuzzing registered (the text intake names a directive without a number "CHUA-CO-SO") would collide with later files' imports.
     await db.deleteFrom('directives').where('created_by', 'in', fuzzers.map((f) => f.login)).execute();
     console.log(`fuzz (seed ${SEED}, ${RUNS} runs a property): statuses answered\n${Object.entries(tally).map(([p, t]) => `  ${p.slice(0, 60).padEnd(60)} ${Object.entries(t).map(([st, n]) => `${st}×${n}`).join(' ')}`).join('\n')}`);
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
   });
 
-  const http = () => request(app);
-
-  async function until<T>(what: string, read: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
   /** Waits until a new task's workflow has written what its first activation writes (launched, overdue, a report period ...). */
   async function quiet(taskId: string): Promise<void> {
     const rows = async () => Number((await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow()).n);
@@ -197,27 +142,8 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
       last = now;
     }
   }
-  const hasLaunched = (taskId: string) => db.selectFrom('audit_events').select('seq').where('task_id', '=', taskId).where('kind', '=', 'launched').executeTakeFirst();
 
-  const validLaunch = (o: { recurring?: boolean } = {}) => ({
-    directiveNumber,
-    ref: String(nextRef++),
-    title: 'Thuê hạ tầng Data Center (DC) để lưu trữ dữ liệu trên nền tảng điện toán đám mây',
-    leadUnit,
-    coordinatingUnits: [coordinatingUnit],
-    responsibleOfficial: 'Giám đốc Sở Khoa học và Công nghệ',
-    deadline: o.recurring ? { kind: 'recurring', rule: { freq: 'quarterly', dueOffsetDays: 0 }, until: null } : { kind: 'date', dueAt: new Date(Date.now() + 60 * DAY).toISOString() },
-    assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
-    decidedBy: office,
-    expectedResult: 'Hạ tầng DC được thuê để lưu trữ dữ liệu đám mây',
-    targets: [{ id: 'phu-song-5g', metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%' }],
-  });
-  async function launch(o: { recurring?: boolean } = {}): Promise<string> {
-    const res = await http().post('/api/v1/tasks').set('authorization', secretariat).send(validLaunch(o)).expect(202);
-    await until(`the first row of ${res.body.id}`, () => hasLaunched(res.body.id));
-    return res.body.id;
-  }
-  const command = (taskId: string, name: string, body: object, auth = lead) => http().post(`/api/v1/tasks/${taskId}/${name}`).set('authorization', auth).send(body).expect(200);
+  const validLaunch = () => w.launchBody();
 
   // ---- the POST endpoints, from the OpenAPI document: who sends them and a valid body ----
 
@@ -307,7 +233,7 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
       if (grown !== 0 && !(o.validKey && grown === 1)) throw new Error(`idempotency_keys grew by ${grown}: ${describeRes(what, res)}`);
     } else if (res.status === 202 && typeof res.body?.id === 'string') {
       // A launch: the workflow must record its first row, and the task must read back.
-      await until(`the first row of ${res.body.id} (${what})`, () => hasLaunched(res.body.id));
+      await w.untilLaunched(res.body.id, `the first row of ${res.body.id} (${what})`);
       await quiet(res.body.id);
       const read = await http().get(`/api/v1/tasks/${res.body.id}`).set('authorization', secretariat);
       if (read.status !== 200) throw new Error(`a launched task does not read back: ${describeRes(`GET /api/v1/tasks/${res.body.id}`, read)}`);

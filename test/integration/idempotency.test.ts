@@ -1,70 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import pino from 'pino';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
-import { createActivities } from '../../activities';
-import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
-import { aUnit, aUserWithToken } from '../helpers/users';
-
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+import { describe, expect, it } from 'vitest';
+import { PDF } from '../helpers/fixtures';
+import { useApiWorld } from '../helpers/api-world';
+import { aUserWithToken } from '../helpers/users';
 
 describe('Idempotency-Key on POST (dev server + PostgreSQL)', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let app: ReturnType<typeof createApp>;
-  let office: string;
-  let secretariat: string;
-  let leadUnit: string;
-  let lead: string;
+  const w = useApiWorld();
+  const { db, http, launchBody } = w;
+  const { office } = w.units;
+  const { secretariat, lead } = w.people;
 
-  beforeAll(async () => {
-    env = await devServerEnv();
-    const w = await testWorker(env.nativeConnection, createActivities({ db }));
-    worker = w.worker;
-    running = worker.run();
-    app = createApp({ db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }) });
-    office = await aUnit(db, 'VPTU');
-    leadUnit = await aUnit(db, 'SKHCN');
-    secretariat = (await aUserWithToken(db, office, ['secretariat'])).auth;
-    lead = (await aUserWithToken(db, leadUnit, ['unit_officer'])).auth;
-  });
-
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
-  });
-
-  const launchBody = () => ({
-    directiveNumber: `01-TB/CQTT-${uniq()}`,
-    ref: '2.2 (2)',
-    title: 'Phủ sóng 5G tại khu công nghiệp, trường đại học, bệnh viện',
-    leadUnit,
-    responsibleOfficial: 'Giám đốc Sở Khoa học và Công nghệ',
-    deadline: { kind: 'date', dueAt: '2026-12-31T23:59:59+07:00' },
-    assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
-    decidedBy: 'VP_TU',
-    expectedResult: 'Năm 2025 phủ sóng 5G đạt 62%',
-  });
-  const launch = (body: object, key: string, auth = secretariat) => request(app).post('/api/v1/tasks').set('authorization', auth).set('Idempotency-Key', key).send(body);
+  const launch = (body: object, key: string, auth = secretariat.auth) => http().post('/api/v1/tasks').set('authorization', auth).set('Idempotency-Key', key).send(body);
 
   async function workflowsWithId(workflowId: string): Promise<number> {
     let count = 0;
-    for await (const _ of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
+    for await (const _ of w.env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
     return count;
   }
 
-  async function aLaunchedTask(): Promise<string> {
-    const res = await launch(launchBody(), randomUUID()).expect(202);
-    await expect.poll(async () => (await request(app).get(res.headers.location).set('authorization', secretariat)).status, { timeout: 15_000 }).toBe(200);
-    return res.body.id;
-  }
 
   it('answers a retried launch with the first answer, marked as replayed, and starts one workflow', async () => {
     const key = randomUUID();
@@ -120,26 +73,26 @@ describe('Idempotency-Key on POST (dev server + PostgreSQL)', () => {
   });
 
   it('records a command sent five times at once exactly once', async () => {
-    const taskId = await aLaunchedTask();
-    await request(app).post(`/api/v1/tasks/${taskId}/acknowledge`).set('authorization', lead).send({}).expect(200);
+    const taskId = await w.launch();
+    await http().post(`/api/v1/tasks/${taskId}/acknowledge`).set('authorization', lead.auth).send({}).expect(200);
     const key = randomUUID();
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        request(app).post(`/api/v1/tasks/${taskId}/progress`).set('authorization', lead).set('Idempotency-Key', key).send({ text: 'Đã khảo sát 12 khu công nghiệp', percent: 40 }),
+        http().post(`/api/v1/tasks/${taskId}/progress`).set('authorization', lead.auth).set('Idempotency-Key', key).send({ text: 'Đã khảo sát 12 khu công nghiệp', percent: 40 }),
       ),
     );
     expect(answers.map((a) => a.status).every((s) => s === 200 || s === 409)).toBe(true);
-    const read = await request(app).get(`/api/v1/tasks/${taskId}`).set('authorization', lead).expect(200);
+    const read = await http().get(`/api/v1/tasks/${taskId}`).set('authorization', lead.auth).expect(200);
     expect(read.body.state.progress).toHaveLength(1);
   });
 
   it('creates one evidence row for an upload retried with the same key', async () => {
-    const taskId = await aLaunchedTask();
+    const taskId = await w.launch();
     const key = randomUUID();
     const upload = () =>
-      request(app)
+      http()
         .post(`/api/v1/tasks/${taskId}/evidence`)
-        .set('authorization', lead)
+        .set('authorization', lead.auth)
         .set('Idempotency-Key', key)
         .field('description', 'Báo cáo khảo sát')
         .attach('file', PDF, { filename: 'khao-sat.pdf', contentType: 'application/pdf' });
@@ -151,9 +104,9 @@ describe('Idempotency-Key on POST (dev server + PostgreSQL)', () => {
     const rows = await db.selectFrom('evidence').select('id').where('task_id', '=', taskId).execute();
     expect(rows).toEqual([{ id: first.body.evidence.id }]);
 
-    const otherFile = await request(app)
+    const otherFile = await http()
       .post(`/api/v1/tasks/${taskId}/evidence`)
-      .set('authorization', lead)
+      .set('authorization', lead.auth)
       .set('Idempotency-Key', key)
       .attach('file', Buffer.concat([PDF, Buffer.from('%khac\n')]), { filename: 'khao-sat.pdf', contentType: 'application/pdf' })
       .expect(422);

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import pino from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type express from 'express';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApp } from '../../api/app';
 import { LAUNCH_FIELD_DESCRIPTIONS, OPENAPI_JSON_PATH } from '../../api/openapi';
 import { problemSchema } from '../../api/problems';
 import { COMMAND_ROUTES } from '../../api/routes/task-commands';
@@ -12,7 +8,7 @@ import { inboxQuerySchema } from '../../api/routes/inbox';
 import { lateListQuerySchema, reportQuerySchema } from '../../api/routes/reports';
 import { taskListQuerySchema } from '../../api/routes/tasks';
 import { launchTaskSchema } from '../../domain/schemas/task';
-import { devServerEnv, testDb } from '../helpers/servers';
+import { useApiWorld } from '../helpers/api-world';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -71,21 +67,12 @@ function requestSchema(doc: Json, op: Json, mediaType = 'application/json'): Jso
 const requiredInput = (schema: z.ZodType) => ((z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json).required ?? []).slice().sort();
 
 describe('the OpenAPI document, generated from the zod schemas', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let app: express.Express;
+  const w = useApiWorld({ worker: false });
   let doc: Json;
 
   beforeAll(async () => {
-    env = await devServerEnv();
-    app = createApp({ db, temporal: env.client, taskQueue: 'openapi-unused', logger: pino({ level: 'silent' }) });
-    const res = await request(app).get(OPENAPI_JSON_PATH).expect(200).expect('content-type', /application\/json/);
+    const res = await w.http().get(OPENAPI_JSON_PATH).expect(200).expect('content-type', /application\/json/);
     doc = res.body;
-  });
-
-  afterAll(async () => {
-    await env.teardown();
-    await db.destroy();
   });
 
   it('is an OpenAPI 3.1 document served without a token, with bearer tokens required by default', () => {
@@ -100,7 +87,7 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
     const documented = operations(doc)
       .map((o) => o.key)
       .sort();
-    const served = appRoutes(app);
+    const served = appRoutes(w.app);
     expect(served.filter((r) => !documented.includes(r)), 'served but undocumented').toEqual([]);
     expect(documented.filter((r) => !served.includes(r)), 'documented but not served').toEqual([]);
   });
@@ -194,7 +181,7 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
   });
 
   it('renders the document for people at /docs, from the spec and without any outside resource', async () => {
-    const res = await request(app).get('/docs').expect(200).expect('content-type', /text\/html/);
+    const res = await w.http().get('/docs').expect(200).expect('content-type', /text\/html/);
     expect(res.text).toContain(JSON.stringify(OPENAPI_JSON_PATH));
     expect(res.text).toMatch(/<html lang="vi">/);
     expect(res.text).not.toMatch(/<(script|link|img)[^>]+(src|href)="(https?:)?\/\//);

@@ -1,18 +1,12 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import pino from 'pino';
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app';
-import { createMetrics, temporalClientInterceptor, type Metrics } from '../../api/metrics';
+import type { Client } from '@temporalio/client';
+import { createMetrics, temporalClientInterceptor } from '../../api/metrics';
 import { listen } from '../../api/server';
-import { createActivities } from '../../activities';
-import { devServerEnv, testDb, testWorker, uniq } from '../helpers/servers';
-import { aUnit, aUserWithToken } from '../helpers/users';
-
-const silent = pino({ level: 'silent' });
+import { useApiWorld } from '../helpers/api-world';
+import { aUserWithToken } from '../helpers/users';
 
 /** The value of one sample of the Prometheus text, or undefined when the series does not exist. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -26,52 +20,25 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 }
 
 describe('operating the API: metrics, rate limit, request logs, graceful shutdown', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  let taskQueue: string;
-  let metrics: Metrics;
-  let app: ReturnType<typeof createApp>;
-  let secretariat: string;
-  let officer: string;
-  let leadUnit: string;
-
-  beforeAll(async () => {
-    env = await devServerEnv();
-    const w = await testWorker(env.nativeConnection, createActivities({ db }));
-    worker = w.worker;
-    taskQueue = w.taskQueue;
-    running = worker.run();
-    metrics = createMetrics();
-    // As api/main.ts does: the client counts its own starts and Updates into the app's registry.
-    const temporal = new Client({ connection: env.connection, namespace: 'default', interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
-    app = createApp({ db, temporal, taskQueue, logger: silent, metrics });
-    const office = await aUnit(db, 'VPTU');
-    leadUnit = await aUnit(db, 'SKHCN');
-    secretariat = (await aUserWithToken(db, office, ['secretariat'])).auth;
-    officer = (await aUserWithToken(db, leadUnit, ['unit_officer'])).auth;
-  });
-
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
-  });
+  // As api/main.ts does: the client counts its own starts and Updates into the app's registry.
+  const metrics = createMetrics();
+  const w = useApiWorld({ metrics, workflowInterceptors: [temporalClientInterceptor(metrics)] });
+  const { db, http } = w;
+  const { lead: leadUnit } = w.units;
+  const { secretariat, lead: officer } = w.people;
 
   it('answers /healthz while running and /readyz after checking PostgreSQL and Temporal', async () => {
-    await request(app).get('/healthz').expect(200, { status: 'ok' });
-    await request(app).get('/readyz').expect(200, { status: 'ready', database: 'ok', temporal: 'ok' });
+    await http().get('/healthz').expect(200, { status: 'ok' });
+    await http().get('/readyz').expect(200, { status: 'ready', database: 'ok', temporal: 'ok' });
   });
 
   it('times requests by route pattern, never by raw URL, including those that fail inside a router', async () => {
-    await request(app).get('/healthz').expect(200);
-    await request(app).get('/api/v1/tasks/khong-co.1').set('authorization', secretariat).expect(404);
-    await request(app).get('/api/v1/tasks/khong-co.2').set('authorization', secretariat).expect(404);
-    await request(app).get('/khong-co-duong-dan').expect(404);
+    await http().get('/healthz').expect(200);
+    await http().get('/api/v1/tasks/khong-co.1').set('authorization', secretariat.auth).expect(404);
+    await http().get('/api/v1/tasks/khong-co.2').set('authorization', secretariat.auth).expect(404);
+    await http().get('/khong-co-duong-dan').expect(404);
 
-    const res = await request(app).get('/metrics').expect(200).expect('content-type', /text\/plain/);
+    const res = await http().get('/metrics').expect(200).expect('content-type', /text\/plain/);
     expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
     expect(sample(res.text, 'http_request_duration_seconds_count', { method: 'GET', route: '/healthz', status: '200' })).toBeGreaterThanOrEqual(1);
     // The 404 is thrown inside the tasks router: the mount path must still be part of the label.
@@ -83,27 +50,17 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
   });
 
   it('counts workflow starts and Updates by outcome through the Temporal client interceptor', async () => {
-    const body = {
-      directiveNumber: `01-TB/CQTT-${uniq()}`,
-      ref: '1',
-      title: 'Xây dựng kho dữ liệu dùng chung',
-      leadUnit,
-      responsibleOfficial: 'Giám đốc Sở',
-      deadline: { kind: 'date', dueAt: '2027-06-30T17:00:00+07:00' },
-      assignedBy: 'Trưởng Ban Chỉ đạo',
-      decidedBy: 'VP_TU',
-      expectedResult: 'Kho dữ liệu vận hành',
-    };
+    const body = w.launchBody();
     const before = await metrics.registry.getSingleMetricAsString('temporal_workflow_starts_total');
     const started = sample(before, 'temporal_workflow_starts_total', { workflow_type: 'directiveTask', outcome: 'started' }) ?? 0;
 
-    const launched = await request(app).post('/api/v1/tasks').set('authorization', secretariat).send(body).expect(202);
-    await request(app).post('/api/v1/tasks').set('authorization', secretariat).send(body).expect(200);
-    await request(app).post(`${launched.headers.location}/acknowledge`).set('authorization', officer).send({ note: 'Đã nhận' }).expect(200);
+    const launched = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body).expect(202);
+    await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body).expect(200);
+    await http().post(`${launched.headers.location}/acknowledge`).set('authorization', officer.auth).send({ note: 'Đã nhận' }).expect(200);
     // Nothing was submitted: the workflow's validator rejects it, which the server reports as an outcome, not an error.
-    await request(app).post(`${launched.headers.location}/approve`).set('authorization', secretariat).send({}).expect(409);
+    await http().post(`${launched.headers.location}/approve`).set('authorization', secretariat.auth).send({}).expect(409);
 
-    const text = (await request(app).get('/metrics').expect(200)).text;
+    const text = (await http().get('/metrics').expect(200)).text;
     expect(sample(text, 'temporal_workflow_starts_total', { workflow_type: 'directiveTask', outcome: 'started' })).toBe(started + 1);
     expect(sample(text, 'temporal_workflow_starts_total', { workflow_type: 'directiveTask', outcome: 'already_started' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'temporal_workflow_updates_total', { update: 'acknowledge', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
@@ -112,7 +69,7 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
   });
 
   it('limits each user to N requests a minute with a Vietnamese 429 problem and Retry-After, while another user still passes', async () => {
-    const limited = createApp({ db, temporal: env.client, taskQueue, logger: silent, rateLimitPerMinute: 3 });
+    const limited = w.appWith({ rateLimitPerMinute: 3 });
     const first = (await aUserWithToken(db, leadUnit, ['unit_officer'])).auth;
     const second = (await aUserWithToken(db, leadUnit, ['unit_officer'])).auth;
     for (let i = 0; i < 3; i++) await request(limited).get('/api/v1/tasks').set('authorization', first).expect(200);
@@ -137,9 +94,9 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
         done();
       },
     });
-    const logged = createApp({ db, temporal: env.client, taskQueue, logger: pino({ level: 'info' }, sink) });
+    const logged = w.appWith({ logger: pino({ level: 'info' }, sink) });
 
-    const given = await request(logged).get('/api/v1/tasks').set('authorization', officer).set('x-request-id', 'req-abc.123').expect(200);
+    const given = await request(logged).get('/api/v1/tasks').set('authorization', officer.auth).set('x-request-id', 'req-abc.123').expect(200);
     expect(given.headers['x-request-id']).toBe('req-abc.123');
     const generated = await request(logged).get('/healthz').expect(200);
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -148,7 +105,7 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
 
     const entry = lines.find((l) => l.req?.id === 'req-abc.123');
     expect(entry).toMatchObject({ msg: 'request completed', res: { statusCode: 200 }, req: { method: 'GET', url: '/api/v1/tasks' } });
-    expect(JSON.stringify(lines)).not.toContain(officer.slice('Bearer '.length));
+    expect(JSON.stringify(lines)).not.toContain(officer.auth.slice('Bearer '.length));
   });
 
   it('on close, refuses new connections but lets an in-flight request finish with 200', async () => {
@@ -168,7 +125,7 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
         },
       },
     } as unknown as Client;
-    const server = await listen(createApp({ db, temporal: slowTemporal, taskQueue, logger: silent }), '127.0.0.1', 0);
+    const server = await listen(w.appWith({ temporal: slowTemporal }), '127.0.0.1', 0);
 
     const inFlight = fetch(`${server.url}/readyz`);
     await inside;

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import request from 'supertest';
-import pino from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createApp } from '../../api/app';
 import type { NewTaskRow } from '../../db/schema';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
-import { devServerEnv, testDb, uniq } from '../helpers/servers';
-import { aUnit, aUserWithToken } from '../helpers/users';
-
-/** Collects a response body into a Buffer, as it came over the wire (BOM included). */
-function binary(res: unknown, done: (err: Error | null, body: Buffer) => void) {
-  const stream = res as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
+import { useApiWorld } from '../helpers/api-world';
+import { asBytes as binary } from '../helpers/fixtures';
+import { uniq } from '../helpers/servers';
 
 async function readWorkbook(body: Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
@@ -25,14 +14,12 @@ async function readWorkbook(body: Buffer): Promise<ExcelJS.Workbook> {
 }
 
 describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let app: ReturnType<typeof createApp>;
-  let secretariat: string;
-  let inspector: string;
-  let officerA: string;
-  let unitA: string;
-  let unitB: string;
+  // The rows are written here, as the workflow would leave them: no worker is needed.
+  const w = useApiWorld({ worker: false });
+  const { db, http } = w;
+  const { lead: unitA, coordinating: unitB } = w.units;
+  const { secretariat, lead: officerA } = w.people;
+  const inspector = w.person(w.unit('UBKT'), ['inspector']);
   const directive = `01-TB/CQTT-${uniq()}`;
 
   const row = (ref: string, o: Partial<NewTaskRow> & { lead_unit: string }): NewTaskRow => ({
@@ -46,16 +33,10 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     ...o,
   });
 
+  /** A report of November 2025 as the secretariat downloads it, bytes as they came over the wire. */
+  const exported = (path: string, format: 'csv' | 'xlsx') => http().get(path).query({ directive, period: '2025-11', format }).set('authorization', secretariat.auth).buffer(true).parse(binary).expect(200);
+
   beforeAll(async () => {
-    env = await devServerEnv();
-    app = createApp({ db, temporal: env.client, taskQueue: 'reports-unused', logger: pino({ level: 'silent' }) });
-    const office = await aUnit(db, 'VPTU');
-    const inspection = await aUnit(db, 'UBKT');
-    unitA = await aUnit(db, 'SCT');
-    unitB = await aUnit(db, 'SYT');
-    secretariat = (await aUserWithToken(db, office, ['secretariat'])).auth;
-    inspector = (await aUserWithToken(db, inspection, ['inspector'])).auth;
-    officerA = (await aUserWithToken(db, unitA, ['unit_officer'])).auth;
     const due = '2025-11-15T00:00:00+07:00';
     await db
       .insertInto('tasks')
@@ -69,13 +50,8 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
       .execute();
   });
 
-  afterAll(async () => {
-    await env.teardown();
-    await db.destroy();
-  });
-
   it('gives the secretariat every unit of a directive, as of the instant asked, in JSON', async () => {
-    const res = await request(app).get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', secretariat).expect(200);
+    const res = await http().get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', secretariat.auth).expect(200);
     expect(res.body).toMatchObject({ asOf: '2025-11-20T00:00:00+07:00', period: null, directive, unit: null, aheadMarginDays: 1 });
     expect(res.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA, unitB].sort());
     expect(res.body.rows.find((r: { unit: string }) => r.unit === unitA)).toMatchObject({
@@ -92,12 +68,12 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     expect(res.body.rows.find((r: { unit: string }) => r.unit === unitB)).toMatchObject({ total: 2, inProgressOverdue: 1, cancelled: 1, cameDue: 1, completionRate: 0 });
     expect(res.body.totals).toMatchObject({ total: 5, cameDue: 3, cameDueCompletedOnTime: 1 });
 
-    const byDirective = await request(app).get('/api/v1/reports/directives').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', inspector).expect(200);
+    const byDirective = await http().get('/api/v1/reports/directives').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', inspector.auth).expect(200);
     expect(byDirective.body.rows).toEqual([expect.objectContaining({ directiveNumber: directive, total: 5 })]);
   });
 
   it('reads November 2025 as of its last instant, over the assignments due in it', async () => {
-    const res = await request(app).get('/api/v1/reports/units').query({ directive, period: '2025-11' }).set('authorization', secretariat).expect(200);
+    const res = await http().get('/api/v1/reports/units').query({ directive, period: '2025-11' }).set('authorization', secretariat.auth).expect(200);
     expect(res.body).toMatchObject({
       asOf: '2025-11-30T23:59:59.999+07:00',
       period: { key: '2025-11', label: 'Tháng 11/2025', from: '2025-11-01T00:00:00+07:00', to: '2025-11-30T23:59:59.999+07:00' },
@@ -106,30 +82,30 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     });
     // By the month's last instant, 2.2 (3), due 23:59:59 on 30/11 and still open, is past its deadline.
     expect(res.body.totals).toMatchObject({ total: 5, completedOnTime: 1, completedLate: 1, inProgressOverdue: 2, inProgressOnTime: 0, cancelled: 1, cameDue: 4 });
-    const december = await request(app).get('/api/v1/reports/units').query({ directive, period: '2025-12' }).set('authorization', secretariat).expect(200);
+    const december = await http().get('/api/v1/reports/units').query({ directive, period: '2025-12' }).set('authorization', secretariat.auth).expect(200);
     expect(december.body.rows).toEqual([]);
   });
 
   it('shows a unit officer their own unit only, and refuses another unit’s report with 403', async () => {
-    const own = await request(app).get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA).expect(200);
+    const own = await http().get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA.auth).expect(200);
     expect(own.body.unit).toBe(unitA);
     expect(own.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA]);
-    const late = await request(app).get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA).expect(200);
+    const late = await http().get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA.auth).expect(200);
     expect(late.body.items.map((i: { leadUnit: string }) => i.leadUnit)).toEqual([unitA]);
-    const byDirective = await request(app).get('/api/v1/reports/directives').query({ directive }).set('authorization', officerA).expect(200);
+    const byDirective = await http().get('/api/v1/reports/directives').query({ directive }).set('authorization', officerA.auth).expect(200);
     expect(byDirective.body.rows[0].total).toBe(3);
 
     for (const path of ['units', 'directives', 'late']) {
-      const refused = await request(app).get(`/api/v1/reports/${path}`).query({ unit: unitB }).set('authorization', officerA).expect(403);
+      const refused = await http().get(`/api/v1/reports/${path}`).query({ unit: unitB }).set('authorization', officerA.auth).expect(403);
       expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
       expect(refused.body).toMatchObject({ type: 'forbidden', detail: expect.stringContaining(unitB) });
     }
-    await request(app).get('/api/v1/reports/units').query({ unit: unitA }).set('authorization', officerA).expect(200);
-    await request(app).get('/api/v1/reports/units').expect(401);
+    await http().get('/api/v1/reports/units').query({ unit: unitA }).set('authorization', officerA.auth).expect(200);
+    await http().get('/api/v1/reports/units').expect(401);
   });
 
   it('names the late assignments with their days overdue and escalation level', async () => {
-    const res = await request(app).get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 }).set('authorization', secretariat).expect(200);
+    const res = await http().get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 }).set('authorization', secretariat.auth).expect(200);
     expect(res.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
     expect(res.body.items).toEqual([
       expect.objectContaining({
@@ -143,18 +119,12 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
         escalationLevel: 2,
       }),
     ]);
-    const second = await request(app).get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 }).set('authorization', secretariat).expect(200);
+    const second = await http().get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 }).set('authorization', secretariat.auth).expect(200);
     expect(second.body.items).toEqual([expect.objectContaining({ ref: '2.2 (2)', group: 'completed_late', daysOverdue: 3, completedAt: '2025-11-18T10:00:00+07:00' })]);
   });
 
   it('exports CSV with a UTF-8 BOM and the Vietnamese group names as headers', async () => {
-    const res = await request(app)
-      .get('/api/v1/reports/units')
-      .query({ directive, period: '2025-11', format: 'csv' })
-      .set('authorization', secretariat)
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
+    const res = await exported('/api/v1/reports/units', 'csv');
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename=bao-cao-don-vi-2025-11.csv');
     const body = res.body as Buffer;
@@ -170,19 +140,13 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     expect(lines.find((l) => l.startsWith('Tổng cộng,'))).toBeDefined();
 
     // A text starting with "-" would be a formula to Excel: it is quoted.
-    const late = await request(app).get('/api/v1/reports/late').query({ directive, period: '2025-11', format: 'csv' }).set('authorization', secretariat).buffer(true).parse(binary).expect(200);
+    const late = await exported('/api/v1/reports/late', 'csv');
     expect(late.headers['content-disposition']).toBe('attachment; filename=danh-sach-cham-2025-11.csv');
     expect((late.body as Buffer).toString('utf8')).toContain(",'- Tiếp tục triển khai hạ tầng 5G,");
   });
 
   it('exports an Excel workbook: one sheet, a bold Vietnamese header row, percentages and dates as Excel formats', async () => {
-    const res = await request(app)
-      .get('/api/v1/reports/units')
-      .query({ directive, period: '2025-11', format: 'xlsx' })
-      .set('authorization', secretariat)
-      .buffer(true)
-      .parse(binary)
-      .expect(200);
+    const res = await exported('/api/v1/reports/units', 'xlsx');
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers['content-disposition']).toBe('attachment; filename=bao-cao-don-vi-2025-11.xlsx');
     const workbook = await readWorkbook(res.body);
@@ -205,7 +169,7 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     expect(totals.getCell(3).value).toBe(5);
     expect(totals.font?.bold).toBe(true);
 
-    const late = await request(app).get('/api/v1/reports/late').query({ directive, period: '2025-11', format: 'xlsx' }).set('authorization', secretariat).buffer(true).parse(binary).expect(200);
+    const late = await exported('/api/v1/reports/late', 'xlsx');
     const lateBook = await readWorkbook(late.body);
     const lateSheet = lateBook.worksheets[0];
     const lateHeaders = (lateSheet.getRow(1).values as unknown[]).slice(1);
@@ -219,7 +183,7 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
 
   it('refuses bad parameters with 400, naming each bad field', async () => {
     const bad = async (query: Record<string, string>, path = 'units') => {
-      const res = await request(app).get(`/api/v1/reports/${path}`).query(query).set('authorization', secretariat).expect(400);
+      const res = await http().get(`/api/v1/reports/${path}`).query(query).set('authorization', secretariat.auth).expect(400);
       expect(res.body.type).toBe('validation-error');
       return res.body.errors.map((e: { path: string }) => e.path).sort();
     };

@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
@@ -12,16 +11,12 @@ import {
   auditKinds,
   by,
   coordinatingOfficer,
-  endStartedTasks,
   evidence,
-  launchFor,
   leadOfficer,
   outbox,
   outboxTimes,
   refusal,
   secretariat,
-  sleepUntil,
-  startTask,
   workingCalendar,
 } from '../helpers/tasks';
 
@@ -30,8 +25,6 @@ const DAY = 24 * HOUR;
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
-/** "Trước ngày X": the first instant of the civil day `days` after the server's today (Vietnam time). */
-const beforeDayIn = (nowMs: number, days: number) => vnInstant(addCalendarDays(vnCivilDate(new Date(nowMs)), days));
 /** The morning (08:00 +07) `n` working days before the last working day left by a deadline: when "due-<n>wd" goes out. */
 const reminderMorning = (calendar: WorkingCalendar, dueAt: Date, n: number) => vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -n), 8);
 /** The morning escalation level `afterWorkingDays` goes out, counted from the deadline's first working morning. */
@@ -43,27 +36,16 @@ const at = (date: CivilDate, hour: number) => toVnIso(vnInstant(date, hour)).sli
 describe('deadlines: extensions, and reminders around weekends and Tết', () => {
   const harness = useTimeSkippingWorker();
   const { db } = harness;
-  let env: TestWorkflowEnvironment;
-  let taskQueue: string;
-
-  beforeAll(() => {
-    ({ env, taskQueue } = harness);
-  });
-
   /** A task due before the day 30 days from now, acknowledged at once; the clock then stands an hour after its first reminder (7 working days ahead). */
   async function taskRemindedOnce() {
-    const now = await env.currentTimeMs();
-    const dueAt = beforeDayIn(now, 30);
-    const started = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) } }));
-    await started.handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: '' }));
-    const calendar = await workingCalendar(db, now);
-    await sleepUntil(env, reminderMorning(calendar, dueAt, 7).getTime() + HOUR);
-    expect(await outbox(db, started.taskId)).toEqual([
+    const task = await harness.acknowledgedTaskDueIn(30);
+    await harness.sleepUntil(reminderMorning(task.calendar, task.dueAt, 7).getTime() + HOUR);
+    expect(await outbox(db, task.taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
       `assigned assigned -> coordinating_units:${coordinating}`,
       `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
     ]);
-    return { ...started, dueAt, calendar };
+    return task;
   }
 
   it('moves reminders and escalation to a deadline extended before it passed, keeping the original deadline on record', async () => {
@@ -81,7 +63,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(approved).toMatchObject({ originalDueAt: original.toISOString(), dueAt: extended.toISOString(), extensionCount: 1, pendingExtension: null, escalationLevel: 0 });
 
     // The original deadline and its escalation morning pass without a word.
-    await sleepUntil(env, ladderMorning(calendar, original, 0).getTime() + DAY);
+    await harness.sleepUntil(ladderMorning(calendar, original, 0).getTime() + DAY);
     expect(await handle.query(messages.getStateQuery)).toMatchObject({ lateUnits: [], escalationLevel: 0 });
     expect(await outbox(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
@@ -91,7 +73,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     ]);
 
     // The new deadline is reminded and escalated like the first one, under keys of its own.
-    await sleepUntil(env, ladderMorning(calendar, extended, 0).getTime() + 2 * HOUR);
+    await harness.sleepUntil(ladderMorning(calendar, extended, 0).getTime() + 2 * HOUR);
     expect(await outboxTimes(db, taskId)).toEqual([
       expect.stringMatching(new RegExp(`^assigned assigned -> lead_unit:${lead} @ `)),
       expect.stringMatching(new RegExp(`^assigned assigned -> coordinating_units:${coordinating} @ `)),
@@ -148,8 +130,8 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     const approved = await handle.executeUpdate(messages.decideExtensionUpdate, by(secretariat, { approve: true, newDueAt: toVnIso(granted), reason: 'Gia hạn 30 ngày' }));
     expect(approved).toMatchObject({ dueAt: granted.toISOString(), originalDueAt: original.toISOString(), extensionCount: 1 });
 
-    await sleepUntil(env, reminderMorning(calendar, granted, 7).getTime() + HOUR);
-    expect(await env.currentTimeMs()).toBeGreaterThan(original.getTime());
+    await harness.sleepUntil(reminderMorning(calendar, granted, 7).getTime() + HOUR);
+    expect(await harness.now()).toBeGreaterThan(original.getTime());
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'bao-cao.pdf')));
     await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Hoàn thành', evidenceIds: ['ev1'] }));
     const done = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
@@ -178,7 +160,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(denied).toMatchObject({ dueAt: dueAt.toISOString(), originalDueAt: dueAt.toISOString(), extensionCount: 0, pendingExtension: null });
 
     // Through the second rung of the ladder (the standing office), before the third.
-    await sleepUntil(env, ladderMorning(calendar, dueAt, 3).getTime() + HOUR);
+    await harness.sleepUntil(ladderMorning(calendar, dueAt, 3).getTime() + HOUR);
     expect(await handle.query(messages.getStateQuery)).toMatchObject({ status: 'acknowledged', lateUnits: [lead], escalationLevel: 2, dueAt: dueAt.toISOString() });
     expect(await outbox(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
@@ -215,7 +197,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
   });
 
   it('holds reminders and escalations that fall on Tết until the first working morning after the holiday', async () => {
-    const now = await env.currentTimeMs();
+    const now = await harness.now();
     const calendar = await workingCalendar(db, now);
     // Launched mid-morning on the last working day before the next Tết, due "trước Tết Nguyên đán".
     let year = vnCivilDate(new Date(now)).year;
@@ -232,10 +214,10 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(civilDayNumber(afterTet[0]) - civilDayNumber(tet)).toBeGreaterThanOrEqual(4);
     expect([1, 2, 3, 4, 5]).toContain(dayOfWeek(afterTet[0]));
 
-    await sleepUntil(env, vnInstant(lastBeforeTet, 10));
+    await harness.sleepUntil(vnInstant(lastBeforeTet, 10));
     const dueAt = vnInstant(tet);
-    const { taskId } = await startTask(env, taskQueue, launchFor(await env.currentTimeMs(), { deadline: { kind: 'date', dueAt: toVnIso(dueAt) } }));
-    await sleepUntil(env, vnInstant(afterTet[3], 9));
+    const { taskId } = await harness.taskDueAt(dueAt);
+    await harness.sleepUntil(vnInstant(afterTet[3], 9));
 
     expect(await outboxTimes(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead} @ ${at(lastBeforeTet, 10)}`,
@@ -255,7 +237,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
   });
 
   it('holds reminders over a weekend until Monday 08:00 and escalates a deadline falling on Sunday on Monday morning', async () => {
-    const now = await env.currentTimeMs();
+    const now = await harness.now();
     const calendar = await workingCalendar(db, now);
     // A plain Friday: it and the next Monday-Wednesday are worked; so are the Thursday and Friday before
     // the Sunday four weeks later, and the Monday after it.
@@ -266,10 +248,10 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     const monday = addCalendarDays(sunday, 1);
     expect([dayOfWeek(sunday), dayOfWeek(monday)]).toEqual([0, 1]);
 
-    await sleepUntil(env, vnInstant(friday, 10));
+    await harness.sleepUntil(vnInstant(friday, 10));
     const dueAt = vnInstant(sunday);
-    const { taskId, handle } = await startTask(env, taskQueue, launchFor(await env.currentTimeMs(), { deadline: { kind: 'date', dueAt: toVnIso(dueAt) } }));
-    await sleepUntil(env, vnInstant(addCalendarDays(friday, 5), 9));
+    const { taskId, handle } = await harness.taskDueAt(dueAt);
+    await harness.sleepUntil(vnInstant(addCalendarDays(friday, 5), 9));
     expect(await outboxTimes(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead} @ ${at(friday, 10)}`,
       `assigned assigned -> coordinating_units:${coordinating} @ ${at(friday, 10)}`,
@@ -279,7 +261,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     ]);
 
     await handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: 'Tiếp nhận muộn' }));
-    await sleepUntil(env, vnInstant(monday, 9));
+    await harness.sleepUntil(vnInstant(monday, 9));
     const lines = await outboxTimes(db, taskId);
     // The last working day left is the Friday before the deadline; "1 working day before" is its Thursday.
     expect(lines.slice(5)).toEqual([

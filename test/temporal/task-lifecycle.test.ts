@@ -1,50 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../../domain/schemas/task';
 import type { Envelope, TaskState } from '../../domain/task';
-import { createActivities } from '../../activities';
 import { verifyAuditChain } from '../../db/audit';
 import * as messages from '../../workflows/messages';
-import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
+import { useTimeSkippingWorker } from '../helpers/harness';
 import { deadlineMorning } from '../../domain/notification-plan';
 import { addCalendarDays, vnCivilDate, vnInstant } from '../../domain/time';
-import { auditKinds, coordinatingOfficer, endStartedTasks, launchFor, leadOfficer, outbox, secretariat, sleepUntil, startTask, strangerOfficer, inspector, workingCalendar } from '../helpers/tasks';
+import { auditKinds, coordinatingOfficer, launchFor, leadOfficer, outbox, secretariat, strangerOfficer, inspector, workingCalendar } from '../helpers/tasks';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
 describe('a task on the time-skipping server', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let taskQueue: string;
-  let running: Promise<void>;
-
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-    ({ worker, taskQueue } = await testWorker(env.nativeConnection, createActivities({ db })));
-    running = worker.run();
-  });
-
-  afterAll(async () => {
-    // The first test's task never finishes; left running it would stop the shared clock for later files.
-    await endStartedTasks(env);
-    worker.shutdown();
-    await running;
-    await env.teardown();
-    await db.destroy();
-  });
+  // The first test's task never finishes: the harness ends it, or it would stop the shared clock for later files.
+  const harness = useTimeSkippingWorker();
+  const { db } = harness;
 
   it('reminds a unit that never acknowledges twice, then escalates to its head, then climbs the ladder after the deadline', async () => {
-    const now = await env.currentTimeMs();
+    const now = await harness.now();
     const launch = launchFor(now, { dueInDays: 30 });
-    const { taskId, handle } = await startTask(env, taskQueue, launch);
+    const { taskId, handle } = await harness.start(launch);
     // Other files move the shared clock anywhere in the year, Tết included: wait in working days, not calendar days.
     const calendar = await workingCalendar(db, now);
-    await sleepUntil(env, vnInstant(calendar.addWorkingDays(vnCivilDate(new Date(now)), 3), 9));
+    await harness.sleepUntil(vnInstant(calendar.addWorkingDays(vnCivilDate(new Date(now)), 3), 9));
     const early = await outbox(db, taskId);
     expect(early.filter((l) => l.startsWith('ack_reminder'))).toEqual([
       `ack_reminder ack-1wd@e0 -> lead_unit:${leadOfficer.unitCode}`,
@@ -55,7 +35,7 @@ describe('a task on the time-skipping server', () => {
     // Three weeks past the last rung of the ladder (7 working days after the deadline's first working morning).
     const dueAt = new Date(launch.deadline.kind === 'date' ? launch.deadline.dueAt : now);
     const lastRung = calendar.addWorkingDays(vnCivilDate(deadlineMorning(dueAt, calendar, 8)), 7);
-    await sleepUntil(env, calendar.nextWorkingMorning(vnInstant(addCalendarDays(lastRung, 21), 8), 8).getTime() + HOUR);
+    await harness.sleepUntil(calendar.nextWorkingMorning(vnInstant(addCalendarDays(lastRung, 21), 8), 8).getTime() + HOUR);
     const lines = await outbox(db, taskId);
     const escalations = lines.filter((l) => l.startsWith('escalation'));
     expect(escalations).toEqual([
@@ -75,10 +55,10 @@ describe('a task on the time-skipping server', () => {
   });
 
   it('completes on time: acknowledged, evidence, submitted and approved before the deadline', async () => {
-    const now = await env.currentTimeMs();
-    const { taskId, handle } = await startTask(env, taskQueue, launchFor(now, { dueInDays: 30 }));
+    const now = await harness.now();
+    const { taskId, handle } = await harness.start(launchFor(now, { dueInDays: 30 }));
     await handle.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: 'Đã nhận' } }] });
-    await env.sleep(5 * DAY);
+    await harness.env.sleep(5 * DAY);
     await handle.executeUpdate(messages.attachEvidenceUpdate, {
       args: [{ actor: leadOfficer, command: { evidenceId: 'ev1', fileName: 'hop-dong-thue-dc.pdf', sha256: 'a'.repeat(64), contentType: 'application/pdf', size: 1234, description: '' } }],
     });
@@ -94,8 +74,8 @@ describe('a task on the time-skipping server', () => {
   });
 
   it('rejects commands from the wrong unit, the wrong role or in the wrong state before anything enters history', async () => {
-    const now = await env.currentTimeMs();
-    const { taskId, handle } = await startTask(env, taskQueue, launchFor(now));
+    const now = await harness.now();
+    const { taskId, handle } = await harness.start(launchFor(now));
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for every command type
     const attempt = (def: UpdateDefinition<TaskState, [Envelope<any>]>, actor: Actor, command: unknown) =>
       handle.executeUpdate(def, { args: [{ actor, command }] }).then(

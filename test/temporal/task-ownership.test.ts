@@ -1,25 +1,20 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
-import { addCalendarDays, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
+import { vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import {
   auditKinds,
   by,
   coordinatingOfficer,
-  endStartedTasks,
   evidence,
-  launchFor,
   leadOfficer,
   otherLeadOfficer,
   outbox,
   refusal,
   secretariat,
-  sleepUntil,
   startTask,
-  workingCalendar,
 } from '../helpers/tasks';
 
 const HOUR = 3600_000;
@@ -34,21 +29,8 @@ const closed = /already completed|not found/i;
 describe('who owns a task: cancellation and reassignment', () => {
   const harness = useTimeSkippingWorker();
   const { db } = harness;
-  let env: TestWorkflowEnvironment;
-  let taskQueue: string;
-
-  beforeAll(() => {
-    ({ env, taskQueue } = harness);
-  });
-
   /** A task due before the day 30 days from now, acknowledged by its lead unit at once. */
-  async function acknowledgedTask() {
-    const now = await env.currentTimeMs();
-    const dueAt = vnInstant(addCalendarDays(vnCivilDate(new Date(now)), 30));
-    const started = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) } }));
-    await started.handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: '' }));
-    return { ...started, dueAt, calendar: await workingCalendar(db, now) };
-  }
+  const acknowledgedTask = () => harness.acknowledgedTaskDueIn(30);
 
   const reassignTo = (reason: string) => by(secretariat, { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason });
 
@@ -61,7 +43,7 @@ describe('who owns a task: cancellation and reassignment', () => {
   it('cancels with a reason: both units are told, no reminder follows, the workflow ends, and a closed task refuses further commands', async () => {
     const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
     // Cancelled after the first reminder (7 working days before the deadline).
-    await sleepUntil(env, vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -7), 9));
+    await harness.sleepUntil(vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -7), 9));
 
     expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: '' })))).toBe('InvalidCommand');
     expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(leadOfficer, { reason: 'Không còn phù hợp' })))).toBe('NotPermitted');
@@ -71,7 +53,7 @@ describe('who owns a task: cancellation and reassignment', () => {
     expect((await handle.result()).status).toBe('cancelled');
 
     // Past the deadline and every rung of the ladder: nothing more is sent or recorded.
-    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 30 * DAY);
+    await harness.sleepUntil(deadlineMorning(dueAt, calendar, 8).getTime() + 30 * DAY);
     expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'due_reminder', 'cancelled']);
     expect(await outbox(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
@@ -102,7 +84,7 @@ describe('who owns a task: cancellation and reassignment', () => {
 
   it('holds both units late when the task is reassigned after its deadline passed, and keeps who led when', async () => {
     const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
-    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
+    await harness.sleepUntil(deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
     expect(await handle.query(messages.getStateQuery)).toMatchObject({ lateUnits: [lead], escalationLevel: 1 });
 
     const reason = 'Chuyển Công an tỉnh chủ trì theo chức năng, nhiệm vụ';
@@ -162,13 +144,13 @@ describe('who owns a task: cancellation and reassignment', () => {
 
   it('holds only the new unit late when the task was reassigned before its deadline', async () => {
     const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
-    await env.sleep(5 * DAY);
+    await harness.env.sleep(5 * DAY);
     const reason = 'Điều chỉnh đơn vị chủ trì';
     const reassigned = await handle.executeUpdate(messages.reassignUpdate, reassignTo(reason));
     expect(reassigned).toMatchObject({ leadUnit: newLead, status: 'assigned', lateUnits: [] });
     await handle.executeUpdate(messages.acknowledgeUpdate, by(otherLeadOfficer, { note: '' }));
 
-    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
+    await harness.sleepUntil(deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
     const done = await completeAs(handle, otherLeadOfficer);
     const handedOverAt = reassigned.leadHistory[1].from;
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_late', lateUnits: [newLead] });

@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
@@ -10,13 +9,10 @@ import {
   auditKinds,
   by,
   coordinatingOfficer,
-  endStartedTasks,
   launchFor,
   leadOfficer,
   outboxTimes,
   refusal,
-  sleepUntil,
-  startTask,
   workingCalendar,
 } from '../helpers/tasks';
 
@@ -35,25 +31,15 @@ const minute = (instant: Date) => toVnIso(instant).slice(0, 16);
 describe('a periodic report obligation (báo cáo định kỳ)', () => {
   const harness = useTimeSkippingWorker();
   const { db } = harness;
-  let env: TestWorkflowEnvironment;
-  let taskQueue: string;
-
-  beforeAll(() => {
-    ({ env, taskQueue } = harness);
-  });
-
   it('follows a report due on the 20th of every month for 12 months: 11 on time, one late after reminders and escalation, then completes late', async () => {
-    const now = await env.currentTimeMs();
+    const now = await harness.now();
     // Launched on the 21st, after this month's report day, so the first period is next month's.
     const today = vnCivilDate(new Date(now));
     let launchDay: CivilDate = { year: today.year, month: today.month, day: 21 };
     if (vnInstant(launchDay, 10).getTime() <= now) launchDay = monthsLater(launchDay, 1);
-    await sleepUntil(env, vnInstant(launchDay, 10));
+    await harness.sleepUntil(vnInstant(launchDay, 10));
     const until = vnInstant(monthsLater(launchDay, 12), 10);
-    const { taskId, handle } = await startTask(
-      env,
-      taskQueue,
-      launchFor(await env.currentTimeMs(), {
+    const { taskId, handle } = await harness.start(launchFor(await harness.now(), {
         ref: '5.',
         title: 'Báo cáo tình hình thực hiện Kết luận về Ban Chỉ đạo định kỳ ngày 20 hằng tháng',
         expectedResult: 'Báo cáo tháng gửi Cơ quan Thường trực trước ngày 20',
@@ -69,7 +55,7 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
     let late: { key: string; due: Date } | null = null;
     for (let i = 0; i < 12; i++) {
       const first: CivilDate = { ...monthsLater(launchDay, i + 1), day: 1 };
-      await sleepUntil(env, vnInstant(first, 9));
+      await harness.sleepUntil(vnInstant(first, 9));
       const { reports } = await handle.query(messages.getStateQuery);
       const due = endOfVnDay({ ...first, day: 20 });
       expect(reports.open).toEqual([{ key: periodKey(first), due: toVnIso(due), submittedAt: null, onTime: null, escalationLevel: 0 }]);
@@ -78,7 +64,7 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
       if (i === lateMonth) {
         expect(await refusal(handle.executeUpdate(messages.submitReportUpdate, by(leadOfficer, { periodKey: periodKey(monthsLater(first, 1)), summary: 'Báo cáo trước kỳ', evidenceIds: [] })))).toBe('InvalidCommand');
         // Past the report day and the next working morning's escalation to the head of the unit.
-        await sleepUntil(env, deadlineMorning(due, calendar, 8).getTime() + 2 * HOUR);
+        await harness.sleepUntil(deadlineMorning(due, calendar, 8).getTime() + 2 * HOUR);
         expect((await handle.query(messages.getStateQuery)).reports.open).toEqual([{ key, due: toVnIso(due), submittedAt: null, onTime: null, escalationLevel: 1 }]);
         late = { key, due };
       }

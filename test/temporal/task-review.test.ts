@@ -1,24 +1,19 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { verifyAuditChain } from '../../db/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
-import { addCalendarDays, formatCivilDate, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
+import { formatCivilDate, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import {
   auditKinds,
   by,
   coordinatingOfficer,
-  endStartedTasks,
   evidence,
   launchFor,
   leadOfficer,
   outbox,
   refusal,
   secretariat,
-  sleepUntil,
-  startTask,
-  workingCalendar,
 } from '../helpers/tasks';
 
 const HOUR = 3600_000;
@@ -26,33 +21,18 @@ const DAY = 24 * HOUR;
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
-/** "Trước ngày X": the first instant of the civil day `days` after the server's today (Vietnam time). */
-const beforeDayIn = (nowMs: number, days: number) => vnInstant(addCalendarDays(vnCivilDate(new Date(nowMs)), days));
 
 describe('review of a completion claim: on time, late, returned, targets', () => {
   const harness = useTimeSkippingWorker();
   const { db } = harness;
-  let env: TestWorkflowEnvironment;
-  let taskQueue: string;
-
-  beforeAll(() => {
-    ({ env, taskQueue } = harness);
-  });
-
   /** A task due before the day 30 days from now, acknowledged by the lead unit at once. */
-  async function acknowledgedTask(overrides: Parameters<typeof launchFor>[1] = {}) {
-    const now = await env.currentTimeMs();
-    const dueAt = beforeDayIn(now, 30);
-    const started = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) }, ...overrides }));
-    await started.handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: 'Đã tiếp nhận' }));
-    return { ...started, now, dueAt, calendar: await workingCalendar(db, now) };
-  }
+  const acknowledgedTask = (launch: Parameters<typeof launchFor>[1] = {}) => harness.acknowledgedTaskDueIn(30, { launch, note: 'Đã tiếp nhận' });
 
   it('records a completion claimed after the deadline as completed late, the lead unit late, after reminding and escalating', async () => {
     const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
 
     // Past the deadline and its first escalation (the head of the lead unit), before the second.
-    await sleepUntil(env, deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
+    await harness.sleepUntil(deadlineMorning(dueAt, calendar, 8).getTime() + 2 * HOUR);
     const overdue = await handle.query(messages.getStateQuery);
     expect(overdue).toMatchObject({ status: 'acknowledged', lateUnits: [lead], escalationLevel: 1, outcome: null });
 
@@ -101,10 +81,10 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const lastDay = lastWorkingDayBeforeDeadline(dueAt, calendar);
 
     // Claimed after the 3-working-day reminder; while the claim awaits review nobody chases the unit.
-    await sleepUntil(env, vnInstant(calendar.addWorkingDays(lastDay, -3), 9));
+    await harness.sleepUntil(vnInstant(calendar.addWorkingDays(lastDay, -3), 9));
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'bao-cao-ket-qua.pdf')));
     await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã hoàn thành', evidenceIds: ['ev1'] }));
-    await sleepUntil(env, dueAt.getTime() + 10 * DAY);
+    await harness.sleepUntil(dueAt.getTime() + 10 * DAY);
     expect(await handle.query(messages.getStateQuery)).toMatchObject({ status: 'submitted', lateUnits: [], escalationLevel: 0 });
 
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
@@ -136,7 +116,7 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const notice = await db.selectFrom('notifications').select(['kind', 'recipient_unit', 'body']).where('task_id', '=', taskId).where('kind', '=', 'returned').execute();
     expect(notice).toEqual([{ kind: 'returned', recipient_unit: lead, body: expect.stringContaining(`Lý do: ${reason}`) }]);
 
-    await env.sleep(3 * DAY);
+    await harness.env.sleep(3 * DAY);
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev2', 'bien-ban-nghiem-thu-dc.pdf')));
     await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Bổ sung biên bản nghiệm thu', evidenceIds: ['ev1', 'ev2'] }));
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
@@ -185,9 +165,9 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đề nghị ghi nhận hoàn thành', evidenceIds: ['do-kiem-1'] }));
     await handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason: 'Tỷ lệ phủ sóng 58,4% chưa đạt chỉ tiêu 62%' }));
 
-    await env.sleep(10 * DAY);
+    await harness.env.sleep(10 * DAY);
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('do-kiem-2', 'ket-qua-do-kiem-5g-dot-2.pdf')));
-    const later = formatCivilDate(vnCivilDate(new Date(await env.currentTimeMs())));
+    const later = formatCivilDate(vnCivilDate(new Date(await harness.now())));
     const second = await handle.executeUpdate(messages.recordMeasurementUpdate, by(leadOfficer, { targetId: '5g', value: 62.3, measuredOn: later, evidenceIds: ['do-kiem-2'], note: '' }));
     // Reaching the value is a claim; the target counts as met only once the secretariat approves.
     expect(second.targets[0]).toMatchObject({ latestValue: 62.3, progress: 1, met: false, metAt: null });

@@ -1,26 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { verifyAuditChain } from '../../db/audit';
-import { addCalendarDays, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
+import { vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { testDb, testWorker, timeSkippingEnv, uniq } from '../helpers/servers';
+import { useTimeSkippingWorker } from '../helpers/harness';
+import { testWorker, uniq } from '../helpers/servers';
 import {
   auditKinds,
   by,
   coordinatingOfficer,
-  endStartedTasks,
   evidence,
   launchFor,
   leadOfficer,
   outbox,
   secretariat,
-  sleepUntil,
   startTask,
-  workingCalendar,
 } from '../helpers/tasks';
 
 const lead = leadOfficer.unitCode;
@@ -35,29 +32,20 @@ const coordinating = coordinatingOfficer.unitCode;
 const NO_STICKY_QUEUE = { maxCachedWorkflows: 0 } as const;
 
 describe('a task outlives the worker that started it', () => {
-  const db = testDb();
-  let env: TestWorkflowEnvironment;
+  // Each test runs (and stops or kills) workers of its own; no worker runs after them, so the harness
+  // ends the file's tasks without waiting for them to be idle.
+  const harness = useTimeSkippingWorker({ worker: false });
+  const { db } = harness;
   const children: ChildProcess[] = [];
 
-  beforeAll(async () => {
-    env = await timeSkippingEnv();
-  });
-
-  afterAll(async () => {
+  afterAll(() => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    // No worker runs here any more: waiting for idle tasks would wait forever on one a failed test left.
-    await endStartedTasks();
-    await env.teardown();
-    await db.destroy();
   });
 
   /** Launches a task due in 30 days that nobody acknowledges, and lets time run to an hour after its first reminder. */
   async function launchAndRemindOnce(taskQueue: string) {
-    const now = await env.currentTimeMs();
-    const dueAt = vnInstant(addCalendarDays(vnCivilDate(new Date(now)), 30));
-    const started = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'date', dueAt: toVnIso(dueAt) } }));
-    const calendar = await workingCalendar(db, now);
-    await sleepUntil(env, vnInstant(calendar.addWorkingDays(vnCivilDate(new Date(now)), 1), 9));
+    const started = await harness.taskDueIn(30, { taskQueue });
+    await harness.sleepUntil(vnInstant(started.calendar.addWorkingDays(vnCivilDate(new Date(started.now)), 1), 9));
     expect(await outbox(db, started.taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
       `assigned assigned -> coordinating_units:${coordinating}`,
@@ -96,12 +84,12 @@ describe('a task outlives the worker that started it', () => {
 
   it('records the launch first even when the acknowledgement reached the server before any worker picked the task up', async () => {
     const taskQueue = `late-worker-${uniq()}`;
-    const now = await env.currentTimeMs();
-    const { taskId, handle } = await startTask(env, taskQueue, launchFor(now, { dueInDays: 30 }));
+    const now = await harness.now();
+    const { taskId, handle } = await harness.start(launchFor(now, { dueInDays: 30 }), taskQueue);
     // With no worker yet, the start and the Update arrive together in the workflow's first activation.
     const acknowledged = handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: 'Tiếp nhận ngay' }));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const { worker } = await testWorker(env.nativeConnection, createActivities({ db }), taskQueue);
+    const { worker } = await testWorker(harness.env.nativeConnection, createActivities({ db }), taskQueue);
     await worker.runUntil(async () => {
       await acknowledged;
       expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged']);
@@ -119,7 +107,7 @@ describe('a task outlives the worker that started it', () => {
   it('finishes on a new worker after the first one was shut down mid-life', async () => {
     const taskQueue = `restart-${uniq()}`;
     const first = await Worker.create({
-      connection: env.nativeConnection,
+      connection: harness.env.nativeConnection,
       namespace: 'default',
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
@@ -131,7 +119,7 @@ describe('a task outlives the worker that started it', () => {
     first.shutdown();
     await firstRunning;
 
-    const second = await testWorker(env.nativeConnection, createActivities({ db }), taskQueue);
+    const second = await testWorker(harness.env.nativeConnection, createActivities({ db }), taskQueue);
     const final = await finishOn(second.worker, handle);
 
     expect(final).toMatchObject({ status: 'completed', outcome: 'completed_on_time', auditSeq: 6 });
@@ -164,7 +152,7 @@ describe('a task outlives the worker that started it', () => {
     doomed.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const second = await testWorker(env.nativeConnection, createActivities({ db }), taskQueue);
+    const second = await testWorker(harness.env.nativeConnection, createActivities({ db }), taskQueue);
     const final = await finishOn(second.worker, handle);
 
     expect(final).toMatchObject({ status: 'completed', outcome: 'completed_on_time', auditSeq: 6 });

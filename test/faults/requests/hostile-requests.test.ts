@@ -15,15 +15,14 @@ import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
 import { uniq } from '../../helpers/servers';
-import { PDF, useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
+import { useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
+import { DAY, PDF, PNG } from '../../helpers/fixtures';
 import { answerViolations, checkRequestInvariants, snapshotChanges, tableSnapshot } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor, type Rng } from '../lib/seed';
 
 const SCENARIO = 'requests/hostile-requests';
 const EVIDENCE_MAX_BYTES = 64 * 1024;
-const DAY = 86_400_000;
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** Text an attacker puts in any field; each is also legitimate text a reason or a title may carry. */
 const INJECTIONS = [

@@ -13,14 +13,14 @@ import { IDEMPOTENCY_PROBLEMS } from '../../../api/idempotency';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
 import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
-import { PDF, useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
+import { useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
+import { DAY, PDF } from '../../helpers/fixtures';
 import { answerViolations, checkRequestInvariants } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor } from '../lib/seed';
 
 const SCENARIO = 'requests/idempotent-replay';
 const ROUNDS = Number(process.env.FAULTS_REPLAY_ROUNDS ?? 2);
-const DAY = 86_400_000;
 // Module-wide: the probes' choices (overdue or not, JSON or YAML) come from the run's seed too.
 const rng = rngFor(SCENARIO);
 
