@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
-import type { DeliveryChannel, DeliveryContent } from '../db/tables/delivery';
+import type { DeliveryChannel, DeliveryContent } from '../db/schema';
 import { createActivities } from '../activities';
 import { WorkingCalendar } from '../domain/calendar';
 import { RECIPIENT_ROLE_LABELS_VI, type RecipientRole } from '../domain/policy';

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema';
-import type { DeliveryChannel, DeliveryContent } from '../db/tables/delivery';
+import type { DeliveryChannel, DeliveryContent } from '../db/schema';
 import { deliveryKeyFor } from './model';
 
 export interface NewDelivery {

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { roleSchema, type Actor, type Role } from '../../domain/roles';
-import type { Database } from '../schema';
-import type { UsersTable } from '../tables/auth';
+import type { Database, UsersTable } from '../schema';
 
 /** A unit (cơ quan, đơn vị, địa phương) as the registry keeps it. */
 export interface Unit {
