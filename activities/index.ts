@@ -1,6 +1,6 @@
 import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from '../db/schema';
-import { AuditAppender, type AlongsideWrite, type AppendScope } from '../db/audit';
+import { AuditAppender, type AlongsideWrite, type AppendScope } from '../db/repositories/audit';
 import { buildCalendarData, DEFAULT_CALENDAR_OVERRIDES, type CalendarData, type CalendarOverride } from '../domain/calendar';
 import { workflowIdFor, type AuditEvent, type OutboxNotification, type TaskState } from '../domain/task';
 

@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import { deliveryHistory } from '../../db/repositories/deliveries';
 import { launchTaskSchema, type CompleteLaunch } from '../../domain/schemas/task';
 import { missingSixClear, OPEN_STATUSES, SIX_CLEAR_LABELS_VI, taskIdFor, workflowIdFor, type DirectiveTaskInput } from '../../domain/task';

@@ -6,7 +6,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../../domain/schemas/task';
 import type { Envelope, TaskState } from '../../domain/task';
 import { createActivities } from '../../activities';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import * as messages from '../../workflows/messages';
 import { testDb, testWorker, timeSkippingEnv } from '../helpers/servers';
 import { deadlineMorning } from '../../domain/policy';

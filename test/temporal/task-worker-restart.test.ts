@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import { addCalendarDays, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import { testDb, testWorker, timeSkippingEnv, uniq } from '../helpers/servers';
