@@ -47,6 +47,27 @@ export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Pr
   return { taskId, ok: true, events: rows.length, problem: null };
 }
 
+/** A task's audit events in order, as its history publishes them. */
+export async function taskEvents(db: Kysely<Database>, taskId: string) {
+  return db
+    .selectFrom('audit_events')
+    .select(['seq', 'kind', 'occurred_at', 'actor', 'payload', 'prev_hash', 'hash', 'recorded_at'])
+    .where('task_id', '=', taskId)
+    .orderBy('seq')
+    .execute();
+}
+
+/** The payloads of the given events, keyed `<task id>#<seq>`. */
+export async function eventPayloads(db: Kysely<Database>, events: readonly { taskId: string; seq: number }[]): Promise<Map<string, Record<string, unknown>>> {
+  if (!events.length) return new Map();
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['task_id', 'seq', 'payload'])
+    .where((eb) => eb.or(events.map((e) => eb.and([eb('task_id', '=', e.taskId), eb('seq', '=', e.seq)]))))
+    .execute();
+  return new Map(rows.map((e) => [`${e.task_id}#${e.seq}`, e.payload]));
+}
+
 /** The `audit_events` row of one event linked to `prevHash`: the one place that maps an event to its columns. */
 export function auditRow(taskId: string, event: ChainEvent, prevHash: string, hash: string) {
   const actor = event.actor as Record<string, unknown>;
