@@ -9,7 +9,7 @@ import type { AppendScope } from './audit';
  * delivery dispatcher and the daily digest.
  */
 
-/** A task as delivery messages need it: who leads it, until when, and the workflow's last state. */
+/** A task as delivery messages need it: what it is, who leads it, until when. */
 export interface TaskSummary {
   id: string;
   directiveNumber: string;
@@ -22,10 +22,9 @@ export interface TaskSummary {
   launchedAt: Date;
   outcome: string | null;
   status: string;
-  state: unknown;
 }
 
-const summaryColumns = ['id', 'directive_number', 'ref', 'title', 'lead_unit', 'co_lead_unit', 'due_at', 'expected_result', 'launched_at', 'outcome', 'status', 'state'] as const;
+const summaryColumns = ['id', 'directive_number', 'ref', 'title', 'lead_unit', 'co_lead_unit', 'due_at', 'expected_result', 'launched_at', 'outcome', 'status'] as const;
 
 /** The one mapper from a `tasks` row to a TaskSummary. */
 function toTaskSummary(row: Pick<Selectable<TasksTable>, (typeof summaryColumns)[number]>): TaskSummary {
@@ -41,7 +40,6 @@ function toTaskSummary(row: Pick<Selectable<TasksTable>, (typeof summaryColumns)
     launchedAt: row.launched_at,
     outcome: row.outcome,
     status: row.status,
-    state: row.state,
   };
 }
 
@@ -180,11 +178,15 @@ export async function taskUnits(db: Kysely<Database>, taskId: string): Promise<s
   return [row.lead_unit, ...(row.co_lead_unit ? [row.co_lead_unit] : []), ...row.coordinating_units, ...row.past_leads];
 }
 
-/** The tasks of the given ids, by id. */
-export async function taskSummaries(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, TaskSummary>> {
+/** The tasks of the given ids with the workflow's last state snapshot, by id. */
+export async function tasksWithState(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { task: TaskSummary; state: unknown }>> {
   if (!ids.length) return new Map();
-  const rows = await db.selectFrom('tasks').select(summaryColumns).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, toTaskSummary(r)]));
+  const rows = await db
+    .selectFrom('tasks')
+    .select([...summaryColumns, 'state'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { task: toTaskSummary(r), state: r.state }]));
 }
 
 /** Tasks in one of `statuses` with a deadline at or before `dueBy`, the earliest first. */
