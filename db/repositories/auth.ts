@@ -110,15 +110,7 @@ const userColumns = ['id', 'login', 'full_name', 'unit_code', 'roles', 'email', 
 
 /** The one mapper from a `users` row. */
 function toUser(row: Pick<Selectable<UsersTable>, (typeof userColumns)[number]>): User {
-  return {
-    id: row.id,
-    login: row.login,
-    fullName: row.full_name,
-    unitCode: row.unit_code,
-    roles: row.roles,
-    email: row.email,
-    active: row.active,
-  };
+  return { id: row.id, login: row.login, fullName: row.full_name, unitCode: row.unit_code, roles: row.roles, email: row.email, active: row.active };
 }
 
 

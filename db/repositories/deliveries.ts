@@ -101,16 +101,8 @@ const claimedColumns = ['id', 'delivery_key', 'channel', 'recipient', 'address',
 
 /** The one mapper from a `deliveries` row to a claimed delivery. */
 function toClaimed(row: Pick<Selectable<DeliveriesTable>, (typeof claimedColumns)[number]>): ClaimedDelivery {
-  return {
-    id: row.id,
-    deliveryKey: row.delivery_key,
-    channel: row.channel,
-    recipient: row.recipient,
-    address: row.address,
-    content: row.content,
-    attempts: row.attempts,
-    createdAt: row.created_at,
-  };
+  const { id, channel, recipient, address, content, attempts } = row;
+  return { id, deliveryKey: row.delivery_key, channel, recipient, address, content, attempts, createdAt: row.created_at };
 }
 
 /**

@@ -30,17 +30,8 @@ const itemColumns = ['ref', 'status', 'task_id', 'fields'] as const;
 
 /** The one mapper from a `directives` row. */
 function toDirective(row: Pick<Selectable<DirectivesTable>, (typeof directiveColumns)[number]>): Directive {
-  return {
-    id: row.id,
-    number: row.number,
-    issuedOn: row.issued_on,
-    issuer: row.issuer,
-    signer: row.signer,
-    title: row.title,
-    assignedBy: row.assigned_by,
-    decidedBy: row.decided_by,
-    policy: (row.policy as DirectiveImport['policy']) ?? null,
-  };
+  const { id, number, issuer, signer, title } = row;
+  return { id, number, issuedOn: row.issued_on, issuer, signer, title, assignedBy: row.assigned_by, decidedBy: row.decided_by, policy: (row.policy as DirectiveImport['policy']) ?? null };
 }
 
 /** The one mapper from a `directive_items` row. */

@@ -29,15 +29,8 @@ const recordColumns = ['method', 'path', 'request_hash', 'state', 'status_code',
 
 /** The one mapper from an `idempotency_keys` row. */
 function toRecord(row: Pick<Selectable<IdempotencyKeysTable>, (typeof recordColumns)[number]>): IdempotencyRecord {
-  return {
-    method: row.method,
-    path: row.path,
-    requestHash: row.request_hash,
-    state: row.state,
-    statusCode: row.status_code,
-    responseHeaders: row.response_headers,
-    responseBody: row.response_body,
-  };
+  const { method, path, state } = row;
+  return { method, path, requestHash: row.request_hash, state, statusCode: row.status_code, responseHeaders: row.response_headers, responseBody: row.response_body };
 }
 
 /** Claims the key for this request: true when it was free or its claim abandoned; false when another request holds or answered it. */

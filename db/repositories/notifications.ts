@@ -69,19 +69,7 @@ export async function dueNotifications(trx: Transaction<Database>, now: Date, li
     .forUpdate()
     .skipLocked()
     .execute();
-  return rows.map((n) => ({
-    id: n.id,
-    key: n.key,
-    taskId: n.task_id,
-    auditSeq: n.audit_seq,
-    kind: n.kind,
-    step: n.step,
-    level: n.level,
-    recipientRole: n.recipient_role,
-    recipientUnit: n.recipient_unit,
-    subject: n.subject,
-    body: n.body,
-  }));
+  return rows.map(({ id, key, kind, step, level, subject, body, ...n }) => ({ id, key, taskId: n.task_id, auditSeq: n.audit_seq, kind, step, level, recipientRole: n.recipient_role, recipientUnit: n.recipient_unit, subject, body }));
 }
 
 /** Records that a notification was expanded: `dispatched`, or `unrouted` when it reached nobody. */

@@ -28,19 +28,8 @@ const summaryColumns = ['id', 'directive_number', 'ref', 'title', 'lead_unit', '
 
 /** The one mapper from a `tasks` row to a TaskSummary. */
 function toTaskSummary(row: Pick<Selectable<TasksTable>, (typeof summaryColumns)[number]>): TaskSummary {
-  return {
-    id: row.id,
-    directiveNumber: row.directive_number,
-    ref: row.ref,
-    title: row.title,
-    leadUnit: row.lead_unit,
-    coLeadUnit: row.co_lead_unit,
-    dueAt: row.due_at,
-    expectedResult: row.expected_result,
-    launchedAt: row.launched_at,
-    outcome: row.outcome,
-    status: row.status,
-  };
+  const { id, ref, title, outcome, status } = row;
+  return { id, directiveNumber: row.directive_number, ref, title, leadUnit: row.lead_unit, coLeadUnit: row.co_lead_unit, dueAt: row.due_at, expectedResult: row.expected_result, launchedAt: row.launched_at, outcome, status };
 }
 
 /** The read model as the API publishes it (`GET /tasks/:id` `record`): every column but the state snapshot. */
