@@ -11,7 +11,7 @@ import { missingSixClear, taskIdFor, workflowIdFor, type DirectiveTaskInput, typ
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
 
-/** Tasks: launching one, listing and reading them; used by the API, the CLI and the web pages. */
+/* Tasks: launching one, listing and reading them; used by the API, the CLI and the web pages. */
 
 export interface TaskDeps {
   db: Kysely<Database>;

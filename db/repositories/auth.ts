@@ -267,16 +267,16 @@ export async function addUserIfAbsent(db: Kysely<Database>, user: { login: strin
  * Active users who hold one of `unitRoles` in one of `units`, or one of `anyUnitRoles` in any
  * unit, by login: the candidates a notification may reach.
  */
-export async function activeUsersIn(db: Kysely<Database>, o: { units: readonly string[]; unitRoles: readonly Role[]; anyUnitRoles: readonly Role[] }): Promise<User[]> {
-  if (!o.unitRoles.length && !o.anyUnitRoles.length) return [];
+export async function activeUsersIn(db: Kysely<Database>, scope: { units: readonly string[]; unitRoles: readonly Role[]; anyUnitRoles: readonly Role[] }): Promise<User[]> {
+  if (!scope.unitRoles.length && !scope.anyUnitRoles.length) return [];
   const rows = await db
     .selectFrom('users')
     .select(userColumns)
     .where('active', '=', true)
     .where((eb) =>
       eb.or([
-        ...(o.unitRoles.length ? [eb.and([eb('unit_code', 'in', [...o.units]), sql<boolean>`roles && ${sql.val([...o.unitRoles])}::text[]`])] : []),
-        ...(o.anyUnitRoles.length ? [sql<boolean>`roles && ${sql.val([...o.anyUnitRoles])}::text[]`] : []),
+        ...(scope.unitRoles.length ? [eb.and([eb('unit_code', 'in', [...scope.units]), sql<boolean>`roles && ${sql.val([...scope.unitRoles])}::text[]`])] : []),
+        ...(scope.anyUnitRoles.length ? [sql<boolean>`roles && ${sql.val([...scope.anyUnitRoles])}::text[]`] : []),
       ]),
     )
     .orderBy('login')

@@ -33,20 +33,20 @@ function toEvidenceFile(row: Pick<Selectable<EvidenceTable>, (typeof fileColumns
 }
 
 /** Stores a file as pending; a retry of an upload whose first try stored it (then timed out) finds it there and writes nothing. */
-export async function insertEvidence(db: Kysely<Database>, e: NewEvidence): Promise<void> {
+export async function insertEvidence(db: Kysely<Database>, evidence: NewEvidence): Promise<void> {
   await db
     .insertInto('evidence')
     .values({
-      id: e.id,
-      task_id: e.taskId,
-      sha256: e.sha256,
-      file_name: e.fileName,
-      content_type: e.contentType,
-      size: e.size,
-      content: e.content,
-      uploaded_by: e.uploadedBy,
-      unit_code: e.unitCode,
-      description: e.description,
+      id: evidence.id,
+      task_id: evidence.taskId,
+      sha256: evidence.sha256,
+      file_name: evidence.fileName,
+      content_type: evidence.contentType,
+      size: evidence.size,
+      content: evidence.content,
+      uploaded_by: evidence.uploadedBy,
+      unit_code: evidence.unitCode,
+      description: evidence.description,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();

@@ -34,14 +34,14 @@ function toRecord(row: Pick<Selectable<IdempotencyKeysTable>, (typeof recordColu
 }
 
 /** Claims the key for this request: true when it was free or its claim abandoned; false when another request holds or answered it. */
-export async function claimKey(db: Kysely<Database>, c: KeyClaim): Promise<boolean> {
+export async function claimKey(db: Kysely<Database>, claim: KeyClaim): Promise<boolean> {
   const claimed = await db
     .insertInto('idempotency_keys')
-    .values({ login: c.login, key: c.key, method: c.method, path: c.path, request_hash: c.requestHash })
+    .values({ login: claim.login, key: claim.key, method: claim.method, path: claim.path, request_hash: claim.requestHash })
     .onConflict((oc) =>
       oc
         .columns(['login', 'key'])
-        .doUpdateSet({ method: c.method, path: c.path, request_hash: c.requestHash, created_at: sql<Date>`now()` })
+        .doUpdateSet({ method: claim.method, path: claim.path, request_hash: claim.requestHash, created_at: sql<Date>`now()` })
         .where('idempotency_keys.state', '=', 'in_progress')
         .where(sql<boolean>`idempotency_keys.created_at < now() - ${ABANDONED_AFTER}`),
     )

@@ -103,26 +103,26 @@ export interface TaskListFilter {
   statusGroup?: StatusGroupFilter;
 }
 
-function listQuery(db: Kysely<Database>, f: TaskListFilter) {
+function listQuery(db: Kysely<Database>, filter: TaskListFilter) {
   let query = db.selectFrom('tasks');
-  const viewer = f.visibleToUnit;
+  const viewer = filter.visibleToUnit;
   if (viewer !== null) {
     query = query.where((eb) => eb.or([eb('lead_unit', '=', viewer), eb('co_lead_unit', '=', viewer), eb(sql.val(viewer), '=', eb.fn.any('coordinating_units'))]));
   }
-  if (f.unit) query = query.where((eb) => eb.or([eb('lead_unit', '=', f.unit!), eb('co_lead_unit', '=', f.unit!)]));
-  if (f.directive) query = query.where('directive_number', '=', f.directive);
-  if (f.dueFrom) query = query.where('due_at', '>=', f.dueFrom);
-  if (f.dueTo) query = query.where('due_at', '<=', f.dueTo);
+  if (filter.unit) query = query.where((eb) => eb.or([eb('lead_unit', '=', filter.unit!), eb('co_lead_unit', '=', filter.unit!)]));
+  if (filter.directive) query = query.where('directive_number', '=', filter.directive);
+  if (filter.dueFrom) query = query.where('due_at', '>=', filter.dueFrom);
+  if (filter.dueTo) query = query.where('due_at', '<=', filter.dueTo);
   const open = [...OPEN_STATUSES];
-  if (f.overdue !== undefined) {
-    query = f.overdue
+  if (filter.overdue !== undefined) {
+    query = filter.overdue
       ? query.where('status', 'in', open).where('due_at', '<', sql<Date>`now()`)
       : query.where((eb) => eb.not(eb.and([eb('status', 'in', open), eb('due_at', '<', sql<Date>`now()`)])));
   }
-  switch (f.statusGroup) {
+  switch (filter.statusGroup) {
     case 'completed_on_time':
     case 'completed_late':
-      query = query.where('outcome', '=', f.statusGroup);
+      query = query.where('outcome', '=', filter.statusGroup);
       break;
     case 'in_progress_overdue':
       query = query.where('status', 'in', open).where('due_at', '<', sql<Date>`now()`);
