@@ -1,9 +1,10 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import pinoHttp from 'pino-http';
 import pino, { type Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
+import { pingDatabase } from '../db/client';
 import type { Database } from '../db/schema';
 import { problemHandler, notFound } from './problems';
 import { tasksRouter } from './routes/tasks';
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/readyz', async (_req, res) => {
     const checks = await Promise.allSettled([
-      sql`select 1`.execute(deps.db),
+      pingDatabase(deps.db),
       deps.temporal.connection.workflowService.getSystemInfo({}),
     ]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));

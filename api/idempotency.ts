@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import { sql, type Kysely } from 'kysely';
-import type { Database, IdempotencyKeyRow } from '../db/schema';
+import type { Kysely } from 'kysely';
+import { claimKey, completeKey, findKey, releaseKey, type IdempotencyRecord } from '../db/repositories/idempotency';
+import type { Database } from '../db/schema';
 import { actorOf } from './auth';
 import { HttpProblem, PROBLEM_TYPES } from './problems';
 
@@ -22,8 +23,6 @@ export const IDEMPOTENCY_PROBLEMS = {
 
 // Visible ASCII without spaces: UUIDs, ULIDs and random tokens all fit.
 const KEY = /^[\x21-\x7e]{1,200}$/;
-// A claim older than this is from a process that died mid-request: the key may be taken over.
-const ABANDONED_AFTER = sql`interval '10 minutes'`;
 // Headers a replay must repeat; everything else is regenerated (X-Request-Id belongs to the retry).
 const REPLAYED_HEADERS = ['content-type', 'location'] as const;
 
@@ -99,30 +98,13 @@ export async function claimIdempotencyKey(db: Kysely<Database>, req: Request, re
 
 async function claim(db: Kysely<Database>, req: Request, res: Response, key: string, hash: string): Promise<boolean> {
   const login = actorOf(req).login;
-  const claimed = await db
-    .insertInto('idempotency_keys')
-    .values({ login, key, method: req.method, path: req.originalUrl, request_hash: hash })
-    .onConflict((oc) =>
-      oc
-        .columns(['login', 'key'])
-        .doUpdateSet({ method: req.method, path: req.originalUrl, request_hash: hash, created_at: sql<Date>`now()` })
-        .where('idempotency_keys.state', '=', 'in_progress')
-        .where(sql<boolean>`idempotency_keys.created_at < now() - ${ABANDONED_AFTER}`),
-    )
-    .returning('login')
-    .executeTakeFirst();
-  if (claimed) {
+  if (await claimKey(db, { login, key, method: req.method, path: req.originalUrl, requestHash: hash })) {
     keepAnswer(db, req, res, login, key);
     return true;
   }
 
-  const first = await db
-    .selectFrom('idempotency_keys')
-    .select(['method', 'path', 'request_hash', 'state', 'status_code', 'response_headers', 'response_body'])
-    .where('login', '=', login)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  if (first && first.request_hash !== hash) {
+  const first = await findKey(db, login, key);
+  if (first && first.requestHash !== hash) {
     throw new HttpProblem(
       422,
       IDEMPOTENCY_PROBLEMS.reused,
@@ -139,11 +121,11 @@ async function claim(db: Kysely<Database>, req: Request, res: Response, key: str
   return false;
 }
 
-function replay(res: Response, first: Pick<IdempotencyKeyRow, 'status_code' | 'response_headers' | 'response_body'>) {
-  res.status(first.status_code!);
-  for (const [name, value] of Object.entries(first.response_headers ?? {})) res.setHeader(name, value);
+function replay(res: Response, first: IdempotencyRecord) {
+  res.status(first.statusCode!);
+  for (const [name, value] of Object.entries(first.responseHeaders ?? {})) res.setHeader(name, value);
   res.setHeader('Idempotency-Replayed', 'true');
-  res.send(first.response_body ?? Buffer.alloc(0));
+  res.send(first.responseBody ?? Buffer.alloc(0));
 }
 
 /**
@@ -156,10 +138,10 @@ function keepAnswer(db: Kysely<Database>, req: Request, res: Response, login: st
   const keep = async (status: number, body: Buffer): Promise<void> => {
     kept = true;
     if (status >= 500) {
-      const release = () => db.deleteFrom('idempotency_keys').where('login', '=', login).where('key', '=', key).where('state', '=', 'in_progress').execute();
+      const release = () => releaseKey(db, login, key);
       await release().catch((err: unknown) => {
         // The database may be what failed (a 503 during an outage): kept, the claim would answer
-        // "in progress" to every retry for ABANDONED_AFTER. Freed in the background once it is back.
+        // "in progress" to every retry until it counts as abandoned. Freed in the background once it is back.
         logFailure(err);
         let tries = 0;
         const again = () => setTimeout(() => void release().catch(() => (++tries < 300 ? again() : undefined)), 2_000).unref();
@@ -172,13 +154,7 @@ function keepAnswer(db: Kysely<Database>, req: Request, res: Response, login: st
       const value = res.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    await db
-      .updateTable('idempotency_keys')
-      .where('login', '=', login)
-      .where('key', '=', key)
-      .where('state', '=', 'in_progress')
-      .set({ state: 'done', status_code: status, response_headers: JSON.stringify(headers), response_body: body, completed_at: sql<Date>`now()` })
-      .execute();
+    await completeKey(db, login, key, { statusCode: status, headers, body });
   };
   const logFailure = (err: unknown) => req.log?.error({ err }, 'idempotency: answer not kept');
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
+import { taskUnits } from '../db/repositories/tasks';
 import type { Database } from '../db/schema';
 import type { Actor } from '../domain/roles';
 import { HttpProblem, notFound } from './problems';
@@ -8,17 +8,6 @@ import { HttpProblem, notFound } from './problems';
 const SEES_ALL = ['secretariat', 'inspector', 'admin'] as const;
 
 export const seesAll = (actor: Actor) => actor.roles.some((r) => (SEES_ALL as readonly string[]).includes(r));
-
-/** The units a task involves: who leads it now, co-leads, coordinates, or led it before (its history stays theirs). */
-export async function taskUnits(db: Kysely<Database>, taskId: string): Promise<string[] | null> {
-  const row = await db
-    .selectFrom('tasks')
-    .select(['lead_unit', 'co_lead_unit', 'coordinating_units', sql<string[]>`coalesce(array(select jsonb_array_elements(state->'leadHistory')->>'unitCode'), '{}')`.as('past_leads')])
-    .where('id', '=', taskId)
-    .executeTakeFirst();
-  if (!row) return null;
-  return [row.lead_unit, ...(row.co_lead_unit ? [row.co_lead_unit] : []), ...row.coordinating_units, ...row.past_leads];
-}
 
 /**
  * Object-level authorization for reads: 404 for a task that does not exist, 403 for one the

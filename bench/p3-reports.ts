@@ -23,7 +23,8 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
-import { lateList, reportByUnit } from '../db/repositories/reports';
+import { lateList } from '../db/repositories/late-list';
+import { reportByUnit } from '../db/repositories/reports';
 import type { Database, NewTaskRow } from '../db/schema';
 import { addUnit } from '../db/repositories/auth';
 import { rng, sampleState, userWithToken } from './lib/fixtures';

@@ -8,7 +8,7 @@
  *   plain   INSERT of the finished audit rows (hashes precomputed) into a copy of audit_events
  *           with the same columns, defaults and indexes but no triggers (`LIKE … INCLUDING ALL`
  *           copies none): the baseline, a true plain insert;
- *   append  the audit append itself, db/audit.ts AuditAppender as recordEvent uses it: the
+ *   append  the audit append itself, db/repositories/audit.ts AuditAppender as recordEvent uses it: the
  *           worker's chain head, SHA-256 over the canonical JSON, one INSERT statement checked by
  *           the chain trigger (migration 0009);
  *   cold    the same appender with no chain heads remembered, as a freshly started worker (or one
@@ -24,7 +24,8 @@
 import fs from 'node:fs';
 import { sql, type QueryCreator } from 'kysely';
 import { createActivities, eventWrites } from '../activities';
-import { AuditAppender, auditRow, ChainHeads, eventHash, GENESIS_HASH, verifyAuditChain, type AppendScope } from '../db/audit';
+import { ChainHeads, eventHash, GENESIS_HASH } from '../db/audit-chain';
+import { AuditAppender, auditRow, verifyAuditChain, type AppendScope } from '../db/repositories/audit';
 import type { AuditEventsTable } from '../db/schema';
 import type { AuditEvent, OutboxNotification } from '../domain/task';
 import { sampleEvent, sampleState } from './lib/fixtures';
@@ -176,7 +177,7 @@ runBench(async (bench) => {
   // What the appenders wrote must verify like any chain, with the same code an auditor runs.
   const verdicts = await Promise.all((['append', 'cold', 'record'] as const).flatMap((phase) => Array.from({ length: TASKS }, (_, t) => verifyAuditChain(db, `r0-${phase}.task-${t}`))));
   const broken = verdicts.filter((v) => !v.ok);
-  console.log(`chains of round 1 verified with db/audit.ts verifyAuditChain: ${verdicts.length - broken.length} of ${verdicts.length} ok${broken.length ? `; first problem ${JSON.stringify(broken[0])}` : ''}`);
+  console.log(`chains of round 1 verified with db/repositories/audit.ts verifyAuditChain: ${verdicts.length - broken.length} of ${verdicts.length} ok${broken.length ? `; first problem ${JSON.stringify(broken[0])}` : ''}`);
   if (broken.length) throw new Error('a chain written by the appender does not verify');
 
   // The CPU part of the chain: canonical JSON + SHA-256, no database.

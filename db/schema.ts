@@ -1,10 +1,16 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { AuthTables } from './tables/auth';
-import type { DeliveryTables } from './tables/delivery';
+import type { Role } from '../domain/roles';
+
+/*
+ * Every table of the database, in one file: the Kysely `Database` and its `Selectable` aliases.
+ * Repositories (db/repositories/) are the only code that queries them.
+ */
 
 /** timestamptz: pg returns Date; we write Date or ISO strings. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
+/** A timestamptz with a database default that callers may also set (an injected clock). */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface DirectivesTable {
   id: string;
@@ -117,8 +123,11 @@ export interface CalendarOverridesTable {
   reason: string;
 }
 
-/** Every table; units, users and tokens are declared in tables/auth.ts, deliveries in tables/delivery.ts. */
-export interface Database extends AuthTables, DeliveryTables {
+/** Every table. */
+export interface Database {
+  units: UnitsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
   directives: DirectivesTable;
   directive_items: DirectiveItemsTable;
   tasks: TasksTable;
@@ -128,6 +137,10 @@ export interface Database extends AuthTables, DeliveryTables {
   calendar_overrides: CalendarOverridesTable;
   evidence: EvidenceTable;
   idempotency_keys: IdempotencyKeysTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  digest_runs: DigestRunsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
@@ -170,3 +183,106 @@ export interface IdempotencyKeysTable {
 
 export type EvidenceRow = Selectable<EvidenceTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
+
+export interface UnitsTable {
+  code: string;
+  name: string;
+  aliases: ColumnType<string[], string[] | undefined, string[]>;
+  kind: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  login: string;
+  full_name: string | null;
+  unit_code: string;
+  roles: Role[];
+  email: string | null;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+/** Tokens are kept only as the SHA-256 of the plaintext; the plaintext is shown once, at issue. */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: Buffer;
+  label: string | null;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export type DeliveryChannel = 'inbox' | 'email' | 'webhook';
+/**
+ * pending: written, never tried; sending: an attempt is in flight (`next_attempt_at` is when its
+ * lease runs out); retrying: the last attempt failed, the next waits for `next_attempt_at`;
+ * sent: accepted by the recipient's side; dead: given up after the last attempt (the dead letter).
+ */
+export type DeliveryState = 'pending' | 'sending' | 'retrying' | 'sent' | 'dead';
+export type AttemptOutcome = 'sent' | 'failed' | 'interrupted';
+
+/** What a delivery carries, rendered once when the delivery is created. */
+export interface DeliveryContent {
+  subject: string;
+  text: string;
+  html?: string;
+  /** The webhook body exactly as signed and posted. */
+  json?: string;
+}
+
+/** One message to one recipient on one channel, for a notification of the outbox or a unit's daily digest. */
+export interface DeliveriesTable {
+  id: Generated<string>;
+  delivery_key: string;
+  source_key: string;
+  notification_id: string | null;
+  digest_run_id: string | null;
+  task_id: string | null;
+  channel: DeliveryChannel;
+  /** A login for the inbox and e-mail, an endpoint id for a webhook. */
+  recipient: string;
+  /** The e-mail address or URL at the time the delivery was created. */
+  address: string | null;
+  content: Json<DeliveryContent>;
+  state: ColumnType<DeliveryState, DeliveryState | undefined, DeliveryState>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+
+export interface DeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  outcome: AttemptOutcome | null;
+  detail: string | null;
+}
+
+/** Where a unit's messages are also posted (an OTT/Zalo bridge, another system), signed with the endpoint's secret. */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  unit_code: string;
+  url: string;
+  secret: string;
+  description: string | null;
+  active: Generated<boolean>;
+  created_at: DefaultedTimestamp;
+}
+
+/** One daily digest of a unit: what it listed; unique per (unit, day). */
+export interface DigestRunsTable {
+  id: Generated<string>;
+  unit_code: string;
+  day: ColumnType<string, string, string>;
+  items: Json<unknown>;
+  created_at: DefaultedTimestamp;
+}
+
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;

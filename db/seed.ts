@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ROLE_LABELS, type Role } from '../domain/roles';
-import { addUnit } from './repositories/auth';
+import { addUnit, addUserIfAbsent } from './repositories/auth';
 import type { Database } from './schema';
 
 /** A unit as the registry of real units lists it. */
@@ -51,13 +51,7 @@ export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[],
     }
     const usersCreated: string[] = [];
     for (const user of demoUsers) {
-      const inserted = await trx
-        .insertInto('users')
-        .values({ login: user.login, unit_code: user.unitCode, roles: [user.role], full_name: `Tài khoản mẫu: ${ROLE_LABELS[user.role]}` })
-        .onConflict((oc) => oc.column('login').doNothing())
-        .returning('login')
-        .executeTakeFirst();
-      if (inserted) usersCreated.push(inserted.login);
+      if (await addUserIfAbsent(trx, { login: user.login, unitCode: user.unitCode, roles: [user.role], fullName: `Tài khoản mẫu: ${ROLE_LABELS[user.role]}` })) usersCreated.push(user.login);
     }
     return { unitsCreated, usersCreated };
   });

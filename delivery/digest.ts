@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import { unitHeads, unitName } from '../db/repositories/auth';
+import { insertDeliveries, insertDigestRun, unitsWithDigest, type NewDelivery } from '../db/repositories/deliveries';
+import { tasksDueBy } from '../db/repositories/tasks';
+import { activeEndpoints } from '../db/repositories/webhooks';
 import type { Database } from '../db/schema';
 import type { WorkingCalendar } from '../domain/calendar';
 import { endOfVnDay, formatCivilDate, vnCivilDate } from '../domain/time';
 import { deliveryKeyFor, isWorkingTime } from './model';
-import { unitEndpoints, unitHeads } from './recipients';
-import { insertDeliveries, type NewDelivery } from './store';
 import { renderDigest, type DigestItem, type UnitRef } from './templates';
 
 /** "Due soon" in the digest: the deadline falls within this many working days from today. */
@@ -42,19 +44,11 @@ export async function digestsFor(db: Kysely<Database>, now: Date, calendar: Work
   const today = vnCivilDate(now);
   const day = formatCivilDate(today);
   const horizon = endOfVnDay(calendar.addWorkingDays(today, dueSoonWorkingDays));
-  const rows = await db
-    .selectFrom('tasks')
-    .select(['id', 'directive_number', 'ref', 'title', 'lead_unit', 'co_lead_unit', 'due_at'])
-    .where('status', 'in', UNIT_OWES_WORK)
-    .where('due_at', 'is not', null)
-    .where('due_at', '<=', horizon)
-    .orderBy('due_at')
-    .orderBy('id')
-    .execute();
+  const rows = await tasksDueBy(db, UNIT_OWES_WORK, horizon);
   const byUnit = new Map<string, UnitDigest>();
   for (const r of rows) {
-    const item: DigestItem = { taskId: r.id, directiveNumber: r.directive_number, ref: r.ref, title: r.title, dueAt: r.due_at!, link: linkFor(r.id) };
-    for (const unitCode of new Set([r.lead_unit, r.co_lead_unit].filter((u): u is string => !!u))) {
+    const item: DigestItem = { taskId: r.id, directiveNumber: r.directiveNumber, ref: r.ref, title: r.title, dueAt: r.dueAt!, link: linkFor(r.id) };
+    for (const unitCode of new Set([r.leadUnit, r.coLeadUnit].filter((u): u is string => !!u))) {
       let d = byUnit.get(unitCode);
       if (!d) byUnit.set(unitCode, (d = { unitCode, day, overdue: [], dueSoon: [] }));
       (item.dueAt.getTime() < now.getTime() ? d.overdue : d.dueSoon).push(item);
@@ -72,21 +66,14 @@ export async function createDigests({ db, now, calendar, linkFor, email, dueSoon
   if (!isWorkingTime(calendar, now)) return 0;
   const digests = await digestsFor(db, now, calendar, linkFor, dueSoonWorkingDays);
   if (!digests.length) return 0;
-  const done = new Set(
-    (await db.selectFrom('digest_runs').select('unit_code').where('day', '=', digests[0].day).where('unit_code', 'in', digests.map((d) => d.unitCode)).execute()).map((r) => r.unit_code),
-  );
+  const done = await unitsWithDigest(db, digests[0].day, digests.map((d) => d.unitCode));
   let created = 0;
   for (const d of digests.filter((x) => !done.has(x.unitCode))) {
     const wrote = await db.transaction().execute(async (trx) => {
-      const run = await trx
-        .insertInto('digest_runs')
-        .values({ unit_code: d.unitCode, day: d.day, items: JSON.stringify({ overdue: d.overdue.map((i) => i.taskId), dueSoon: d.dueSoon.map((i) => i.taskId) }), created_at: now })
-        .onConflict((oc) => oc.columns(['unit_code', 'day']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!run) return false;
-      const unitRow = await trx.selectFrom('units').select(['code', 'name']).where('code', '=', d.unitCode).executeTakeFirst();
-      const unit: UnitRef = { code: d.unitCode, name: unitRow?.name ?? null };
+      const items = { overdue: d.overdue.map((i) => i.taskId), dueSoon: d.dueSoon.map((i) => i.taskId) };
+      const runId = await insertDigestRun(trx, { unitCode: d.unitCode, day: d.day, items, now });
+      if (!runId) return false;
+      const unit: UnitRef = { code: d.unitCode, name: await unitName(trx, d.unitCode) };
       const input = { unit, day: d.day, overdue: d.overdue, dueSoon: d.dueSoon, dueSoonWorkingDays, now };
       const sourceKey = `digest/${d.unitCode}/${d.day}`;
       const rows: NewDelivery[] = [];
@@ -95,7 +82,7 @@ export async function createDigests({ db, now, calendar, linkFor, email, dueSoon
           if (head.email) rows.push({ channel: 'email', recipient: head.login, address: head.email, content: renderDigest({ ...input, person: { fullName: head.fullName } }) });
         }
       }
-      const endpoints = await unitEndpoints(trx, d.unitCode);
+      const endpoints = await activeEndpoints(trx, [d.unitCode]);
       if (endpoints.length) {
         const m = renderDigest({ ...input, person: null });
         const item = (i: DigestItem) => ({ taskId: i.taskId, directiveNumber: i.directiveNumber, ref: i.ref, title: i.title, dueAt: i.dueAt.toISOString(), link: i.link });
@@ -115,7 +102,7 @@ export async function createDigests({ db, now, calendar, linkFor, email, dueSoon
           rows.push({ channel: 'webhook', recipient: e.id, address: e.url, content: { subject: m.subject, text: m.text, json } });
         }
       }
-      await insertDeliveries(trx, { sourceKey, notificationId: null, digestRunId: run.id, taskId: null, now }, rows);
+      await insertDeliveries(trx, { sourceKey, notificationId: null, digestRunId: runId, taskId: null, now }, rows);
       return true;
     });
     if (wrote) created++;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WorkingCalendar } from '../domain/calendar';
-import type { DeliveryChannel } from '../db/tables/delivery';
+import type { DeliveryChannel } from '../db/schema';
 
 /** The right-hand side of every Message-ID the system writes. */
 export const MESSAGE_ID_DOMAIN = 'directive-engine.local';

@@ -1,23 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { activeUsersIn, type User } from '../db/repositories/auth';
+import { activeEndpoints, type EndpointTarget } from '../db/repositories/webhooks';
 import type { Database } from '../db/schema';
 import { INBOX_ROUTES, recipientsMatch } from '../domain/inbox-routing';
 import type { RecipientRole } from '../domain/policy';
 import type { Role } from '../domain/roles';
 
 /** A person a notification reaches, as the database says at delivery time. */
-export interface Person {
-  login: string;
-  fullName: string | null;
-  unitCode: string;
-  roles: Role[];
-  email: string | null;
-}
-
-export interface Endpoint {
-  id: string;
-  unitCode: string;
-  url: string;
-}
+export type Person = Pick<User, 'login' | 'fullName' | 'unitCode' | 'roles' | 'email'>;
 
 export interface Addressed {
   recipientRole: string;
@@ -27,7 +17,7 @@ export interface Addressed {
 /** Who receives one notification: people by `recipientsMatch`, and the webhook endpoints of their units. */
 export interface Recipients {
   people: Person[];
-  endpoints: Endpoint[];
+  endpoints: EndpointTarget[];
 }
 
 /**
@@ -53,23 +43,7 @@ export async function recipientResolver(db: Kysely<Database>, batch: readonly Ad
       for (const r of route.roles) unitRoles.add(r);
     }
   }
-  const people: Person[] =
-    unitRoles.size || anyUnitRoles.size
-      ? (
-          await db
-            .selectFrom('users')
-            .select(['login', 'full_name', 'unit_code', 'roles', 'email'])
-            .where('active', '=', true)
-            .where((eb) =>
-              eb.or([
-                ...(unitRoles.size ? [eb.and([eb('unit_code', 'in', [...addressedUnits]), sql<boolean>`roles && ${sql.val([...unitRoles])}::text[]`])] : []),
-                ...(anyUnitRoles.size ? [sql<boolean>`roles && ${sql.val([...anyUnitRoles])}::text[]`] : []),
-              ]),
-            )
-            .orderBy('login')
-            .execute()
-        ).map((u) => ({ login: u.login, fullName: u.full_name, unitCode: u.unit_code, roles: u.roles, email: u.email }))
-      : [];
+  const people: Person[] = await activeUsersIn(db, { units: [...addressedUnits], unitRoles: [...unitRoles], anyUnitRoles: [...anyUnitRoles] });
 
   const peopleOf = (n: Addressed) => people.filter((p) => recipientsMatch(n, p));
   const units = new Set<string>();
@@ -77,40 +51,11 @@ export async function recipientResolver(db: Kysely<Database>, batch: readonly Ad
     if (n.recipientUnit) units.add(n.recipientUnit);
     else for (const p of peopleOf(n)) units.add(p.unitCode);
   }
-  const endpoints: Endpoint[] = units.size
-    ? (
-        await db
-          .selectFrom('webhook_endpoints')
-          .select(['id', 'unit_code', 'url'])
-          .where('active', '=', true)
-          .where('unit_code', 'in', [...units])
-          .orderBy('id')
-          .execute()
-      ).map((e) => ({ id: String(e.id), unitCode: e.unit_code, url: e.url }))
-    : [];
+  const endpoints = await activeEndpoints(db, [...units]);
 
   return (n) => {
     const reached = peopleOf(n);
     const unitCodes = new Set(n.recipientUnit ? [n.recipientUnit] : reached.map((p) => p.unitCode));
     return { people: reached, endpoints: endpoints.filter((e) => unitCodes.has(e.unitCode)) };
   };
-}
-
-/** The active heads of a unit (the daily digest's readers). */
-export async function unitHeads(db: Kysely<Database>, unitCode: string): Promise<Person[]> {
-  const rows = await db
-    .selectFrom('users')
-    .select(['login', 'full_name', 'unit_code', 'roles', 'email'])
-    .where('active', '=', true)
-    .where('unit_code', '=', unitCode)
-    .where(sql<boolean>`'unit_head' = any(roles)`)
-    .orderBy('login')
-    .execute();
-  return rows.map((u) => ({ login: u.login, fullName: u.full_name, unitCode: u.unit_code, roles: u.roles, email: u.email }));
-}
-
-/** The active webhook endpoints of a unit. */
-export async function unitEndpoints(db: Kysely<Database>, unitCode: string): Promise<Endpoint[]> {
-  const rows = await db.selectFrom('webhook_endpoints').select(['id', 'unit_code', 'url']).where('active', '=', true).where('unit_code', '=', unitCode).orderBy('id').execute();
-  return rows.map((e) => ({ id: String(e.id), unitCode: e.unit_code, url: e.url }));
 }

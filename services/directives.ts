@@ -1,16 +1,12 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { directiveItems, findDirective, insertDirective, lockItem, markItemsLaunched, updateItemFields, type Directive } from '../db/repositories/directives';
 import type { Database } from '../db/schema';
 import { directiveIdFor, launchOf, type DirectiveImport, type ItemDraftFields, type ItemPatch } from '../domain/directive';
 import { DomainError } from '../domain/errors';
-import { missingSixClear, taskIdFor, workflowIdFor, type DirectiveTaskInput, type SixClear } from '../domain/task';
-import type { CompleteLaunch } from '../domain/schemas/task';
+import { missingSixClear, taskIdFor, type SixClear } from '../domain/task';
+import { launchTask, type LaunchResult, type TaskDeps } from './tasks';
 
-export interface DirectiveDeps {
-  db: Kysely<Database>;
-  temporal: Client;
-  taskQueue: string;
-}
+export type DirectiveDeps = TaskDeps;
 
 export interface ItemView {
   ref: string;
@@ -20,16 +16,7 @@ export interface ItemView {
   missing: SixClear[];
 }
 
-export interface DirectiveView {
-  id: string;
-  number: string;
-  issuedOn: string | null;
-  issuer: string | null;
-  signer: string | null;
-  title: string | null;
-  assignedBy: string | null;
-  decidedBy: string | null;
-  policy: DirectiveImport['policy'] | null;
+export interface DirectiveView extends Directive {
   items: ItemView[];
 }
 
@@ -45,81 +32,41 @@ export const LAUNCH_CONCURRENCY = 16;
 // Started items are marked launched with one UPDATE per batch instead of one per item.
 export const LAUNCH_MARK_BATCH = 100;
 
-function header(d: DirectiveImport) {
-  return { number: d.number, assignedBy: d.assignedBy, decidedBy: d.decidedBy, policy: d.policy };
+/** What a directive gives each of its items' launches (items may set their own `assignedBy`, `decidedBy`, `policy`). */
+function launchHeader(d: Directive) {
+  return { number: d.number, assignedBy: d.assignedBy ?? undefined, decidedBy: d.decidedBy ?? undefined, policy: d.policy ?? undefined };
 }
 
 /** Registers a directive and its items as drafts, in one transaction; a number already registered is a conflict. */
 export async function createDirective(db: Kysely<Database>, d: DirectiveImport, createdBy: string): Promise<DirectiveView> {
   const id = directiveIdFor(d.number);
   await db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('directives')
-      .values({
-        id,
-        number: d.number,
-        issued_on: d.issuedOn ?? null,
-        issuer: d.issuer ?? null,
-        signer: d.signer ?? null,
-        title: d.title ?? null,
-        source_text: d.sourceText ?? null,
-        assigned_by: d.assignedBy ?? null,
-        decided_by: d.decidedBy ?? null,
-        policy: d.policy ? JSON.stringify(d.policy) : null,
-        created_by: createdBy,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) throw new DomainError('conflict', `Văn bản số ${d.number} đã được đăng ký`);
-    if (d.items.length) {
-      await trx
-        .insertInto('directive_items')
-        .values(d.items.map((item, position) => ({ directive_id: id, ref: item.ref, position, fields: JSON.stringify(item) })))
-        .execute();
-    }
+    if (!(await insertDirective(trx, id, d, createdBy))) throw new DomainError('conflict', `Văn bản số ${d.number} đã được đăng ký`);
   });
   return getDirective(db, id);
 }
 
 /** A directive with each item's draft, what it still lacks of the "6 rõ", and its task once launched. */
 export async function getDirective(db: Kysely<Database>, id: string): Promise<DirectiveView> {
-  const row = await db.selectFrom('directives').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw new DomainError('not_found', `Không có văn bản ${id}`);
-  const items = await db.selectFrom('directive_items').selectAll().where('directive_id', '=', id).orderBy('position').execute();
-  const directive: DirectiveImport = {
-    number: row.number,
-    assignedBy: row.assigned_by ?? undefined,
-    decidedBy: row.decided_by ?? undefined,
-    policy: (row.policy as DirectiveImport['policy']) ?? undefined,
-    items: [],
-  };
+  const directive = await findDirective(db, id);
+  if (!directive) throw new DomainError('not_found', `Không có văn bản ${id}`);
+  const items = await directiveItems(db, id);
+  const header = launchHeader(directive);
   return {
-    id: row.id,
-    number: row.number,
-    issuedOn: row.issued_on,
-    issuer: row.issuer,
-    signer: row.signer,
-    title: row.title,
-    assignedBy: row.assigned_by,
-    decidedBy: row.decided_by,
-    policy: directive.policy ?? null,
-    items: items.map((i) => {
-      const fields = i.fields as unknown as ItemDraftFields;
-      return { ref: i.ref, status: i.status, taskId: i.task_id, fields, missing: missingSixClear(launchOf(header(directive), fields)) };
-    }),
+    ...directive,
+    items: items.map((i) => ({ ref: i.ref, status: i.status, taskId: i.taskId, fields: i.fields, missing: missingSixClear(launchOf(header, i.fields)) })),
   };
 }
 
 /** Edits a draft; a launched item is no longer a draft (its changes go through the task's commands). */
 export async function patchItem(db: Kysely<Database>, id: string, ref: string, patch: ItemPatch): Promise<DirectiveView> {
   await db.transaction().execute(async (trx) => {
-    const item = await trx.selectFrom('directive_items').selectAll().where('directive_id', '=', id).where('ref', '=', ref).forUpdate().executeTakeFirst();
+    const item = await lockItem(trx, id, ref);
     if (!item) throw new DomainError('not_found', `Văn bản ${id} không có mục ${ref}`);
-    if (item.status === 'launched') throw new DomainError('conflict', `Mục ${ref} đã được giao (nhiệm vụ ${item.task_id}); hãy dùng các lệnh của nhiệm vụ`);
+    if (item.status === 'launched') throw new DomainError('conflict', `Mục ${ref} đã được giao (nhiệm vụ ${item.taskId}); hãy dùng các lệnh của nhiệm vụ`);
     const fields = { ...(item.fields as Record<string, unknown>), ...patch };
     for (const [k, v] of Object.entries(patch)) if (v === null) delete (fields as Record<string, unknown>)[k];
-    await trx.updateTable('directive_items').set({ fields: JSON.stringify(fields), updated_at: sql`now()` }).where('directive_id', '=', id).where('ref', '=', ref).execute();
+    await updateItemFields(trx, id, ref, fields);
   });
   return getDirective(db, id);
 }
@@ -131,12 +78,13 @@ export async function patchItem(db: Kysely<Database>, id: string, ref: string, p
  * derives from directive number and ref); an item whose start fails is reported as `failed`
  * and left a draft while the others go on.
  */
-export async function launchItems({ db, temporal, taskQueue }: DirectiveDeps, id: string, refs?: string[]): Promise<LaunchOutcome[]> {
+export async function launchItems(deps: DirectiveDeps, id: string, refs?: string[]): Promise<LaunchOutcome[]> {
+  const { db } = deps;
   const view = await getDirective(db, id);
   const unknown = (refs ?? []).filter((r) => !view.items.some((i) => i.ref === r));
   if (unknown.length) throw new DomainError('invalid', `Văn bản ${view.number} không có mục: ${unknown.join(', ')}`, unknown.map((r) => ({ path: 'refs', reason: `không có mục ${r}` })));
   const chosen = refs ? view.items.filter((i) => refs.includes(i.ref)) : view.items;
-  const directive = { number: view.number, assignedBy: view.assignedBy ?? undefined, decidedBy: view.decidedBy ?? undefined, policy: view.policy ?? undefined };
+  const directive = launchHeader(view);
 
   const outcomes: LaunchOutcome[] = new Array(chosen.length);
   const toStart: number[] = [];
@@ -156,7 +104,7 @@ export async function launchItems({ db, temporal, taskQueue }: DirectiveDeps, id
     unmarked = [];
     if (!batch.length) return;
     marking = marking
-      .then(() => (markFailure ? undefined : markLaunched(db, id, batch)))
+      .then(() => (markFailure ? undefined : markItemsLaunched(db, id, batch)))
       .catch((error: unknown) => {
         markFailure ??= { error };
       });
@@ -164,20 +112,21 @@ export async function launchItems({ db, temporal, taskQueue }: DirectiveDeps, id
 
   const startOne = async (i: number) => {
     const item = chosen[i];
-    const taskId = taskIdFor(view.number, item.ref);
-    const input: DirectiveTaskInput = { taskId, launch: launchOf(directive, item.fields) as CompleteLaunch };
+    const launch = launchOf(directive, item.fields);
+    let result: LaunchResult;
     try {
-      await temporal.workflow.start('directiveTask', { taskQueue, workflowId: workflowIdFor(taskId), args: [input] });
-      outcomes[i] = { ref: item.ref, outcome: 'launched', taskId };
+      result = await launchTask(deps, launch);
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        outcomes[i] = { ref: item.ref, outcome: 'already_launched', taskId };
-      } else {
-        outcomes[i] = { ref: item.ref, outcome: 'failed', taskId, error: `Chưa giao được mục ${item.ref}: ${(err as Error).message}. Giao lại mục này không tạo nhiệm vụ trùng.` };
-        return;
-      }
+      const taskId = taskIdFor(view.number, item.ref);
+      outcomes[i] = { ref: item.ref, outcome: 'failed', taskId, error: `Chưa giao được mục ${item.ref}: ${(err as Error).message}. Giao lại mục này không tạo nhiệm vụ trùng.` };
+      return;
     }
-    unmarked.push({ ref: item.ref, taskId });
+    if (result.outcome === 'missing') {
+      outcomes[i] = { ref: item.ref, outcome: 'missing', missing: result.missing };
+      return;
+    }
+    outcomes[i] = { ref: item.ref, outcome: result.outcome, taskId: result.taskId };
+    unmarked.push({ ref: item.ref, taskId: result.taskId });
     if (unmarked.length >= LAUNCH_MARK_BATCH) flush();
   };
 
@@ -190,36 +139,4 @@ export async function launchItems({ db, temporal, taskQueue }: DirectiveDeps, id
   await marking;
   if (markFailure) throw (markFailure as { error: unknown }).error;
   return outcomes;
-}
-
-/** Marks started items launched, in one statement; an item already marked keeps its first launch time. */
-async function markLaunched(db: Kysely<Database>, directiveId: string, items: { ref: string; taskId: string }[]): Promise<void> {
-  await sql`
-    update directive_items as d
-    set status = 'launched', task_id = v.task_id, launched_at = ${new Date()}
-    from unnest(${items.map((i) => i.ref)}::text[], ${items.map((i) => i.taskId)}::text[]) as v(ref, task_id)
-    where d.directive_id = ${directiveId} and d.ref = v.ref and d.status = 'draft'`.execute(db);
-}
-
-/** Directives, newest first, with item counts. */
-export async function listDirectives(db: Kysely<Database>, page: number, pageSize: number) {
-  const rows = await db
-    .selectFrom('directives as d')
-    .leftJoin('directive_items as i', 'i.directive_id', 'd.id')
-    .select((eb) => [
-      'd.id',
-      'd.number',
-      'd.issued_on',
-      'd.title',
-      'd.created_at',
-      eb.fn.count<string>('i.ref').as('items'),
-      eb.fn.count<string>('i.task_id').as('launched'),
-    ])
-    .groupBy(['d.id', 'd.number', 'd.issued_on', 'd.title', 'd.created_at'])
-    .orderBy('d.created_at', 'desc')
-    .orderBy('d.id')
-    .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .execute();
-  return rows.map((r) => ({ ...r, items: Number(r.items), launched: Number(r.launched) }));
 }

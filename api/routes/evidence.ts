@@ -3,8 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { deletePendingEvidence, findEvidence, insertEvidence, markEvidenceAttached } from '../../db/repositories/evidence';
 import type { Database } from '../../db/schema';
 import { evidenceSchema, type EvidenceCommand } from '../../domain/schemas/task-commands';
 import { workflowIdFor } from '../../domain/task';
@@ -115,33 +115,28 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       description,
     };
     // Stored first, so the workflow never cites a file the database does not hold.
-    await db
-      .insertInto('evidence')
-      .values({
-        id: command.evidenceId,
-        task_id: id,
-        sha256,
-        file_name: command.fileName,
-        content_type: command.contentType,
-        size: command.size,
-        content: file.buffer,
-        uploaded_by: actor.login,
-        unit_code: actor.unitCode,
-        description,
-      })
-      // A retry of an upload whose first try stored the file (then timed out) finds it there.
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await insertEvidence(db, {
+      id: command.evidenceId,
+      taskId: id,
+      sha256,
+      fileName: command.fileName,
+      contentType: command.contentType,
+      size: command.size,
+      content: file.buffer,
+      uploadedBy: actor.login,
+      unitCode: actor.unitCode,
+      description,
+    });
     let state;
     try {
       state = await sendUpdate(temporal, req, attachEvidence, id, command, command.evidenceId);
     } catch (err) {
       // Refused by the workflow: nothing was recorded, so nothing is kept. Any other failure leaves
       // the row pending: the Update may still have been applied, and the download reconciles.
-      if (err instanceof HttpProblem) await db.deleteFrom('evidence').where('id', '=', command.evidenceId).where('status', '=', 'pending').execute();
+      if (err instanceof HttpProblem) await deletePendingEvidence(db, command.evidenceId);
       throw err;
     }
-    await db.updateTable('evidence').set({ status: 'attached', attached_at: sql<Date>`now()` }).where('id', '=', command.evidenceId).execute();
+    await markEvidenceAttached(db, command.evidenceId);
 
     const location = `${req.baseUrl}/${id}/evidence/${command.evidenceId}`;
     res
@@ -160,25 +155,20 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       throw err;
     }
     if (!state.evidence.some((e) => e.evidenceId === evidenceId && e.sha256 === sha256)) return false;
-    await db.updateTable('evidence').set({ status: 'attached', attached_at: sql<Date>`now()` }).where('id', '=', evidenceId).execute();
+    await markEvidenceAttached(db, evidenceId);
     return true;
   }
 
   router.get('/:id/evidence/:evidenceId', async (req, res) => {
     const { id, evidenceId } = parseOr400(evidenceParams, req.params, 'path');
     await assertCanRead(db, actorOf(req), id);
-    const row = await db
-      .selectFrom('evidence')
-      .select(['id', 'sha256', 'file_name', 'content_type', 'size', 'content', 'status'])
-      .where('id', '=', evidenceId)
-      .where('task_id', '=', id)
-      .executeTakeFirst();
+    const row = await findEvidence(db, id, evidenceId);
     if (!row || (row.status === 'pending' && !(await reconcile(id, row.id, row.sha256)))) {
       throw notFound(`Nhiệm vụ ${id} không có minh chứng ${evidenceId}`);
     }
     res.set({
-      'Content-Type': row.content_type.startsWith('text/') ? `${row.content_type}; charset=utf-8` : row.content_type,
-      'Content-Disposition': contentDisposition(row.file_name),
+      'Content-Type': row.contentType.startsWith('text/') ? `${row.contentType}; charset=utf-8` : row.contentType,
+      'Content-Disposition': contentDisposition(row.fileName),
       ETag: `"${row.sha256}"`,
       'X-Content-SHA256': row.sha256,
       // Served as stored, never reinterpreted by the browser.

@@ -1,8 +1,9 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
-import { lateList, reportByDirective, reportByUnit, type GroupCounts, type GroupedReport, type ReportFilter } from '../../db/repositories/reports';
+import { lateList } from '../../db/repositories/late-list';
+import { reportByDirective, reportByUnit, type DirectiveReportRow, type GroupCounts, type GroupedReport, type ReportFilter, type UnitReportRow } from '../../db/repositories/reports';
 import { parseReportPeriod, periodAsOf, reportPeriodKeySchema, type ReportPeriod } from '../../domain/report-period';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
 import { formatCivilDate, formatVnDate, toVnIso, vnCivilDate } from '../../domain/time';
@@ -141,11 +142,15 @@ function heading(title: string, scope: Scope): string {
   return parts.join(' — ');
 }
 
-function groupedTable<R extends GroupCounts>(
-  report: GroupedReport<R>,
-  scope: Scope,
-  o: { sheetName: string; title: string; fileStem: string; keyColumns: ReportColumn[]; keyCells: (row: R) => Cell[] },
-): ReportTable {
+interface GroupedTableOptions<R> {
+  sheetName: string;
+  title: string;
+  fileStem: string;
+  keyColumns: ReportColumn[];
+  keyCells: (row: R) => Cell[];
+}
+
+function groupedTable<R extends GroupCounts>(report: GroupedReport<R>, scope: Scope, o: GroupedTableOptions<R>): ReportTable {
   return {
     sheetName: o.sheetName,
     heading: heading(o.title, scope),
@@ -156,57 +161,47 @@ function groupedTable<R extends GroupCounts>(
   };
 }
 
+const UNIT_TABLE: GroupedTableOptions<UnitReportRow> = {
+  sheetName: 'Theo đơn vị',
+  title: 'Báo cáo kết quả thực hiện nhiệm vụ theo đơn vị',
+  fileStem: 'bao-cao-don-vi',
+  keyColumns: [
+    { header: 'Mã đơn vị', kind: 'text', width: 16 },
+    { header: 'Tên đơn vị', kind: 'text', width: 40 },
+  ],
+  keyCells: (r) => [r.unit, r.unitName],
+};
+
+const DIRECTIVE_TABLE: GroupedTableOptions<DirectiveReportRow> = {
+  sheetName: 'Theo văn bản',
+  title: 'Báo cáo kết quả thực hiện nhiệm vụ theo văn bản chỉ đạo',
+  fileStem: 'bao-cao-van-ban',
+  keyColumns: [
+    { header: 'Số văn bản', kind: 'text', width: 18 },
+    { header: 'Trích yếu', kind: 'text', width: 48 },
+  ],
+  keyCells: (r) => [r.directiveNumber, r.directiveTitle],
+};
+
 /** The Steering Committee's reports: per unit, per directive, and the named late list. */
 export function reportsRouter({ db }: ReportsRouterDeps): Router {
   const router = Router();
 
-  router.get('/units', async (req, res) => {
-    const q = parseOr400(reportQuerySchema, req.query, 'query');
-    const scope = scopeOf(req, q);
-    const report = await reportByUnit(db, scope.filter);
-    if (q.format === 'json') {
-      res.json({ ...header(scope), rows: report.rows, totals: report.totals });
-      return;
-    }
-    await sendTable(
-      res,
-      q.format,
-      groupedTable(report, scope, {
-        sheetName: 'Theo đơn vị',
-        title: 'Báo cáo kết quả thực hiện nhiệm vụ theo đơn vị',
-        fileStem: 'bao-cao-don-vi',
-        keyColumns: [
-          { header: 'Mã đơn vị', kind: 'text', width: 16 },
-          { header: 'Tên đơn vị', kind: 'text', width: 40 },
-        ],
-        keyCells: (r) => [r.unit, r.unitName],
-      }),
-    );
-  });
+  /** A grouped report: JSON, or the same rows as a CSV or Excel table. */
+  const grouped = <R extends GroupCounts>(load: (f: ReportFilter) => Promise<GroupedReport<R>>, table: GroupedTableOptions<R>) =>
+    async (req: Request, res: Response) => {
+      const q = parseOr400(reportQuerySchema, req.query, 'query');
+      const scope = scopeOf(req, q);
+      const report = await load(scope.filter);
+      if (q.format === 'json') {
+        res.json({ ...header(scope), rows: report.rows, totals: report.totals });
+        return;
+      }
+      await sendTable(res, q.format, groupedTable(report, scope, table));
+    };
 
-  router.get('/directives', async (req, res) => {
-    const q = parseOr400(reportQuerySchema, req.query, 'query');
-    const scope = scopeOf(req, q);
-    const report = await reportByDirective(db, scope.filter);
-    if (q.format === 'json') {
-      res.json({ ...header(scope), rows: report.rows, totals: report.totals });
-      return;
-    }
-    await sendTable(
-      res,
-      q.format,
-      groupedTable(report, scope, {
-        sheetName: 'Theo văn bản',
-        title: 'Báo cáo kết quả thực hiện nhiệm vụ theo văn bản chỉ đạo',
-        fileStem: 'bao-cao-van-ban',
-        keyColumns: [
-          { header: 'Số văn bản', kind: 'text', width: 18 },
-          { header: 'Trích yếu', kind: 'text', width: 48 },
-        ],
-        keyCells: (r) => [r.directiveNumber, r.directiveTitle],
-      }),
-    );
-  });
+  router.get('/units', grouped((f) => reportByUnit(db, f), UNIT_TABLE));
+  router.get('/directives', grouped((f) => reportByDirective(db, f), DIRECTIVE_TABLE));
 
   router.get('/late', async (req, res) => {
     const q = parseOr400(lateListQuerySchema, req.query, 'query');

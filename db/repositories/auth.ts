@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { roleSchema, type Actor, type Role } from '../../domain/roles';
-import type { Database } from '../schema';
-import type { UsersTable } from '../tables/auth';
+import type { Database, UsersTable } from '../schema';
 
 /** A unit (cơ quan, đơn vị, địa phương) as the registry keeps it. */
 export interface Unit {
@@ -107,19 +106,13 @@ export function tokenKey(token: string): string | null {
   return TOKEN_FORMAT.test(token) ? hashToken(token).toString('hex') : null;
 }
 
-function toUser(row: Selectable<UsersTable>): User {
-  return {
-    id: row.id,
-    login: row.login,
-    fullName: row.full_name,
-    unitCode: row.unit_code,
-    roles: row.roles,
-    email: row.email,
-    active: row.active,
-  };
+const userColumns = ['id', 'login', 'full_name', 'unit_code', 'roles', 'email', 'active', 'created_at'] as const;
+
+/** The one mapper from a `users` row. */
+function toUser(row: Pick<Selectable<UsersTable>, (typeof userColumns)[number]>): User {
+  return { id: row.id, login: row.login, fullName: row.full_name, unitCode: row.unit_code, roles: row.roles, email: row.email, active: row.active };
 }
 
-const userColumns = ['id', 'login', 'full_name', 'unit_code', 'roles', 'email', 'active', 'created_at'] as const;
 
 /** Adds a unit, or updates the name (and the aliases or kind when given) of the unit with that code. */
 export async function addUnit(db: Kysely<Database>, input: UnitInput): Promise<{ unit: Unit; created: boolean }> {
@@ -257,4 +250,59 @@ export async function lookupToken(db: Kysely<Database>, token: string, now = new
     actor: { userId: row.user_id, login: row.login, fullName: row.full_name, unitCode: row.unit_code, roles: row.roles },
     expiresAt: row.expires_at,
   };
+}
+
+/** Adds a user unless the login exists (then changes nothing); true when added. */
+export async function addUserIfAbsent(db: Kysely<Database>, user: { login: string; unitCode: string; roles: Role[]; fullName: string | null }): Promise<boolean> {
+  const inserted = await db
+    .insertInto('users')
+    .values({ login: user.login, unit_code: user.unitCode, roles: user.roles, full_name: user.fullName })
+    .onConflict((oc) => oc.column('login').doNothing())
+    .returning('login')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * Active users who hold one of `unitRoles` in one of `units`, or one of `anyUnitRoles` in any
+ * unit, by login: the candidates a notification may reach.
+ */
+export async function activeUsersIn(db: Kysely<Database>, scope: { units: readonly string[]; unitRoles: readonly Role[]; anyUnitRoles: readonly Role[] }): Promise<User[]> {
+  if (!scope.unitRoles.length && !scope.anyUnitRoles.length) return [];
+  const rows = await db
+    .selectFrom('users')
+    .select(userColumns)
+    .where('active', '=', true)
+    .where((eb) =>
+      eb.or([
+        ...(scope.unitRoles.length ? [eb.and([eb('unit_code', 'in', [...scope.units]), sql<boolean>`roles && ${sql.val([...scope.unitRoles])}::text[]`])] : []),
+        ...(scope.anyUnitRoles.length ? [sql<boolean>`roles && ${sql.val([...scope.anyUnitRoles])}::text[]`] : []),
+      ]),
+    )
+    .orderBy('login')
+    .execute();
+  return rows.map(toUser);
+}
+
+/** The active heads of a unit, by login. */
+export async function unitHeads(db: Kysely<Database>, unitCode: string): Promise<User[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(userColumns)
+    .where('active', '=', true)
+    .where('unit_code', '=', unitCode)
+    .where(sql<boolean>`'unit_head' = any(roles)`)
+    .orderBy('login')
+    .execute();
+  return rows.map(toUser);
+}
+
+/** Every unit's name by code. */
+export async function unitNames(db: Kysely<Database>): Promise<Map<string, string>> {
+  return new Map((await db.selectFrom('units').select(['code', 'name']).execute()).map((u) => [u.code, u.name]));
+}
+
+/** A unit's name, or null when the registry does not know the code. */
+export async function unitName(db: Kysely<Database>, code: string): Promise<string | null> {
+  return (await db.selectFrom('units').select('name').where('code', '=', code).executeTakeFirst())?.name ?? null;
 }

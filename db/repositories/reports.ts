@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { StatusGroup } from '../../domain/status';
 import type { Database } from '../schema';
+import { classified, code, keepHorizonRecent, keptCells, type Dimension } from './report-classification';
 
 /*
  * The Steering Committee's reports over the `tasks` read model: the four groups of
@@ -36,11 +36,10 @@ import type { Database } from '../schema';
  * reads a handful of rows besides the counts; one as of months ago reads every assignment due
  * or closed since. Filters the counts are not kept by (a window on the deadline, a unit within a
  * directive, a margin other than one day) read the selected rows instead, as before. The late
- * list is the open overdue ones in deadline order, then the completed-late ones, each from its
- * own index, with the total from the same counts.
+ * list (db/repositories/late-list.ts) is the open overdue ones in deadline order, then the
+ * completed-late ones, each from its own index, with the total from the same counts. The SQL
+ * both share is db/repositories/report-classification.ts.
  */
-
-const DAY_SECONDS = 86_400;
 
 export interface ReportFilter {
   /** The instant the report reads the assignments at. */
@@ -92,100 +91,6 @@ export interface DirectiveReportRow extends GroupCounts {
 export interface GroupedReport<R> {
   rows: R[];
   totals: GroupCounts;
-}
-
-/** One assignment of the named late list. */
-export interface LateItem {
-  taskId: string;
-  directiveNumber: string;
-  ref: string;
-  title: string;
-  leadUnit: string;
-  leadUnitName: string | null;
-  /** Units that led the assignment while it was overdue (the lateness recorded against them). */
-  lateUnits: string[];
-  group: Extract<StatusGroup, 'in_progress_overdue' | 'completed_late'>;
-  status: string;
-  /** Null for a recurring assignment the workflow judged late for its late periodic reports. */
-  dueAt: Date | null;
-  originalDueAt: Date | null;
-  extensionCount: number;
-  completedAt: Date | null;
-  /** Whole days (24 h, rounded up) past the deadline: until asOf while open, until the claim once completed; null without a deadline. */
-  daysOverdue: number | null;
-  escalationLevel: number;
-}
-
-export interface Page {
-  limit: number;
-  offset: number;
-}
-
-type SqlGroup = StatusGroup | 'completed_ahead';
-
-/**
- * The groups as the query returns them: small integers hash and compare faster than text over
- * 100,000 rows. 'completed_ahead' is 'completed_on_time' with at least the margin to spare.
- * Stored in `task_report_counts` by migration 0010's `task_report_final_group`: never renumber.
- */
-const GROUP_CODES = {
-  cancelled: 0,
-  completed_on_time: 1,
-  completed_late: 2,
-  in_progress_on_time: 3,
-  in_progress_overdue: 4,
-  no_deadline: 5,
-  completed_ahead: 6,
-} as const satisfies Record<SqlGroup, number>;
-const GROUP_OF_CODE = Object.fromEntries(Object.entries(GROUP_CODES).map(([g, c]) => [c, g])) as Record<number, SqlGroup>;
-const code = (g: SqlGroup) => sql.lit(GROUP_CODES[g]);
-
-/**
- * The classification as one CASE over a task's columns, evaluated once per row (written into
- * each aggregate's FILTER instead, PostgreSQL would evaluate it once per aggregate).
- */
-function groupCase(f: ReportFilter) {
-  const asOf = sql`${f.asOf}::timestamptz`;
-  const margin = sql`make_interval(secs => ${(f.aheadMarginDays ?? 1) * DAY_SECONDS})`;
-  return sql<number>`case
-    when coalesce(cancelled_at <= ${asOf}, status = 'cancelled') then ${code('cancelled')}
-    when coalesce(completed_at <= ${asOf}, status = 'completed') then
-      case
-        when coalesce(outcome = 'completed_late', completed_at > due_at, false) then ${code('completed_late')}
-        when completed_at <= due_at - ${margin} then ${code('completed_ahead')}
-        else ${code('completed_on_time')}
-      end
-    when due_at is null then ${code('no_deadline')}
-    when due_at < ${asOf} then ${code('in_progress_overdue')}
-    else ${code('in_progress_on_time')}
-  end`;
-}
-
-/** The tasks the filter selects, with their group and whether they came due by asOf. */
-function classified(db: Kysely<Database>, f: ReportFilter) {
-  let query = db.selectFrom('tasks').select([
-    'id',
-    'lead_unit',
-    'directive_number',
-    'due_at',
-    'completed_at',
-    'submitted_at',
-    'outcome',
-    groupCase(f).as('grp'),
-    sql<boolean>`coalesce(due_at <= ${f.asOf}::timestamptz, false)`.as('came_due'),
-  ]);
-  if (f.unit) query = query.where('lead_unit', '=', f.unit);
-  if (f.directive) query = query.where('directive_number', '=', f.directive);
-  if (f.dueFrom) query = query.where('due_at', '>=', f.dueFrom);
-  if (f.dueTo) query = query.where('due_at', '<=', f.dueTo);
-  return query;
-}
-
-interface Cell {
-  key: string;
-  grp: number;
-  came_due: boolean;
-  n: number;
 }
 
 /** A report row as the query returns it: the key, its name, and the counts. */
@@ -261,67 +166,10 @@ function cellsFromRows(db: Kysely<Database>, f: ReportFilter, key: Dimension) {
     .groupBy([`t.${key}`, 't.grp', 't.came_due']);
 }
 
-type Dimension = 'lead_unit' | 'directive_number';
-
 /** Whether `task_report_counts` holds what the filter asks for: all keys of its dimension, or one. */
 function keptCountsServe(f: ReportFilter, key: Dimension): boolean {
   const other = key === 'lead_unit' ? f.directive : f.unit;
   return !f.dueFrom && !f.dueTo && !other && (f.aheadMarginDays ?? 1) === 1;
-}
-
-// The conditions of migration 0010's partial indexes, word for word.
-const OPEN = sql`cancelled_at is null and completed_at is null and status <> 'cancelled' and status <> 'completed'`;
-const COMPLETED = sql`cancelled_at is null and status <> 'cancelled' and (completed_at is not null or status = 'completed')`;
-const LATE = sql`coalesce(outcome = 'completed_late', completed_at > due_at, false)`;
-const CLOSED = sql`(completed_at is not null or cancelled_at is not null)`;
-/** Closed after the instant: such a row was in another group then than the one it ended in. */
-const closedAfter = (asOf: RawBuilder<unknown>) => sql`${CLOSED} and greatest(completed_at, cancelled_at) > ${asOf}`;
-const notClosedAfter = (asOf: RawBuilder<unknown>) => sql`coalesce(greatest(completed_at, cancelled_at) <= ${asOf}, true)`;
-
-/**
- * The cells of `task_report_counts` (as of its horizon) for one dimension, or one key of it,
- * corrected to `asOf`: the rows whose cell differs are those closed after asOf, and those due
- * between the horizon and asOf. Each counts -1 in its kept cell and +1 in its cell at asOf.
- * Not grouped: the callers sum. `groups` leaves out the kept cells of other groups, for callers
- * that sum only those.
- */
-function keptCells(f: ReportFilter, key: Dimension, groups?: SqlGroup[]): RawBuilder<Cell> {
-  const asOf = sql`${f.asOf}::timestamptz`;
-  const col = sql.ref(key);
-  const one = key === 'lead_unit' ? f.unit : f.directive;
-  const only = one ? sql` and ${col} = ${one}` : sql``;
-  const horizon = sql`(select at from task_report_horizon)`;
-  const both = sql`${col} as key, ${groupCase(f)} as grp_then, coalesce(due_at <= ${asOf}, false) as due_then,
-    task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, ${horizon}) as grp_kept,
-    task_report_kept_came_due(status, due_at, cancelled_at, ${horizon}) as came_due_kept`;
-  return sql<Cell>`
-    select key, grp, came_due, n from task_report_counts where dimension = ${key}${one ? sql` and key = ${one}` : sql``}${
-      groups ? sql` and grp in (${sql.join(groups.map(code))})` : sql``
-    }
-    union all
-    select r.key, x.grp, x.came_due, x.n from (
-      select ${both} from tasks where ${closedAfter(asOf)}${only}
-      union all
-      select ${both} from tasks
-      where due_at between least(${horizon}, ${asOf}) and greatest(${horizon}, ${asOf}) and ${notClosedAfter(asOf)}${only}
-    ) r
-    cross join lateral (values
-      (r.grp_then, r.grp_then <> ${code('cancelled')} and r.due_then, 1), (r.grp_kept, r.came_due_kept, -1)
-    ) x (grp, came_due, n)`;
-}
-
-const HORIZON_CHECK_MS = 60_000;
-let nextHorizonCheck = 0;
-
-/**
- * Moves the kept counts' horizon up to now when it is more than five minutes behind, so that a
- * report as of now corrects them by the assignments due in those minutes, not in days. Looked at
- * once a minute per process; any horizon gives the same answers, only the work differs.
- */
-async function keepHorizonRecent(db: Kysely<Database>): Promise<void> {
-  if (Date.now() < nextHorizonCheck) return;
-  nextHorizonCheck = Date.now() + HORIZON_CHECK_MS;
-  await sql`select task_report_advance(now()) from task_report_horizon where at < now() - interval '5 minutes'`.execute(db);
 }
 
 /** The sum of report rows, with the completion rate recomputed from the sums. */
@@ -356,125 +204,3 @@ export async function reportByDirective(db: Kysely<Database>, f: ReportFilter): 
   return { rows, totals: sumCounts(rows) };
 }
 
-/**
- * The named late list as of `asOf`: assignments in progress past the deadline, then those
- * completed late, the most overdue first. `total` counts them all; `page` limits `items`.
- *
- * Three sources, each from its own index: open assignments past the deadline (the most overdue
- * is the earliest due, so the index's order is the list's), assignments completed late, and
- * those closed after `asOf`, classified in full. Each source gives at most the rows up to the
- * page's end, the completed-late only once the overdue ones run out before it.
- */
-export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Page): Promise<{ items: LateItem[]; total: number }> {
-  const asOf = sql`${f.asOf}::timestamptz`;
-  const where = filterConditions(f);
-  const overdue = code('in_progress_overdue');
-  const late = code('completed_late');
-  // Lateness of a completed assignment runs to the claim the outcome was judged on (the last
-  // submission), or to the approval when there is no outcome to go by.
-  const lateUntil = sql`case when outcome is null then completed_at else least(coalesce(submitted_at, completed_at), completed_at) end`;
-  // greatest() skips nulls: without a deadline there is no count of days, not zero.
-  const daysPast = (until: RawBuilder<unknown>) => sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
-  const end = page ? page.offset + page.limit : null;
-  const kept = lateCountsKept(f);
-  if (kept) await keepHorizonRecent(db);
-  const counts = kept
-    ? sql`select coalesce(sum(n) filter (where grp = ${overdue}), 0) as overdue, coalesce(sum(n) filter (where grp = ${late}), 0) as late
-        from (${keptCells(f, kept, ['in_progress_overdue', 'completed_late'])}) cells`
-    : sql`select
-        (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
-        (select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}) + (select count(*) from closed_after where grp = ${late}) as late`;
-
-  const { rows } = await sql<LateRow>`
-    with closed_after as materialized (
-      select id, due_at, grp, ${daysPast(sql`case when grp = ${overdue} then ${asOf} else late_until end`)} as days_overdue
-      from (
-        select id, due_at, ${groupCase(f)} as grp, ${lateUntil} as late_until
-        from tasks where ${closedAfter(asOf)}${where}
-      ) c
-      where grp in (${overdue}, ${late})
-    ),
-    total as materialized (${counts}),
-    l as (
-      select id, grp, due_at, days_overdue from (
-        (select id, ${overdue} as grp, due_at, ${daysPast(asOf)} as days_overdue
-          from tasks where ${OPEN} and due_at < ${asOf}${where}
-          order by due_at, id limit ${end})
-        union all
-        (select id, grp, due_at, days_overdue from closed_after)
-        union all
-        (select id, ${late}, due_at, days_overdue from (
-            select id, due_at, ${daysPast(lateUntil)} as days_overdue
-            from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}
-          ) d
-          order by days_overdue desc nulls last, due_at, id
-          limit ${end === null ? null : sql`greatest(0, ${end} - (select overdue from total))`})
-      ) u
-      order by grp = ${overdue} desc, days_overdue desc nulls last, due_at, id
-      limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
-    )
-    select k.id, k.directive_number, k.ref, k.title, k.lead_unit, u.name as lead_unit_name, k.late_units, l.grp, k.status,
-      k.due_at, k.original_due_at, k.extension_count, k.completed_at, l.days_overdue, k.escalation_level,
-      (select overdue + late from total)::int as total
-    from total left join (l join tasks k on k.id = l.id left join units u on u.code = k.lead_unit) on true
-    order by l.grp = ${overdue} desc, l.days_overdue desc nulls last, l.due_at, l.id`.execute(db);
-
-  return {
-    total: rows[0].total,
-    items: rows
-      .filter((r) => r.id !== null)
-      .map((r) => ({
-        taskId: r.id!,
-        directiveNumber: r.directive_number!,
-        ref: r.ref!,
-        title: r.title!,
-        leadUnit: r.lead_unit!,
-        leadUnitName: r.lead_unit_name,
-        lateUnits: r.late_units!,
-        group: GROUP_OF_CODE[r.grp!] as LateItem['group'],
-        status: r.status!,
-        dueAt: r.due_at,
-        originalDueAt: r.original_due_at,
-        extensionCount: r.extension_count!,
-        completedAt: r.completed_at,
-        daysOverdue: r.days_overdue,
-        escalationLevel: r.escalation_level!,
-      })),
-  };
-}
-
-/** A row of the late list's query: the page's columns are null when the page is empty, `total` never. */
-interface LateRow {
-  id: string | null;
-  directive_number: string | null;
-  ref: string | null;
-  title: string | null;
-  lead_unit: string | null;
-  lead_unit_name: string | null;
-  late_units: string[] | null;
-  grp: number | null;
-  status: string | null;
-  due_at: Date | null;
-  original_due_at: Date | null;
-  extension_count: number | null;
-  completed_at: Date | null;
-  days_overdue: number | null;
-  escalation_level: number | null;
-  total: number;
-}
-
-/** The dimension of `task_report_counts` that counts the completed-late ones the filter selects, if one does. */
-function lateCountsKept(f: ReportFilter): Dimension | null {
-  if (f.dueFrom || f.dueTo || (f.unit && f.directive)) return null;
-  return f.directive ? 'directive_number' : 'lead_unit';
-}
-
-/** The filter's conditions on a row of `tasks`, each prefixed with `and`. */
-function filterConditions(f: ReportFilter): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [];
-  if (f.unit) parts.push(sql`lead_unit = ${f.unit}`);
-  if (f.directive) parts.push(sql`directive_number = ${f.directive}`);
-  if (f.dueFrom) parts.push(sql`due_at >= ${f.dueFrom}`);
-  if (f.dueTo) parts.push(sql`due_at <= ${f.dueTo}`);
-  return parts.length ? sql` and ${sql.join(parts, sql` and `)}` : sql``;
-}

@@ -54,3 +54,22 @@ export async function deactivateWebhookEndpoint(db: Kysely<Database>, id: string
   const result = await db.updateTable('webhook_endpoints').set({ active: false }).where('id', '=', id).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** An active endpoint as a delivery addresses it (the secret stays out until the message is signed). */
+export interface EndpointTarget {
+  id: string;
+  unitCode: string;
+  url: string;
+}
+
+/** The active endpoints of the given units, in id order. */
+export async function activeEndpoints(db: Kysely<Database>, unitCodes: readonly string[]): Promise<EndpointTarget[]> {
+  if (!unitCodes.length) return [];
+  const rows = await db.selectFrom('webhook_endpoints').select(['id', 'unit_code', 'url']).where('active', '=', true).where('unit_code', 'in', unitCodes).orderBy('id').execute();
+  return rows.map((e) => ({ id: String(e.id), unitCode: e.unit_code, url: e.url }));
+}
+
+/** Where and with which secret to post a webhook delivery now; undefined when the endpoint is gone. */
+export async function endpointForSending(db: Kysely<Database>, id: string): Promise<{ url: string; secret: string; active: boolean } | undefined> {
+  return db.selectFrom('webhook_endpoints').select(['url', 'secret', 'active']).where('id', '=', id).executeTakeFirst();
+}

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { lateList, reportByDirective, reportByUnit, type GroupCounts, type LateItem, type ReportFilter } from '../../db/repositories/reports';
+import { lateList, type LateItem } from '../../db/repositories/late-list';
+import { reportByDirective, reportByUnit, type GroupCounts, type ReportFilter } from '../../db/repositories/reports';
 import type { NewTaskRow } from '../../db/schema';
 import { parseReportPeriod, periodAsOf } from '../../domain/report-period';
 import { classifyAssignment, completionRate, type ClassifiableAssignment } from '../../domain/status';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { formatDueDate } from '../../domain/catalog/format';
 import { tetDate } from '../../domain/lunar';

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Actor } from '../../domain/schemas/task';
 import type { Envelope, TaskState } from '../../domain/task';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import * as messages from '../../workflows/messages';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { deadlineMorning } from '../../domain/notification-plan';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import type { TaskState } from '../../domain/task';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { formatCivilDate, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { verifyAuditChain } from '../../db/audit';
+import { verifyAuditChain } from '../../db/repositories/audit';
 import { vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import { useTimeSkippingWorker } from '../helpers/harness';

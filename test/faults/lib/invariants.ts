@@ -2,7 +2,7 @@
  * What must hold once the system is quiet again after a fault scenario, checked against the
  * database, the Temporal server and the workload's ledger:
  * 1. every acknowledged operation is in audit_events exactly once; nothing refused with 4xx is;
- * 2. every task's hash chain verifies (db/audit.ts);
+ * 2. every task's hash chain verifies (db/repositories/audit.ts);
  * 3. no notification key delivered twice (deliveries per key, channel and recipient; webhook receipts);
  * 4. the read model (`tasks`) equals the workflow's state (the getState query);
  * 5. no assignment stuck: no failing workflow task, no activity pending, deadline timers fired,
@@ -12,7 +12,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { sql } from 'kysely';
-import { canonicalJson, verifyAuditChain } from '../../../db/audit';
+import { canonicalJson } from '../../../db/audit-chain';
+import { verifyAuditChain } from '../../../db/repositories/audit';
 import { workflowIdFor, type TaskState } from '../../../domain/task';
 import { getStateQuery } from '../../../workflows/messages';
 import { WorkingCalendar } from '../../../domain/calendar';

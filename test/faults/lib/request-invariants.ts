@@ -9,7 +9,7 @@
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import { isDeepStrictEqual } from 'node:util';
-import { verifyAuditChain } from '../../../db/audit';
+import { verifyAuditChain } from '../../../db/repositories/audit';
 import type { Database } from '../../../db/schema';
 import { workflowIdFor, type TaskState } from '../../../domain/task';
 import { getStateQuery } from '../../../workflows/messages';

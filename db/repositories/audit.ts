@@ -1,39 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Kysely, OperationNodeSource, QueryCreator } from 'kysely';
-import type { Database } from './schema';
-
-/** The hash that starts every task's chain. */
-export const GENESIS_HASH = '0'.repeat(64);
-
-/** JSON with object keys sorted at every level: the same value always hashes the same, whatever jsonb did to key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
-export interface HashedFields {
-  taskId: string;
-  seq: number;
-  kind: string;
-  occurredAt: string;
-  actor: unknown;
-  payload: unknown;
-}
-
-/** SHA-256 over the previous hash and the event's canonical form. */
-export function eventHash(prevHash: string, e: HashedFields): string {
-  const occurredAt = new Date(e.occurredAt).toISOString();
-  return createHash('sha256')
-    .update(prevHash)
-    .update('\n')
-    .update(canonicalJson({ taskId: e.taskId, seq: e.seq, kind: e.kind, occurredAt, actor: e.actor, payload: e.payload }))
-    .digest('hex');
-}
+import { ChainHeads, eventHash, GENESIS_HASH, type ChainEvent } from '../audit-chain';
+import type { Database } from '../schema';
 
 export interface ChainVerdict {
   taskId: string;
@@ -80,8 +47,26 @@ export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Pr
   return { taskId, ok: true, events: rows.length, problem: null };
 }
 
-/** An event as the appender takes it: what is hashed, less the task id. */
-export type ChainEvent = Omit<HashedFields, 'taskId'>;
+/** A task's audit events in order, as its history publishes them. */
+export async function taskEvents(db: Kysely<Database>, taskId: string) {
+  return db
+    .selectFrom('audit_events')
+    .select(['seq', 'kind', 'occurred_at', 'actor', 'payload', 'prev_hash', 'hash', 'recorded_at'])
+    .where('task_id', '=', taskId)
+    .orderBy('seq')
+    .execute();
+}
+
+/** The payloads of the given events, keyed `<task id>#<seq>`. */
+export async function eventPayloads(db: Kysely<Database>, events: readonly { taskId: string; seq: number }[]): Promise<Map<string, Record<string, unknown>>> {
+  if (!events.length) return new Map();
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['task_id', 'seq', 'payload'])
+    .where((eb) => eb.or(events.map((e) => eb.and([eb('task_id', '=', e.taskId), eb('seq', '=', e.seq)]))))
+    .execute();
+  return new Map(rows.map((e) => [`${e.task_id}#${e.seq}`, e.payload]));
+}
 
 /** The `audit_events` row of one event linked to `prevHash`: the one place that maps an event to its columns. */
 export function auditRow(taskId: string, event: ChainEvent, prevHash: string, hash: string) {
@@ -98,42 +83,6 @@ export function auditRow(taskId: string, event: ChainEvent, prevHash: string, ha
     prev_hash: prevHash,
     hash,
   };
-}
-
-/**
- * The last event this process knows of per task (task id → seq and hash), so that appending the
- * next event needs no look-up of its predecessor. Bounded: the least recently appended tasks are
- * forgotten first. Only ever a hint: the database refuses a row linked to anything but the
- * stored predecessor (migration 0009), and a forgotten or older head is read again.
- */
-export class ChainHeads {
-  private readonly heads = new Map<string, { seq: number; hash: string }>();
-
-  constructor(readonly capacity = 10_000) {}
-
-  /** The hash of event `seq` of the task, if that is the head this process knows. */
-  hashOf(taskId: string, seq: number): string | undefined {
-    const head = this.heads.get(taskId);
-    return head?.seq === seq ? head.hash : undefined;
-  }
-
-  remember(taskId: string, seq: number, hash: string): void {
-    const head = this.heads.get(taskId);
-    // A late retry of an older event must not move the head back.
-    if (head && head.seq >= seq) return;
-    this.heads.delete(taskId);
-    if (this.capacity <= 0) return;
-    this.heads.set(taskId, { seq, hash });
-    if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
-  }
-
-  forget(taskId: string): void {
-    this.heads.delete(taskId);
-  }
-
-  get size(): number {
-    return this.heads.size;
-  }
 }
 
 /**

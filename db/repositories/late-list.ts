@@ -1,0 +1,161 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { StatusGroup } from '../../domain/status';
+import type { Database } from '../schema';
+import {
+  closedAfter,
+  code,
+  COMPLETED,
+  DAY_SECONDS,
+  filterConditions,
+  GROUP_OF_CODE,
+  groupCase,
+  keepHorizonRecent,
+  keptCells,
+  LATE,
+  notClosedAfter,
+  OPEN,
+  type Dimension,
+} from './report-classification';
+import type { ReportFilter } from './reports';
+
+/* The Steering Committee's named late list (see db/repositories/reports.ts for how assignments are classified as of an instant). */
+
+/** One assignment of the named late list. */
+export interface LateItem {
+  taskId: string;
+  directiveNumber: string;
+  ref: string;
+  title: string;
+  leadUnit: string;
+  leadUnitName: string | null;
+  /** Units that led the assignment while it was overdue (the lateness recorded against them). */
+  lateUnits: string[];
+  group: Extract<StatusGroup, 'in_progress_overdue' | 'completed_late'>;
+  status: string;
+  /** Null for a recurring assignment the workflow judged late for its late periodic reports. */
+  dueAt: Date | null;
+  originalDueAt: Date | null;
+  extensionCount: number;
+  completedAt: Date | null;
+  /** Whole days (24 h, rounded up) past the deadline: until asOf while open, until the claim once completed; null without a deadline. */
+  daysOverdue: number | null;
+  escalationLevel: number;
+}
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The named late list as of `asOf`: assignments in progress past the deadline, then those
+ * completed late, the most overdue first. `total` counts them all; `page` limits `items`.
+ *
+ * Three sources, each from its own index: open assignments past the deadline (the most overdue
+ * is the earliest due, so the index's order is the list's), assignments completed late, and
+ * those closed after `asOf`, classified in full. Each source gives at most the rows up to the
+ * page's end, the completed-late only once the overdue ones run out before it.
+ */
+export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Page): Promise<{ items: LateItem[]; total: number }> {
+  const asOf = sql`${f.asOf}::timestamptz`;
+  const where = filterConditions(f);
+  const overdue = code('in_progress_overdue');
+  const late = code('completed_late');
+  // Lateness of a completed assignment runs to the claim the outcome was judged on (the last
+  // submission), or to the approval when there is no outcome to go by.
+  const lateUntil = sql`case when outcome is null then completed_at else least(coalesce(submitted_at, completed_at), completed_at) end`;
+  // greatest() skips nulls: without a deadline there is no count of days, not zero.
+  const daysPast = (until: RawBuilder<unknown>) => sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
+  const end = page ? page.offset + page.limit : null;
+  const kept = lateCountsKept(f);
+  if (kept) await keepHorizonRecent(db);
+  const counts = kept
+    ? sql`select coalesce(sum(n) filter (where grp = ${overdue}), 0) as overdue, coalesce(sum(n) filter (where grp = ${late}), 0) as late
+        from (${keptCells(f, kept, ['in_progress_overdue', 'completed_late'])}) cells`
+    : sql`select
+        (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
+        (select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}) + (select count(*) from closed_after where grp = ${late}) as late`;
+
+  const { rows } = await sql<LateRow>`
+    with closed_after as materialized (
+      select id, due_at, grp, ${daysPast(sql`case when grp = ${overdue} then ${asOf} else late_until end`)} as days_overdue
+      from (
+        select id, due_at, ${groupCase(f)} as grp, ${lateUntil} as late_until
+        from tasks where ${closedAfter(asOf)}${where}
+      ) c
+      where grp in (${overdue}, ${late})
+    ),
+    total as materialized (${counts}),
+    l as (
+      select id, grp, due_at, days_overdue from (
+        (select id, ${overdue} as grp, due_at, ${daysPast(asOf)} as days_overdue
+          from tasks where ${OPEN} and due_at < ${asOf}${where}
+          order by due_at, id limit ${end})
+        union all
+        (select id, grp, due_at, days_overdue from closed_after)
+        union all
+        (select id, ${late}, due_at, days_overdue from (
+            select id, due_at, ${daysPast(lateUntil)} as days_overdue
+            from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}
+          ) d
+          order by days_overdue desc nulls last, due_at, id
+          limit ${end === null ? null : sql`greatest(0, ${end} - (select overdue from total))`})
+      ) u
+      order by grp = ${overdue} desc, days_overdue desc nulls last, due_at, id
+      limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
+    )
+    select k.id, k.directive_number, k.ref, k.title, k.lead_unit, u.name as lead_unit_name, k.late_units, l.grp, k.status,
+      k.due_at, k.original_due_at, k.extension_count, k.completed_at, l.days_overdue, k.escalation_level,
+      (select overdue + late from total)::int as total
+    from total left join (l join tasks k on k.id = l.id left join units u on u.code = k.lead_unit) on true
+    order by l.grp = ${overdue} desc, l.days_overdue desc nulls last, l.due_at, l.id`.execute(db);
+
+  return {
+    total: rows[0].total,
+    items: rows
+      .filter((r) => r.id !== null)
+      .map((r) => ({
+        taskId: r.id!,
+        directiveNumber: r.directive_number!,
+        ref: r.ref!,
+        title: r.title!,
+        leadUnit: r.lead_unit!,
+        leadUnitName: r.lead_unit_name,
+        lateUnits: r.late_units!,
+        group: GROUP_OF_CODE[r.grp!] as LateItem['group'],
+        status: r.status!,
+        dueAt: r.due_at,
+        originalDueAt: r.original_due_at,
+        extensionCount: r.extension_count!,
+        completedAt: r.completed_at,
+        daysOverdue: r.days_overdue,
+        escalationLevel: r.escalation_level!,
+      })),
+  };
+}
+
+/** A row of the late list's query: the page's columns are null when the page is empty, `total` never. */
+interface LateRow {
+  id: string | null;
+  directive_number: string | null;
+  ref: string | null;
+  title: string | null;
+  lead_unit: string | null;
+  lead_unit_name: string | null;
+  late_units: string[] | null;
+  grp: number | null;
+  status: string | null;
+  due_at: Date | null;
+  original_due_at: Date | null;
+  extension_count: number | null;
+  completed_at: Date | null;
+  days_overdue: number | null;
+  escalation_level: number | null;
+  total: number;
+}
+
+/** The dimension of `task_report_counts` that counts the completed-late ones the filter selects, if one does. */
+function lateCountsKept(f: ReportFilter): Dimension | null {
+  if (f.dueFrom || f.dueTo || (f.unit && f.directive)) return null;
+  return f.directive ? 'directive_number' : 'lead_unit';
+}
