@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Kysely } from 'kysely';
 import { Client, Connection } from '@temporalio/client';
 import { createDb } from '../../../db/client';
@@ -81,8 +81,8 @@ export interface NpmStart {
   running(): boolean;
   /** Resolves when the last `npm start` has exited, or false after `ms`. */
   exited(ms: number): Promise<boolean>;
-  /** SIGINT to `npm start`'s process group, as Ctrl-C in its terminal. */
-  interrupt(): void;
+  /** SIGINT to `npm start`'s process group, as Ctrl-C in its terminal; false when the group is gone. */
+  interrupt(): boolean;
   pids(): NpmStartPids;
   /** Processes of this system still alive: npm's group, anything naming the data directory, the postmaster. */
   survivors(): string[];
@@ -246,7 +246,14 @@ export async function npmStart(name: string, log: (m: string) => void = (m) => c
     running,
     exited,
     interrupt: () => {
-      if (npm?.pid) process.kill(-npm.pid, 'SIGINT');
+      // Ctrl-C after the job ended reaches nothing; the scenario counts presses that landed.
+      if (!npm?.pid) return false;
+      try {
+        process.kill(-npm.pid, 'SIGINT');
+        return true;
+      } catch {
+        return false;
+      }
     },
     pids,
     survivors,
@@ -256,12 +263,6 @@ export async function npmStart(name: string, log: (m: string) => void = (m) => c
     output: (chars = 4000) => tail(consoleLog, chars),
     stop,
   };
-}
-
-/** Every process alive whose command line names `needle` (for messages). */
-export function describeProcesses(needle: string): string[] {
-  const ps = spawnSync('pgrep', ['-af', needle], { encoding: 'utf8' });
-  return (ps.stdout ?? '').split('\n').filter(Boolean);
 }
 
 function tail(file: string, chars = 4000): string {
