@@ -20,20 +20,13 @@
  * `--uncached-tokens` reads the token from PostgreSQL on every request instead (the old path).
  */
 import fs from 'node:fs';
-import { Client } from '@temporalio/client';
-import { sql, type Kysely } from 'kysely';
-import pino from 'pino';
-import { apiLogDestination, createApp } from '../api/app';
-import { startTokenCache, type TokenCache } from '../api/auth';
-import { createMetrics, temporalClientInterceptor } from '../api/metrics';
-import { listen } from '../api/server';
-import type { Database } from '../db/schema';
+import { sql } from 'kysely';
 import { workflowIdFor, taskIdFor, type DirectiveTaskInput } from '../domain/task';
 import type { CompleteLaunch } from '../domain/schemas/task';
 import { launchBody, userWithToken } from './lib/fixtures';
 import { startHttpLoad } from './lib/http-load';
 import { startProfile } from './lib/profile';
-import { loadAverage, NAMESPACE, printMachine, runBench, type Bench, type BenchTemporal } from './lib/servers';
+import { loadAverage, printMachine, runBench } from './lib/servers';
 import { boolFlag, emitResult, fmt, median, table, numberFlag, numberListFlag, perSecond, printChecks, printFigures, runPool, summarize, throughputCheck, timed, type Check, type Figure } from './lib/stats';
 
 const N = numberFlag('n', 500);
@@ -104,27 +97,6 @@ function cpuSince(before: CpuSnapshot): Record<'bench' | CpuKind, number> {
   return out;
 }
 
-/**
- * The API as api/main.ts builds it: the token cache (API_TOKEN_CACHE_TTL_SECONDS) with its
- * revocation listener, metrics with the client interceptor, request logging at info through the
- * same batched destination (to /dev/null), listening on loopback. The per-user rate limit is off: it would cap the
- * benchmark's single user at its quota, not at capacity.
- */
-async function productionApi(bench: Bench, pg: { url: string; db: Kysely<Database> }, temporal: BenchTemporal, taskQueue: string): Promise<{ url: string }> {
-  let tokens: TokenCache | undefined;
-  if (!UNCACHED_TOKENS) {
-    const cache = await startTokenCache({ db: pg.db, connectionString: pg.url, ttlMs: bench.config.api.tokenCacheTtlMs });
-    bench.onClose(() => cache.close());
-    tokens = cache.tokens;
-  }
-  const metrics = createMetrics();
-  const client = new Client({ connection: temporal.client.connection, namespace: NAMESPACE, interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
-  const logger = pino({ level: 'info' }, apiLogDestination('/dev/null'));
-  const server = await listen(createApp({ db: pg.db, temporal: client, taskQueue, logger, metrics, rateLimitPerMinute: 0, tokens }), '127.0.0.1', 0);
-  bench.onClose(() => server.close(1_000));
-  return { url: server.url };
-}
-
 runBench(async (bench) => {
   printMachine();
   console.log(`P1 launch: ${N} launches per phase, concurrency ${CONCURRENCY.join('/')}, ${ROUNDS} rounds, ${WITH_WORKER ? 'with' : 'without'} a worker on the task queue, tokens ${UNCACHED_TOKENS ? 'read from PostgreSQL on every request' : `cached for ${bench.config.api.tokenCacheTtlMs / 1000} s`}`);
@@ -133,8 +105,9 @@ runBench(async (bench) => {
   const { rows } = await sql<{ data_directory: string }>`show data_directory`.execute(db);
   postmasterPid = Number(fs.readFileSync(`${rows[0].data_directory}/postmaster.pid`, 'utf8').split('\n')[0]);
   const temporal = await bench.devServer();
-  if (WITH_WORKER) await bench.worker(temporal.nativeConnection, db, TASK_QUEUE);
-  const { url } = await productionApi(bench, pg, temporal, TASK_QUEUE);
+  if (WITH_WORKER) await bench.worker(temporal, pg, TASK_QUEUE);
+  // The API as api/main.ts builds it (token cache, metrics, batched request logs to /dev/null).
+  const { url } = await bench.api(pg, temporal, TASK_QUEUE, UNCACHED_TOKENS ? { API_TOKEN_CACHE_TTL_SECONDS: '0' } : {});
   const auth = await userWithToken(db, 'bench.secretariat', 'VPTU', ['secretariat']);
   const nowMs = Date.now();
   const launches = (directiveNumber: string): CompleteLaunch[] => Array.from({ length: N }, (_, i) => launchBody(directiveNumber, i, nowMs));

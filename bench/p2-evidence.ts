@@ -40,10 +40,11 @@ function pdf(size: number, i: number): Buffer {
 runBench(async (bench) => {
   printMachine();
   console.log(`P2 evidence: ${N} uploads of ${SIZE / 1024} KiB per concurrency (${CONCURRENCY.join('/')}), over ${TASKS} + ${TASKS} assignments`);
-  const { db } = await bench.postgres({ poolSize: 10 });
+  const pg = await bench.postgres({ poolSize: 10 });
+  const { db } = pg;
   const temporal = await bench.devServer();
-  await bench.worker(temporal.nativeConnection, db, TASK_QUEUE);
-  const { url } = await bench.api(db, temporal, TASK_QUEUE);
+  await bench.worker(temporal, pg, TASK_QUEUE);
+  const { url } = await bench.api(pg, temporal, TASK_QUEUE);
   const login = 'bench.officer';
   const auth = await userWithToken(db, login, UNIT, ['unit_officer']);
   const actor: Actor = { userId: login, unitCode: UNIT, roles: ['unit_officer'] };

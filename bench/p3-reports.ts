@@ -138,7 +138,7 @@ runBench(async (bench) => {
   console.log(`answers agree: ${ru.rows.length} units, ${ru.totals.total} assignments, ${ru.totals.inProgressOverdue} overdue, late list ${lu.total} (page of ${lu.items.length})`);
 
   // The HTTP routes, as a secretariat user sees them.
-  const { url: api } = await bench.api(db, null, 'unused');
+  const { url: api } = await bench.api({ url }, null, 'unused');
   const auth = await userWithToken(db, 'bench.secretariat', 'VPTU', ['secretariat']);
   const http = (path: string) => async () => {
     const res = await fetch(`${api}${path}`, { headers: { authorization: auth } });

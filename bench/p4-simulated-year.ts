@@ -70,9 +70,10 @@ interface Observed {
 runBench(async (bench) => {
   printMachine();
   console.log(`P4 simulated year: ${N} assignments, ${CONCURRENCY} commands in flight, seed ${SEED}`);
-  const { db } = await bench.postgres({ poolSize: 20 });
+  const pg = await bench.postgres({ poolSize: 20 });
+  const { db } = pg;
   const env = await bench.timeSkipping();
-  const worker = await bench.worker(env.nativeConnection, db, TASK_QUEUE);
+  const worker = await bench.worker(env, pg, TASK_QUEUE);
   const wallStart = now();
 
   // Day 0 is tomorrow; launches happen at 09:00, commands at 14:00, the year ends at 12:00 on day 365.

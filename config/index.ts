@@ -140,3 +140,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     evidence: { maxBytes: e.EVIDENCE_MAX_BYTES },
   });
 }
+
+/**
+ * `config` with the addresses of servers an entry point started itself (`npm start`'s embedded
+ * PostgreSQL and dev server), so the process roots read them where they read configured ones.
+ */
+export function withServers(config: Config, servers: { databaseUrl?: string; temporalAddress?: string }): Config {
+  return Object.freeze({
+    ...config,
+    database: { ...config.database, url: servers.databaseUrl ?? config.database.url },
+    temporal: { ...config.temporal, address: servers.temporalAddress ?? config.temporal.address },
+  });
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { cmdlineOf, waitForExit } from './leftovers';
 import { run, waitForPort } from './processes';
 
 /** Finds PostgreSQL's server binaries: PG_BIN_DIR, Debian's /usr/lib/postgresql/<v>/bin (newest), or PATH. */
@@ -29,7 +30,45 @@ function asServerUser(bin: string, args: string[]): [string, string[]] {
 export interface EmbeddedPostgres {
   url: string;
   dataDir: string;
+  /** The postmaster's pid. */
+  pid: number;
   stop(): Promise<void>;
+}
+
+/** The pid in `dataDir`'s postmaster.pid when that process is alive and is a PostgreSQL server. */
+export function runningPostmaster(dataDir: string): number | undefined {
+  const file = path.join(path.resolve(dataDir), 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  const cmdline = cmdlineOf(pid)?.split('\0');
+  if (!cmdline) return undefined;
+  if (path.basename(cmdline[0] ?? '') === 'postgres') return pid;
+  // The number now belongs to another process: PostgreSQL would take the file for a live server
+  // (it cannot tell a reused pid from its own) and refuse to start.
+  fs.rmSync(file, { force: true });
+  return undefined;
+}
+
+/**
+ * Stops a PostgreSQL server a previous run left on `dataDir` (fast shutdown: clients are
+ * disconnected, committed data is on disk). Returns its pid, or undefined when none runs.
+ */
+export async function stopLeftoverPostgres(o: { dataDir: string; binDir?: string }): Promise<number | undefined> {
+  const pid = runningPostmaster(o.dataDir);
+  if (!pid) return undefined;
+  const bin = locatePgBin(o.binDir);
+  const [cmd, args] = asServerUser(path.join(bin, 'pg_ctl'), ['-D', path.resolve(o.dataDir), '-m', 'fast', '-w', '-t', '30', 'stop']);
+  await run(cmd, args).catch(() => undefined);
+  if (!(await waitForExit(pid, 5_000))) {
+    process.kill(pid, 'SIGQUIT');
+    await waitForExit(pid, 10_000);
+  }
+  return pid;
 }
 
 /**
@@ -48,12 +87,23 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port: number; 
   const logFile = path.join(dataDir, 'server.log');
   const options = `-c listen_addresses=127.0.0.1 -p ${o.port} -k ${dataDir} -c fsync=on`;
   const [cmd, args] = asServerUser(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', logFile, '-o', options, '-w', '-t', '60', 'start']);
-  try {
-    await run(cmd, args);
-  } catch (err) {
-    const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
-    throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${tail}`);
+  // After a postmaster was killed, its backends keep the shared memory until they notice (at
+  // once when idle, at their next check when busy); PostgreSQL refuses to start until then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run(cmd, args);
+      break;
+    } catch (err) {
+      const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '';
+      if (attempt < 20 && /shared memory block .* is still in use/.test(tail.split('\n').slice(-6).join('\n'))) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${tail}`);
+    }
   }
+  const pid = runningPostmaster(dataDir);
+  if (!pid) throw new Error(`PostgreSQL started but ${path.join(dataDir, 'postmaster.pid')} names no running server`);
   await waitForPort(o.port, 'PostgreSQL');
   const adminUrl = `postgres://postgres@127.0.0.1:${o.port}/postgres`;
   const admin = new Client({ connectionString: adminUrl });
@@ -67,6 +117,7 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port: number; 
   return {
     url: `postgres://postgres@127.0.0.1:${o.port}/${o.database}`,
     dataDir,
+    pid,
     async stop() {
       const [c, a] = asServerUser(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
       await run(c, a).catch(() => undefined);

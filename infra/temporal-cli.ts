@@ -63,6 +63,13 @@ export interface DevServerOptions {
   namespace: string;
   dbFile: string | null;
   logFile?: string;
+  /**
+   * A process group of its own: Ctrl-C in the terminal then reaches only `npm start`, which stops
+   * the server after the worker has drained, instead of the server vanishing under the worker.
+   */
+  detached?: boolean;
+  /** Called as soon as the process exists, before it listens (to record or guard its pid). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /**
@@ -76,7 +83,9 @@ export async function startDevServer(o: DevServerOptions): Promise<ChildProcess>
   if (o.dbFile) args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=wal');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   const out = o.logFile ? fs.openSync(o.logFile, 'a') : 'ignore';
-  const child = spawn(o.binary, args, { stdio: ['ignore', out, out] });
+  const child = spawn(o.binary, args, { stdio: ['ignore', out, out], detached: o.detached ?? false });
+  if (typeof out === 'number') fs.closeSync(out);
+  o.onSpawn?.(child);
   await waitForPort(o.port, 'Temporal dev server', 60_000, child);
   return child;
 }

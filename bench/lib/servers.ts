@@ -5,14 +5,13 @@ import { execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
-import { createApp } from '../../api/app';
-import { createMetrics, temporalClientInterceptor } from '../../api/metrics';
-import { listen } from '../../api/server';
+import { apiLogDestination } from '../../api/app';
+import { startApiProcess } from '../../app/api-process';
+import { startWorkerProcess } from '../../app/worker-process';
 import { loadConfig, type Config } from '../../config';
-import { createActivities } from '../../activities';
 import { createDb, migrateToLatest } from '../../db/client';
 import type { Database } from '../../db/schema';
 import { locatePgBin, makeThrowawayDir, startEmbeddedPostgres } from '../../infra/postgres';
@@ -20,14 +19,14 @@ import { freePort, stopChild } from '../../infra/processes';
 import { locateTemporalCli, startDevServer } from '../../infra/temporal-cli';
 import { provisionTestServer, TEST_SERVER_VERSION } from '../../infra/temporal-test-server';
 import { registerSearchAttributes } from '../../infra/temporal';
-import { createWorker } from '../../worker/create-worker';
 
 /*
  * Throwaway servers for one benchmark process, provisioned the way test/global-setup.ts and
  * `npm start` do (infra/): a migrated PostgreSQL, a Temporal dev server in memory, the
- * time-skipping test server, and the production worker (worker/create-worker.ts) with the
- * real activities. Everything started is stopped by `Bench.close()`, in reverse order, also
- * on Ctrl-C.
+ * time-skipping test server; and the production worker and API built by the same process roots
+ * as their entries (app/worker-process.ts, app/api-process.ts), configured through the same
+ * environment variables. Everything started is stopped by `Bench.close()`, in reverse order,
+ * also on Ctrl-C.
  */
 
 export const NAMESPACE = 'default';
@@ -40,7 +39,6 @@ export interface BenchPostgres {
 export interface BenchTemporal {
   address: string;
   client: Client;
-  nativeConnection: NativeConnection;
 }
 
 export interface RunningWorker {
@@ -60,7 +58,8 @@ export class Bench {
   constructor(readonly log: (m: string) => void = (m) => console.log(`[bench] ${m}`)) {
     if (!runtimeInstalled) {
       // Workers log every state change at INFO; a benchmark only wants to hear about problems.
-      Runtime.install({ logger: new DefaultLogger('WARN') });
+      // Signals are the Bench's (close() stops the worker once), not the SDK's.
+      Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
       runtimeInstalled = true;
     }
     const onSignal = () => {
@@ -109,9 +108,7 @@ export class Bench {
     await registerSearchAttributes(client, NAMESPACE, (m) => {
       throw new Error(m);
     });
-    const nativeConnection = await NativeConnection.connect({ address });
-    this.onClose(() => nativeConnection.close());
-    return { address, client, nativeConnection };
+    return { address, client };
   }
 
   /** Temporal's time-skipping test server (spawned by the SDK from the provisioned Java artifact). */
@@ -125,39 +122,44 @@ export class Bench {
     return env;
   }
 
-  /**
-   * The production worker (`createWorker`: workflowsPath, bounded cache) with the real
-   * activities on `db`, running until `stop()` or `close()`.
-   */
-  async worker(connection: NativeConnection, db: Kysely<Database>, taskQueue: string): Promise<RunningWorker> {
-    const worker = await createWorker({ connection, namespace: NAMESPACE, taskQueue, activities: createActivities({ db }), maxCachedWorkflows: loadConfig(process.env).worker.maxCachedWorkflows });
-    const running = worker.run();
-    let stopped: Promise<void> | null = null;
-    const stop = () => {
-      stopped ??= (async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      })();
-      return stopped;
-    };
-    this.onClose(stop);
-    return { worker, taskQueue, stop };
+  /** The configuration the process roots read: this benchmark's servers and task queue, then `env`. */
+  private rootConfig(pg: { url: string }, temporalAddress: string | undefined, taskQueue: string, env: Record<string, string> = {}): Config {
+    return loadConfig({
+      ...process.env,
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ...env,
+    });
   }
 
   /**
-   * The API as api/main.ts builds it (metrics with the client interceptor, request logging at
-   * info), listening on loopback. Log lines are serialized and discarded; the per-user rate
-   * limit is off, since it would cap a benchmark's single user at its quota, not at capacity.
+   * The production worker (`app/worker-process.ts`: its own pool, `createWorker` with the real
+   * activities, the bounded cache) on `temporal`'s server, running until `stop()` or `close()`.
+   * Without the delivery dispatcher: the benchmarks measure the workflows and their writes.
    */
-  async api(db: Kysely<Database>, temporal: BenchTemporal | null, taskQueue: string): Promise<{ url: string }> {
-    const metrics = createMetrics();
+  async worker(temporal: { address: string }, pg: { url: string }, taskQueue: string): Promise<RunningWorker> {
+    const logger = pino({ level: 'warn' });
+    const root = await startWorkerProcess(this.rootConfig(pg, temporal.address, taskQueue), { logger, delivery: false });
+    this.onClose(() => root.stop());
+    return { worker: root.worker, taskQueue, stop: () => root.stop() };
+  }
+
+  /**
+   * The API as api/main.ts builds it (`app/api-process.ts`: its own pool, the token cache with
+   * its revocation listener, metrics with the client interceptor, request logging at info through
+   * the batched destination, here to /dev/null), listening on a free loopback port. The per-user
+   * rate limit is off, since it would cap a benchmark's single user at its quota, not at
+   * capacity; `env` sets any other variable (`API_TOKEN_CACHE_TTL_SECONDS: '0'`).
+   */
+  async api(pg: { url: string }, temporal: BenchTemporal | null, taskQueue: string, env: Record<string, string> = {}): Promise<{ url: string }> {
+    const config = this.rootConfig(pg, temporal?.address, taskQueue, { API_HOST: '127.0.0.1', API_PORT: '0', API_RATE_LIMIT_PER_MINUTE: '0', ...env });
+    const logger = pino({ level: 'info' }, apiLogDestination('/dev/null'));
     // Without a server (reports only) the client connects lazily, i.e. never.
-    const client = new Client({ ...(temporal ? { connection: temporal.client.connection } : {}), namespace: NAMESPACE, interceptors: { workflow: [temporalClientInterceptor(metrics)] } });
-    const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
-    const app = createApp({ db, temporal: client, taskQueue, logger, metrics, rateLimitPerMinute: 0 });
-    const server = await listen(app, '127.0.0.1', 0);
-    this.onClose(() => server.close(1_000));
-    return { url: server.url };
+    const root = await startApiProcess(config, { logger, lazyTemporal: !temporal, closeGraceMs: 1_000 });
+    this.onClose(() => root.stop());
+    return { url: root.url };
   }
 
   /** Stops everything started, in reverse order; safe to call twice. */

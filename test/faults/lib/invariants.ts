@@ -21,6 +21,9 @@ import { createActivities } from '../../../activities';
 import { isWorkingTime } from '../../../delivery/model';
 import { vnCivilDate } from '../../../domain/time';
 import type { FaultSystem } from './system';
+
+/** What the checks read: a pool on the system's database and a client of its Temporal server. */
+export type CheckedSystem = Pick<FaultSystem, 'db' | 'client'>;
 import type { Workload } from './workload';
 
 export interface Violation {
@@ -41,7 +44,7 @@ function taskIds(w: Workload): string[] {
   return [...new Set([...w.views.keys(), ...w.ledger.operations.map((o) => o.taskId)])];
 }
 
-async function stateOf(sys: FaultSystem, taskId: string): Promise<TaskState | null> {
+async function stateOf(sys: CheckedSystem, taskId: string): Promise<TaskState | null> {
   try {
     return await sys.client.workflow.getHandle(workflowIdFor(taskId)).query(getStateQuery);
   } catch (err) {
@@ -51,7 +54,7 @@ async function stateOf(sys: FaultSystem, taskId: string): Promise<TaskState | nu
 }
 
 /** Why a workflow's task keeps failing, from its history (the last WorkflowTaskFailed event). */
-export async function workflowTaskFailure(sys: FaultSystem, taskId: string): Promise<string> {
+export async function workflowTaskFailure(sys: CheckedSystem, taskId: string): Promise<string> {
   try {
     const history = await sys.client.workflow.getHandle(workflowIdFor(taskId)).fetchHistory();
     const failed = [...(history.events ?? [])].reverse().find((e) => e.workflowTaskFailedEventAttributes);
@@ -63,7 +66,7 @@ export async function workflowTaskFailure(sys: FaultSystem, taskId: string): Pro
   }
 }
 
-async function workingNow(sys: FaultSystem, now: Date): Promise<boolean> {
+async function workingNow(sys: CheckedSystem, now: Date): Promise<boolean> {
   const { year } = vnCivilDate(now);
   const calendar = new WorkingCalendar(await createActivities({ db: sys.db }).loadCalendar({ years: [year - 1, year, year + 1] }));
   return isWorkingTime(calendar, now);
@@ -73,7 +76,7 @@ async function workingNow(sys: FaultSystem, now: Date): Promise<boolean> {
  * Waits until every task's read model has caught up with its workflow, no activity is pending, due
  * timers have fired and (in working hours) the dispatcher has expanded every due notification.
  */
-export async function waitForQuiet(sys: FaultSystem, w: Workload, timeoutMs = 180_000): Promise<{ quiet: boolean; waitedMs: number; lagging: string[] }> {
+export async function waitForQuiet(sys: CheckedSystem, w: Workload, timeoutMs = 180_000): Promise<{ quiet: boolean; waitedMs: number; lagging: string[] }> {
   const started = Date.now();
   let lagging: string[] = [];
   while (Date.now() - started < timeoutMs) {
@@ -108,7 +111,7 @@ export async function waitForQuiet(sys: FaultSystem, w: Workload, timeoutMs = 18
   return { quiet: false, waitedMs: Date.now() - started, lagging };
 }
 
-export async function checkInvariants(sys: FaultSystem, w: Workload): Promise<Verdict> {
+export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<Verdict> {
   const violations: Violation[] = [];
   const notes: string[] = [];
   const ids = taskIds(w);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { expect } from 'vitest';
-import { checkInvariants, waitForQuiet, type Violation } from './invariants';
+import { checkInvariants, waitForQuiet, type CheckedSystem, type Violation } from './invariants';
 import { recordScenario } from './report';
 import { faultScale } from './scale';
 import { faultSeed, rngFor, type Rng } from './seed';
@@ -43,7 +43,7 @@ export async function stopScenario(started: Started): Promise<void> {
  * asserts that nothing was violated. `problems` adds the scenario's own findings, read after the checks.
  */
 export async function concludeScenario(
-  run: ScenarioRun,
+  run: { seed: number; sys: CheckedSystem & Pick<FaultSystem, 'logTail'>; workload: Workload },
   o: { scenario: string; faultsInjected: number; summary: string; quietTimeoutMs?: number; problems?: () => Violation[] },
 ): Promise<void> {
   const { sys, workload, seed } = run;

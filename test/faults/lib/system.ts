@@ -5,7 +5,7 @@
  * `worker/main.ts` as a child process (SIGKILLed and restarted; it also runs the delivery dispatcher),
  * and the API.
  *
- * The API runs in this process (createApp + listen, as api/main.ts wires them): the faults target the
+ * The API runs in this process (`startApiProcess`, the root api/main.ts uses): the faults target the
  * worker, Temporal and PostgreSQL, and an in-process API keeps its pool and its Temporal connection in
  * reach of the scenario (the same objects api/main.ts builds) without a third tsx start per system.
  */
@@ -24,8 +24,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../../infra/pos
 import { freePort, stopChild, waitForPort } from '../../../infra/processes';
 import { locateTemporalCli, startDevServer } from '../../../infra/temporal-cli';
 import { registerSearchAttributes } from '../../../infra/temporal';
-import { createApp } from '../../../api/app';
-import { listen, type RunningServer } from '../../../api/server';
+import { startApiProcess, type ApiProcess } from '../../../app/api-process';
 
 const ROOT = path.resolve(__dirname, '../../..');
 export const TASK_QUEUE = 'directive-tasks-faults';
@@ -94,9 +93,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
   let workerChild: ChildProcess | null = null;
   const workerPids: number[] = [];
   const temporalPids: number[] = [];
-  let app: RunningServer | null = null;
-  let apiDb: Kysely<Database> | null = null;
-  let apiClient: Client | null = null;
+  let api: ApiProcess | null = null;
   let db: Kysely<Database> | null = null;
   let client: Client | null = null;
   let stopped = false;
@@ -181,11 +178,9 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
         log(`stopping ${what}: ${(err as Error).message}`);
       }
     };
-    await attempt('API', async () => app?.close(2_000));
+    await attempt('API', async () => api?.stop());
     if (workerChild) await attempt('worker', () => stopChild(workerChild!, 5_000));
-    await attempt('API Temporal connection', async () => apiClient?.connection.close());
     await attempt('Temporal connection', async () => client?.connection.close());
-    await attempt('API pool', async () => apiDb?.destroy());
     await attempt('pool', async () => db?.destroy());
     if (temporalChild) await attempt('dev server', () => stopChild(temporalChild!, 5_000));
     await attempt('PostgreSQL', () => stopPostgres());
@@ -225,12 +220,21 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     await registerSearchAttributes(client, NAMESPACE, (m) => {
       throw new Error(m);
     });
-    apiDb = createDb(pg!.url);
-    apiClient = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: NAMESPACE });
-    const logger = pino({ level: process.env.FAULTS_API_LOG ?? 'silent' });
-    app = await listen(createApp({ db: apiDb, temporal: apiClient, taskQueue: TASK_QUEUE, logger, rateLimitPerMinute: 0 }), '127.0.0.1', 0);
+    // Tokens read on every request (no cache), the per-user limit off: the faults are elsewhere.
+    const apiConfig = loadConfig({
+      ...process.env,
+      DATABASE_URL: pg!.url,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      API_HOST: '127.0.0.1',
+      API_PORT: '0',
+      API_RATE_LIMIT_PER_MINUTE: '0',
+      API_TOKEN_CACHE_TTL_SECONDS: '0',
+    });
+    api = await startApiProcess(apiConfig, { logger: pino({ level: process.env.FAULTS_API_LOG ?? 'silent' }), closeGraceMs: 2_000 });
     await startWorker();
-    log(`up: API ${app.url}`);
+    log(`up: API ${api.url}`);
   } catch (err) {
     await stop();
     throw err;
@@ -238,7 +242,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
 
   return {
     dir,
-    apiUrl: app.url,
+    apiUrl: api.url,
     databaseUrl: pg!.url,
     temporalAddress,
     db,
