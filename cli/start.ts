@@ -62,7 +62,7 @@ async function main() {
     cleanups.push(() => db.destroy());
     const applied = await migrateToLatest(db);
     say(`Migrations: ${applied.length ? applied.join(', ') : 'đã cập nhật'}`);
-    const seeded = await seedDemo(db, unitRegistry);
+    const seeded = await seedDemo(db, unitRegistry, undefined, { passwords: !config.database.url });
     say(`Dữ liệu mẫu: ${seeded.unitsCreated.length} đơn vị, ${seeded.usersCreated.length} người dùng mới`);
 
     let address = config.temporal.address;
@@ -131,7 +131,7 @@ async function main() {
       `  Temporal:         ${address} (namespace ${config.temporal.namespace})`,
       ...(webUi ? [`  Temporal Web UI:  ${webUi}`] : []),
       '',
-      describeDemoUsers(),
+      describeDemoUsers(undefined, seeded.demoPassword ? { url: config.api.publicBaseUrl, password: seeded.demoPassword } : undefined),
       'Nhấn Ctrl-C để dừng.',
     ];
     console.log(lines.join('\n'));
