@@ -33,6 +33,8 @@ export function deadlineDistance(dueAt: Date | null, status: string, now: Date, 
 
 const EVENT_LABELS: Record<string, string> = {
   launched: 'Giao nhiệm vụ',
+  assigned: 'Nhiệm vụ mới được giao',
+  extension_decided: 'Quyết định về đề nghị gia hạn',
   acknowledged: 'Đơn vị tiếp nhận nhiệm vụ',
   progress_reported: 'Báo cáo tiến độ',
   measurement_recorded: 'Cập nhật kết quả chỉ tiêu',

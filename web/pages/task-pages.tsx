@@ -164,7 +164,8 @@ export function TaskPage(p: TaskPageProps) {
           key: String(e.seq),
           at: e.occurredAt,
           title: eventLabel(e.kind),
-          by: e.actorLogin ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}` : 'Hệ thống',
+          // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
+          by: e.actorLogin ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}` : e.kind === 'launched' ? `Cơ quan Thường trực${t.decidedBy ? ` (${t.decidedBy})` : ''}` : 'Hệ thống (tự động)',
           children: eventDetails(e).length ? eventDetails(e).map((line, i) => <p key={i}>{line}</p>) : undefined,
         }))}
       />
