@@ -30,9 +30,13 @@ export function ensureChromium(log: (m: string) => void = () => undefined): stri
   if (process.getuid?.() !== 0) throw new Error(`Chromium không có tại ${CHROMIUM_PATH}; hãy chạy (quyền root): ${CHROMIUM_INSTALL}`);
   log(`Chromium chưa có; đang cài bằng apt-get (${CHROMIUM_INSTALL})...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'chromium']]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', 'chromium'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} thất bại (mã ${r.status}); hãy chạy: apt-get update && ${CHROMIUM_INSTALL}`);
+    if (r.status !== 0)
+      throw new Error(`apt-get ${args.join(' ')} thất bại (mã ${r.status}); hãy chạy: apt-get update && ${CHROMIUM_INSTALL}`);
   }
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Đã cài chromium nhưng không thấy ${CHROMIUM_PATH}`);
   return CHROMIUM_PATH;

@@ -8,5 +8,8 @@ export const ASSET_PATHS = Object.freeze({
 
 export const ASSET_FILES: Readonly<Record<string, { file: string; type: string }>> = Object.freeze({
   [ASSET_PATHS.css]: { file: path.join(__dirname, 'assets', 'app.css'), type: 'text/css; charset=utf-8' },
-  [ASSET_PATHS.htmx]: { file: path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist', 'htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  [ASSET_PATHS.htmx]: {
+    file: path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist', 'htmx.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
 });

@@ -17,7 +17,12 @@ export type DeadlineTone = 'none' | 'ok' | 'soon' | 'today' | 'overdue' | 'close
  * calendar days past it ("quá hạn 5 ngày"), as the delivery templates count lateness. A deadline at
  * 00:00 leaves the day before as the last day (`trước ngày 15/11` means the 14th is the last).
  */
-export function deadlineDistance(dueAt: Date | null, status: string, now: Date, calendar: WorkingCalendar): { text: string; tone: DeadlineTone } {
+export function deadlineDistance(
+  dueAt: Date | null,
+  status: string,
+  now: Date,
+  calendar: WorkingCalendar,
+): { text: string; tone: DeadlineTone } {
   if (!dueAt) return { text: 'Không có thời hạn', tone: 'none' };
   if (!OPEN_STATUSES.includes(status as TaskStatus)) return { text: `Hạn ${formatVnDate(new Date(dueAt.getTime() - 1))}`, tone: 'closed' };
   const lastDay = vnCivilDate(new Date(dueAt.getTime() - 1));

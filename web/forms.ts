@@ -19,11 +19,17 @@ export type SignInForm = z.infer<typeof signInFormSchema>;
 /** Change-password form: the current one, the new one twice. */
 export const changePasswordFormSchema = z
   .object({
-    currentPassword: z.string({ error: 'Hãy nhập mật khẩu hiện tại' }).min(1, 'Hãy nhập mật khẩu hiện tại').max(200, 'Mật khẩu không dài quá 200 ký tự'),
+    currentPassword: z
+      .string({ error: 'Hãy nhập mật khẩu hiện tại' })
+      .min(1, 'Hãy nhập mật khẩu hiện tại')
+      .max(200, 'Mật khẩu không dài quá 200 ký tự'),
     newPassword: newPasswordSchema,
     confirmPassword: z.string({ error: 'Hãy nhập lại mật khẩu mới' }).min(1, 'Hãy nhập lại mật khẩu mới'),
   })
-  .refine((f) => f.newPassword === f.confirmPassword, { path: ['confirmPassword'], message: 'Mật khẩu nhập lại không khớp với mật khẩu mới' })
+  .refine((f) => f.newPassword === f.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'Mật khẩu nhập lại không khớp với mật khẩu mới',
+  })
   .refine((f) => f.newPassword !== f.currentPassword, { path: ['newPassword'], message: 'Mật khẩu mới phải khác mật khẩu hiện tại' });
 export type ChangePasswordForm = z.infer<typeof changePasswordFormSchema>;
 
@@ -32,16 +38,38 @@ const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 /** The inbox's query string. */
 export const inboxQuerySchema = z.object({
   unread: z.preprocess(emptyAsUndefined, z.enum(['true'], { error: 'Bộ lọc "chưa đọc" không hợp lệ' }).optional()),
-  page: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'Số trang phải là số' }).int('Số trang phải là số nguyên').min(1, 'Số trang nhỏ nhất là 1').max(100_000).default(1)),
+  page: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'Số trang phải là số' })
+      .int('Số trang phải là số nguyên')
+      .min(1, 'Số trang nhỏ nhất là 1')
+      .max(100_000)
+      .default(1),
+  ),
 });
 
 /** The task search's query string (filter bar). */
 export const taskSearchQuerySchema = z.object({
   q: z.preprocess(emptyAsUndefined, z.string().trim().max(200, 'Từ khóa không dài quá 200 ký tự').optional()),
-  unit: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Mã đơn vị không hợp lệ').optional()),
+  unit: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Mã đơn vị không hợp lệ')
+      .optional(),
+  ),
   status: z.preprocess(emptyAsUndefined, z.enum(TASK_STATUSES, { error: 'Trạng thái không hợp lệ' }).optional()),
   overdue: z.preprocess(emptyAsUndefined, z.enum(['true'], { error: 'Bộ lọc "quá hạn" không hợp lệ' }).optional()),
-  page: z.preprocess(emptyAsUndefined, z.coerce.number({ error: 'Số trang phải là số' }).int('Số trang phải là số nguyên').min(1, 'Số trang nhỏ nhất là 1').max(100_000).default(1)),
+  page: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'Số trang phải là số' })
+      .int('Số trang phải là số nguyên')
+      .min(1, 'Số trang nhỏ nhất là 1')
+      .max(100_000)
+      .default(1),
+  ),
 });
 export type TaskSearchQuery = z.infer<typeof taskSearchQuerySchema>;
 

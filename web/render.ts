@@ -4,7 +4,11 @@ import { render } from 'preact-render-to-string';
 
 /** Sends a whole page (Preact, escaped by default); pages hold personal data, so nothing caches them. */
 export function sendPage(res: Response, status: number, page: VNode<any>): void {
-  res.status(status).type('html').set('Cache-Control', 'no-store').send(`<!doctype html>${render(page)}`);
+  res
+    .status(status)
+    .type('html')
+    .set('Cache-Control', 'no-store')
+    .send(`<!doctype html>${render(page)}`);
 }
 
 /** Sends an HTML fragment for htmx to swap in. */

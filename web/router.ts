@@ -106,7 +106,8 @@ export function webRouter(deps: WebDeps): Router {
 
   router.get('/sign-in', (req, res) => {
     if (req.webUser) return res.redirect(303, '/');
-    const notice: SignInNotice | undefined = req.query.ended || req.webSessionEnded ? 'ended' : req.query.signedOut ? 'signed_out' : undefined;
+    const notice: SignInNotice | undefined =
+      req.query.ended || req.webSessionEnded ? 'ended' : req.query.signedOut ? 'signed_out' : undefined;
     sendPage(res, 200, h(SignInPage, { csrfToken: anonymousCsrfToken(req, res, secure), next: safeNext(req.query.next), notice }));
   });
 
@@ -124,7 +125,16 @@ export function webRouter(deps: WebDeps): Router {
       await recordAuthEvent(db, 'sign_in_limited', { login, ...from });
       const minutes = Math.max(1, Math.ceil((blockedUntil.getTime() - now().getTime()) / 60_000));
       res.set('Retry-After', String(minutes * 60));
-      return sendPage(res, 429, h(SignInPage, { csrfToken, login: typed, next, problem: `Đã nhập sai quá nhiều lần. Để bảo vệ tài khoản, hãy thử lại sau ${minutes} phút.` }));
+      return sendPage(
+        res,
+        429,
+        h(SignInPage, {
+          csrfToken,
+          login: typed,
+          next,
+          problem: `Đã nhập sai quá nhiều lần. Để bảo vệ tài khoản, hãy thử lại sau ${minutes} phút.`,
+        }),
+      );
     }
 
     const credentials = await findCredentials(db, login);
@@ -163,9 +173,18 @@ export function webRouter(deps: WebDeps): Router {
     if (!form.ok) return sendPage(res, 400, h(ChangePasswordPage, { user, errors: form.errors }));
     const credentials = await findCredentials(db, user.login);
     if (!credentials?.passwordHash || !(await verifyPassword(form.data.currentPassword, credentials.passwordHash))) {
-      return sendPage(res, 400, h(ChangePasswordPage, { user, errors: [{ field: 'currentPassword', message: 'Mật khẩu hiện tại không đúng' }] }));
+      return sendPage(
+        res,
+        400,
+        h(ChangePasswordPage, { user, errors: [{ field: 'currentPassword', message: 'Mật khẩu hiện tại không đúng' }] }),
+      );
     }
-    await changePassword(db, { userId: user.userId, login: user.login, sessionId: user.sessionId }, await hashPassword(form.data.newPassword), origin(req));
+    await changePassword(
+      db,
+      { userId: user.userId, login: user.login, sessionId: user.sessionId },
+      await hashPassword(form.data.newPassword),
+      origin(req),
+    );
     res.redirect(303, homeFor(user.roles));
   });
 
@@ -173,11 +192,24 @@ export function webRouter(deps: WebDeps): Router {
     const user = webUserOf(req);
     const q = parseForm(inboxQuerySchema, req.query);
     const { page, unread } = q.ok ? q.data : { page: 1, unread: undefined };
-    const list = await listInbox(db, actorOfUser(user), { limit: INBOX_PAGE_SIZE, offset: (page - 1) * INBOX_PAGE_SIZE, unreadOnly: unread === 'true' });
+    const list = await listInbox(db, actorOfUser(user), {
+      limit: INBOX_PAGE_SIZE,
+      offset: (page - 1) * INBOX_PAGE_SIZE,
+      unreadOnly: unread === 'true',
+    });
     sendPage(
       res,
       q.ok ? 200 : 400,
-      h(InboxPage, { user, items: list.items, total: list.total, unreadCount: list.unreadCount, page, pageSize: INBOX_PAGE_SIZE, unreadOnly: unread === 'true', errors: q.ok ? [] : q.errors }),
+      h(InboxPage, {
+        user,
+        items: list.items,
+        total: list.total,
+        unreadCount: list.unreadCount,
+        page,
+        pageSize: INBOX_PAGE_SIZE,
+        unreadOnly: unread === 'true',
+        errors: q.ok ? [] : q.errors,
+      }),
     );
   });
 
@@ -189,7 +221,11 @@ export function webRouter(deps: WebDeps): Router {
     if (!item) throw new WebError(404, 'Không tìm thấy thông báo', `Không có thông báo số ${id} trong hộp thư của bạn.`);
     const readAt = await markRead(db, user.login, id);
     if (!req.get('hx-request')) return res.redirect(303, '/inbox');
-    sendFragment(res, 200, h(InboxEntryRead, { item: { ...item, readAt }, csrfToken: user.csrfToken, unreadCount: await unreadCount(user) }));
+    sendFragment(
+      res,
+      200,
+      h(InboxEntryRead, { item: { ...item, readAt }, csrfToken: user.csrfToken, unreadCount: await unreadCount(user) }),
+    );
   });
 
   router.get('/tasks', requireSignIn(), async (req, res) => {
@@ -212,7 +248,9 @@ export function webRouter(deps: WebDeps): Router {
         user,
         unreadCount: await unreadCount(user),
         seesAll: all,
-        values: q.ok ? { q: filters.q, unit: filters.unit, status: filters.status, overdue: filters.overdue === 'true' } : { q: textOf(req.query, 'q'), unit: textOf(req.query, 'unit'), status: textOf(req.query, 'status') },
+        values: q.ok
+          ? { q: filters.q, unit: filters.unit, status: filters.status, overdue: filters.overdue === 'true' }
+          : { q: textOf(req.query, 'q'), unit: textOf(req.query, 'unit'), status: textOf(req.query, 'status') },
         errors: q.ok ? [] : q.errors,
         rows,
         total,
@@ -228,13 +266,22 @@ export function webRouter(deps: WebDeps): Router {
   router.get('/tasks/:id', requireSignIn(), async (req, res) => {
     const user = webUserOf(req);
     const id = String(req.params.id);
-    const notFound = new WebError(404, 'Không tìm thấy nhiệm vụ', `Không có nhiệm vụ "${id}", hoặc nhiệm vụ này không thuộc phạm vi của đơn vị bạn.`);
+    const notFound = new WebError(
+      404,
+      'Không tìm thấy nhiệm vụ',
+      `Không có nhiệm vụ "${id}", hoặc nhiệm vụ này không thuộc phạm vi của đơn vị bạn.`,
+    );
     // A unit that has nothing to do with a task is told it does not exist: an id typed by hand reveals nothing.
     const units = /^[a-z0-9][a-z0-9.-]{0,200}$/.test(id) ? await taskUnits(db, id) : null;
     if (!units || (!seesAll(actorOfUser(user)) && !units.includes(user.unitCode))) throw notFound;
     const task = await findTaskDetail(db, id);
     if (!task) throw notFound;
-    const [events, chain, count, cal] = await Promise.all([taskTimeline(db, id), verifyAuditChain(db, id), unreadCount(user), workingCalendar()]);
+    const [events, chain, count, cal] = await Promise.all([
+      taskTimeline(db, id),
+      verifyAuditChain(db, id),
+      unreadCount(user),
+      workingCalendar(),
+    ]);
     sendPage(res, 200, h(TaskPage, { user, unreadCount: count, task, events, chain, now: now(), calendar: cal }));
   });
 
@@ -243,9 +290,20 @@ export function webRouter(deps: WebDeps): Router {
   });
 
   const errorPage: ErrorRequestHandler = async (err, req, res, _next) => {
-    const known = err instanceof WebError ? err : (err as { type?: string; status?: number }).type === 'entity.too.large' ? new WebError(413, 'Biểu mẫu quá lớn', 'Nội dung gửi lên vượt quá giới hạn cho phép.') : null;
+    const known =
+      err instanceof WebError
+        ? err
+        : (err as { type?: string; status?: number }).type === 'entity.too.large'
+          ? new WebError(413, 'Biểu mẫu quá lớn', 'Nội dung gửi lên vượt quá giới hạn cho phép.')
+          : null;
     if (!known) logger.error({ err, url: req.originalUrl }, 'web page failed');
-    const page = known ?? new WebError(500, 'Hệ thống đang gặp sự cố', 'Đã có lỗi ngoài ý muốn khi xử lý yêu cầu. Hãy thử lại sau ít phút; nếu lỗi lặp lại, hãy báo quản trị hệ thống.');
+    const page =
+      known ??
+      new WebError(
+        500,
+        'Hệ thống đang gặp sự cố',
+        'Đã có lỗi ngoài ý muốn khi xử lý yêu cầu. Hãy thử lại sau ít phút; nếu lỗi lặp lại, hãy báo quản trị hệ thống.',
+      );
     const user = req.webUser && !req.webUser.mustChangePassword ? req.webUser : null;
     const count = user ? await unreadCount(user).catch(() => 0) : undefined;
     sendPage(res, page.status, h(ErrorPage, { status: page.status, title: page.title, detail: page.detail, user, unreadCount: count }));

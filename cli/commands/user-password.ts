@@ -13,7 +13,9 @@ const USAGE = [
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** `user:password`: sets a person's web password from stdin, or issues a one-time password they must change at first sign-in. */
@@ -28,12 +30,15 @@ export async function userPassword(args: string[]): Promise<number> {
       if (input.oneTime) {
         const password = generateOneTimePassword();
         const { sessionsEnded } = await setPassword(db, input.login, await hashPassword(password), { mustChange: true });
-        process.stderr.write(`Mật khẩu dùng một lần của ${input.login} (phải đổi ở lần đăng nhập đầu tiên; đã kết thúc ${sessionsEnded} phiên):\n`);
+        process.stderr.write(
+          `Mật khẩu dùng một lần của ${input.login} (phải đổi ở lần đăng nhập đầu tiên; đã kết thúc ${sessionsEnded} phiên):\n`,
+        );
         process.stdout.write(`${password}\n`);
         return;
       }
       const parsed = newPasswordSchema.safeParse(await readStdin());
-      if (!parsed.success) throw new RegistryError('invalid', `Mật khẩu không hợp lệ: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      if (!parsed.success)
+        throw new RegistryError('invalid', `Mật khẩu không hợp lệ: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
       const { sessionsEnded } = await setPassword(db, input.login, await hashPassword(parsed.data), { mustChange: false });
       process.stdout.write(`Đã đặt mật khẩu cho ${input.login}; đã kết thúc ${sessionsEnded} phiên đăng nhập web\n`);
     },

@@ -63,7 +63,12 @@ export async function findCredentials(db: Kysely<Database>, login: string): Prom
  * Sets a user's password (already hashed) and ends all their sessions: a reset by an operator must
  * lock out whoever knew the old one. `mustChange` makes it a one-time password.
  */
-export async function setPassword(db: Kysely<Database>, login: string, passwordHash: string, opts: { mustChange: boolean }): Promise<{ userId: string; sessionsEnded: number }> {
+export async function setPassword(
+  db: Kysely<Database>,
+  login: string,
+  passwordHash: string,
+  opts: { mustChange: boolean },
+): Promise<{ userId: string; sessionsEnded: number }> {
   return db.transaction().execute(async (trx) => {
     const user = await trx.selectFrom('users').select(['id', 'active']).where('login', '=', login).executeTakeFirst();
     if (!user) throw new RegistryError('unknown_user', `Không có người dùng "${login}"`);
@@ -71,23 +76,39 @@ export async function setPassword(db: Kysely<Database>, login: string, passwordH
     await trx
       .insertInto('user_passwords')
       .values({ user_id: user.id, password_hash: passwordHash, must_change: opts.mustChange, changed_at: new Date() })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet({ password_hash: passwordHash, must_change: opts.mustChange, changed_at: new Date() }))
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({ password_hash: passwordHash, must_change: opts.mustChange, changed_at: new Date() }),
+      )
       .execute();
     const ended = await revokeSessions(trx, user.id);
-    await trx.insertInto('auth_events').values({ kind: 'password_set', login, user_id: user.id, address: null, user_agent: null, session_id: null }).execute();
+    await trx
+      .insertInto('auth_events')
+      .values({ kind: 'password_set', login, user_id: user.id, address: null, user_agent: null, session_id: null })
+      .execute();
     return { userId: user.id, sessionsEnded: ended };
   });
 }
 
 /** A person's own change of password: kept session stays, every other session of theirs ends. */
-export async function changePassword(db: Kysely<Database>, user: { userId: string; login: string; sessionId: string }, passwordHash: string, origin: RequestOrigin = {}): Promise<void> {
+export async function changePassword(
+  db: Kysely<Database>,
+  user: { userId: string; login: string; sessionId: string },
+  passwordHash: string,
+  origin: RequestOrigin = {},
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('user_passwords')
       .set({ password_hash: passwordHash, must_change: false, changed_at: new Date() })
       .where('user_id', '=', user.userId)
       .execute();
-    await trx.updateTable('web_sessions').set({ revoked_at: new Date() }).where('user_id', '=', user.userId).where('id', '<>', user.sessionId).where('revoked_at', 'is', null).execute();
+    await trx
+      .updateTable('web_sessions')
+      .set({ revoked_at: new Date() })
+      .where('user_id', '=', user.userId)
+      .where('id', '<>', user.sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
     await recordAuthEvent(trx, 'password_changed', { login: user.login, userId: user.userId, sessionId: user.sessionId, ...origin });
   });
 }
@@ -123,7 +144,11 @@ export async function createSession(
  * The person a session cookie stands for, or null when the session is unknown, revoked, idle too
  * long, past its absolute end, or its user deactivated. A live session's last activity moves forward.
  */
-export async function lookupSession(db: Kysely<Database>, token: string, opts: { now?: Date; lifetime?: SessionLifetime } = {}): Promise<SessionUser | null> {
+export async function lookupSession(
+  db: Kysely<Database>,
+  token: string,
+  opts: { now?: Date; lifetime?: SessionLifetime } = {},
+): Promise<SessionUser | null> {
   if (!SESSION_TOKEN.test(token)) return null;
   const now = opts.now ?? new Date();
   const lifetime = opts.lifetime ?? DEFAULT_SESSION_LIFETIME;
@@ -132,7 +157,18 @@ export async function lookupSession(db: Kysely<Database>, token: string, opts: {
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('units as n', 'n.code', 'u.unit_code')
     .leftJoin('user_passwords as p', 'p.user_id', 'u.id')
-    .select(['s.id as session_id', 's.csrf_token', 's.last_seen_at', 'u.id as user_id', 'u.login', 'u.full_name', 'u.unit_code', 'n.name as unit_name', 'u.roles', 'p.must_change'])
+    .select([
+      's.id as session_id',
+      's.csrf_token',
+      's.last_seen_at',
+      'u.id as user_id',
+      'u.login',
+      'u.full_name',
+      'u.unit_code',
+      'n.name as unit_name',
+      'u.roles',
+      'p.must_change',
+    ])
     .where('s.token_hash', '=', hashSessionToken(token))
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
@@ -158,12 +194,22 @@ export async function lookupSession(db: Kysely<Database>, token: string, opts: {
 
 /** Ends one session (signing out); false when it had already ended. */
 export async function endSession(db: Kysely<Database>, sessionId: string, now = new Date()): Promise<boolean> {
-  const res = await db.updateTable('web_sessions').set({ revoked_at: now }).where('id', '=', sessionId).where('revoked_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('web_sessions')
+    .set({ revoked_at: now })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return res.numUpdatedRows > 0n;
 }
 
 async function revokeSessions(db: Kysely<Database>, userId: string): Promise<number> {
-  const res = await db.updateTable('web_sessions').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const res = await db
+    .updateTable('web_sessions')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
 
@@ -174,7 +220,12 @@ async function revokeSessions(db: Kysely<Database>, userId: string): Promise<num
 export async function deactivateUser(db: Kysely<Database>, login: string): Promise<{ sessionsEnded: number; tokensRevoked: number }> {
   const user = await db.selectFrom('users').select(['id', 'active']).where('login', '=', login).executeTakeFirst();
   if (!user) throw new RegistryError('unknown_user', `Không có người dùng "${login}"`);
-  const live = await db.selectFrom('web_sessions').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', user.id).where('revoked_at', 'is', null).executeTakeFirstOrThrow();
+  const live = await db
+    .selectFrom('web_sessions')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('user_id', '=', user.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirstOrThrow();
   await db.updateTable('users').set({ active: false }).where('id', '=', user.id).execute();
   const tokensRevoked = await revokeUserTokens(db, login);
   if (Number(live.n) > 0) await recordAuthEvent(db, 'sessions_revoked', { login, userId: user.id });
@@ -215,7 +266,13 @@ export const DEFAULT_SIGN_IN_LIMITS: SignInLimits = Object.freeze({ perLogin: 5,
  * the oldest failure that counts leaves the window then. Counted from `auth_events`, so every API
  * process applies the same limit.
  */
-export async function signInBlockedUntil(db: Kysely<Database>, login: string, address: string | null, limits: SignInLimits, now = new Date()): Promise<Date | null> {
+export async function signInBlockedUntil(
+  db: Kysely<Database>,
+  login: string,
+  address: string | null,
+  limits: SignInLimits,
+  now = new Date(),
+): Promise<Date | null> {
   const since = new Date(now.getTime() - limits.windowMs);
   const byLogin = await db
     .selectFrom('auth_events')
@@ -224,7 +281,15 @@ export async function signInBlockedUntil(db: Kysely<Database>, login: string, ad
     .where('kind', '=', 'sign_in_failed')
     .where('occurred_at', '>', since)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('auth_events as ok').select(sql`1`.as('one')).where('ok.login', '=', login).where('ok.kind', '=', 'sign_in').whereRef('ok.occurred_at', '>', 'auth_events.occurred_at'))),
+      not(
+        exists(
+          selectFrom('auth_events as ok')
+            .select(sql`1`.as('one'))
+            .where('ok.login', '=', login)
+            .where('ok.kind', '=', 'sign_in')
+            .whereRef('ok.occurred_at', '>', 'auth_events.occurred_at'),
+        ),
+      ),
     )
     .orderBy('occurred_at', 'desc')
     .limit(limits.perLogin)

@@ -30,14 +30,33 @@ export interface TaskSearch {
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Tasks matching the filters that the viewer may see, soonest deadline first. */
-export async function searchTasks(db: Kysely<Database>, viewer: TaskViewer, f: TaskSearch, page: { limit: number; offset: number }, now = new Date()): Promise<{ rows: TaskListRow[]; total: number }> {
+export async function searchTasks(
+  db: Kysely<Database>,
+  viewer: TaskViewer,
+  f: TaskSearch,
+  page: { limit: number; offset: number },
+  now = new Date(),
+): Promise<{ rows: TaskListRow[]; total: number }> {
   let query = db.selectFrom('tasks as t').leftJoin('units as u', 'u.code', 't.lead_unit');
   if (!viewer.seesAll) {
-    query = query.where((eb) => eb.or([eb('t.lead_unit', '=', viewer.unitCode), eb('t.co_lead_unit', '=', viewer.unitCode), eb(sql.val(viewer.unitCode), '=', eb.fn.any('t.coordinating_units'))]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('t.lead_unit', '=', viewer.unitCode),
+        eb('t.co_lead_unit', '=', viewer.unitCode),
+        eb(sql.val(viewer.unitCode), '=', eb.fn.any('t.coordinating_units')),
+      ]),
+    );
   }
   if (f.text) {
     const pattern = `%${escapeLike(f.text)}%`;
-    query = query.where((eb) => eb.or([eb('t.title', 'ilike', pattern), eb('t.ref', 'ilike', pattern), eb('t.directive_number', 'ilike', pattern), eb('t.id', 'ilike', pattern)]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('t.title', 'ilike', pattern),
+        eb('t.ref', 'ilike', pattern),
+        eb('t.directive_number', 'ilike', pattern),
+        eb('t.id', 'ilike', pattern),
+      ]),
+    );
   }
   if (f.unit) query = query.where((eb) => eb.or([eb('t.lead_unit', '=', f.unit!), eb('t.co_lead_unit', '=', f.unit!)]));
   if (f.status) query = query.where('t.status', '=', f.status);
@@ -52,7 +71,16 @@ export async function searchTasks(db: Kysely<Database>, viewer: TaskViewer, f: T
     .execute();
   return {
     total: Number(total),
-    rows: rows.map((r) => ({ id: r.id, directiveNumber: r.directive_number, ref: r.ref, title: r.title, leadUnit: r.lead_unit, leadUnitName: r.lead_unit_name, status: r.status, dueAt: r.due_at })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      directiveNumber: r.directive_number,
+      ref: r.ref,
+      title: r.title,
+      leadUnit: r.lead_unit,
+      leadUnitName: r.lead_unit_name,
+      status: r.status,
+      dueAt: r.due_at,
+    })),
   };
 }
 
@@ -137,8 +165,20 @@ export interface TimelineEvent {
 
 /** The task's audit trail in order. */
 export async function taskTimeline(db: Kysely<Database>, id: string): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('audit_events').select(['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload']).where('task_id', '=', id).orderBy('seq').execute();
-  return rows.map((r) => ({ seq: r.seq, kind: r.kind, occurredAt: r.occurred_at, actorLogin: r.actor_user, actorUnit: r.actor_unit, payload: r.payload }));
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'])
+    .where('task_id', '=', id)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    kind: r.kind,
+    occurredAt: r.occurred_at,
+    actorLogin: r.actor_user,
+    actorUnit: r.actor_unit,
+    payload: r.payload,
+  }));
 }
 
 /** Every unit, by name, for filter lists. */

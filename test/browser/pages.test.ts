@@ -25,7 +25,7 @@ async function expectAccessible(page: Page): Promise<void> {
 describe('the pages of the web app', () => {
   const world = useWebWorld();
 
-  it('shows a unit its own task with its timeline, and answers 404 for another unit\'s task typed by hand', async () => {
+  it("shows a unit its own task with its timeline, and answers 404 for another unit's task typed by hand", async () => {
     const mine = await world.launchTask(world.units.lead, 'Rà soát hạ tầng trạm sạc xe điện tại các khu công nghiệp');
     const theirs = await world.launchTask(world.units.other, 'Bố trí kinh phí chuyển đổi số năm 2026');
     const officer = await world.person(world.units.lead, ['unit_officer']);
@@ -51,7 +51,7 @@ describe('the pages of the web app', () => {
     expect(missing?.status()).toBe(404);
   });
 
-  it('lets the inspection committee search every unit\'s tasks and read a timeline', async () => {
+  it("lets the inspection committee search every unit's tasks and read a timeline", async () => {
     const id = await world.launchTask(world.units.other, 'Kiểm tra việc thuê dịch vụ giám sát an ninh mạng');
     const inspector = await world.person(world.units.inspection, ['inspector']);
     const page = await world.newPage();
@@ -82,7 +82,10 @@ describe('the pages of the web app', () => {
     const head = await world.person(world.units.lead, ['unit_head']);
     const page = await world.newPage();
     await world.signIn(page, head);
-    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: /Thông báo/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Điều hướng chính' })
+      .getByRole('link', { name: /Thông báo/ })
+      .click();
     await expect(page.getByRole('heading', { level: 1, name: 'Thông báo' })).toBeVisible();
     const unreadBefore = Number((await page.getByText(/^Bạn có \d+ thông báo chưa đọc\.$/).textContent())!.match(/\d+/)![0]);
     expect(unreadBefore).toBeGreaterThan(0);
@@ -97,7 +100,10 @@ describe('the pages of the web app', () => {
   });
 
   it('has no serious accessibility violation on any page, at 360 px and on a desktop', async () => {
-    const taskId = await world.launchTask(world.units.lead, 'Xây dựng Trung tâm giám sát an toàn thông tin mạng (SOC) của tỉnh, bảo đảm hoạt động ổn định');
+    const taskId = await world.launchTask(
+      world.units.lead,
+      'Xây dựng Trung tâm giám sát an toàn thông tin mạng (SOC) của tỉnh, bảo đảm hoạt động ổn định',
+    );
     const officer = await world.person(world.units.lead, ['unit_officer'], { fullName: 'Hoàng Thị Thu Hường' });
     const newcomer = await world.person(world.units.lead, ['unit_head'], { oneTime: true, fullName: 'Nguyễn Văn Trưởng' });
     for (const narrow of [true, false]) {

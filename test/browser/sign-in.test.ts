@@ -55,7 +55,12 @@ describe('signing in to the web app', () => {
     await world.signIn(page, officer);
     await expect(page.getByRole('alert')).toContainText(/Đã nhập sai quá nhiều lần\. Để bảo vệ tài khoản, hãy thử lại sau \d+ phút\./);
     await expect(page).toHaveURL(/\/sign-in$/);
-    const limited = await world.db.selectFrom('auth_events').select('kind').where('login', '=', officer.login).where('kind', '=', 'sign_in_limited').execute();
+    const limited = await world.db
+      .selectFrom('auth_events')
+      .select('kind')
+      .where('login', '=', officer.login)
+      .where('kind', '=', 'sign_in_limited')
+      .execute();
     expect(limited).toHaveLength(1);
   });
 
@@ -101,7 +106,11 @@ describe('signing in to the web app', () => {
       .where('u.login', '=', officer.login)
       .where('s.revoked_at', 'is', null)
       .executeTakeFirstOrThrow();
-    const foreign = await page.request.post('/sign-out', { form: { _csrf: csrf }, headers: { origin: 'https://evil.example' }, maxRedirects: 0 });
+    const foreign = await page.request.post('/sign-out', {
+      form: { _csrf: csrf },
+      headers: { origin: 'https://evil.example' },
+      maxRedirects: 0,
+    });
     expect(foreign.status()).toBe(403);
     await page.reload();
     await expect(page.getByRole('button', { name: 'Đăng xuất' })).toBeVisible();

@@ -62,11 +62,23 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
     const w = await testWorker(env.nativeConnection, createActivities({ db: world.db }));
     worker = w.worker;
     running = worker.run();
-    const app = createApp({ db: world.db, temporal: env.client, taskQueue: w.taskQueue, logger: pino({ level: 'silent' }), rateLimitPerMinute: 0, web });
+    const app = createApp({
+      db: world.db,
+      temporal: env.client,
+      taskQueue: w.taskQueue,
+      logger: pino({ level: 'silent' }),
+      rateLimitPerMinute: 0,
+      web,
+    });
     server = await listen(app, '127.0.0.1', 0);
     world.url = server.url;
     world.browser = await chromium.launch({ executablePath: inject('chromiumPath'), args: CHROMIUM_ARGS });
-    world.units = { office: await aUnit(world.db, 'VPTU'), lead: await aUnit(world.db, 'SCT'), other: await aUnit(world.db, 'STC'), inspection: await aUnit(world.db, 'UBKT') };
+    world.units = {
+      office: await aUnit(world.db, 'VPTU'),
+      lead: await aUnit(world.db, 'SCT'),
+      other: await aUnit(world.db, 'STC'),
+      inspection: await aUnit(world.db, 'UBKT'),
+    };
     const secretariat = `s${uniq()}`;
     await addUser(world.db, { login: secretariat, unitCode: world.units.office, roles: ['secretariat'] });
     secretariatAuth = `Bearer ${(await issueToken(world.db, secretariat)).token}`;
@@ -76,7 +88,11 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
     for (const c of contexts) await c.close().catch(() => undefined);
     await world.browser?.close();
     await server?.close(1000);
-    for (const taskId of launched) await env.client.workflow.getHandle(`task-${taskId}`).terminate('browser test finished').catch(() => undefined);
+    for (const taskId of launched)
+      await env.client.workflow
+        .getHandle(`task-${taskId}`)
+        .terminate('browser test finished')
+        .catch(() => undefined);
     worker?.shutdown();
     await running;
     await env?.teardown();
@@ -93,7 +109,12 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
   };
 
   world.newPage = async ({ narrow = false } = {}) => {
-    const context = await world.browser.newContext({ baseURL: world.url, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh', viewport: narrow ? { width: 360, height: 780 } : { width: 1280, height: 900 } });
+    const context = await world.browser.newContext({
+      baseURL: world.url,
+      locale: 'vi-VN',
+      timezoneId: 'Asia/Ho_Chi_Minh',
+      viewport: narrow ? { width: 360, height: 780 } : { width: 1280, height: 900 },
+    });
     contexts.push(context);
     return context.newPage();
   };

@@ -41,23 +41,35 @@ export function csrfProtection(): RequestHandler {
     const referer = req.get('referer');
     const expectedOrigin = ownOrigin(req);
     if (origin !== undefined && origin !== expectedOrigin) {
-      throw new WebError(403, 'Yêu cầu bị từ chối', 'Yêu cầu này không đến từ một trang của hệ thống (nguồn gửi không khớp). Hãy mở lại trang và thử lại.');
+      throw new WebError(
+        403,
+        'Yêu cầu bị từ chối',
+        'Yêu cầu này không đến từ một trang của hệ thống (nguồn gửi không khớp). Hãy mở lại trang và thử lại.',
+      );
     }
     if (origin === undefined && referer !== undefined) {
-      let refOrigin: string | null = null;
+      let refOrigin: string | null;
       try {
         refOrigin = new URL(referer).origin;
       } catch {
         refOrigin = null;
       }
       if (refOrigin !== expectedOrigin) {
-        throw new WebError(403, 'Yêu cầu bị từ chối', 'Yêu cầu này không đến từ một trang của hệ thống (trang gửi không khớp). Hãy mở lại trang và thử lại.');
+        throw new WebError(
+          403,
+          'Yêu cầu bị từ chối',
+          'Yêu cầu này không đến từ một trang của hệ thống (trang gửi không khớp). Hãy mở lại trang và thử lại.',
+        );
       }
     }
     const expected = req.webUser?.csrfToken ?? readCookies(req)[ANONYMOUS_CSRF_COOKIE];
     const given = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
     if (!sameToken(given, expected)) {
-      throw new WebError(403, 'Yêu cầu bị từ chối', 'Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Hãy tải lại trang rồi gửi lại biểu mẫu.');
+      throw new WebError(
+        403,
+        'Yêu cầu bị từ chối',
+        'Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF). Hãy tải lại trang rồi gửi lại biểu mẫu.',
+      );
     }
     next();
   };

@@ -10,7 +10,9 @@ const ENCODED = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+
 
 function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }, keyBytes: number): Promise<Buffer> {
   const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
-  return new Promise((resolve, reject) => scrypt(password.normalize('NFC'), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, keyBytes, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** The encoded scrypt hash of a password with a fresh random salt: `scrypt$N$r$p$salt$key` (base64url). */
@@ -25,7 +27,12 @@ export async function verifyPassword(password: string, encoded: string): Promise
   const m = ENCODED.exec(encoded);
   if (!m) return false;
   const expected = Buffer.from(m[5], 'base64url');
-  const key = await derive(password, Buffer.from(m[4], 'base64url'), { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }, expected.length);
+  const key = await derive(
+    password,
+    Buffer.from(m[4], 'base64url'),
+    { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]) },
+    expected.length,
+  );
   return timingSafeEqual(key, expected);
 }
 
@@ -42,7 +49,9 @@ const ONE_TIME_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ234567
 
 /** A one-time password: 4 groups of 4 characters (about 91 bits), e.g. `k7Pq-xM3a-...`. */
 export function generateOneTimePassword(): string {
-  const groups = Array.from({ length: 4 }, () => Array.from({ length: 4 }, () => ONE_TIME_ALPHABET[randomInt(ONE_TIME_ALPHABET.length)]).join(''));
+  const groups = Array.from({ length: 4 }, () =>
+    Array.from({ length: 4 }, () => ONE_TIME_ALPHABET[randomInt(ONE_TIME_ALPHABET.length)]).join(''),
+  );
   return groups.join('-');
 }
 

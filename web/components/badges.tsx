@@ -17,7 +17,17 @@ export function StatusBadge({ status }: { status: string }) {
 }
 
 /** The deadline and how far it is: "còn 3 ngày làm việc", "quá hạn 5 ngày". */
-export function DeadlineBadge({ dueAt, status, now, calendar }: { dueAt: Date | null; status: string; now: Date; calendar: WorkingCalendar }) {
+export function DeadlineBadge({
+  dueAt,
+  status,
+  now,
+  calendar,
+}: {
+  dueAt: Date | null;
+  status: string;
+  now: Date;
+  calendar: WorkingCalendar;
+}) {
   const { text, tone } = deadlineDistance(dueAt, status, now, calendar);
   return (
     <span class="deadline">

@@ -5,9 +5,32 @@ import type { ComponentChildren } from 'preact';
  * the same URL, swaps only the results (`hx-select`) and pushes the URL, so a filtered list can be
  * bookmarked and shared either way.
  */
-export function FilterBar({ action, resultsId, label, children, submitLabel = 'Lọc' }: { action: string; resultsId: string; label: string; children: ComponentChildren; submitLabel?: string }) {
+export function FilterBar({
+  action,
+  resultsId,
+  label,
+  children,
+  submitLabel = 'Lọc',
+}: {
+  action: string;
+  resultsId: string;
+  label: string;
+  children: ComponentChildren;
+  submitLabel?: string;
+}) {
   return (
-    <form class="filter-bar" method="get" action={action} role="search" aria-label={label} hx-get={action} hx-target={`#${resultsId}`} hx-select={`#${resultsId}`} hx-swap="outerHTML" hx-push-url="true">
+    <form
+      class="filter-bar"
+      method="get"
+      action={action}
+      role="search"
+      aria-label={label}
+      hx-get={action}
+      hx-target={`#${resultsId}`}
+      hx-select={`#${resultsId}`}
+      hx-swap="outerHTML"
+      hx-push-url="true"
+    >
       <div class="filter-bar__fields">{children}</div>
       <div class="filter-bar__actions">
         <button type="submit" class="button button--secondary">

@@ -18,7 +18,12 @@ const NAV: readonly NavItem[] = [
   {
     key: 'tasks',
     href: '/tasks',
-    label: (u) => (grantsAnyRole(u.roles, ['inspector']) ? 'Tra cứu nhiệm vụ' : grantsAnyRole(u.roles, ['secretariat', 'admin']) ? 'Nhiệm vụ' : 'Nhiệm vụ của đơn vị'),
+    label: (u) =>
+      grantsAnyRole(u.roles, ['inspector'])
+        ? 'Tra cứu nhiệm vụ'
+        : grantsAnyRole(u.roles, ['secretariat', 'admin'])
+          ? 'Nhiệm vụ'
+          : 'Nhiệm vụ của đơn vị',
     roles: ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'],
   },
   { key: 'inbox', href: '/inbox', label: () => 'Thông báo', roles: ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'] },

@@ -11,7 +11,19 @@ export interface Column<T> {
  * A data table with a caption; on a narrow screen each row becomes a card whose cells carry their
  * column's name (`data-label`, shown by the stylesheet), so nothing needs sideways scrolling.
  */
-export function Table<T>({ caption, columns, rows, rowKey, empty }: { caption: string; columns: ReadonlyArray<Column<T>>; rows: readonly T[]; rowKey: (row: T) => string; empty: string }) {
+export function Table<T>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  empty,
+}: {
+  caption: string;
+  columns: ReadonlyArray<Column<T>>;
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  empty: string;
+}) {
   if (!rows.length) return <p class="empty">{empty}</p>;
   return (
     <table class="table table--stack">
@@ -41,7 +53,17 @@ export function Table<T>({ caption, columns, rows, rowKey, empty }: { caption: s
 }
 
 /** Previous / next page links that keep the other query parameters. */
-export function Pagination({ page, pageSize, total, href }: { page: number; pageSize: number; total: number; href: (page: number) => string }) {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  href,
+}: {
+  page: number;
+  pageSize: number;
+  total: number;
+  href: (page: number) => string;
+}) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   if (pages <= 1) return null;
   return (

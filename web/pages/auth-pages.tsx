@@ -7,7 +7,10 @@ import { errorOf } from '../forms';
 export type SignInNotice = 'ended' | 'signed_out' | 'password_changed';
 
 const SIGN_IN_NOTICES: Record<SignInNotice, { text: string; tone: 'info' | 'success' | 'warning' }> = {
-  ended: { text: 'Phiên đăng nhập đã kết thúc (hết thời gian, đã đăng xuất ở nơi khác hoặc tài khoản bị vô hiệu hóa). Hãy đăng nhập lại.', tone: 'warning' },
+  ended: {
+    text: 'Phiên đăng nhập đã kết thúc (hết thời gian, đã đăng xuất ở nơi khác hoặc tài khoản bị vô hiệu hóa). Hãy đăng nhập lại.',
+    tone: 'warning',
+  },
   signed_out: { text: 'Bạn đã đăng xuất.', tone: 'success' },
   password_changed: { text: 'Đã đổi mật khẩu. Hãy đăng nhập bằng mật khẩu mới.', tone: 'success' },
 };
@@ -35,8 +38,23 @@ export function SignInPage({ csrfToken, login, next, errors = [], problem, notic
         <form method="post" action="/sign-in" novalidate>
           <CsrfField token={csrfToken} />
           {next && next !== '/' && <input type="hidden" name="next" value={next} />}
-          <TextField name="login" label="Tên đăng nhập" value={login} error={errorOf(errors, 'login')} autocomplete="username" spellcheck={false} width="medium" />
-          <TextField name="password" label="Mật khẩu" type="password" error={errorOf(errors, 'password') ?? (problem ? problem : undefined)} autocomplete="current-password" width="medium" />
+          <TextField
+            name="login"
+            label="Tên đăng nhập"
+            value={login}
+            error={errorOf(errors, 'login')}
+            autocomplete="username"
+            spellcheck={false}
+            width="medium"
+          />
+          <TextField
+            name="password"
+            label="Mật khẩu"
+            type="password"
+            error={errorOf(errors, 'password') ?? (problem ? problem : undefined)}
+            autocomplete="current-password"
+            width="medium"
+          />
           <button type="submit" class="button">
             Đăng nhập
           </button>
@@ -60,7 +78,9 @@ export function ChangePasswordPage({ user, errors = [], unreadCount }: ChangePas
     <Layout title="Đổi mật khẩu" user={user} current="password" unreadCount={unreadCount}>
       <div class="narrow">
         <ErrorSummary errors={errors} />
-        {forced && <Notice tone="warning">Bạn vừa đăng nhập bằng mật khẩu dùng một lần. Hãy đặt mật khẩu của riêng mình trước khi tiếp tục.</Notice>}
+        {forced && (
+          <Notice tone="warning">Bạn vừa đăng nhập bằng mật khẩu dùng một lần. Hãy đặt mật khẩu của riêng mình trước khi tiếp tục.</Notice>
+        )}
         <h1>{forced ? 'Đặt mật khẩu mới' : 'Đổi mật khẩu'}</h1>
         <form method="post" action="/password" novalidate>
           <CsrfField token={user.csrfToken} />
@@ -82,7 +102,14 @@ export function ChangePasswordPage({ user, errors = [], unreadCount }: ChangePas
             autocomplete="new-password"
             width="medium"
           />
-          <TextField name="confirmPassword" label="Nhập lại mật khẩu mới" type="password" error={errorOf(errors, 'confirmPassword')} autocomplete="new-password" width="medium" />
+          <TextField
+            name="confirmPassword"
+            label="Nhập lại mật khẩu mới"
+            type="password"
+            error={errorOf(errors, 'confirmPassword')}
+            autocomplete="new-password"
+            width="medium"
+          />
           <button type="submit" class="button">
             Đổi mật khẩu
           </button>
@@ -93,7 +120,19 @@ export function ChangePasswordPage({ user, errors = [], unreadCount }: ChangePas
 }
 
 /** A refusal or failure as a page: what happened and what to do, in Vietnamese. */
-export function ErrorPage({ status, title, detail, user, unreadCount }: { status: number; title: string; detail: string; user?: SessionUser | null; unreadCount?: number }) {
+export function ErrorPage({
+  status,
+  title,
+  detail,
+  user,
+  unreadCount,
+}: {
+  status: number;
+  title: string;
+  detail: string;
+  user?: SessionUser | null;
+  unreadCount?: number;
+}) {
   return (
     <Layout title={title} user={user} unreadCount={unreadCount}>
       <div class="narrow">

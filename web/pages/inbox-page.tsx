@@ -72,7 +72,13 @@ export function InboxEntry({ item, csrfToken }: { item: InboxItem; csrfToken: st
       <div class="inbox__actions">
         <a href={`/tasks/${encodeURIComponent(item.taskId)}`}>Xem nhiệm vụ {item.taskId}</a>
         {unread && (
-          <form method="post" action={`/inbox/${item.id}/read`} hx-post={`/inbox/${item.id}/read`} hx-target={`#inbox-item-${item.id}`} hx-swap="outerHTML">
+          <form
+            method="post"
+            action={`/inbox/${item.id}/read`}
+            hx-post={`/inbox/${item.id}/read`}
+            hx-target={`#inbox-item-${item.id}`}
+            hx-swap="outerHTML"
+          >
             <CsrfField token={csrfToken} />
             <button type="submit" class="button button--secondary button--small">
               Đánh dấu đã đọc<span class="visually-hidden">: {item.subject}</span>

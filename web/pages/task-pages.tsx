@@ -50,9 +50,20 @@ export function TasksPage(p: TasksPageProps) {
   return (
     <Layout title={title} user={p.user} current="tasks" unreadCount={p.unreadCount}>
       <h1>{title}</h1>
-      <p class="lead">{p.seesAll ? 'Tìm nhiệm vụ của mọi cơ quan, đơn vị, địa phương; mở một nhiệm vụ để xem toàn bộ diễn biến.' : `Các nhiệm vụ ${p.user.unitName} chủ trì hoặc phối hợp thực hiện.`}</p>
+      <p class="lead">
+        {p.seesAll
+          ? 'Tìm nhiệm vụ của mọi cơ quan, đơn vị, địa phương; mở một nhiệm vụ để xem toàn bộ diễn biến.'
+          : `Các nhiệm vụ ${p.user.unitName} chủ trì hoặc phối hợp thực hiện.`}
+      </p>
       <FilterBar action="/tasks" resultsId="task-results" label="Lọc nhiệm vụ">
-        <TextField name="q" label="Từ khóa" hint="Số hiệu văn bản, mục hoặc tên nhiệm vụ" type="search" value={p.values.q} error={errorOf(p.errors, 'q')} />
+        <TextField
+          name="q"
+          label="Từ khóa"
+          hint="Số hiệu văn bản, mục hoặc tên nhiệm vụ"
+          type="search"
+          value={p.values.q}
+          error={errorOf(p.errors, 'q')}
+        />
         {p.seesAll && (
           <SelectField
             name="unit"
@@ -123,7 +134,8 @@ function eventDetails(e: TimelineEvent): string[] {
   if (typeof p.requestedDueAt === 'string') out.push(`Đề nghị gia hạn đến: ${formatVnDate(p.requestedDueAt)}`);
   if (typeof p.newLeadUnit === 'string') out.push(`Đơn vị chủ trì mới: ${p.newLeadUnit}`);
   if (typeof p.level === 'number') out.push(`Cấp đôn đốc: ${p.level}`);
-  if (typeof p.outcome === 'string') out.push(p.outcome === 'completed_late' ? 'Hoàn thành quá hạn' : p.outcome === 'completed_on_time' ? 'Hoàn thành đúng hạn' : p.outcome);
+  if (typeof p.outcome === 'string')
+    out.push(p.outcome === 'completed_late' ? 'Hoàn thành quá hạn' : p.outcome === 'completed_on_time' ? 'Hoàn thành đúng hạn' : p.outcome);
   return out;
 }
 
@@ -146,7 +158,9 @@ export function TaskPage(p: TaskPageProps) {
         <SummaryRow label="Kết quả cần đạt">{t.expectedResult ?? 'Chưa ghi'}</SummaryRow>
         <SummaryRow label="Thời hạn">
           {t.dueAt ? formatVnDate(new Date(t.dueAt.getTime() - 1)) : 'Không có thời hạn'}
-          {t.extensionCount > 0 && t.originalDueAt && ` (đã gia hạn ${t.extensionCount} lần; thời hạn ban đầu ${formatVnDate(new Date(t.originalDueAt.getTime() - 1))})`}
+          {t.extensionCount > 0 &&
+            t.originalDueAt &&
+            ` (đã gia hạn ${t.extensionCount} lần; thời hạn ban đầu ${formatVnDate(new Date(t.originalDueAt.getTime() - 1))})`}
         </SummaryRow>
         <SummaryRow label="Người giao">{t.assignedBy ?? 'Chưa ghi'}</SummaryRow>
         <SummaryRow label="Ngày giao">{formatVnDateTime(t.launchedAt)}</SummaryRow>
@@ -156,7 +170,10 @@ export function TaskPage(p: TaskPageProps) {
       {p.chain.ok ? (
         <p>{`Nhật ký gồm ${p.chain.events} sự kiện; chuỗi kiểm chứng nguyên vẹn (không sự kiện nào bị sửa, xóa hay đảo thứ tự).`}</p>
       ) : (
-        <div class="notice notice--warning" role="status">{`Chuỗi kiểm chứng bị phá vỡ tại sự kiện thứ ${p.chain.problem?.seq ?? '?'}: ${p.chain.problem?.reason ?? ''}`}</div>
+        <div
+          class="notice notice--warning"
+          role="status"
+        >{`Chuỗi kiểm chứng bị phá vỡ tại sự kiện thứ ${p.chain.problem?.seq ?? '?'}: ${p.chain.problem?.reason ?? ''}`}</div>
       )}
       <Timeline
         label="Diễn biến của nhiệm vụ"
@@ -165,7 +182,11 @@ export function TaskPage(p: TaskPageProps) {
           at: e.occurredAt,
           title: eventLabel(e.kind),
           // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
-          by: e.actorLogin ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}` : e.kind === 'launched' ? `Cơ quan Thường trực${t.decidedBy ? ` (${t.decidedBy})` : ''}` : 'Hệ thống (tự động)',
+          by: e.actorLogin
+            ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}`
+            : e.kind === 'launched'
+              ? `Cơ quan Thường trực${t.decidedBy ? ` (${t.decidedBy})` : ''}`
+              : 'Hệ thống (tự động)',
           children: eventDetails(e).length ? eventDetails(e).map((line, i) => <p key={i}>{line}</p>) : undefined,
         }))}
       />
