@@ -50,6 +50,12 @@ export interface WebDeps {
   now?: () => Date;
 }
 
+/** The web app's paths (pages for people, not API operations: the OpenAPI document leaves them out). */
+export const WEB_PATHS: readonly string[] = ['/', '/sign-in', '/sign-out', '/password', '/inbox', '/tasks', '/assets'];
+
+/** Whether a path belongs to the web app (itself or below one of WEB_PATHS). */
+export const isWebPath = (path: string) => WEB_PATHS.some((p) => path === p || (p !== '/' && path.startsWith(`${p}/`)));
+
 const INBOX_PAGE_SIZE = 20;
 const TASKS_PAGE_SIZE = 25;
 const CALENDAR_TTL_MS = 10 * 60_000;
