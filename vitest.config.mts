@@ -24,6 +24,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      // The web app: repository and page tests, and a real Chromium (Debian's, driven by Playwright's
+      // library) clicking through the pages served by createApp on the shared PostgreSQL and dev server.
+      {
+        test: {
+          name: 'browser',
+          include: ['test/web/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts', 'test/browser/chromium-setup.ts'],
+          setupFiles: ['test/setup-runtime.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
       // The fault suite (`npm run test:faults`), not part of `npm test`. Request-level faults use
       // the shared servers; process-level faults start, kill and restart servers of their own.
       {

@@ -20,6 +20,7 @@ import { DOCS_PATH, OPENAPI_JSON_PATH, openApiDocument } from './openapi';
 import { docsPage } from './docs-page';
 import { reportsRouter } from './routes/reports';
 import { inboxRouter } from './routes/inbox';
+import { webRouter, type WebDeps } from '../web/router';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -37,6 +38,8 @@ export interface AppDeps {
    * listener owned by the caller; absent, every request reads its token from the database.
    */
   tokens?: TokenCache;
+  /** The web app's session lifetimes, sign-in limits, cookie security and clock (web/router.ts); defaults when absent. */
+  web?: Omit<WebDeps, 'db' | 'logger'>;
 }
 
 /**
@@ -108,6 +111,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1/directives', directivesRouter(deps));
   app.use('/api/v1/reports', reportsRouter(deps));
   app.use('/api/v1/inbox', inboxRouter(deps));
+  // The pages for people (sign-in, inbox, tasks); everything under /api stays with the API's 404.
+  app.use(webRouter({ db: deps.db, logger: deps.logger, ...deps.web }));
   app.use((req, _res, next) => next(notFound(`Không có đường dẫn ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -75,7 +75,7 @@ runBench(async (bench) => {
     const i = seq++;
     const form = new FormData();
     form.append('description', `Biên bản nghiệm thu lần ${i}`);
-    form.append('file', new Blob([files[i % files.length]], { type: 'application/pdf' }), `bien-ban-${i}.pdf`);
+    form.append('file', new Blob([new Uint8Array(files[i % files.length])], { type: 'application/pdf' }), `bien-ban-${i}.pdf`);
     const res = await fetch(`${url}/api/v1/tasks/${taskId}/evidence`, { method: 'POST', headers: { authorization: auth }, body: form });
     const text = await res.text();
     if (res.status !== 201) throw new Error(`POST evidence answered ${res.status}: ${text.slice(0, 300)}`);

@@ -357,7 +357,7 @@ runBench(async (bench) => {
           const n = evidenceSeq++;
           const form = new FormData();
           form.append('description', `Biên bản nghiệm thu giai đoạn ${1 + (n % 5)}`);
-          form.append('file', new Blob([files[n % files.length]], { type: 'application/pdf' }), `bien-ban-nghiem-thu-${n}.pdf`);
+          form.append('file', new Blob([new Uint8Array(files[n % files.length])], { type: 'application/pdf' }), `bien-ban-nghiem-thu-${n}.pdf`);
           const r = await request('POST', `/tasks/${t.id}/evidence`, officerOf(i), form);
           record(op, r.status, plannedAt);
           state = r.status === 201 ? stateOf(r.json) : null;

@@ -4,12 +4,16 @@ import { tokenIssue } from './commands/token-issue';
 import { tokenRevoke } from './commands/token-revoke';
 import { unitAdd } from './commands/unit-add';
 import { userAdd } from './commands/user-add';
+import { userDeactivate } from './commands/user-deactivate';
+import { userPassword } from './commands/user-password';
 import { webhookAdd } from './commands/webhook-add';
 
 /** Operator commands: `npm run -s cli -- <command> [flags]`. Each returns its exit code. */
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   'unit:add': unitAdd,
   'user:add': userAdd,
+  'user:password': userPassword,
+  'user:deactivate': userDeactivate,
   'token:issue': tokenIssue,
   'token:revoke': tokenRevoke,
   'directive:import': directiveImport,

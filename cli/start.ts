@@ -190,7 +190,7 @@ async function main() {
       },
     );
     say(`Migrations: ${worker.migrations.length ? worker.migrations.join(', ') : 'đã cập nhật'}`);
-    const seeded = await seedDemo(worker.db, unitRegistry);
+    const seeded = await seedDemo(worker.db, unitRegistry, undefined, { passwords: !config.database.url });
     say(`Dữ liệu mẫu: ${seeded.unitsCreated.length} đơn vị, ${seeded.usersCreated.length} người dùng mới`);
     step();
 
@@ -206,7 +206,7 @@ async function main() {
       `  Temporal:         ${address} (namespace ${config.temporal.namespace})`,
       ...(webUi ? [`  Temporal Web UI:  ${webUi}`] : []),
       '',
-      describeDemoUsers(),
+      describeDemoUsers(undefined, seeded.demoPassword ? { url: config.api.publicBaseUrl, password: seeded.demoPassword } : undefined),
       'Nhấn Ctrl-C để dừng.',
     ];
     console.log(lines.join('\n'));

@@ -141,6 +141,9 @@ export interface Database {
   delivery_attempts: DeliveryAttemptsTable;
   webhook_endpoints: WebhookEndpointsTable;
   digest_runs: DigestRunsTable;
+  user_passwords: UserPasswordsTable;
+  web_sessions: WebSessionsTable;
+  auth_events: AuthEventsTable;
 }
 
 export type TaskRow = Selectable<TasksTable>;
@@ -286,3 +289,42 @@ export interface DigestRunsTable {
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+// The web app's sign-in (migration 0011): passwords, server-side sessions, and the record of sign-ins.
+
+/** A person's password as scrypt's encoded hash (algorithm, parameters, per-user salt, key). */
+export interface UserPasswordsTable {
+  user_id: string;
+  password_hash: string;
+  /** A one-time password: the person must choose their own before anything else. */
+  must_change: Generated<boolean>;
+  changed_at: DefaultedTimestamp;
+}
+
+/** A signed-in browser; the cookie holds a random value of which only the SHA-256 is kept. */
+export interface WebSessionsTable {
+  id: Generated<string>;
+  token_hash: Buffer;
+  user_id: string;
+  csrf_token: string;
+  created_at: DefaultedTimestamp;
+  last_seen_at: DefaultedTimestamp;
+  /** The absolute end of the session, whatever its activity. */
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  address: string | null;
+  user_agent: string | null;
+}
+
+export type AuthEventKind = 'sign_in' | 'sign_in_failed' | 'sign_in_limited' | 'sign_out' | 'session_expired' | 'password_changed' | 'password_set' | 'sessions_revoked';
+
+/** Sign-ins, sign-outs, refused attempts and password changes, as they happened. */
+export interface AuthEventsTable {
+  id: Generated<string>;
+  occurred_at: DefaultedTimestamp;
+  kind: AuthEventKind;
+  login: string | null;
+  user_id: string | null;
+  address: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+}

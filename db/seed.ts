@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { ROLE_LABELS, type Role } from '../domain/roles';
+import { hashPassword } from '../web/auth/passwords';
 import { addUnit, addUserIfAbsent } from './repositories/auth';
 import type { Database } from './schema';
 
@@ -33,17 +34,28 @@ export const DEMO_USERS: readonly DemoUser[] = [
 export interface SeedResult {
   unitsCreated: string[];
   usersCreated: string[];
+  /** With `passwords`: the demo users' web password, and the users given it now (those that had none). */
+  demoPassword?: string;
+  passwordsSet?: string[];
 }
 
 /**
- * Upserts the given units and adds the demo users that do not exist yet; running it again
- * creates nothing. Demo users changed since are left as they are. It issues no token.
+ * The web password of every demo user, printed by `npm start` on its embedded defaults only (never
+ * with DATABASE_URL): a demo on one's own machine, not an account anyone should keep.
  */
-export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[], demoUsers: readonly DemoUser[] = DEMO_USERS): Promise<SeedResult> {
+export const DEMO_PASSWORD = 'ThaiNguyen-2025';
+
+/**
+ * Upserts the given units and adds the demo users that do not exist yet; running it again
+ * creates nothing. Demo users changed since are left as they are. It issues no token. With
+ * `passwords`, demo users without a web password get DEMO_PASSWORD (one changed since is kept).
+ */
+export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[], demoUsers: readonly DemoUser[] = DEMO_USERS, opts: { passwords?: boolean } = {}): Promise<SeedResult> {
   const codes = new Set(units.map((u) => u.code));
   const missing = [...new Set(demoUsers.map((u) => u.unitCode).filter((code) => !codes.has(code)))];
   if (missing.length) throw new Error(`Danh sách đơn vị không có mã ${missing.join(', ')} mà tài khoản mẫu cần`);
 
+  const passwordHash = opts.passwords ? await hashPassword(DEMO_PASSWORD) : null;
   return db.transaction().execute(async (trx) => {
     const unitsCreated: string[] = [];
     for (const unit of units) {
@@ -53,14 +65,36 @@ export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[],
     for (const user of demoUsers) {
       if (await addUserIfAbsent(trx, { login: user.login, unitCode: user.unitCode, roles: [user.role], fullName: `Tài khoản mẫu: ${ROLE_LABELS[user.role]}` })) usersCreated.push(user.login);
     }
-    return { unitsCreated, usersCreated };
+    if (!passwordHash) return { unitsCreated, usersCreated };
+    const given = await trx
+      .insertInto('user_passwords')
+      .columns(['user_id', 'password_hash'])
+      .expression((eb) =>
+        eb
+          .selectFrom('users')
+          .select(['id', eb.val(passwordHash).as('password_hash')])
+          .where('login', 'in', demoUsers.map((u) => u.login)),
+      )
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .returning('user_id')
+      .execute();
+    const logins = given.length ? await trx.selectFrom('users').select('login').where('id', 'in', given.map((g) => g.user_id)).execute() : [];
+    return { unitsCreated, usersCreated, demoPassword: DEMO_PASSWORD, passwordsSet: logins.map((l) => l.login).sort() };
   });
 }
 
-/** How to get a token for each demo user, for `npm start` to print. */
-export function describeDemoUsers(demoUsers: readonly DemoUser[] = DEMO_USERS): string {
+/** How to get a token for each demo user, and with `web` how to sign in to the pages, for `npm start` to print. */
+export function describeDemoUsers(demoUsers: readonly DemoUser[] = DEMO_USERS, web?: { url: string; password: string }): string {
   const width = Math.max(...demoUsers.map((u) => u.login.length));
+  const signIn = web
+    ? [
+        `Trang web: ${web.url}/sign-in — đăng nhập bằng một tài khoản mẫu, mật khẩu ${web.password} (trừ khi đã đổi):`,
+        ...demoUsers.map((u) => `  ${u.login.padEnd(width)}  ${ROLE_LABELS[u.role]}, ${u.unitCode}`),
+        '',
+      ]
+    : [];
   return [
+    ...signIn,
     'Tài khoản mẫu; lấy mã truy cập bằng lệnh bên cạnh, rồi gửi tiêu đề "Authorization: Bearer <mã>":',
     ...demoUsers.map((u) => `  ${u.login.padEnd(width)}  npm run -s cli -- token:issue --login ${u.login}   (${ROLE_LABELS[u.role]}, ${u.unitCode})`),
   ].join('\n');

@@ -9,6 +9,7 @@ import * as m0007 from './0007_create_deliveries_and_webhooks';
 import * as m0008 from './0008_refuse_audit_truncate';
 import * as m0009 from './0009_enforce_audit_chain';
 import * as m0010 from './0010_report_counts';
+import * as m0011 from './0011_create_web_sessions';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0008_refuse_audit_truncate': m0008,
   '0009_enforce_audit_chain': m0009,
   '0010_report_counts': m0010,
+  '0011_create_web_sessions': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,187 @@
+import { sql, type Kysely } from 'kysely';
+import { OPEN_STATUSES, type TaskStatus } from '../../domain/task';
+import type { Database } from '../schema';
+
+/** A task as a list of tasks shows it. */
+export interface TaskListRow {
+  id: string;
+  directiveNumber: string;
+  ref: string;
+  title: string;
+  leadUnit: string;
+  leadUnitName: string | null;
+  status: string;
+  dueAt: Date | null;
+}
+
+/** Who is looking: a unit sees only the tasks it leads, co-leads or coordinates. */
+export interface TaskViewer {
+  unitCode: string;
+  seesAll: boolean;
+}
+
+export interface TaskSearch {
+  text?: string;
+  unit?: string;
+  status?: TaskStatus;
+  overdue?: boolean;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Tasks matching the filters that the viewer may see, soonest deadline first. */
+export async function searchTasks(
+  db: Kysely<Database>,
+  viewer: TaskViewer,
+  f: TaskSearch,
+  page: { limit: number; offset: number },
+  now = new Date(),
+): Promise<{ rows: TaskListRow[]; total: number }> {
+  let query = db.selectFrom('tasks as t').leftJoin('units as u', 'u.code', 't.lead_unit');
+  if (!viewer.seesAll) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('t.lead_unit', '=', viewer.unitCode),
+        eb('t.co_lead_unit', '=', viewer.unitCode),
+        eb(sql.val(viewer.unitCode), '=', eb.fn.any('t.coordinating_units')),
+      ]),
+    );
+  }
+  if (f.text) {
+    const pattern = `%${escapeLike(f.text)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('t.title', 'ilike', pattern),
+        eb('t.ref', 'ilike', pattern),
+        eb('t.directive_number', 'ilike', pattern),
+        eb('t.id', 'ilike', pattern),
+      ]),
+    );
+  }
+  if (f.unit) query = query.where((eb) => eb.or([eb('t.lead_unit', '=', f.unit!), eb('t.co_lead_unit', '=', f.unit!)]));
+  if (f.status) query = query.where('t.status', '=', f.status);
+  if (f.overdue) query = query.where('t.status', 'in', [...OPEN_STATUSES]).where('t.due_at', '<', now);
+  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  const rows = await query
+    .select(['t.id', 't.directive_number', 't.ref', 't.title', 't.lead_unit', 'u.name as lead_unit_name', 't.status', 't.due_at'])
+    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
+    .orderBy('t.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return {
+    total: Number(total),
+    rows: rows.map((r) => ({
+      id: r.id,
+      directiveNumber: r.directive_number,
+      ref: r.ref,
+      title: r.title,
+      leadUnit: r.lead_unit,
+      leadUnitName: r.lead_unit_name,
+      status: r.status,
+      dueAt: r.due_at,
+    })),
+  };
+}
+
+/** A task's read model as its page shows it. */
+export interface TaskDetail extends TaskListRow {
+  description: string;
+  responsibleOfficial: string | null;
+  coordinatingUnits: string[];
+  assignedBy: string | null;
+  decidedBy: string | null;
+  expectedResult: string | null;
+  originalDueAt: Date | null;
+  launchedAt: Date;
+  completedAt: Date | null;
+  outcome: string | null;
+  extensionCount: number;
+  escalationLevel: number;
+}
+
+export async function findTaskDetail(db: Kysely<Database>, id: string): Promise<TaskDetail | null> {
+  const r = await db
+    .selectFrom('tasks as t')
+    .leftJoin('units as u', 'u.code', 't.lead_unit')
+    .select([
+      't.id',
+      't.directive_number',
+      't.ref',
+      't.title',
+      't.description',
+      't.lead_unit',
+      'u.name as lead_unit_name',
+      't.status',
+      't.due_at',
+      't.original_due_at',
+      't.responsible_official',
+      't.coordinating_units',
+      't.assigned_by',
+      't.decided_by',
+      't.expected_result',
+      't.launched_at',
+      't.completed_at',
+      't.outcome',
+      't.extension_count',
+      't.escalation_level',
+    ])
+    .where('t.id', '=', id)
+    .executeTakeFirst();
+  if (!r) return null;
+  return {
+    id: r.id,
+    directiveNumber: r.directive_number,
+    ref: r.ref,
+    title: r.title,
+    description: r.description as unknown as string,
+    leadUnit: r.lead_unit,
+    leadUnitName: r.lead_unit_name,
+    status: r.status,
+    dueAt: r.due_at,
+    originalDueAt: r.original_due_at,
+    responsibleOfficial: r.responsible_official,
+    coordinatingUnits: r.coordinating_units,
+    assignedBy: r.assigned_by,
+    decidedBy: r.decided_by,
+    expectedResult: r.expected_result,
+    launchedAt: r.launched_at,
+    completedAt: r.completed_at,
+    outcome: r.outcome,
+    extensionCount: r.extension_count as unknown as number,
+    escalationLevel: r.escalation_level as unknown as number,
+  };
+}
+
+/** One event of a task's audit trail. */
+export interface TimelineEvent {
+  seq: number;
+  kind: string;
+  occurredAt: Date;
+  actorLogin: string | null;
+  actorUnit: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** The task's audit trail in order. */
+export async function taskTimeline(db: Kysely<Database>, id: string): Promise<TimelineEvent[]> {
+  const rows = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'])
+    .where('task_id', '=', id)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    seq: r.seq,
+    kind: r.kind,
+    occurredAt: r.occurred_at,
+    actorLogin: r.actor_user,
+    actorUnit: r.actor_unit,
+    payload: r.payload,
+  }));
+}
+
+/** Every unit, by name, for filter lists. */
+export async function unitOptions(db: Kysely<Database>): Promise<Array<{ code: string; name: string }>> {
+  return db.selectFrom('units').select(['code', 'name']).orderBy('name').execute();
+}

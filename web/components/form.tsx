@@ -1,0 +1,130 @@
+import type { ComponentChildren } from 'preact';
+
+/** A field's error as the error summary and the field show it. */
+export interface FieldError {
+  /** The form field's name (the input's id is `field-<name>`). */
+  field: string;
+  message: string;
+}
+
+export const fieldId = (name: string) => `field-${name}`;
+
+/**
+ * The error summary at the top of a form (GOV.UK "error summary"): what went wrong, each line a
+ * link to the field. `role="alert"` makes screen readers announce it on arrival.
+ */
+export function ErrorSummary({ errors, title = 'Có lỗi cần sửa' }: { errors: readonly FieldError[]; title?: string }) {
+  if (!errors.length) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title" class="error-summary__title">
+        {title}
+      </h2>
+      <ul class="error-summary__list">
+        {errors.map((e) => (
+          <li key={e.field}>{e.field ? <a href={`#${fieldId(e.field)}`}>{e.message}</a> : e.message}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** A notice box (not an error): "Bạn đã đăng xuất", "Phiên đăng nhập đã kết thúc". */
+export function Notice({ children, tone = 'info' }: { children: ComponentChildren; tone?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div class={`notice notice--${tone}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export interface TextFieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  type?: 'text' | 'password' | 'search' | 'email';
+  /** Kept as the person typed it when the form comes back with errors (never for passwords). */
+  value?: string;
+  error?: string;
+  autocomplete?: string;
+  required?: boolean;
+  /** Makes the label the page's heading (GOV.UK "question pages" with one field). */
+  width?: 'full' | 'medium' | 'short';
+  spellcheck?: boolean;
+  autofocus?: boolean;
+}
+
+/** A labelled input: label above, hint under it, the error right above the input, which keeps its value. */
+export function TextField(p: TextFieldProps) {
+  const id = fieldId(p.name);
+  const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
+      <label class="label" for={id}>
+        {p.label}
+      </label>
+      {p.hint && (
+        <div id={`${id}-hint`} class="hint">
+          {p.hint}
+        </div>
+      )}
+      {p.error && (
+        <p id={`${id}-error`} class="error-message">
+          <span class="visually-hidden">Lỗi: </span>
+          {p.error}
+        </p>
+      )}
+      <input
+        class={`input input--${p.width ?? 'full'}${p.error ? ' input--error' : ''}`}
+        id={id}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.type === 'password' ? undefined : p.value}
+        autocomplete={p.autocomplete}
+        aria-describedby={describedBy}
+        aria-invalid={p.error ? 'true' : undefined}
+        required={p.required}
+        spellcheck={p.spellcheck}
+        autofocus={p.autofocus}
+      />
+    </div>
+  );
+}
+
+export interface SelectFieldProps {
+  name: string;
+  label: string;
+  options: ReadonlyArray<{ value: string; label: string }>;
+  value?: string;
+  error?: string;
+}
+
+/** A labelled select; the first option is "all" (an empty value). */
+export function SelectField(p: SelectFieldProps) {
+  const id = fieldId(p.name);
+  return (
+    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
+      <label class="label" for={id}>
+        {p.label}
+      </label>
+      {p.error && (
+        <p id={`${id}-error`} class="error-message">
+          <span class="visually-hidden">Lỗi: </span>
+          {p.error}
+        </p>
+      )}
+      <select class="select" id={id} name={p.name} aria-describedby={p.error ? `${id}-error` : undefined}>
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value} selected={o.value === (p.value ?? '')}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The CSRF token every form carries (checked with the Origin header on every POST). */
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}

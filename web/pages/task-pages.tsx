@@ -1,0 +1,195 @@
+import type { SessionUser } from '../../db/repositories/sessions';
+import type { TaskDetail, TaskListRow, TimelineEvent } from '../../db/repositories/task-views';
+import type { WorkingCalendar } from '../../domain/calendar';
+import { TASK_STATUSES } from '../../domain/task';
+import { DeadlineBadge, StatusBadge } from '../components/badges';
+import { CheckboxFilter, FilterBar } from '../components/filter-bar';
+import { ErrorSummary, SelectField, TextField, type FieldError } from '../components/form';
+import { Layout } from '../components/layout';
+import { Pagination, Table } from '../components/table';
+import { Timeline } from '../components/timeline';
+import { eventLabel, formatVnDate, formatVnDateTime, statusLabel } from '../format';
+import { errorOf } from '../forms';
+
+export interface TaskSearchValues {
+  q?: string;
+  unit?: string;
+  status?: string;
+  overdue?: boolean;
+}
+
+export interface TasksPageProps {
+  user: SessionUser;
+  unreadCount: number;
+  seesAll: boolean;
+  values: TaskSearchValues;
+  errors: readonly FieldError[];
+  rows: readonly TaskListRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  units: ReadonlyArray<{ code: string; name: string }>;
+  now: Date;
+  calendar: WorkingCalendar;
+}
+
+function searchHref(v: TaskSearchValues, page: number): string {
+  const q = new URLSearchParams();
+  if (v.q) q.set('q', v.q);
+  if (v.unit) q.set('unit', v.unit);
+  if (v.status) q.set('status', v.status);
+  if (v.overdue) q.set('overdue', 'true');
+  if (page > 1) q.set('page', String(page));
+  const s = q.toString();
+  return s ? `/tasks?${s}` : '/tasks';
+}
+
+/** Tasks the person may see, filtered; the inspection committee's search across every unit. */
+export function TasksPage(p: TasksPageProps) {
+  const title = p.seesAll ? 'Tra cứu nhiệm vụ' : 'Nhiệm vụ của đơn vị';
+  return (
+    <Layout title={title} user={p.user} current="tasks" unreadCount={p.unreadCount}>
+      <h1>{title}</h1>
+      <p class="lead">
+        {p.seesAll
+          ? 'Tìm nhiệm vụ của mọi cơ quan, đơn vị, địa phương; mở một nhiệm vụ để xem toàn bộ diễn biến.'
+          : `Các nhiệm vụ ${p.user.unitName} chủ trì hoặc phối hợp thực hiện.`}
+      </p>
+      <FilterBar action="/tasks" resultsId="task-results" label="Lọc nhiệm vụ">
+        <TextField
+          name="q"
+          label="Từ khóa"
+          hint="Số hiệu văn bản, mục hoặc tên nhiệm vụ"
+          type="search"
+          value={p.values.q}
+          error={errorOf(p.errors, 'q')}
+        />
+        {p.seesAll && (
+          <SelectField
+            name="unit"
+            label="Đơn vị chủ trì"
+            value={p.values.unit}
+            error={errorOf(p.errors, 'unit')}
+            options={[{ value: '', label: 'Tất cả đơn vị' }, ...p.units.map((u) => ({ value: u.code, label: u.name }))]}
+          />
+        )}
+        <SelectField
+          name="status"
+          label="Trạng thái"
+          value={p.values.status}
+          error={errorOf(p.errors, 'status')}
+          options={[{ value: '', label: 'Tất cả trạng thái' }, ...TASK_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
+        />
+        <CheckboxFilter name="overdue" label="Chỉ nhiệm vụ quá hạn" checked={!!p.values.overdue} />
+      </FilterBar>
+      <section id="task-results" aria-label="Kết quả tra cứu">
+        <ErrorSummary errors={p.errors} title="Bộ lọc chưa hợp lệ" />
+        <p>{`Tìm thấy ${p.total} nhiệm vụ.`}</p>
+        <Table<TaskListRow>
+          caption="Danh sách nhiệm vụ"
+          rowKey={(r) => r.id}
+          rows={p.rows}
+          empty="Không có nhiệm vụ nào khớp bộ lọc."
+          columns={[
+            { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
+            { header: 'Nhiệm vụ', cell: (r) => <a href={`/tasks/${encodeURIComponent(r.id)}`}>{r.title}</a> },
+            { header: 'Đơn vị chủ trì', cell: (r) => r.leadUnitName ?? r.leadUnit },
+            { header: 'Trạng thái', cell: (r) => <StatusBadge status={r.status} /> },
+            { header: 'Thời hạn', cell: (r) => <DeadlineBadge dueAt={r.dueAt} status={r.status} now={p.now} calendar={p.calendar} /> },
+          ]}
+        />
+        <Pagination page={p.page} pageSize={p.pageSize} total={p.total} href={(n) => searchHref(p.values, n)} />
+      </section>
+    </Layout>
+  );
+}
+
+export interface TaskPageProps {
+  user: SessionUser;
+  unreadCount: number;
+  task: TaskDetail;
+  events: readonly TimelineEvent[];
+  chain: { ok: boolean; events: number; problem: { seq: number; reason: string } | null };
+  now: Date;
+  calendar: WorkingCalendar;
+}
+
+function SummaryRow({ label, children }: { label: string; children: preact.ComponentChildren }) {
+  return (
+    <div class="summary-list__row">
+      <dt class="summary-list__key">{label}</dt>
+      <dd class="summary-list__value">{children}</dd>
+    </div>
+  );
+}
+
+const PAYLOAD_TEXT = ['note', 'text', 'summary', 'reason', 'description'] as const;
+
+function eventDetails(e: TimelineEvent): string[] {
+  const out: string[] = [];
+  const p = e.payload;
+  for (const key of PAYLOAD_TEXT) if (typeof p[key] === 'string' && p[key]) out.push(p[key] as string);
+  if (typeof p.percent === 'number') out.push(`Tiến độ: ${p.percent}%`);
+  if (typeof p.newDueAt === 'string') out.push(`Thời hạn mới: ${formatVnDate(p.newDueAt)}`);
+  if (typeof p.requestedDueAt === 'string') out.push(`Đề nghị gia hạn đến: ${formatVnDate(p.requestedDueAt)}`);
+  if (typeof p.newLeadUnit === 'string') out.push(`Đơn vị chủ trì mới: ${p.newLeadUnit}`);
+  if (typeof p.level === 'number') out.push(`Cấp đôn đốc: ${p.level}`);
+  if (typeof p.outcome === 'string')
+    out.push(p.outcome === 'completed_late' ? 'Hoàn thành quá hạn' : p.outcome === 'completed_on_time' ? 'Hoàn thành đúng hạn' : p.outcome);
+  return out;
+}
+
+/** One task: its "6 rõ", status and deadline, and its whole audit trail as a timeline. */
+export function TaskPage(p: TaskPageProps) {
+  const t = p.task;
+  return (
+    <Layout title={`Nhiệm vụ ${t.ref}`} user={p.user} current="tasks" unreadCount={p.unreadCount}>
+      <p class="caption">
+        Văn bản {t.directiveNumber} · Mục {t.ref}
+      </p>
+      <h1>{t.title}</h1>
+      <p>
+        <StatusBadge status={t.status} /> <DeadlineBadge dueAt={t.dueAt} status={t.status} now={p.now} calendar={p.calendar} />
+      </p>
+      <dl class="summary-list">
+        <SummaryRow label="Đơn vị chủ trì">{t.leadUnitName ?? t.leadUnit}</SummaryRow>
+        <SummaryRow label="Người chịu trách nhiệm">{t.responsibleOfficial ?? 'Chưa ghi'}</SummaryRow>
+        {t.coordinatingUnits.length > 0 && <SummaryRow label="Đơn vị phối hợp">{t.coordinatingUnits.join(', ')}</SummaryRow>}
+        <SummaryRow label="Kết quả cần đạt">{t.expectedResult ?? 'Chưa ghi'}</SummaryRow>
+        <SummaryRow label="Thời hạn">
+          {t.dueAt ? formatVnDate(new Date(t.dueAt.getTime() - 1)) : 'Không có thời hạn'}
+          {t.extensionCount > 0 &&
+            t.originalDueAt &&
+            ` (đã gia hạn ${t.extensionCount} lần; thời hạn ban đầu ${formatVnDate(new Date(t.originalDueAt.getTime() - 1))})`}
+        </SummaryRow>
+        <SummaryRow label="Người giao">{t.assignedBy ?? 'Chưa ghi'}</SummaryRow>
+        <SummaryRow label="Ngày giao">{formatVnDateTime(t.launchedAt)}</SummaryRow>
+        {t.escalationLevel > 0 && <SummaryRow label="Mức đôn đốc">{`Cấp ${t.escalationLevel}`}</SummaryRow>}
+      </dl>
+      <h2>Diễn biến</h2>
+      {p.chain.ok ? (
+        <p>{`Nhật ký gồm ${p.chain.events} sự kiện; chuỗi kiểm chứng nguyên vẹn (không sự kiện nào bị sửa, xóa hay đảo thứ tự).`}</p>
+      ) : (
+        <div
+          class="notice notice--warning"
+          role="status"
+        >{`Chuỗi kiểm chứng bị phá vỡ tại sự kiện thứ ${p.chain.problem?.seq ?? '?'}: ${p.chain.problem?.reason ?? ''}`}</div>
+      )}
+      <Timeline
+        label="Diễn biến của nhiệm vụ"
+        entries={p.events.map((e) => ({
+          key: String(e.seq),
+          at: e.occurredAt,
+          title: eventLabel(e.kind),
+          // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
+          by: e.actorLogin
+            ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}`
+            : e.kind === 'launched'
+              ? `Cơ quan Thường trực${t.decidedBy ? ` (${t.decidedBy})` : ''}`
+              : 'Hệ thống (tự động)',
+          children: eventDetails(e).length ? eventDetails(e).map((line, i) => <p key={i}>{line}</p>) : undefined,
+        }))}
+      />
+    </Layout>
+  );
+}
