@@ -1,21 +1,22 @@
 // Splits a directive into its preamble, its numbered items and its closing, by the document's own
 // numbering: "1.", "2.1.", "(1)", "(i)", "a)", "-" / "+" bullets, and "I." sections.
 //
-// References keep the numbering as written and combine the way the province cites items:
-// - decimal numbers carry their parents ("2.2", not "2 2"); the trailing dot is dropped;
-// - "(1)", "(i)" and "a)" are appended to the parent with a space: "2.2 (1)", "3 a)";
-// - bullets have no number, so they get their position: the first "-" under item 4 is "4 -1";
-// - decimal items under a Roman section are "II.1", "II.1.2".
+// References follow one scheme (issue 15), the document's own numbering joined with dots:
+// - decimal numbers carry their parents ("2.2"); the trailing dot is dropped;
+// - "(1)", "(i)", "i)" and "a)" are appended in parentheses: "2.2.(1)", "3.(a)", "2.(i)";
+// - bullets have no number, so they get their position under their parent, "-" and "+" counted
+//   apart: the first "-" under item 4 is "4.(-1)", a "+" under it "4.(-1).(+1)";
+// - decimal items under a Roman section are "II.1", "II.1.2"; a table row is "III.(4)".
 // Inline "(1) ... (2) ..." inside an item's paragraph are sub-items too (seed 01-TB/CQTT writes
 // them so), but only when they count up from (1) and each opens a sentence with a capital letter:
 // "(1) phát triển khoa học; (2) đổi mới sáng tạo" inside a parenthesis is an enumeration.
 // Numbers that break the sequence (a wrapped line starting "10. ") stay text.
 import { collapseWhitespace, looseFold } from './normalize';
 
-export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet';
+export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet' | 'plus';
 
 export interface ItemNode {
-  /** Reference as cited: "2.2 (1)", "4 -1". */
+  /** Reference as cited: "2.2.(1)", "4.(-1)". */
   ref: string;
   kind: MarkerKind;
   /** The item's own text without its marker; for an item with sub-items, the lead-in before them. */
@@ -81,8 +82,10 @@ function parseMarker(line: string): Marker | null {
   if (m) return { kind: 'paren-roman', path: [romanValue(m[2] ?? m[3])], label: m[1], rest: m[4] };
   m = /^([a-zđ])\)\s+(\S.*)$/.exec(line);
   if (m) return { kind: 'letter', path: [letterValue(m[1])], label: `${m[1]})`, rest: m[2] };
-  m = /^[-+•]\s+(\S.*)$/.exec(line);
-  if (m) return { kind: 'bullet', path: [], label: '-', rest: m[1] };
+  m = /^([-+•])\s+(\S.*)$/.exec(line);
+  if (m) {
+    return m[1] === '+' ? { kind: 'plus', path: [], label: '+', rest: m[2] } : { kind: 'bullet', path: [], label: '-', rest: m[2] };
+  }
   return null;
 }
 
@@ -100,6 +103,18 @@ function isClosing(line: string, paragraphStart: boolean): boolean {
   return CLOSING_ANYWHERE.test(loose) || (paragraphStart && CLOSING_PARAGRAPH.test(loose)) || /^\.\/\.$/.test(loose);
 }
 
+/** "(1)", "(i)", "(a)", "(-2)", "(+1)": a sub-item's part of a reference. */
+export function subLabel(kind: MarkerKind, label: string, bulletIndex: number): string {
+  if (kind === 'bullet') return `(-${bulletIndex})`;
+  if (kind === 'plus') return `(+${bulletIndex})`;
+  return `(${label.replace(/[()]/g, '')})`;
+}
+
+/** A child's reference under its parent's. */
+export function joinRef(base: string, part: string): string {
+  return base ? `${base}.${part}` : part;
+}
+
 function childRef(parent: Building, marker: Marker, bulletIndex: number): string {
   const base = parent.ref;
   switch (marker.kind) {
@@ -107,15 +122,14 @@ function childRef(parent: Building, marker: Marker, bulletIndex: number): string
       return marker.label;
     case 'decimal':
       return base && parent.kind === 'roman-section' ? `${base}.${marker.label}` : marker.label;
-    case 'bullet':
-      return base ? `${base} -${bulletIndex}` : `-${bulletIndex}`;
     default:
-      return base ? `${base} ${marker.label}` : marker.label;
+      return joinRef(base, subLabel(marker.kind, marker.label, bulletIndex));
   }
 }
 
 function newNode(parent: Building, marker: Marker): Building {
-  const bulletIndex = marker.kind === 'bullet' ? (parent.lastChild.get('bullet') ?? 0) + 1 : 0;
+  const bullet = marker.kind === 'bullet' || marker.kind === 'plus';
+  const bulletIndex = bullet ? (parent.lastChild.get(marker.kind) ?? 0) + 1 : 0;
   const node: Building = {
     ref: childRef(parent, marker, bulletIndex),
     kind: marker.kind,
@@ -125,7 +139,7 @@ function newNode(parent: Building, marker: Marker): Building {
     lastChild: new Map(),
     parent,
   };
-  parent.lastChild.set(marker.kind, marker.kind === 'bullet' ? bulletIndex : marker.path[marker.path.length - 1]);
+  parent.lastChild.set(marker.kind, bullet ? bulletIndex : marker.path[marker.path.length - 1]);
   parent.children.push(node);
   return node;
 }
@@ -157,12 +171,12 @@ function place(stack: Building[], marker: Marker, started: boolean): Building | 
   for (let i = stack.length - 1; i > 0; i--) {
     if (stack[i].kind === marker.kind) {
       const parent = stack[i].parent!;
-      if (marker.kind === 'bullet') return parent;
+      if (marker.kind === 'bullet' || marker.kind === 'plus') return parent;
       return marker.path[0] === (parent.lastChild.get(marker.kind) ?? 0) + 1 ? parent : null;
     }
   }
   const top = stack[stack.length - 1];
-  if (marker.kind === 'bullet') return top;
+  if (marker.kind === 'bullet' || marker.kind === 'plus') return top;
   if (marker.kind === 'paren-number' && !/^\p{Lu}/u.test(marker.rest)) return null;
   return marker.path[0] === 1 ? top : null;
 }
@@ -192,7 +206,7 @@ function splitInline(node: ItemNode): void {
   }
   if (starts.length < 2) return;
   node.children = starts.map((s, i) => ({
-    ref: node.ref ? `${node.ref} ${s.label}` : s.label,
+    ref: joinRef(node.ref, s.label),
     kind: /\d/.test(s.label) ? 'paren-number' : 'paren-roman',
     text: collapseWhitespace(text.slice(s.bodyAt, i + 1 < starts.length ? starts[i + 1].at : text.length)),
     children: [],
