@@ -8,8 +8,11 @@
 // - "định kỳ ngày 20 hàng tháng": FREQ=MONTHLY;BYMONTHDAY=20. Several periods at once ("báo cáo
 //   theo tháng, quý, 6 tháng, 1 năm") become the most frequent one: the monthly report is due first
 //   and the others fall on its cycle, so tracking the finest period misses none of them.
-// - "thường xuyên", "nhiệm vụ thường xuyên": ongoing.
-// - anything else ("thực hiện ngay", "khi quyết định ... có hiệu lực"): unspecified.
+// - "hằng năm, trước ngày 15/7": FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=15.
+// - "thường xuyên", "nhiệm vụ thường xuyên", a rule "kể từ ngày 01/8/2025": ongoing.
+// - "khi quyết định ... có hiệu lực", "khi hợp đồng ... được ký kết": trigger, the event as written.
+// - anything else ("thực hiện ngay"): unspecified; so is a day or period whose year cannot be
+//   known (a notice without a date): never a guessed year.
 // A missing year comes from the document date; if that puts the deadline before the document was
 // issued, it means the next year ("trong Quý I" in a December notice).
 // When an item has several, a fixed date wins (the earliest), then a recurrence, then a bare
@@ -24,11 +27,17 @@ export interface DeadlineContext {
   documentDate: string | null;
 }
 
+// Rank: a fixed date (0) beats an event (1), which beats a reporting cadence (2), which beats a
+// bare "trong năm Y" or a target's year (3), which beats a standing duty (4).
 type Candidate =
-  | { rank: 0; kind: 'date'; due: CivilDate; endOfDay: boolean; start: number; end: number }
-  | { rank: 1; kind: 'recurring'; rule: string; explicitDay: boolean; start: number; end: number }
-  | { rank: 2; kind: 'date'; due: CivilDate; endOfDay: boolean; start: number; end: number }
-  | { rank: 3; kind: 'ongoing'; start: number; end: number };
+  | { rank: number; kind: 'date'; due: CivilDate; endOfDay: boolean; start: number; end: number }
+  | { rank: number; kind: 'recurring'; rule: string; explicitDay: boolean; start: number; end: number }
+  | { rank: number; kind: 'trigger' | 'ongoing'; start: number; end: number };
+
+export interface DeadlineOptions {
+  /** The text is a table's or a field's time cell: a bare "Năm 2026", "Tháng 9/2026" is the deadline. */
+  cell?: boolean;
+}
 
 const DATE_SEP = '\\s*[/.-]\\s*';
 // "tháng" and "tuần" written out: the loose forms would also read "thông", "thường", "tin".
@@ -65,6 +74,20 @@ const RE = {
   everyPeriod: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:${P('hang')}|${P('moi')})\\s+(${TUAN}|${THANG}|${P('quy')}|${P('nam')})`, 'g'),
   weekday: new RegExp(`${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${P('nam')}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`, 'g'),
   ongoing: new RegExp(`(?:${P('nhiem vu')}\\s+)?${P('thuong xuyen')}`, 'g'),
+  // "khi quyết định sắp xếp … có hiệu lực", "khi hợp đồng thuê dịch vụ được ký kết": an event.
+  trigger: new RegExp(
+    `${P('khi')}\\s+[^.;]{3,120}?\\s(?:${['co hieu luc', 'duoc ky ket', 'duoc ban hanh', 'duoc phe duyet', 'duoc cong bo', 'di vao hoat dong', 'duoc thanh lap', 'duoc bo tri'].map((w) => P(w)).join('|')})`,
+    'g',
+  ),
+  // "kể từ ngày 01/8/2025": a standing rule that starts on a day, not a due date.
+  sinceDay: new RegExp(`${P('ke tu')}\\s+${P('ngay')}\\s+\\d{1,2}${DATE_SEP}\\d{1,2}(?:${DATE_SEP}\\d{4})?`, 'g'),
+  // "hằng năm, trước ngày 15/7": a yearly cadence on a day.
+  yearlyOnDay: new RegExp(`(?:${P('hang')}|${P('moi')})\\s+${P('nam')}\\s*,?\\s*(?:${P('truoc')}|${P('vao')})\\s+${P('ngay')}\\s+(\\d{1,2})${DATE_SEP}(\\d{1,2})(?![\\d/])`, 'g'),
+  // A target's year: "tối thiểu 3% tổng chi ngân sách năm 2026" is due at that year's end.
+  anyYear: new RegExp(`${P('nam')}\\s+(\\d{4})`, 'g'),
+  targetCue: new RegExp(`(?:${P('dat')}|${P('toi thieu')}|${P('it nhat')}|${P('toi da')})\\s+[\\d.,]+\\s*%?`),
+  cellMonth: new RegExp(`${THANG}\\s+(\\d{1,2})\\s*[/-]\\s*(\\d{4})`, 'g'),
+  cellHalfYear: new RegExp(`(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
   reportContext: new RegExp(`${P('bao cao')}|${P('dinh ky')}`),
 };
 
@@ -153,13 +176,20 @@ function periodRule(word: string): { rule: string; order: number } | null {
   return null;
 }
 
+/** The clause (between ";" or "." marks) around a match. */
+function clauseAround(loose: string, start: number, end: number): string {
+  const before = Math.max(loose.lastIndexOf('.', start), loose.lastIndexOf(';', start));
+  const stops = [loose.indexOf('.', end), loose.indexOf(';', end)].filter((i) => i >= 0);
+  return loose.slice(before + 1, stops.length ? Math.min(...stops) : loose.length);
+}
+
 function sentenceAround(loose: string, start: number, end: number): string {
   const before = loose.lastIndexOf('.', start);
   const after = loose.indexOf('.', end);
   return loose.slice(before + 1, after === -1 ? loose.length : after);
 }
 
-function collect(text: string, loose: string, documentDate: CivilDate | null): Candidate[] {
+function collect(text: string, loose: string, documentDate: CivilDate | null, options: DeadlineOptions = {}): Candidate[] {
   const found: Candidate[] = [];
   const each = (re: RegExp, fn: (m: RegExpExecArray) => Candidate | null) => {
     re.lastIndex = 0;
@@ -169,7 +199,7 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
       if (m[0].length === 0) re.lastIndex++;
     }
   };
-  const dateCandidate = (m: RegExpExecArray, due: CivilDate | null, endOfDay: boolean, rank: 0 | 2 = 0): Candidate | null =>
+  const dateCandidate = (m: RegExpExecArray, due: CivilDate | null, endOfDay: boolean, rank = 0): Candidate | null =>
     due && isValidDate(due) ? { rank, kind: 'date', due, endOfDay, start: m.index, end: m.index + m[0].length } : null;
 
   // Groups: 1 "chậm nhất", 2 "trước", 3 another cue, 4 "ngày", 5 day, 6 month, 7 year.
@@ -200,7 +230,7 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
     const firstHalf = matchWord('dau', m[1]);
     return dateCandidate(m, inferYear(m[2], (year) => endOfMonth(year, firstHalf ? 6 : 12), documentDate), true);
   });
-  const yearEnd = (m: RegExpExecArray, year: string | undefined, rank: 0 | 2 = 0) =>
+  const yearEnd = (m: RegExpExecArray, year: string | undefined, rank = 0) =>
     dateCandidate(m, inferYear(year, (y) => ({ year: y, month: 12, day: 31 }), documentDate), true, rank);
   each(RE.untilYearEnd, (m) => yearEnd(m, m[1]));
   each(RE.completeInYear, (m) => yearEnd(m, m[1]));
@@ -208,12 +238,18 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
   each(RE.yearTarget, (m) => yearEnd(m, m[1]));
   each(RE.period, (m) => yearEnd(m, m[2]));
   each(RE.beforeYear, (m) => dateCandidate(m, { year: Number(m[1]), month: 1, day: 1 }, false));
-  each(RE.inYear, (m) => yearEnd(m, m[1], 2));
-  each(RE.inThisYear, (m) => yearEnd(m, undefined, 2));
+  each(RE.inYear, (m) => yearEnd(m, m[1], 3));
+  each(RE.inThisYear, (m) => yearEnd(m, undefined, 3));
+  each(RE.anyYear, (m) => (RE.targetCue.test(clauseAround(loose, m.index, m.index + m[0].length)) ? yearEnd(m, m[1], 3) : null));
+  if (options.cell) {
+    each(RE.anyYear, (m) => yearEnd(m, m[1]));
+    each(RE.cellMonth, (m) => dateCandidate(m, endOfMonth(Number(m[2]), Number(m[1])), true));
+    each(RE.cellHalfYear, (m) => dateCandidate(m, inferYear(m[2], (year) => endOfMonth(year, matchWord('dau', m[1]) ? 6 : 12), documentDate), true));
+  }
   each(RE.tet, (m) => tetCandidate(text, loose, m, documentDate));
 
-  const recurring = (m: RegExpExecArray, rule: string, explicitDay: boolean): Candidate => ({
-    rank: 1,
+  const recurring = (m: RegExpExecArray, rule: string, explicitDay: boolean, rank = 2): Candidate => ({
+    rank,
     kind: 'recurring',
     rule,
     explicitDay,
@@ -242,7 +278,13 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
     const rule = periodRule(m[1]);
     return rule ? recurring(m, rule.rule, false) : null;
   });
-  each(RE.ongoing, (m) => ({ rank: 3, kind: 'ongoing', start: m.index, end: m.index + m[0].length }));
+  each(RE.yearlyOnDay, (m) => {
+    const [d, month] = [Number(m[1]), Number(m[2])];
+    return d >= 1 && d <= 31 && month >= 1 && month <= 12 ? recurring(m, `FREQ=YEARLY;BYMONTH=${month};BYMONTHDAY=${d}`, true, 0) : null;
+  });
+  each(RE.ongoing, (m) => ({ rank: 4, kind: 'ongoing', start: m.index, end: m.index + m[0].length }));
+  each(RE.sinceDay, (m) => ({ rank: 4, kind: 'ongoing', start: m.index, end: m.index + m[0].length }));
+  each(RE.trigger, (m) => ({ rank: 1, kind: 'trigger', start: m.index, end: m.index + m[0].length }));
   return found;
 }
 
@@ -262,10 +304,10 @@ function better(a: Candidate, b: Candidate): boolean {
  * The deadline an item's text (or a single phrase) sets, resolved against the document date:
  * a due moment at +07:00, an RRULE, an ongoing duty, or unspecified when the text fixes none.
  */
-export function extractDeadline(text: string, context: DeadlineContext): DeadlineDraft {
+export function extractDeadline(text: string, context: DeadlineContext, options: DeadlineOptions = {}): DeadlineDraft {
   const clean = cleanText(text);
   const loose = looseFold(clean);
-  const candidates = collect(clean, loose, parseDate(context.documentDate));
+  const candidates = collect(clean, loose, parseDate(context.documentDate), options);
   if (!candidates.length) return { kind: 'unspecified' };
   const best = candidates.reduce((a, b) => (better(b, a) ? b : a));
   const source = quote(clean, best.start, best.end);
@@ -276,5 +318,7 @@ export function extractDeadline(text: string, context: DeadlineContext): Deadlin
       return { kind: 'recurring', rule: best.rule, source };
     case 'ongoing':
       return { kind: 'ongoing', source };
+    case 'trigger':
+      return { kind: 'trigger', source };
   }
 }

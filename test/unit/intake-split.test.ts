@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractDocumentInfo } from '../../domain/intake/document';
+import { parseClause } from '../../domain/intake/clause';
 import { extractDirective, titleOf } from '../../domain/intake/extract';
 import { missingClear } from '../../domain/intake/missing';
 import { cleanText } from '../../domain/intake/normalize';
@@ -72,18 +73,18 @@ describe('splitting a directive into items', () => {
 
 describe('document number and date', () => {
   it('reads the UTF-8 header', () => {
-    expect(extractDocumentInfo('Số: 80 /TB-UBND\n\nThái Nguyên, ngày 14 tháng 5 năm 2025\n\n## THÔNG BÁO')).toEqual({ number: '80/TB-UBND', date: '2025-05-14' });
+    expect(extractDocumentInfo('Số: 80 /TB-UBND\n\nThái Nguyên, ngày 14 tháng 5 năm 2025\n\n## THÔNG BÁO')).toMatchObject({ number: '80/TB-UBND', date: '2025-05-14' });
   });
 
   it('reads the OCR header', () => {
-    expect(extractDocumentInfo('SANG TAO VA CHUYEN DPOI SO Théi Nguyén, ngay 04 thang 11 ndm 2025\nCO QUAN THUONG TRUC\n%\n\nS6 01-TB/CQTT\n\nTHONG BAO')).toEqual({
+    expect(extractDocumentInfo('SANG TAO VA CHUYEN DPOI SO Théi Nguyén, ngay 04 thang 11 ndm 2025\nCO QUAN THUONG TRUC\n%\n\nS6 01-TB/CQTT\n\nTHONG BAO')).toMatchObject({
       number: '01-TB/CQTT',
       date: '2025-11-04',
     });
   });
 
   it('says null when the header has neither', () => {
-    expect(extractDocumentInfo('THÔNG BÁO\nKết luận của Ban Chỉ đạo')).toEqual({ number: null, date: null });
+    expect(extractDocumentInfo('THÔNG BÁO\nKết luận của Ban Chỉ đạo')).toEqual({ number: null, issuer: null, date: null });
   });
 });
 
@@ -160,10 +161,15 @@ describe('drafts', () => {
     ]);
   });
 
-  it('title an item by its first sentence, or by what follows "Giao ...:"', () => {
-    expect(titleOf('Về phát triển kinh tế số: Giao Sở Công Thương chủ trì.')).toBe('Về phát triển kinh tế số');
-    expect(titleOf('Giao đồng chí Giám đốc Công an tỉnh chỉ đạo: Triển khai xây dựng Trung tâm an ninh mạng; các cơ quan phối hợp.')).toBe(
-      'Triển khai xây dựng Trung tâm an ninh mạng',
-    );
+  it.each([
+    ['Về phát triển kinh tế số: Giao Sở Công Thương chủ trì, phối hợp với các sở, ngành liên quan xây dựng chương trình.', 'Xây dựng chương trình'],
+    ['Giao đồng chí Giám đốc Công an tỉnh - Thành viên Ban Chỉ đạo chỉ đạo vận hành Trung tâm SOC; định kỳ báo cáo.', 'Chỉ đạo vận hành Trung tâm SOC'],
+    ['Đồng chí Giám đốc Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính triển khai thuê dịch vụ.', 'Triển khai thuê dịch vụ'],
+    ['Phối hợp với Công an tỉnh xây dựng Quy chế khai thác dữ liệu.', 'Xây dựng Quy chế khai thác dữ liệu'],
+    ['Sở Tài chính hằng năm, trước ngày 15/7, tổng hợp nhu cầu kinh phí.', 'Tổng hợp nhu cầu kinh phí'],
+    ['Đề nghị Đại học Thái Nguyên chủ động đề xuất nhiệm vụ.', 'Chủ động đề xuất nhiệm vụ'],
+    ['Giao Cơ quan Thường trực Ban Chỉ đạo phối hợp với Ủy ban Kiểm tra Tỉnh ủy kiểm tra việc thực hiện.', 'Kiểm tra việc thực hiện'],
+  ])('titles "%s" by its work: "%s"', (text, title) => {
+    expect(titleOf(text, parseClause(text).workStart)).toBe(title);
   });
 });
