@@ -6,7 +6,7 @@
 // A sub-item may open with "Phối hợp với C" only: C replaces the partners it would inherit.
 // Units the registry lacks ("Giao Cơ quan Thường trực Ban Chỉ đạo …", "Tỉnh đoàn chủ trì") are
 // skipped as a run of capitalised words so the work still starts at its verb; they lead nobody.
-import { findUnitMentions, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
+import { findUnitMentions, foldDiacritics, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
 import { extractDeadline } from './deadline';
 
 export interface Clause {
@@ -29,6 +29,10 @@ const TITLES = ['dong chi', 'giam doc', 'pho giam doc', 'chu tich', 'pho chu tic
 const ADVERBS = ['khan truong', 'thuong xuyen', 'truc tiep', 'kip thoi'];
 // An apposition after a unit names the same body again: "Công an tỉnh - Thành viên Ban Chỉ đạo".
 const APPOSITIONS = ['thanh vien ban chi dao', 'co quan thuong truc ban chi dao', 'co quan thuong truc', 'thuong truc ban chi dao'];
+// "theo lĩnh vực được phân công", "theo chức năng, nhiệm vụ": the scope of the subject, not the work.
+const SCOPES = ['theo linh vuc duoc phan cong', 'theo chuc nang nhiem vu duoc giao', 'theo chuc nang nhiem vu', 'theo linh vuc phu trach', 'theo tham quyen', 'theo linh vuc'];
+// A cadence opening the work: "Định kỳ ngày 20 hàng tháng báo cáo …", "Hằng quý, …".
+const CADENCE = /^(?:dinh ky\s+)?(?:(?:truoc\s+)?ngay\s+\d{1,2}\s+)?(?:hang|moi)\s+(?:thang|quy|nam|tuan)\s*,?\s*/;
 const CAN_CU = ['ke hoach nay', 'chi thi nay', 'thong bao nay', 'van ban nay', 'cong van nay', 'chuc nang nhiem vu duoc giao', 'chuc nang nhiem vu', 'nhiem vu duoc giao'];
 
 function skipAny(tokens: Token[], i: number, phrases: string[], strict = false): number {
@@ -78,12 +82,15 @@ function unitList(c: Cursor, i: number): { units: Unit[]; end: number } {
   return { units, end: j };
 }
 
+// Lower-case words inside the names of bodies: "Cơ quan Thường trực", "Kho bạc Nhà nước khu vực".
+const ORG_WORDS = ['quan', 'doan', 'tinh', 'dao', 'truc', 'hoi', 'nha', 'nuoc', 'xa', 'cong', 'bac', 'khu', 'vuc', 'phuong', 'giao', 'dan', 'van', 'hiem', 'tri'];
+
 /** A registry-less body: a run of capitalised words ("Cơ quan Thường trực Ban Chỉ đạo", "Tỉnh đoàn"). */
 function skipUnknownName(c: Cursor, i: number): number {
   let j = i;
   const capital = (k: number) => c.tokens[k] && /^\p{Lu}/u.test(c.text.slice(c.tokens[k].start, c.tokens[k].end));
   if (!capital(j)) return i;
-  while (c.tokens[j] && (capital(j) || ['quan', 'doan', 'tinh', 'dao', 'truc', 'hoi', 'nha', 'nuoc', 'xa', 'cong', 'va'].includes(c.tokens[j].norm))) {
+  while (c.tokens[j] && (capital(j) || ORG_WORDS.includes(c.tokens[j].norm))) {
     if (j > i && /[,.;:()]/.test(gapBefore(c, j))) break;
     j++;
   }
@@ -178,6 +185,10 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
       const m = mentionAt(c, j);
       if (!m) break;
       [lanhDaoUnit, c.i] = [m.unit, m.endToken];
+    } else if (skipAny(tokens, i, SCOPES) > i) c.i = skipAny(tokens, i, SCOPES);
+    else if (tokens[i] && CADENCE.test(foldDiacritics(text.slice(tokens[i].start)))) {
+      const end = tokens[i].start + CADENCE.exec(foldDiacritics(text.slice(tokens[i].start)))![0].length;
+      while (tokens[c.i] && tokens[c.i].start < end) c.i++;
     } else if (seq(tokens, i, 'la co quan thuong truc')) c.i = skipAny(tokens, i + 5, ['ban chi dao', 'cua ban chi dao']);
     else if (seq(tokens, i, 'can cu') && skipAny(tokens, i + 2, CAN_CU) > i + 2) c.i = skipAny(tokens, i + 2, CAN_CU);
     else if (seq(tokens, i, 'chiu trach nhiem truoc')) {

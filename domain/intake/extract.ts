@@ -117,7 +117,9 @@ export function extractDirective(raw: string, registry: readonly Unit[] = unitRe
     if (table) {
       for (const row of table.rows) {
         const a = assign(row.title, inherited, row.fields, registry, document.date);
-        push(joinRef(node.ref, `(${row.number})`), collapseWhitespace(row.title), titleOf(row.title.replace(/\s*[:;,]?\s*\d+([.,]\d+)?\s*%.*$/, '')), a);
+        // A row's title is its indicator or task as written, without a target value.
+        const title = collapseWhitespace(row.title.replace(/\s*[:;,]?\s*\d+([.,]\d+)?\s*%.*$/, ''));
+        push(joinRef(node.ref, `(${row.number})`), collapseWhitespace(row.title), title.charAt(0).toLocaleUpperCase('vi') + title.slice(1), a);
       }
       children.forEach((child) => visit(child, inherited));
       return;

@@ -3,6 +3,7 @@
 // non-assigning conclusions. They are returned as findings so that a reader sees them, never as
 // items. A section is one by its heading ("I. KẾT QUẢ ĐẠT ĐƯỢC", "2. Tồn tại, hạn chế", "1. Mục
 // đích: …"); a paragraph is one by its opening ("Ban Chỉ đạo biểu dương …", "cơ bản thống nhất").
+import { foldDiacritics } from '../units';
 import { looseFold, loosePhrase as P } from './normalize';
 import type { Finding } from './schema';
 import type { ItemNode } from './split';
@@ -16,8 +17,9 @@ const WORK_WORDS = ['nhiem vu', 'giai phap', 'to chuc thuc hien', 'chi tieu', 'p
 
 const FINDING_HEADING = new RegExp(FINDING_WORDS.map((w) => P(w)).join('|'));
 const WORK_HEADING = new RegExp(WORK_WORDS.map((w) => P(w)).join('|'));
-// Praise and agreement, within the first words (after a subject such as "Ban Chỉ đạo").
-const PRAISE = new RegExp(`^(?:\\S+\\s+){0,6}?(?:${['ghi nhan', 'bieu duong', 'danh gia cao', 'hoan nghenh', 'khen ngoi', 'co ban thong nhat', 'thong nhat voi'].map((w) => P(w)).join('|')})`);
+// Praise and agreement, within the first words (after a subject such as "Ban Chỉ đạo"). Matched
+// on plain folded words, not OCR-tolerantly: a loose "biểu dương" also reads "bồi dưỡng".
+const PRAISE = new RegExp(`^(?:\\S+\\s+){0,6}?(?:${['ghi nhan', 'bieu duong', 'danh gia cao', 'hoan nghenh', 'khen ngoi', 'co ban thong nhat', 'thong nhat voi'].join('|')})\\b`);
 
 /** The heading of a node: its first line, or what precedes a colon on it ("Mục đích: …"). */
 function headingOf(text: string): string {
@@ -40,7 +42,7 @@ export function isFindingHeading(text: string): boolean {
 
 /** Whether a paragraph only praises, records or agrees: nothing to do. */
 export function isPraise(text: string): boolean {
-  return PRAISE.test(looseFold(text.trim()));
+  return PRAISE.test(foldDiacritics(text));
 }
 
 /** The findings a finding section holds: one per sub-item, else one per paragraph after its heading. */

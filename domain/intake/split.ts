@@ -96,11 +96,19 @@ function letterValue(letter: string): number {
 }
 
 const CLOSING_ANYWHERE = /^(tren day la|noi nhan)/;
-const CLOSING_PARAGRAPH = /^.{0,80}\bthong bao\b\s+(de|den|cho)\b/;
+// Closing paragraphs: "… thông báo để … biết, thực hiện", "Trong quá trình thực hiện, nếu có
+// vướng mắc …", the issuer's promise ("Sở Khoa học và Công nghệ sẽ tổng hợp …"), "Đề nghị các cơ
+// quan, đơn vị quan tâm phối hợp thực hiện./.".
+const CLOSING_PARAGRAPH = [
+  /^.{0,80}\bthong bao\b\s+(de|den|cho)\b/,
+  /^trong qua trinh (thuc hien|trien khai)/,
+  /^[^,.;]{0,80}\sse\s(tong hop|theo doi|bao cao|kiem tra)/,
+  /^de nghi cac (co quan|don vi|so).{0,60}(quan tam|nghiem tuc).{0,40}thuc hien\s*\.?\/\.$/,
+];
 
 function isClosing(line: string, paragraphStart: boolean): boolean {
   const loose = looseFold(line).replace(/\s+/g, ' ').trim();
-  return CLOSING_ANYWHERE.test(loose) || (paragraphStart && CLOSING_PARAGRAPH.test(loose)) || /^\.\/\.$/.test(loose);
+  return CLOSING_ANYWHERE.test(loose) || (paragraphStart && CLOSING_PARAGRAPH.some((re) => re.test(loose))) || /^\.\/\.$/.test(loose);
 }
 
 /** "(1)", "(i)", "(a)", "(-2)", "(+1)": a sub-item's part of a reference. */
