@@ -273,7 +273,40 @@ export function splitItems(text: string): SplitDocument {
     }
   }
 
+  const tail = cutClosingSentence(root);
+  if (tail) closing.unshift(tail);
   const items = root.children.map(finish);
   items.forEach(splitInline);
   return { preamble: preamble.join('\n').trim(), items, closing: closing.join('\n').trim() };
+}
+
+// The closing formula as a sentence at the end of the last item, where no blank line set it
+// apart (OCR re-wrapping, or a closing that does not match a paragraph pattern): "… thông báo để …",
+// "Trong quá trình thực hiện …", "… sẽ tổng hợp …", or a request ending the text "… thực hiện./.".
+const CLOSING_SENTENCE = new RegExp(
+  [
+    '[^.;\\n]{0,80}\\bthong bao\\s+(?:de|den|cho)\\s',
+    'trong qua trinh (?:thuc hien|trien khai)',
+    '[^,.;\\n]{0,80}\\sse\\s(?:tong hop|theo doi)\\s',
+    '[^.;]{0,120}(?:yeu cau|de nghi)\\s[^;]{0,200}(?:thuc hien|trien khai)[^.;]{0,60}\\.\\s*\\/\\.\\s*$',
+  ].map((alt) => `(?:${alt})`).join('|'),
+);
+
+/** Cuts a closing sentence off the document's last item; returns it, or null. */
+function cutClosingSentence(root: Building): string | null {
+  let last = root;
+  while (last.children.length) last = last.children[last.children.length - 1];
+  if (last === root) return null;
+  const text = last.lines.join('\n');
+  const loose = looseFold(text);
+  // Sentence starts after the marker's first sentence: ". X", or a line break before a capital.
+  for (const m of text.matchAll(/(?:[.;:]\s+|\n\s*)(?=\p{Lu})/gu)) {
+    const at = m.index + m[0].length;
+    if (at < 20) continue;
+    if (CLOSING_SENTENCE.test(loose.slice(at).replace(/\s+/g, ' ')) && new RegExp(`^(?:${CLOSING_SENTENCE.source})`).test(loose.slice(at).replace(/\s+/g, ' '))) {
+      last.lines = text.slice(0, at).trimEnd().split('\n');
+      return text.slice(at).trim();
+    }
+  }
+  return null;
 }
