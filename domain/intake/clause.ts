@@ -21,6 +21,12 @@ export interface Clause {
 }
 
 const seq = (tokens: Token[], i: number, words: string) => words.split(' ').every((w, k) => tokens[i + k] !== undefined && tokenMatches(w, tokens[i + k].norm));
+// "đề nghị", "lãnh đạo", "chỉ đạo" as OCR prints them ("Pé nghi", "lAnh bao"): short words whose
+// initial đ may read as b or p, which the strict short-word match of domain/units.ts refuses.
+const DE = /^[dbp][e0-9]$/;
+const DAO = /^[dbp][a0-9]o$/;
+const isDeNghi = (tokens: Token[], i: number) => tokens[i] !== undefined && DE.test(tokens[i].norm) && seq(tokens, i + 1, 'nghi');
+const isDirect = (tokens: Token[], i: number, first: 'lanh' | 'chi') => seq(tokens, i, first) && tokens[i + 1] !== undefined && DAO.test(tokens[i + 1].norm);
 const exact = (tokens: Token[], i: number, words: string) => words.split(' ').every((w, k) => tokens[i + k]?.norm === w);
 
 // Titles and determiners before a unit: "đồng chí Giám đốc", "người đứng đầu các".
@@ -129,14 +135,14 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
 
   let cue: 'giao' | 'de-nghi' | 'yeu-cau' | null = null;
   if (tokens[c.i] && /^(Giao|GIAO|giao)$/.test(text.slice(tokens[c.i].start, tokens[c.i].end))) [cue, c.i] = ['giao', c.i + 1];
-  else if (seq(tokens, c.i, 'de nghi')) [cue, c.i] = ['de-nghi', c.i + 2];
+  else if (isDeNghi(tokens, c.i)) [cue, c.i] = ['de-nghi', c.i + 2];
   else if (exact(tokens, c.i, 'yeu') && seq(tokens, c.i + 1, 'cau')) [cue, c.i] = ['yeu-cau', c.i + 2];
 
   const subjectStart = c.i;
   const t = skipTitles(c, c.i);
   let subjects = unitList(c, t);
   // "Sở KH&CN đề nghị các sở, ban, ngành, địa phương:": the addressee after the request leads.
-  if (subjects.units.length && (seq(tokens, subjects.end, 'de nghi') || (exact(tokens, subjects.end, 'yeu') && seq(tokens, subjects.end + 1, 'cau')))) {
+  if (subjects.units.length && (isDeNghi(tokens, subjects.end) || (exact(tokens, subjects.end, 'yeu') && seq(tokens, subjects.end + 1, 'cau')))) {
     const after = unitList(c, subjects.end + 2);
     if (after.units.length) subjects = after;
   }
@@ -180,8 +186,8 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
       }
       // "…, phối hợp với A, B" may end in an unknown name: "và Tỉnh đoàn".
       if (exact(tokens, c.i, 'va')) c.i = Math.max(c.i, skipUnknownName(c, c.i + 1));
-    } else if (!lanhDaoUnit && subjects.units.length && (seq(tokens, i, 'lanh dao chi dao') || seq(tokens, i, 'lanh dao') || seq(tokens, i, 'chi dao')) && subjects.units[0].kind === 'party') {
-      const j = seq(tokens, i, 'lanh dao chi dao') ? i + 4 : i + 2;
+    } else if (!lanhDaoUnit && subjects.units.length && (isDirect(tokens, i, 'lanh') || isDirect(tokens, i, 'chi')) && subjects.units[0].kind === 'party') {
+      const j = isDirect(tokens, i, 'lanh') && isDirect(tokens, i + 2, 'chi') ? i + 4 : i + 2;
       const m = mentionAt(c, j);
       if (!m) break;
       [lanhDaoUnit, c.i] = [m.unit, m.endToken];

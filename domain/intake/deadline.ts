@@ -42,37 +42,39 @@ export interface DeadlineOptions {
 const DATE_SEP = '\\s*[/.-]\\s*';
 // "tháng" and "tuần" written out: the loose forms would also read "thông", "thường", "tin".
 const THANG = '(?<![a-z0-9])th[a0-9d]ng(?![a-z0-9])';
+// "năm" written out: OCR prints it "ndm", "nim", "ném", which the strict short-word match misses.
+const NAM = '(?<![a-z0-9])n[aeiou0-9d?|]{1,2}m(?![a-z0-9])';
 const TUAN = '(?<![a-z0-9])tu[a0-9d]n(?![a-z0-9])';
 const DAY_MONTH_YEAR = `(\\d{1,2})${DATE_SEP}(\\d{1,2})(?:${DATE_SEP}(\\d{4}))?(?![\\d/])`;
-const DAY_WORDS = `(\\d{1,2})\\s+${THANG}\\s+(\\d{1,2})(?:\\s*(?:,|${P('nam')})\\s*(\\d{4}))?(?!\\d)`;
+const DAY_WORDS = `(\\d{1,2})\\s+${THANG}\\s+(\\d{1,2})(?:\\s*(?:,|${NAM})\\s*(\\d{4}))?(?!\\d)`;
 // A bare "ngày 22/12/2024" cites another document; only these words make a date a deadline.
 const DAY_CUE = `(?:(${P('cham nhat')})(?:\\s+${P('la')})?\\s+)?(?:(${P('truoc')})|(${P('den het')}|${P('den')}|${P('han chot')}|${P('han')}|${P('trong')}|${P('hoan thanh')}))?`;
 const BEFORE = `(?:(${P('truoc')})\\s+)?`;
 const PERIOD_CUE = `(?:${P('hoan thanh trong')}|${P('hoan thanh')}|${P('trong')}|${P('het')}|${P('cuoi')}|${P('den het')}|${P('den')})\\s+`;
-const YEAR_OPT = `(?:\\s*(?:[/,-]|${P('nam')})\\s*(\\d{4}))?`;
+const YEAR_OPT = `(?:\\s*(?:[/,-]|${NAM})\\s*(\\d{4}))?`;
 
 const RE = {
   dayNumeric: new RegExp(`${DAY_CUE}\\s*(${P('ngay')}\\s+)?${DAY_MONTH_YEAR}`, 'g'),
   dayWords: new RegExp(`${DAY_CUE}\\s*(${P('ngay')})\\s+${DAY_WORDS}`, 'g'),
   quarter: new RegExp(`${BEFORE}(?:${PERIOD_CUE})?${P('quy')}\\s+(iv|[il1|]{1,3}|[2-4])(?![a-z0-9])${YEAR_OPT}`, 'g'),
-  month: new RegExp(`(?:(${P('truoc')})\\s+|${PERIOD_CUE})${THANG}\\s+(\\d{1,2})(?![\\d])(?:\\s*(?:[/-]|${P('nam')})\\s*(\\d{4}))?`, 'g'),
-  halfYear: new RegExp(`${P('trong')}\\s+(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
-  untilYearEnd: new RegExp(`(?:${P('tu nay')}\\s+)?${P('den')}\\s+(?:${P('het')}\\s+)?${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
-  beforeYear: new RegExp(`${P('truoc')}\\s+${P('nam')}\\s+(\\d{4})`, 'g'),
-  completeInYear: new RegExp(`(?:${P('hoan thanh')}|${P('xong')})\\s+(?:${P('trong')}\\s+)?${P('nam')}\\s+(\\d{4})`, 'g'),
-  yearEnd: new RegExp(`(?:${P('cuoi')}|${P('het')})\\s+${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
-  yearTarget: new RegExp(`${P('nam')}\\s+(\\d{4})\\s+${P('dat')}(?:\\s+[\\d.,]+\\s*%?)?`, 'g'),
+  month: new RegExp(`(?:(${P('truoc')})\\s+|${PERIOD_CUE})${THANG}\\s+(\\d{1,2})(?![\\d])(?:\\s*(?:[/-]|${NAM})\\s*(\\d{4}))?`, 'g'),
+  halfYear: new RegExp(`${P('trong')}\\s+(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  untilYearEnd: new RegExp(`(?:${P('tu nay')}\\s+)?${P('den')}\\s+(?:${P('het')}\\s+)?${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  beforeYear: new RegExp(`${P('truoc')}\\s+${NAM}\\s+(\\d{4})`, 'g'),
+  completeInYear: new RegExp(`(?:${P('hoan thanh')}|${P('xong')})\\s+(?:${P('trong')}\\s+)?${NAM}\\s+(\\d{4})`, 'g'),
+  yearEnd: new RegExp(`(?:${P('cuoi')}|${P('het')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  yearTarget: new RegExp(`${NAM}\\s+(\\d{4})\\s+${P('dat')}(?:\\s+[\\d.,]+\\s*%?)?`, 'g'),
   period: new RegExp(`${P('giai doan')}\\s+(\\d{4})\\s*-\\s*(\\d{4})`, 'g'),
-  inYear: new RegExp(`${P('trong')}\\s+${P('nam')}\\s+(\\d{4})`, 'g'),
-  inThisYear: new RegExp(`${P('trong')}\\s+${P('nam')}\\s+${P('nay')}`, 'g'),
+  inYear: new RegExp(`${P('trong')}\\s+${NAM}\\s+(\\d{4})`, 'g'),
+  inThisYear: new RegExp(`${P('trong')}\\s+${NAM}\\s+${P('nay')}`, 'g'),
   tet: new RegExp(`${P('truoc')}\\s+${P('tet')}(?:\\s+(?:${P('nguyen dan')}|${P('am lich')}|${P('co truyen')}))?`, 'g'),
   monthlyOnDay: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:(?:${P('truoc')}|${P('vao')})\\s+)?${P('ngay')}\\s+(\\d{1,2})\\s+(?:${P('hang')}|${P('moi')})\\s+${THANG}`, 'g'),
   periodList: new RegExp(
     `(?:${P('bao cao')}\\s+)?(?:${P('theo')}|${P('hang')}|${P('dinh ky')})\\s+((?:${periodWord()})(?:\\s*,\\s*(?:${P('va')}\\s+)?(?:${periodWord()}))+)`,
     'g',
   ),
-  everyPeriod: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:${P('hang')}|${P('moi')})\\s+(${TUAN}|${THANG}|${P('quy')}|${P('nam')})`, 'g'),
-  weekday: new RegExp(`${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${P('nam')}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`, 'g'),
+  everyPeriod: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:${P('hang')}|${P('moi')})\\s+(${TUAN}|${THANG}|${P('quy')}|${NAM})`, 'g'),
+  weekday: new RegExp(`${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${NAM}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`, 'g'),
   ongoing: new RegExp(`(?:${P('nhiem vu')}\\s+)?${P('thuong xuyen')}`, 'g'),
   // "khi quyết định sắp xếp … có hiệu lực", "khi hợp đồng thuê dịch vụ được ký kết": an event.
   trigger: new RegExp(
@@ -82,17 +84,17 @@ const RE = {
   // "kể từ ngày 01/8/2025": a standing rule that starts on a day, not a due date.
   sinceDay: new RegExp(`${P('ke tu')}\\s+${P('ngay')}\\s+\\d{1,2}${DATE_SEP}\\d{1,2}(?:${DATE_SEP}\\d{4})?`, 'g'),
   // "hằng năm, trước ngày 15/7": a yearly cadence on a day.
-  yearlyOnDay: new RegExp(`(?:${P('hang')}|${P('moi')})\\s+${P('nam')}\\s*,?\\s*(?:${P('truoc')}|${P('vao')})\\s+${P('ngay')}\\s+(\\d{1,2})${DATE_SEP}(\\d{1,2})(?![\\d/])`, 'g'),
+  yearlyOnDay: new RegExp(`(?:${P('hang')}|${P('moi')})\\s+${NAM}\\s*,?\\s*(?:${P('truoc')}|${P('vao')})\\s+${P('ngay')}\\s+(\\d{1,2})${DATE_SEP}(\\d{1,2})(?![\\d/])`, 'g'),
   // A target's year: "tối thiểu 3% tổng chi ngân sách năm 2026" is due at that year's end.
-  anyYear: new RegExp(`${P('nam')}\\s+(\\d{4})`, 'g'),
+  anyYear: new RegExp(`${NAM}\\s+(\\d{4})`, 'g'),
   targetCue: new RegExp(`(?:${P('dat')}|${P('toi thieu')}|${P('it nhat')}|${P('toi da')})\\s+[\\d.,]+\\s*%?`),
   cellMonth: new RegExp(`${THANG}\\s+(\\d{1,2})\\s*[/-]\\s*(\\d{4})`, 'g'),
-  cellHalfYear: new RegExp(`(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
+  cellHalfYear: new RegExp(`(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
   reportContext: new RegExp(`${P('bao cao')}|${P('dinh ky')}`),
 };
 
 function periodWord(): string {
-  return `6\\s+${THANG}|(?:1\\s+)?${P('nam')}|${THANG}|${P('quy')}|${TUAN}`;
+  return `6\\s+${THANG}|(?:1\\s+)?${NAM}|${THANG}|${P('quy')}|${TUAN}`;
 }
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
@@ -142,7 +144,7 @@ function tetCandidate(text: string, loose: string, m: RegExpExecArray, documentD
       end += canChi[0].length;
     }
   }
-  const explicit = new RegExp(`^\\s+${P('nam')}\\s+(\\d{4})`).exec(loose.slice(end));
+  const explicit = new RegExp(`^\\s+${NAM}\\s+(\\d{4})`).exec(loose.slice(end));
   if (explicit) {
     year = Number(explicit[1]);
     end += explicit[0].length;

@@ -18,9 +18,24 @@ export function cleanText(raw: string): string {
     .replace(/[\u00a0\t]/g, ' ')
     .replace(/[–—]/g, '-')
     .replace(/\*+/g, '')
+    .replace(/[ðÐ]/g, (ch) => (ch === 'ð' ? 'đ' : 'Đ'))
+    .replace(/[\p{L}\d.&]+/gu, repairOcrWord)
     .split('\n')
     .map((line) => line.replace(/^\s*#{1,6}\s+/, '').replace(/\s+$/, ''))
     .join('\n');
+}
+
+// OCR glyphs inside Vietnamese words that no Vietnamese word has, read back as the letter they
+// stand for (make-ocr.ts and seed 004 show them): "v&i" "c&" (ơ), "trwoc" "chtrc" (ư), "thirc"
+// (ư), "tlnh" (i between consonants). Words with capitals, digits or dots (KH&CN, 57-NQ/TW,
+// www.) are left alone, so abbreviations and addresses survive.
+function repairOcrWord(word: string): string {
+  if (!/^[a-zà-ỹđ&]+$/u.test(word) && !/^\p{Lu}[a-zà-ỹđ&]+$/u.test(word)) return word;
+  return word
+    .replace(/&/g, 'ơ')
+    .replace(/(?<=[a-zđ])w|w(?=[a-zđ])/g, 'ư')
+    .replace(/(?<=[tcnhgđsr])ir(?=[a-zơôoc])/g, 'ư')
+    .replace(/(?<=[bcdđghkmnpqrstvx])l(?=[bcdđghkmnpqrstvx])/g, 'i');
 }
 
 /** Whitespace runs (line breaks included) as one space, trimmed. */
