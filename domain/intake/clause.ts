@@ -8,6 +8,7 @@
 // skipped as a run of capitalised words so the work still starts at its verb; they lead nobody.
 import { findUnitMentions, foldDiacritics, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
 import { extractDeadline } from './deadline';
+import { fuzzyUnitAt } from './units-cell';
 
 export interface Clause {
   /** A lead the clause names (subject, "giao X", "đề nghị X"), or null. */
@@ -47,13 +48,24 @@ function skipAny(tokens: Token[], i: number, phrases: string[], strict = false):
 }
 
 interface Cursor {
+  registry: readonly Unit[];
   text: string;
   tokens: Token[];
   mentions: UnitMention[];
   i: number;
 }
 
-const mentionAt = (c: Cursor, i = c.i) => c.mentions.find((m) => m.firstToken === i);
+/** The unit named at word i: the tolerant matcher's mention, else a fuzzy match of the registry (OCR). */
+function mentionAt(c: Cursor, i = c.i): UnitMention | undefined {
+  const found = c.mentions.find((m) => m.firstToken === i);
+  if (found || !c.tokens[i] || c.mentions.some((m) => m.firstToken < i && i < m.endToken)) return found;
+  const fuzzy = fuzzyUnitAt(c.text, c.tokens, i, c.registry);
+  if (!fuzzy) return undefined;
+  const mention: UnitMention = { unit: fuzzy.unit, start: c.tokens[i].start, end: c.tokens[fuzzy.endToken - 1].end, firstToken: i, endToken: fuzzy.endToken };
+  c.mentions.push(mention);
+  c.mentions.sort((a, b) => a.firstToken - b.firstToken);
+  return mention;
+}
 const gapBefore = (c: Cursor, i: number) => (i > 0 && c.tokens[i] ? c.text.slice(c.tokens[i - 1].end, c.tokens[i].start) : '');
 
 /** Past titles before a unit ("đồng chí Giám đốc"), stopping where a unit's own name begins ("các sở, …"). */
@@ -126,7 +138,7 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
   const tokens = tokenize(text);
   const all = findUnitMentions(text, registry, tokens);
   const mentions = all.filter((m, k) => k === 0 || !/^\s*-\s*$/.test(text.slice(all[k - 1].end, m.start)));
-  const c: Cursor = { text, tokens, mentions, i: 0 };
+  const c: Cursor = { registry, text, tokens, mentions, i: 0 };
   const out: Clause = { lead: null, coLeads: [], coordinating: [], unknownLead: false, workStart: 0 };
 
   // "Về phát triển kinh tế số: Giao …": a topic before a colon is not the work.

@@ -22,6 +22,7 @@ export function cleanText(raw: string): string {
     .replace(/[\p{L}\d.&]+/gu, repairOcrWord)
     .split('\n')
     .map((line) => line.replace(/^\s*#{1,6}\s+/, '').replace(/\s+$/, ''))
+    .filter((line) => !isPageFurniture(line))
     .join('\n');
 }
 
@@ -36,6 +37,16 @@ function repairOcrWord(word: string): string {
     .replace(/(?<=[a-zđ])w|w(?=[a-zđ])/g, 'ư')
     .replace(/(?<=[tcnhgđsr])ir(?=[a-zơôoc])/g, 'ư')
     .replace(/(?<=[bcdđghkmnpqrstvx])l(?=[bcdđghkmnpqrstvx])/g, 'i');
+}
+
+const PAGE_NUMBER = /^\s*-?\s*\d{1,3}\s*-?\s*$/;
+const RUNNING_HEADER = new RegExp(`^\\s*(?:${loosePhrase('thoi gian ky')}\\s*:|${loosePhrase('van ban so')}\\s+\\d)`);
+
+// A page break of a scanned document, in mid-sentence: a page number ("2", "- 2 -"), a running
+// header ("Văn bản số 20-KH/BCĐ") or the signing-time stamp ("Thời gian ký: …"). Dropped, so the
+// sentence it cut joins up again.
+function isPageFurniture(line: string): boolean {
+  return PAGE_NUMBER.test(line) || RUNNING_HEADER.test(looseFold(line));
 }
 
 /** Whitespace runs (line breaks included) as one space, trimmed. */

@@ -84,3 +84,38 @@ export function resolveCell(cell: string, field: UnitReview['field'], registry: 
   const units = found.map((f) => f.unit).filter((u, i, all) => all.indexOf(u) === i);
   return { units, review };
 }
+
+interface AliasForm {
+  unit: Unit;
+  norm: string;
+  words: number;
+}
+const aliasForms = new WeakMap<readonly Unit[], AliasForm[]>();
+
+function formsOf(registry: readonly Unit[]): AliasForm[] {
+  let forms = aliasForms.get(registry);
+  if (!forms) {
+    forms = registry.flatMap((unit) => [unit.name, ...unit.aliases].map((alias) => ({ unit, norm: normalizeName(alias), words: normalizeName(alias).split(' ').length })));
+    // A short name ("Sở Y tế", "VNPT") is one OCR slip away from ordinary words: never fuzzy.
+    forms = forms.filter((f) => f.norm.length >= 10);
+    aliasForms.set(registry, forms);
+  }
+  return forms;
+}
+
+/**
+ * A unit named at word `first` of a text that the tolerant matcher missed ("Cac sé, ban, nganh,
+ * dia phuong", "Sé TAi chinh"): the registry name closest to the same number of words there, if
+ * its similarity reaches ACCEPT. `starts` are the offsets of the text's words.
+ */
+export function fuzzyUnitAt(text: string, starts: Array<{ start: number; end: number }>, first: number, registry: readonly Unit[]): { unit: Unit; endToken: number; score: number } | null {
+  let best: { unit: Unit; endToken: number; score: number } | null = null;
+  for (const form of formsOf(registry)) {
+    const last = first + form.words - 1;
+    if (last >= starts.length) continue;
+    const span = normalizeName(text.slice(starts[first].start, starts[last].end));
+    const score = 1 - editDistance(span, form.norm) / Math.max(span.length, form.norm.length);
+    if (score >= ACCEPT && (!best || score > best.score)) best = { unit: form.unit, endToken: last + 1, score };
+  }
+  return best;
+}
