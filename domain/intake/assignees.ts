@@ -12,6 +12,7 @@
 // "do Công an tỉnh vận hành") are neither. An apposition ("Sở X - Thành viên Ban Chỉ đạo") is the
 // same person twice, not a second unit.
 import { parseClause } from './clause';
+import { looseFold, loosePhrase as P } from './normalize';
 import { findUnitMentions, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
 
 export interface Assignees {
@@ -162,9 +163,11 @@ export function findAddressee(preamble: string, registry: readonly Unit[] = unit
   const paragraphs = preamble.normalize('NFC').split(/\n\s*\n/).filter((s) => s.trim());
   const last = paragraphs[paragraphs.length - 1] ?? '';
   // "…, Sở Khoa học và Công nghệ đề nghị các sở, ban, ngành, địa phương:": the addressee of the request.
-  const request = /(?:^|[,;.]\s*)([^,;.]*?(?:^|\s)(?:đề nghị|yêu cầu|giao)\s[^:]*):\s*$/iu.exec(last.trim());
+  const trimmed = last.trim();
+  const request = new RegExp(`(?:^|[,;.]\\s*)([^,;.]*?(?:^|\\s)(?:${P('de nghi')}|${P('yeu cau')}|giao)\\s[^:]*):\\s*$`).exec(looseFold(trimmed));
   if (request) {
-    const clause = parseClause(request[1].trim(), registry);
+    const at = request.index + request[0].indexOf(request[1]);
+    const clause = parseClause(trimmed.slice(at, at + request[1].length).trim(), registry);
     if (clause.lead) return clause.lead;
   }
   const p = parse(last, registry);

@@ -87,9 +87,11 @@ function unitList(c: Cursor, i: number): { units: Unit[]; end: number } {
     let k = j;
     if (units.length) {
       const gap = gapBefore(c, k);
-      const joined = /^\s*,\s*$/.test(gap) || (/^\s+$/.test(gap) && exact(c.tokens, k, 'va'));
+      // "và" as OCR prints it: "va", "v4", "vá".
+      const va = c.tokens[k] !== undefined && /^v[a4@]$/.test(c.tokens[k].norm);
+      const joined = /^\s*,\s*$/.test(gap) || (/^\s+$/.test(gap) && va);
       if (!joined) break;
-      if (exact(c.tokens, k, 'va')) k++;
+      if (va) k++;
     }
     const t = skipTitles(c, k);
     const m = mentionAt(c, t);

@@ -19,7 +19,7 @@
 // "trong năm Y" (which usually scopes the work rather than fixing a due date), then "ongoing".
 import { tetDate } from '../lunar';
 import { compareDates, endOfDayIso, endOfMonth, isValidDate, parseDate, startOfDayIso, type CivilDate } from './dates';
-import { cleanText, looseFold, loosePhrase as P, quote } from './normalize';
+import { cleanText, looseFold, loosePhrase as P, quote, relaxedPhrase } from './normalize';
 import type { DeadlineDraft } from './schema';
 
 export interface DeadlineContext {
@@ -90,7 +90,7 @@ const RE = {
   targetCue: new RegExp(`(?:${P('dat')}|${P('toi thieu')}|${P('it nhat')}|${P('toi da')})\\s+[\\d.,]+\\s*%?`),
   cellMonth: new RegExp(`${THANG}\\s+(\\d{1,2})\\s*[/-]\\s*(\\d{4})`, 'g'),
   cellHalfYear: new RegExp(`(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
-  reportContext: new RegExp(`${P('bao cao')}|${P('dinh ky')}`),
+  reportContext: new RegExp(`${relaxedPhrase('bao cao')}|${P('dinh ky')}`),
 };
 
 function periodWord(): string {

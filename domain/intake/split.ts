@@ -11,7 +11,7 @@
 // them so), but only when they count up from (1) and each opens a sentence with a capital letter:
 // "(1) phát triển khoa học; (2) đổi mới sáng tạo" inside a parenthesis is an enumeration.
 // Numbers that break the sequence (a wrapped line starting "10. ") stay text.
-import { collapseWhitespace, looseFold } from './normalize';
+import { collapseWhitespace, looseFold, loosePhrase as P } from './normalize';
 
 export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet' | 'plus';
 
@@ -95,13 +95,13 @@ function letterValue(letter: string): number {
   return LETTERS.indexOf(letter) + 1;
 }
 
-const CLOSING_ANYWHERE = /^(tren day la|noi nhan)/;
+const CLOSING_ANYWHERE = new RegExp(`^(?:${P('tren day la')}|${P('noi nhan')})`);
 // Closing paragraphs: "… thông báo để … biết, thực hiện", "Trong quá trình thực hiện, nếu có
 // vướng mắc …", the issuer's promise ("Sở Khoa học và Công nghệ sẽ tổng hợp …"), "Đề nghị các cơ
 // quan, đơn vị quan tâm phối hợp thực hiện./.".
 const CLOSING_PARAGRAPH = [
-  /^.{0,80}\bthong bao\b\s+(de|den|cho)\b/,
-  /^trong qua trinh (thuc hien|trien khai)/,
+  new RegExp(`^.{0,80}${P('thong bao')}\\s+(?:${P('de')}|${P('den')}|${P('cho')})(?![a-z0-9])`),
+  new RegExp(`^${P('trong qua trinh')}\\s+(?:${P('thuc hien')}|${P('trien khai')})`),
   /^[^,.;]{0,80}\sse\s(tong hop|theo doi|bao cao|kiem tra)/,
   /^de nghi cac (co quan|don vi|so).{0,60}(quan tam|nghiem tuc).{0,40}thuc hien\s*\.?\/\.$/,
 ];
@@ -285,8 +285,8 @@ export function splitItems(text: string): SplitDocument {
 // "Trong quá trình thực hiện …", "… sẽ tổng hợp …", or a request ending the text "… thực hiện./.".
 const CLOSING_SENTENCE = new RegExp(
   [
-    '[^.;\\n]{0,80}\\bthong bao\\s+(?:de|den|cho)\\s',
-    'trong qua trinh (?:thuc hien|trien khai)',
+    `[^.;\\n]{0,80}${P('thong bao')}\\s+(?:${P('de')}|${P('den')}|${P('cho')})\\s`,
+    `${P('trong qua trinh')}\\s+(?:${P('thuc hien')}|${P('trien khai')})`,
     '[^,.;\\n]{0,80}\\sse\\s(?:tong hop|theo doi)\\s',
     '[^.;]{0,120}(?:yeu cau|de nghi)\\s[^;]{0,200}(?:thuc hien|trien khai)[^.;]{0,60}\\.\\s*\\/\\.\\s*$',
   ].map((alt) => `(?:${alt})`).join('|'),

@@ -72,6 +72,11 @@ export function resolveCell(cell: string, field: UnitReview['field'], registry: 
     found.push({ at: m.start, unit: m.unit });
     rest = rest.slice(0, m.start) + ' '.repeat(m.end - m.start) + rest.slice(m.end);
   }
+  // A damaged collective ("céc so, ban, nganh, dia phirong") is one name with commas in it.
+  if (!found.length) {
+    const whole = closestUnit(rest, registry);
+    if (whole.unit && whole.score >= ACCEPT) return { units: [whole.unit], review };
+  }
   // What is left, cut at list separators, are names the tolerant matcher did not know.
   for (const piece of rest.matchAll(/[^,;]+/g)) {
     const name = piece[0].replace(/^\s*(và|va)\s+|\s+(và|va)\s*$/gi, '').trim();
