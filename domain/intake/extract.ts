@@ -13,7 +13,7 @@ import { extractAssignees, findAddressee } from './assignees';
 import { parseClause } from './clause';
 import { extractDeadline } from './deadline';
 import { extractDocumentInfo } from './document';
-import { isFieldLine, readFields, readTable, type Fields } from './fields';
+import { isFieldLine, readFields, readFlatTable, readTable, type Fields } from './fields';
 import { findingsOf, isFindingHeading, isPraise } from './findings';
 import { missingClear } from './missing';
 import { cleanText, collapseWhitespace } from './normalize';
@@ -113,7 +113,7 @@ export function extractDirective(raw: string, registry: readonly Unit[] = unitRe
       nodeText = [node.text, ...children.map((c) => c.text)].join('\n');
       children = [];
     }
-    const table = readTable(nodeText);
+    const table = readTable(nodeText) ?? readFlatTable(nodeText);
     if (table) {
       for (const row of table.rows) {
         const a = assign(row.title, inherited, row.fields, registry, document.date);

@@ -4,6 +4,7 @@
 // - a task or targets table: "| STT | Chỉ tiêu | Mục tiêu | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian |".
 // Each gives the same three cells: who leads (several in one cell share the lead), who
 // coordinates, and when; the rest of the item (its work, its indicator) is the title.
+import { findUnitMentions } from '../units';
 import { looseFold, loosePhrase as P } from './normalize';
 
 export interface Fields {
@@ -86,4 +87,45 @@ export function readTable(text: string): { rows: TableRow[]; lines: Set<number> 
     rows.push({ number: no, title: row[title] ?? '', fields: { lead: cell(lead) ?? '', partners: cell(partners), time: cell(time) } });
   }
   return rows.length ? { rows, lines: used } : null;
+}
+
+// A scanned table read across loses its cell rules or prints them as "|", "I", "l": each row is
+// then a line (or a few) starting with its number, "1 Hoàn thành … l Sở Khoa học … | Năm 2025".
+const SEPARATOR = /\s[|Il]\s/;
+const ROW_START = /^\s*(\d{1,2})\s*(?:[|Il]\s)?\s*(\S.*)$/;
+
+/** Rows of a table whose cell rules OCR lost; null unless a header with "chủ trì" and rows 1, 2, … follow. */
+export function readFlatTable(text: string): { rows: TableRow[] } | null {
+  const lines = text.split('\n');
+  const header = lines.findIndex((l, k) => /^\s*s?tt\b/.test(looseFold(l)) && new RegExp(P('chu tri')).test(looseFold(`${l} ${lines[k + 1] ?? ''}`)));
+  if (header < 0) return null;
+  const rows: Array<{ number: string; text: string }> = [];
+  for (const line of lines.slice(header + 1)) {
+    const m = ROW_START.exec(line);
+    if (m && Number(m[1]) === rows.length + 1) rows.push({ number: m[1], text: m[2] });
+    else if (rows.length) rows[rows.length - 1].text += ` ${line.trim()}`;
+  }
+  if (rows.length < 2) return null;
+  return {
+    rows: rows.map(({ number, text: row }) => {
+      // The title (indicator or task) ends at a target value, a cell rule, or the first unit.
+      const mentions = findUnitMentions(row);
+      const cuts = [row.search(/\s*[|Il]?\s*\d+(?:[.,]\d+)?\s*%/), row.search(SEPARATOR), mentions[0]?.start ?? -1].filter((i) => i > 0);
+      const cut = cuts.length ? Math.min(...cuts) : row.length;
+      const rest = row.slice(cut);
+      const units = findUnitMentions(rest);
+      const shared = new RegExp(P('dong chu tri')).test(looseFold(rest));
+      const leadCount = shared ? Math.max(1, units.findIndex((u) => new RegExp(P('dong chu tri')).test(looseFold(rest.slice(u.end, u.end + 20)))) + 1) : 1;
+      const name = (k: number) => rest.slice(units[k].start, units[k].end);
+      return {
+        number,
+        title: row.slice(0, cut).replace(/[|\s]+$/, ''),
+        fields: {
+          lead: units.slice(0, leadCount).map((_, k) => name(k)).join(', '),
+          partners: units.slice(leadCount).map((_, k) => name(k + leadCount)).join(', '),
+          time: units.length ? rest.slice(units[units.length - 1].end) : rest,
+        },
+      };
+    }),
+  };
 }
