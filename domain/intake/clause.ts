@@ -17,6 +17,8 @@ export interface Clause {
   coordinating: Unit[];
   /** The clause addressed someone the registry lacks: the lead is unknown, not inherited. */
   unknownLead: boolean;
+  /** That body's name as written, for review. */
+  unknownName: string | null;
   /** Offset of the work's first word in the text. */
   workStart: number;
 }
@@ -141,7 +143,7 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
   const all = findUnitMentions(text, registry, tokens);
   const mentions = all.filter((m, k) => k === 0 || !/^\s*-\s*$/.test(text.slice(all[k - 1].end, m.start)));
   const c: Cursor = { registry, text, tokens, mentions, i: 0 };
-  const out: Clause = { lead: null, coLeads: [], coordinating: [], unknownLead: false, workStart: 0 };
+  const out: Clause = { lead: null, coLeads: [], coordinating: [], unknownLead: false, unknownName: null, workStart: 0 };
 
   // "Về phát triển kinh tế số: Giao …": a topic before a colon is not the work.
   const colon = text.indexOf(':');
@@ -163,11 +165,11 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
   if (subjects.units.length) c.i = subjects.end;
   else if (cue === 'giao' || cue === 'de-nghi') {
     const skipped = skipUnknownName(c, t);
-    if (skipped > t) [c.i, out.unknownLead] = [skipped, true];
+    if (skipped > t) [c.i, out.unknownLead, out.unknownName] = [skipped, true, text.slice(tokens[t].start, tokens[skipped - 1].end)];
   } else {
     // "Tỉnh đoàn chủ trì …": an unknown subject is known by the "chủ trì" after it.
     const skipped = skipUnknownName(c, t);
-    if (skipped > t && skipped < t + 10 && seq(tokens, skipped, 'chu tri')) [c.i, out.unknownLead] = [skipped, true];
+    if (skipped > t && skipped < t + 10 && seq(tokens, skipped, 'chu tri')) [c.i, out.unknownLead, out.unknownName] = [skipped, true, text.slice(tokens[t].start, tokens[skipped - 1].end)];
     else c.i = subjectStart;
   }
 

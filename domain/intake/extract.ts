@@ -60,7 +60,9 @@ function assign(text: string, inherited: Assigned, fields: Fields | null, regist
   } else if (clause.lead || clause.unknownLead) {
     const base = clause.lead ? extractAssignees(text, registry) : { coordinating: [] };
     const lead = clause.lead;
-    own = { lead, coLeads: clause.coLeads, coordinating: unique([...clause.coordinating, ...base.coordinating], [lead, ...clause.coLeads].filter((u) => u !== null)), review: [] };
+    // A body the registry lacks leads nobody; its name goes to review with the closest unit.
+    const review = clause.unknownName ? resolveCell(clause.unknownName, 'leadUnit', registry).review : [];
+    own = { lead, coLeads: clause.coLeads, coordinating: unique([...clause.coordinating, ...base.coordinating], [lead, ...clause.coLeads].filter((u) => u !== null)), review };
   } else {
     const base = extractAssignees(text, registry);
     if (base.lead) own = { lead: base.lead, coLeads: [], coordinating: base.coordinating, review: [] };
