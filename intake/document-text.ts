@@ -25,7 +25,8 @@ const MIN_LETTERS = 40;
 
 const isPdf = (buffer: Buffer, name: string) => buffer.subarray(0, 5).toString('latin1') === '%PDF-' || /\.pdf$/i.test(name);
 // A .docx is a ZIP ("PK\3\4") named .docx, or any ZIP holding word/document.xml.
-const isDocx = (buffer: Buffer, name: string) => buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) && (/\.docx$/i.test(name) || buffer.includes('word/document.xml'));
+const isDocx = (buffer: Buffer, name: string) =>
+  buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) && (/\.docx$/i.test(name) || buffer.includes('word/document.xml'));
 
 async function pdfText(buffer: Buffer): Promise<string> {
   let pages: string[];
@@ -53,7 +54,8 @@ async function docxText(buffer: Buffer): Promise<string> {
 export async function documentText(buffer: Buffer, fileName: string): Promise<string> {
   if (isPdf(buffer, fileName)) return pdfText(buffer);
   if (isDocx(buffer, fileName)) return docxText(buffer);
-  if (/\.(doc|odt|rtf)$/i.test(fileName)) throw new DocumentTextError('Định dạng tệp chưa được hỗ trợ: hãy lưu thành .docx hoặc PDF có văn bản.', 'unsupported');
+  if (/\.(doc|odt|rtf)$/i.test(fileName))
+    throw new DocumentTextError('Định dạng tệp chưa được hỗ trợ: hãy lưu thành .docx hoặc PDF có văn bản.', 'unsupported');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer).replace(/^\uFEFF/, '');
   if (text.includes('\uFFFD')) throw new DocumentTextError('Tệp văn bản không phải UTF-8: hãy lưu lại với mã UTF-8.', 'unreadable');
   return text.normalize('NFC');

@@ -6,7 +6,17 @@
 // A sub-item may open with "Phối hợp với C" only: C replaces the partners it would inherit.
 // Units the registry lacks ("Giao Cơ quan Thường trực Ban Chỉ đạo …", "Tỉnh đoàn chủ trì") are
 // skipped as a run of capitalised words so the work still starts at its verb; they lead nobody.
-import { findUnitMentions, foldDiacritics, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
+import {
+  findUnitMentions,
+  foldDiacritics,
+  isCollectiveUnit,
+  tokenize,
+  tokenMatches,
+  unitRegistry,
+  type Token,
+  type Unit,
+  type UnitMention,
+} from '../units';
 import { extractDeadline } from './deadline';
 import { fuzzyUnitAt } from './units-cell';
 
@@ -23,26 +33,56 @@ export interface Clause {
   workStart: number;
 }
 
-const seq = (tokens: Token[], i: number, words: string) => words.split(' ').every((w, k) => tokens[i + k] !== undefined && tokenMatches(w, tokens[i + k].norm));
+const seq = (tokens: Token[], i: number, words: string) =>
+  words.split(' ').every((w, k) => tokens[i + k] !== undefined && tokenMatches(w, tokens[i + k].norm));
 // "đề nghị", "lãnh đạo", "chỉ đạo" as OCR prints them ("Pé nghi", "lAnh bao"): short words whose
 // initial đ may read as b or p, which the strict short-word match of domain/units.ts refuses.
 const DE = /^[dbp][e0-9]$/;
 const DAO = /^[dbp][a0-9]o$/;
 const isDeNghi = (tokens: Token[], i: number) => tokens[i] !== undefined && DE.test(tokens[i].norm) && seq(tokens, i + 1, 'nghi');
-const isDirect = (tokens: Token[], i: number, first: 'lanh' | 'chi') => seq(tokens, i, first) && tokens[i + 1] !== undefined && DAO.test(tokens[i + 1].norm);
+const isDirect = (tokens: Token[], i: number, first: 'lanh' | 'chi') =>
+  seq(tokens, i, first) && tokens[i + 1] !== undefined && DAO.test(tokens[i + 1].norm);
 const exact = (tokens: Token[], i: number, words: string) => words.split(' ').every((w, k) => tokens[i + k]?.norm === w);
 
 // Titles and determiners before a unit: "đồng chí Giám đốc", "người đứng đầu các".
-const TITLES = ['dong chi', 'giam doc', 'pho giam doc', 'chu tich', 'pho chu tich', 'thu truong', 'nguoi dung dau', 'lanh dao', 'truong ban', 'cac', 'rieng'];
+const TITLES = [
+  'dong chi',
+  'giam doc',
+  'pho giam doc',
+  'chu tich',
+  'pho chu tich',
+  'thu truong',
+  'nguoi dung dau',
+  'lanh dao',
+  'truong ban',
+  'cac',
+  'rieng',
+];
 // Adverbs between the assignee and the verb; "Tiếp tục", "Chủ động", "Tập trung" are the work's own.
 const ADVERBS = ['khan truong', 'thuong xuyen', 'truc tiep', 'kip thoi'];
 // An apposition after a unit names the same body again: "Công an tỉnh - Thành viên Ban Chỉ đạo".
 const APPOSITIONS = ['thanh vien ban chi dao', 'co quan thuong truc ban chi dao', 'co quan thuong truc', 'thuong truc ban chi dao'];
 // "theo lĩnh vực được phân công", "theo chức năng, nhiệm vụ": the scope of the subject, not the work.
-const SCOPES = ['theo linh vuc duoc phan cong', 'theo chuc nang nhiem vu duoc giao', 'theo chuc nang nhiem vu', 'theo linh vuc phu trach', 'theo tham quyen', 'theo linh vuc'];
+const SCOPES = [
+  'theo linh vuc duoc phan cong',
+  'theo chuc nang nhiem vu duoc giao',
+  'theo chuc nang nhiem vu',
+  'theo linh vuc phu trach',
+  'theo tham quyen',
+  'theo linh vuc',
+];
 // A cadence opening the work: "Định kỳ ngày 20 hàng tháng báo cáo …", "Hằng quý, …".
 const CADENCE = /^(?:dinh ky\s+)?(?:(?:truoc\s+)?ngay\s+\d{1,2}\s+)?(?:hang|moi)\s+(?:thang|quy|nam|tuan)\s*,?\s*/;
-const CAN_CU = ['ke hoach nay', 'chi thi nay', 'thong bao nay', 'van ban nay', 'cong van nay', 'chuc nang nhiem vu duoc giao', 'chuc nang nhiem vu', 'nhiem vu duoc giao'];
+const CAN_CU = [
+  'ke hoach nay',
+  'chi thi nay',
+  'thong bao nay',
+  'van ban nay',
+  'cong van nay',
+  'chuc nang nhiem vu duoc giao',
+  'chuc nang nhiem vu',
+  'nhiem vu duoc giao',
+];
 
 function skipAny(tokens: Token[], i: number, phrases: string[], strict = false): number {
   for (const p of phrases) if (strict ? exact(tokens, i, p) : seq(tokens, i, p)) return i + p.split(' ').length;
@@ -63,7 +103,13 @@ function mentionAt(c: Cursor, i = c.i): UnitMention | undefined {
   if (found || !c.tokens[i] || c.mentions.some((m) => m.firstToken < i && i < m.endToken)) return found;
   const fuzzy = fuzzyUnitAt(c.text, c.tokens, i, c.registry);
   if (!fuzzy) return undefined;
-  const mention: UnitMention = { unit: fuzzy.unit, start: c.tokens[i].start, end: c.tokens[fuzzy.endToken - 1].end, firstToken: i, endToken: fuzzy.endToken };
+  const mention: UnitMention = {
+    unit: fuzzy.unit,
+    start: c.tokens[i].start,
+    end: c.tokens[fuzzy.endToken - 1].end,
+    firstToken: i,
+    endToken: fuzzy.endToken,
+  };
   c.mentions.push(mention);
   c.mentions.sort((a, b) => a.firstToken - b.firstToken);
   return mention;
@@ -105,7 +151,27 @@ function unitList(c: Cursor, i: number): { units: Unit[]; end: number } {
 }
 
 // Lower-case words inside the names of bodies: "Cơ quan Thường trực", "Kho bạc Nhà nước khu vực".
-const ORG_WORDS = ['quan', 'doan', 'tinh', 'dao', 'truc', 'hoi', 'nha', 'nuoc', 'xa', 'cong', 'bac', 'khu', 'vuc', 'phuong', 'giao', 'dan', 'van', 'hiem', 'tri'];
+const ORG_WORDS = [
+  'quan',
+  'doan',
+  'tinh',
+  'dao',
+  'truc',
+  'hoi',
+  'nha',
+  'nuoc',
+  'xa',
+  'cong',
+  'bac',
+  'khu',
+  'vuc',
+  'phuong',
+  'giao',
+  'dan',
+  'van',
+  'hiem',
+  'tri',
+];
 
 /** A registry-less body: a run of capitalised words ("Cơ quan Thường trực Ban Chỉ đạo", "Tỉnh đoàn"). */
 function skipUnknownName(c: Cursor, i: number): number {
@@ -158,7 +224,10 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
   const t = skipTitles(c, c.i);
   let subjects = unitList(c, t);
   // "Sở KH&CN đề nghị các sở, ban, ngành, địa phương:": the addressee after the request leads.
-  if (subjects.units.length && (isDeNghi(tokens, subjects.end) || (exact(tokens, subjects.end, 'yeu') && seq(tokens, subjects.end + 1, 'cau')))) {
+  if (
+    subjects.units.length &&
+    (isDeNghi(tokens, subjects.end) || (exact(tokens, subjects.end, 'yeu') && seq(tokens, subjects.end + 1, 'cau')))
+  ) {
     const after = unitList(c, subjects.end + 2);
     if (after.units.length) subjects = after;
   }
@@ -169,7 +238,8 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
   } else {
     // "Tỉnh đoàn chủ trì …": an unknown subject is known by the "chủ trì" after it.
     const skipped = skipUnknownName(c, t);
-    if (skipped > t && skipped < t + 10 && seq(tokens, skipped, 'chu tri')) [c.i, out.unknownLead, out.unknownName] = [skipped, true, text.slice(tokens[t].start, tokens[skipped - 1].end)];
+    if (skipped > t && skipped < t + 10 && seq(tokens, skipped, 'chu tri'))
+      [c.i, out.unknownLead, out.unknownName] = [skipped, true, text.slice(tokens[t].start, tokens[skipped - 1].end)];
     else c.i = subjectStart;
   }
 
@@ -202,7 +272,12 @@ export function parseClause(raw: string, registry: readonly Unit[] = unitRegistr
       }
       // "…, phối hợp với A, B" may end in an unknown name: "và Tỉnh đoàn".
       if (exact(tokens, c.i, 'va')) c.i = Math.max(c.i, skipUnknownName(c, c.i + 1));
-    } else if (!lanhDaoUnit && subjects.units.length && (isDirect(tokens, i, 'lanh') || isDirect(tokens, i, 'chi')) && subjects.units[0].kind === 'party') {
+    } else if (
+      !lanhDaoUnit &&
+      subjects.units.length &&
+      (isDirect(tokens, i, 'lanh') || isDirect(tokens, i, 'chi')) &&
+      subjects.units[0].kind === 'party'
+    ) {
       const j = isDirect(tokens, i, 'lanh') && isDirect(tokens, i + 2, 'chi') ? i + 4 : i + 2;
       const m = mentionAt(c, j);
       if (!m) break;

@@ -19,7 +19,9 @@ const NUMBER_BODY = '(\\d{1,5})\\s*([-/])\\s*([A-ZĐ][A-ZĐ0-9]*(?:\\s*[-/]\\s*[
 const NUMBER_AFTER_SO = new RegExp(`(?:^|[\\s,(])S[^\\s\\d]?[0-9]?\\s*[:.]?\\s*${NUMBER_BODY}`, 'm');
 const ANY_NUMBER = new RegExp(NUMBER_BODY);
 const OPENING_DATE = new RegExp(`^\\s*${P('ngay')}\\s+(\\d{1,2})\\s*/\\s*(\\d{1,2})\\s*/\\s*(\\d{4})`, 'm');
-const ISSUE_DATE = new RegExp(`${P('ngay')}\\s+(\\d{1,2})\\s+${P('thang')}\\s+(\\d{1,2})\\s+${P('nam')}\\s+(\\d{4})`);
+// "năm" as OCR prints it ("ndm", "nim", "ném"): the strict short-word match would miss the date line.
+const NAM = '(?<![a-z0-9])n[aeiou0-9d?|]{1,2}m(?![a-z0-9])';
+const ISSUE_DATE = new RegExp(`${P('ngay')}\\s+(\\d{1,2})\\s+${P('thang')}\\s+(\\d{1,2})\\s+${NAM}\\s+(\\d{4})`);
 const ISSUE_DATE_NUMERIC = new RegExp(`,\\s*${P('ngay')}\\s+(\\d{1,2})\\s*/\\s*(\\d{1,2})\\s*/\\s*(\\d{4})`);
 
 function tidyNumber(m: RegExpExecArray): string {

@@ -60,7 +60,12 @@ export interface TableRow {
   fields: Fields;
 }
 
-const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+const cells = (line: string) =>
+  line
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((c) => c.trim());
 
 /** The rows of a pipe table in the text, with columns named by the header; null if there is none. */
 export function readTable(text: string): { rows: TableRow[]; lines: Set<number> } | null {
@@ -97,7 +102,9 @@ const ROW_START = /^\s*(\d{1,2})\s*(?:[|Il]\s)?\s*(\S.*)$/;
 /** Rows of a table whose cell rules OCR lost; null unless a header with "chủ trì" and rows 1, 2, … follow. */
 export function readFlatTable(text: string): { rows: TableRow[] } | null {
   const lines = text.split('\n');
-  const header = lines.findIndex((l, k) => /^\s*s?tt\b/.test(looseFold(l)) && new RegExp(P('chu tri')).test(looseFold(`${l} ${lines[k + 1] ?? ''}`)));
+  const header = lines.findIndex(
+    (l, k) => /^\s*s?tt\b/.test(looseFold(l)) && new RegExp(P('chu tri')).test(looseFold(`${l} ${lines[k + 1] ?? ''}`)),
+  );
   if (header < 0) return null;
   const rows: Array<{ number: string; text: string }> = [];
   for (const line of lines.slice(header + 1)) {
@@ -115,14 +122,22 @@ export function readFlatTable(text: string): { rows: TableRow[] } | null {
       const rest = row.slice(cut);
       const units = findUnitMentions(rest);
       const shared = new RegExp(P('dong chu tri')).test(looseFold(rest));
-      const leadCount = shared ? Math.max(1, units.findIndex((u) => new RegExp(P('dong chu tri')).test(looseFold(rest.slice(u.end, u.end + 20)))) + 1) : 1;
+      const leadCount = shared
+        ? Math.max(1, units.findIndex((u) => new RegExp(P('dong chu tri')).test(looseFold(rest.slice(u.end, u.end + 20)))) + 1)
+        : 1;
       const name = (k: number) => rest.slice(units[k].start, units[k].end);
       return {
         number,
         title: row.slice(0, cut).replace(/[|\s]+$/, ''),
         fields: {
-          lead: units.slice(0, leadCount).map((_, k) => name(k)).join(', '),
-          partners: units.slice(leadCount).map((_, k) => name(k + leadCount)).join(', '),
+          lead: units
+            .slice(0, leadCount)
+            .map((_, k) => name(k))
+            .join(', '),
+          partners: units
+            .slice(leadCount)
+            .map((_, k) => name(k + leadCount))
+            .join(', '),
           time: units.length ? rest.slice(units[units.length - 1].end) : rest,
         },
       };

@@ -9,17 +9,44 @@ import type { Finding } from './schema';
 import type { ItemNode } from './split';
 
 const FINDING_WORDS = [
-  'ket qua', 'danh gia', 'ton tai', 'han che', 'nguyen nhan', 'boi canh', 'tinh hinh', 'muc dich', 'yeu cau', 'muc tieu',
-  'quan diem', 'kho khan', 'vuong mac', 'thuc trang', 'bai hoc', 'uu diem', 'khuyet diem',
+  'ket qua',
+  'danh gia',
+  'ton tai',
+  'han che',
+  'nguyen nhan',
+  'boi canh',
+  'tinh hinh',
+  'muc dich',
+  'yeu cau',
+  'muc tieu',
+  'quan diem',
+  'kho khan',
+  'vuong mac',
+  'thuc trang',
+  'bai hoc',
+  'uu diem',
+  'khuyet diem',
 ];
 // A heading that names work is not a finding even if it also says "kết quả" ("Nhiệm vụ, chỉ tiêu").
-const WORK_WORDS = ['nhiem vu', 'giai phap', 'to chuc thuc hien', 'chi tieu', 'phan cong', 'trach nhiem', 'ket luan chi dao', 'de xuat', 'kien nghi'];
+const WORK_WORDS = [
+  'nhiem vu',
+  'giai phap',
+  'to chuc thuc hien',
+  'chi tieu',
+  'phan cong',
+  'trach nhiem',
+  'ket luan chi dao',
+  'de xuat',
+  'kien nghi',
+];
 
 const FINDING_HEADING = new RegExp(FINDING_WORDS.map((w) => P(w)).join('|'));
 const WORK_HEADING = new RegExp(WORK_WORDS.map((w) => P(w)).join('|'));
 // Praise and agreement, within the first words (after a subject such as "Ban Chỉ đạo"). Matched
 // on plain folded words, not OCR-tolerantly: a loose "biểu dương" also reads "bồi dưỡng".
-const PRAISE = new RegExp(`^(?:\\S+\\s+){0,6}?(?:${['ghi nhan', 'bieu duong', 'danh gia cao', 'hoan nghenh', 'khen ngoi', 'co ban thong nhat', 'thong nhat voi'].join('|')})\\b`);
+const PRAISE = new RegExp(
+  `^(?:\\S+\\s+){0,6}?(?:${['ghi nhan', 'bieu duong', 'danh gia cao', 'hoan nghenh', 'khen ngoi', 'co ban thong nhat', 'thong nhat voi'].join('|')})\\b`,
+);
 
 /** The heading of a node: its first line, or what precedes a colon on it ("Mục đích: …"). */
 function headingOf(text: string): string {
@@ -51,7 +78,10 @@ export function findingsOf(node: ItemNode): Finding[] {
   const lines = node.text.split('\n');
   const heading = headingOf(node.text);
   const rest = heading === lines[0].trim() ? lines.slice(1).join('\n') : node.text;
-  const paragraphs = rest.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const paragraphs = rest
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
   if (!paragraphs.length) return [{ ref: node.ref, text: node.text.replace(/\s+/g, ' ').trim() }];
   return paragraphs.map((text) => ({ ref: node.ref, text }));
 }

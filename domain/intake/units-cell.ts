@@ -100,7 +100,9 @@ const aliasForms = new WeakMap<readonly Unit[], AliasForm[]>();
 function formsOf(registry: readonly Unit[]): AliasForm[] {
   let forms = aliasForms.get(registry);
   if (!forms) {
-    forms = registry.flatMap((unit) => [unit.name, ...unit.aliases].map((alias) => ({ unit, norm: normalizeName(alias), words: normalizeName(alias).split(' ').length })));
+    forms = registry.flatMap((unit) =>
+      [unit.name, ...unit.aliases].map((alias) => ({ unit, norm: normalizeName(alias), words: normalizeName(alias).split(' ').length })),
+    );
     // A short name ("Sở Y tế", "VNPT") is one OCR slip away from ordinary words: never fuzzy.
     forms = forms.filter((f) => f.norm.length >= 10);
     aliasForms.set(registry, forms);
@@ -113,7 +115,12 @@ function formsOf(registry: readonly Unit[]): AliasForm[] {
  * dia phuong", "Sé TAi chinh"): the registry name closest to the same number of words there, if
  * its similarity reaches ACCEPT. `starts` are the offsets of the text's words.
  */
-export function fuzzyUnitAt(text: string, starts: Array<{ start: number; end: number }>, first: number, registry: readonly Unit[]): { unit: Unit; endToken: number; score: number } | null {
+export function fuzzyUnitAt(
+  text: string,
+  starts: Array<{ start: number; end: number }>,
+  first: number,
+  registry: readonly Unit[],
+): { unit: Unit; endToken: number; score: number } | null {
   let best: { unit: Unit; endToken: number; score: number } | null = null;
   for (const form of formsOf(registry)) {
     const last = first + form.words - 1;

@@ -6,7 +6,9 @@ import { DocumentTextError, SCANNED_PDF_MESSAGE, documentText } from '../../inta
 
 /** A one-page PDF; with `lines` it has a text layer in Helvetica, without it the page is blank like a scan. */
 function pdf(lines: string[] | null): Buffer {
-  const content = lines ? `BT /F1 11 Tf 14 TL 40 800 Td ${lines.map((l) => `(${l.replace(/[()\\]/g, '\\$&')}) Tj T*`).join(' ')} ET` : 'q 0.9 g 0 0 595 842 re f Q';
+  const content = lines
+    ? `BT /F1 11 Tf 14 TL 40 800 Td ${lines.map((l) => `(${l.replace(/[()\\]/g, '\\$&')}) Tj T*`).join(' ')} ET`
+    : 'q 0.9 g 0 0 595 842 re f Q';
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
@@ -37,8 +39,13 @@ async function docx(lines: string[]): Promise<Buffer> {
     '_rels/.rels',
     '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
   );
-  const paragraphs = lines.map((l) => `<w:p><w:r><w:t xml:space="preserve">${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</w:t></w:r></w:p>`).join('');
-  zip.file('word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`);
+  const paragraphs = lines
+    .map((l) => `<w:p><w:r><w:t xml:space="preserve">${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</w:t></w:r></w:p>`)
+    .join('');
+  zip.file(
+    'word/document.xml',
+    `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs}</w:body></w:document>`,
+  );
   return zip.generateAsync({ type: 'nodebuffer' });
 }
 
@@ -52,7 +59,10 @@ describe('documentText', () => {
   });
 
   it('reads a PDF with a text layer', async () => {
-    const text = await documentText(pdf(['So: 35/KH-UBND', '1. Giao So Tai chinh chu tri, hoan thanh truoc ngay 15/3/2026.']), 'ke-hoach.pdf');
+    const text = await documentText(
+      pdf(['So: 35/KH-UBND', '1. Giao So Tai chinh chu tri, hoan thanh truoc ngay 15/3/2026.']),
+      'ke-hoach.pdf',
+    );
     expect(text).toContain('35/KH-UBND');
     expect(text).toContain('hoan thanh truoc ngay 15/3/2026');
   });
