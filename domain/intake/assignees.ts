@@ -11,6 +11,8 @@
 // Units only cited (the recipient in "tham mưu UBND tỉnh", "gửi ... (Sở Khoa học và Công nghệ)",
 // "do Công an tỉnh vận hành") are neither. An apposition ("Sở X - Thành viên Ban Chỉ đạo") is the
 // same person twice, not a second unit.
+import { parseClause } from './clause';
+import { looseFold, loosePhrase as P } from './normalize';
 import { findUnitMentions, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
 
 export interface Assignees {
@@ -104,9 +106,16 @@ function requestedLead(p: Parsed): Unit | null {
   return null;
 }
 
+// Before a subject only titles may stand ("Đồng chí Giám đốc Sở …"): "Chỉ đạo các doanh nghiệp …"
+// opens with the work, and the units after it are its object.
+const SUBJECT_FILLERS = ['dong', 'chi', 'cac', 'giam', 'doc', 'thu', 'truong', 'nguoi', 'dung', 'dau', 'chu', 'tich', 'pho', 'rieng'];
+
 function subjectLead(p: Parsed): Unit | null {
   const first = p.mentions[0];
-  return first && first.firstToken <= 5 && onlyFillers(p.tokens, 0, first.firstToken) ? first.unit : null;
+  if (!first || first.firstToken > 5 || !onlyFillers(p.tokens, 0, first.firstToken, SUBJECT_FILLERS)) return null;
+  const chi = p.tokens.findIndex((t, k) => k < first.firstToken && isWord(t, 'chi'));
+  if (chi >= 0 && !(chi > 0 && isWord(p.tokens[chi - 1], 'dong'))) return null;
+  return first.unit;
 }
 
 function coordinatingMentions(p: Parsed): UnitMention[] {
@@ -153,6 +162,14 @@ export function extractAssignees(text: string, registry: readonly Unit[] = unitR
 export function findAddressee(preamble: string, registry: readonly Unit[] = unitRegistry): Unit | null {
   const paragraphs = preamble.normalize('NFC').split(/\n\s*\n/).filter((s) => s.trim());
   const last = paragraphs[paragraphs.length - 1] ?? '';
+  // "…, Sở Khoa học và Công nghệ đề nghị các sở, ban, ngành, địa phương:": the addressee of the request.
+  const trimmed = last.trim();
+  const request = new RegExp(`(?:^|[,;.]\\s*)([^,;.]*?(?:^|\\s)(?:${P('de nghi')}|${P('yeu cau')}|giao)\\s[^:]*):\\s*$`).exec(looseFold(trimmed));
+  if (request) {
+    const at = request.index + request[0].indexOf(request[1]);
+    const clause = parseClause(trimmed.slice(at, at + request[1].length).trim(), registry);
+    if (clause.lead) return clause.lead;
+  }
   const p = parse(last, registry);
   const m = p.mentions.find((m) => isAny(p.tokens[m.endToken], ['can', 'phai']) || (isWord(p.tokens[m.endToken], 'co') && isWord(p.tokens[m.endToken + 1], 'trach')));
   return m?.unit ?? null;

@@ -8,15 +8,18 @@
 // - "định kỳ ngày 20 hàng tháng": FREQ=MONTHLY;BYMONTHDAY=20. Several periods at once ("báo cáo
 //   theo tháng, quý, 6 tháng, 1 năm") become the most frequent one: the monthly report is due first
 //   and the others fall on its cycle, so tracking the finest period misses none of them.
-// - "thường xuyên", "nhiệm vụ thường xuyên": ongoing.
-// - anything else ("thực hiện ngay", "khi quyết định ... có hiệu lực"): unspecified.
+// - "hằng năm, trước ngày 15/7": FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=15.
+// - "thường xuyên", "nhiệm vụ thường xuyên", a rule "kể từ ngày 01/8/2025": ongoing.
+// - "khi quyết định ... có hiệu lực", "khi hợp đồng ... được ký kết": trigger, the event as written.
+// - anything else ("thực hiện ngay"): unspecified; so is a day or period whose year cannot be
+//   known (a notice without a date): never a guessed year.
 // A missing year comes from the document date; if that puts the deadline before the document was
 // issued, it means the next year ("trong Quý I" in a December notice).
 // When an item has several, a fixed date wins (the earliest), then a recurrence, then a bare
 // "trong năm Y" (which usually scopes the work rather than fixing a due date), then "ongoing".
 import { tetDate } from '../lunar';
 import { compareDates, endOfDayIso, endOfMonth, isValidDate, parseDate, startOfDayIso, type CivilDate } from './dates';
-import { cleanText, looseFold, loosePhrase as P, quote } from './normalize';
+import { cleanText, looseFold, loosePhrase as P, quote, relaxedPhrase } from './normalize';
 import type { DeadlineDraft } from './schema';
 
 export interface DeadlineContext {
@@ -24,52 +27,74 @@ export interface DeadlineContext {
   documentDate: string | null;
 }
 
+// Rank: a fixed date (0) beats an event (1), which beats a reporting cadence (2), which beats a
+// bare "trong năm Y" or a target's year (3), which beats a standing duty (4).
 type Candidate =
-  | { rank: 0; kind: 'date'; due: CivilDate; endOfDay: boolean; start: number; end: number }
-  | { rank: 1; kind: 'recurring'; rule: string; explicitDay: boolean; start: number; end: number }
-  | { rank: 2; kind: 'date'; due: CivilDate; endOfDay: boolean; start: number; end: number }
-  | { rank: 3; kind: 'ongoing'; start: number; end: number };
+  | { rank: number; kind: 'date'; due: CivilDate; endOfDay: boolean; start: number; end: number }
+  | { rank: number; kind: 'recurring'; rule: string; explicitDay: boolean; start: number; end: number }
+  | { rank: number; kind: 'trigger' | 'ongoing'; start: number; end: number };
+
+export interface DeadlineOptions {
+  /** The text is a table's or a field's time cell: a bare "Năm 2026", "Tháng 9/2026" is the deadline. */
+  cell?: boolean;
+}
 
 const DATE_SEP = '\\s*[/.-]\\s*';
 // "tháng" and "tuần" written out: the loose forms would also read "thông", "thường", "tin".
 const THANG = '(?<![a-z0-9])th[a0-9d]ng(?![a-z0-9])';
+// "năm" written out: OCR prints it "ndm", "nim", "ném", which the strict short-word match misses.
+const NAM = '(?<![a-z0-9])n[aeiou0-9d?|]{1,2}m(?![a-z0-9])';
 const TUAN = '(?<![a-z0-9])tu[a0-9d]n(?![a-z0-9])';
 const DAY_MONTH_YEAR = `(\\d{1,2})${DATE_SEP}(\\d{1,2})(?:${DATE_SEP}(\\d{4}))?(?![\\d/])`;
-const DAY_WORDS = `(\\d{1,2})\\s+${THANG}\\s+(\\d{1,2})(?:\\s*(?:,|${P('nam')})\\s*(\\d{4}))?(?!\\d)`;
+const DAY_WORDS = `(\\d{1,2})\\s+${THANG}\\s+(\\d{1,2})(?:\\s*(?:,|${NAM})\\s*(\\d{4}))?(?!\\d)`;
 // A bare "ngày 22/12/2024" cites another document; only these words make a date a deadline.
 const DAY_CUE = `(?:(${P('cham nhat')})(?:\\s+${P('la')})?\\s+)?(?:(${P('truoc')})|(${P('den het')}|${P('den')}|${P('han chot')}|${P('han')}|${P('trong')}|${P('hoan thanh')}))?`;
 const BEFORE = `(?:(${P('truoc')})\\s+)?`;
 const PERIOD_CUE = `(?:${P('hoan thanh trong')}|${P('hoan thanh')}|${P('trong')}|${P('het')}|${P('cuoi')}|${P('den het')}|${P('den')})\\s+`;
-const YEAR_OPT = `(?:\\s*(?:[/,-]|${P('nam')})\\s*(\\d{4}))?`;
+const YEAR_OPT = `(?:\\s*(?:[/,-]|${NAM})\\s*(\\d{4}))?`;
 
 const RE = {
   dayNumeric: new RegExp(`${DAY_CUE}\\s*(${P('ngay')}\\s+)?${DAY_MONTH_YEAR}`, 'g'),
   dayWords: new RegExp(`${DAY_CUE}\\s*(${P('ngay')})\\s+${DAY_WORDS}`, 'g'),
   quarter: new RegExp(`${BEFORE}(?:${PERIOD_CUE})?${P('quy')}\\s+(iv|[il1|]{1,3}|[2-4])(?![a-z0-9])${YEAR_OPT}`, 'g'),
-  month: new RegExp(`(?:(${P('truoc')})\\s+|${PERIOD_CUE})${THANG}\\s+(\\d{1,2})(?![\\d])(?:\\s*(?:[/-]|${P('nam')})\\s*(\\d{4}))?`, 'g'),
-  halfYear: new RegExp(`${P('trong')}\\s+(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
-  untilYearEnd: new RegExp(`(?:${P('tu nay')}\\s+)?${P('den')}\\s+(?:${P('het')}\\s+)?${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
-  beforeYear: new RegExp(`${P('truoc')}\\s+${P('nam')}\\s+(\\d{4})`, 'g'),
-  completeInYear: new RegExp(`(?:${P('hoan thanh')}|${P('xong')})\\s+(?:${P('trong')}\\s+)?${P('nam')}\\s+(\\d{4})`, 'g'),
-  yearEnd: new RegExp(`(?:${P('cuoi')}|${P('het')})\\s+${P('nam')}(?:\\s+(\\d{4}))?`, 'g'),
-  yearTarget: new RegExp(`${P('nam')}\\s+(\\d{4})\\s+${P('dat')}(?:\\s+[\\d.,]+\\s*%?)?`, 'g'),
+  month: new RegExp(`(?:(${P('truoc')})\\s+|${PERIOD_CUE})${THANG}\\s+(\\d{1,2})(?![\\d])(?:\\s*(?:[/-]|${NAM})\\s*(\\d{4}))?`, 'g'),
+  halfYear: new RegExp(`${P('trong')}\\s+(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  untilYearEnd: new RegExp(`(?:${P('tu nay')}\\s+)?${P('den')}\\s+(?:${P('het')}\\s+)?${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  beforeYear: new RegExp(`${P('truoc')}\\s+${NAM}\\s+(\\d{4})`, 'g'),
+  completeInYear: new RegExp(`(?:${P('hoan thanh')}|${P('xong')})\\s+(?:${P('trong')}\\s+)?${NAM}\\s+(\\d{4})`, 'g'),
+  yearEnd: new RegExp(`(?:${P('cuoi')}|${P('het')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  yearTarget: new RegExp(`${NAM}\\s+(\\d{4})\\s+${P('dat')}(?:\\s+[\\d.,]+\\s*%?)?`, 'g'),
   period: new RegExp(`${P('giai doan')}\\s+(\\d{4})\\s*-\\s*(\\d{4})`, 'g'),
-  inYear: new RegExp(`${P('trong')}\\s+${P('nam')}\\s+(\\d{4})`, 'g'),
-  inThisYear: new RegExp(`${P('trong')}\\s+${P('nam')}\\s+${P('nay')}`, 'g'),
+  inYear: new RegExp(`${P('trong')}\\s+${NAM}\\s+(\\d{4})`, 'g'),
+  inThisYear: new RegExp(`${P('trong')}\\s+${NAM}\\s+${P('nay')}`, 'g'),
   tet: new RegExp(`${P('truoc')}\\s+${P('tet')}(?:\\s+(?:${P('nguyen dan')}|${P('am lich')}|${P('co truyen')}))?`, 'g'),
   monthlyOnDay: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:(?:${P('truoc')}|${P('vao')})\\s+)?${P('ngay')}\\s+(\\d{1,2})\\s+(?:${P('hang')}|${P('moi')})\\s+${THANG}`, 'g'),
   periodList: new RegExp(
     `(?:${P('bao cao')}\\s+)?(?:${P('theo')}|${P('hang')}|${P('dinh ky')})\\s+((?:${periodWord()})(?:\\s*,\\s*(?:${P('va')}\\s+)?(?:${periodWord()}))+)`,
     'g',
   ),
-  everyPeriod: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:${P('hang')}|${P('moi')})\\s+(${TUAN}|${THANG}|${P('quy')}|${P('nam')})`, 'g'),
-  weekday: new RegExp(`${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${P('nam')}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`, 'g'),
+  everyPeriod: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:${P('hang')}|${P('moi')})\\s+(${TUAN}|${THANG}|${P('quy')}|${NAM})`, 'g'),
+  weekday: new RegExp(`${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${NAM}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`, 'g'),
   ongoing: new RegExp(`(?:${P('nhiem vu')}\\s+)?${P('thuong xuyen')}`, 'g'),
-  reportContext: new RegExp(`${P('bao cao')}|${P('dinh ky')}`),
+  // "khi quyết định sắp xếp … có hiệu lực", "khi hợp đồng thuê dịch vụ được ký kết": an event.
+  trigger: new RegExp(
+    `${P('khi')}\\s+[^.;]{3,120}?\\s(?:${['co hieu luc', 'duoc ky ket', 'duoc ban hanh', 'duoc phe duyet', 'duoc cong bo', 'di vao hoat dong', 'duoc thanh lap', 'duoc bo tri'].map((w) => P(w)).join('|')})`,
+    'g',
+  ),
+  // "kể từ ngày 01/8/2025": a standing rule that starts on a day, not a due date.
+  sinceDay: new RegExp(`${P('ke tu')}\\s+${P('ngay')}\\s+\\d{1,2}${DATE_SEP}\\d{1,2}(?:${DATE_SEP}\\d{4})?`, 'g'),
+  // "hằng năm, trước ngày 15/7": a yearly cadence on a day.
+  yearlyOnDay: new RegExp(`(?:${P('hang')}|${P('moi')})\\s+${NAM}\\s*,?\\s*(?:${P('truoc')}|${P('vao')})\\s+${P('ngay')}\\s+(\\d{1,2})${DATE_SEP}(\\d{1,2})(?![\\d/])`, 'g'),
+  // A target's year: "tối thiểu 3% tổng chi ngân sách năm 2026" is due at that year's end.
+  anyYear: new RegExp(`${NAM}\\s+(\\d{4})`, 'g'),
+  targetCue: new RegExp(`(?:${P('dat')}|${P('toi thieu')}|${P('it nhat')}|${P('toi da')})\\s+[\\d.,]+\\s*%?`),
+  cellMonth: new RegExp(`${THANG}\\s+(\\d{1,2})\\s*[/-]\\s*(\\d{4})`, 'g'),
+  cellHalfYear: new RegExp(`(?:6|${P('sau')})\\s+${THANG}\\s+(${P('dau')}|${P('cuoi')})\\s+${NAM}(?:\\s+(\\d{4}))?`, 'g'),
+  reportContext: new RegExp(`${relaxedPhrase('bao cao')}|${P('dinh ky')}`),
 };
 
 function periodWord(): string {
-  return `6\\s+${THANG}|(?:1\\s+)?${P('nam')}|${THANG}|${P('quy')}|${TUAN}`;
+  return `6\\s+${THANG}|(?:1\\s+)?${NAM}|${THANG}|${P('quy')}|${TUAN}`;
 }
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
@@ -119,7 +144,7 @@ function tetCandidate(text: string, loose: string, m: RegExpExecArray, documentD
       end += canChi[0].length;
     }
   }
-  const explicit = new RegExp(`^\\s+${P('nam')}\\s+(\\d{4})`).exec(loose.slice(end));
+  const explicit = new RegExp(`^\\s+${NAM}\\s+(\\d{4})`).exec(loose.slice(end));
   if (explicit) {
     year = Number(explicit[1]);
     end += explicit[0].length;
@@ -153,13 +178,20 @@ function periodRule(word: string): { rule: string; order: number } | null {
   return null;
 }
 
+/** The clause (between ";" or "." marks) around a match. */
+function clauseAround(loose: string, start: number, end: number): string {
+  const before = Math.max(loose.lastIndexOf('.', start), loose.lastIndexOf(';', start));
+  const stops = [loose.indexOf('.', end), loose.indexOf(';', end)].filter((i) => i >= 0);
+  return loose.slice(before + 1, stops.length ? Math.min(...stops) : loose.length);
+}
+
 function sentenceAround(loose: string, start: number, end: number): string {
   const before = loose.lastIndexOf('.', start);
   const after = loose.indexOf('.', end);
   return loose.slice(before + 1, after === -1 ? loose.length : after);
 }
 
-function collect(text: string, loose: string, documentDate: CivilDate | null): Candidate[] {
+function collect(text: string, loose: string, documentDate: CivilDate | null, options: DeadlineOptions = {}): Candidate[] {
   const found: Candidate[] = [];
   const each = (re: RegExp, fn: (m: RegExpExecArray) => Candidate | null) => {
     re.lastIndex = 0;
@@ -169,7 +201,7 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
       if (m[0].length === 0) re.lastIndex++;
     }
   };
-  const dateCandidate = (m: RegExpExecArray, due: CivilDate | null, endOfDay: boolean, rank: 0 | 2 = 0): Candidate | null =>
+  const dateCandidate = (m: RegExpExecArray, due: CivilDate | null, endOfDay: boolean, rank = 0): Candidate | null =>
     due && isValidDate(due) ? { rank, kind: 'date', due, endOfDay, start: m.index, end: m.index + m[0].length } : null;
 
   // Groups: 1 "chậm nhất", 2 "trước", 3 another cue, 4 "ngày", 5 day, 6 month, 7 year.
@@ -200,7 +232,7 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
     const firstHalf = matchWord('dau', m[1]);
     return dateCandidate(m, inferYear(m[2], (year) => endOfMonth(year, firstHalf ? 6 : 12), documentDate), true);
   });
-  const yearEnd = (m: RegExpExecArray, year: string | undefined, rank: 0 | 2 = 0) =>
+  const yearEnd = (m: RegExpExecArray, year: string | undefined, rank = 0) =>
     dateCandidate(m, inferYear(year, (y) => ({ year: y, month: 12, day: 31 }), documentDate), true, rank);
   each(RE.untilYearEnd, (m) => yearEnd(m, m[1]));
   each(RE.completeInYear, (m) => yearEnd(m, m[1]));
@@ -208,12 +240,18 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
   each(RE.yearTarget, (m) => yearEnd(m, m[1]));
   each(RE.period, (m) => yearEnd(m, m[2]));
   each(RE.beforeYear, (m) => dateCandidate(m, { year: Number(m[1]), month: 1, day: 1 }, false));
-  each(RE.inYear, (m) => yearEnd(m, m[1], 2));
-  each(RE.inThisYear, (m) => yearEnd(m, undefined, 2));
+  each(RE.inYear, (m) => yearEnd(m, m[1], 3));
+  each(RE.inThisYear, (m) => yearEnd(m, undefined, 3));
+  each(RE.anyYear, (m) => (RE.targetCue.test(clauseAround(loose, m.index, m.index + m[0].length)) ? yearEnd(m, m[1], 3) : null));
+  if (options.cell) {
+    each(RE.anyYear, (m) => yearEnd(m, m[1]));
+    each(RE.cellMonth, (m) => dateCandidate(m, endOfMonth(Number(m[2]), Number(m[1])), true));
+    each(RE.cellHalfYear, (m) => dateCandidate(m, inferYear(m[2], (year) => endOfMonth(year, matchWord('dau', m[1]) ? 6 : 12), documentDate), true));
+  }
   each(RE.tet, (m) => tetCandidate(text, loose, m, documentDate));
 
-  const recurring = (m: RegExpExecArray, rule: string, explicitDay: boolean): Candidate => ({
-    rank: 1,
+  const recurring = (m: RegExpExecArray, rule: string, explicitDay: boolean, rank = 2): Candidate => ({
+    rank,
     kind: 'recurring',
     rule,
     explicitDay,
@@ -242,7 +280,13 @@ function collect(text: string, loose: string, documentDate: CivilDate | null): C
     const rule = periodRule(m[1]);
     return rule ? recurring(m, rule.rule, false) : null;
   });
-  each(RE.ongoing, (m) => ({ rank: 3, kind: 'ongoing', start: m.index, end: m.index + m[0].length }));
+  each(RE.yearlyOnDay, (m) => {
+    const [d, month] = [Number(m[1]), Number(m[2])];
+    return d >= 1 && d <= 31 && month >= 1 && month <= 12 ? recurring(m, `FREQ=YEARLY;BYMONTH=${month};BYMONTHDAY=${d}`, true, 0) : null;
+  });
+  each(RE.ongoing, (m) => ({ rank: 4, kind: 'ongoing', start: m.index, end: m.index + m[0].length }));
+  each(RE.sinceDay, (m) => ({ rank: 4, kind: 'ongoing', start: m.index, end: m.index + m[0].length }));
+  each(RE.trigger, (m) => ({ rank: 1, kind: 'trigger', start: m.index, end: m.index + m[0].length }));
   return found;
 }
 
@@ -262,10 +306,10 @@ function better(a: Candidate, b: Candidate): boolean {
  * The deadline an item's text (or a single phrase) sets, resolved against the document date:
  * a due moment at +07:00, an RRULE, an ongoing duty, or unspecified when the text fixes none.
  */
-export function extractDeadline(text: string, context: DeadlineContext): DeadlineDraft {
+export function extractDeadline(text: string, context: DeadlineContext, options: DeadlineOptions = {}): DeadlineDraft {
   const clean = cleanText(text);
   const loose = looseFold(clean);
-  const candidates = collect(clean, loose, parseDate(context.documentDate));
+  const candidates = collect(clean, loose, parseDate(context.documentDate), options);
   if (!candidates.length) return { kind: 'unspecified' };
   const best = candidates.reduce((a, b) => (better(b, a) ? b : a));
   const source = quote(clean, best.start, best.end);
@@ -276,5 +320,7 @@ export function extractDeadline(text: string, context: DeadlineContext): Deadlin
       return { kind: 'recurring', rule: best.rule, source };
     case 'ongoing':
       return { kind: 'ongoing', source };
+    case 'trigger':
+      return { kind: 'trigger', source };
   }
 }

@@ -1,84 +1,148 @@
 // Text intake: a directive's text in, draft assignments out (the `directive:extract` contract).
 //
-// Which items become drafts: every item without sub-items, except one that only acknowledges
-// ("Ghi nhận và biểu dương ...", "Đánh giá cao ...", item 1 of 01-TB/CQTT): it names no unit
-// and no deliverable. An item with sub-items ("2.2. Giao ... :", "4. Các sở, ban, ngành:") is
-// their lead-in: its units and deadline pass down to sub-items that name none of their own. The
-// preamble and the closing ("Trên đây là ...", "... thông báo để ... thực hiện") are never items;
-// the preamble only supplies the number, the date, and a default addressee ("các cơ quan, đơn vị,
-// địa phương cần ...") for items that name nobody.
+// Which parts become drafts (test/corpus/README.md): only leaves that assign work. A section whose
+// heading assesses, reports or gives background ("Kết quả đạt được", "Tồn tại, hạn chế", "Mục
+// đích, yêu cầu", "Mục tiêu") and a paragraph that only praises are `findings`. An item with
+// sub-items ("2.2. Giao ... :", "4. Các sở, ban, ngành:") is their lead-in: its lead, co-leads and
+// partners pass down to sub-items that name none of their own, and a sub-item's own replace them
+// (no union). A plan's field lines ("- Cơ quan chủ trì: …") are fields of their heading, not
+// sub-items, and each row of a task or targets table is an item. The preamble and the closing
+// are never items; the preamble supplies the number, date, issuer and a default addressee.
 import { unitRegistry, type Unit } from '../units';
-import { findAddressee, extractAssignees } from './assignees';
+import { extractAssignees, findAddressee } from './assignees';
+import { parseClause } from './clause';
 import { extractDeadline } from './deadline';
 import { extractDocumentInfo } from './document';
+import { isFieldLine, readFields, readFlatTable, readTable, type Fields } from './fields';
+import { findingsOf, isFindingHeading, isPraise } from './findings';
 import { missingClear } from './missing';
-import { cleanText, collapseWhitespace, looseFold, loosePhrase as P } from './normalize';
-import type { DeadlineDraft, ExtractResult, ItemDraft } from './schema';
-import { splitItems, type ItemNode } from './split';
+import { cleanText, collapseWhitespace } from './normalize';
+import type { DeadlineDraft, ExtractResult, Finding, ItemDraft } from './schema';
+import { joinRef, splitItems, type ItemNode } from './split';
 import { extractTargets } from './targets';
+import { resolveCell, type CellUnits } from './units-cell';
 
-const ACKNOWLEDGEMENT = new RegExp(`^\\s*(?:${[P('ghi nhan'), P('bieu duong'), P('danh gia cao'), P('hoan nghenh'), P('khen ngoi')].join('|')})`);
-const LEAD_IN = /^\s*(?:giao|yeu cau)\b/;
 const TITLE_MAX = 120;
 
-/** A short title: the item's first sentence, or what follows an assignment lead-in ("Giao ...:"). */
-export function titleOf(text: string): string {
-  let body = collapseWhitespace(text);
-  const colon = body.indexOf(':');
-  if (colon > 0 && LEAD_IN.test(looseFold(body.slice(0, colon))) && body.slice(colon + 1).trim()) body = body.slice(colon + 1).trim();
-  const stops = [/[.;]\s/, /:\s/].map((re) => body.search(re)).filter((i) => i > 0);
+/** A short title: the work from its first word (after the assignee clause) to the end of its first sentence. */
+export function titleOf(text: string, workStart = 0): string {
+  let body = collapseWhitespace(text.slice(workStart)).replace(/^[\s,:;.)-]+/, '');
+  if (!body) body = collapseWhitespace(text);
+  const stops = [/[.;]\s/, /:\s/, /\s\((?:cơ quan|đơn vị) chủ trì/i].map((re) => body.search(re)).filter((i) => i > 0);
   let title = stops.length ? body.slice(0, Math.min(...stops)) : body.replace(/[.;:]$/, '');
   if (title.length > TITLE_MAX) {
     const cut = title.lastIndexOf(' ', TITLE_MAX - 1);
     title = `${title.slice(0, cut > 40 ? cut : TITLE_MAX - 1)}…`;
   }
-  return title;
+  return title.charAt(0).toLocaleUpperCase('vi') + title.slice(1);
 }
 
-interface Inherited {
+interface Assigned {
   lead: Unit | null;
+  coLeads: Unit[];
   coordinating: Unit[];
   deadline: DeadlineDraft;
+  review: CellUnits['review'];
 }
 
-/** Draft assignments, with the document's number and date, from the text of a directive. */
+const unique = (units: Unit[], not: Unit[]) => units.filter((u, i) => !not.includes(u) && units.indexOf(u) === i);
+
+/** Who and when an item's own text names, falling back on what its lead-in passed down. */
+function assign(text: string, inherited: Assigned, fields: Fields | null, registry: readonly Unit[], documentDate: string | null): Assigned & { workStart: number } {
+  const clause = parseClause(text, registry);
+  const context = { documentDate };
+  let own: Omit<Assigned, 'deadline'> | null = null;
+  if (fields && fields.lead !== undefined) {
+    const lead = resolveCell(fields.lead, 'leadUnit', registry);
+    const partners = resolveCell(fields.partners ?? '', 'coordinatingUnits', registry);
+    const [first = null, ...rest] = lead.units;
+    own = { lead: first, coLeads: rest, coordinating: unique(partners.units, lead.units), review: [...lead.review, ...partners.review] };
+  } else if (clause.lead || clause.unknownLead) {
+    const base = clause.lead ? extractAssignees(text, registry) : { coordinating: [] };
+    const lead = clause.lead;
+    // A body the registry lacks leads nobody; its name goes to review with the closest unit.
+    const review = clause.unknownName ? resolveCell(clause.unknownName, 'leadUnit', registry).review : [];
+    own = { lead, coLeads: clause.coLeads, coordinating: unique([...clause.coordinating, ...base.coordinating], [lead, ...clause.coLeads].filter((u) => u !== null)), review };
+  } else {
+    const base = extractAssignees(text, registry);
+    if (base.lead) own = { lead: base.lead, coLeads: [], coordinating: base.coordinating, review: [] };
+    else if (clause.coordinating.length || base.coordinating.length) {
+      // "Phối hợp với Công an tỉnh xây dựng …": own partners replace the inherited ones.
+      const coordinating = unique([...clause.coordinating, ...base.coordinating], [inherited.lead, ...inherited.coLeads].filter((u) => u !== null));
+      own = { ...inherited, coordinating };
+    }
+  }
+  let deadline: DeadlineDraft = fields?.time !== undefined ? extractDeadline(fields.time, context, { cell: true }) : { kind: 'unspecified' };
+  if (deadline.kind === 'unspecified') deadline = extractDeadline(text, context);
+  if (deadline.kind === 'unspecified') deadline = inherited.deadline;
+  return { ...(own ?? inherited), deadline, workStart: clause.workStart };
+}
+
+/** Draft assignments, findings, and the document's number, date and issuer, from a directive's text. */
 export function extractDirective(raw: string, registry: readonly Unit[] = unitRegistry): ExtractResult {
   const text = cleanText(raw);
   const split = splitItems(text);
   const document = extractDocumentInfo(split.preamble || text);
-  const context = { documentDate: document.date };
   const items: ItemDraft[] = [];
+  const findings: Finding[] = [];
 
-  const visit = (node: ItemNode, inherited: Inherited) => {
-    const own = extractAssignees(node.text, registry);
-    const lead = own.lead ?? inherited.lead;
-    const coordinating = (own.lead ? own.coordinating : [...inherited.coordinating, ...own.coordinating]).filter(
-      (u, i, all) => u !== lead && all.indexOf(u) === i,
-    );
-    const ownDeadline = extractDeadline(node.text, context);
-    const deadline = ownDeadline.kind === 'unspecified' ? inherited.deadline : ownDeadline;
+  const push = (ref: string, body: string, title: string, a: Assigned) => {
+    const targets = extractTargets(body);
+    const item: ItemDraft = {
+      ref,
+      title,
+      text: body,
+      leadUnit: a.lead?.name ?? null,
+      coLeadUnits: a.coLeads.map((u) => u.name),
+      coordinatingUnits: a.coordinating.map((u) => u.name),
+      deadline: a.deadline,
+      targets,
+      missing: missingClear({ lead: a.lead, text: body, deadline: a.deadline, targets, document }),
+    };
+    if (a.review.length) item.review = a.review;
+    items.push(item);
+  };
 
-    if (node.children.length) {
-      node.children.forEach((child) => visit(child, { lead, coordinating, deadline }));
+  const visit = (node: ItemNode, inherited: Assigned) => {
+    if (isFindingHeading(node.text)) {
+      findings.push(...findingsOf(node));
       return;
     }
-    if (ACKNOWLEDGEMENT.test(looseFold(node.text))) return;
-
-    const body = collapseWhitespace(node.text);
-    const targets = extractTargets(node.text);
-    items.push({
-      ref: node.ref,
-      title: titleOf(body),
-      text: body,
-      leadUnit: lead?.name ?? null,
-      coordinatingUnits: coordinating.map((u) => u.name),
-      deadline,
-      targets,
-      missing: missingClear({ lead, text: body, deadline, targets, document }),
-    });
+    let nodeText = node.text;
+    let children = node.children;
+    // A plan's task with "- Cơ quan chủ trì: …" lines: the lines are its fields.
+    if (children.length && children.every((c) => isFieldLine(c.text))) {
+      nodeText = [node.text, ...children.map((c) => c.text)].join('\n');
+      children = [];
+    }
+    const table = readTable(nodeText) ?? readFlatTable(nodeText);
+    if (table) {
+      for (const row of table.rows) {
+        const a = assign(row.title, inherited, row.fields, registry, document.date);
+        // A row's title is its indicator or task as written, without a target value.
+        const title = collapseWhitespace(row.title.replace(/\s*[:;,]?\s*\d+([.,]\d+)?\s*%.*$/, ''));
+        push(joinRef(node.ref, `(${row.number})`), collapseWhitespace(row.title), title.charAt(0).toLocaleUpperCase('vi') + title.slice(1), a);
+      }
+      children.forEach((child) => visit(child, inherited));
+      return;
+    }
+    const read = readFields(nodeText);
+    const work = read ? nodeText.slice(0, read.start) : nodeText;
+    const a = assign(read ? nodeText : nodeText, inherited, read?.fields ?? null, registry, document.date);
+    if (children.length) {
+      children.forEach((child) => visit(child, a));
+      return;
+    }
+    const body = collapseWhitespace(nodeText);
+    if (isPraise(body)) {
+      findings.push({ ref: node.ref, text: body });
+      return;
+    }
+    push(node.ref, body, titleOf(work, Math.min(a.workStart, work.length)), a);
   };
 
   const addressee = findAddressee(split.preamble, registry);
-  split.items.forEach((node) => visit(node, { lead: addressee, coordinating: [], deadline: { kind: 'unspecified' } }));
-  return { document, items };
+  const start: Assigned = { lead: addressee, coLeads: [], coordinating: [], deadline: { kind: 'unspecified' }, review: [] };
+  split.items.forEach((node) => visit(node, start));
+  return { document, items, findings };
 }

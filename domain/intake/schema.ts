@@ -2,6 +2,10 @@ import { z } from 'zod';
 
 // The contract of `directive:extract`: other tools read this JSON, so objects are strict and the
 // field set only grows by a new version of this schema.
+// Issue 15 grew it compatibly: a `trigger` deadline kind (an event, no date: "khi quyết định …
+// có hiệu lực"), `coLeadUnits` and `review` on items, `issuer` on the document and `findings`
+// on the result. The new fields are optional in the schema so that a reader or a stored result
+// of the earlier shape still parses; `extractDirective` always fills them.
 
 const isoDateTimeVietnam = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
 
@@ -17,6 +21,8 @@ export const deadlineDraftSchema = z.discriminatedUnion('kind', [
     source: z.string().min(1),
   }),
   z.strictObject({ kind: z.literal('ongoing'), source: z.string().min(1) }),
+  // An event, not a date: the item is due when it happens. `source` is the phrase as written.
+  z.strictObject({ kind: z.literal('trigger'), source: z.string().min(1) }),
   z.strictObject({ kind: z.literal('unspecified') }),
 ]);
 export type DeadlineDraft = z.infer<typeof deadlineDraftSchema>;
@@ -33,23 +39,44 @@ export type TargetDraft = z.infer<typeof targetDraftSchema>;
 export const sixClearSchema = z.enum(['person', 'task', 'time', 'responsibility', 'authority', 'result']);
 export type SixClear = z.infer<typeof sixClearSchema>;
 
+/** A unit name the parser read but could not match to the registry with confidence: a person must check it. */
+export const unitReviewSchema = z.strictObject({
+  field: z.enum(['leadUnit', 'coLeadUnits', 'coordinatingUnits']),
+  /** The name as written in the document. */
+  text: z.string(),
+  /** The closest registry unit, below the acceptance threshold, if any. */
+  candidate: z.string().nullable(),
+  score: z.number().min(0).max(1),
+});
+export type UnitReview = z.infer<typeof unitReviewSchema>;
+
 export const itemDraftSchema = z.strictObject({
   ref: z.string().min(1),
   title: z.string(),
   text: z.string(),
   leadUnit: z.string().nullable(),
+  /** "A và B đồng chủ trì": B (and any after it) shares the lead; A is `leadUnit`. */
+  coLeadUnits: z.array(z.string()).optional(),
   coordinatingUnits: z.array(z.string()),
   deadline: deadlineDraftSchema,
   targets: z.array(targetDraftSchema),
   missing: z.array(sixClearSchema),
+  review: z.array(unitReviewSchema).optional(),
 });
 export type ItemDraft = z.infer<typeof itemDraftSchema>;
+
+export const findingSchema = z.strictObject({ ref: z.string().optional(), text: z.string() });
+export type Finding = z.infer<typeof findingSchema>;
 
 export const extractResultSchema = z.strictObject({
   document: z.strictObject({
     number: z.string().nullable(),
+    /** The issuing body named in the header, sentence-cased. */
+    issuer: z.string().nullable().optional(),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
   }),
   items: z.array(itemDraftSchema),
+  /** Parts of the body that assess, report or give background: read, but not assignments. */
+  findings: z.array(findingSchema).optional(),
 });
 export type ExtractResult = z.infer<typeof extractResultSchema>;

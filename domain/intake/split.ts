@@ -1,21 +1,22 @@
 // Splits a directive into its preamble, its numbered items and its closing, by the document's own
 // numbering: "1.", "2.1.", "(1)", "(i)", "a)", "-" / "+" bullets, and "I." sections.
 //
-// References keep the numbering as written and combine the way the province cites items:
-// - decimal numbers carry their parents ("2.2", not "2 2"); the trailing dot is dropped;
-// - "(1)", "(i)" and "a)" are appended to the parent with a space: "2.2 (1)", "3 a)";
-// - bullets have no number, so they get their position: the first "-" under item 4 is "4 -1";
-// - decimal items under a Roman section are "II.1", "II.1.2".
+// References follow one scheme (issue 15), the document's own numbering joined with dots:
+// - decimal numbers carry their parents ("2.2"); the trailing dot is dropped;
+// - "(1)", "(i)", "i)" and "a)" are appended in parentheses: "2.2.(1)", "3.(a)", "2.(i)";
+// - bullets have no number, so they get their position under their parent, "-" and "+" counted
+//   apart: the first "-" under item 4 is "4.(-1)", a "+" under it "4.(-1).(+1)";
+// - decimal items under a Roman section are "II.1", "II.1.2"; a table row is "III.(4)".
 // Inline "(1) ... (2) ..." inside an item's paragraph are sub-items too (seed 01-TB/CQTT writes
 // them so), but only when they count up from (1) and each opens a sentence with a capital letter:
 // "(1) phát triển khoa học; (2) đổi mới sáng tạo" inside a parenthesis is an enumeration.
 // Numbers that break the sequence (a wrapped line starting "10. ") stay text.
-import { collapseWhitespace, looseFold } from './normalize';
+import { collapseWhitespace, looseFold, loosePhrase as P } from './normalize';
 
-export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet';
+export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet' | 'plus';
 
 export interface ItemNode {
-  /** Reference as cited: "2.2 (1)", "4 -1". */
+  /** Reference as cited: "2.2.(1)", "4.(-1)". */
   ref: string;
   kind: MarkerKind;
   /** The item's own text without its marker; for an item with sub-items, the lead-in before them. */
@@ -81,8 +82,10 @@ function parseMarker(line: string): Marker | null {
   if (m) return { kind: 'paren-roman', path: [romanValue(m[2] ?? m[3])], label: m[1], rest: m[4] };
   m = /^([a-zđ])\)\s+(\S.*)$/.exec(line);
   if (m) return { kind: 'letter', path: [letterValue(m[1])], label: `${m[1]})`, rest: m[2] };
-  m = /^[-+•]\s+(\S.*)$/.exec(line);
-  if (m) return { kind: 'bullet', path: [], label: '-', rest: m[1] };
+  m = /^([-+•])\s+(\S.*)$/.exec(line);
+  if (m) {
+    return m[1] === '+' ? { kind: 'plus', path: [], label: '+', rest: m[2] } : { kind: 'bullet', path: [], label: '-', rest: m[2] };
+  }
   return null;
 }
 
@@ -92,12 +95,32 @@ function letterValue(letter: string): number {
   return LETTERS.indexOf(letter) + 1;
 }
 
-const CLOSING_ANYWHERE = /^(tren day la|noi nhan)/;
-const CLOSING_PARAGRAPH = /^.{0,80}\bthong bao\b\s+(de|den|cho)\b/;
+const CLOSING_ANYWHERE = new RegExp(`^(?:${P('tren day la')}|${P('noi nhan')})`);
+// Closing paragraphs: "… thông báo để … biết, thực hiện", "Trong quá trình thực hiện, nếu có
+// vướng mắc …", the issuer's promise ("Sở Khoa học và Công nghệ sẽ tổng hợp …"), "Đề nghị các cơ
+// quan, đơn vị quan tâm phối hợp thực hiện./.".
+const CLOSING_PARAGRAPH = [
+  new RegExp(`^.{0,80}${P('thong bao')}\\s+(?:${P('de')}|${P('den')}|${P('cho')})(?![a-z0-9])`),
+  new RegExp(`^${P('trong qua trinh')}\\s+(?:${P('thuc hien')}|${P('trien khai')})`),
+  /^[^,.;]{0,80}\sse\s(tong hop|theo doi|bao cao|kiem tra)/,
+  /^de nghi cac (co quan|don vi|so).{0,60}(quan tam|nghiem tuc).{0,40}thuc hien\s*\.?\/\.$/,
+];
 
 function isClosing(line: string, paragraphStart: boolean): boolean {
   const loose = looseFold(line).replace(/\s+/g, ' ').trim();
-  return CLOSING_ANYWHERE.test(loose) || (paragraphStart && CLOSING_PARAGRAPH.test(loose)) || /^\.\/\.$/.test(loose);
+  return CLOSING_ANYWHERE.test(loose) || (paragraphStart && CLOSING_PARAGRAPH.some((re) => re.test(loose))) || /^\.\/\.$/.test(loose);
+}
+
+/** "(1)", "(i)", "(a)", "(-2)", "(+1)": a sub-item's part of a reference. */
+export function subLabel(kind: MarkerKind, label: string, bulletIndex: number): string {
+  if (kind === 'bullet') return `(-${bulletIndex})`;
+  if (kind === 'plus') return `(+${bulletIndex})`;
+  return `(${label.replace(/[()]/g, '')})`;
+}
+
+/** A child's reference under its parent's. */
+export function joinRef(base: string, part: string): string {
+  return base ? `${base}.${part}` : part;
 }
 
 function childRef(parent: Building, marker: Marker, bulletIndex: number): string {
@@ -107,15 +130,14 @@ function childRef(parent: Building, marker: Marker, bulletIndex: number): string
       return marker.label;
     case 'decimal':
       return base && parent.kind === 'roman-section' ? `${base}.${marker.label}` : marker.label;
-    case 'bullet':
-      return base ? `${base} -${bulletIndex}` : `-${bulletIndex}`;
     default:
-      return base ? `${base} ${marker.label}` : marker.label;
+      return joinRef(base, subLabel(marker.kind, marker.label, bulletIndex));
   }
 }
 
 function newNode(parent: Building, marker: Marker): Building {
-  const bulletIndex = marker.kind === 'bullet' ? (parent.lastChild.get('bullet') ?? 0) + 1 : 0;
+  const bullet = marker.kind === 'bullet' || marker.kind === 'plus';
+  const bulletIndex = bullet ? (parent.lastChild.get(marker.kind) ?? 0) + 1 : 0;
   const node: Building = {
     ref: childRef(parent, marker, bulletIndex),
     kind: marker.kind,
@@ -125,7 +147,7 @@ function newNode(parent: Building, marker: Marker): Building {
     lastChild: new Map(),
     parent,
   };
-  parent.lastChild.set(marker.kind, marker.kind === 'bullet' ? bulletIndex : marker.path[marker.path.length - 1]);
+  parent.lastChild.set(marker.kind, bullet ? bulletIndex : marker.path[marker.path.length - 1]);
   parent.children.push(node);
   return node;
 }
@@ -157,12 +179,12 @@ function place(stack: Building[], marker: Marker, started: boolean): Building | 
   for (let i = stack.length - 1; i > 0; i--) {
     if (stack[i].kind === marker.kind) {
       const parent = stack[i].parent!;
-      if (marker.kind === 'bullet') return parent;
+      if (marker.kind === 'bullet' || marker.kind === 'plus') return parent;
       return marker.path[0] === (parent.lastChild.get(marker.kind) ?? 0) + 1 ? parent : null;
     }
   }
   const top = stack[stack.length - 1];
-  if (marker.kind === 'bullet') return top;
+  if (marker.kind === 'bullet' || marker.kind === 'plus') return top;
   if (marker.kind === 'paren-number' && !/^\p{Lu}/u.test(marker.rest)) return null;
   return marker.path[0] === 1 ? top : null;
 }
@@ -192,7 +214,7 @@ function splitInline(node: ItemNode): void {
   }
   if (starts.length < 2) return;
   node.children = starts.map((s, i) => ({
-    ref: node.ref ? `${node.ref} ${s.label}` : s.label,
+    ref: joinRef(node.ref, s.label),
     kind: /\d/.test(s.label) ? 'paren-number' : 'paren-roman',
     text: collapseWhitespace(text.slice(s.bodyAt, i + 1 < starts.length ? starts[i + 1].at : text.length)),
     children: [],
@@ -251,7 +273,40 @@ export function splitItems(text: string): SplitDocument {
     }
   }
 
+  const tail = cutClosingSentence(root);
+  if (tail) closing.unshift(tail);
   const items = root.children.map(finish);
   items.forEach(splitInline);
   return { preamble: preamble.join('\n').trim(), items, closing: closing.join('\n').trim() };
+}
+
+// The closing formula as a sentence at the end of the last item, where no blank line set it
+// apart (OCR re-wrapping, or a closing that does not match a paragraph pattern): "… thông báo để …",
+// "Trong quá trình thực hiện …", "… sẽ tổng hợp …", or a request ending the text "… thực hiện./.".
+const CLOSING_SENTENCE = new RegExp(
+  [
+    `[^.;\\n]{0,80}${P('thong bao')}\\s+(?:${P('de')}|${P('den')}|${P('cho')})\\s`,
+    `${P('trong qua trinh')}\\s+(?:${P('thuc hien')}|${P('trien khai')})`,
+    '[^,.;\\n]{0,80}\\sse\\s(?:tong hop|theo doi)\\s',
+    '[^.;]{0,120}(?:yeu cau|de nghi)\\s[^;]{0,200}(?:thuc hien|trien khai)[^.;]{0,60}\\.\\s*\\/\\.\\s*$',
+  ].map((alt) => `(?:${alt})`).join('|'),
+);
+
+/** Cuts a closing sentence off the document's last item; returns it, or null. */
+function cutClosingSentence(root: Building): string | null {
+  let last = root;
+  while (last.children.length) last = last.children[last.children.length - 1];
+  if (last === root) return null;
+  const text = last.lines.join('\n');
+  const loose = looseFold(text);
+  // Sentence starts after the marker's first sentence: ". X", or a line break before a capital.
+  for (const m of text.matchAll(/(?:[.;:]\s+|\n\s*)(?=\p{Lu})/gu)) {
+    const at = m.index + m[0].length;
+    if (at < 20) continue;
+    if (CLOSING_SENTENCE.test(loose.slice(at).replace(/\s+/g, ' ')) && new RegExp(`^(?:${CLOSING_SENTENCE.source})`).test(loose.slice(at).replace(/\s+/g, ' '))) {
+      last.lines = text.slice(0, at).trimEnd().split('\n');
+      return text.slice(at).trim();
+    }
+  }
+  return null;
 }

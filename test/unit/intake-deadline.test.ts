@@ -161,10 +161,28 @@ describe('deadline: ongoing and none', () => {
   it.each([
     'chủ trì thực hiện ngay việc thuê hạ tầng Data Center',
     'cha tri thuc\nhién ngay viéc thué ha ting Data Center',
-    'sẵn sàng hoạt động ngay khi quyết định tổ chức lại đơn vị hành chính có hiệu lực',
     'Sở Tài chính chủ trì, phối hợp Sở Khoa học và Công nghệ nghiên cứu',
   ])('"%s" sets no date: unspecified', (text) => {
     expect(extractDeadline(text, may2025)).toEqual({ kind: 'unspecified' });
+  });
+
+  it.each([
+    ['sẵn sàng hoạt động ngay khi quyết định tổ chức lại đơn vị hành chính có hiệu lực', 'khi quyết định tổ chức lại đơn vị hành chính có hiệu lực'],
+    ['thực hiện khi Luật Bảo vệ dữ liệu cá nhân có hiệu lực.', 'khi Luật Bảo vệ dữ liệu cá nhân có hiệu lực'],
+    ['triển khai ngay khi hợp đồng thuê dịch vụ được ký kết', 'khi hợp đồng thuê dịch vụ được ký kết'],
+  ])('"%s" is due on an event: trigger', (text, source) => {
+    expect(extractDeadline(text, may2025)).toEqual({ kind: 'trigger', source });
+  });
+
+  it('reads a standing rule from a day as ongoing, and a yearly day as a cadence', () => {
+    expect(extractDeadline('không tiếp nhận văn bản giấy kể từ ngày 01/8/2025', may2025).kind).toBe('ongoing');
+    expect(extractDeadline('hằng năm, trước ngày 15/7, tổng hợp nhu cầu kinh phí', may2025)).toMatchObject({ kind: 'recurring', rule: 'FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=15' });
+  });
+
+  it('reads a bare year or month in a table cell, but not in running text', () => {
+    expect(extractDeadline('Năm 2026', may2025, { cell: true })).toMatchObject({ kind: 'date', due: '2026-12-31T23:59:59+07:00' });
+    expect(extractDeadline('Tháng 9/2026', may2025, { cell: true })).toMatchObject({ kind: 'date', due: '2026-09-30T23:59:59+07:00' });
+    expect(extractDeadline('kinh phí năm 2026', may2025)).toEqual({ kind: 'unspecified' });
   });
 
   it('cannot place a year-less deadline without a document date', () => {

@@ -77,7 +77,7 @@ for (const seed of seeds) {
     const byRef = new Map(result.items.map((item) => [item.ref, item]));
 
     it('reads the document number and issue date', () => {
-      expect(result.document).toEqual(golden.document);
+      expect({ number: result.document.number, date: result.document.date }).toEqual(golden.document);
     });
 
     it('proposes exactly the work-giving items, in document order', () => {

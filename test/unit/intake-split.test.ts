@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractDocumentInfo } from '../../domain/intake/document';
+import { parseClause } from '../../domain/intake/clause';
 import { extractDirective, titleOf } from '../../domain/intake/extract';
 import { missingClear } from '../../domain/intake/missing';
 import { cleanText } from '../../domain/intake/normalize';
@@ -21,13 +22,13 @@ describe('splitting a directive into items', () => {
     expect(refs(doc.items)).toEqual(['1', '2', '2.1', '2.2', '3']);
   });
 
-  it('splits inline "(1) ... (2) ..." into sub-items cited as "2.2 (1)"', () => {
+  it('splits inline "(1) ... (2) ..." into sub-items cited as "2.2.(1)"', () => {
     const doc = splitItems('1. Mở đầu.\n2. Về nhiệm vụ\n2.1. Yêu cầu A.\n2.2. Giao Sở X: (1) Tham mưu ban hành chiến lược. Hoàn thành trước ngày 15/11/2025. (2) Tiếp tục rà soát hạ tầng.');
     const item = doc.items[1].children[1];
     expect(item.text).toBe('Giao Sở X:');
     expect(item.children.map((c) => [c.ref, c.text])).toEqual([
-      ['2.2 (1)', 'Tham mưu ban hành chiến lược. Hoàn thành trước ngày 15/11/2025.'],
-      ['2.2 (2)', 'Tiếp tục rà soát hạ tầng.'],
+      ['2.2.(1)', 'Tham mưu ban hành chiến lược. Hoàn thành trước ngày 15/11/2025.'],
+      ['2.2.(2)', 'Tiếp tục rà soát hạ tầng.'],
     ]);
   });
 
@@ -36,14 +37,14 @@ describe('splitting a directive into items', () => {
     expect(doc.items[0].children).toEqual([]);
   });
 
-  it('numbers "-" bullets under their item: "4 -1", "4 -2"', () => {
+  it('numbers "-" bullets under their item: "4.(-1)", "4.(-2)"', () => {
     const doc = splitItems('1. A.\n2. B.\n3. C.\n4. Các sở, ban, ngành:\n\n- Chủ động đánh giá.\n\n- Rà soát phương án.\n\n5. Giao D.');
-    expect(refs(doc.items)).toEqual(['1', '2', '3', '4', '4 -1', '4 -2', '5']);
+    expect(refs(doc.items)).toEqual(['1', '2', '3', '4', '4.(-1)', '4.(-2)', '5']);
   });
 
   it('reads "a)", "(i)" and Roman sections', () => {
     const doc = splitItems('I. NHIỆM VỤ\n1. Giao Sở X:\na) Xây dựng kế hoạch;\nb) Tổ chức thực hiện:\n(i) Bước một;\n(ii) Bước hai.\n2. Giao Sở Y.\nII. TỔ CHỨC THỰC HIỆN\n1. Giao Sở Z.');
-    expect(refs(doc.items)).toEqual(['I', 'I.1', 'I.1 a)', 'I.1 b)', 'I.1 b) (i)', 'I.1 b) (ii)', 'I.2', 'II', 'II.1']);
+    expect(refs(doc.items)).toEqual(['I', 'I.1', 'I.1.(a)', 'I.1.(b)', 'I.1.(b).(i)', 'I.1.(b).(ii)', 'I.2', 'II', 'II.1']);
   });
 
   it('keeps a wrapped line that starts with a number out of sequence as text', () => {
@@ -63,27 +64,27 @@ describe('splitting a directive into items', () => {
   it('finds every item of both seeds', () => {
     const seed004 = splitItems(cleanText(fixture('004_2316aeaa4ca50f78.txt')));
     expect(refs(seed004.items)).toEqual([
-      '1', '2', '2.1', '2.2', '2.2 (1)', '2.2 (2)', '2.2 (3)', '2.2 (4)', '2.3', '2.3 (1)', '2.3 (2)', '2.3 (3)', '2.3 (4)', '2.4', '2.5', '2.5 (1)', '2.5 (2)', '2.5 (3)', '2.6',
+      '1', '2', '2.1', '2.2', '2.2.(1)', '2.2.(2)', '2.2.(3)', '2.2.(4)', '2.3', '2.3.(1)', '2.3.(2)', '2.3.(3)', '2.3.(4)', '2.4', '2.5', '2.5.(1)', '2.5.(2)', '2.5.(3)', '2.6',
     ]);
     const seed002 = splitItems(cleanText(fixture('002_91dd9e19e489807d.txt')));
-    expect(refs(seed002.items)).toEqual(['1', '2', '3', '4', '4 -1', '4 -2', '5', '6']);
+    expect(refs(seed002.items)).toEqual(['1', '2', '3', '4', '4.(-1)', '4.(-2)', '5', '6']);
   });
 });
 
 describe('document number and date', () => {
   it('reads the UTF-8 header', () => {
-    expect(extractDocumentInfo('Số: 80 /TB-UBND\n\nThái Nguyên, ngày 14 tháng 5 năm 2025\n\n## THÔNG BÁO')).toEqual({ number: '80/TB-UBND', date: '2025-05-14' });
+    expect(extractDocumentInfo('Số: 80 /TB-UBND\n\nThái Nguyên, ngày 14 tháng 5 năm 2025\n\n## THÔNG BÁO')).toMatchObject({ number: '80/TB-UBND', date: '2025-05-14' });
   });
 
   it('reads the OCR header', () => {
-    expect(extractDocumentInfo('SANG TAO VA CHUYEN DPOI SO Théi Nguyén, ngay 04 thang 11 ndm 2025\nCO QUAN THUONG TRUC\n%\n\nS6 01-TB/CQTT\n\nTHONG BAO')).toEqual({
+    expect(extractDocumentInfo('SANG TAO VA CHUYEN DPOI SO Théi Nguyén, ngay 04 thang 11 ndm 2025\nCO QUAN THUONG TRUC\n%\n\nS6 01-TB/CQTT\n\nTHONG BAO')).toMatchObject({
       number: '01-TB/CQTT',
       date: '2025-11-04',
     });
   });
 
   it('says null when the header has neither', () => {
-    expect(extractDocumentInfo('THÔNG BÁO\nKết luận của Ban Chỉ đạo')).toEqual({ number: null, date: null });
+    expect(extractDocumentInfo('THÔNG BÁO\nKết luận của Ban Chỉ đạo')).toEqual({ number: null, issuer: null, date: null });
   });
 });
 
@@ -155,15 +156,20 @@ describe('drafts', () => {
   it('pass a heading\'s units and deadline down to sub-items that name none', () => {
     const result = extractDirective('1. Giao Sở Y tế, hoàn thành trong Quý III năm 2025:\na) Rà soát cơ sở;\nb) Sở Tài chính chủ trì cấp kinh phí.');
     expect(result.items.map((i) => [i.ref, i.leadUnit, i.deadline.kind === 'date' ? i.deadline.due : i.deadline.kind])).toEqual([
-      ['1 a)', 'Sở Y tế', '2025-09-30T23:59:59+07:00'],
-      ['1 b)', 'Sở Tài chính', '2025-09-30T23:59:59+07:00'],
+      ['1.(a)', 'Sở Y tế', '2025-09-30T23:59:59+07:00'],
+      ['1.(b)', 'Sở Tài chính', '2025-09-30T23:59:59+07:00'],
     ]);
   });
 
-  it('title an item by its first sentence, or by what follows "Giao ...:"', () => {
-    expect(titleOf('Về phát triển kinh tế số: Giao Sở Công Thương chủ trì.')).toBe('Về phát triển kinh tế số');
-    expect(titleOf('Giao đồng chí Giám đốc Công an tỉnh chỉ đạo: Triển khai xây dựng Trung tâm an ninh mạng; các cơ quan phối hợp.')).toBe(
-      'Triển khai xây dựng Trung tâm an ninh mạng',
-    );
+  it.each([
+    ['Về phát triển kinh tế số: Giao Sở Công Thương chủ trì, phối hợp với các sở, ngành liên quan xây dựng chương trình.', 'Xây dựng chương trình'],
+    ['Giao đồng chí Giám đốc Công an tỉnh - Thành viên Ban Chỉ đạo chỉ đạo vận hành Trung tâm SOC; định kỳ báo cáo.', 'Chỉ đạo vận hành Trung tâm SOC'],
+    ['Đồng chí Giám đốc Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính triển khai thuê dịch vụ.', 'Triển khai thuê dịch vụ'],
+    ['Phối hợp với Công an tỉnh xây dựng Quy chế khai thác dữ liệu.', 'Xây dựng Quy chế khai thác dữ liệu'],
+    ['Sở Tài chính hằng năm, trước ngày 15/7, tổng hợp nhu cầu kinh phí.', 'Tổng hợp nhu cầu kinh phí'],
+    ['Đề nghị Đại học Thái Nguyên chủ động đề xuất nhiệm vụ.', 'Chủ động đề xuất nhiệm vụ'],
+    ['Giao Cơ quan Thường trực Ban Chỉ đạo phối hợp với Ủy ban Kiểm tra Tỉnh ủy kiểm tra việc thực hiện.', 'Kiểm tra việc thực hiện'],
+  ])('titles "%s" by its work: "%s"', (text, title) => {
+    expect(titleOf(text, parseClause(text).workStart)).toBe(title);
   });
 });
