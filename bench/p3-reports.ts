@@ -320,7 +320,7 @@ async function seed(db: Kysely<Database>, asOf: Date): Promise<number> {
       const dueMs = t + Math.floor((random() * 905 - 540) * DAY);
       const launchedMs = dueMs - Math.floor((30 + random() * 170) * DAY);
       const r = random();
-      let status = 'in_progress';
+      let status: string;
       let completedMs: number | null = null;
       let cancelledMs: number | null = null;
       let outcome: string | null = null;

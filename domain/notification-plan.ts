@@ -1,7 +1,7 @@
 // The notifications planned from a policy, as pure functions of (deadline, policy, calendar, now),
 // without zod: workflows import this module (docs/architecture.md, "Zod-free domain modules").
 import type { WorkingCalendar } from './calendar';
-import { DEFAULT_REPORT_POLICY, type EscalationStep, type NotificationPolicy, type RecipientRole, type ReportPolicy } from './policy';
+import { type EscalationStep, type NotificationPolicy, type RecipientRole, type ReportPolicy } from './policy';
 import type { Period } from './recurrence';
 import {
   addCalendarDays,

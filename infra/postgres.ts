@@ -99,7 +99,7 @@ export async function startEmbeddedPostgres(o: { dataDir: string; port: number; 
         await new Promise((r) => setTimeout(r, 1_000));
         continue;
       }
-      throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${tail}`);
+      throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${tail}`, { cause: err });
     }
   }
   const pid = runningPostmaster(dataDir);

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import { addUnit, addUser, authenticate, issueToken, RegistryError, revokeToken, revokeUserTokens } from '../../db/repositories/auth';
 import { DEMO_USERS, seedDemo, type SeedUnit } from '../../db/seed';
-import type { Database } from '../../db/schema';
 import type { Role } from '../../domain/roles';
 import { testDb, uniq } from '../helpers/servers';
 

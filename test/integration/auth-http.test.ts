@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import request from 'supertest';
-import type { Kysely } from 'kysely';
 import { actorOf, authenticate, requireRole } from '../../api/auth';
 import { problemHandler } from '../../api/problems';
 import { addUnit, addUser, issueToken, revokeToken } from '../../db/repositories/auth';
-import type { Database } from '../../db/schema';
 import type { Role } from '../../domain/roles';
 import { testDb, uniq } from '../helpers/servers';
 

@@ -1,7 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { Kysely } from 'kysely';
 import { authenticate } from '../../db/repositories/auth';
-import type { Database } from '../../db/schema';
 import { tokenIssue } from '../../cli/commands/token-issue';
 import { tokenRevoke } from '../../cli/commands/token-revoke';
 import { unitAdd } from '../../cli/commands/unit-add';

@@ -17,7 +17,7 @@ interface InboxEntry {
 /** Every notification in a caller's inbox, page after page (other files' tasks write to shared roles too). */
 async function wholeInbox(app: Express, auth: string): Promise<{ items: InboxEntry[]; unreadCount: number }> {
   const items: InboxEntry[] = [];
-  let unreadCount = 0;
+  let unreadCount: number;
   for (let page = 1; ; page++) {
     const res = await request(app).get('/api/v1/inbox').query({ page, pageSize: 100 }).set('authorization', auth).expect(200);
     items.push(...res.body.items);

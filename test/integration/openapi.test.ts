@@ -11,7 +11,7 @@ import { launchTaskSchema } from '../../domain/schemas/task';
 import { useApiWorld } from '../helpers/api-world';
 import { isWebPath } from '../../web/router';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** Every `METHOD /path` the Express app routes, with `:param` written `{param}` as in OpenAPI. */

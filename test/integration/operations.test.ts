@@ -148,4 +148,4 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
   });
 });
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  

@@ -76,7 +76,7 @@ describe('a task on the time-skipping server', () => {
   it('rejects commands from the wrong unit, the wrong role or in the wrong state before anything enters history', async () => {
     const now = await harness.now();
     const { taskId, handle } = await harness.start(launchFor(now));
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one helper for every command type
+     
     const attempt = (def: UpdateDefinition<TaskState, [Envelope<any>]>, actor: Actor, command: unknown) =>
       handle.executeUpdate(def, { args: [{ actor, command }] }).then(
         () => null,

@@ -62,7 +62,7 @@ export async function readModelMatchesWorkflows(db: Kysely<Database>, temporal: 
   const violations: string[] = [];
   for (const taskId of taskIds) {
     const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
-    let mismatch: string | null = null;
+    let mismatch: string | null;
     for (const deadline = Date.now() + settleMs; ; ) {
       const description = await handle.describe().catch(() => null);
       if (!description) {

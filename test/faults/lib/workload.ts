@@ -15,7 +15,7 @@ import { addWebhookEndpoint } from '../../../db/repositories/webhooks';
 import { nextPeriod } from '../../../domain/recurrence';
 import { WorkingCalendar } from '../../../domain/calendar';
 import { createActivities } from '../../../activities';
-import { vnCivilDate, vnInstant } from '../../../domain/time';
+import { vnCivilDate } from '../../../domain/time';
 import type { Rng } from './seed';
 import { Ledger, type Operation } from './ledger';
 import { startWebhookReceiver, type WebhookReceiver } from '../../helpers/webhook-receiver';

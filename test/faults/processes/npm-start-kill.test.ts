@@ -65,7 +65,7 @@ describe('each process of npm start killed with SIGKILL in turn, then npm start 
       try {
         ready = await s.start({ readyWithinMs: RESTART_WITHIN_MS });
       } catch (err) {
-        throw new Error(`after SIGKILL of ${victim} (${how}), npm start did not come back: ${(err as Error).message}`);
+        throw new Error(`after SIGKILL of ${victim} (${how}), npm start did not come back: ${(err as Error).message}`, { cause: err });
       }
       restarts.push(`${victim}: ${how}, up again in ${(ready / 1000).toFixed(1)} s`);
       console.log(`[${SCENARIO}] ${restarts.at(-1)}`);
