@@ -70,7 +70,12 @@ export function createApp(deps: AppDeps): express.Express {
       // What an operator matches a report against (README, Request logs), not every header: serializing
       // and redacting the headers of each request was most of the logging's cost per launch (P1).
       serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       genReqId: (req, res) => {
@@ -87,10 +92,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const checks = await Promise.allSettled([
-      pingDatabase(deps.db),
-      deps.temporal.connection.workflowService.getSystemInfo({}),
-    ]);
+    const checks = await Promise.allSettled([pingDatabase(deps.db), deps.temporal.connection.workflowService.getSystemInfo({})]);
     const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unavailable'));
     const ready = database === 'ok' && temporal === 'ok';
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database, temporal });

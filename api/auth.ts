@@ -30,7 +30,8 @@ export interface TokenAuthenticator {
  * `WWW-Authenticate: Bearer`. The token is only hashed and looked up, never logged.
  */
 export function authenticate(tokens: Kysely<Database> | TokenAuthenticator): RequestHandler {
-  const lookup = tokens instanceof TokenCache ? tokens : { authenticate: (token: string) => registry.authenticate(tokens as Kysely<Database>, token) };
+  const lookup =
+    tokens instanceof TokenCache ? tokens : { authenticate: (token: string) => registry.authenticate(tokens as Kysely<Database>, token) };
   return async (req, res, next) => {
     const header = req.get('authorization');
     if (!header) {
@@ -145,7 +146,12 @@ export interface RevocationListener {
  * and nothing listens. Rejects when the first connection fails: serving before the listener is up
  * would keep a token revoked meanwhile for a whole TTL.
  */
-export async function startTokenCache(opts: { db: Kysely<Database>; connectionString: string; ttlMs: number; logger?: Logger }): Promise<{ tokens: TokenCache; close(): Promise<void> }> {
+export async function startTokenCache(opts: {
+  db: Kysely<Database>;
+  connectionString: string;
+  ttlMs: number;
+  logger?: Logger;
+}): Promise<{ tokens: TokenCache; close(): Promise<void> }> {
   const tokens = new TokenCache({ db: opts.db, ttlMs: opts.ttlMs });
   if (opts.ttlMs <= 0) return { tokens, close: async () => undefined };
   const revocations = listenForRevocations(tokens, { connectionString: opts.connectionString, logger: opts.logger });
@@ -187,13 +193,18 @@ export function listenForRevocations(cache: TokenCache, opts: { connectionString
     if (client !== c) return;
     client = null;
     listening = false;
-    if (!closed) opts.logger?.warn({ err }, 'Mất kết nối lắng nghe thu hồi mã truy cập; mã trong bộ nhớ đệm hết hạn theo TTL cho đến khi kết nối lại');
+    if (!closed)
+      opts.logger?.warn({ err }, 'Mất kết nối lắng nghe thu hồi mã truy cập; mã trong bộ nhớ đệm hết hạn theo TTL cho đến khi kết nối lại');
     c.end().catch(() => undefined);
     scheduleReconnect();
   };
 
   const connect = async () => {
-    const c = new pg.Client({ connectionString: opts.connectionString, application_name: 'directive-engine token revocations', keepAlive: true });
+    const c = new pg.Client({
+      connectionString: opts.connectionString,
+      application_name: 'directive-engine token revocations',
+      keepAlive: true,
+    });
     client = c;
     c.on('notification', (msg) => {
       if (msg.channel === registry.TOKEN_REVOKED_CHANNEL && msg.payload) cache.evict(msg.payload);

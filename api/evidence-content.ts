@@ -70,7 +70,10 @@ export const EVIDENCE_TYPES_VI = `${Object.values(EVIDENCE_TYPES).join(', ')} (v
 /** The last path segment of an uploaded name, NFC, without control characters; never empty. */
 export function cleanFileName(raw: string): string {
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return cleaned || 'minh-chung';
 }
 

@@ -38,7 +38,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 const requestHash = (req: Request, body: unknown) =>
-  createHash('sha256').update(canonicalJson({ method: req.method, path: req.originalUrl, body })).digest('hex');
+  createHash('sha256')
+    .update(canonicalJson({ method: req.method, path: req.originalUrl, body }))
+    .digest('hex');
 
 // No request of the API nests more than a few levels; a body nested deeper would overflow canonicalJson's recursion.
 const MAX_BODY_DEPTH = 64;
@@ -69,9 +71,13 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
     const key = req.get('idempotency-key');
     if (key === undefined) return next();
     if (!KEY.test(key)) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Tiêu đề Idempotency-Key phải gồm 1 đến 200 ký tự ASCII nhìn thấy được (không dấu cách)', [
-        { path: 'Idempotency-Key', reason: 'từ 1 đến 200 ký tự ASCII nhìn thấy được' },
-      ]);
+      throw new HttpProblem(
+        400,
+        PROBLEM_TYPES.validation,
+        'Dữ liệu không hợp lệ',
+        'Tiêu đề Idempotency-Key phải gồm 1 đến 200 ký tự ASCII nhìn thấy được (không dấu cách)',
+        [{ path: 'Idempotency-Key', reason: 'từ 1 đến 200 ký tự ASCII nhìn thấy được' }],
+      );
     }
     if (req.body === undefined && hasBody(req)) {
       req.pendingIdempotencyKey = key;
@@ -115,7 +121,12 @@ async function claim(db: Kysely<Database>, req: Request, res: Response, key: str
   // No row: the first request failed (5xx) and released the key a moment ago; retrying is right.
   if (!first || first.state === 'in_progress') {
     res.setHeader('Retry-After', '1');
-    throw new HttpProblem(409, IDEMPOTENCY_PROBLEMS.inProgress, 'Yêu cầu đang được xử lý', `Yêu cầu với khóa "${key}" đang được xử lý; hãy thử lại sau giây lát`);
+    throw new HttpProblem(
+      409,
+      IDEMPOTENCY_PROBLEMS.inProgress,
+      'Yêu cầu đang được xử lý',
+      `Yêu cầu với khóa "${key}" đang được xử lý; hãy thử lại sau giây lát`,
+    );
   }
   replay(res, first);
   return false;
@@ -165,7 +176,14 @@ function keepAnswer(db: Kysely<Database>, req: Request, res: Response, login: st
     if (typeof body === 'string') {
       // What res.send adds to a string answer, so a replay repeats the header exactly.
       const type = this.getHeader('content-type');
-      this.setHeader('Content-Type', type === undefined ? 'text/html; charset=utf-8' : /;\s*charset=/i.test(String(type)) ? String(type) : `${String(type)}; charset=utf-8`);
+      this.setHeader(
+        'Content-Type',
+        type === undefined
+          ? 'text/html; charset=utf-8'
+          : /;\s*charset=/i.test(String(type))
+            ? String(type)
+            : `${String(type)}; charset=utf-8`,
+      );
     }
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body === undefined ? '' : String(body));
     void keep(this.statusCode, bytes)

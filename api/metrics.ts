@@ -126,7 +126,11 @@ export function temporalClientInterceptor(metrics: Metrics): WorkflowClientInter
         const output = await timed('update', () => next(input));
         const failure = output.outcome?.failure;
         if (failure) {
-          metrics.workflowUpdates.inc({ update: input.updateName, outcome: 'rejected', failure_type: failure.applicationFailureInfo?.type || 'unknown' });
+          metrics.workflowUpdates.inc({
+            update: input.updateName,
+            outcome: 'rejected',
+            failure_type: failure.applicationFailureInfo?.type || 'unknown',
+          });
         } else {
           metrics.workflowUpdates.inc({ update: input.updateName, outcome: output.outcome ? 'completed' : 'accepted', failure_type: '' });
         }

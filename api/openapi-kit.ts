@@ -33,7 +33,10 @@ export const looseObject = (description: string) => z.object({}).catchall(z.unkn
 export function createKit(registry: OpenAPIRegistry) {
   const Problem = registry.register(
     'Problem',
-    fromOutside(problemSchema).openapi({ description: 'Tài liệu lỗi theo RFC 9457: `type` ổn định cho chương trình, `title`/`detail` tiếng Việt cho người đọc, `errors` nêu từng trường sai.' }),
+    fromOutside(problemSchema).openapi({
+      description:
+        'Tài liệu lỗi theo RFC 9457: `type` ổn định cho chương trình, `title`/`detail` tiếng Việt cho người đọc, `errors` nêu từng trường sai.',
+    }),
   );
   const problem = (description: string): ResponseConfig => ({ description, content: { 'application/problem+json': { schema: Problem } } });
   const ERRORS = {
@@ -56,14 +59,21 @@ export function createKit(registry: OpenAPIRegistry) {
   const errors = (...statuses: ErrorStatus[]) =>
     Object.fromEntries(([...statuses, 401, 429, 500] as ErrorStatus[]).sort().map((s) => [s, ERRORS[s]])) as Record<string, ResponseConfig>;
   const json = (schema: z.ZodType, description: string): ResponseConfig => ({ description, content: { 'application/json': { schema } } });
-  const jsonBody = (schema: z.ZodType, description?: string) => ({ required: true, description, content: { 'application/json': { schema } } });
+  const jsonBody = (schema: z.ZodType, description?: string) => ({
+    required: true,
+    description,
+    content: { 'application/json': { schema } },
+  });
   // Every POST under /api/v1 may carry an Idempotency-Key: a retry with the same key and body gets the first answer again.
   const idempotencyKey = z.object({
     'Idempotency-Key': z
       .string()
       .regex(/^[\x21-\x7e]{1,200}$/)
       .optional()
-      .openapi({ description: 'Khóa chống gửi trùng (1–200 ký tự ASCII nhìn thấy được, ví dụ một UUID): gửi lại cùng khóa và cùng nội dung thì nhận lại kết quả lần đầu, không thực hiện lần nữa' }),
+      .openapi({
+        description:
+          'Khóa chống gửi trùng (1–200 ký tự ASCII nhìn thấy được, ví dụ một UUID): gửi lại cùng khóa và cùng nội dung thì nhận lại kết quả lần đầu, không thực hiện lần nữa',
+      }),
   });
   // ...and may then be answered 409 (the first one is still running) or 422 (the key was used for another request).
   const withIdempotency = (config: RouteConfig): RouteConfig => ({
@@ -74,7 +84,9 @@ export function createKit(registry: OpenAPIRegistry) {
   const route = (config: RouteConfig) => registry.registerPath(config.method === 'post' ? withIdempotency(config) : config);
   const publicRoute = (config: RouteConfig) => registry.registerPath({ ...config, security: [] });
 
-  const taskPath = z.object({ id: fromOutside(taskIdParams.shape.id).openapi({ description: 'Mã nhiệm vụ, ví dụ `01-tb-cqtt.2-3-1`', example: '01-tb-cqtt.2-3-1' }) });
+  const taskPath = z.object({
+    id: fromOutside(taskIdParams.shape.id).openapi({ description: 'Mã nhiệm vụ, ví dụ `01-tb-cqtt.2-3-1`', example: '01-tb-cqtt.2-3-1' }),
+  });
   const taskState = looseObject('Trạng thái sống của nhiệm vụ, đọc từ workflow (query `getState`)');
 
   return { registry, route, publicRoute, errors, json, jsonBody, taskPath, taskState };

@@ -11,14 +11,29 @@ import { taskListQuerySchema } from './routes/tasks';
 /** People's names and explanations of the commands; a command missing here is still documented, with a generic text. */
 const COMMAND_TEXTS: Partial<Record<CommandName, { summary: string; description: string }>> = {
   acknowledge: { summary: 'Xác nhận tiếp nhận nhiệm vụ', description: 'Cán bộ đơn vị chủ trì xác nhận đã nhận nhiệm vụ.' },
-  progress: { summary: 'Báo cáo tiến độ', description: 'Đơn vị chủ trì hoặc phối hợp báo cáo tiến độ thực hiện (kèm tỷ lệ phần trăm nếu có).' },
-  measurements: { summary: 'Ghi nhận số liệu chỉ tiêu', description: 'Đơn vị chủ trì hoặc phối hợp ghi nhận giá trị đo được của một chỉ tiêu, kèm minh chứng.' },
+  progress: {
+    summary: 'Báo cáo tiến độ',
+    description: 'Đơn vị chủ trì hoặc phối hợp báo cáo tiến độ thực hiện (kèm tỷ lệ phần trăm nếu có).',
+  },
+  measurements: {
+    summary: 'Ghi nhận số liệu chỉ tiêu',
+    description: 'Đơn vị chủ trì hoặc phối hợp ghi nhận giá trị đo được của một chỉ tiêu, kèm minh chứng.',
+  },
   submit: { summary: 'Đề nghị hoàn thành', description: 'Đơn vị chủ trì gửi kết quả để Cơ quan Thường trực duyệt.' },
-  approve: { summary: 'Duyệt hoàn thành', description: 'Cơ quan Thường trực duyệt đề nghị hoàn thành; nhiệm vụ kết thúc (đúng hạn hoặc trễ hạn).' },
+  approve: {
+    summary: 'Duyệt hoàn thành',
+    description: 'Cơ quan Thường trực duyệt đề nghị hoàn thành; nhiệm vụ kết thúc (đúng hạn hoặc trễ hạn).',
+  },
   return: { summary: 'Trả lại đề nghị hoàn thành', description: 'Cơ quan Thường trực trả lại, yêu cầu bổ sung, kèm lý do.' },
   'extension-requests': { summary: 'Xin gia hạn', description: 'Đơn vị chủ trì đề nghị lùi thời hạn, kèm lý do.' },
-  'extension-decision': { summary: 'Quyết định gia hạn', description: 'Cơ quan Thường trực chấp thuận (với thời hạn mới) hoặc từ chối đề nghị gia hạn.' },
-  reassign: { summary: 'Giao lại nhiệm vụ', description: 'Cơ quan Thường trực giao nhiệm vụ cho đơn vị chủ trì khác; việc trễ hạn vẫn được tính cho đơn vị đã chủ trì khi quá hạn.' },
+  'extension-decision': {
+    summary: 'Quyết định gia hạn',
+    description: 'Cơ quan Thường trực chấp thuận (với thời hạn mới) hoặc từ chối đề nghị gia hạn.',
+  },
+  reassign: {
+    summary: 'Giao lại nhiệm vụ',
+    description: 'Cơ quan Thường trực giao nhiệm vụ cho đơn vị chủ trì khác; việc trễ hạn vẫn được tính cho đơn vị đã chủ trì khi quá hạn.',
+  },
   cancel: { summary: 'Hủy nhiệm vụ', description: 'Cơ quan Thường trực hủy nhiệm vụ, kèm lý do.' },
   reports: { summary: 'Nộp báo cáo định kỳ', description: 'Đơn vị chủ trì nộp báo cáo cho một kỳ của nhiệm vụ định kỳ hoặc thường xuyên.' },
 };
@@ -58,11 +73,19 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
     operationId: 'listTasks',
     tags: [TAGS.tasks],
     summary: 'Danh sách nhiệm vụ',
-    description: 'Lọc theo đơn vị, văn bản, nhóm trạng thái, quá hạn và khoảng thời hạn; phân trang. Cán bộ đơn vị chỉ thấy nhiệm vụ đơn vị mình chủ trì hoặc phối hợp.',
+    description:
+      'Lọc theo đơn vị, văn bản, nhóm trạng thái, quá hạn và khoảng thời hạn; phân trang. Cán bộ đơn vị chỉ thấy nhiệm vụ đơn vị mình chủ trì hoặc phối hợp.',
     request: { query: fromOutside(taskListQuerySchema) },
     responses: {
       200: json(
-        z.object({ items: z.array(looseObject('Một nhiệm vụ (bản ghi đọc)')), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }).openapi('TaskList'),
+        z
+          .object({
+            items: z.array(looseObject('Một nhiệm vụ (bản ghi đọc)')),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+            total: z.number().int(),
+          })
+          .openapi('TaskList'),
         'Một trang nhiệm vụ',
       ),
       ...errors(400),
@@ -77,7 +100,10 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
     description: 'Trạng thái sống từ workflow và bản ghi trong cơ sở dữ liệu.',
     request: { params: taskPath },
     responses: {
-      200: json(z.object({ id: z.string(), state: taskState, record: looseObject('Bản ghi đọc của nhiệm vụ') }).openapi('TaskDetail'), 'Nhiệm vụ'),
+      200: json(
+        z.object({ id: z.string(), state: taskState, record: looseObject('Bản ghi đọc của nhiệm vụ') }).openapi('TaskDetail'),
+        'Nhiệm vụ',
+      ),
       ...errors(400, 403, 404),
     },
   });
@@ -91,7 +117,13 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
     request: { params: taskPath },
     responses: {
       200: json(
-        z.object({ id: z.string(), events: z.array(looseObject('Một sự kiện kiểm toán')), notifications: z.array(looseObject('Một thông báo')) }).openapi('TaskHistory'),
+        z
+          .object({
+            id: z.string(),
+            events: z.array(looseObject('Một sự kiện kiểm toán')),
+            notifications: z.array(looseObject('Một thông báo')),
+          })
+          .openapi('TaskHistory'),
         'Lịch sử nhiệm vụ',
       ),
       ...errors(400, 403, 404),
@@ -138,7 +170,9 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
   }
 
   // ---- Evidence files ----
-  const evidencePath = taskPath.extend({ evidenceId: fromOutside(evidenceSchema.shape.evidenceId).openapi({ description: 'Mã minh chứng (trong `Location` của lần tải lên)' }) });
+  const evidencePath = taskPath.extend({
+    evidenceId: fromOutside(evidenceSchema.shape.evidenceId).openapi({ description: 'Mã minh chứng (trong `Location` của lần tải lên)' }),
+  });
   route({
     method: 'post',
     path: '/api/v1/tasks/{id}/evidence',
@@ -169,7 +203,13 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
         ...json(
           z
             .object({
-              evidence: z.object({ id: z.string(), sha256: z.string(), size: z.number().int(), contentType: z.string(), fileName: z.string() }),
+              evidence: z.object({
+                id: z.string(),
+                sha256: z.string(),
+                size: z.number().int(),
+                contentType: z.string(),
+                fileName: z.string(),
+              }),
               state: taskState,
             })
             .openapi('EvidenceUploaded'),

@@ -32,7 +32,8 @@ function buildRegistry(): OpenAPIRegistry {
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'Mã truy cập cấp bằng `npm run -s cli -- token:issue --login <tên đăng nhập>`, gửi trong tiêu đề `Authorization: Bearer <mã>`.',
+    description:
+      'Mã truy cập cấp bằng `npm run -s cli -- token:issue --login <tên đăng nhập>`, gửi trong tiêu đề `Authorization: Bearer <mã>`.',
   });
 
   const kit = createKit(registry);
@@ -50,8 +51,14 @@ function buildRegistry(): OpenAPIRegistry {
     operationId: 'importDirective',
     tags: [TAGS.directives],
     summary: 'Nhập văn bản chỉ đạo có cấu trúc',
-    description: 'Nhập một văn bản và các mục của nó (JSON hoặc YAML cùng cấu trúc) dưới dạng bản nháp để rà soát trước khi giao. Dành cho Cơ quan Thường trực.',
-    request: { body: { required: true, content: { 'application/json': { schema: DirectiveImport }, 'application/yaml': { schema: DirectiveImport } } } },
+    description:
+      'Nhập một văn bản và các mục của nó (JSON hoặc YAML cùng cấu trúc) dưới dạng bản nháp để rà soát trước khi giao. Dành cho Cơ quan Thường trực.',
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: DirectiveImport }, 'application/yaml': { schema: DirectiveImport } },
+      },
+    },
     responses: { 201: json(directiveView, 'Đã nhập văn bản'), ...errors(400, 403, 409, 415) },
   });
   route({
@@ -62,7 +69,10 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Trích xuất văn bản chỉ đạo từ nội dung văn bản',
     description: 'Gửi toàn văn thông báo (có dấu hoặc từ OCR) dạng `text/plain`; hệ thống tách các mục thành bản nháp để rà soát.',
     request: { body: { required: true, content: { 'text/plain': { schema: z.string() } } } },
-    responses: { 201: json(z.object({ extract: looseObject('Kết quả trích xuất'), directive: directiveView }), 'Đã tạo văn bản nháp'), ...errors(400, 403, 415) },
+    responses: {
+      201: json(z.object({ extract: looseObject('Kết quả trích xuất'), directive: directiveView }), 'Đã tạo văn bản nháp'),
+      ...errors(400, 403, 415),
+    },
   });
   route({
     method: 'get',
@@ -70,8 +80,13 @@ function buildRegistry(): OpenAPIRegistry {
     operationId: 'listDirectives',
     tags: [TAGS.directives],
     summary: 'Danh sách văn bản chỉ đạo',
-    request: { query: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }) },
-    responses: { 200: json(z.object({ items: z.array(directiveView), page: z.number().int(), pageSize: z.number().int() }), 'Một trang văn bản'), ...errors(400, 403) },
+    request: {
+      query: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
+    },
+    responses: {
+      200: json(z.object({ items: z.array(directiveView), page: z.number().int(), pageSize: z.number().int() }), 'Một trang văn bản'),
+      ...errors(400, 403),
+    },
   });
   route({
     method: 'get',
@@ -103,21 +118,44 @@ function buildRegistry(): OpenAPIRegistry {
     summary: 'Giao các mục của văn bản thành nhiệm vụ',
     description: 'Giao các mục được chọn (hoặc mọi mục khi không nêu `refs`); kết quả nêu từng mục đã giao hay còn thiếu gì.',
     request: { params: directivePath, body: jsonBody(registry.register('LaunchDirectiveItems', fromOutside(launchItemsSchema))) },
-    responses: { 200: json(z.object({ id: z.string(), results: z.array(looseObject('Kết quả giao một mục')) }), 'Kết quả giao'), ...errors(400, 403, 404) },
+    responses: {
+      200: json(z.object({ id: z.string(), results: z.array(looseObject('Kết quả giao một mục')) }), 'Kết quả giao'),
+      ...errors(400, 403, 404),
+    },
   });
 
   // ---- Reports: the filters are the routes' own query schemas ----
-  const reportRows = (rows: string) =>
-    looseObject(`Phạm vi báo cáo (asOf, period, dueFrom, dueTo, unit, directive) và ${rows}`);
+  const reportRows = (rows: string) => looseObject(`Phạm vi báo cáo (asOf, period, dueFrom, dueTo, unit, directive) và ${rows}`);
   const reportContent = (json: z.ZodType) => ({
     'application/json': { schema: json },
     'text/csv': { schema: z.string().openapi({ description: 'Bảng CSV (UTF-8), tải về dạng tệp đính kèm' }) },
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {},
   });
   const REPORTS = [
-    ['units', 'reportByUnit', reportQuerySchema, 'Báo cáo theo đơn vị', 'Số nhiệm vụ của từng đơn vị theo nhóm trạng thái (hoàn thành đúng hạn, trễ hạn, đang thực hiện, quá hạn, đã hủy) và tỷ lệ hoàn thành đúng hạn.', 'các dòng theo đơn vị (`rows`) cùng dòng tổng (`totals`)'],
-    ['directives', 'reportByDirective', reportQuerySchema, 'Báo cáo theo văn bản chỉ đạo', 'Tình hình thực hiện các mục của từng văn bản chỉ đạo, theo nhóm trạng thái.', 'các dòng theo văn bản (`rows`) cùng dòng tổng (`totals`)'],
-    ['late', 'reportLate', lateListQuerySchema, 'Danh sách nhiệm vụ chậm, quá hạn', 'Các nhiệm vụ quá hạn hoặc hoàn thành trễ, kèm đơn vị để chậm; JSON được phân trang, CSV và Excel chứa toàn bộ danh sách.', 'một trang nhiệm vụ (`items`, `page`, `pageSize`, `total`)'],
+    [
+      'units',
+      'reportByUnit',
+      reportQuerySchema,
+      'Báo cáo theo đơn vị',
+      'Số nhiệm vụ của từng đơn vị theo nhóm trạng thái (hoàn thành đúng hạn, trễ hạn, đang thực hiện, quá hạn, đã hủy) và tỷ lệ hoàn thành đúng hạn.',
+      'các dòng theo đơn vị (`rows`) cùng dòng tổng (`totals`)',
+    ],
+    [
+      'directives',
+      'reportByDirective',
+      reportQuerySchema,
+      'Báo cáo theo văn bản chỉ đạo',
+      'Tình hình thực hiện các mục của từng văn bản chỉ đạo, theo nhóm trạng thái.',
+      'các dòng theo văn bản (`rows`) cùng dòng tổng (`totals`)',
+    ],
+    [
+      'late',
+      'reportLate',
+      lateListQuerySchema,
+      'Danh sách nhiệm vụ chậm, quá hạn',
+      'Các nhiệm vụ quá hạn hoặc hoàn thành trễ, kèm đơn vị để chậm; JSON được phân trang, CSV và Excel chứa toàn bộ danh sách.',
+      'một trang nhiệm vụ (`items`, `page`, `pageSize`, `total`)',
+    ],
   ] as const;
   for (const [kind, operationId, query, summary, description, rows] of REPORTS) {
     route({
@@ -156,11 +194,20 @@ function buildRegistry(): OpenAPIRegistry {
     operationId: 'listInbox',
     tags: [TAGS.inbox],
     summary: 'Hộp thư của người dùng',
-    description: 'Các thông báo (nhắc việc, leo thang, kết quả xử lý) gửi tới đơn vị và vai trò của người dùng, mới nhất trước; `unread=true` chỉ lấy thư chưa đọc.',
+    description:
+      'Các thông báo (nhắc việc, leo thang, kết quả xử lý) gửi tới đơn vị và vai trò của người dùng, mới nhất trước; `unread=true` chỉ lấy thư chưa đọc.',
     request: { query: fromOutside(inboxQuerySchema) },
     responses: {
       200: json(
-        z.object({ items: z.array(notification), page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), unreadCount: z.number().int() }).openapi('Inbox'),
+        z
+          .object({
+            items: z.array(notification),
+            page: z.number().int(),
+            pageSize: z.number().int(),
+            total: z.number().int(),
+            unreadCount: z.number().int(),
+          })
+          .openapi('Inbox'),
         'Một trang thông báo',
       ),
       ...errors(400),
@@ -173,7 +220,14 @@ function buildRegistry(): OpenAPIRegistry {
     tags: [TAGS.inbox],
     summary: 'Đánh dấu thông báo đã đọc',
     description: 'Thông báo không thuộc hộp thư của người dùng được trả lời như không tồn tại (404).',
-    request: { params: z.object({ id: z.string().regex(/^[1-9][0-9]{0,17}$/).openapi({ description: 'Mã thông báo' }) }) },
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .regex(/^[1-9][0-9]{0,17}$/)
+          .openapi({ description: 'Mã thông báo' }),
+      }),
+    },
     responses: { 200: json(z.object({ id: z.string(), read: z.literal(true), readAt: z.string() }), 'Đã đánh dấu'), ...errors(400, 404) },
   });
 
@@ -215,7 +269,9 @@ function buildRegistry(): OpenAPIRegistry {
     operationId: 'openApiDocument',
     tags: [TAGS.operations],
     summary: 'Tài liệu OpenAPI 3.1 của API',
-    responses: { 200: { description: 'Tài liệu OpenAPI', content: { 'application/json': { schema: looseObject('Tài liệu OpenAPI 3.1') } } } },
+    responses: {
+      200: { description: 'Tài liệu OpenAPI', content: { 'application/json': { schema: looseObject('Tài liệu OpenAPI 3.1') } } },
+    },
   });
   publicRoute({
     method: 'get',

@@ -72,7 +72,8 @@ function datesOutOfRange(value: unknown, path: string[] = [], found: FieldError[
   if (typeof value === 'string') {
     const m = ISO_DATE.exec(value);
     const year = m ? (m[2] ? new Date(value).getUTCFullYear() : Number(m[1])) : NaN;
-    if (m && !Number.isNaN(year) && (year < 1 || year > 9998)) found.push({ path: path.join('.') || '(body)', reason: 'ngày, thời điểm phải thuộc các năm 0001–9998' });
+    if (m && !Number.isNaN(year) && (year < 1 || year > 9998))
+      found.push({ path: path.join('.') || '(body)', reason: 'ngày, thời điểm phải thuộc các năm 0001–9998' });
   } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) datesOutOfRange(v, [...path, k], found);
   }
@@ -89,7 +90,8 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  */
 function unstorableText(value: unknown, path: string[] = [], found: FieldError[] = []): FieldError[] {
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) found.push({ path: path.join('.') || '(body)', reason: 'không được chứa ký tự NUL (\\u0000) hoặc nửa cặp UTF-16 đứng riêng' });
+    if (UNSTORABLE.test(value))
+      found.push({ path: path.join('.') || '(body)', reason: 'không được chứa ký tự NUL (\\u0000) hoặc nửa cặp UTF-16 đứng riêng' });
   } else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) unstorableText(v, [...path, k], found);
   }
@@ -112,19 +114,36 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where
 
 // PostgreSQL unreachable or going away: refused or cut connections, the pool giving up, and the
 // server's own "shutting down / starting up / connection exception" codes (57P01-57P03, class 08).
-const PG_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03']);
-const PG_UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
+const PG_UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const PG_UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
 // gRPC UNAVAILABLE (14) and DEADLINE_EXCEEDED (4): the Temporal frontend is down or not answering.
 const GRPC_UNAVAILABLE = new Set([14, 4]);
 
 /** Which dependency an error says is out of reach (walking `cause`), or null when it is not an outage. */
 export function unavailableDependency(err: unknown): 'database' | 'temporal' | null {
-  for (let e = err as Record<string, unknown> | undefined, depth = 0; e && typeof e === 'object' && depth < 8; e = e.cause as Record<string, unknown> | undefined, depth++) {
+  for (
+    let e = err as Record<string, unknown> | undefined, depth = 0;
+    e && typeof e === 'object' && depth < 8;
+    e = e.cause as Record<string, unknown> | undefined, depth++
+  ) {
     const code = e.code;
     const message = typeof e.message === 'string' ? e.message : '';
     const grpc = typeof e.details === 'string' && typeof e.metadata === 'object';
     if (grpc && typeof code === 'number' && GRPC_UNAVAILABLE.has(code)) return 'temporal';
-    if (e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|No connection established|failed to connect/i.test(message)) return 'temporal';
+    if (e.name === 'ServiceError' && /UNAVAILABLE|DEADLINE_EXCEEDED|No connection established|failed to connect/i.test(message))
+      return 'temporal';
     if (typeof code === 'string' && (PG_UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return 'database';
     if (PG_UNAVAILABLE_MESSAGES.test(message)) return 'database';
   }
@@ -152,11 +171,16 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (err instanceof HttpProblem) problem = err;
   else if (err instanceof DomainError) {
     const [status, type, title] =
-      err.kind === 'not_found' ? [404, PROBLEM_TYPES.notFound, 'Không tìm thấy'] : err.kind === 'conflict' ? [409, PROBLEM_TYPES.conflict, 'Xung đột'] : [422, PROBLEM_TYPES.validation, 'Yêu cầu không hợp lệ'];
+      err.kind === 'not_found'
+        ? [404, PROBLEM_TYPES.notFound, 'Không tìm thấy']
+        : err.kind === 'conflict'
+          ? [409, PROBLEM_TYPES.conflict, 'Xung đột']
+          : [422, PROBLEM_TYPES.validation, 'Yêu cầu không hợp lệ'];
     problem = new HttpProblem(status, type, title, err.message, err.details);
-  }
-  else if (err?.type === 'entity.parse.failed') problem = new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không đọc được', 'Thân yêu cầu không phải JSON hợp lệ');
-  else if (err?.type === 'entity.too.large') problem = new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Dữ liệu quá lớn', `Thân yêu cầu vượt quá giới hạn ${err.limit} byte`);
+  } else if (err?.type === 'entity.parse.failed')
+    problem = new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không đọc được', 'Thân yêu cầu không phải JSON hợp lệ');
+  else if (err?.type === 'entity.too.large')
+    problem = new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Dữ liệu quá lớn', `Thân yêu cầu vượt quá giới hạn ${err.limit} byte`);
   else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
     problem = new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', String(err.message));
   else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)

@@ -48,7 +48,9 @@ function csvCell(kind: CellKind, value: Cell): string {
 
 /** CSV with a UTF-8 BOM (so Excel reads the Vietnamese as UTF-8), CRLF line ends, a header row. */
 export function toCsv(table: ReportTable): Buffer {
-  const records = [...table.rows, ...(table.totals ? [table.totals] : [])].map((row) => row.map((v, i) => csvCell(table.columns[i].kind, v)));
+  const records = [...table.rows, ...(table.totals ? [table.totals] : [])].map((row) =>
+    row.map((v, i) => csvCell(table.columns[i].kind, v)),
+  );
   return Buffer.from(stringify([table.columns.map((c) => c.header), ...records], { bom: true, record_delimiter: 'windows' }), 'utf8');
 }
 
@@ -68,11 +70,16 @@ export async function toXlsx(table: ReportTable): Promise<Buffer> {
     pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
     headerFooter: { oddHeader: `&C&B${table.heading.replace(/&/g, '&&')}`, oddFooter: '&CTrang &P/&N' },
   });
-  sheet.columns = table.columns.map((c) => ({ header: c.header, width: c.width ?? (c.kind === 'text' ? 24 : 14), style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {} }));
+  sheet.columns = table.columns.map((c) => ({
+    header: c.header,
+    width: c.width ?? (c.kind === 'text' ? 24 : 14),
+    style: NUM_FMT[c.kind] ? { numFmt: NUM_FMT[c.kind] } : {},
+  }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
-  const toExcel = (row: Cell[]) => row.map((v, i) => (v instanceof Date ? excelDate(v) : table.columns[i].kind === 'percent' && v === null ? null : v));
+  const toExcel = (row: Cell[]) =>
+    row.map((v, i) => (v instanceof Date ? excelDate(v) : table.columns[i].kind === 'percent' && v === null ? null : v));
   for (const row of table.rows) sheet.addRow(toExcel(row));
   if (table.totals) sheet.addRow(toExcel(table.totals)).font = { bold: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };

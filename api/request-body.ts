@@ -57,8 +57,12 @@ export function verifyUtf8Body(_req: IncomingMessage, _res: unknown, buf: Buffer
     }
   }
   if (bad) {
-    throw new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không đọc được', 'Thân yêu cầu không phải văn bản UTF-8 hợp lệ (có byte sai mã hoặc byte NUL)', [
-      { path: '(body)', reason: 'không phải UTF-8 hợp lệ' },
-    ]);
+    throw new HttpProblem(
+      400,
+      PROBLEM_TYPES.malformed,
+      'Yêu cầu không đọc được',
+      'Thân yêu cầu không phải văn bản UTF-8 hợp lệ (có byte sai mã hoặc byte NUL)',
+      [{ path: '(body)', reason: 'không phải UTF-8 hợp lệ' }],
+    );
   }
 }

@@ -50,12 +50,30 @@ export async function startApiProcess(config: Config, o: ApiProcessOptions = {})
     const metrics = createMetrics();
     const interceptors = { workflow: [temporalClientInterceptor(metrics)] };
     const temporal = o.lazyTemporal
-      ? new Client({ connection: Connection.lazy({ address: temporalAddress(config.temporal) }), namespace: config.temporal.namespace, interceptors })
+      ? new Client({
+          connection: Connection.lazy({ address: temporalAddress(config.temporal) }),
+          namespace: config.temporal.namespace,
+          interceptors,
+        })
       : await connectClient(config.temporal, undefined, { interceptors });
     teardown.add('kết nối Temporal của API', () => temporal.connection.close());
-    const { tokens, close: closeTokens } = await startTokenCache({ db, connectionString: databaseUrl, ttlMs: config.api.tokenCacheTtlMs, logger });
+    const { tokens, close: closeTokens } = await startTokenCache({
+      db,
+      connectionString: databaseUrl,
+      ttlMs: config.api.tokenCacheTtlMs,
+      logger,
+    });
     teardown.add('bộ đệm token', closeTokens);
-    const app = createApp({ db, temporal, taskQueue: config.temporal.taskQueue, logger, evidenceMaxBytes: config.evidence.maxBytes, metrics, rateLimitPerMinute: config.api.rateLimitPerMinute, tokens });
+    const app = createApp({
+      db,
+      temporal,
+      taskQueue: config.temporal.taskQueue,
+      logger,
+      evidenceMaxBytes: config.evidence.maxBytes,
+      metrics,
+      rateLimitPerMinute: config.api.rateLimitPerMinute,
+      tokens,
+    });
     const server = await listen(app, config.api.host, config.api.port);
     teardown.add('máy chủ HTTP', () => server.close(o.closeGraceMs));
     return { url: server.url, db, temporal, stop: () => teardown.run() };

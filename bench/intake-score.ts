@@ -24,7 +24,10 @@ function rows(): Row[] {
     [corpus, 'tuned'],
     [path.join(corpus, 'held-out'), 'held-out'],
   ] as const) {
-    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.gold.json')).sort()) {
+    for (const file of fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.gold.json'))
+      .sort()) {
       const base = file.replace(/\.gold\.json$/, '');
       const gold: GoldNotice = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
       for (const version of ['clean', 'ocr'] as const) {
@@ -63,7 +66,8 @@ function main() {
   const all = rows();
   const header = `${'notice'.padEnd(48)}   found  prop  prec  rec   ref  lead  dead  l+d  title  num date`;
   console.log(header);
-  for (const row of all) console.log(line(`${row.part === 'held-out' ? 'held-out/' : ''}${row.notice}${row.version === 'ocr' ? ' (OCR)' : ''}`, row.score));
+  for (const row of all)
+    console.log(line(`${row.part === 'held-out' ? 'held-out/' : ''}${row.notice}${row.version === 'ocr' ? ' (OCR)' : ''}`, row.score));
   console.log('');
   console.log(header);
   const groups: Array<[string, Row[]]> = [

@@ -27,7 +27,24 @@ import { launchBody, userWithToken } from './lib/fixtures';
 import { startHttpLoad } from './lib/http-load';
 import { startProfile } from './lib/profile';
 import { loadAverage, printMachine, runBench } from './lib/servers';
-import { boolFlag, emitResult, fmt, median, table, numberFlag, numberListFlag, perSecond, printChecks, printFigures, runPool, summarize, throughputCheck, timed, type Check, type Figure } from './lib/stats';
+import {
+  boolFlag,
+  emitResult,
+  fmt,
+  median,
+  table,
+  numberFlag,
+  numberListFlag,
+  perSecond,
+  printChecks,
+  printFigures,
+  runPool,
+  summarize,
+  throughputCheck,
+  timed,
+  type Check,
+  type Figure,
+} from './lib/stats';
 
 const N = numberFlag('n', 500);
 const CONCURRENCY = numberListFlag('concurrency', [1, 8, 32]);
@@ -75,7 +92,15 @@ function cpuSnapshot(): CpuSnapshot {
   const walk = (pid: number, kind?: CpuKind) => {
     for (const child of children.get(pid) ?? []) {
       const c = info.get(child)!;
-      const k = kind ?? (c.comm.startsWith('temporal') ? 'temporal' : c.comm.startsWith('postgres') ? 'postgres' : c.comm.startsWith('node') ? 'loadgen' : undefined);
+      const k =
+        kind ??
+        (c.comm.startsWith('temporal')
+          ? 'temporal'
+          : c.comm.startsWith('postgres')
+            ? 'postgres'
+            : c.comm.startsWith('node')
+              ? 'loadgen'
+              : undefined);
       if (k) pids.set(child, { kind: k, ms: c.ms });
       walk(child, k);
     }
@@ -99,7 +124,9 @@ function cpuSince(before: CpuSnapshot): Record<'bench' | CpuKind, number> {
 
 runBench(async (bench) => {
   printMachine();
-  console.log(`P1 launch: ${N} launches per phase, concurrency ${CONCURRENCY.join('/')}, ${ROUNDS} rounds, ${WITH_WORKER ? 'with' : 'without'} a worker on the task queue, tokens ${UNCACHED_TOKENS ? 'read from PostgreSQL on every request' : `cached for ${bench.config.api.tokenCacheTtlMs / 1000} s`}`);
+  console.log(
+    `P1 launch: ${N} launches per phase, concurrency ${CONCURRENCY.join('/')}, ${ROUNDS} rounds, ${WITH_WORKER ? 'with' : 'without'} a worker on the task queue, tokens ${UNCACHED_TOKENS ? 'read from PostgreSQL on every request' : `cached for ${bench.config.api.tokenCacheTtlMs / 1000} s`}`,
+  );
   const pg = await bench.postgres({ poolSize: 10 });
   const { db } = pg;
   const { rows } = await sql<{ data_directory: string }>`show data_directory`.execute(db);
@@ -110,7 +137,8 @@ runBench(async (bench) => {
   const { url } = await bench.api(pg, temporal, TASK_QUEUE, UNCACHED_TOKENS ? { API_TOKEN_CACHE_TTL_SECONDS: '0' } : {});
   const auth = await userWithToken(db, 'bench.secretariat', 'VPTU', ['secretariat']);
   const nowMs = Date.now();
-  const launches = (directiveNumber: string): CompleteLaunch[] => Array.from({ length: N }, (_, i) => launchBody(directiveNumber, i, nowMs));
+  const launches = (directiveNumber: string): CompleteLaunch[] =>
+    Array.from({ length: N }, (_, i) => launchBody(directiveNumber, i, nowMs));
 
   const raw = (launch: CompleteLaunch) => {
     const taskId = taskIdFor(launch.directiveNumber, launch.ref);
@@ -120,11 +148,22 @@ runBench(async (bench) => {
   const load = startHttpLoad();
   bench.onClose(() => load.close());
   const viaApi = (bodies: CompleteLaunch[], concurrency: number) =>
-    load.run({ url: `${url}/api/v1/tasks`, method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, bodies, concurrency, expect: 202 });
+    load.run({
+      url: `${url}/api/v1/tasks`,
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      bodies,
+      concurrency,
+      expect: 202,
+    });
   const viaRaw = (launches: CompleteLaunch[], concurrency: number) => runPool(launches, concurrency, raw);
 
   const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const text = await res.text();
     if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${text.slice(0, 300)}`);
     return JSON.parse(text) as unknown;
@@ -132,7 +171,9 @@ runBench(async (bench) => {
   /** Registers the directive (timed apart), then launches every item in one request. */
   const bulk = async (number: string) => {
     const items = launches(number).map(({ directiveNumber: _n, assignedBy: _a, decidedBy: _d, ...item }) => item);
-    const registered = await timed(() => post('/api/v1/directives', { number, assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo', decidedBy: 'SKHCN', items }));
+    const registered = await timed(() =>
+      post('/api/v1/directives', { number, assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo', decidedBy: 'SKHCN', items }),
+    );
     const id = (registered.value as { id: string }).id;
     const launched = await timed(() => post(`/api/v1/directives/${id}/launch`, {}));
     const outcomes = (launched.value as { results: { outcome: string }[] }).results;
@@ -175,7 +216,9 @@ runBench(async (bench) => {
         started += N;
         add(`${kind} c=${c}`, run.throughput, run.latencies);
         got[kind] = run.throughput;
-        console.log(`round ${round + 1} ${kind.padEnd(3)} c=${String(c).padEnd(2)} ${N} launches in ${fmt.ms(run.elapsedMs)}: ${fmt.rate(run.throughput)} (load ${loadAverage()})`);
+        console.log(
+          `round ${round + 1} ${kind.padEnd(3)} c=${String(c).padEnd(2)} ${N} launches in ${fmt.ms(run.elapsedMs)}: ${fmt.rate(run.throughput)} (load ${loadAverage()})`,
+        );
       }
       addRatio(`c=${c}`, got.api / got.raw);
     }
@@ -189,7 +232,9 @@ runBench(async (bench) => {
     const bulkRate = perSecond(N, b.launchMs);
     add('bulk launch', bulkRate, []);
     add('bulk register+launch', perSecond(N, b.registerMs + b.launchMs), []);
-    console.log(`round ${round + 1} bulk: register ${fmt.ms(b.registerMs)}, launch ${fmt.ms(b.launchMs)}: ${fmt.rate(bulkRate)} (load ${loadAverage()})`);
+    console.log(
+      `round ${round + 1} bulk: register ${fmt.ms(b.registerMs)}, launch ${fmt.ms(b.launchMs)}: ${fmt.rate(bulkRate)} (load ${loadAverage()})`,
+    );
     const rawSeqCpu0 = cpuSnapshot();
     const rawSeq = await viaRaw(launches(`P1-raw-bulkbase-R${round}/TB`), 1);
     addCpu('raw c=1 (bulk baseline)', rawSeqCpu0);
@@ -225,12 +270,20 @@ runBench(async (bench) => {
   console.log(`\nCPU per launch (median of ${ROUNDS} rounds; this process = the API or the raw client; load ${loadAverage()})`);
   console.log(table(['case', 'this process', 'load generator', 'dev server', 'PostgreSQL', 'total'], cpuRows));
 
-  const checks: Check[] = CONCURRENCY.map((c) => ({ ...throughputCheck('P1', `API one by one, c=${c}`, t(`api c=${c}`), t(`raw c=${c}`), 0.8, c !== 1), ratio: median(ratios.get(`c=${c}`)!) }));
-  checks.push({ ...throughputCheck('P1', 'API bulk launch (one request) vs raw c=1', t('bulk launch'), t('raw c=1 (bulk baseline)'), 0.8), ratio: median(ratios.get('bulk')!) });
+  const checks: Check[] = CONCURRENCY.map((c) => ({
+    ...throughputCheck('P1', `API one by one, c=${c}`, t(`api c=${c}`), t(`raw c=${c}`), 0.8, c !== 1),
+    ratio: median(ratios.get(`c=${c}`)!),
+  }));
+  checks.push({
+    ...throughputCheck('P1', 'API bulk launch (one request) vs raw c=1', t('bulk launch'), t('raw c=1 (bulk baseline)'), 0.8),
+    ratio: median(ratios.get('bulk')!),
+  });
   const top = Math.max(...CONCURRENCY);
   checks.push(throughputCheck('P1', `API bulk launch vs raw c=${top}`, t('bulk launch'), t(`raw c=${top}`), 0.8, false));
   for (const c of checks) c.pass = c.ratio! >= 0.8;
-  console.log(`(ratio = median of per-round ratios: ${[...ratios.entries()].map(([k, v]) => `${k} ${v.map(fmt.ratio).join('/')}`).join('; ')})`);
+  console.log(
+    `(ratio = median of per-round ratios: ${[...ratios.entries()].map(([k, v]) => `${k} ${v.map(fmt.ratio).join('/')}`).join('; ')})`,
+  );
   printChecks(checks);
   emitResult('P1', { checks, figures, extra: { workflows: count, expected: started, load: loadAverage() } });
 });

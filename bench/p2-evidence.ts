@@ -21,7 +21,20 @@ import { temporal as temporalProto } from '@temporalio/proto';
 import * as messages from '../workflows/messages';
 import { launchBody, userWithToken } from './lib/fixtures';
 import { loadAverage, printMachine, runBench } from './lib/servers';
-import { emitResult, fmt, latencyCheck, now, numberFlag, numberListFlag, printChecks, printFigures, runPool, summarize, type Check, type Figure } from './lib/stats';
+import {
+  emitResult,
+  fmt,
+  latencyCheck,
+  now,
+  numberFlag,
+  numberListFlag,
+  printChecks,
+  printFigures,
+  runPool,
+  summarize,
+  type Check,
+  type Figure,
+} from './lib/stats';
 
 const N = numberFlag('n', 500);
 const TASKS = numberFlag('tasks', 100);
@@ -32,14 +45,19 @@ const UNIT = 'SCT';
 
 /** Bytes that file-type recognizes as a PDF, padded to `size`. */
 function pdf(size: number, i: number): Buffer {
-  const head = Buffer.from(`%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n% bien ban nghiem thu ${i}\n`, 'latin1');
+  const head = Buffer.from(
+    `%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n% bien ban nghiem thu ${i}\n`,
+    'latin1',
+  );
   const tail = Buffer.from('\n%%EOF\n', 'latin1');
   return Buffer.concat([head, randomBytes(Math.max(0, size - head.length - tail.length)), tail]);
 }
 
 runBench(async (bench) => {
   printMachine();
-  console.log(`P2 evidence: ${N} uploads of ${SIZE / 1024} KiB per concurrency (${CONCURRENCY.join('/')}), over ${TASKS} + ${TASKS} assignments`);
+  console.log(
+    `P2 evidence: ${N} uploads of ${SIZE / 1024} KiB per concurrency (${CONCURRENCY.join('/')}), over ${TASKS} + ${TASKS} assignments`,
+  );
   const pg = await bench.postgres({ poolSize: 10 });
   const { db } = pg;
   const temporal = await bench.devServer();
@@ -56,14 +74,19 @@ runBench(async (bench) => {
       const launch = { ...launchBody(`${prefix}/TB`, i, nowMs, 90), leadUnit: UNIT };
       return { taskId: taskIdFor(launch.directiveNumber, launch.ref), launch };
     });
-    await runPool(inputs, 16, (input) => temporal.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(input.taskId), args: [input] }));
+    await runPool(inputs, 16, (input) =>
+      temporal.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(input.taskId), args: [input] }),
+    );
     return inputs.map((i) => i.taskId);
   };
   const apiTasks = await launchSet('P2-API');
   const baseTasks = await launchSet('P2-BASE');
   // The API checks the read model before taking an upload: wait for every row.
   for (;;) {
-    const { n } = await db.selectFrom('tasks').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const { n } = await db
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     if (Number(n) >= 2 * TASKS) break;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -94,9 +117,22 @@ runBench(async (bench) => {
     };
     await db
       .insertInto('evidence')
-      .values({ id: command.evidenceId, task_id: taskId, sha256: command.sha256, file_name: command.fileName, content_type: command.contentType, size: command.size, content: bytes, uploaded_by: login, unit_code: UNIT, description: command.description })
+      .values({
+        id: command.evidenceId,
+        task_id: taskId,
+        sha256: command.sha256,
+        file_name: command.fileName,
+        content_type: command.contentType,
+        size: command.size,
+        content: bytes,
+        uploaded_by: login,
+        unit_code: UNIT,
+        description: command.description,
+      })
       .execute();
-    await temporal.client.workflow.getHandle(workflowIdFor(taskId)).executeUpdate(messages.attachEvidenceUpdate, { args: [{ actor, command }], updateId: command.evidenceId });
+    await temporal.client.workflow
+      .getHandle(workflowIdFor(taskId))
+      .executeUpdate(messages.attachEvidenceUpdate, { args: [{ actor, command }], updateId: command.evidenceId });
   };
 
   // Warm-up, not counted.
@@ -141,7 +177,9 @@ runBench(async (bench) => {
   // Where one bare Update's time goes, from its workflow's history (server timestamps).
   const history = await temporal.client.workflow.getHandle(workflowIdFor(baseTasks[0])).fetchHistory();
   const events = history.events ?? [];
-  const lastAccepted = events.map((e) => e.eventType).lastIndexOf(temporalProto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  const lastAccepted = events
+    .map((e) => e.eventType)
+    .lastIndexOf(temporalProto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
   if (lastAccepted > 0) {
     const steps = events.slice(lastAccepted - 3, lastAccepted + 9);
     const ms = (e: (typeof events)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6);
@@ -151,10 +189,16 @@ runBench(async (bench) => {
       console.log(`  +${String(ms(steps[i]) - ms(steps[i - 1])).padStart(4)} ms  ${name}`);
     }
   }
-  const q = await runPool(baseTasks.slice(0, 50), 1, (id) => temporal.client.workflow.getHandle(workflowIdFor(id)).query(messages.getStateQuery));
+  const q = await runPool(baseTasks.slice(0, 50), 1, (id) =>
+    temporal.client.workflow.getHandle(workflowIdFor(id)).query(messages.getStateQuery),
+  );
   figures.push({ name: 'getState query (reference)', summary: summarize(q.latencies) });
 
-  const stored = await db.selectFrom('evidence').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+  const stored = await db
+    .selectFrom('evidence')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('status')
+    .execute();
   console.log(`evidence rows: ${stored.map((s) => `${s.status} ${s.n}`).join(', ')}`);
   printFigures('P2 figures (latency of one submission)', figures);
   printChecks(checks);

@@ -29,7 +29,19 @@ import type { Database, NewTaskRow } from '../db/schema';
 import { addUnit } from '../db/repositories/auth';
 import { rng, sampleState, userWithToken } from './lib/fixtures';
 import { loadAverage, printMachine, runBench } from './lib/servers';
-import { emitResult, fmt, latencyCheck, limitCheck, now, numberFlag, printChecks, printFigures, summarize, type Check, type Figure } from './lib/stats';
+import {
+  emitResult,
+  fmt,
+  latencyCheck,
+  limitCheck,
+  now,
+  numberFlag,
+  printChecks,
+  printFigures,
+  summarize,
+  type Check,
+  type Figure,
+} from './lib/stats';
 
 const ROWS = numberFlag('rows', 100_000);
 const UNITS = numberFlag('units', 300);
@@ -100,8 +112,13 @@ runBench(async (bench) => {
   const units = await seed(db, asOf);
   await sql`VACUUM ANALYZE tasks`.execute(db);
   await sql`VACUUM ANALYZE units`.execute(db);
-  const size = await sql<{ table: string; total: string }>`select pg_size_pretty(pg_table_size('tasks')) as table, pg_size_pretty(pg_total_relation_size('tasks')) as total`.execute(db);
-  console.log(`seeded ${ROWS} rows over ${units} units in ${fmt.ms(now() - load0)}; tasks table ${size.rows[0].table} (${size.rows[0].total} with indexes and TOAST)`);
+  const size = await sql<{
+    table: string;
+    total: string;
+  }>`select pg_size_pretty(pg_table_size('tasks')) as table, pg_size_pretty(pg_total_relation_size('tasks')) as total`.execute(db);
+  console.log(
+    `seeded ${ROWS} rows over ${units} units in ${fmt.ms(now() - load0)}; tasks table ${size.rows[0].table} (${size.rows[0].total} with indexes and TOAST)`,
+  );
 
   const filter = { asOf };
   const repo = {
@@ -131,11 +148,18 @@ runBench(async (bench) => {
   const pastFilter = { asOf: new Date(asOf.getTime() - PAST_DAYS * DAY) };
   const [ru, rw, lu, lw] = [await repo.byUnit(), await raw.byUnit(), await repo.late(), await raw.late()];
   sameByUnit('as of now', ru, rw.rows);
-  sameByUnit(`as of ${PAST_DAYS} days earlier`, await reportByUnit(db, pastFilter), (await rawPool.query(RAW_BY_UNIT, [pastFilter.asOf])).rows);
+  sameByUnit(
+    `as of ${PAST_DAYS} days earlier`,
+    await reportByUnit(db, pastFilter),
+    (await rawPool.query(RAW_BY_UNIT, [pastFilter.asOf])).rows,
+  );
   const rawLate = lw.rows.map((r) => [r.id, r.grp, r.days_overdue, r.total].join('/')).join();
   const repoLate = lu.items.map((i) => [i.taskId, i.group, i.daysOverdue, lu.total].join('/')).join();
-  if (rawLate !== repoLate) throw new Error(`late lists differ: repository ${lu.total} (${lu.items[0]?.taskId}), raw ${lw.rows[0]?.total} (${lw.rows[0]?.id})`);
-  console.log(`answers agree: ${ru.rows.length} units, ${ru.totals.total} assignments, ${ru.totals.inProgressOverdue} overdue, late list ${lu.total} (page of ${lu.items.length})`);
+  if (rawLate !== repoLate)
+    throw new Error(`late lists differ: repository ${lu.total} (${lu.items[0]?.taskId}), raw ${lw.rows[0]?.total} (${lw.rows[0]?.id})`);
+  console.log(
+    `answers agree: ${ru.rows.length} units, ${ru.totals.total} assignments, ${ru.totals.inProgressOverdue} overdue, late list ${lu.total} (page of ${lu.items.length})`,
+  );
 
   // The HTTP routes, as a secretariat user sees them.
   const { url: api } = await bench.api({ url }, null, 'unused');
@@ -193,19 +217,35 @@ runBench(async (bench) => {
         past[kind].push(now() - t0);
       }
     }
-    const closedSince = await rawPool.query(`select count(*)::int as n from tasks where greatest(completed_at, cancelled_at) > $1`, [pastFilter.asOf]);
+    const closedSince = await rawPool.query(`select count(*)::int as n from tasks where greatest(completed_at, cancelled_at) > $1`, [
+      pastFilter.asOf,
+    ]);
     figures.push(
-      { name: `per-unit as of ${PAST_DAYS} days earlier (${closedSince.rows[0].n} closed since): repository`, summary: summarize(past.repo) },
+      {
+        name: `per-unit as of ${PAST_DAYS} days earlier (${closedSince.rows[0].n} closed since): repository`,
+        summary: summarize(past.repo),
+      },
       { name: `per-unit as of ${PAST_DAYS} days earlier: hand-written SQL`, summary: summarize(past.raw) },
     );
-    checks.push(latencyCheck('P3', `per-unit as of ${PAST_DAYS} days earlier: p50 repository vs raw`, summarize(past.repo).p50, summarize(past.raw).p50, 3, false));
+    checks.push(
+      latencyCheck(
+        'P3',
+        `per-unit as of ${PAST_DAYS} days earlier: p50 repository vs raw`,
+        summarize(past.repo).p50,
+        summarize(past.raw).p50,
+        3,
+        false,
+      ),
+    );
     console.log(`per-unit as of ${PAST_DAYS} days earlier: done (load ${loadAverage()})`);
   }
   printFigures(`P3 figures (${ROWS} assignments; latency of one report)`, figures);
   for (const [name, statements] of Object.entries(sent)) {
     for (const [i, q] of statements.entries()) {
       const plan = await rawPool.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.parameters as unknown[]);
-      console.log(`\nEXPLAIN ANALYZE, ${cases[name as keyof typeof cases]}, repository statement ${i + 1} of ${statements.length}:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+      console.log(
+        `\nEXPLAIN ANALYZE, ${cases[name as keyof typeof cases]}, repository statement ${i + 1} of ${statements.length}:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`,
+      );
     }
   }
   // After the plans: the writes leave pages not all-visible, which index-only scans then visit.
@@ -219,13 +259,40 @@ runBench(async (bench) => {
 /** Throws unless the repository's per-unit report and the raw SQL's rows say the same for every unit. */
 function sameByUnit(what: string, report: Awaited<ReturnType<typeof reportByUnit>>, rows: Record<string, unknown>[]): void {
   const fromRaw = rows.map((r) =>
-    [r.lead_unit, r.unit_name, r.total, r.completed_on_time, r.completed_late, r.in_progress_on_time, r.in_progress_overdue, r.ahead_of_schedule, r.cancelled, r.no_deadline, r.came_due, r.came_due_completed_on_time].join('/'),
+    [
+      r.lead_unit,
+      r.unit_name,
+      r.total,
+      r.completed_on_time,
+      r.completed_late,
+      r.in_progress_on_time,
+      r.in_progress_overdue,
+      r.ahead_of_schedule,
+      r.cancelled,
+      r.no_deadline,
+      r.came_due,
+      r.came_due_completed_on_time,
+    ].join('/'),
   );
   const fromRepo = report.rows.map((u) =>
-    [u.unit, u.unitName, u.total, u.completedOnTime, u.completedLate, u.inProgressOnTime, u.inProgressOverdue, u.aheadOfSchedule, u.cancelled, u.noDeadline, u.cameDue, u.cameDueCompletedOnTime].join('/'),
+    [
+      u.unit,
+      u.unitName,
+      u.total,
+      u.completedOnTime,
+      u.completedLate,
+      u.inProgressOnTime,
+      u.inProgressOverdue,
+      u.aheadOfSchedule,
+      u.cancelled,
+      u.noDeadline,
+      u.cameDue,
+      u.cameDueCompletedOnTime,
+    ].join('/'),
   );
   const differ = fromRepo.findIndex((r, i) => r !== fromRaw[i]);
-  if (fromRepo.length !== fromRaw.length || differ >= 0) throw new Error(`per-unit answers differ ${what}: repository ${fromRepo[differ]}, raw ${fromRaw[differ]}`);
+  if (fromRepo.length !== fromRaw.length || differ >= 0)
+    throw new Error(`per-unit answers differ ${what}: repository ${fromRepo[differ]}, raw ${fromRaw[differ]}`);
 }
 
 /**
@@ -234,14 +301,24 @@ function sameByUnit(what: string, report: Awaited<ReturnType<typeof reportByUnit
  * trigger's WHEN skips it); closing or reopening an assignment moves it between groups.
  */
 async function writeCost(pool: pg.Pool): Promise<Figure[]> {
-  const ids = (await pool.query(`select id from tasks where status = 'in_progress' and due_at is not null order by id limit $1`, [WRITES])).rows.map((r) => r.id as string);
-  const reminder = (id: string) => pool.query(`update tasks set escalation_level = escalation_level + 1, audit_seq = audit_seq + 1, updated_at = now() where id = $1`, [id]);
+  const ids = (
+    await pool.query(`select id from tasks where status = 'in_progress' and due_at is not null order by id limit $1`, [WRITES])
+  ).rows.map((r) => r.id as string);
+  const reminder = (id: string) =>
+    pool.query(`update tasks set escalation_level = escalation_level + 1, audit_seq = audit_seq + 1, updated_at = now() where id = $1`, [
+      id,
+    ]);
   const close = (id: string, done: boolean) =>
     done
-      ? pool.query(`update tasks set status = 'completed', completed_at = now(), submitted_at = now(), outcome = 'completed_late', audit_seq = audit_seq + 1 where id = $1`, [id])
-      : pool.query(`update tasks set status = 'in_progress', completed_at = null, submitted_at = null, outcome = null, audit_seq = audit_seq + 1 where id = $1`, [id]);
-  const triggers = (on: boolean) =>
-    pool.query(`alter table tasks ${on ? 'enable' : 'disable'} trigger tasks_report_counts_update`);
+      ? pool.query(
+          `update tasks set status = 'completed', completed_at = now(), submitted_at = now(), outcome = 'completed_late', audit_seq = audit_seq + 1 where id = $1`,
+          [id],
+        )
+      : pool.query(
+          `update tasks set status = 'in_progress', completed_at = null, submitted_at = null, outcome = null, audit_seq = audit_seq + 1 where id = $1`,
+          [id],
+        );
+  const triggers = (on: boolean) => pool.query(`alter table tasks ${on ? 'enable' : 'disable'} trigger tasks_report_counts_update`);
   const times = { reminderOn: [] as number[], reminderOff: [] as number[], closeOn: [] as number[], closeOff: [] as number[] };
   for (const [i, id] of ids.entries()) {
     for (const on of i % 2 ? [true, false] : [false, true]) {
@@ -328,11 +405,21 @@ async function seed(db: Kysely<Database>, asOf: Date): Promise<number> {
         status = r < 0.9 ? 'in_progress' : 'assigned';
       } else if (dueMs < t) {
         if (r < 0.55) [status, completedMs, outcome] = ['completed', dueMs - Math.floor(random() * 20 * DAY), 'completed_on_time'];
-        else if (r < 0.77) [status, completedMs, outcome] = ['completed', Math.min(t - DAY, dueMs + Math.floor((1 + random() * 60) * DAY)), 'completed_late'];
+        else if (r < 0.77)
+          [status, completedMs, outcome] = [
+            'completed',
+            Math.min(t - DAY, dueMs + Math.floor((1 + random() * 60) * DAY)),
+            'completed_late',
+          ];
         else if (r < 0.95) status = ['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned'][Math.floor(random() * 5)];
         else [status, cancelledMs] = ['cancelled', dueMs - Math.floor(random() * 10 * DAY)];
       } else {
-        if (r < 0.2) [status, completedMs, outcome] = ['completed', Math.min(t - DAY, launchedMs + Math.floor(random() * (t - launchedMs))), 'completed_on_time'];
+        if (r < 0.2)
+          [status, completedMs, outcome] = [
+            'completed',
+            Math.min(t - DAY, launchedMs + Math.floor(random() * (t - launchedMs))),
+            'completed_on_time',
+          ];
         else if (r < 0.95) status = ['assigned', 'acknowledged', 'in_progress', 'submitted'][Math.floor(random() * 4)];
         else [status, cancelledMs] = ['cancelled', Math.min(t - DAY, launchedMs + DAY)];
       }

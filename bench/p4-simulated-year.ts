@@ -84,7 +84,20 @@ runBench(async (bench) => {
   await sleepUntil(env, vnInstant(day0, 9));
 
   const plans = makePlans(N, SEED, day0);
-  const observed = new Map<string, Observed>(plans.map((p) => [p.taskId, { launchedAt: '', acknowledgedAt: null, extensionApprovedAt: null, dueAfterExtension: null, submittedAt: null, completedAt: null, reportSubmittedAt: new Map() }]));
+  const observed = new Map<string, Observed>(
+    plans.map((p) => [
+      p.taskId,
+      {
+        launchedAt: '',
+        acknowledgedAt: null,
+        extensionApprovedAt: null,
+        dueAfterExtension: null,
+        submittedAt: null,
+        completedAt: null,
+        reportSubmittedAt: new Map(),
+      },
+    ]),
+  );
   const handle = (p: Plan) => env.client.workflow.getHandle(workflowIdFor(p.taskId));
 
   // Launched in waves of 100 that the worker finishes before the next. A single burst of 1,000
@@ -98,7 +111,8 @@ runBench(async (bench) => {
       const input: DirectiveTaskInput = { taskId: p.taskId, launch: p.launch };
       return env.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(p.taskId), args: [input] });
     });
-    while (Number((await sql<{ n: string }>`SELECT count(*) AS n FROM tasks`.execute(db)).rows[0].n) < Math.min(plans.length, from + 100)) await new Promise((r) => setTimeout(r, 200));
+    while (Number((await sql<{ n: string }>`SELECT count(*) AS n FROM tasks`.execute(db)).rows[0].n) < Math.min(plans.length, from + 100))
+      await new Promise((r) => setTimeout(r, 200));
   }
   console.log(`launched ${plans.length} in ${fmt.ms(now() - launch0)}`);
   const watchdog = stallWatchdog(db);
@@ -112,33 +126,54 @@ runBench(async (bench) => {
     const officer = officerOf(p.launch.leadUnit);
     if (p.ackDay !== null) {
       schedule(p.ackDay, p, async () => {
-        o.acknowledgedAt = (await handle(p).executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: officer, command: { note: '' } }] })).acknowledgedAt;
+        o.acknowledgedAt = (
+          await handle(p).executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: officer, command: { note: '' } }] })
+        ).acknowledgedAt;
       });
     }
     if (p.extension) {
       const ext = p.extension;
       schedule(ext.day, p, async () => {
-        await handle(p).executeUpdate(messages.requestExtensionUpdate, { args: [{ actor: officer, command: { requestedDueAt: ext.newDueAt, reason: 'Chờ bố trí kinh phí' } }] });
-        const s = await handle(p).executeUpdate(messages.decideExtensionUpdate, { args: [{ actor: secretariat, command: { approve: true, newDueAt: null, reason: '' } }] });
+        await handle(p).executeUpdate(messages.requestExtensionUpdate, {
+          args: [{ actor: officer, command: { requestedDueAt: ext.newDueAt, reason: 'Chờ bố trí kinh phí' } }],
+        });
+        const s = await handle(p).executeUpdate(messages.decideExtensionUpdate, {
+          args: [{ actor: secretariat, command: { approve: true, newDueAt: null, reason: '' } }],
+        });
         o.dueAfterExtension = s.dueAt;
       });
     }
     if (p.submitDay !== null) {
       schedule(p.submitDay, p, async () => {
-        const evidence = { evidenceId: 'ev1', fileName: 'bao-cao-ket-qua.pdf', sha256: 'a'.repeat(64), contentType: 'application/pdf', size: 4096, description: '' };
+        const evidence = {
+          evidenceId: 'ev1',
+          fileName: 'bao-cao-ket-qua.pdf',
+          sha256: 'a'.repeat(64),
+          contentType: 'application/pdf',
+          size: 4096,
+          description: '',
+        };
         await handle(p).executeUpdate(messages.attachEvidenceUpdate, { args: [{ actor: officer, command: evidence }] });
-        o.submittedAt = (await handle(p).executeUpdate(messages.submitUpdate, { args: [{ actor: officer, command: { summary: 'Đã hoàn thành', evidenceIds: ['ev1'] } }] })).submittedAt;
+        o.submittedAt = (
+          await handle(p).executeUpdate(messages.submitUpdate, {
+            args: [{ actor: officer, command: { summary: 'Đã hoàn thành', evidenceIds: ['ev1'] } }],
+          })
+        ).submittedAt;
       });
     }
     if (p.approveDay !== null) {
       schedule(p.approveDay, p, async () => {
-        o.completedAt = (await handle(p).executeUpdate(messages.approveUpdate, { args: [{ actor: secretariat, command: { note: '' } }] })).completedAt;
+        o.completedAt = (
+          await handle(p).executeUpdate(messages.approveUpdate, { args: [{ actor: secretariat, command: { note: '' } }] })
+        ).completedAt;
       });
     }
     for (const [key, day] of p.reports) {
       if (day === null) continue;
       schedule(day, p, async () => {
-        const s: TaskState = await handle(p).executeUpdate(messages.submitReportUpdate, { args: [{ actor: officer, command: { periodKey: key, summary: `Báo cáo tháng ${key}`, evidenceIds: [] } }] });
+        const s: TaskState = await handle(p).executeUpdate(messages.submitReportUpdate, {
+          args: [{ actor: officer, command: { periodKey: key, summary: `Báo cáo tháng ${key}`, evidenceIds: [] } }],
+        });
         const closed = s.reports.lastClosed.find((r) => r.key === key);
         if (!closed?.submittedAt) throw new Error(`${p.taskId}: report ${key} not recorded`);
         o.reportSubmittedAt.set(key, closed.submittedAt);
@@ -163,7 +198,9 @@ runBench(async (bench) => {
     }
     if (d % progressEvery === 0) {
       const events = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_events`.execute(db);
-      console.log(`day ${String(d).padStart(3)} (${formatDay(dayOf(d))}): ${fmt.ms(now() - wallStart)} wall, ${events.rows[0].n} audit events, ${commands} commands (load ${loadAverage()})`);
+      console.log(
+        `day ${String(d).padStart(3)} (${formatDay(dayOf(d))}): ${fmt.ms(now() - wallStart)} wall, ${events.rows[0].n} audit events, ${commands} commands (load ${loadAverage()})`,
+      );
     }
   }
   await sleepUntil(env, yearEnd);
@@ -175,7 +212,11 @@ runBench(async (bench) => {
   // ---- the model's inputs as the workflows saw them, then the model ----
   const rows = await db.selectFrom('tasks').select(['id', 'launched_at']).execute();
   for (const r of rows) observed.get(r.id)!.launchedAt = r.launched_at.toISOString();
-  const extensionRows = await db.selectFrom('audit_events').select(['task_id', 'occurred_at']).where('kind', '=', 'extension_approved').execute();
+  const extensionRows = await db
+    .selectFrom('audit_events')
+    .select(['task_id', 'occurred_at'])
+    .where('kind', '=', 'extension_approved')
+    .execute();
   for (const r of extensionRows) observed.get(r.task_id)!.extensionApprovedAt = r.occurred_at.toISOString();
 
   const calendarYears = [day0.year - 1, day0.year, day0.year + 1, day0.year + 2];
@@ -192,17 +233,25 @@ runBench(async (bench) => {
   // The outbox stamps each row with the workflow's clock when the batch fires (nowIso()), i.e.
   // the planned instant plus the time the wake-up waited for the worker: compared by
   // (task, kind, step), with that lag reported apart. The planned instant is in the audit row.
-  const outboxRows = await db.selectFrom('notifications').select(['task_id', 'kind', 'step', 'scheduled_at']).where('kind', 'in', kinds).execute();
+  const outboxRows = await db
+    .selectFrom('notifications')
+    .select(['task_id', 'kind', 'step', 'scheduled_at'])
+    .where('kind', 'in', kinds)
+    .execute();
   const withoutInstant = (k: string) => k.slice(0, k.lastIndexOf('|'));
   const fromOutbox = new Set(outboxRows.map((r) => withoutInstant(key(r.task_id, r.kind, r.step, r.scheduled_at.getTime()))));
   const plannedAt = new Map(auditRows.map((r) => [`${r.task_id}|${r.kind}|${r.payload.step}`, Date.parse(String(r.payload.plannedAt))]));
-  const lags = outboxRows.map((r) => r.scheduled_at.getTime() - (plannedAt.get(`${r.task_id}|${r.kind}|${r.step}`) ?? NaN)).filter(Number.isFinite);
+  const lags = outboxRows
+    .map((r) => r.scheduled_at.getTime() - (plannedAt.get(`${r.task_id}|${r.kind}|${r.step}`) ?? NaN))
+    .filter(Number.isFinite);
   const lag = summarize(lags);
   const duplicates = auditRows.length - fromAudit.size;
 
   const audit = compare('audit trail (task, kind, step, planned instant)', predicted, fromAudit);
   const outbox = compare('outbox (task, kind, step)', new Set([...predicted].map(withoutInstant)), fromOutbox);
-  console.log(`outbox scheduled_at minus planned instant: p50 ${fmt.ms(lag.p50)}, p99 ${fmt.ms(lag.p99)}, max ${fmt.ms(lag.max)} over ${lag.n} rows`);
+  console.log(
+    `outbox scheduled_at minus planned instant: p50 ${fmt.ms(lag.p50)}, p99 ${fmt.ms(lag.p99)}, max ${fmt.ms(lag.max)} over ${lag.n} rows`,
+  );
   const byKind = (set: Set<string>) => Object.fromEntries(kinds.map((k) => [k, [...set].filter((x) => x.split('|')[1] === k).length]));
   console.log(`\npredicted by kind: ${JSON.stringify(byKind(predicted))}`);
   console.log(`audit by kind:     ${JSON.stringify(byKind(fromAudit))}${duplicates ? ` (+${duplicates} duplicate audit rows)` : ''}`);
@@ -212,17 +261,55 @@ runBench(async (bench) => {
   console.log(`rows: ${JSON.stringify(totals.rows[0])}; commands sent: ${commands}`);
 
   printFigures('P4 figures', [
-    { name: 'simulated year, wall time', note: `${fmt.ms(wallMs)} (${(wallMs / 60_000).toFixed(1)} min) for ${N} assignments, ${totals.rows[0].audit} audit events` },
+    {
+      name: 'simulated year, wall time',
+      note: `${fmt.ms(wallMs)} (${(wallMs / 60_000).toFixed(1)} min) for ${N} assignments, ${totals.rows[0].audit} audit events`,
+    },
     { name: 'outbox scheduled_at − planned instant', summary: lag },
     { name: 'pure policy model, same year', note: `${fmt.ms(modelMs)} for ${predicted.size} planned notifications` },
   ]);
   const checks: Check[] = [
-    { id: 'P4', what: 'audit trail = policy prediction', measured: `${audit.missing.length} missing, ${audit.unexpected.length} unexpected`, baseline: `${predicted.size} predicted`, ratio: null, target: 'identical', pass: audit.missing.length === 0 && audit.unexpected.length === 0 && duplicates === 0, primary: true },
-    { id: 'P4', what: 'outbox = policy prediction (task, kind, step)', measured: `${outbox.missing.length} missing, ${outbox.unexpected.length} unexpected`, baseline: `${predicted.size} predicted`, ratio: null, target: 'identical', pass: outbox.missing.length === 0 && outbox.unexpected.length === 0, primary: true },
-    { ...limitCheck('P4', 'wall time of the year', wallMs, TEN_MINUTES, (x) => `${(x / 60_000).toFixed(1)} min`), baseline: `model ${fmt.ms(modelMs)}`, ratio: wallMs / modelMs },
+    {
+      id: 'P4',
+      what: 'audit trail = policy prediction',
+      measured: `${audit.missing.length} missing, ${audit.unexpected.length} unexpected`,
+      baseline: `${predicted.size} predicted`,
+      ratio: null,
+      target: 'identical',
+      pass: audit.missing.length === 0 && audit.unexpected.length === 0 && duplicates === 0,
+      primary: true,
+    },
+    {
+      id: 'P4',
+      what: 'outbox = policy prediction (task, kind, step)',
+      measured: `${outbox.missing.length} missing, ${outbox.unexpected.length} unexpected`,
+      baseline: `${predicted.size} predicted`,
+      ratio: null,
+      target: 'identical',
+      pass: outbox.missing.length === 0 && outbox.unexpected.length === 0,
+      primary: true,
+    },
+    {
+      ...limitCheck('P4', 'wall time of the year', wallMs, TEN_MINUTES, (x) => `${(x / 60_000).toFixed(1)} min`),
+      baseline: `model ${fmt.ms(modelMs)}`,
+      ratio: wallMs / modelMs,
+    },
   ];
   printChecks(checks);
-  emitResult('P4', { checks, extra: { n: N, wallMs, modelMs, predicted: predicted.size, audit: fromAudit.size, outbox: fromOutbox.size, missing: audit.missing.slice(0, 20), unexpected: audit.unexpected.slice(0, 20), load: loadAverage() } });
+  emitResult('P4', {
+    checks,
+    extra: {
+      n: N,
+      wallMs,
+      modelMs,
+      predicted: predicted.size,
+      audit: fromAudit.size,
+      outbox: fromOutbox.size,
+      missing: audit.missing.slice(0, 20),
+      unexpected: audit.unexpected.slice(0, 20),
+      load: loadAverage(),
+    },
+  });
 });
 
 const key = (taskId: string, kind: string, step: string, atMs: number) => `${taskId}|${kind}|${step}|${new Date(atMs).toISOString()}`;
@@ -230,7 +317,9 @@ const key = (taskId: string, kind: string, step: string, atMs: number) => `${tas
 function compare(name: string, predicted: Set<string>, actual: Set<string>) {
   const missing = [...predicted].filter((k) => !actual.has(k)).sort();
   const unexpected = [...actual].filter((k) => !predicted.has(k)).sort();
-  console.log(`\n${name}: predicted ${predicted.size}, produced ${actual.size}, missing ${missing.length}, unexpected ${unexpected.length}`);
+  console.log(
+    `\n${name}: predicted ${predicted.size}, produced ${actual.size}, missing ${missing.length}, unexpected ${unexpected.length}`,
+  );
   for (const k of missing.slice(0, 10)) console.log(`  missing:    ${k}`);
   for (const k of unexpected.slice(0, 10)) console.log(`  unexpected: ${k}`);
   return { missing, unexpected };
@@ -256,7 +345,8 @@ function predict(p: Plan, o: Observed, calendar: WorkingCalendar, yearEnd: Date)
   type Change = { at: string; apply: (i: ScheduleInput) => ScheduleInput; extension?: boolean };
   const changes: Change[] = [];
   if (o.acknowledgedAt) changes.push({ at: o.acknowledgedAt, apply: (i) => ({ ...i, acknowledgedAt: o.acknowledgedAt }) });
-  if (o.extensionApprovedAt) changes.push({ at: o.extensionApprovedAt, apply: (i) => ({ ...i, dueAt: o.dueAfterExtension }), extension: true });
+  if (o.extensionApprovedAt)
+    changes.push({ at: o.extensionApprovedAt, apply: (i) => ({ ...i, dueAt: o.dueAfterExtension }), extension: true });
   if (o.submittedAt) changes.push({ at: o.submittedAt, apply: (i) => ({ ...i, closed: true }) });
   changes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 
@@ -264,7 +354,8 @@ function predict(p: Plan, o: Observed, calendar: WorkingCalendar, yearEnd: Date)
   let from = o.launchedAt;
   let extensions = 0;
   const emit = (to: string) => {
-    for (const n of notificationsBetween(input, calendar, from, to)) out.push(key(p.taskId, n.kind, `${n.step}@e${extensions}`, Date.parse(n.at)));
+    for (const n of notificationsBetween(input, calendar, from, to))
+      out.push(key(p.taskId, n.kind, `${n.step}@e${extensions}`, Date.parse(n.at)));
   };
   for (const c of changes) {
     if (Date.parse(c.at) > end.getTime()) break;
@@ -308,7 +399,10 @@ function makePlans(n: number, seed: number, day0: CivilDate): Plan[] {
     const monthly = random() < 0.2;
     if (monthly) {
       const until = endOfVnDay(addCalendarDays(day0, YEAR_DAYS - 1));
-      const launch: CompleteLaunch = { ...base, deadline: { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until: toVnIso(until) } };
+      const launch: CompleteLaunch = {
+        ...base,
+        deadline: { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until: toVnIso(until) },
+      };
       const reports = new Map<string, number | null>();
       for (const period of periodsBetween({ freq: 'monthly', dayOfMonth: 20 }, vnInstant(day0, 9), until)) {
         const r = random();
@@ -317,7 +411,16 @@ function makePlans(n: number, seed: number, day0: CivilDate): Plan[] {
         const day = dayIndex(day0, reportDate);
         reports.set(period.key, r < 0.92 && day > 0 && day < YEAR_DAYS ? day : null);
       }
-      plans.push({ taskId, launch, kind: 'monthly', ackDay: random() < 0.9 ? between(0, 2) : null, extension: null, submitDay: null, approveDay: null, reports });
+      plans.push({
+        taskId,
+        launch,
+        kind: 'monthly',
+        ackDay: random() < 0.9 ? between(0, 2) : null,
+        extension: null,
+        submitDay: null,
+        approveDay: null,
+        reports,
+      });
       continue;
     }
     const dueDay = between(14, 330);

@@ -57,7 +57,13 @@ runBench(async (bench) => {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-p5-profile-'));
   const profileFlags = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--heap-prof', `--heap-prof-dir=${profileDir}`] : [];
   const child = spawn(process.execPath, [...profileFlags, '--import', 'tsx', path.resolve(__dirname, '../worker/main.ts')], {
-    env: { ...process.env, DATABASE_URL: url, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_TASK_QUEUE: TASK_QUEUE },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+    },
     stdio: ['ignore', log, log],
   });
   bench.onClose(async () => {
@@ -99,7 +105,9 @@ runBench(async (bench) => {
 
   for (let from = 0; from < N; from += STEP) {
     const batch = inputs.slice(from, from + STEP);
-    const launched = await runPool(batch, CONCURRENCY, (input) => temporal.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(input.taskId), args: [input] }));
+    const launched = await runPool(batch, CONCURRENCY, (input) =>
+      temporal.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(input.taskId), args: [input] }),
+    );
     const s0 = now();
     const target = from + batch.length;
     while ((await rows()) < target) {
@@ -108,13 +116,19 @@ runBench(async (bench) => {
     }
     const m = memoryOf(pid);
     samples.push({ open: target, rss: m.rss, hwm: m.hwm, launchMs: launched.elapsedMs, settleMs: now() - s0 });
-    console.log(`${String(target).padStart(6)} open: RSS ${fmt.mib(m.rss)}, peak ${fmt.mib(m.hwm)}; launched in ${fmt.ms(launched.elapsedMs)}, worker caught up ${fmt.ms(now() - s0)} later (load ${loadAverage()})`);
+    console.log(
+      `${String(target).padStart(6)} open: RSS ${fmt.mib(m.rss)}, peak ${fmt.mib(m.hwm)}; launched in ${fmt.ms(launched.elapsedMs)}, worker caught up ${fmt.ms(now() - s0)} later (load ${loadAverage()})`,
+    );
   }
 
   // Queries of the earliest assignments: evicted long ago, so each one is replayed into the cache.
-  const touchRun = await runPool(inputs.slice(0, Math.min(TOUCH, N)), 8, (input) => temporal.client.workflow.getHandle(workflowIdFor(input.taskId)).query(messages.getStateQuery));
+  const touchRun = await runPool(inputs.slice(0, Math.min(TOUCH, N)), 8, (input) =>
+    temporal.client.workflow.getHandle(workflowIdFor(input.taskId)).query(messages.getStateQuery),
+  );
   const touched = memoryOf(pid);
-  console.log(`queried ${Math.min(TOUCH, N)} evicted assignments in ${fmt.ms(touchRun.elapsedMs)}: RSS ${fmt.mib(touched.rss)}, peak ${fmt.mib(touched.hwm)}`);
+  console.log(
+    `queried ${Math.min(TOUCH, N)} evicted assignments in ${fmt.ms(touchRun.elapsedMs)}: RSS ${fmt.mib(touched.rss)}, peak ${fmt.mib(touched.hwm)}`,
+  );
   await new Promise((r) => setTimeout(r, 5_000));
   const rest = memoryOf(pid);
   const open = await sql<{ n: string }>`SELECT count(*) AS n FROM tasks WHERE status NOT IN ('completed', 'cancelled')`.execute(db);
@@ -163,5 +177,8 @@ runBench(async (bench) => {
     }
   }
   printChecks(checks);
-  emitResult('P5', { checks, extra: { samples, idle, touched, rest, sampledPeak, growthPer1000, load: loadAverage(), workerLog: logFile } });
+  emitResult('P5', {
+    checks,
+    extra: { samples, idle, touched, rest, sampledPeak, growthPer1000, load: loadAverage(), workerLog: logFile },
+  });
 });

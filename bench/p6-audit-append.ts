@@ -30,7 +30,21 @@ import type { AuditEventsTable } from '../db/schema';
 import type { AuditEvent, OutboxNotification } from '../domain/task';
 import { sampleEvent, sampleState } from './lib/fixtures';
 import { printMachine, runBench, loadAverage } from './lib/servers';
-import { emitResult, fmt, median, now, numberFlag, perSecond, printChecks, printFigures, runPool, summarize, throughputCheck, type Check, type Figure } from './lib/stats';
+import {
+  emitResult,
+  fmt,
+  median,
+  now,
+  numberFlag,
+  perSecond,
+  printChecks,
+  printFigures,
+  runPool,
+  summarize,
+  throughputCheck,
+  type Check,
+  type Figure,
+} from './lib/stats';
 
 const N = numberFlag('n', 5000);
 const TASKS = numberFlag('tasks', 50);
@@ -48,7 +62,9 @@ interface Prepared {
 
 runBench(async (bench) => {
   printMachine();
-  console.log(`P6 audit append: ${TASKS} tasks × ${PER_TASK} events = ${TASKS * PER_TASK}, ${CONCURRENCY} tasks writing at once, ${ROUNDS} rounds`);
+  console.log(
+    `P6 audit append: ${TASKS} tasks × ${PER_TASK} events = ${TASKS * PER_TASK}, ${CONCURRENCY} tasks writing at once, ${ROUNDS} rounds`,
+  );
   const { db } = await bench.postgres({ poolSize: CONCURRENCY });
   // Same columns, defaults, primary key and unique (task_id, seq) as the real table; no trigger.
   await sql`CREATE TABLE audit_events_plain (LIKE audit_events INCLUDING ALL)`.execute(db);
@@ -83,8 +99,12 @@ runBench(async (bench) => {
   // recordEvent's own writes alongside (activities eventWrites), linked to the plain insert instead of the append.
   const unchained = async (p: Prepared, k: number) => {
     const { event, notifications } = p.events[k];
-    let scope = plainDb.with('linked', (db) => db.insertInto('audit_events_plain').values(plainRow(p, k)).returning('hash')) as unknown as QueryCreator<AppendScope>;
-    for (const [name, write] of Object.entries(eventWrites({ taskId: p.taskId, event, snapshot: sampleState(p.taskId, event.seq, launchedAt), notifications }))) {
+    let scope = plainDb.with('linked', (db) =>
+      db.insertInto('audit_events_plain').values(plainRow(p, k)).returning('hash'),
+    ) as unknown as QueryCreator<AppendScope>;
+    for (const [name, write] of Object.entries(
+      eventWrites({ taskId: p.taskId, event, snapshot: sampleState(p.taskId, event.seq, launchedAt), notifications }),
+    )) {
       scope = scope.with(name, write as Parameters<typeof scope.with>[1]) as unknown as QueryCreator<AppendScope>;
     }
     const linked = await scope.selectFrom('linked').select('hash').execute();
@@ -123,8 +143,12 @@ runBench(async (bench) => {
     }
     return ms;
   };
-  const cpuSince = (before: Map<number, number>, after: Map<number, number>) => [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
-  const cpu = Object.fromEntries(PHASES.map((p) => [p, { client: 0, server: 0, events: 0 }])) as Record<Phase, { client: number; server: number; events: number }>;
+  const cpuSince = (before: Map<number, number>, after: Map<number, number>) =>
+    [...after].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
+  const cpu = Object.fromEntries(PHASES.map((p) => [p, { client: 0, server: 0, events: 0 }])) as Record<
+    Phase,
+    { client: number; server: number; events: number }
+  >;
 
   /** Every task's events in order; at most CONCURRENCY tasks at once. */
   async function run(phase: Phase, prepared: Prepared[]) {
@@ -160,7 +184,10 @@ runBench(async (bench) => {
     ['record', 'plain', 'unchained', 'append', 'cold'],
     ['unchained', 'cold', 'record', 'plain', 'append'],
   ];
-  const results = Object.fromEntries(PHASES.map((p) => [p, { throughput: [] as number[], latencies: [] as number[] }])) as Record<Phase, { throughput: number[]; latencies: number[] }>;
+  const results = Object.fromEntries(PHASES.map((p) => [p, { throughput: [] as number[], latencies: [] as number[] }])) as Record<
+    Phase,
+    { throughput: number[]; latencies: number[] }
+  >;
   const ratios = Object.fromEntries(PHASES.map((p) => [p, [] as number[]])) as Record<Phase, number[]>;
   for (let r = 0; r < ROUNDS; r++) {
     const round: Partial<Record<Phase, number>> = {};
@@ -169,15 +196,23 @@ runBench(async (bench) => {
       results[phase].throughput.push(throughput);
       results[phase].latencies.push(...latencies);
       round[phase] = throughput;
-      console.log(`round ${r + 1} ${phase.padEnd(6)} ${latencies.length} events in ${fmt.ms(elapsed)}: ${fmt.rate(throughput)} (load ${loadAverage()})`);
+      console.log(
+        `round ${r + 1} ${phase.padEnd(6)} ${latencies.length} events in ${fmt.ms(elapsed)}: ${fmt.rate(throughput)} (load ${loadAverage()})`,
+      );
     }
     for (const phase of PHASES) ratios[phase].push(round[phase]! / round.plain!);
   }
 
   // What the appenders wrote must verify like any chain, with the same code an auditor runs.
-  const verdicts = await Promise.all((['append', 'cold', 'record'] as const).flatMap((phase) => Array.from({ length: TASKS }, (_, t) => verifyAuditChain(db, `r0-${phase}.task-${t}`))));
+  const verdicts = await Promise.all(
+    (['append', 'cold', 'record'] as const).flatMap((phase) =>
+      Array.from({ length: TASKS }, (_, t) => verifyAuditChain(db, `r0-${phase}.task-${t}`)),
+    ),
+  );
   const broken = verdicts.filter((v) => !v.ok);
-  console.log(`chains of round 1 verified with db/repositories/audit.ts verifyAuditChain: ${verdicts.length - broken.length} of ${verdicts.length} ok${broken.length ? `; first problem ${JSON.stringify(broken[0])}` : ''}`);
+  console.log(
+    `chains of round 1 verified with db/repositories/audit.ts verifyAuditChain: ${verdicts.length - broken.length} of ${verdicts.length} ok${broken.length ? `; first problem ${JSON.stringify(broken[0])}` : ''}`,
+  );
   if (broken.length) throw new Error('a chain written by the appender does not verify');
 
   // The CPU part of the chain: canonical JSON + SHA-256, no database.
@@ -201,7 +236,7 @@ runBench(async (bench) => {
     append: 'audit append (AuditAppender, head known)',
     cold: 'audit append, head not known (reads it)',
     record: 'recordEvent (append + read model + outbox)',
-    unchained: 'recordEvent\'s writes, plain insert for the append',
+    unchained: "recordEvent's writes, plain insert for the append",
   };
   const figures: Figure[] = PHASES.map((phase) => ({
     name: names[phase],
@@ -211,7 +246,9 @@ runBench(async (bench) => {
   }));
   figures.push({ name: 'eventHash alone (CPU)', note: `${hashMicros.toFixed(1)} µs per event` });
   printFigures(`P6 figures (throughput = median of ${ROUNDS} rounds; latency = one event's write)`, figures);
-  const cpuPerEvent = Object.fromEntries(PHASES.map((p) => [p, { client: (cpu[p].client * 1000) / cpu[p].events, server: (cpu[p].server * 1000) / cpu[p].events }]));
+  const cpuPerEvent = Object.fromEntries(
+    PHASES.map((p) => [p, { client: (cpu[p].client * 1000) / cpu[p].events, server: (cpu[p].server * 1000) / cpu[p].events }]),
+  );
   console.log(
     `CPU per event (µs; this process / all PostgreSQL processes): ${PHASES.map((p) => `${p} ${cpuPerEvent[p].client.toFixed(0)} / ${cpuPerEvent[p].server.toFixed(0)}`).join(', ')}`,
   );
@@ -219,15 +256,40 @@ runBench(async (bench) => {
 
   const plainT = median(results.plain.throughput);
   const checks: Check[] = [
-    { ...throughputCheck('P6', 'audit append (hash chain) vs plain insert', median(results.append.throughput), plainT, 0.7), ratio: median(ratios.append) },
-    { ...throughputCheck('P6', 'append by a worker that does not know the head vs plain insert', median(results.cold.throughput), plainT, 0.7, false), ratio: median(ratios.cold) },
-    { ...throughputCheck('P6', 'full recordEvent vs plain insert', median(results.record.throughput), plainT, 0.7, false), ratio: median(ratios.record) },
     {
-      ...throughputCheck('P6', 'full recordEvent vs the same writes without the chain', median(results.record.throughput), median(results.unchained.throughput), 0.7, false),
+      ...throughputCheck('P6', 'audit append (hash chain) vs plain insert', median(results.append.throughput), plainT, 0.7),
+      ratio: median(ratios.append),
+    },
+    {
+      ...throughputCheck(
+        'P6',
+        'append by a worker that does not know the head vs plain insert',
+        median(results.cold.throughput),
+        plainT,
+        0.7,
+        false,
+      ),
+      ratio: median(ratios.cold),
+    },
+    {
+      ...throughputCheck('P6', 'full recordEvent vs plain insert', median(results.record.throughput), plainT, 0.7, false),
+      ratio: median(ratios.record),
+    },
+    {
+      ...throughputCheck(
+        'P6',
+        'full recordEvent vs the same writes without the chain',
+        median(results.record.throughput),
+        median(results.unchained.throughput),
+        0.7,
+        false,
+      ),
       ratio: median(results.record.throughput.map((t, r) => t / results.unchained.throughput[r])),
     },
   ].map((c) => ({ ...c, pass: c.ratio! >= 0.7 }));
-  console.log(`(ratio = median of the per-round ratios; ${(['append', 'cold', 'record', 'unchained'] as const).map((p) => `${p} rounds: ${ratios[p].map(fmt.ratio).join(', ')}`).join('; ')})`);
+  console.log(
+    `(ratio = median of the per-round ratios; ${(['append', 'cold', 'record', 'unchained'] as const).map((p) => `${p} rounds: ${ratios[p].map(fmt.ratio).join(', ')}`).join('; ')})`,
+  );
   printChecks(checks);
   emitResult('P6', { checks, figures, extra: { hashMicros, ratios, cpuPerEvent, load: loadAverage() } });
 });

@@ -42,7 +42,9 @@ function flagValue(argv: string[], name: string): string | undefined {
 
 function runOne(file: string, args: string[]): Promise<{ code: number; checks: Check[] }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, file), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, file), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let checks: Check[] = [];
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -50,7 +52,8 @@ function runOne(file: string, args: string[]): Promise<{ code: number; checks: C
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
-      for (const line of lines) if (line.startsWith('BENCH_RESULT ')) checks = (JSON.parse(line.slice('BENCH_RESULT '.length)) as { checks: Check[] }).checks;
+      for (const line of lines)
+        if (line.startsWith('BENCH_RESULT ')) checks = (JSON.parse(line.slice('BENCH_RESULT '.length)) as { checks: Check[] }).checks;
     });
     child.on('close', (code) => resolve({ code: code ?? 1, checks }));
   });
@@ -79,7 +82,15 @@ async function main() {
       ['bench', 'what', 'measured', 'baseline', 'ratio', 'target', 'verdict'],
       outcomes.flatMap((o) =>
         o.checks.length
-          ? o.checks.map((c) => [o.id, c.primary === false ? `(${c.what})` : c.what, c.measured, c.baseline, c.ratio === null ? '—' : `${c.ratio.toFixed(2)}×`, c.target, c.primary === false ? `${verdict(c.pass)} (context)` : verdict(c.pass)])
+          ? o.checks.map((c) => [
+              o.id,
+              c.primary === false ? `(${c.what})` : c.what,
+              c.measured,
+              c.baseline,
+              c.ratio === null ? '—' : `${c.ratio.toFixed(2)}×`,
+              c.target,
+              c.primary === false ? `${verdict(c.pass)} (context)` : verdict(c.pass),
+            ])
           : [[o.id, `failed (exit ${o.code})`, '', '', '', '', 'ERROR']],
       ),
     ),

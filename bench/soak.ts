@@ -30,7 +30,17 @@ import { sql } from 'kysely';
 import { freePort } from '../infra/processes';
 import type { TaskState } from '../domain/task';
 import { launchFor, MIX, NEEDS, pdf, pickOp, pickUnitIndex, READS, rng, seedUsers, TaskBook, type OpName } from './lib/soak-load';
-import { findDevServerPid, findPostmasterPid, memoryOf, postgresMemory, reapWhenGone, spawnEntry, waitUntil, workerPolling, type Memory } from './lib/soak-procs';
+import {
+  findDevServerPid,
+  findPostmasterPid,
+  memoryOf,
+  postgresMemory,
+  reapWhenGone,
+  spawnEntry,
+  waitUntil,
+  workerPolling,
+  type Memory,
+} from './lib/soak-procs';
 import { loadAverage, NAMESPACE, printMachine, runBench } from './lib/servers';
 import { fmt, now, numberFlag, percentile, summarize, table } from './lib/stats';
 
@@ -55,7 +65,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (b: number) => (Number.isFinite(b) ? (b / MIB).toFixed(0) : '—');
 
 type StatusClass = '2xx' | '4xx' | '5xx' | 'err';
-const classOf = (status: number): StatusClass => (status >= 200 && status < 300 ? '2xx' : status >= 400 && status < 500 ? '4xx' : status >= 500 ? '5xx' : 'err');
+const classOf = (status: number): StatusClass =>
+  status >= 200 && status < 300 ? '2xx' : status >= 400 && status < 500 ? '4xx' : status >= 500 ? '5xx' : 'err';
 
 interface Sample {
   op: OpName;
@@ -129,7 +140,9 @@ runBench(async (bench) => {
   const workerReadyMs = await waitUntil(worker, 'polling', () => workerPolling(temporal.client, NAMESPACE, TASK_QUEUE));
   const devPid = findDevServerPid();
   const postmaster = await findPostmasterPid(db);
-  console.log(`worker pid ${worker.pid} polling after ${fmt.ms(workerReadyMs)}; API pid ${api.pid} ready after ${fmt.ms(apiReadyMs)}; dev server pid ${devPid ?? '?'}; postmaster pid ${postmaster ?? '?'}`);
+  console.log(
+    `worker pid ${worker.pid} polling after ${fmt.ms(workerReadyMs)}; API pid ${api.pid} ready after ${fmt.ms(apiReadyMs)}; dev server pid ${devPid ?? '?'}; postmaster pid ${postmaster ?? '?'}`,
+  );
   console.log(`logs: ${worker.logFile}, ${api.logFile}`);
   await reapWhenGone(
     db,
@@ -141,15 +154,23 @@ runBench(async (bench) => {
     bench.config.database.binDir,
   );
 
-  const memories = () => ({ worker: memoryOf(worker.pid), api: memoryOf(api.pid), devServer: memoryOf(devPid), postgres: postgresMemory(postmaster) });
-  const memLine = (m = memories()) => `RSS worker ${mib(m.worker.rss)} / API ${mib(m.api.rss)} / dev server ${mib(m.devServer.rss)} MiB, PostgreSQL PSS ${mib(m.postgres.pss)} MiB`;
+  const memories = () => ({
+    worker: memoryOf(worker.pid),
+    api: memoryOf(api.pid),
+    devServer: memoryOf(devPid),
+    postgres: postgresMemory(postmaster),
+  });
+  const memLine = (m = memories()) =>
+    `RSS worker ${mib(m.worker.rss)} / API ${mib(m.api.rss)} / dev server ${mib(m.devServer.rss)} MiB, PostgreSQL PSS ${mib(m.postgres.pss)} MiB`;
   const countRows = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM tasks`.execute(db)).rows[0].n);
 
   // ---- 1. units and users ----
   const u0 = now();
   const users = await seedUsers(db, UNITS);
   const usersMs = now() - u0;
-  console.log(`seeded ${users.units.length} units with one officer each, 2 secretariat officers, 1 inspector, tokens issued: ${fmt.ms(usersMs)}`);
+  console.log(
+    `seeded ${users.units.length} units with one officer each, 2 secretariat officers, 1 inspector, tokens issued: ${fmt.ms(usersMs)}`,
+  );
 
   // ---- 2. open assignments through the API ----
   const random = rng(SEED);
@@ -166,7 +187,8 @@ runBench(async (bench) => {
   let lastProgress = now();
   const stalled = () => {
     // A worker that runs nothing (failing workflows, a broken bundle) would otherwise hold seeding for good.
-    if (launched > rows && now() - lastProgress > STALL_MS) throw new Error(`the worker ran no new assignment for ${STALL_MS / 1000} s (${rows} of ${launched}); see ${worker.logFile}`);
+    if (launched > rows && now() - lastProgress > STALL_MS)
+      throw new Error(`the worker ran no new assignment for ${STALL_MS / 1000} s (${rows} of ${launched}); see ${worker.logFile}`);
   };
   const rowPoller = (async () => {
     while (!stopLaunching || rows < launched) {
@@ -208,14 +230,23 @@ runBench(async (bench) => {
         continue;
       }
       const id = (JSON.parse(text) as { id: string }).id;
-      book.add({ id, lead: p.lead, kind: p.kind, status: 'assigned', dueAt: p.launch.deadline.kind === 'date' ? p.launch.deadline.dueAt : null, evidenceIds: [], pendingExtension: false, openPeriods: null });
+      book.add({
+        id,
+        lead: p.lead,
+        kind: p.kind,
+        status: 'assigned',
+        dueAt: p.launch.deadline.kind === 'date' ? p.launch.deadline.dueAt : null,
+        evidenceIds: [],
+        pendingExtension: false,
+        openPeriods: null,
+      });
       launched++;
       if (now() - lastReport >= 60_000) {
         const dt = (now() - lastReport) / 1000;
         console.log(
-          `  seeding ${((now() - s0) / 60_000).toFixed(1)} min: ${launched} launched (${(
-            (launched - lastLaunched) / dt
-          ).toFixed(1)}/s), ${rows} run by the worker (${((rows - lastRows) / dt).toFixed(1)}/s); ${memLine()}; load ${loadAverage()}`,
+          `  seeding ${((now() - s0) / 60_000).toFixed(1)} min: ${launched} launched (${((launched - lastLaunched) / dt).toFixed(
+            1,
+          )}/s), ${rows} run by the worker (${((rows - lastRows) / dt).toFixed(1)}/s); ${memLine()}; load ${loadAverage()}`,
         );
         lastReport = now();
         lastLaunched = launched;
@@ -300,7 +331,8 @@ runBench(async (bench) => {
     const t = now();
     bucket(t).samples.push({ op, read: READS.has(op), status, ms: t - startedAt });
   };
-  const stateOf = (json: unknown): TaskState | null => (json && typeof json === 'object' && 'state' in json ? ((json as { state: TaskState }).state ?? null) : null);
+  const stateOf = (json: unknown): TaskState | null =>
+    json && typeof json === 'object' && 'state' in json ? ((json as { state: TaskState }).state ?? null) : null;
 
   /** One request of the mix (two for a periodic report whose open period is not known yet). */
   const perform = async (chosen: OpName, plannedAt: number): Promise<void> => {
@@ -357,7 +389,11 @@ runBench(async (bench) => {
           const n = evidenceSeq++;
           const form = new FormData();
           form.append('description', `Biên bản nghiệm thu giai đoạn ${1 + (n % 5)}`);
-          form.append('file', new Blob([new Uint8Array(files[n % files.length])], { type: 'application/pdf' }), `bien-ban-nghiem-thu-${n}.pdf`);
+          form.append(
+            'file',
+            new Blob([new Uint8Array(files[n % files.length])], { type: 'application/pdf' }),
+            `bien-ban-nghiem-thu-${n}.pdf`,
+          );
           const r = await request('POST', `/tasks/${t.id}/evidence`, officerOf(i), form);
           record(op, r.status, plannedAt);
           state = r.status === 201 ? stateOf(r.json) : null;
@@ -365,7 +401,10 @@ runBench(async (bench) => {
           return;
         }
         case 'submit':
-          return await cmd('submit', officerOf(i), { summary: 'Đơn vị đã hoàn thành nhiệm vụ, kèm biên bản nghiệm thu và báo cáo kết quả', evidenceIds: t.evidenceIds });
+          return await cmd('submit', officerOf(i), {
+            summary: 'Đơn vị đã hoàn thành nhiệm vụ, kèm biên bản nghiệm thu và báo cáo kết quả',
+            evidenceIds: t.evidenceIds,
+          });
         case 'approve':
           return await cmd('approve', secretariat(), { note: 'Đồng ý ghi nhận hoàn thành' });
         case 'return':
@@ -378,7 +417,11 @@ runBench(async (bench) => {
           });
         }
         case 'extension-decision':
-          return await cmd('extension-decision', secretariat(), opRandom() < 0.7 ? { approve: true } : { approve: false, reason: 'Không đủ căn cứ gia hạn, đề nghị hoàn thành đúng thời hạn' });
+          return await cmd(
+            'extension-decision',
+            secretariat(),
+            opRandom() < 0.7 ? { approve: true } : { approve: false, reason: 'Không đủ căn cứ gia hạn, đề nghị hoàn thành đúng thời hạn' },
+          );
         case 'report': {
           // The officer opens the task to see which period is open, unless the driver saw it lately.
           if (t.openPeriods === null) {
@@ -391,7 +434,10 @@ runBench(async (bench) => {
           }
           const periodKey = t.openPeriods?.[0];
           if (!periodKey) return;
-          return await cmd('reports', officerOf(i), { periodKey, summary: `Báo cáo kết quả thực hiện kỳ ${periodKey}: các chỉ tiêu cơ bản đạt kế hoạch đề ra` });
+          return await cmd('reports', officerOf(i), {
+            periodKey,
+            summary: `Báo cáo kết quả thực hiện kỳ ${periodKey}: các chỉ tiêu cơ bản đạt kế hoạch đề ra`,
+          });
         }
         case 'detail': {
           const r = await request('GET', `/tasks/${t.id}`, opRandom() < 0.7 ? officerOf(i) : secretariat());
@@ -411,19 +457,61 @@ runBench(async (bench) => {
     }
   };
 
-
   // Poisson arrivals at RATE a minute, planned ahead of time: a slow answer never delays the next request.
   const csvFile = path.join(outDir, 'soak-minutes.csv');
   const jsonFile = path.join(outDir, 'soak-minutes.json');
   const summaryFile = path.join(outDir, 'soak-summary.json');
   const series: MinuteRow[] = [];
   const columns: (keyof MinuteRow)[] = [
-    'minute', 'elapsedS', 'sent', 'ok', 'c4xx', 'c5xx', 'err', 'shed', 'inFlight', 'cmdN', 'cmdP50', 'cmdP95', 'cmdP99', 'readN', 'readP50', 'readP95', 'readP99',
-    'workerRssMiB', 'apiRssMiB', 'devServerRssMiB', 'postgresPssMiB', 'postgresProcesses', 'outboxDue', 'deliveriesPending', 'openTasks', 'load1',
+    'minute',
+    'elapsedS',
+    'sent',
+    'ok',
+    'c4xx',
+    'c5xx',
+    'err',
+    'shed',
+    'inFlight',
+    'cmdN',
+    'cmdP50',
+    'cmdP95',
+    'cmdP99',
+    'readN',
+    'readP50',
+    'readP95',
+    'readP99',
+    'workerRssMiB',
+    'apiRssMiB',
+    'devServerRssMiB',
+    'postgresPssMiB',
+    'postgresProcesses',
+    'outboxDue',
+    'deliveriesPending',
+    'openTasks',
+    'load1',
   ];
   fs.writeFileSync(csvFile, columns.join(',') + '\n');
-  console.log(`\nsteady phase: ${RATE} requests/min for ${MINUTES} min over ${book.size('open')} open assignments (the worker's workflow cache is not visible: worker/main.ts exports no metrics)`);
-  const header = ['min', 'sent', '2xx', '4xx', '5xx', 'err', 'shed', 'cmd n', 'cmd p50/p95/p99 ms', 'read n', 'read p50/p95/p99 ms', 'RSS wrk/API/dev MiB', 'PG PSS', 'outbox', 'deliv', 'load'];
+  console.log(
+    `\nsteady phase: ${RATE} requests/min for ${MINUTES} min over ${book.size('open')} open assignments (the worker's workflow cache is not visible: worker/main.ts exports no metrics)`,
+  );
+  const header = [
+    'min',
+    'sent',
+    '2xx',
+    '4xx',
+    '5xx',
+    'err',
+    'shed',
+    'cmd n',
+    'cmd p50/p95/p99 ms',
+    'read n',
+    'read p50/p95/p99 ms',
+    'RSS wrk/API/dev MiB',
+    'PG PSS',
+    'outbox',
+    'deliv',
+    'load',
+  ];
   console.log(header.join(' | '));
 
   let inFlight = 0;
@@ -569,21 +657,45 @@ runBench(async (bench) => {
   const first = span(0, window);
   const last = span(MINUTES - window, MINUTES);
   const all = minutes.flatMap((m) => m.samples);
-  const totals = { sent: minutes.reduce((s, m) => s + m.sent, 0), shed: minutes.reduce((s, m) => s + m.shed, 0), '2xx': 0, '4xx': 0, '5xx': 0, err: 0 } as Record<string, number>;
+  const totals = {
+    sent: minutes.reduce((s, m) => s + m.sent, 0),
+    shed: minutes.reduce((s, m) => s + m.shed, 0),
+    '2xx': 0,
+    '4xx': 0,
+    '5xx': 0,
+    err: 0,
+  } as Record<string, number>;
   for (const s of all) totals[classOf(s.status)]++;
   const perOp = [...new Set(all.map((s) => s.op))].map((op) => {
     const xs = all.filter((s) => s.op === op);
     const sum = summarize(xs.map((s) => s.ms));
     const failed = xs.filter((s) => classOf(s.status) !== '2xx');
-    const statuses = [...new Set(failed.map((s) => s.status))].map((st) => `${st || 'err'}×${failed.filter((f) => f.status === st).length}`).join(' ');
+    const statuses = [...new Set(failed.map((s) => s.status))]
+      .map((st) => `${st || 'err'}×${failed.filter((f) => f.status === st).length}`)
+      .join(' ');
     return { op, n: xs.length, p50: sum.p50, p95: sum.p95, p99: sum.p99, failed: failed.length, statuses };
   });
   perOp.sort((a, b) => b.n - a.n);
 
-  console.log(`\nSoak summary (${MINUTES} min at ${RATE}/min over ${seeding.launched} open assignments, ${users.units.length} units; load now ${loadAverage()})`);
+  console.log(
+    `\nSoak summary (${MINUTES} min at ${RATE}/min over ${seeding.launched} open assignments, ${users.units.length} units; load now ${loadAverage()})`,
+  );
   console.log(
     table(
-      ['window', 'cmd p50', 'cmd p95', 'cmd p99', 'read p50', 'read p95', 'read p99', 'worker RSS', 'API RSS', 'dev server RSS', 'PG PSS', 'load 1m'],
+      [
+        'window',
+        'cmd p50',
+        'cmd p95',
+        'cmd p99',
+        'read p50',
+        'read p95',
+        'read p99',
+        'worker RSS',
+        'API RSS',
+        'dev server RSS',
+        'PG PSS',
+        'load 1m',
+      ],
       [first, last].map((w) => [
         `min ${w.minutes}`,
         fmt.ms(w.commands.p50),
@@ -616,8 +728,15 @@ runBench(async (bench) => {
   console.log(
     `max RSS (VmHWM since start): worker ${mib(peak(end.worker, maxRss.worker))} MiB, API ${mib(peak(end.api, maxRss.api))} MiB, dev server ${mib(peak(end.devServer, maxRss.devServer))} MiB; PostgreSQL PSS max sampled ${mib(maxRss.postgres)} MiB`,
   );
-  console.log(`requests: ${totals.sent} sent, ${totals['2xx']} 2xx, ${totals['4xx']} 4xx, ${totals['5xx']} 5xx, ${totals.err} network/timeouts, ${totals.shed} shed (over ${MAX_IN_FLIGHT} in flight)`);
-  console.log(table(['request', 'n', 'p50', 'p95', 'p99', 'failed', 'statuses'], perOp.map((o) => [o.op, String(o.n), fmt.ms(o.p50), fmt.ms(o.p95), fmt.ms(o.p99), String(o.failed), o.statuses])));
+  console.log(
+    `requests: ${totals.sent} sent, ${totals['2xx']} 2xx, ${totals['4xx']} 4xx, ${totals['5xx']} 5xx, ${totals.err} network/timeouts, ${totals.shed} shed (over ${MAX_IN_FLIGHT} in flight)`,
+  );
+  console.log(
+    table(
+      ['request', 'n', 'p50', 'p95', 'p99', 'failed', 'statuses'],
+      perOp.map((o) => [o.op, String(o.n), fmt.ms(o.p50), fmt.ms(o.p95), fmt.ms(o.p99), String(o.failed), o.statuses]),
+    ),
+  );
   const summary = {
     flags: { factor: FACTOR, units: UNITS, open: OPEN, commandsPerMinute: RATE, minutes: MINUTES, seed: SEED, seedMinutes: SEED_MINUTES },
     mix: MIX,
@@ -625,12 +744,19 @@ runBench(async (bench) => {
     first,
     last,
     drift,
-    maxRss: { worker: peak(end.worker, maxRss.worker), api: peak(end.api, maxRss.api), devServer: peak(end.devServer, maxRss.devServer), postgresPss: maxRss.postgres },
+    maxRss: {
+      worker: peak(end.worker, maxRss.worker),
+      api: peak(end.api, maxRss.api),
+      devServer: peak(end.devServer, maxRss.devServer),
+      postgresPss: maxRss.postgres,
+    },
     totals,
     perOp,
     load: loadAverage(),
   };
   fs.writeFileSync(summaryFile, JSON.stringify(summary, null, 1));
   console.log(`\nper-minute series: ${csvFile} and ${jsonFile}; summary: ${summaryFile}`);
-  console.log(`SOAK_RESULT ${JSON.stringify({ seeding: { launched: seeding.launched, planned: OPEN, apiLaunchRate: seeding.apiLaunchRate, endToEndRate: seeding.endToEndRate }, drift, maxRss: summary.maxRss, totals })}`);
+  console.log(
+    `SOAK_RESULT ${JSON.stringify({ seeding: { launched: seeding.launched, planned: OPEN, apiLaunchRate: seeding.apiLaunchRate, endToEndRate: seeding.endToEndRate }, drift, maxRss: summary.maxRss, totals })}`,
+  );
 });

@@ -42,7 +42,11 @@ export function required<T>(value: T | undefined, flag: string): T {
  * Runs a command: `parse` checks the command line before any database is touched, `run` works on
  * the migrated database and may return an exit code other than 0. Errors go to stderr.
  */
-export async function runCommand<I>(usage: string, parse: () => I, run: (db: Kysely<Database>, input: I) => Promise<number | void>): Promise<number> {
+export async function runCommand<I>(
+  usage: string,
+  parse: () => I,
+  run: (db: Kysely<Database>, input: I) => Promise<number | void>,
+): Promise<number> {
   let input: I;
   try {
     input = parse();

@@ -8,7 +8,12 @@ async function main() {
   const config = loadConfig(process.env);
   const embedded = config.database.url
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), port: config.database.port, binDir: config.database.binDir, database: 'directives' });
+    : await startEmbeddedPostgres({
+        dataDir: path.join(config.dataDir, 'postgres'),
+        port: config.database.port,
+        binDir: config.database.binDir,
+        database: 'directives',
+      });
   const db = createDb(config.database.url ?? embedded!.url);
   try {
     const applied = await migrateToLatest(db);

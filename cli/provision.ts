@@ -13,7 +13,9 @@ async function main() {
     return result;
   };
   await timed('PostgreSQL', async () => locatePgBin(config.database.binDir));
-  const cli = await timed('Temporal CLI', () => locateTemporalCli({ explicitPath: config.temporal.cliPath, cacheDir: config.cacheDir, log: console.log }));
+  const cli = await timed('Temporal CLI', () =>
+    locateTemporalCli({ explicitPath: config.temporal.cliPath, cacheDir: config.cacheDir, log: console.log }),
+  );
   if (!cli) throw new Error('Không tìm thấy hoặc không dựng được Temporal CLI (cần Go >= 1.25, hoặc đặt TEMPORAL_CLI_PATH)');
   await timed('Temporal time-skipping test server', () => provisionTestServer(config.cacheDir, console.log));
 }

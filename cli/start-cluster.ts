@@ -31,7 +31,12 @@ const USAGE = `npm run start:cluster -- [--workers N] [--apis M] [--shards S]
  */
 async function main() {
   const { values } = parseArgs({
-    options: { workers: { type: 'string', default: '2' }, apis: { type: 'string', default: '2' }, shards: { type: 'string', default: String(DEFAULT_HISTORY_SHARDS) }, help: { type: 'boolean' } },
+    options: {
+      workers: { type: 'string', default: '2' },
+      apis: { type: 'string', default: '2' },
+      shards: { type: 'string', default: String(DEFAULT_HISTORY_SHARDS) },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) return console.log(USAGE);
   const workers = positive(values.workers, '--workers');
@@ -60,7 +65,12 @@ async function main() {
 
   try {
     const pgPort = Number(process.env.CLUSTER_PG_PORT ?? 54339);
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: pgPort, binDir: config.database.binDir, database: 'directives' });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: pgPort,
+      binDir: config.database.binDir,
+      database: 'directives',
+    });
     stops.push({ what: 'PostgreSQL', stop: () => pg.stop() });
     say(`PostgreSQL: 127.0.0.1:${pgPort} (dữ liệu tại ${pg.dataDir})`);
 
@@ -93,7 +103,13 @@ async function main() {
 
     let uiUrl: string | null = null;
     if (bin.ui) {
-      const ui = await startTemporalUi({ binary: bin.ui, rootDir: dataDir, frontendPort: ports.frontend, uiPort: ports.ui, logFile: path.join(dataDir, 'temporal-ui.log') });
+      const ui = await startTemporalUi({
+        binary: bin.ui,
+        rootDir: dataDir,
+        frontendPort: ports.frontend,
+        uiPort: ports.ui,
+        logFile: path.join(dataDir, 'temporal-ui.log'),
+      });
       stops.push({ what: 'Temporal Web UI', stop: () => stopChild(ui) });
       uiUrl = `http://127.0.0.1:${ports.ui}`;
     }
@@ -108,7 +124,10 @@ async function main() {
     const entry = (file: string) => ['--import', 'tsx', path.join(__dirname, '..', file)];
     const children: ChildProcess[] = [];
     for (let i = 0; i < workers; i++) {
-      const child = spawn(process.execPath, entry('worker/main.ts'), { env, stdio: ['ignore', logTo(dataDir, `worker-${i + 1}.log`), logTo(dataDir, `worker-${i + 1}.log`)] });
+      const child = spawn(process.execPath, entry('worker/main.ts'), {
+        env,
+        stdio: ['ignore', logTo(dataDir, `worker-${i + 1}.log`), logTo(dataDir, `worker-${i + 1}.log`)],
+      });
       children.push(child);
       stops.push({ what: `worker ${i + 1}`, stop: () => stopChild(child, 30_000) });
     }

@@ -83,7 +83,10 @@ async function main() {
     const pgDir = path.join(dataDir, 'postgres');
 
     const other = recordedProcess(instanceFile);
-    if (other) throw new Error(`npm start đang chạy (pid ${other.pid}) trên thư mục dữ liệu ${dataDir}: hãy dừng nó trước (Ctrl-C trong cửa sổ của nó, hoặc kill ${other.pid}).`);
+    if (other)
+      throw new Error(
+        `npm start đang chạy (pid ${other.pid}) trên thư mục dữ liệu ${dataDir}: hãy dừng nó trước (Ctrl-C trong cửa sổ của nó, hoặc kill ${other.pid}).`,
+      );
     recordProcess(instanceFile, process.pid);
     teardown.add('tệp pid của npm start', () => fs.rmSync(instanceFile, { force: true }));
 
@@ -111,7 +114,12 @@ async function main() {
 
     let databaseUrl = config.database.url;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: config.database.port, binDir: config.database.binDir, database: 'directives' });
+      const pg = await startEmbeddedPostgres({
+        dataDir: pgDir,
+        port: config.database.port,
+        binDir: config.database.binDir,
+        database: 'directives',
+      });
       guard(pg.pid, 'SIGINT');
       teardown.add('PostgreSQL', async () => {
         await pg.stop();
@@ -120,7 +128,11 @@ async function main() {
       databaseUrl = pg.url;
       say(`PostgreSQL: ${databaseUrl} (dữ liệu tại ${pg.dataDir})`);
       setInterval(() => {
-        if (!stopRequested && cmdlineOf(pg.pid) === undefined) void stop(1, `PostgreSQL (pid ${pg.pid}) đã dừng bất ngờ: đang dừng hệ thống. Xem ${path.join(pg.dataDir, 'server.log')}, rồi chạy lại npm start.`);
+        if (!stopRequested && cmdlineOf(pg.pid) === undefined)
+          void stop(
+            1,
+            `PostgreSQL (pid ${pg.pid}) đã dừng bất ngờ: đang dừng hệ thống. Xem ${path.join(pg.dataDir, 'server.log')}, rồi chạy lại npm start.`,
+          );
       }, 1_000).unref();
     }
     step();
@@ -153,7 +165,11 @@ async function main() {
               fs.rmSync(devServerFile, { force: true });
             });
             child.once('exit', (code, signal) => {
-              if (!stopRequested) void stop(1, `Temporal dev server (pid ${pid}) đã dừng bất ngờ (${code ?? signal}): đang dừng hệ thống. Xem ${logFile}, rồi chạy lại npm start.`);
+              if (!stopRequested)
+                void stop(
+                  1,
+                  `Temporal dev server (pid ${pid}) đã dừng bất ngờ (${code ?? signal}): đang dừng hệ thống. Xem ${logFile}, rồi chạy lại npm start.`,
+                );
             });
           },
         });
@@ -162,7 +178,9 @@ async function main() {
       } else {
         // Last resort on machines with internet: the SDK downloads the CLI itself (not persisted).
         say('Không tìm thấy Temporal CLI; thử để SDK tự tải về...');
-        const env = await TestWorkflowEnvironment.createLocal({ server: { namespace: config.temporal.namespace, ui: true, uiPort: config.temporal.uiPort } });
+        const env = await TestWorkflowEnvironment.createLocal({
+          server: { namespace: config.temporal.namespace, ui: true, uiPort: config.temporal.uiPort },
+        });
         teardown.add('Temporal dev server', () => env.teardown());
         address = env.address;
         webUi = `http://127.0.0.1:${config.temporal.uiPort}`;

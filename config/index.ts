@@ -2,9 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(0).max(65535);
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
@@ -56,7 +54,12 @@ export const configSchema = z.object({
   // Sized to a 1.5 GiB worker (bench/RESULTS.md, P5); raise it with the worker's memory.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(600),
   // An upload is held in memory, then stored as one PostgreSQL bytea value (at most 1 GB).
-  EVIDENCE_MAX_BYTES: z.coerce.number().int().min(1).max(512 * 1024 * 1024).default(20 * 1024 * 1024),
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(512 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
 });
 
 export type Env = z.input<typeof configSchema>;

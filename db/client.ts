@@ -24,7 +24,7 @@ export function createDb(connectionString: string, max = 10, onIdleError: (err: 
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */
- 
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();

@@ -315,7 +315,15 @@ export interface WebSessionsTable {
   user_agent: string | null;
 }
 
-export type AuthEventKind = 'sign_in' | 'sign_in_failed' | 'sign_in_limited' | 'sign_out' | 'session_expired' | 'password_changed' | 'password_set' | 'sessions_revoked';
+export type AuthEventKind =
+  | 'sign_in'
+  | 'sign_in_failed'
+  | 'sign_in_limited'
+  | 'sign_out'
+  | 'session_expired'
+  | 'password_changed'
+  | 'password_set'
+  | 'sessions_revoked';
 
 /** Sign-ins, sign-outs, refused attempts and password changes, as they happened. */
 export interface AuthEventsTable {

@@ -50,7 +50,12 @@ export const DEMO_PASSWORD = 'ThaiNguyen-2025';
  * creates nothing. Demo users changed since are left as they are. It issues no token. With
  * `passwords`, demo users without a web password get DEMO_PASSWORD (one changed since is kept).
  */
-export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[], demoUsers: readonly DemoUser[] = DEMO_USERS, opts: { passwords?: boolean } = {}): Promise<SeedResult> {
+export async function seedDemo(
+  db: Kysely<Database>,
+  units: readonly SeedUnit[],
+  demoUsers: readonly DemoUser[] = DEMO_USERS,
+  opts: { passwords?: boolean } = {},
+): Promise<SeedResult> {
   const codes = new Set(units.map((u) => u.code));
   const missing = [...new Set(demoUsers.map((u) => u.unitCode).filter((code) => !codes.has(code)))];
   if (missing.length) throw new Error(`Danh sách đơn vị không có mã ${missing.join(', ')} mà tài khoản mẫu cần`);
@@ -63,7 +68,15 @@ export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[],
     }
     const usersCreated: string[] = [];
     for (const user of demoUsers) {
-      if (await addUserIfAbsent(trx, { login: user.login, unitCode: user.unitCode, roles: [user.role], fullName: `Tài khoản mẫu: ${ROLE_LABELS[user.role]}` })) usersCreated.push(user.login);
+      if (
+        await addUserIfAbsent(trx, {
+          login: user.login,
+          unitCode: user.unitCode,
+          roles: [user.role],
+          fullName: `Tài khoản mẫu: ${ROLE_LABELS[user.role]}`,
+        })
+      )
+        usersCreated.push(user.login);
     }
     if (!passwordHash) return { unitsCreated, usersCreated };
     const given = await trx
@@ -73,12 +86,26 @@ export async function seedDemo(db: Kysely<Database>, units: readonly SeedUnit[],
         eb
           .selectFrom('users')
           .select(['id', eb.val(passwordHash).as('password_hash')])
-          .where('login', 'in', demoUsers.map((u) => u.login)),
+          .where(
+            'login',
+            'in',
+            demoUsers.map((u) => u.login),
+          ),
       )
       .onConflict((oc) => oc.column('user_id').doNothing())
       .returning('user_id')
       .execute();
-    const logins = given.length ? await trx.selectFrom('users').select('login').where('id', 'in', given.map((g) => g.user_id)).execute() : [];
+    const logins = given.length
+      ? await trx
+          .selectFrom('users')
+          .select('login')
+          .where(
+            'id',
+            'in',
+            given.map((g) => g.user_id),
+          )
+          .execute()
+      : [];
     return { unitsCreated, usersCreated, demoPassword: DEMO_PASSWORD, passwordsSet: logins.map((l) => l.login).sort() };
   });
 }
@@ -96,6 +123,8 @@ export function describeDemoUsers(demoUsers: readonly DemoUser[] = DEMO_USERS, w
   return [
     ...signIn,
     'Tài khoản mẫu; lấy mã truy cập bằng lệnh bên cạnh, rồi gửi tiêu đề "Authorization: Bearer <mã>":',
-    ...demoUsers.map((u) => `  ${u.login.padEnd(width)}  npm run -s cli -- token:issue --login ${u.login}   (${ROLE_LABELS[u.role]}, ${u.unitCode})`),
+    ...demoUsers.map(
+      (u) => `  ${u.login.padEnd(width)}  npm run -s cli -- token:issue --login ${u.login}   (${ROLE_LABELS[u.role]}, ${u.unitCode})`,
+    ),
   ].join('\n');
 }

@@ -40,14 +40,27 @@ export interface UnitDigest {
  * are past their deadline, and those due by the end of the `dueSoonWorkingDays`-th working day.
  * Units with neither get no digest.
  */
-export async function digestsFor(db: Kysely<Database>, now: Date, calendar: WorkingCalendar, linkFor: (taskId: string) => string, dueSoonWorkingDays = DIGEST_DUE_SOON_WORKING_DAYS): Promise<UnitDigest[]> {
+export async function digestsFor(
+  db: Kysely<Database>,
+  now: Date,
+  calendar: WorkingCalendar,
+  linkFor: (taskId: string) => string,
+  dueSoonWorkingDays = DIGEST_DUE_SOON_WORKING_DAYS,
+): Promise<UnitDigest[]> {
   const today = vnCivilDate(now);
   const day = formatCivilDate(today);
   const horizon = endOfVnDay(calendar.addWorkingDays(today, dueSoonWorkingDays));
   const rows = await tasksDueBy(db, UNIT_OWES_WORK, horizon);
   const byUnit = new Map<string, UnitDigest>();
   for (const r of rows) {
-    const item: DigestItem = { taskId: r.id, directiveNumber: r.directiveNumber, ref: r.ref, title: r.title, dueAt: r.dueAt!, link: linkFor(r.id) };
+    const item: DigestItem = {
+      taskId: r.id,
+      directiveNumber: r.directiveNumber,
+      ref: r.ref,
+      title: r.title,
+      dueAt: r.dueAt!,
+      link: linkFor(r.id),
+    };
     for (const unitCode of new Set([r.leadUnit, r.coLeadUnit].filter((u): u is string => !!u))) {
       let d = byUnit.get(unitCode);
       if (!d) byUnit.set(unitCode, (d = { unitCode, day, overdue: [], dueSoon: [] }));
@@ -62,11 +75,22 @@ export async function digestsFor(db: Kysely<Database>, now: Date, calendar: Work
  * e-mail, and the unit's webhooks. A `digest_runs` row per (unit, day) makes it idempotent:
  * a second tick, or a second worker, finds the row and writes nothing.
  */
-export async function createDigests({ db, now, calendar, linkFor, email, dueSoonWorkingDays = DIGEST_DUE_SOON_WORKING_DAYS }: DigestDeps): Promise<number> {
+export async function createDigests({
+  db,
+  now,
+  calendar,
+  linkFor,
+  email,
+  dueSoonWorkingDays = DIGEST_DUE_SOON_WORKING_DAYS,
+}: DigestDeps): Promise<number> {
   if (!isWorkingTime(calendar, now)) return 0;
   const digests = await digestsFor(db, now, calendar, linkFor, dueSoonWorkingDays);
   if (!digests.length) return 0;
-  const done = await unitsWithDigest(db, digests[0].day, digests.map((d) => d.unitCode));
+  const done = await unitsWithDigest(
+    db,
+    digests[0].day,
+    digests.map((d) => d.unitCode),
+  );
   let created = 0;
   for (const d of digests.filter((x) => !done.has(x.unitCode))) {
     const wrote = await db.transaction().execute(async (trx) => {
@@ -79,13 +103,26 @@ export async function createDigests({ db, now, calendar, linkFor, email, dueSoon
       const rows: NewDelivery[] = [];
       if (email) {
         for (const head of await unitHeads(trx, d.unitCode)) {
-          if (head.email) rows.push({ channel: 'email', recipient: head.login, address: head.email, content: renderDigest({ ...input, person: { fullName: head.fullName } }) });
+          if (head.email)
+            rows.push({
+              channel: 'email',
+              recipient: head.login,
+              address: head.email,
+              content: renderDigest({ ...input, person: { fullName: head.fullName } }),
+            });
         }
       }
       const endpoints = await activeEndpoints(trx, [d.unitCode]);
       if (endpoints.length) {
         const m = renderDigest({ ...input, person: null });
-        const item = (i: DigestItem) => ({ taskId: i.taskId, directiveNumber: i.directiveNumber, ref: i.ref, title: i.title, dueAt: i.dueAt.toISOString(), link: i.link });
+        const item = (i: DigestItem) => ({
+          taskId: i.taskId,
+          directiveNumber: i.directiveNumber,
+          ref: i.ref,
+          title: i.title,
+          dueAt: i.dueAt.toISOString(),
+          link: i.link,
+        });
         for (const e of endpoints) {
           const json = JSON.stringify({
             type: 'digest',

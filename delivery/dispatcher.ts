@@ -84,7 +84,14 @@ export function createDispatcher(deps: DispatcherDeps) {
     const calendar = await calendarAround(now);
     if (!isWorkingTime(calendar, now)) return { working: false, dispatched: 0, digests: 0, sent: 0, failed: 0, dead: 0 };
     const dispatched = await dispatchDue(now);
-    const digests = await createDigests({ db, now, calendar, linkFor, email: channels.includes('email'), dueSoonWorkingDays: DIGEST_DUE_SOON_WORKING_DAYS });
+    const digests = await createDigests({
+      db,
+      now,
+      calendar,
+      linkFor,
+      email: channels.includes('email'),
+      dueSoonWorkingDays: DIGEST_DUE_SOON_WORKING_DAYS,
+    });
     const sent = await sendDueNow(now);
     return { working: true, dispatched, digests, ...sent };
   }

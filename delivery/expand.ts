@@ -44,7 +44,10 @@ async function expandBatch({ channels, linkFor, batchSize, log }: ExpandDeps, tr
   if (!notes.length) return 0;
 
   const tasks = await tasksWithState(trx, [...new Set(notes.map((n) => n.taskId))]);
-  const events = await eventPayloads(trx, notes.map((n) => ({ taskId: n.taskId, seq: n.auditSeq })));
+  const events = await eventPayloads(
+    trx,
+    notes.map((n) => ({ taskId: n.taskId, seq: n.auditSeq })),
+  );
   const resolve = await recipientResolver(trx, notes);
   const unitNames = await readUnitNames(trx);
   const unit = (code: string): UnitRef => ({ code, name: unitNames.get(code) ?? null });
@@ -53,7 +56,17 @@ async function expandBatch({ channels, linkFor, batchSize, log }: ExpandDeps, tr
     const found = tasks.get(n.taskId);
     const t = found?.task;
     const task: TaskFacts | null = t
-      ? { id: t.id, directiveNumber: t.directiveNumber, ref: t.ref, title: t.title, leadUnit: unit(t.leadUnit), dueAt: t.dueAt, expectedResult: t.expectedResult, launchedAt: t.launchedAt, outcome: t.outcome }
+      ? {
+          id: t.id,
+          directiveNumber: t.directiveNumber,
+          ref: t.ref,
+          title: t.title,
+          leadUnit: unit(t.leadUnit),
+          dueAt: t.dueAt,
+          expectedResult: t.expectedResult,
+          launchedAt: t.launchedAt,
+          outcome: t.outcome,
+        }
       : null;
     const facts: NotificationFacts = {
       kind: n.kind,
@@ -67,7 +80,8 @@ async function expandBatch({ channels, linkFor, batchSize, log }: ExpandDeps, tr
       period: periodOf(n.step, found?.state),
     };
     const link = linkFor(n.taskId);
-    const render = (person: Person | null) => renderNotification({ notification: facts, task, person: person && { fullName: person.fullName }, link, now, unitNames });
+    const render = (person: Person | null) =>
+      renderNotification({ notification: facts, task, person: person && { fullName: person.fullName }, link, now, unitNames });
     const { people, endpoints } = resolve(n);
 
     const rows: NewDelivery[] = [];
@@ -79,7 +93,12 @@ async function expandBatch({ channels, linkFor, batchSize, log }: ExpandDeps, tr
     if (endpoints.length) {
       const m = render(null);
       for (const e of endpoints) {
-        rows.push({ channel: 'webhook', recipient: e.id, address: e.url, content: webhookContent(n.key, e, m, { notification: facts, task, link, now }) });
+        rows.push({
+          channel: 'webhook',
+          recipient: e.id,
+          address: e.url,
+          content: webhookContent(n.key, e, m, { notification: facts, task, link, now }),
+        });
       }
     }
     await insertDeliveries(trx, { sourceKey: n.key, notificationId: n.id, digestRunId: null, taskId: n.taskId, now }, rows);
@@ -94,7 +113,8 @@ function periodOf(step: string, state: unknown): NotificationFacts['period'] {
   const slash = step.indexOf('/');
   if (slash < 0) return null;
   const key = step.slice(0, slash);
-  const reports = (state as { reports?: { open?: { key: string; due: string }[]; lastClosed?: { key: string; due: string }[] } } | null)?.reports;
+  const reports = (state as { reports?: { open?: { key: string; due: string }[]; lastClosed?: { key: string; due: string }[] } } | null)
+    ?.reports;
   const period = [...(reports?.open ?? []), ...(reports?.lastClosed ?? [])].find((p) => p.key === key);
   return { key, dueAt: period ? new Date(period.due) : null };
 }

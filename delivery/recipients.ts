@@ -43,7 +43,11 @@ export async function recipientResolver(db: Kysely<Database>, batch: readonly Ad
       for (const r of route.roles) unitRoles.add(r);
     }
   }
-  const people: Person[] = await activeUsersIn(db, { units: [...addressedUnits], unitRoles: [...unitRoles], anyUnitRoles: [...anyUnitRoles] });
+  const people: Person[] = await activeUsersIn(db, {
+    units: [...addressedUnits],
+    unitRoles: [...unitRoles],
+    anyUnitRoles: [...anyUnitRoles],
+  });
 
   const peopleOf = (n: Addressed) => people.filter((p) => recipientsMatch(n, p));
   const units = new Set<string>();

@@ -52,7 +52,11 @@ async function attempt(deps: SendDeps, d: ClaimedDelivery): Promise<'sent' | 'fa
     const message = err instanceof Error ? err.message : String(err);
     const at = clock();
     const dead = d.attempts >= retry.maxAttempts || err instanceof PermanentDeliveryError;
-    await finishAttempt(db, d, at, { outcome: 'failed', detail: message, retryAt: dead ? null : new Date(at.getTime() + retryDelayMs(d.attempts, retry)) });
+    await finishAttempt(db, d, at, {
+      outcome: 'failed',
+      detail: message,
+      retryAt: dead ? null : new Date(at.getTime() + retryDelayMs(d.attempts, retry)),
+    });
     const context = { delivery: d.deliveryKey, channel: d.channel, attempt: d.attempts, err: message };
     if (dead) log.error(context, 'delivery dead after its last attempt');
     else log.warn(context, 'delivery attempt failed; will retry');
@@ -66,11 +70,24 @@ async function send({ db, mailer, postWebhook, clock }: SendDeps, d: ClaimedDeli
   if (d.channel === 'email') {
     if (!mailer) throw new PermanentDeliveryError('chưa cấu hình máy chủ thư (SMTP_HOST)');
     if (!d.address) throw new PermanentDeliveryError('người nhận không có địa chỉ thư');
-    const { response } = await mailer.send({ deliveryKey: d.deliveryKey, to: d.address, subject: d.content.subject, text: d.content.text, html: d.content.html ?? '', date: d.createdAt });
+    const { response } = await mailer.send({
+      deliveryKey: d.deliveryKey,
+      to: d.address,
+      subject: d.content.subject,
+      text: d.content.text,
+      html: d.content.html ?? '',
+      date: d.createdAt,
+    });
     return response;
   }
   const endpoint = await endpointForSending(db, d.recipient);
   if (!endpoint || !endpoint.active) throw new PermanentDeliveryError('điểm nhận webhook đã bị gỡ hoặc tạm dừng');
-  const { status } = await postWebhook({ url: endpoint.url, secret: endpoint.secret, deliveryKey: d.deliveryKey, body: d.content.json ?? '{}', now: clock() });
+  const { status } = await postWebhook({
+    url: endpoint.url,
+    secret: endpoint.secret,
+    deliveryKey: d.deliveryKey,
+    body: d.content.json ?? '{}',
+    now: clock(),
+  });
   return `HTTP ${status}`;
 }

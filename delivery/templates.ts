@@ -1,4 +1,12 @@
-import { composeNotice, noticeText, NOTICE_TEXTS, SIGNATURE_VI, type Notice, type NoticeTask, type UnitRef } from '../domain/catalog/notices';
+import {
+  composeNotice,
+  noticeText,
+  NOTICE_TEXTS,
+  SIGNATURE_VI,
+  type Notice,
+  type NoticeTask,
+  type UnitRef,
+} from '../domain/catalog/notices';
 import { dueDistance, formatDueDate } from '../domain/catalog/format';
 import { formatVnDate, parseCivilDate } from '../domain/time';
 
@@ -93,7 +101,10 @@ function htmlPage(subject: string, inner: string): string {
 
 function toHtml(b: Notice, link: string): string {
   const rows = b.facts
-    .map(([k, v]) => `<tr><th style="text-align: left; padding: 4px 12px 4px 0; vertical-align: top; white-space: nowrap">${escapeHtml(k)}</th><td style="padding: 4px 0">${escapeHtml(v)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th style="text-align: left; padding: 4px 12px 4px 0; vertical-align: top; white-space: nowrap">${escapeHtml(k)}</th><td style="padding: 4px 0">${escapeHtml(v)}</td></tr>`,
+    )
     .join('\n');
   return htmlPage(
     b.subject,
@@ -109,7 +120,11 @@ function toHtml(b: Notice, link: string): string {
 /** Subject, plain text and HTML of one notification for one recipient. */
 export function renderNotification(input: MessageInput): RenderedMessage {
   const notice = noticeFor(input);
-  return { subject: notice.subject, text: noticeText(notice, { link: input.link, signature: SIGNATURE_VI }), html: toHtml(notice, input.link) };
+  return {
+    subject: notice.subject,
+    text: noticeText(notice, { link: input.link, signature: SIGNATURE_VI }),
+    html: toHtml(notice, input.link),
+  };
 }
 
 // ---- the daily digest ----
@@ -143,7 +158,8 @@ export const DIGEST_TEMPLATE = {
   overdueHeading: (d: DigestInput) => `Nhiệm vụ quá hạn (${d.overdue.length})`,
   dueSoonHeading: (d: DigestInput) => `Nhiệm vụ sắp đến hạn trong ${d.dueSoonWorkingDays} ngày làm việc (${d.dueSoon.length})`,
   none: 'Không có.',
-  item: (i: DigestItem, now: Date) => `${i.ref} (Văn bản số ${i.directiveNumber}): ${i.title} – thời hạn ${formatDueDate(i.dueAt)}, ${dueDistance(i.dueAt, now)}`,
+  item: (i: DigestItem, now: Date) =>
+    `${i.ref} (Văn bản số ${i.directiveNumber}): ${i.title} – thời hạn ${formatDueDate(i.dueAt)}, ${dueDistance(i.dueAt, now)}`,
 };
 
 /** Subject, plain text and HTML of a unit head's daily digest. */

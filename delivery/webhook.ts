@@ -34,7 +34,14 @@ export interface VerifyInput {
 }
 
 /** What a receiver checks: the signature matches and the timestamp is fresh. */
-export function verifyWebhookSignature({ secret, body, timestamp, signature, now = new Date(), toleranceSeconds = DEFAULT_TOLERANCE_SECONDS }: VerifyInput): { ok: true } | { ok: false; reason: string } {
+export function verifyWebhookSignature({
+  secret,
+  body,
+  timestamp,
+  signature,
+  now = new Date(),
+  toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
+}: VerifyInput): { ok: true } | { ok: false; reason: string } {
   if (!timestamp || !/^\d+$/.test(timestamp)) return { ok: false, reason: 'missing timestamp' };
   if (!signature) return { ok: false, reason: 'missing signature' };
   const ts = Number(timestamp);

@@ -56,9 +56,20 @@ export function checkCalendarData(data: unknown): CalendarData {
   if (!isObject(data)) invalid(CALENDAR_DATA, '', 'phải là một đối tượng');
   const dates = (key: 'holidays' | 'extraWorkingDays' | 'extraDaysOff') =>
     checkArray(data[key], 0, Infinity, (v, p) => checkCivilDate(v, CALENDAR_DATA, p), CALENDAR_DATA, key);
-  const checked: CalendarData = { holidays: dates('holidays'), extraWorkingDays: dates('extraWorkingDays'), extraDaysOff: dates('extraDaysOff') };
+  const checked: CalendarData = {
+    holidays: dates('holidays'),
+    extraWorkingDays: dates('extraWorkingDays'),
+    extraDaysOff: dates('extraDaysOff'),
+  };
   if (data.coveredYears !== undefined) {
-    checked.coveredYears = checkArray(data.coveredYears, 0, Infinity, (v, p) => checkInt(v, -Infinity, Infinity, CALENDAR_DATA, p), CALENDAR_DATA, 'coveredYears');
+    checked.coveredYears = checkArray(
+      data.coveredYears,
+      0,
+      Infinity,
+      (v, p) => checkInt(v, -Infinity, Infinity, CALENDAR_DATA, p),
+      CALENDAR_DATA,
+      'coveredYears',
+    );
   }
   return checked;
 }
@@ -72,7 +83,8 @@ export function checkCalendarOverrides(overrides: unknown): CalendarOverride[] {
     (o, path): CalendarOverride => {
       if (!isObject(o)) invalid(CALENDAR_OVERRIDES, path, 'phải là một đối tượng');
       const date = checkCivilDate(o.date, CALENDAR_OVERRIDES, `${path}.date`);
-      if (o.kind !== 'day_off' && o.kind !== 'working_day') invalid(CALENDAR_OVERRIDES, `${path}.kind`, "phải là 'day_off' hoặc 'working_day'");
+      if (o.kind !== 'day_off' && o.kind !== 'working_day')
+        invalid(CALENDAR_OVERRIDES, `${path}.kind`, "phải là 'day_off' hoặc 'working_day'");
       if (typeof o.reason !== 'string' || o.reason.length < 1) invalid(CALENDAR_OVERRIDES, `${path}.reason`, 'phải có lý do');
       return { date, kind: o.kind, reason: o.reason };
     },
@@ -112,8 +124,7 @@ export interface PublicHoliday {
  */
 export function vietnamPublicHolidays(year: number): PublicHoliday[] {
   const statutory: PublicHoliday[] = [];
-  const add = (date: CivilDate, name: string) =>
-    statutory.push({ date: formatCivilDate(date), name, kind: 'statutory' });
+  const add = (date: CivilDate, name: string) => statutory.push({ date: formatCivilDate(date), name, kind: 'statutory' });
 
   add({ year, month: 1, day: 1 }, 'Tết Dương lịch');
   const tet = tetDate(year);
@@ -167,8 +178,14 @@ export function buildCalendarData(
   const holidays = coveredYears.flatMap((y) => vietnamPublicHolidays(y).map((h) => h.date));
   return {
     holidays: [...new Set(holidays)].sort(),
-    extraWorkingDays: checked.filter((o) => o.kind === 'working_day').map((o) => o.date).sort(),
-    extraDaysOff: checked.filter((o) => o.kind === 'day_off').map((o) => o.date).sort(),
+    extraWorkingDays: checked
+      .filter((o) => o.kind === 'working_day')
+      .map((o) => o.date)
+      .sort(),
+    extraDaysOff: checked
+      .filter((o) => o.kind === 'day_off')
+      .map((o) => o.date)
+      .sort(),
     coveredYears,
   };
 }
@@ -259,7 +276,7 @@ export class WorkingCalendar {
     const b = civilDayNumber(to);
     const step = a <= b ? 1 : -1;
     let count = 0;
-    for (let day = a; day !== b; ) {
+    for (let day = a; day !== b;) {
       day += step;
       if (this.isWorkingDay(civilDateFromDayNumber(day))) count += step;
     }

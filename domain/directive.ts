@@ -7,10 +7,13 @@ import { unitByName } from './units';
 import type { ExtractResult, ItemDraft } from './intake/schema';
 
 /** One item of a directive as the secretariat edits it before launch: every launch field, all optional. */
-export const itemDraftFieldsSchema = launchTaskSchema.omit({ directiveNumber: true }).partial().extend({
-  ref: z.string().trim().min(1).max(50),
-  sourceText: z.string().max(20000).optional(),
-});
+export const itemDraftFieldsSchema = launchTaskSchema
+  .omit({ directiveNumber: true })
+  .partial()
+  .extend({
+    ref: z.string().trim().min(1).max(50),
+    sourceText: z.string().max(20000).optional(),
+  });
 export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
 
 /**
@@ -25,7 +28,11 @@ export const directiveImportSchema = z.object({
   title: z.string().trim().min(1).max(2000).optional(),
   sourceText: z.string().max(200_000).optional(),
   assignedBy: z.string().trim().min(1).max(300).optional(),
-  decidedBy: z.string().trim().regex(/^[A-Z0-9_]{2,40}$/).optional(),
+  decidedBy: z
+    .string()
+    .trim()
+    .regex(/^[A-Z0-9_]{2,40}$/)
+    .optional(),
   policy: notificationPolicyOverrideSchema.optional(),
   items: z
     .array(itemDraftFieldsSchema)
@@ -60,7 +67,10 @@ export function directiveIdFor(number: string): string {
 }
 
 /** The launch request of one item: the item's own fields over the directive's defaults. */
-export function launchOf(directive: Pick<DirectiveImport, 'number' | 'assignedBy' | 'decidedBy' | 'policy'>, item: ItemDraftFields): LaunchTask {
+export function launchOf(
+  directive: Pick<DirectiveImport, 'number' | 'assignedBy' | 'decidedBy' | 'policy'>,
+  item: ItemDraftFields,
+): LaunchTask {
   const { sourceText: _sourceText, ...fields } = item;
   return launchTaskSchema.parse({
     ...fields,
@@ -76,7 +86,8 @@ export function recurrenceFromRRule(rule: string): RecurrenceRule | null {
   const parts = Object.fromEntries(rule.split(';').map((p) => p.split('=') as [string, string]));
   const interval = Number(parts.INTERVAL ?? '1');
   let candidate: unknown = null;
-  if (parts.FREQ === 'MONTHLY' && interval === 1 && parts.BYMONTHDAY) candidate = { freq: 'monthly', dayOfMonth: Number(parts.BYMONTHDAY === '-1' ? 31 : parts.BYMONTHDAY) };
+  if (parts.FREQ === 'MONTHLY' && interval === 1 && parts.BYMONTHDAY)
+    candidate = { freq: 'monthly', dayOfMonth: Number(parts.BYMONTHDAY === '-1' ? 31 : parts.BYMONTHDAY) };
   else if (parts.FREQ === 'MONTHLY' && interval === 3) candidate = { freq: 'quarterly', dueOffsetDays: 0 };
   else if (parts.FREQ === 'MONTHLY' && interval === 6) candidate = { freq: 'half-yearly', dueOffsetDays: 0 };
   else if (parts.FREQ === 'YEARLY') candidate = { freq: 'yearly', dueOffsetDays: 0 };
@@ -91,7 +102,8 @@ export function itemFieldsFromDraft(draft: ItemDraft): ItemDraftFields {
   if (draft.deadline.kind === 'date') deadline = { kind: 'date', dueAt: draft.deadline.due };
   else if (draft.deadline.kind === 'recurring' || draft.deadline.kind === 'ongoing') {
     // An ongoing duty is tracked through the province's monthly report, due on the 20th (domain.md).
-    const rule = draft.deadline.kind === 'recurring' ? recurrenceFromRRule(draft.deadline.rule) : { freq: 'monthly' as const, dayOfMonth: 20 };
+    const rule =
+      draft.deadline.kind === 'recurring' ? recurrenceFromRRule(draft.deadline.rule) : { freq: 'monthly' as const, dayOfMonth: 20 };
     if (rule) deadline = draft.deadline.kind === 'recurring' ? { kind: 'recurring', rule, until: null } : { kind: 'ongoing', rule };
   }
   return {

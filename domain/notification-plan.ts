@@ -3,16 +3,7 @@
 import type { WorkingCalendar } from './calendar';
 import { type EscalationStep, type NotificationPolicy, type RecipientRole, type ReportPolicy } from './policy';
 import type { Period } from './recurrence';
-import {
-  addCalendarDays,
-  type CivilDate,
-  civilDayNumber,
-  type InstantInput,
-  parseInstant,
-  toVnIso,
-  vnCivilDate,
-  vnInstant,
-} from './time';
+import { addCalendarDays, type CivilDate, civilDayNumber, type InstantInput, parseInstant, toVnIso, vnCivilDate, vnInstant } from './time';
 
 /*
  * The reminder and escalation policy as pure functions of (deadline, policy, calendar, now).
@@ -81,11 +72,7 @@ export interface ScheduleInput {
  * The first notification planned strictly after `after`, or null when nothing more is
  * planned. Several may share that instant: fetch them with `notificationsBetween`.
  */
-export function nextNotification(
-  input: ScheduleInput,
-  calendar: WorkingCalendar,
-  after: InstantInput,
-): PlannedNotification | null {
+export function nextNotification(input: ScheduleInput, calendar: WorkingCalendar, after: InstantInput): PlannedNotification | null {
   if (input.closed) return null;
   const t = parseInstant(after).getTime();
   const finite = assignmentFiniteSchedule(input, calendar).find((n) => n.at.getTime() > t) ?? null;
@@ -105,7 +92,7 @@ export function notificationsBetween(
   const lo = parseInstant(from).getTime();
   const hi = parseInstant(to).getTime();
   const result = assignmentFiniteSchedule(input, calendar).filter((n) => n.at.getTime() > lo && n.at.getTime() <= hi);
-  for (let cursor = lo; ; ) {
+  for (let cursor = lo; ;) {
     const urge = firstUrgingAfter(input, calendar, cursor);
     if (!urge || urge.at.getTime() > hi) break;
     result.push(urge);
@@ -178,9 +165,7 @@ const KIND_RANK: Record<NotificationKind, number> = {
 };
 
 function byInstantThenRank(a: Planned, b: Planned): number {
-  return (
-    a.at.getTime() - b.at.getTime() || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.level ?? 0) - (b.level ?? 0)
-  );
+  return a.at.getTime() - b.at.getTime() || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.level ?? 0) - (b.level ?? 0);
 }
 
 function serialize(n: Planned): PlannedNotification {
@@ -269,9 +254,7 @@ function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalenda
 /** The last rung of the ladder, after which weekly urging starts. */
 function lastRung(ladder: readonly EscalationStep[]): EscalationStep {
   return ladder.reduce((last, s) =>
-    s.afterWorkingDays > last.afterWorkingDays || (s.afterWorkingDays === last.afterWorkingDays && s.level > last.level)
-      ? s
-      : last,
+    s.afterWorkingDays > last.afterWorkingDays || (s.afterWorkingDays === last.afterWorkingDays && s.level > last.level) ? s : last,
   );
 }
 
@@ -301,7 +284,7 @@ function firstUrgingAfter(input: ScheduleInput, calendar: WorkingCalendar, after
   let n = Math.max(1, Math.floor(daysAfterRung / policy.urgeEveryDays) - 2);
   while (n > 1 && urgeAt(n - 1).getTime() > floor) n = Math.max(1, n - 8);
   let previous = urgeAt(n - 1);
-  for (;; n++) {
+  for (; ; n++) {
     const at = urgeAt(n);
     if (at.getTime() > previous.getTime() && at.getTime() > floor) {
       return { kind: 'urging', step: `urge-${n}`, at, recipients: ['lead_unit', 'lead_unit_head'] };

@@ -126,7 +126,8 @@ export function mergePolicy(
   const policy = {} as Record<keyof NotificationPolicy, unknown>;
   for (const key of POLICY_FIELDS) {
     // As the schema's defaults do: a field missing from the base takes the province's default.
-    policy[key] = merged[key] === undefined ? JSON.parse(JSON.stringify(DEFAULT_NOTIFICATION_POLICY[key])) : FIELD_CHECKS[key](merged[key], key);
+    policy[key] =
+      merged[key] === undefined ? JSON.parse(JSON.stringify(DEFAULT_NOTIFICATION_POLICY[key])) : FIELD_CHECKS[key](merged[key], key);
   }
   return policy as NotificationPolicy;
 }
@@ -155,7 +156,8 @@ const POLICY_FIELDS = [
 ] as const satisfies readonly (keyof NotificationPolicy)[];
 
 function checkDays(limits: { min: number; max: number; maxItems: number }) {
-  return (v: unknown, path: string) => checkArray(v, 0, limits.maxItems, (d, p) => checkInt(d, limits.min, limits.max, POLICY, p), POLICY, path);
+  return (v: unknown, path: string) =>
+    checkArray(v, 0, limits.maxItems, (d, p) => checkInt(d, limits.min, limits.max, POLICY, p), POLICY, path);
 }
 
 function checkStep(step: unknown, path: string): EscalationStep {
@@ -168,7 +170,10 @@ function checkStep(step: unknown, path: string): EscalationStep {
     step.recipients,
     1,
     Infinity,
-    (r, p) => ((RECIPIENT_ROLES as readonly unknown[]).includes(r) ? (r as RecipientRole) : invalid(POLICY, p, `phải là một trong ${RECIPIENT_ROLES.join(', ')}`)),
+    (r, p) =>
+      (RECIPIENT_ROLES as readonly unknown[]).includes(r)
+        ? (r as RecipientRole)
+        : invalid(POLICY, p, `phải là một trong ${RECIPIENT_ROLES.join(', ')}`),
     POLICY,
     `${path}.recipients`,
   );
@@ -184,7 +189,8 @@ function checkLadder(v: unknown, path: string): EscalationStep[] {
 
 const FIELD_CHECKS: { [K in keyof NotificationPolicy]: (v: unknown, path: string) => NotificationPolicy[K] } = {
   acknowledgeReminderWorkingDays: checkDays(POLICY_LIMITS.acknowledgeReminderWorkingDays),
-  acknowledgeEscalationWorkingDays: (v, p) => checkInt(v, POLICY_LIMITS.acknowledgeEscalationWorkingDays.min, POLICY_LIMITS.acknowledgeEscalationWorkingDays.max, POLICY, p),
+  acknowledgeEscalationWorkingDays: (v, p) =>
+    checkInt(v, POLICY_LIMITS.acknowledgeEscalationWorkingDays.min, POLICY_LIMITS.acknowledgeEscalationWorkingDays.max, POLICY, p),
   remindBeforeDueWorkingDays: checkDays(POLICY_LIMITS.remindBeforeDueWorkingDays),
   sendAtHour: (v, p) => checkInt(v, POLICY_LIMITS.sendAtHour.min, POLICY_LIMITS.sendAtHour.max, POLICY, p),
   escalationLadder: checkLadder,

@@ -89,7 +89,10 @@ export function toRRule(rule: RecurrenceRule): string {
   const lastMonths = Array.from({ length: 12 / size }, (_, i) => (i + 1) * size);
   const offset = rule.dueOffsetDays ?? 0;
   if (offset > 0) {
-    return `FREQ=YEARLY;BYMONTH=${lastMonths.map((m) => (m % 12) + 1).sort((a, b) => a - b).join(',')};BYMONTHDAY=${offset}`;
+    return `FREQ=YEARLY;BYMONTH=${lastMonths
+      .map((m) => (m % 12) + 1)
+      .sort((a, b) => a - b)
+      .join(',')};BYMONTHDAY=${offset}`;
   }
   return `FREQ=YEARLY;BYMONTH=${lastMonths.join(',')};BYMONTHDAY=${offset - 1}`;
 }
@@ -120,8 +123,7 @@ function periodAt(rule: RecurrenceRule, index: number): Period {
   const ordinal = index - year * perYear; // 0-based within the year
   const firstMonth = ordinal * size + 1;
   const start: CivilDate = { year, month: firstMonth, day: 1 };
-  const next: CivilDate =
-    firstMonth + size > 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: firstMonth + size, day: 1 };
+  const next: CivilDate = firstMonth + size > 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: firstMonth + size, day: 1 };
   const lastDay = addCalendarDays(next, -1);
 
   let key: string;
@@ -130,8 +132,7 @@ function periodAt(rule: RecurrenceRule, index: number): Period {
     key = `${year}-${String(firstMonth).padStart(2, '0')}`;
     dueDay = { year, month: firstMonth, day: Math.min(rule.dayOfMonth, daysInMonth(year, firstMonth)) };
   } else {
-    key =
-      rule.freq === 'quarterly' ? `${year}-Q${ordinal + 1}` : rule.freq === 'half-yearly' ? `${year}-H${ordinal + 1}` : `${year}`;
+    key = rule.freq === 'quarterly' ? `${year}-Q${ordinal + 1}` : rule.freq === 'half-yearly' ? `${year}-H${ordinal + 1}` : `${year}`;
     dueDay = addCalendarDays(lastDay, rule.dueOffsetDays ?? 0);
   }
   return { key, start: toVnIso(vnInstant(start)), end: toVnIso(vnInstant(next)), due: toVnIso(endOfVnDay(dueDay)) };

@@ -17,13 +17,23 @@ export interface Unit {
 export const unitRegistry: readonly Unit[] = [
   // Departments of the provincial People's Committee after the 2025 mergers. Pre-merger names stay
   // as aliases of the successor because older directives still cite them.
-  { code: 'SKHCN', name: 'Sở Khoa học và Công nghệ', aliases: ['Sở KH&CN', 'Sở KHCN', 'Sở Khoa học Công nghệ', 'Sở Thông tin và Truyền thông', 'Sở TT&TT'], kind: 'department' },
+  {
+    code: 'SKHCN',
+    name: 'Sở Khoa học và Công nghệ',
+    aliases: ['Sở KH&CN', 'Sở KHCN', 'Sở Khoa học Công nghệ', 'Sở Thông tin và Truyền thông', 'Sở TT&TT'],
+    kind: 'department',
+  },
   { code: 'SCT', name: 'Sở Công Thương', aliases: [], kind: 'department' },
   { code: 'STC', name: 'Sở Tài chính', aliases: ['Sở Kế hoạch và Đầu tư', 'Sở KH&ĐT'], kind: 'department' },
   { code: 'SNV', name: 'Sở Nội vụ', aliases: ['Sở Lao động - Thương binh và Xã hội', 'Sở LĐ-TB&XH'], kind: 'department' },
   { code: 'STP', name: 'Sở Tư pháp', aliases: [], kind: 'department' },
   { code: 'SXD', name: 'Sở Xây dựng', aliases: ['Sở Giao thông vận tải', 'Sở GTVT'], kind: 'department' },
-  { code: 'SNNMT', name: 'Sở Nông nghiệp và Môi trường', aliases: ['Sở NN&MT', 'Sở Nông nghiệp và Phát triển nông thôn', 'Sở Tài nguyên và Môi trường', 'Sở TN&MT'], kind: 'department' },
+  {
+    code: 'SNNMT',
+    name: 'Sở Nông nghiệp và Môi trường',
+    aliases: ['Sở NN&MT', 'Sở Nông nghiệp và Phát triển nông thôn', 'Sở Tài nguyên và Môi trường', 'Sở TN&MT'],
+    kind: 'department',
+  },
   { code: 'SGDDT', name: 'Sở Giáo dục và Đào tạo', aliases: ['Sở GD&ĐT', 'Sở GDĐT'], kind: 'department' },
   { code: 'SYT', name: 'Sở Y tế', aliases: [], kind: 'department' },
   { code: 'SVHTTDL', name: 'Sở Văn hóa, Thể thao và Du lịch', aliases: ['Sở VH,TT&DL', 'Sở VHTTDL'], kind: 'department' },
@@ -31,9 +41,19 @@ export const unitRegistry: readonly Unit[] = [
   { code: 'SNGV', name: 'Sở Ngoại vụ', aliases: [], kind: 'department' },
   { code: 'TTRA_TINH', name: 'Thanh tra tỉnh', aliases: [], kind: 'department' },
   { code: 'VP_UBND', name: 'Văn phòng Ủy ban nhân dân tỉnh', aliases: ['Văn phòng UBND tỉnh', 'VP UBND tỉnh'], kind: 'department' },
-  { code: 'BQL_KCN', name: 'Ban Quản lý các Khu công nghiệp tỉnh', aliases: ['Ban Quản lý các KCN tỉnh', 'Ban Quản lý các Khu công nghiệp'], kind: 'department' },
+  {
+    code: 'BQL_KCN',
+    name: 'Ban Quản lý các Khu công nghiệp tỉnh',
+    aliases: ['Ban Quản lý các KCN tỉnh', 'Ban Quản lý các Khu công nghiệp'],
+    kind: 'department',
+  },
 
-  { code: 'UBND_TINH', name: 'Ủy ban nhân dân tỉnh', aliases: ['UBND tỉnh', 'Ủy ban nhân dân tỉnh Thái Nguyên', 'UBND tỉnh Thái Nguyên'], kind: 'committee' },
+  {
+    code: 'UBND_TINH',
+    name: 'Ủy ban nhân dân tỉnh',
+    aliases: ['UBND tỉnh', 'Ủy ban nhân dân tỉnh Thái Nguyên', 'UBND tỉnh Thái Nguyên'],
+    kind: 'committee',
+  },
   { code: 'CA_TINH', name: 'Công an tỉnh', aliases: ['Công an tỉnh Thái Nguyên'], kind: 'police' },
   { code: 'DHTN', name: 'Đại học Thái Nguyên', aliases: ['ĐHTN', 'Trường Đại học Thái Nguyên'], kind: 'university' },
 
@@ -45,10 +65,20 @@ export const unitRegistry: readonly Unit[] = [
   { code: 'DU_UBND', name: 'Đảng ủy Ủy ban nhân dân tỉnh', aliases: ['Đảng ủy UBND tỉnh'], kind: 'party' },
   { code: 'DU_CQD', name: 'Đảng ủy các cơ quan Đảng tỉnh', aliases: [], kind: 'party' },
   { code: 'BCD_TW', name: 'Ban Chỉ đạo Trung ương', aliases: ['Ban Chỉ đạo TW'], kind: 'party' },
-  { code: 'MTTQ_TINH', name: 'Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh', aliases: ['Ủy ban MTTQ Việt Nam tỉnh', 'Ủy ban MTTQ tỉnh'], kind: 'other' },
+  {
+    code: 'MTTQ_TINH',
+    name: 'Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh',
+    aliases: ['Ủy ban MTTQ Việt Nam tỉnh', 'Ủy ban MTTQ tỉnh'],
+    kind: 'other',
+  },
 
   { code: 'BAO_TN', name: 'Báo Thái Nguyên', aliases: [], kind: 'other' },
-  { code: 'DAI_PTTH_TN', name: 'Đài Phát thanh - Truyền hình Thái Nguyên', aliases: ['Đài PT-TH Thái Nguyên', 'Đài PTTH Thái Nguyên'], kind: 'other' },
+  {
+    code: 'DAI_PTTH_TN',
+    name: 'Đài Phát thanh - Truyền hình Thái Nguyên',
+    aliases: ['Đài PT-TH Thái Nguyên', 'Đài PTTH Thái Nguyên'],
+    kind: 'other',
+  },
   { code: 'TTTT_TINH', name: 'Trung tâm Thông tin tỉnh', aliases: [], kind: 'other' },
 
   { code: 'VIETTEL_TN', name: 'Viettel Thái Nguyên', aliases: ['Chi nhánh Viettel Thái Nguyên', 'Viettel'], kind: 'enterprise' },
@@ -88,7 +118,12 @@ export const unitRegistry: readonly Unit[] = [
     ],
     kind: 'other',
   },
-  { code: 'TV_BCD', name: 'Các thành viên Ban Chỉ đạo', aliases: ['các đồng chí thành viên Ban Chỉ đạo', 'thành viên Ban Chỉ đạo'], kind: 'other' },
+  {
+    code: 'TV_BCD',
+    name: 'Các thành viên Ban Chỉ đạo',
+    aliases: ['các đồng chí thành viên Ban Chỉ đạo', 'thành viên Ban Chỉ đạo'],
+    kind: 'other',
+  },
   { code: 'CQ_TMGV_TU', name: 'Các cơ quan tham mưu, giúp việc Tỉnh ủy', aliases: [], kind: 'party' },
   { code: 'DU_XA', name: 'Đảng ủy các xã, phường', aliases: [], kind: 'party' },
   // Since 01/07/2025 there is no district level: communes and wards took over the districts' work,
@@ -96,14 +131,29 @@ export const unitRegistry: readonly Unit[] = [
   {
     code: 'UBND_XA',
     name: 'Ủy ban nhân dân các xã, phường',
-    aliases: ['UBND các xã, phường', 'UBND cấp xã', 'Ủy ban nhân dân cấp xã', 'UBND các huyện, thành phố', 'UBND cấp huyện', 'Ủy ban nhân dân các huyện, thành phố'],
+    aliases: [
+      'UBND các xã, phường',
+      'UBND cấp xã',
+      'Ủy ban nhân dân cấp xã',
+      'UBND các huyện, thành phố',
+      'UBND cấp huyện',
+      'Ủy ban nhân dân các huyện, thành phố',
+    ],
     kind: 'locality',
   },
   { code: 'DN_VT', name: 'Các doanh nghiệp viễn thông', aliases: ['doanh nghiệp viễn thông', 'các nhà mạng'], kind: 'enterprise' },
 ];
 
 /** Codes of registry entries that stand for a group of units rather than one. */
-export const collectiveUnitCodes: ReadonlySet<string> = new Set(['CAC_CQ_DV_DP', 'CAC_CQ_DV_LQ', 'TV_BCD', 'CQ_TMGV_TU', 'DU_XA', 'UBND_XA', 'DN_VT']);
+export const collectiveUnitCodes: ReadonlySet<string> = new Set([
+  'CAC_CQ_DV_DP',
+  'CAC_CQ_DV_LQ',
+  'TV_BCD',
+  'CQ_TMGV_TU',
+  'DU_XA',
+  'UBND_XA',
+  'DN_VT',
+]);
 
 /** Whether the unit is a group (all departments, related units, all communes) rather than one unit. */
 export function isCollectiveUnit(unit: Unit): boolean {
@@ -139,9 +189,7 @@ export function foldAligned(text: string): string {
 
 /** Lower case, Vietnamese diacritics stripped, đ -> d, whitespace collapsed: "Sở KH&CN " -> "so kh&cn". */
 export function foldDiacritics(text: string): string {
-  return foldAligned(text.normalize('NFC').replace(COMBINING_MARKS, ''))
-    .replace(/\s+/g, ' ')
-    .trim();
+  return foldAligned(text.normalize('NFC').replace(COMBINING_MARKS, '')).replace(/\s+/g, ' ').trim();
 }
 
 // OCR turns vowels with marks into digits and symbols ("s6" số, "S¢" Sở, "dbi" đổi, "ndm" năm),

@@ -75,13 +75,26 @@ export async function stopLeftoverPostgres(o: { dataDir: string; binDir?: string
  * Starts a PostgreSQL server on 127.0.0.1:port with its data in `dataDir` (created with
  * initdb when new, so data survives restarts), and makes sure `database` exists.
  */
-export async function startEmbeddedPostgres(o: { dataDir: string; port: number; binDir?: string; database: string }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(o: {
+  dataDir: string;
+  port: number;
+  binDir?: string;
+  database: string;
+}): Promise<EmbeddedPostgres> {
   const bin = locatePgBin(o.binDir);
   const dataDir = path.resolve(o.dataDir);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (isRoot()) await run('chown', ['-R', 'postgres:postgres', dataDir]);
-    const [cmd, args] = asServerUser(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8']);
+    const [cmd, args] = asServerUser(path.join(bin, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+    ]);
     await run(cmd, args);
   }
   const logFile = path.join(dataDir, 'server.log');

@@ -32,7 +32,11 @@ function onPath(name: string): string | undefined {
  * then builds it with `go install` into the cache. Returns undefined when nothing worked,
  * so the caller can fall back to the SDK's own download (machines with internet).
  */
-export async function locateTemporalCli(opts: { explicitPath?: string; cacheDir: string; log?: (m: string) => void }): Promise<string | undefined> {
+export async function locateTemporalCli(opts: {
+  explicitPath?: string;
+  cacheDir: string;
+  log?: (m: string) => void;
+}): Promise<string | undefined> {
   const log = opts.log ?? (() => {});
   if (opts.explicitPath) {
     if (!fs.existsSync(opts.explicitPath)) throw new Error(`TEMPORAL_CLI_PATH=${opts.explicitPath} does not exist`);

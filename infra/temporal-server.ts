@@ -50,7 +50,10 @@ export async function provisionTemporalServer(cacheDir: string, log: (m: string)
   if (!fs.existsSync(server) || !fs.existsSync(sqlTool) || !fs.existsSync(schemaDir)) {
     if (!go) throw new Error('Cần Go (>= 1.25) để dựng Temporal server từ Go module proxy');
     log(`Đang dựng Temporal server ${TEMPORAL_SERVER_VERSION} và công cụ schema bằng go install (chỉ lần đầu, vài phút)...`);
-    await goInstall(go, dir, [`${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`]);
+    await goInstall(go, dir, [
+      `${SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`,
+      `${SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
+    ]);
     const modCache = (await run(go, ['env', 'GOMODCACHE'])).trim();
     const source = path.join(modCache, `${SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12');
     fs.cpSync(source, schemaDir, { recursive: true });
@@ -112,7 +115,12 @@ export interface TemporalPersistence {
  * given number of history shards (fixed for the cluster's life: it is written into the database),
  * every service in one process on loopback.
  */
-export function serverConfigYaml(o: { ports: TemporalServerPorts; db: TemporalPersistence; historyShards: number; dynamicConfigPath: string }): string {
+export function serverConfigYaml(o: {
+  ports: TemporalServerPorts;
+  db: TemporalPersistence;
+  historyShards: number;
+  dynamicConfigPath: string;
+}): string {
   const store = (database: string, maxConns: number) => `      sql:
         pluginName: "postgres12"
         databaseName: "${database}"
@@ -198,7 +206,13 @@ export async function setupTemporalSchemas(bin: TemporalServerBinaries, db: Temp
 }
 
 /** Starts the server (all services in one process) and waits for its frontend. */
-export async function startTemporalServer(o: { binary: string; rootDir: string; configYaml: string; frontendPort: number; logFile: string }): Promise<ChildProcess> {
+export async function startTemporalServer(o: {
+  binary: string;
+  rootDir: string;
+  configYaml: string;
+  frontendPort: number;
+  logFile: string;
+}): Promise<ChildProcess> {
   const configDir = path.join(o.rootDir, 'config');
   fs.mkdirSync(configDir, { recursive: true });
   fs.writeFileSync(path.join(configDir, 'cluster.yaml'), o.configYaml);
@@ -211,7 +225,13 @@ export async function startTemporalServer(o: { binary: string; rootDir: string; 
 }
 
 /** Starts the Temporal Web UI server against the frontend. */
-export async function startTemporalUi(o: { binary: string; rootDir: string; frontendPort: number; uiPort: number; logFile: string }): Promise<ChildProcess> {
+export async function startTemporalUi(o: {
+  binary: string;
+  rootDir: string;
+  frontendPort: number;
+  uiPort: number;
+  logFile: string;
+}): Promise<ChildProcess> {
   const configDir = path.join(o.rootDir, 'ui-config');
   fs.mkdirSync(configDir, { recursive: true });
   fs.writeFileSync(
@@ -219,7 +239,9 @@ export async function startTemporalUi(o: { binary: string; rootDir: string; fron
     `temporalGrpcAddress: 127.0.0.1:${o.frontendPort}\nhost: 127.0.0.1\nport: ${o.uiPort}\nenableUi: true\ndefaultNamespace: default\ncors:\n  allowOrigins: []\n`,
   );
   const out = fs.openSync(o.logFile, 'a');
-  const child = spawn(o.binary, ['--root', o.rootDir, '--config', 'ui-config', '--env', 'cluster', 'start'], { stdio: ['ignore', out, out] });
+  const child = spawn(o.binary, ['--root', o.rootDir, '--config', 'ui-config', '--env', 'cluster', 'start'], {
+    stdio: ['ignore', out, out],
+  });
   await waitForPort(o.uiPort, 'Temporal Web UI', 60_000, child);
   return child;
 }

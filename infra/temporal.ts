@@ -25,7 +25,11 @@ export function temporalAddress(t: TemporalConfig): string {
  * A client connection for the API and tools (TLS and API key when configured, e.g. Temporal Cloud);
  * `interceptors` lets the API count its starts and Updates (`temporalClientInterceptor`).
  */
-export async function connectClient(t: TemporalConfig, address = temporalAddress(t), options: Pick<ClientOptions, 'interceptors'> = {}): Promise<Client> {
+export async function connectClient(
+  t: TemporalConfig,
+  address = temporalAddress(t),
+  options: Pick<ClientOptions, 'interceptors'> = {},
+): Promise<Client> {
   const connection = await Connection.connect({ address, tls: tlsOptions(t), apiKey: t.apiKey });
   return new Client({ connection, namespace: t.namespace, ...options });
 }
@@ -58,7 +62,9 @@ export async function registerSearchAttributes(client: Client, namespace: string
       searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, SA_TYPES[type]])),
     });
   } catch (err) {
-    warn(`Không đăng ký được search attributes (${(err as Error).message}); hãy đăng ký thủ công: ${Object.keys(SEARCH_ATTRIBUTES).join(', ')}`);
+    warn(
+      `Không đăng ký được search attributes (${(err as Error).message}); hãy đăng ký thủ công: ${Object.keys(SEARCH_ATTRIBUTES).join(', ')}`,
+    );
   }
 }
 

@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { directiveItems, findDirective, insertDirective, lockItem, markItemsLaunched, updateItemFields, type Directive } from '../db/repositories/directives';
+import {
+  directiveItems,
+  findDirective,
+  insertDirective,
+  lockItem,
+  markItemsLaunched,
+  updateItemFields,
+  type Directive,
+} from '../db/repositories/directives';
 import type { Database } from '../db/schema';
 import { directiveIdFor, launchOf, type DirectiveImport, type ItemDraftFields, type ItemPatch } from '../domain/directive';
 import { DomainError } from '../domain/errors';
@@ -54,7 +62,13 @@ export async function getDirective(db: Kysely<Database>, id: string): Promise<Di
   const header = launchHeader(directive);
   return {
     ...directive,
-    items: items.map((i) => ({ ref: i.ref, status: i.status, taskId: i.taskId, fields: i.fields, missing: missingSixClear(launchOf(header, i.fields)) })),
+    items: items.map((i) => ({
+      ref: i.ref,
+      status: i.status,
+      taskId: i.taskId,
+      fields: i.fields,
+      missing: missingSixClear(launchOf(header, i.fields)),
+    })),
   };
 }
 
@@ -63,7 +77,8 @@ export async function patchItem(db: Kysely<Database>, id: string, ref: string, p
   await db.transaction().execute(async (trx) => {
     const item = await lockItem(trx, id, ref);
     if (!item) throw new DomainError('not_found', `Văn bản ${id} không có mục ${ref}`);
-    if (item.status === 'launched') throw new DomainError('conflict', `Mục ${ref} đã được giao (nhiệm vụ ${item.taskId}); hãy dùng các lệnh của nhiệm vụ`);
+    if (item.status === 'launched')
+      throw new DomainError('conflict', `Mục ${ref} đã được giao (nhiệm vụ ${item.taskId}); hãy dùng các lệnh của nhiệm vụ`);
     const fields = { ...(item.fields as Record<string, unknown>), ...patch };
     for (const [k, v] of Object.entries(patch)) if (v === null) delete (fields as Record<string, unknown>)[k];
     await updateItemFields(trx, id, ref, fields);
@@ -82,7 +97,12 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
   const { db } = deps;
   const view = await getDirective(db, id);
   const unknown = (refs ?? []).filter((r) => !view.items.some((i) => i.ref === r));
-  if (unknown.length) throw new DomainError('invalid', `Văn bản ${view.number} không có mục: ${unknown.join(', ')}`, unknown.map((r) => ({ path: 'refs', reason: `không có mục ${r}` })));
+  if (unknown.length)
+    throw new DomainError(
+      'invalid',
+      `Văn bản ${view.number} không có mục: ${unknown.join(', ')}`,
+      unknown.map((r) => ({ path: 'refs', reason: `không có mục ${r}` })),
+    );
   const chosen = refs ? view.items.filter((i) => refs.includes(i.ref)) : view.items;
   const directive = launchHeader(view);
 
@@ -118,7 +138,12 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
       result = await launchTask(deps, launch);
     } catch (err) {
       const taskId = taskIdFor(view.number, item.ref);
-      outcomes[i] = { ref: item.ref, outcome: 'failed', taskId, error: `Chưa giao được mục ${item.ref}: ${(err as Error).message}. Giao lại mục này không tạo nhiệm vụ trùng.` };
+      outcomes[i] = {
+        ref: item.ref,
+        outcome: 'failed',
+        taskId,
+        error: `Chưa giao được mục ${item.ref}: ${(err as Error).message}. Giao lại mục này không tạo nhiệm vụ trùng.`,
+      };
       return;
     }
     if (result.outcome === 'missing') {

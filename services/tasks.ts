@@ -3,7 +3,13 @@ import type { Kysely } from 'kysely';
 import { taskEvents } from '../db/repositories/audit';
 import { deliveryHistory } from '../db/repositories/deliveries';
 import { taskNotifications } from '../db/repositories/notifications';
-import { findTaskRecord, listTasks as listTaskRows, type TaskListFilter, type TaskListItem, type TaskRecord } from '../db/repositories/tasks';
+import {
+  findTaskRecord,
+  listTasks as listTaskRows,
+  type TaskListFilter,
+  type TaskListItem,
+  type TaskRecord,
+} from '../db/repositories/tasks';
 import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
 import type { CompleteLaunch, LaunchTask } from '../domain/schemas/task';
@@ -32,7 +38,10 @@ export type LaunchResult =
  * derives from (directive number, ref), so launching the same item again finds the first
  * workflow (`already_launched`) instead of starting a second. Any other start failure is thrown.
  */
-export async function launchTask({ temporal, taskQueue }: Pick<TaskDeps, 'temporal' | 'taskQueue'>, launch: LaunchTask): Promise<LaunchResult> {
+export async function launchTask(
+  { temporal, taskQueue }: Pick<TaskDeps, 'temporal' | 'taskQueue'>,
+  launch: LaunchTask,
+): Promise<LaunchResult> {
   const missing = missingSixClear(launch);
   if (missing.length) return { outcome: 'missing', missing };
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
@@ -53,13 +62,19 @@ export interface TaskListQuery extends TaskListFilter {
 }
 
 /** A page of the tasks the query selects (the caller decides `visibleToUnit`), with the total. */
-export async function listTasks(db: Kysely<Database>, { page, pageSize, ...filter }: TaskListQuery): Promise<{ items: TaskListItem[]; page: number; pageSize: number; total: number }> {
+export async function listTasks(
+  db: Kysely<Database>,
+  { page, pageSize, ...filter }: TaskListQuery,
+): Promise<{ items: TaskListItem[]; page: number; pageSize: number; total: number }> {
   const { items, total } = await listTaskRows(db, filter, { limit: pageSize, offset: (page - 1) * pageSize });
   return { items, page, pageSize, total };
 }
 
 /** A task: its live state from the workflow and its read model from the database. */
-export async function getTask({ db, temporal }: Pick<TaskDeps, 'db' | 'temporal'>, taskId: string): Promise<{ id: string; state: TaskState; record: TaskRecord }> {
+export async function getTask(
+  { db, temporal }: Pick<TaskDeps, 'db' | 'temporal'>,
+  taskId: string,
+): Promise<{ id: string; state: TaskState; record: TaskRecord }> {
   let state: TaskState;
   try {
     state = await temporal.workflow.getHandle(workflowIdFor(taskId)).query(getStateQuery);

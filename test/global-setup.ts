@@ -44,10 +44,19 @@ export default async function setup(project: TestProject) {
   return teardown;
 }
 
-async function startServers(project: TestProject, config: ReturnType<typeof loadConfig>, log: (m: string) => void, stops: Array<() => Promise<void>>) {
-
+async function startServers(
+  project: TestProject,
+  config: ReturnType<typeof loadConfig>,
+  log: (m: string) => void,
+  stops: Array<() => Promise<void>>,
+) {
   const pgDir = makeThrowawayDir('directive-engine-test-');
-  const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), binDir: config.database.binDir, database: 'directives_test' });
+  const pg = await startEmbeddedPostgres({
+    dataDir: pgDir,
+    port: await freePort(),
+    binDir: config.database.binDir,
+    database: 'directives_test',
+  });
   stops.push(async () => {
     await pg.stop();
     fs.rmSync(path.dirname(pgDir), { recursive: true, force: true });
@@ -87,5 +96,7 @@ async function startServers(project: TestProject, config: ReturnType<typeof load
   project.provide('timeSkippingAddress', `127.0.0.1:${tsPort}`);
   project.provide('devServerAddress', `127.0.0.1:${devPort}`);
   project.provide('workflowBundlePath', bundlePath);
-  log(`PostgreSQL ${pg.url}; time-skipping server :${tsPort}; dev server :${devPort}; search attributes ${Object.keys(SEARCH_ATTRIBUTES).join(',')}`);
+  log(
+    `PostgreSQL ${pg.url}; time-skipping server :${tsPort}; dev server :${devPort}; search attributes ${Object.keys(SEARCH_ATTRIBUTES).join(',')}`,
+  );
 }

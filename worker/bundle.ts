@@ -22,7 +22,11 @@ export const WORKFLOWS_PATH = path.resolve(__dirname, '../workflows/index.ts');
  * ("Cannot assign to read only property 'parse'"); they stay per workflow.
  * test/temporal/replay.test.ts and every time-skipping test run this same bundle.
  */
-export const PRELOADED_MODULES = ['zod', 'vietnamese-lunar-calendar/build/solar-lunar', path.resolve(__dirname, '../domain/calendar-overrides.json')];
+export const PRELOADED_MODULES = [
+  'zod',
+  'vietnamese-lunar-calendar/build/solar-lunar',
+  path.resolve(__dirname, '../domain/calendar-overrides.json'),
+];
 
 /** The options every worker (and every pre-built bundle) uses, so tests run what production runs. */
 export const BUNDLER_OPTIONS = { preloadModules: PRELOADED_MODULES };

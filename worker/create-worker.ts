@@ -3,7 +3,13 @@ import type { Activities } from '../activities';
 import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 
 /** The worker that runs every workflow and activity of the system on one task queue. */
-export function createWorker(o: { connection: NativeConnection; namespace: string; taskQueue: string; activities: Activities; maxCachedWorkflows: number }): Promise<Worker> {
+export function createWorker(o: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  maxCachedWorkflows: number;
+}): Promise<Worker> {
   return Worker.create({
     connection: o.connection,
     namespace: o.namespace,

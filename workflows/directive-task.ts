@@ -14,8 +14,24 @@ import type { createActivities } from '../activities';
 // The zod-free halves of the domain modules: each cached workflow evaluates its own copy of every
 // module it imports at load, and zod schemas cost about a megabyte per copy (bench/RESULTS.md, P5).
 import { WorkingCalendar, type CalendarData } from '../domain/calendar';
-import { applyCommand, COMMAND_NAMES, recordLaunch, refusalOf, TASK_COMMANDS, type CommandName, type TaskCommands } from '../domain/lifecycle/commands';
-import { calendarYearsFor, markOverdue, nextWakeUp, notify, openDuePeriod, periodNotificationsBetween, scheduleInput } from '../domain/lifecycle/schedule';
+import {
+  applyCommand,
+  COMMAND_NAMES,
+  recordLaunch,
+  refusalOf,
+  TASK_COMMANDS,
+  type CommandName,
+  type TaskCommands,
+} from '../domain/lifecycle/commands';
+import {
+  calendarYearsFor,
+  markOverdue,
+  nextWakeUp,
+  notify,
+  openDuePeriod,
+  periodNotificationsBetween,
+  scheduleInput,
+} from '../domain/lifecycle/schedule';
 import { initialState, isClosed, policyFor, type Recorded, type Transition } from '../domain/lifecycle/state';
 import { notificationsBetween } from '../domain/notification-plan';
 import type { Actor } from '../domain/schemas/task';
@@ -53,7 +69,10 @@ function commandSchemas(): CommandSchemas {
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    fail(COMMAND_FAILURES.invalid, `Lệnh không hợp lệ: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(lệnh)'}: ${issue.message}`).join('; ')}`);
+    fail(
+      COMMAND_FAILURES.invalid,
+      `Lệnh không hợp lệ: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(lệnh)'}: ${issue.message}`).join('; ')}`,
+    );
   }
   return result.data;
 }
@@ -179,9 +198,11 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
     // Each notification is computed from the state as it is when its turn comes: a command accepted
     // while the previous one was written (a new deadline, a new lead unit) shows in the next.
-    for (const planned of notificationsBetween(scheduleInput(state, policy), calendar, cursor, asOf)) await follow(notify(state, planned, nowIso()));
+    for (const planned of notificationsBetween(scheduleInput(state, policy), calendar, cursor, asOf))
+      await follow(notify(state, planned, nowIso()));
     for (const periodKey of state.reports.open.map((period) => period.key)) {
-      for (const planned of periodNotificationsBetween(state, periodKey, calendar, cursor, asOf)) await follow(notify(state, planned, nowIso(), periodKey));
+      for (const planned of periodNotificationsBetween(state, periodKey, calendar, cursor, asOf))
+        await follow(notify(state, planned, nowIso(), periodKey));
     }
     cursor = asOf.toISOString();
 

@@ -1,7 +1,20 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CommandName, TaskCommands } from '../domain/lifecycle/commands';
-import type { AcknowledgeCommand, ApproveCommand, CancelCommand, DecideExtensionCommand, EvidenceCommand, ReassignCommand, RecordMeasurementCommand, ReportProgressCommand, RequestExtensionCommand, ReturnCommand, SubmitCommand, SubmitReportCommand } from '../domain/schemas/task-commands';
+import type {
+  AcknowledgeCommand,
+  ApproveCommand,
+  CancelCommand,
+  DecideExtensionCommand,
+  EvidenceCommand,
+  ReassignCommand,
+  RecordMeasurementCommand,
+  ReportProgressCommand,
+  RequestExtensionCommand,
+  ReturnCommand,
+  SubmitCommand,
+  SubmitReportCommand,
+} from '../domain/schemas/task-commands';
 import type { Envelope, TaskState } from '../domain/task';
 
 // Message definitions live apart from workflow code so the API can import them without

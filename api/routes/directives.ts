@@ -12,10 +12,17 @@ import { verifyUtf8Body } from '../request-body';
 
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9-]{1,120}$/, 'mã văn bản không hợp lệ') });
 const itemParams = idParams.extend({ ref: z.string().min(1).max(50) });
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) });
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 // YAML and plain text arrive as text; JSON is parsed by the app-wide parser.
-const textBody = express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: '2mb', verify: verifyUtf8Body });
+const textBody = express.text({
+  type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+  limit: '2mb',
+  verify: verifyUtf8Body,
+});
 
 function bodyOf(req: express.Request): unknown {
   if (typeof req.body !== 'string') return req.body;
@@ -42,7 +49,12 @@ export function directivesRouter(deps: DirectiveDeps): Router {
   // The text of a notice (diacritics or OCR) -> a directive of drafts for the secretariat to review.
   router.post('/extract', secretariat, textBody, async (req, res) => {
     if (typeof req.body !== 'string' || !req.body.trim()) {
-      throw new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', 'Gửi nội dung văn bản với Content-Type: text/plain; charset=utf-8');
+      throw new HttpProblem(
+        415,
+        PROBLEM_TYPES.unsupportedMediaType,
+        'Định dạng không được hỗ trợ',
+        'Gửi nội dung văn bản với Content-Type: text/plain; charset=utf-8',
+      );
     }
     if (!(await claimIdempotencyKey(deps.db, req, res, req.body))) return;
     const extract = extractDirective(req.body);

@@ -59,7 +59,14 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       upload(req, res, (err: unknown) => {
         if (!err) return resolve();
         if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
-          return reject(new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Tệp quá lớn', `Tệp minh chứng vượt quá giới hạn ${mib(maxBytes)} (${maxBytes} byte)`));
+          return reject(
+            new HttpProblem(
+              413,
+              PROBLEM_TYPES.tooLarge,
+              'Tệp quá lớn',
+              `Tệp minh chứng vượt quá giới hạn ${mib(maxBytes)} (${maxBytes} byte)`,
+            ),
+          );
         }
         const detail =
           err instanceof multer.MulterError
@@ -77,20 +84,30 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
     const actor = actorOf(req);
     await assertCanRead(db, actor, id);
     if (!req.is('multipart/form-data')) {
-      throw new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng không được hỗ trợ', 'Minh chứng được gửi dưới dạng multipart/form-data, tệp trong trường "file"');
+      throw new HttpProblem(
+        415,
+        PROBLEM_TYPES.unsupportedMediaType,
+        'Định dạng không được hỗ trợ',
+        'Minh chứng được gửi dưới dạng multipart/form-data, tệp trong trường "file"',
+      );
     }
     await receive(req, res);
     const file = req.file;
     const sha256 = file ? createHash('sha256').update(file.buffer).digest('hex') : null;
     const fields = { ...req.body };
-    if (!(await claimIdempotencyKey(db, req, res, { fields, file: file && { name: file.originalname, type: file.mimetype, sha256 } }))) return;
+    if (!(await claimIdempotencyKey(db, req, res, { fields, file: file && { name: file.originalname, type: file.mimetype, sha256 } })))
+      return;
 
     const { description } = parseOr400(uploadFields, fields);
     if (!file || !sha256) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp minh chứng trong trường "file"', [{ path: 'file', reason: 'bắt buộc' }]);
+      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp minh chứng trong trường "file"', [
+        { path: 'file', reason: 'bắt buộc' },
+      ]);
     }
     if (file.size === 0) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Tệp minh chứng rỗng', [{ path: 'file', reason: 'tệp rỗng' }]);
+      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Tệp minh chứng rỗng', [
+        { path: 'file', reason: 'tệp rỗng' },
+      ]);
     }
     const checked = await checkEvidenceContent(file.mimetype, file.buffer);
     if (!checked.ok) {
@@ -142,7 +159,10 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
     res
       .status(201)
       .location(location)
-      .json({ evidence: { id: command.evidenceId, sha256, size: command.size, contentType: command.contentType, fileName: command.fileName }, state });
+      .json({
+        evidence: { id: command.evidenceId, sha256, size: command.size, contentType: command.contentType, fileName: command.fileName },
+        state,
+      });
   });
 
   /** True when the workflow has recorded a pending file (its Update outlived the upload request); marks it attached. */

@@ -12,7 +12,10 @@ export interface InboxRouterDeps {
 }
 
 export const inboxQuerySchema = z.object({
-  unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  unread: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -42,7 +45,11 @@ export function inboxRouter({ db }: InboxRouterDeps): Router {
   router.get('/', async (req, res) => {
     const q = parseOr400(inboxQuerySchema, req.query, 'query');
     const actor = actorOf(req);
-    const { items, total, unreadCount } = await listInbox(db, actor, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize, unreadOnly: q.unread });
+    const { items, total, unreadCount } = await listInbox(db, actor, {
+      limit: q.pageSize,
+      offset: (q.page - 1) * q.pageSize,
+      unreadOnly: q.unread,
+    });
     res.json({ items: items.map(view), page: q.page, pageSize: q.pageSize, total, unreadCount });
   });
 

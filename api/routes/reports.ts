@@ -3,7 +3,15 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
 import { lateList } from '../../db/repositories/late-list';
-import { reportByDirective, reportByUnit, type DirectiveReportRow, type GroupCounts, type GroupedReport, type ReportFilter, type UnitReportRow } from '../../db/repositories/reports';
+import {
+  reportByDirective,
+  reportByUnit,
+  type DirectiveReportRow,
+  type GroupCounts,
+  type GroupedReport,
+  type ReportFilter,
+  type UnitReportRow,
+} from '../../db/repositories/reports';
 import { parseReportPeriod, periodAsOf, reportPeriodKeySchema, type ReportPeriod } from '../../domain/report-period';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
 import { formatCivilDate, formatVnDate, toVnIso, vnCivilDate } from '../../domain/time';
@@ -68,7 +76,12 @@ function scopeOf(req: Request, q: ReportQuery, now = new Date()): Scope {
   let unit = q.unit ?? null;
   if (!seesAll(actor)) {
     if (unit && unit !== actor.unitCode) {
-      throw new HttpProblem(403, PROBLEM_TYPES.forbidden, 'Không có quyền', `Cán bộ đơn vị ${actor.unitCode} chỉ xem được báo cáo của đơn vị mình, không xem được của ${unit}`);
+      throw new HttpProblem(
+        403,
+        PROBLEM_TYPES.forbidden,
+        'Không có quyền',
+        `Cán bộ đơn vị ${actor.unitCode} chỉ xem được báo cáo của đơn vị mình, không xem được của ${unit}`,
+      );
     }
     unit = actor.unitCode;
   }
@@ -92,7 +105,9 @@ function header(scope: Scope) {
   const f = scope.filter;
   return {
     asOf: toVnIso(f.asOf),
-    period: scope.period ? { key: scope.period.key, label: scope.period.labelVi, from: toVnIso(scope.period.start), to: toVnIso(scope.period.end) } : null,
+    period: scope.period
+      ? { key: scope.period.key, label: scope.period.labelVi, from: toVnIso(scope.period.start), to: toVnIso(scope.period.end) }
+      : null,
     dueFrom: f.dueFrom ? toVnIso(f.dueFrom) : null,
     dueTo: f.dueTo ? toVnIso(f.dueTo) : null,
     unit: f.unit ?? null,
@@ -188,7 +203,8 @@ export function reportsRouter({ db }: ReportsRouterDeps): Router {
   const router = Router();
 
   /** A grouped report: JSON, or the same rows as a CSV or Excel table. */
-  const grouped = <R extends GroupCounts>(load: (f: ReportFilter) => Promise<GroupedReport<R>>, table: GroupedTableOptions<R>) =>
+  const grouped =
+    <R extends GroupCounts>(load: (f: ReportFilter) => Promise<GroupedReport<R>>, table: GroupedTableOptions<R>) =>
     async (req: Request, res: Response) => {
       const q = parseOr400(reportQuerySchema, req.query, 'query');
       const scope = scopeOf(req, q);
@@ -200,8 +216,14 @@ export function reportsRouter({ db }: ReportsRouterDeps): Router {
       await sendTable(res, q.format, groupedTable(report, scope, table));
     };
 
-  router.get('/units', grouped((f) => reportByUnit(db, f), UNIT_TABLE));
-  router.get('/directives', grouped((f) => reportByDirective(db, f), DIRECTIVE_TABLE));
+  router.get(
+    '/units',
+    grouped((f) => reportByUnit(db, f), UNIT_TABLE),
+  );
+  router.get(
+    '/directives',
+    grouped((f) => reportByDirective(db, f), DIRECTIVE_TABLE),
+  );
 
   router.get('/late', async (req, res) => {
     const q = parseOr400(lateListQuerySchema, req.query, 'query');
@@ -210,7 +232,12 @@ export function reportsRouter({ db }: ReportsRouterDeps): Router {
       const { items, total } = await lateList(db, scope.filter, { limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
       res.json({
         ...header(scope),
-        items: items.map((i) => ({ ...i, dueAt: i.dueAt && toVnIso(i.dueAt), originalDueAt: i.originalDueAt && toVnIso(i.originalDueAt), completedAt: i.completedAt && toVnIso(i.completedAt) })),
+        items: items.map((i) => ({
+          ...i,
+          dueAt: i.dueAt && toVnIso(i.dueAt),
+          originalDueAt: i.originalDueAt && toVnIso(i.originalDueAt),
+          completedAt: i.completedAt && toVnIso(i.completedAt),
+        })),
         page: q.page,
         pageSize: q.pageSize,
         total,

@@ -4,7 +4,19 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { acknowledgeSchema, approveSchema, cancelSchema, decideExtensionSchema, reassignSchema, recordMeasurementSchema, reportProgressSchema, requestExtensionSchema, returnSchema, submitReportSchema, submitSchema } from '../../domain/schemas/task-commands';
+import {
+  acknowledgeSchema,
+  approveSchema,
+  cancelSchema,
+  decideExtensionSchema,
+  reassignSchema,
+  recordMeasurementSchema,
+  reportProgressSchema,
+  requestExtensionSchema,
+  returnSchema,
+  submitReportSchema,
+  submitSchema,
+} from '../../domain/schemas/task-commands';
 import { COMMAND_FAILURES, workflowIdFor, type Envelope, type TaskState } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { actorOf } from '../auth';
@@ -82,7 +94,14 @@ export function updateIdFor(login: string, idempotencyKey: string, name: string)
  * `sendCommand` for a command outside COMMAND_ROUTES. With `updateId` (or an Idempotency-Key),
  * sending again is the same Update: Temporal answers the first one's outcome instead of applying it twice.
  */
-export async function sendUpdate<C>(temporal: Client, req: Request, { update, schema }: CommandRoute<C>, taskId: string, body: unknown, updateId?: string): Promise<TaskState> {
+export async function sendUpdate<C>(
+  temporal: Client,
+  req: Request,
+  { update, schema }: CommandRoute<C>,
+  taskId: string,
+  body: unknown,
+  updateId?: string,
+): Promise<TaskState> {
   const command = parseOr400(schema, body);
   const actor = actorOf(req);
   const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
@@ -111,8 +130,12 @@ export async function sendUpdate<C>(temporal: Client, req: Request, { update, sc
     // A workflow that completes while this Update is on its way (two officers approving at once)
     // answers NOT_FOUND without saying it completed: the task is there, and closed.
     if (err instanceof WorkflowNotFoundError && !/workflow execution already completed/i.test(err.message)) {
-      const closed = await handle.describe().then((d) => d.status.name !== 'RUNNING', () => false);
-      if (closed) throw new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
+      const closed = await handle.describe().then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
+      if (closed)
+        throw new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
     }
     throw problemFromUpdateError(err, taskId);
   } finally {

@@ -10,10 +10,16 @@ import { assertCanRead, seesAll } from '../visibility';
 import { taskIdParams } from './params';
 
 export const taskListQuerySchema = z.object({
-  unit: z.string().regex(/^[A-Z0-9_]{2,40}$/).optional(),
+  unit: z
+    .string()
+    .regex(/^[A-Z0-9_]{2,40}$/)
+    .optional(),
   directive: z.string().min(1).max(100).optional(),
   statusGroup: z.enum(['completed_on_time', 'completed_late', 'in_progress_on_time', 'in_progress_overdue', 'cancelled']).optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   dueFrom: z.iso.datetime({ offset: true }).optional(),
   dueTo: z.iso.datetime({ offset: true }).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -37,14 +43,24 @@ export function tasksRouter(deps: TaskDeps): Router {
     }
     const created = result.outcome === 'launched';
     const location = `${req.baseUrl}/${result.taskId}`;
-    res.status(created ? 202 : 200).location(location).json({ id: result.taskId, workflowId: result.workflowId, created, location });
+    res
+      .status(created ? 202 : 200)
+      .location(location)
+      .json({ id: result.taskId, workflowId: result.workflowId, created, location });
   });
 
   router.get('/', async (req, res) => {
     const { dueFrom, dueTo, ...q } = parseOr400(taskListQuerySchema, req.query, 'query');
     const actor = actorOf(req);
     const visibleToUnit = seesAll(actor) ? null : actor.unitCode;
-    res.json(await listTasks(deps.db, { ...q, visibleToUnit, dueFrom: dueFrom ? new Date(dueFrom) : undefined, dueTo: dueTo ? new Date(dueTo) : undefined }));
+    res.json(
+      await listTasks(deps.db, {
+        ...q,
+        visibleToUnit,
+        dueFrom: dueFrom ? new Date(dueFrom) : undefined,
+        dueTo: dueTo ? new Date(dueTo) : undefined,
+      }),
+    );
   });
 
   router.get('/:id', async (req, res) => {

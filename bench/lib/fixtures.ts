@@ -88,7 +88,12 @@ export function sampleState(taskId: string, seq: number, launchedAt: string): Ta
 /** Event `seq` of a task's life, with the outbox rows it causes (0–2, about one on average). */
 export function sampleEvent(taskId: string, seq: number, at: string): { event: AuditEvent; notifications: OutboxNotification[] } {
   const lead = UNIT_CODES[seq % UNIT_CODES.length];
-  const note = (kind: OutboxNotification['kind'], step: string, role: OutboxNotification['recipientRole'], level: number | null = null): OutboxNotification => ({
+  const note = (
+    kind: OutboxNotification['kind'],
+    step: string,
+    role: OutboxNotification['recipientRole'],
+    level: number | null = null,
+  ): OutboxNotification => ({
     key: `${taskId}/${kind}/${step}/${role}/${lead}`,
     kind,
     step,
@@ -109,20 +114,50 @@ export function sampleEvent(taskId: string, seq: number, at: string): { event: A
   }
   switch (seq % 4) {
     case 0:
-      return { event: { seq, kind: 'progress_reported', occurredAt: at, actor: human, payload: { text: 'Đã trình thẩm định giá thuê', percent: 40 } }, notifications: [] };
+      return {
+        event: {
+          seq,
+          kind: 'progress_reported',
+          occurredAt: at,
+          actor: human,
+          payload: { text: 'Đã trình thẩm định giá thuê', percent: 40 },
+        },
+        notifications: [],
+      };
     case 1:
       return {
-        event: { seq, kind: 'due_reminder', occurredAt: at, actor: system, payload: { step: `due-${seq}wd@e0`, level: null, plannedAt: at, recipients: ['lead_unit'] } },
+        event: {
+          seq,
+          kind: 'due_reminder',
+          occurredAt: at,
+          actor: system,
+          payload: { step: `due-${seq}wd@e0`, level: null, plannedAt: at, recipients: ['lead_unit'] },
+        },
         notifications: [note('due_reminder', `due-${seq}wd@e0`, 'lead_unit')],
       };
     case 2:
       return {
-        event: { seq, kind: 'escalation', occurredAt: at, actor: system, payload: { step: `level-${seq}@e0`, level: 3, plannedAt: at, recipients: ['steering_committee', 'inspection_committee'] } },
-        notifications: [note('escalation', `level-${seq}@e0`, 'steering_committee', 3), note('escalation', `level-${seq}@e0`, 'inspection_committee', 3)],
+        event: {
+          seq,
+          kind: 'escalation',
+          occurredAt: at,
+          actor: system,
+          payload: { step: `level-${seq}@e0`, level: 3, plannedAt: at, recipients: ['steering_committee', 'inspection_committee'] },
+        },
+        notifications: [
+          note('escalation', `level-${seq}@e0`, 'steering_committee', 3),
+          note('escalation', `level-${seq}@e0`, 'inspection_committee', 3),
+        ],
       };
     default:
       return {
-        event: { seq, kind: 'urging', occurredAt: at, actor: system, payload: { step: `urge-${seq}@e0`, level: null, plannedAt: at, recipients: ['lead_unit'] } },
+        event: {
+          seq,
+          kind: 'urging',
+          occurredAt: at,
+          actor: system,
+          payload: { step: `urge-${seq}@e0`, level: null, plannedAt: at, recipients: ['lead_unit'] },
+        },
         notifications: [note('urging', `urge-${seq}@e0`, 'lead_unit')],
       };
   }

@@ -26,7 +26,10 @@ export interface HttpLoad {
 
 /** Starts the load generator process. */
 export function startHttpLoad(): HttpLoad {
-  const child: ChildProcess = fork(__filename, ['--child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(__filename, ['--child'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let pending: ((r: Reply) => void) | null = null;
   child.on('message', (m: Reply) => pending?.(m));
   return {
@@ -49,7 +52,11 @@ export function startHttpLoad(): HttpLoad {
 async function serve(job: HttpJob): Promise<Reply> {
   try {
     const run = await runPool(job.bodies, job.concurrency, async (body) => {
-      const res = await fetch(job.url, { method: job.method, headers: job.headers, body: job.method === 'POST' ? JSON.stringify(body) : undefined });
+      const res = await fetch(job.url, {
+        method: job.method,
+        headers: job.headers,
+        body: job.method === 'POST' ? JSON.stringify(body) : undefined,
+      });
       const text = await res.text();
       if (res.status !== job.expect) throw new Error(`${job.method} ${job.url} answered ${res.status}: ${text.slice(0, 300)}`);
     });

@@ -123,7 +123,17 @@ export function addScores(scores: readonly NoticeScore[]): NoticeScore {
     inventedYears: [],
   };
   for (const s of scores) {
-    for (const key of ['gold', 'proposed', 'found', 'refExact', 'leadExact', 'deadlineExact', 'leadAndDeadlineExact', 'titleStartExact'] as const) total[key] += s[key];
+    for (const key of [
+      'gold',
+      'proposed',
+      'found',
+      'refExact',
+      'leadExact',
+      'deadlineExact',
+      'leadAndDeadlineExact',
+      'titleStartExact',
+    ] as const)
+      total[key] += s[key];
     total.numberExact &&= s.numberExact;
     total.dateExact &&= s.dateExact;
     total.inventedYears.push(...s.inventedYears);

@@ -66,20 +66,23 @@ export function printSummary(name: string, profile: CpuProfile, file: string): v
   const parentOf = new Map<number, number>();
   for (const n of profile.nodes) for (const c of (n as ProfileNode & { children?: number[] }).children ?? []) parentOf.set(c, n.id);
   const isProfiler = (id: number): boolean => {
-    for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur)) if (byId.get(cur)?.callFrame.url.endsWith('/lib/profile.ts')) return true;
+    for (let cur: number | undefined = id; cur !== undefined; cur = parentOf.get(cur))
+      if (byId.get(cur)?.callFrame.url.endsWith('/lib/profile.ts')) return true;
     return false;
   };
   const selfMs = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
-  for (let i = 0; i < samples.length; i++) if (!isProfiler(samples[i])) selfMs.set(samples[i], (selfMs.get(samples[i]) ?? 0) + (deltas[i] ?? 0) / 1000);
+  for (let i = 0; i < samples.length; i++)
+    if (!isProfiler(samples[i])) selfMs.set(samples[i], (selfMs.get(samples[i]) ?? 0) + (deltas[i] ?? 0) / 1000);
   const byOwner = new Map<string, number>();
   const byFunction = new Map<string, number>();
   for (const [id, ms] of selfMs) {
     const n = byId.get(id)!;
     const o = n.callFrame.functionName === '(idle)' ? '(idle)' : owner(n.callFrame.url);
     byOwner.set(o, (byOwner.get(o) ?? 0) + ms);
-    const f = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url ? `${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
+    const f =
+      `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url ? `${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
     byFunction.set(f, (byFunction.get(f) ?? 0) + ms);
   }
   const top = (m: Map<string, number>, k: number) =>
@@ -123,7 +126,8 @@ export function printHeapSummary(file: string): void {
       total += n.selfSize;
       const o = owner(n.callFrame.url);
       byOwner.set(o, (byOwner.get(o) ?? 0) + n.selfSize);
-      const f = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url ? `${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
+      const f =
+        `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url ? `${path.basename(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : ''}`.trim();
       byFunction.set(f, (byFunction.get(f) ?? 0) + n.selfSize);
     }
     for (const c of n.children) walk(c);

@@ -78,7 +78,12 @@ export class Bench {
   /** A fresh PostgreSQL cluster on a free port, migrated to the latest schema. */
   async postgres(opts: { poolSize?: number } = {}): Promise<BenchPostgres> {
     const pgDir = makeThrowawayDir('directive-engine-bench-');
-    const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), binDir: this.config.database.binDir, database: 'bench' });
+    const pg = await startEmbeddedPostgres({
+      dataDir: pgDir,
+      port: await freePort(),
+      binDir: this.config.database.binDir,
+      database: 'bench',
+    });
     this.onClose(async () => {
       await pg.stop();
       fs.rmSync(path.dirname(pgDir), { recursive: true, force: true });
@@ -123,7 +128,12 @@ export class Bench {
   }
 
   /** The configuration the process roots read: this benchmark's servers and task queue, then `env`. */
-  private rootConfig(pg: { url: string }, temporalAddress: string | undefined, taskQueue: string, env: Record<string, string> = {}): Config {
+  private rootConfig(
+    pg: { url: string },
+    temporalAddress: string | undefined,
+    taskQueue: string,
+    env: Record<string, string> = {},
+  ): Config {
     return loadConfig({
       ...process.env,
       DATABASE_URL: pg.url,
@@ -153,8 +163,18 @@ export class Bench {
    * rate limit is off, since it would cap a benchmark's single user at its quota, not at
    * capacity; `env` sets any other variable (`API_TOKEN_CACHE_TTL_SECONDS: '0'`).
    */
-  async api(pg: { url: string }, temporal: BenchTemporal | null, taskQueue: string, env: Record<string, string> = {}): Promise<{ url: string }> {
-    const config = this.rootConfig(pg, temporal?.address, taskQueue, { API_HOST: '127.0.0.1', API_PORT: '0', API_RATE_LIMIT_PER_MINUTE: '0', ...env });
+  async api(
+    pg: { url: string },
+    temporal: BenchTemporal | null,
+    taskQueue: string,
+    env: Record<string, string> = {},
+  ): Promise<{ url: string }> {
+    const config = this.rootConfig(pg, temporal?.address, taskQueue, {
+      API_HOST: '127.0.0.1',
+      API_PORT: '0',
+      API_RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    });
     const logger = pino({ level: 'info' }, apiLogDestination('/dev/null'));
     // Without a server (reports only) the client connects lazily, i.e. never.
     const root = await startApiProcess(config, { logger, lazyTemporal: !temporal, closeGraceMs: 1_000 });
@@ -204,7 +224,9 @@ export interface MachineInfo {
 
 function firstLine(cmd: string, args: string[]): string {
   try {
-    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim();
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')[0]
+      .trim();
   } catch {
     return 'unknown';
   }

@@ -39,10 +39,15 @@ export interface SoakUsers {
  * each, two secretariat officers in the standing office and one inspector; tokens issued.
  */
 export async function seedUsers(db: Kysely<Database>, count: number): Promise<SoakUsers> {
-  const real = unitRegistry.filter((u) => !collectiveUnitCodes.has(u.code) && /^[A-Z0-9_]{2,40}$/.test(u.code)).map((u) => ({ code: u.code, name: u.name }));
+  const real = unitRegistry
+    .filter((u) => !collectiveUnitCodes.has(u.code) && /^[A-Z0-9_]{2,40}$/.test(u.code))
+    .map((u) => ({ code: u.code, name: u.name }));
   const units = real.slice(0, count);
   for (let i = 1; units.length < count; i++) {
-    units.push({ code: `XA_${String(i).padStart(4, '0')}`, name: i % 3 === 0 ? `Ủy ban nhân dân phường số ${i}` : `Ủy ban nhân dân xã số ${i}` });
+    units.push({
+      code: `XA_${String(i).padStart(4, '0')}`,
+      name: i % 3 === 0 ? `Ủy ban nhân dân phường số ${i}` : `Ủy ban nhân dân xã số ${i}`,
+    });
   }
   const standingOffice = 'SKHCN';
   const inspectionUnit = 'UBKT_TU';
@@ -62,7 +67,10 @@ export async function seedUsers(db: Kysely<Database>, count: number): Promise<So
   };
   return {
     units: seeded,
-    secretariat: [await user('soak.secretariat.1', standingOffice, ['secretariat']), await user('soak.secretariat.2', standingOffice, ['secretariat'])],
+    secretariat: [
+      await user('soak.secretariat.1', standingOffice, ['secretariat']),
+      await user('soak.secretariat.2', standingOffice, ['secretariat']),
+    ],
     inspector: await user('soak.inspector', inspectionUnit, ['inspector']),
     standingOffice,
   };
@@ -88,7 +96,12 @@ export function pickUnitIndex(random: () => number, count: number): number {
  * (some quarterly), 10% ongoing duties reported monthly or quarterly — the shape of seed 004's
  * "hoàn thành trước ngày …", "định kỳ ngày 20 hàng tháng báo cáo", "nhiệm vụ thường xuyên".
  */
-export function launchFor(i: number, random: () => number, users: SoakUsers, nowMs: number): { launch: CompleteLaunch; kind: DeadlineKind; lead: number } {
+export function launchFor(
+  i: number,
+  random: () => number,
+  users: SoakUsers,
+  nowMs: number,
+): { launch: CompleteLaunch; kind: DeadlineKind; lead: number } {
   const lead = pickUnitIndex(random, users.units.length);
   const coordinating = pickUnitIndex(random, users.units.length);
   const r = random();
@@ -255,13 +268,27 @@ export class TaskBook {
       }
     }
     // The workflow takes a period's report from the lead unit before it acknowledges, too.
-    if ((t.status === 'assigned' || WORKING.includes(t.status)) && t.kind !== 'date' && (t.openPeriods === null || t.openPeriods.length)) this.pools.periodic.add(i);
+    if ((t.status === 'assigned' || WORKING.includes(t.status)) && t.kind !== 'date' && (t.openPeriods === null || t.openPeriods.length))
+      this.pools.periodic.add(i);
   }
 }
 
 // ---- the mix ----
 
-export type OpName = 'acknowledge' | 'progress' | 'evidence' | 'submit' | 'approve' | 'return' | 'extension-request' | 'extension-decision' | 'report' | 'detail' | 'history' | 'report-units' | 'inbox';
+export type OpName =
+  | 'acknowledge'
+  | 'progress'
+  | 'evidence'
+  | 'submit'
+  | 'approve'
+  | 'return'
+  | 'extension-request'
+  | 'extension-decision'
+  | 'report'
+  | 'detail'
+  | 'history'
+  | 'report-units'
+  | 'inbox';
 
 export const READS: ReadonlySet<OpName> = new Set(['detail', 'history', 'report-units', 'inbox']);
 
@@ -314,7 +341,10 @@ export function pickOp(random: () => number): OpName {
 
 /** Bytes that file-type recognizes as a PDF, `size` long: a scanned minutes of acceptance. */
 export function pdf(size: number, i: number): Buffer {
-  const head = Buffer.from(`%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n% bien ban nghiem thu ${i}\n`, 'latin1');
+  const head = Buffer.from(
+    `%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n% bien ban nghiem thu ${i}\n`,
+    'latin1',
+  );
   const tail = Buffer.from('\n%%EOF\n', 'latin1');
   return Buffer.concat([head, randomBytes(Math.max(0, size - head.length - tail.length)), tail]);
 }

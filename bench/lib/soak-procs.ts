@@ -116,7 +116,10 @@ export function spawnEntry(
   graceMs = 30_000,
 ): EntryProcess {
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(file)], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(file)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log, log],
+  });
   register(async () => {
     await stopChild(child, graceMs);
     fs.closeSync(log);
@@ -127,7 +130,8 @@ export function spawnEntry(
     pid: child.pid!,
     logFile,
     alive() {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}); see ${logFile}`);
     },
   };
 }
@@ -161,7 +165,11 @@ export async function workerPolling(client: Client, namespace: string, taskQueue
  * entries and the dev server and stops PostgreSQL, which pg_ctl runs outside our process group.
  * After a normal exit or Ctrl-C everything is already stopped and the shell finds nothing to do.
  */
-export async function reapWhenGone(db: Kysely<Database>, processes: readonly { pid: number | undefined; cmdline: string }[], pgBinDir?: string): Promise<void> {
+export async function reapWhenGone(
+  db: Kysely<Database>,
+  processes: readonly { pid: number | undefined; cmdline: string }[],
+  pgBinDir?: string,
+): Promise<void> {
   const { rows } = await sql<{ data_directory: string }>`SHOW data_directory`.execute(db);
   const dataDir = rows[0].data_directory;
   const pgCtl = path.join(locatePgBin(pgBinDir), 'pg_ctl');

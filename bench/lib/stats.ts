@@ -26,7 +26,14 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1);
-  return { n: sorted.length, mean, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
+  return {
+    n: sorted.length,
+    mean,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
 }
 
 export function median(values: readonly number[]): number {
@@ -53,7 +60,11 @@ export interface PoolRun {
  * Runs `op` over every item with at most `concurrency` in flight, recording each latency.
  * The first failure stops the run and rejects.
  */
-export async function runPool<T>(items: readonly T[], concurrency: number, op: (item: T, index: number) => Promise<unknown>): Promise<PoolRun> {
+export async function runPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  op: (item: T, index: number) => Promise<unknown>,
+): Promise<PoolRun> {
   const latencies = new Array<number>(items.length);
   let next = 0;
   const start = now();
@@ -123,7 +134,11 @@ export const fmt = {
 /** A plain-text table with aligned columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -174,18 +189,52 @@ export interface Check {
 /** Throughput at least `min` times the baseline's. */
 export function throughputCheck(id: string, what: string, measured: number, baseline: number, min: number, primary = true): Check {
   const ratio = measured / baseline;
-  return { id, what, measured: fmt.rate(measured), baseline: fmt.rate(baseline), ratio, target: `≥ ${min}× baseline`, pass: ratio >= min, primary };
+  return {
+    id,
+    what,
+    measured: fmt.rate(measured),
+    baseline: fmt.rate(baseline),
+    ratio,
+    target: `≥ ${min}× baseline`,
+    pass: ratio >= min,
+    primary,
+  };
 }
 
 /** A latency at most `max` times the baseline's. */
 export function latencyCheck(id: string, what: string, measured: number, baseline: number, max: number, primary = true): Check {
   const ratio = measured / baseline;
-  return { id, what, measured: fmt.ms(measured), baseline: fmt.ms(baseline), ratio, target: `≤ ${max}× baseline`, pass: ratio <= max, primary };
+  return {
+    id,
+    what,
+    measured: fmt.ms(measured),
+    baseline: fmt.ms(baseline),
+    ratio,
+    target: `≤ ${max}× baseline`,
+    pass: ratio <= max,
+    primary,
+  };
 }
 
 /** An absolute limit (no baseline). */
-export function limitCheck(id: string, what: string, measured: number, limit: number, format: (x: number) => string, primary = true): Check {
-  return { id, what, measured: format(measured), baseline: '—', ratio: null, target: `≤ ${format(limit)}`, pass: measured <= limit, primary };
+export function limitCheck(
+  id: string,
+  what: string,
+  measured: number,
+  limit: number,
+  format: (x: number) => string,
+  primary = true,
+): Check {
+  return {
+    id,
+    what,
+    measured: format(measured),
+    baseline: '—',
+    ratio: null,
+    target: `≤ ${format(limit)}`,
+    pass: measured <= limit,
+    primary,
+  };
 }
 
 export const verdict = (pass: boolean | null) => (pass === null ? 'INFO' : pass ? 'PASS' : 'MISS');
@@ -195,12 +244,23 @@ export function printChecks(checks: readonly Check[]): void {
   console.log(
     table(
       ['id', 'what', 'measured', 'baseline', 'ratio', 'target', 'verdict'],
-      checks.map((c) => [c.id, c.primary === false ? `(${c.what})` : c.what, c.measured, c.baseline, c.ratio === null ? '—' : fmt.ratio(c.ratio), c.target, c.primary === false && c.pass !== null ? `${verdict(c.pass)} (context)` : verdict(c.pass)]),
+      checks.map((c) => [
+        c.id,
+        c.primary === false ? `(${c.what})` : c.what,
+        c.measured,
+        c.baseline,
+        c.ratio === null ? '—' : fmt.ratio(c.ratio),
+        c.target,
+        c.primary === false && c.pass !== null ? `${verdict(c.pass)} (context)` : verdict(c.pass),
+      ]),
     ),
   );
 }
 
 /** The machine-readable line bench/run-all.ts collects. */
-export function emitResult(id: string, result: { checks: readonly Check[]; figures?: readonly Figure[]; extra?: Record<string, unknown> }): void {
+export function emitResult(
+  id: string,
+  result: { checks: readonly Check[]; figures?: readonly Figure[]; extra?: Record<string, unknown> },
+): void {
   console.log(`BENCH_RESULT ${JSON.stringify({ id, ...result })}`);
 }

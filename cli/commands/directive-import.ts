@@ -25,7 +25,10 @@ export async function directiveImport(args: string[]): Promise<number> {
         throw new UsageError(`Tệp ${file} không đọc được: ${(err as Error).message}`);
       }
       const parsed = directiveImportSchema.safeParse(raw);
-      if (!parsed.success) throw new UsageError(`Tệp ${file} không hợp lệ:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+      if (!parsed.success)
+        throw new UsageError(
+          `Tệp ${file} không hợp lệ:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+        );
       return { directive: parsed.data, launch: Boolean(flags.launch), by: flags.by ?? 'cli' };
     },
     async (db, { directive, launch, by }) => {

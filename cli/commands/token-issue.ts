@@ -18,7 +18,9 @@ export async function tokenIssue(args: string[]): Promise<number> {
       const issued = await issueToken(db, login, days, { label });
       // stdout carries the token alone so that `$(npm run -s cli -- token:issue ...)` captures it.
       process.stdout.write(`${issued.token}\n`);
-      process.stderr.write(`Mã truy cập của ${login}, hiệu lực đến ${issued.expiresAt.toISOString()}; hãy lưu lại: mã không được hiển thị lần nữa.\n`);
+      process.stderr.write(
+        `Mã truy cập của ${login}, hiệu lực đến ${issued.expiresAt.toISOString()}; hãy lưu lại: mã không được hiển thị lần nữa.\n`,
+      );
     },
   );
 }

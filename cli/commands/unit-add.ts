@@ -8,7 +8,12 @@ export async function unitAdd(args: string[]): Promise<number> {
   return runCommand(
     USAGE,
     () => {
-      const flags = parseFlags(args, { code: { type: 'string' }, name: { type: 'string' }, alias: { type: 'string', multiple: true }, kind: { type: 'string' } });
+      const flags = parseFlags(args, {
+        code: { type: 'string' },
+        name: { type: 'string' },
+        alias: { type: 'string', multiple: true },
+        kind: { type: 'string' },
+      });
       return { code: required(flags.code, '--code'), name: required(flags.name, '--name'), aliases: flags.alias, kind: flags.kind };
     },
     async (db, input) => {

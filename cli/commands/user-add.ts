@@ -25,11 +25,19 @@ export async function userAdd(args: string[]): Promise<number> {
         if (!parsed.success) throw new UsageError(`Vai trò không tồn tại: ${role}`);
         return parsed.data;
       });
-      return { login: required(flags.login, '--login'), unitCode: required(flags.unit, '--unit'), roles, fullName: flags.name, email: flags.email };
+      return {
+        login: required(flags.login, '--login'),
+        unitCode: required(flags.unit, '--unit'),
+        roles,
+        fullName: flags.name,
+        email: flags.email,
+      };
     },
     async (db, input) => {
       const { user, created } = await addUser(db, input);
-      process.stdout.write(`${created ? 'Đã thêm' : 'Đã có sẵn'} người dùng ${user.login} (đơn vị ${user.unitCode}; vai trò ${user.roles.join(', ')})\n`);
+      process.stdout.write(
+        `${created ? 'Đã thêm' : 'Đã có sẵn'} người dùng ${user.login} (đơn vị ${user.unitCode}; vai trò ${user.roles.join(', ')})\n`,
+      );
     },
   );
 }

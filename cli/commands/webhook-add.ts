@@ -1,19 +1,32 @@
 import { addWebhookEndpoint } from '../../db/repositories/webhooks';
 import { parseFlags, required, runCommand } from '../command';
 
-const USAGE = 'Cách dùng: npm run -s cli -- webhook:add --unit <mã đơn vị> --url <https://...> [--secret <khóa, ít nhất 16 ký tự>] [--description "<mô tả>"]';
+const USAGE =
+  'Cách dùng: npm run -s cli -- webhook:add --unit <mã đơn vị> --url <https://...> [--secret <khóa, ít nhất 16 ký tự>] [--description "<mô tả>"]';
 
 /** `webhook:add`: registers where a unit's notifications are also posted; prints the endpoint id and its secret. */
 export async function webhookAdd(args: string[]): Promise<number> {
   return runCommand(
     USAGE,
     () => {
-      const flags = parseFlags(args, { unit: { type: 'string' }, url: { type: 'string' }, secret: { type: 'string' }, description: { type: 'string' } });
-      return { unitCode: required(flags.unit, '--unit'), url: required(flags.url, '--url'), secret: flags.secret, description: flags.description };
+      const flags = parseFlags(args, {
+        unit: { type: 'string' },
+        url: { type: 'string' },
+        secret: { type: 'string' },
+        description: { type: 'string' },
+      });
+      return {
+        unitCode: required(flags.unit, '--unit'),
+        url: required(flags.url, '--url'),
+        secret: flags.secret,
+        description: flags.description,
+      };
     },
     async (db, input) => {
       const endpoint = await addWebhookEndpoint(db, input);
-      process.stdout.write(`Điểm nhận webhook ${endpoint.id} của đơn vị ${endpoint.unitCode}: ${endpoint.url}\nKhóa bí mật (kiểm tra X-Signature): ${endpoint.secret}\n`);
+      process.stdout.write(
+        `Điểm nhận webhook ${endpoint.id} của đơn vị ${endpoint.unitCode}: ${endpoint.url}\nKhóa bí mật (kiểm tra X-Signature): ${endpoint.secret}\n`,
+      );
     },
   );
 }

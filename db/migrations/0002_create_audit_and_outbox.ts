@@ -89,7 +89,26 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('notifications').execute();
   await db.schema.dropTable('audit_events').execute();
   await sql`DROP FUNCTION audit_events_append_only`.execute(db);
-  for (const c of ['description', 'co_lead_unit', 'responsible_official', 'assigned_by', 'decided_by', 'expected_result', 'deadline_kind', 'recurrence', 'acknowledged_at', 'submitted_at', 'completed_at', 'cancelled_at', 'extension_count', 'escalation_level', 'outcome', 'late_units', 'state', 'audit_seq']) {
+  for (const c of [
+    'description',
+    'co_lead_unit',
+    'responsible_official',
+    'assigned_by',
+    'decided_by',
+    'expected_result',
+    'deadline_kind',
+    'recurrence',
+    'acknowledged_at',
+    'submitted_at',
+    'completed_at',
+    'cancelled_at',
+    'extension_count',
+    'escalation_level',
+    'outcome',
+    'late_units',
+    'state',
+    'audit_seq',
+  ]) {
     await db.schema.alterTable('tasks').dropColumn(c).execute();
   }
 }

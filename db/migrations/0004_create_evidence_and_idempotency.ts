@@ -19,7 +19,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('unit_code', 'text', (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
     // pending: stored, the workflow not yet told; attached: the workflow recorded it in the audit trail.
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'attached')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending', 'attached')`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('attached_at', 'timestamptz')
     .addCheckConstraint('evidence_size_matches_content', sql`size = octet_length(content)`)
@@ -36,7 +41,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('method', 'text', (c) => c.notNull())
     .addColumn('path', 'text', (c) => c.notNull())
     .addColumn('request_hash', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('in_progress').check(sql`state in ('in_progress', 'done')`))
+    .addColumn('state', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('in_progress')
+        .check(sql`state in ('in_progress', 'done')`),
+    )
     .addColumn('status_code', 'integer')
     .addColumn('response_headers', 'jsonb')
     .addColumn('response_body', 'bytea')

@@ -6,10 +6,7 @@ import { sql, type Kysely } from 'kysely';
  * endpoints of units; and one `digest_runs` row per (unit, working day) so a digest goes out once.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .alterTable('notifications')
-    .addColumn('dispatched_at', 'timestamptz')
-    .execute();
+  await db.schema.alterTable('notifications').addColumn('dispatched_at', 'timestamptz').execute();
 
   await db.schema
     .createTable('webhook_endpoints')
@@ -47,7 +44,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('address', 'text')
     // The message as rendered once, so a resend is the same message byte for byte.
     .addColumn('content', 'jsonb', (c) => c.notNull())
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('pending').check(sql`state in ('pending', 'sending', 'retrying', 'sent', 'dead')`))
+    .addColumn('state', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`state in ('pending', 'sending', 'retrying', 'sent', 'dead')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull())
     .addColumn('last_error', 'text')
@@ -55,7 +57,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addCheckConstraint('deliveries_one_source', sql`(notification_id is null) <> (digest_run_id is null)`)
     .execute();
-  await db.schema.createIndex('deliveries_due_idx').on('deliveries').columns(['next_attempt_at']).where(sql.ref('state'), 'in', ['pending', 'sending', 'retrying']).execute();
+  await db.schema
+    .createIndex('deliveries_due_idx')
+    .on('deliveries')
+    .columns(['next_attempt_at'])
+    .where(sql.ref('state'), 'in', ['pending', 'sending', 'retrying'])
+    .execute();
   await db.schema.createIndex('deliveries_task_idx').on('deliveries').columns(['task_id', 'id']).execute();
   await db.schema.createIndex('deliveries_notification_idx').on('deliveries').column('notification_id').execute();
 
@@ -72,7 +79,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // The dispatcher's poll: notifications not yet expanded into deliveries, oldest first.
-  await db.schema.createIndex('notifications_undispatched_idx').on('notifications').column('scheduled_at').where(sql.ref('dispatched_at'), 'is', null).execute();
+  await db.schema
+    .createIndex('notifications_undispatched_idx')
+    .on('notifications')
+    .column('scheduled_at')
+    .where(sql.ref('dispatched_at'), 'is', null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -130,8 +130,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       UPDATE task_report_horizon SET at = to_at;
     END $$`.execute(db);
 
-  await sql`CREATE TRIGGER tasks_report_counts_insert AFTER INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(db);
-  await sql`CREATE TRIGGER tasks_report_counts_delete AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(db);
+  await sql`CREATE TRIGGER tasks_report_counts_insert AFTER INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER tasks_report_counts_delete AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(
+    db,
+  );
   // Most writes (reminders, escalations, acknowledgement) leave the cell as it was: the WHEN
   // spares them the function call.
   await sql`
@@ -145,7 +149,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     )
     EXECUTE FUNCTION task_report_counts_apply()`.execute(db);
   // TRUNCATE fires no row trigger.
-  await sql`CREATE TRIGGER tasks_report_counts_truncate AFTER TRUNCATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION task_report_counts_clear()`.execute(db);
+  await sql`CREATE TRIGGER tasks_report_counts_truncate AFTER TRUNCATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION task_report_counts_clear()`.execute(
+    db,
+  );
 
   await sql`
     INSERT INTO task_report_counts (dimension, key, grp, came_due, n)

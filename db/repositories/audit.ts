@@ -35,14 +35,26 @@ export async function verifyAuditChain(db: Kysely<Database>, taskId: string): Pr
       return bad(missing ? `thiếu sự kiện số ${expectedSeq} (bị xóa?)` : `thứ tự sự kiện bị đảo (gặp ${row.seq} ở vị trí ${expectedSeq})`);
     }
     if (row.prev_hash !== prev) return bad('liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)');
-    const recomputed = eventHash(prev, { taskId, seq: row.seq, kind: row.kind, occurredAt: row.occurred_at.toISOString(), actor: row.actor, payload: row.payload });
+    const recomputed = eventHash(prev, {
+      taskId,
+      seq: row.seq,
+      kind: row.kind,
+      occurredAt: row.occurred_at.toISOString(),
+      actor: row.actor,
+      payload: row.payload,
+    });
     if (recomputed !== row.hash) return bad('nội dung sự kiện đã bị sửa (mã băm không khớp)');
     prev = row.hash;
   }
   // Cutting off the newest events leaves no gap in the chain; the read model, written in the same
   // transaction as every event, still records how far the trail went.
   if (model && model.audit_seq > rows.length) {
-    return { taskId, ok: false, events: rows.length, problem: { seq: rows.length + 1, reason: `thiếu sự kiện số ${rows.length + 1} đến ${model.audit_seq} (bị xóa ở cuối chuỗi?)` } };
+    return {
+      taskId,
+      ok: false,
+      events: rows.length,
+      problem: { seq: rows.length + 1, reason: `thiếu sự kiện số ${rows.length + 1} đến ${model.audit_seq} (bị xóa ở cuối chuỗi?)` },
+    };
   }
   return { taskId, ok: true, events: rows.length, problem: null };
 }
@@ -58,7 +70,10 @@ export async function taskEvents(db: Kysely<Database>, taskId: string) {
 }
 
 /** The payloads of the given events, keyed `<task id>#<seq>`. */
-export async function eventPayloads(db: Kysely<Database>, events: readonly { taskId: string; seq: number }[]): Promise<Map<string, Record<string, unknown>>> {
+export async function eventPayloads(
+  db: Kysely<Database>,
+  events: readonly { taskId: string; seq: number }[],
+): Promise<Map<string, Record<string, unknown>>> {
   if (!events.length) return new Map();
   const rows = await db
     .selectFrom('audit_events')
@@ -129,7 +144,8 @@ export class AuditAppender {
     let refusals = 0;
     let races = 0;
     for (;;) {
-      const prevHash = event.seq === 1 ? GENESIS_HASH : (this.heads.hashOf(taskId, event.seq - 1) ?? (await this.readPredecessor(taskId, event.seq)));
+      const prevHash =
+        event.seq === 1 ? GENESIS_HASH : (this.heads.hashOf(taskId, event.seq - 1) ?? (await this.readPredecessor(taskId, event.seq)));
       const hash = eventHash(prevHash, { taskId, ...event });
       let linked: boolean;
       try {
@@ -142,7 +158,12 @@ export class AuditAppender {
       }
       if (!linked) {
         // Not inserted, so the event is stored already: a retry, or an attempt racing this one.
-        const stored = await this.db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq).executeTakeFirst();
+        const stored = await this.db
+          .selectFrom('audit_events')
+          .select('hash')
+          .where('task_id', '=', taskId)
+          .where('seq', '=', event.seq)
+          .executeTakeFirst();
         if (stored?.hash !== hash) {
           throw new Error(
             `nhật ký nhiệm vụ ${taskId}: sự kiện số ${event.seq} đã được ghi với nội dung khác (mã băm đã lưu ${stored?.hash ?? 'không có'}, mã băm tính lại ${hash}); không ghi gì thêm`,
@@ -161,7 +182,12 @@ export class AuditAppender {
   }
 
   private async readPredecessor(taskId: string, seq: number): Promise<string> {
-    const prev = await this.db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', seq - 1).executeTakeFirst();
+    const prev = await this.db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('task_id', '=', taskId)
+      .where('seq', '=', seq - 1)
+      .executeTakeFirst();
     // The workflow writes in order; a missing predecessor means its write is still retrying.
     if (!prev) throw new Error(`nhật ký nhiệm vụ ${taskId}: sự kiện số ${seq - 1} chưa được ghi`);
     return prev.hash;
@@ -173,7 +199,13 @@ export class AuditAppender {
    * that snapshot, so it sees a row stored by an earlier attempt but never the one `appended`
    * inserts (hence the union).
    */
-  private async write(taskId: string, event: ChainEvent, prevHash: string, hash: string, alongside: Record<string, AlongsideWrite>): Promise<boolean> {
+  private async write(
+    taskId: string,
+    event: ChainEvent,
+    prevHash: string,
+    hash: string,
+    alongside: Record<string, AlongsideWrite>,
+  ): Promise<boolean> {
     const insert = (db: QueryCreator<Database>) =>
       db
         .insertInto('audit_events')
@@ -191,7 +223,14 @@ export class AuditAppender {
         db
           .selectFrom('appended')
           .select('hash')
-          .unionAll(db.selectFrom('audit_events').select('hash').where('task_id', '=', taskId).where('seq', '=', event.seq).where('hash', '=', hash)),
+          .unionAll(
+            db
+              .selectFrom('audit_events')
+              .select('hash')
+              .where('task_id', '=', taskId)
+              .where('seq', '=', event.seq)
+              .where('hash', '=', hash),
+          ),
       );
     for (const [name, write] of writes) {
       // Nothing reads what the writes return, so the scope's type need not grow with them.

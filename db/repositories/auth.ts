@@ -110,9 +110,16 @@ const userColumns = ['id', 'login', 'full_name', 'unit_code', 'roles', 'email', 
 
 /** The one mapper from a `users` row. */
 function toUser(row: Pick<Selectable<UsersTable>, (typeof userColumns)[number]>): User {
-  return { id: row.id, login: row.login, fullName: row.full_name, unitCode: row.unit_code, roles: row.roles, email: row.email, active: row.active };
+  return {
+    id: row.id,
+    login: row.login,
+    fullName: row.full_name,
+    unitCode: row.unit_code,
+    roles: row.roles,
+    email: row.email,
+    active: row.active,
+  };
 }
-
 
 /** Adds a unit, or updates the name (and the aliases or kind when given) of the unit with that code. */
 export async function addUnit(db: Kysely<Database>, input: UnitInput): Promise<{ unit: Unit; created: boolean }> {
@@ -173,7 +180,8 @@ export async function issueToken(
   ttlDays = DEFAULT_TOKEN_TTL_DAYS,
   opts: { label?: string; now?: Date } = {},
 ): Promise<IssuedToken> {
-  if (!Number.isFinite(ttlDays) || ttlDays <= 0) throw new RegistryError('invalid', `Thời hạn mã truy cập phải là số ngày dương (nhận được ${ttlDays})`);
+  if (!Number.isFinite(ttlDays) || ttlDays <= 0)
+    throw new RegistryError('invalid', `Thời hạn mã truy cập phải là số ngày dương (nhận được ${ttlDays})`);
   const user = await db.selectFrom('users').select(['id', 'active']).where('login', '=', login).executeTakeFirst();
   if (!user) throw new RegistryError('unknown_user', `Không có người dùng "${login}"`);
   if (!user.active) throw new RegistryError('inactive_user', `Người dùng "${login}" đã bị vô hiệu hóa`);
@@ -211,7 +219,9 @@ async function revokeAndAnnounce(
   now: Date,
 ): Promise<number> {
   const announced = await db
-    .with('revoked', (qb) => qb.updateTable('api_tokens').set({ revoked_at: now }).where(which).where('revoked_at', 'is', null).returning('token_hash'))
+    .with('revoked', (qb) =>
+      qb.updateTable('api_tokens').set({ revoked_at: now }).where(which).where('revoked_at', 'is', null).returning('token_hash'),
+    )
     .selectFrom('revoked')
     .select(sql<string>`pg_notify(${TOKEN_REVOKED_CHANNEL}, encode(token_hash, 'hex'))`.as('notified'))
     .execute();
@@ -253,7 +263,10 @@ export async function lookupToken(db: Kysely<Database>, token: string, now = new
 }
 
 /** Adds a user unless the login exists (then changes nothing); true when added. */
-export async function addUserIfAbsent(db: Kysely<Database>, user: { login: string; unitCode: string; roles: Role[]; fullName: string | null }): Promise<boolean> {
+export async function addUserIfAbsent(
+  db: Kysely<Database>,
+  user: { login: string; unitCode: string; roles: Role[]; fullName: string | null },
+): Promise<boolean> {
   const inserted = await db
     .insertInto('users')
     .values({ login: user.login, unit_code: user.unitCode, roles: user.roles, full_name: user.fullName })
@@ -267,7 +280,10 @@ export async function addUserIfAbsent(db: Kysely<Database>, user: { login: strin
  * Active users who hold one of `unitRoles` in one of `units`, or one of `anyUnitRoles` in any
  * unit, by login: the candidates a notification may reach.
  */
-export async function activeUsersIn(db: Kysely<Database>, scope: { units: readonly string[]; unitRoles: readonly Role[]; anyUnitRoles: readonly Role[] }): Promise<User[]> {
+export async function activeUsersIn(
+  db: Kysely<Database>,
+  scope: { units: readonly string[]; unitRoles: readonly Role[]; anyUnitRoles: readonly Role[] },
+): Promise<User[]> {
   if (!scope.unitRoles.length && !scope.anyUnitRoles.length) return [];
   const rows = await db
     .selectFrom('users')
@@ -275,7 +291,9 @@ export async function activeUsersIn(db: Kysely<Database>, scope: { units: readon
     .where('active', '=', true)
     .where((eb) =>
       eb.or([
-        ...(scope.unitRoles.length ? [eb.and([eb('unit_code', 'in', [...scope.units]), sql<boolean>`roles && ${sql.val([...scope.unitRoles])}::text[]`])] : []),
+        ...(scope.unitRoles.length
+          ? [eb.and([eb('unit_code', 'in', [...scope.units]), sql<boolean>`roles && ${sql.val([...scope.unitRoles])}::text[]`])]
+          : []),
         ...(scope.anyUnitRoles.length ? [sql<boolean>`roles && ${sql.val([...scope.anyUnitRoles])}::text[]`] : []),
       ]),
     )

@@ -12,7 +12,19 @@ export async function deliveryHistory(db: Kysely<Database>, taskId: string) {
   const rows = await db
     .selectFrom('deliveries as d')
     .innerJoin('notifications as n', 'n.id', 'd.notification_id')
-    .select(['d.id', 'd.delivery_key', 'n.key as notification_key', 'd.channel', 'd.recipient', 'd.state', 'd.attempts', 'd.last_error', 'd.sent_at', 'd.next_attempt_at', 'd.created_at'])
+    .select([
+      'd.id',
+      'd.delivery_key',
+      'n.key as notification_key',
+      'd.channel',
+      'd.recipient',
+      'd.state',
+      'd.attempts',
+      'd.last_error',
+      'd.sent_at',
+      'd.next_attempt_at',
+      'd.created_at',
+    ])
     .select((eb) => eb.ref('d.content', '->>').key('subject').as('subject'))
     .where('d.task_id', '=', taskId)
     .orderBy('d.id')
@@ -21,7 +33,11 @@ export async function deliveryHistory(db: Kysely<Database>, taskId: string) {
     ? await db
         .selectFrom('delivery_attempts')
         .select(['delivery_id', 'attempt', 'started_at', 'finished_at', 'outcome', 'detail'])
-        .where('delivery_id', 'in', rows.map((r) => r.id))
+        .where(
+          'delivery_id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .orderBy('delivery_id')
         .orderBy('attempt')
         .execute()
@@ -31,7 +47,6 @@ export async function deliveryHistory(db: Kysely<Database>, taskId: string) {
     attempt_log: attempts.filter((a) => a.delivery_id === id).map(({ delivery_id: _d, ...a }) => a),
   }));
 }
-
 
 /** A message to write for a source (a notification or a digest): one recipient on one channel. */
 export interface NewDelivery {
@@ -79,7 +94,16 @@ export async function insertDeliveries(
   if (inbox.length) {
     await trx
       .insertInto('delivery_attempts')
-      .values(inbox.map((r) => ({ delivery_id: r.id, attempt: 1, started_at: source.now, finished_at: source.now, outcome: 'sent' as const, detail: 'hiển thị trong hộp thư' })))
+      .values(
+        inbox.map((r) => ({
+          delivery_id: r.id,
+          attempt: 1,
+          started_at: source.now,
+          finished_at: source.now,
+          outcome: 'sent' as const,
+          detail: 'hiển thị trong hộp thư',
+        })),
+      )
       .execute();
   }
   return inserted.length;
@@ -111,7 +135,12 @@ function toClaimed(row: Pick<Selectable<DeliveriesTable>, (typeof claimedColumns
  * mid-attempt (their lease ran out) get that attempt closed as interrupted; those interrupted on
  * their last attempt go dead instead. `picked` counts those too.
  */
-export async function claimDueDeliveries(db: Kysely<Database>, now: Date, limit: number, policy: { maxAttempts: number; leaseMs: number }): Promise<{ picked: number; claimed: ClaimedDelivery[] }> {
+export async function claimDueDeliveries(
+  db: Kysely<Database>,
+  now: Date,
+  limit: number,
+  policy: { maxAttempts: number; leaseMs: number },
+): Promise<{ picked: number; claimed: ClaimedDelivery[] }> {
   return db.transaction().execute(async (trx) => {
     const picked = await trx
       .selectFrom('deliveries')
@@ -151,7 +180,9 @@ export async function claimDueDeliveries(db: Kysely<Database>, now: Date, limit:
       .execute();
     await trx
       .insertInto('delivery_attempts')
-      .values(rows.map((r) => ({ delivery_id: r.id, attempt: r.attempts, started_at: now, finished_at: null, outcome: null, detail: null })))
+      .values(
+        rows.map((r) => ({ delivery_id: r.id, attempt: r.attempts, started_at: now, finished_at: null, outcome: null, detail: null })),
+      )
       .execute();
     return { picked: picked.length, claimed: rows.map(toClaimed) };
   });
@@ -200,7 +231,10 @@ export async function unitsWithDigest(db: Kysely<Database>, day: string, unitCod
 }
 
 /** Records a unit's digest of a day; its id, or undefined when that digest exists already (another tick or worker wrote it). */
-export async function insertDigestRun(trx: Transaction<Database>, run: { unitCode: string; day: string; items: unknown; now: Date }): Promise<string | undefined> {
+export async function insertDigestRun(
+  trx: Transaction<Database>,
+  run: { unitCode: string; day: string; items: unknown; now: Date },
+): Promise<string | undefined> {
   const row = await trx
     .insertInto('digest_runs')
     .values({ unit_code: run.unitCode, day: run.day, items: JSON.stringify(run.items), created_at: run.now })

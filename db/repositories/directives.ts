@@ -31,7 +31,17 @@ const itemColumns = ['ref', 'status', 'task_id', 'fields'] as const;
 /** The one mapper from a `directives` row. */
 function toDirective(row: Pick<Selectable<DirectivesTable>, (typeof directiveColumns)[number]>): Directive {
   const { id, number, issuer, signer, title } = row;
-  return { id, number, issuedOn: row.issued_on, issuer, signer, title, assignedBy: row.assigned_by, decidedBy: row.decided_by, policy: (row.policy as DirectiveImport['policy']) ?? null };
+  return {
+    id,
+    number,
+    issuedOn: row.issued_on,
+    issuer,
+    signer,
+    title,
+    assignedBy: row.assigned_by,
+    decidedBy: row.decided_by,
+    policy: (row.policy as DirectiveImport['policy']) ?? null,
+  };
 }
 
 /** The one mapper from a `directive_items` row. */
@@ -77,23 +87,48 @@ export async function findDirective(db: Kysely<Database>, id: string): Promise<D
 
 /** A directive's items in the order it lists them. */
 export async function directiveItems(db: Kysely<Database>, directiveId: string): Promise<DirectiveItem[]> {
-  const rows = await db.selectFrom('directive_items').select(itemColumns).where('directive_id', '=', directiveId).orderBy('position').execute();
+  const rows = await db
+    .selectFrom('directive_items')
+    .select(itemColumns)
+    .where('directive_id', '=', directiveId)
+    .orderBy('position')
+    .execute();
   return rows.map(toItem);
 }
 
 /** One item, locked until the transaction ends (an edit reads, merges and writes it back). */
 export async function lockItem(trx: Transaction<Database>, directiveId: string, ref: string): Promise<DirectiveItem | undefined> {
-  const row = await trx.selectFrom('directive_items').select(itemColumns).where('directive_id', '=', directiveId).where('ref', '=', ref).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('directive_items')
+    .select(itemColumns)
+    .where('directive_id', '=', directiveId)
+    .where('ref', '=', ref)
+    .forUpdate()
+    .executeTakeFirst();
   return row && toItem(row);
 }
 
 /** Replaces an item's draft fields. */
-export async function updateItemFields(trx: Transaction<Database>, directiveId: string, ref: string, fields: Record<string, unknown>): Promise<void> {
-  await trx.updateTable('directive_items').set({ fields: JSON.stringify(fields), updated_at: sql`now()` }).where('directive_id', '=', directiveId).where('ref', '=', ref).execute();
+export async function updateItemFields(
+  trx: Transaction<Database>,
+  directiveId: string,
+  ref: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  await trx
+    .updateTable('directive_items')
+    .set({ fields: JSON.stringify(fields), updated_at: sql`now()` })
+    .where('directive_id', '=', directiveId)
+    .where('ref', '=', ref)
+    .execute();
 }
 
 /** Marks started items launched, in one statement; an item already marked keeps its first launch time. */
-export async function markItemsLaunched(db: Kysely<Database>, directiveId: string, items: readonly { ref: string; taskId: string }[]): Promise<void> {
+export async function markItemsLaunched(
+  db: Kysely<Database>,
+  directiveId: string,
+  items: readonly { ref: string; taskId: string }[],
+): Promise<void> {
   await sql`
     update directive_items as d
     set status = 'launched', task_id = v.task_id, launched_at = ${new Date()}

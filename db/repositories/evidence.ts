@@ -29,7 +29,15 @@ const fileColumns = ['id', 'sha256', 'file_name', 'content_type', 'size', 'conte
 
 /** The one mapper from an `evidence` row. */
 function toEvidenceFile(row: Pick<Selectable<EvidenceTable>, (typeof fileColumns)[number]>): EvidenceFile {
-  return { id: row.id, sha256: row.sha256, fileName: row.file_name, contentType: row.content_type, size: row.size, content: row.content, status: row.status };
+  return {
+    id: row.id,
+    sha256: row.sha256,
+    fileName: row.file_name,
+    contentType: row.content_type,
+    size: row.size,
+    content: row.content,
+    status: row.status,
+  };
 }
 
 /** Stores a file as pending; a retry of an upload whose first try stored it (then timed out) finds it there and writes nothing. */
@@ -59,7 +67,11 @@ export async function deletePendingEvidence(db: Kysely<Database>, id: string): P
 
 /** Marks a file recorded by the workflow. */
 export async function markEvidenceAttached(db: Kysely<Database>, id: string): Promise<void> {
-  await db.updateTable('evidence').set({ status: 'attached', attached_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('evidence')
+    .set({ status: 'attached', attached_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** One file of a task, pending or attached. */

@@ -30,7 +30,15 @@ const recordColumns = ['method', 'path', 'request_hash', 'state', 'status_code',
 /** The one mapper from an `idempotency_keys` row. */
 function toRecord(row: Pick<Selectable<IdempotencyKeysTable>, (typeof recordColumns)[number]>): IdempotencyRecord {
   const { method, path, state } = row;
-  return { method, path, requestHash: row.request_hash, state, statusCode: row.status_code, responseHeaders: row.response_headers, responseBody: row.response_body };
+  return {
+    method,
+    path,
+    requestHash: row.request_hash,
+    state,
+    statusCode: row.status_code,
+    responseHeaders: row.response_headers,
+    responseBody: row.response_body,
+  };
 }
 
 /** Claims the key for this request: true when it was free or its claim abandoned; false when another request holds or answered it. */
@@ -52,7 +60,12 @@ export async function claimKey(db: Kysely<Database>, claim: KeyClaim): Promise<b
 
 /** What the login's key holds, if anything. */
 export async function findKey(db: Kysely<Database>, login: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const row = await db.selectFrom('idempotency_keys').select(recordColumns).where('login', '=', login).where('key', '=', key).executeTakeFirst();
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .select(recordColumns)
+    .where('login', '=', login)
+    .where('key', '=', key)
+    .executeTakeFirst();
   return row && toRecord(row);
 }
 
@@ -62,12 +75,23 @@ export async function releaseKey(db: Kysely<Database>, login: string, key: strin
 }
 
 /** Keeps the answer of a claim in progress, for retries to replay. */
-export async function completeKey(db: Kysely<Database>, login: string, key: string, answer: { statusCode: number; headers: Record<string, string>; body: Buffer }): Promise<void> {
+export async function completeKey(
+  db: Kysely<Database>,
+  login: string,
+  key: string,
+  answer: { statusCode: number; headers: Record<string, string>; body: Buffer },
+): Promise<void> {
   await db
     .updateTable('idempotency_keys')
     .where('login', '=', login)
     .where('key', '=', key)
     .where('state', '=', 'in_progress')
-    .set({ state: 'done', status_code: answer.statusCode, response_headers: JSON.stringify(answer.headers), response_body: answer.body, completed_at: sql<Date>`now()` })
+    .set({
+      state: 'done',
+      status_code: answer.statusCode,
+      response_headers: JSON.stringify(answer.headers),
+      response_body: answer.body,
+      completed_at: sql<Date>`now()`,
+    })
     .execute();
 }

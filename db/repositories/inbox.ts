@@ -35,7 +35,10 @@ function addressedTo(eb: ExpressionBuilder<Database, 'notifications'>, user: Inb
         case 'exact':
           return eb.and([role, eb('notifications.recipient_unit', '=', user.unitCode)]);
         case 'exact_or_none':
-          return eb.and([role, eb.or([eb('notifications.recipient_unit', 'is', null), eb('notifications.recipient_unit', '=', user.unitCode)])]);
+          return eb.and([
+            role,
+            eb.or([eb('notifications.recipient_unit', 'is', null), eb('notifications.recipient_unit', '=', user.unitCode)]),
+          ]);
         case 'any':
           return role;
       }
@@ -105,7 +108,12 @@ export async function listInbox(
     .executeTakeFirstOrThrow();
   let page = inboxQuery(db, user).select(itemColumns);
   if (o.unreadOnly) page = page.where('r.read_at', 'is', null);
-  const rows = await page.orderBy('notifications.scheduled_at', 'desc').orderBy('notifications.id', 'desc').limit(o.limit).offset(o.offset).execute();
+  const rows = await page
+    .orderBy('notifications.scheduled_at', 'desc')
+    .orderBy('notifications.id', 'desc')
+    .limit(o.limit)
+    .offset(o.offset)
+    .execute();
   return { items: rows.map(toItem), total: o.unreadOnly ? counts.unread : counts.total, unreadCount: counts.unread };
 }
 

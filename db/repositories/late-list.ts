@@ -65,7 +65,8 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
   // submission), or to the approval when there is no outcome to go by.
   const lateUntil = sql`case when outcome is null then completed_at else least(coalesce(submitted_at, completed_at), completed_at) end`;
   // greatest() skips nulls: without a deadline there is no count of days, not zero.
-  const daysPast = (until: RawBuilder<unknown>) => sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
+  const daysPast = (until: RawBuilder<unknown>) =>
+    sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
   const end = page ? page.offset + page.limit : null;
   const kept = lateCountsKept(f);
   if (kept) await keepHorizonRecent(db);

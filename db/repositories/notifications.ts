@@ -24,8 +24,32 @@ export interface DueNotification {
   body: string;
 }
 
-const dueColumns = ['id', 'key', 'task_id', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit', 'subject', 'body'] as const;
-const outboxColumns = ['key', 'task_id', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit', 'scheduled_at', 'subject', 'body'] as const;
+const dueColumns = [
+  'id',
+  'key',
+  'task_id',
+  'audit_seq',
+  'kind',
+  'step',
+  'level',
+  'recipient_role',
+  'recipient_unit',
+  'subject',
+  'body',
+] as const;
+const outboxColumns = [
+  'key',
+  'task_id',
+  'audit_seq',
+  'kind',
+  'step',
+  'level',
+  'recipient_role',
+  'recipient_unit',
+  'scheduled_at',
+  'subject',
+  'body',
+] as const;
 
 /** The event's notifications, each once by key, only once the event is in the chain (`linked`): a write that goes with an audit append. */
 export function outboxWrite(db: QueryCreator<AppendScope>, taskId: string, auditSeq: number, notifications: readonly OutboxNotification[]) {
@@ -69,7 +93,19 @@ export async function dueNotifications(trx: Transaction<Database>, now: Date, li
     .forUpdate()
     .skipLocked()
     .execute();
-  return rows.map(({ id, key, kind, step, level, subject, body, ...n }) => ({ id, key, taskId: n.task_id, auditSeq: n.audit_seq, kind, step, level, recipientRole: n.recipient_role, recipientUnit: n.recipient_unit, subject, body }));
+  return rows.map(({ id, key, kind, step, level, subject, body, ...n }) => ({
+    id,
+    key,
+    taskId: n.task_id,
+    auditSeq: n.audit_seq,
+    kind,
+    step,
+    level,
+    recipientRole: n.recipient_role,
+    recipientUnit: n.recipient_unit,
+    subject,
+    body,
+  }));
 }
 
 /** Records that a notification was expanded: `dispatched`, or `unrouted` when it reached nobody. */
@@ -85,7 +121,19 @@ export async function markDispatched(trx: Transaction<Database>, id: string, now
 export async function taskNotifications(db: Kysely<Database>, taskId: string) {
   return db
     .selectFrom('notifications')
-    .select(['key', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit', 'scheduled_at', 'subject', 'status', 'dispatched_at'])
+    .select([
+      'key',
+      'audit_seq',
+      'kind',
+      'step',
+      'level',
+      'recipient_role',
+      'recipient_unit',
+      'scheduled_at',
+      'subject',
+      'status',
+      'dispatched_at',
+    ])
     .where('task_id', '=', taskId)
     .orderBy('audit_seq')
     .execute();

@@ -55,17 +55,19 @@ export function groupCase(f: ReportFilter) {
 
 /** The tasks the filter selects, with their group and whether they came due by asOf. */
 export function classified(db: Kysely<Database>, f: ReportFilter) {
-  let query = db.selectFrom('tasks').select([
-    'id',
-    'lead_unit',
-    'directive_number',
-    'due_at',
-    'completed_at',
-    'submitted_at',
-    'outcome',
-    groupCase(f).as('grp'),
-    sql<boolean>`coalesce(due_at <= ${f.asOf}::timestamptz, false)`.as('came_due'),
-  ]);
+  let query = db
+    .selectFrom('tasks')
+    .select([
+      'id',
+      'lead_unit',
+      'directive_number',
+      'due_at',
+      'completed_at',
+      'submitted_at',
+      'outcome',
+      groupCase(f).as('grp'),
+      sql<boolean>`coalesce(due_at <= ${f.asOf}::timestamptz, false)`.as('came_due'),
+    ]);
   if (f.unit) query = query.where('lead_unit', '=', f.unit);
   if (f.directive) query = query.where('directive_number', '=', f.directive);
   if (f.dueFrom) query = query.where('due_at', '>=', f.dueFrom);

@@ -113,12 +113,18 @@ interface CountsRow {
  * Counts per key (lead unit or directive) with its name, in one statement: cells per (key,
  * group, came due) from the kept counts or from the rows, folded per key.
  */
-async function countsBy(db: Kysely<Database>, f: ReportFilter, key: Dimension): Promise<{ key: string; name: string | null; counts: GroupCounts }[]> {
+async function countsBy(
+  db: Kysely<Database>,
+  f: ReportFilter,
+  key: Dimension,
+): Promise<{ key: string; name: string | null; counts: GroupCounts }[]> {
   const kept = keptCountsServe(f, key);
   if (kept) await keepHorizonRecent(db);
   const cells = kept ? keptCells(f, key) : cellsFromRows(db, f, key);
   const [names, name] =
-    key === 'lead_unit' ? [sql`left join units nm on nm.code = c.key`, sql`nm.name`] : [sql`left join directives nm on nm.number = c.key`, sql`nm.title`];
+    key === 'lead_unit'
+      ? [sql`left join units nm on nm.code = c.key`, sql`nm.name`]
+      : [sql`left join directives nm on nm.number = c.key`, sql`nm.title`];
   const count = (where: RawBuilder<unknown>) => sql`coalesce(sum(c.n) filter (where ${where}), 0)::int`;
   const completedOnTime = sql`c.grp in (${code('completed_on_time')}, ${code('completed_ahead')})`;
   const { rows } = await sql<CountsRow>`
@@ -203,4 +209,3 @@ export async function reportByDirective(db: Kysely<Database>, f: ReportFilter): 
   const rows = (await countsBy(db, f, 'directive_number')).map((r) => ({ directiveNumber: r.key, directiveTitle: r.name, ...r.counts }));
   return { rows, totals: sumCounts(rows) };
 }
-

@@ -24,12 +24,36 @@ export interface TaskSummary {
   status: string;
 }
 
-const summaryColumns = ['id', 'directive_number', 'ref', 'title', 'lead_unit', 'co_lead_unit', 'due_at', 'expected_result', 'launched_at', 'outcome', 'status'] as const;
+const summaryColumns = [
+  'id',
+  'directive_number',
+  'ref',
+  'title',
+  'lead_unit',
+  'co_lead_unit',
+  'due_at',
+  'expected_result',
+  'launched_at',
+  'outcome',
+  'status',
+] as const;
 
 /** The one mapper from a `tasks` row to a TaskSummary. */
 function toTaskSummary(row: Pick<Selectable<TasksTable>, (typeof summaryColumns)[number]>): TaskSummary {
   const { id, ref, title, outcome, status } = row;
-  return { id, directiveNumber: row.directive_number, ref, title, leadUnit: row.lead_unit, coLeadUnit: row.co_lead_unit, dueAt: row.due_at, expectedResult: row.expected_result, launchedAt: row.launched_at, outcome, status };
+  return {
+    id,
+    directiveNumber: row.directive_number,
+    ref,
+    title,
+    leadUnit: row.lead_unit,
+    coLeadUnit: row.co_lead_unit,
+    dueAt: row.due_at,
+    expectedResult: row.expected_result,
+    launchedAt: row.launched_at,
+    outcome,
+    status,
+  };
 }
 
 /** The read model as the API publishes it (`GET /tasks/:id` `record`): every column but the state snapshot. */
@@ -107,7 +131,9 @@ function listQuery(db: Kysely<Database>, filter: TaskListFilter) {
   let query = db.selectFrom('tasks');
   const viewer = filter.visibleToUnit;
   if (viewer !== null) {
-    query = query.where((eb) => eb.or([eb('lead_unit', '=', viewer), eb('co_lead_unit', '=', viewer), eb(sql.val(viewer), '=', eb.fn.any('coordinating_units'))]));
+    query = query.where((eb) =>
+      eb.or([eb('lead_unit', '=', viewer), eb('co_lead_unit', '=', viewer), eb(sql.val(viewer), '=', eb.fn.any('coordinating_units'))]),
+    );
   }
   if (filter.unit) query = query.where((eb) => eb.or([eb('lead_unit', '=', filter.unit!), eb('co_lead_unit', '=', filter.unit!)]));
   if (filter.directive) query = query.where('directive_number', '=', filter.directive);
@@ -138,7 +164,11 @@ function listQuery(db: Kysely<Database>, filter: TaskListFilter) {
 }
 
 /** A page of the tasks the filter selects, the earliest deadline first (none last), and how many it selects in all. */
-export async function listTasks(db: Kysely<Database>, f: TaskListFilter, page: { limit: number; offset: number }): Promise<{ items: TaskListItem[]; total: number }> {
+export async function listTasks(
+  db: Kysely<Database>,
+  f: TaskListFilter,
+  page: { limit: number; offset: number },
+): Promise<{ items: TaskListItem[]; total: number }> {
   const query = listQuery(db, f);
   const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
   const items = await query
@@ -160,7 +190,12 @@ export async function findTaskRecord(db: Kysely<Database>, taskId: string): Prom
 export async function taskUnits(db: Kysely<Database>, taskId: string): Promise<string[] | null> {
   const row = await db
     .selectFrom('tasks')
-    .select(['lead_unit', 'co_lead_unit', 'coordinating_units', sql<string[]>`coalesce(array(select jsonb_array_elements(state->'leadHistory')->>'unitCode'), '{}')`.as('past_leads')])
+    .select([
+      'lead_unit',
+      'co_lead_unit',
+      'coordinating_units',
+      sql<string[]>`coalesce(array(select jsonb_array_elements(state->'leadHistory')->>'unitCode'), '{}')`.as('past_leads'),
+    ])
     .where('id', '=', taskId)
     .executeTakeFirst();
   if (!row) return null;
@@ -168,7 +203,10 @@ export async function taskUnits(db: Kysely<Database>, taskId: string): Promise<s
 }
 
 /** The tasks of the given ids with the workflow's last state snapshot, by id. */
-export async function tasksWithState(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, { task: TaskSummary; state: unknown }>> {
+export async function tasksWithState(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, { task: TaskSummary; state: unknown }>> {
   if (!ids.length) return new Map();
   const rows = await db
     .selectFrom('tasks')
@@ -232,19 +270,21 @@ export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState) {
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
   const changed = columns.filter((c) => c !== 'id');
-  return db
-    .insertInto('tasks')
-    .columns(columns)
-    .expression(
-      db
-        .selectFrom(['linked', sql`jsonb_populate_record(null::tasks, ${JSON.stringify(row)}::jsonb)`.as('r')])
-        .select(columns.map((c) => sql.ref(`r.${c}`).as(c))),
-    )
-    // Never let an older snapshot overwrite a newer one.
-    .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet(Object.fromEntries([...changed.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]]))
-        .where('tasks.audit_seq', '<', s.auditSeq),
-    );
+  return (
+    db
+      .insertInto('tasks')
+      .columns(columns)
+      .expression(
+        db
+          .selectFrom(['linked', sql`jsonb_populate_record(null::tasks, ${JSON.stringify(row)}::jsonb)`.as('r')])
+          .select(columns.map((c) => sql.ref(`r.${c}`).as(c))),
+      )
+      // Never let an older snapshot overwrite a newer one.
+      .onConflict((oc) =>
+        oc
+          .column('id')
+          .doUpdateSet(Object.fromEntries([...changed.map((c) => [c, sql.ref(`excluded.${c}`)]), ['updated_at', sql`now()`]]))
+          .where('tasks.audit_seq', '<', s.auditSeq),
+      )
+  );
 }

@@ -46,7 +46,14 @@ export async function addWebhookEndpoint(db: Kysely<Database>, input: WebhookEnd
     )
     .returning(['id', 'unit_code', 'url', 'secret', 'description', 'active'])
     .executeTakeFirstOrThrow();
-  return { id: String(row.id), unitCode: row.unit_code, url: row.url, secret: row.secret, description: row.description, active: row.active };
+  return {
+    id: String(row.id),
+    unitCode: row.unit_code,
+    url: row.url,
+    secret: row.secret,
+    description: row.description,
+    active: row.active,
+  };
 }
 
 /** Stops posting to an endpoint; its past deliveries stay in the record. */
@@ -65,11 +72,20 @@ export interface EndpointTarget {
 /** The active endpoints of the given units, in id order. */
 export async function activeEndpoints(db: Kysely<Database>, unitCodes: readonly string[]): Promise<EndpointTarget[]> {
   if (!unitCodes.length) return [];
-  const rows = await db.selectFrom('webhook_endpoints').select(['id', 'unit_code', 'url']).where('active', '=', true).where('unit_code', 'in', unitCodes).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'unit_code', 'url'])
+    .where('active', '=', true)
+    .where('unit_code', 'in', unitCodes)
+    .orderBy('id')
+    .execute();
   return rows.map((e) => ({ id: String(e.id), unitCode: e.unit_code, url: e.url }));
 }
 
 /** Where and with which secret to post a webhook delivery now; undefined when the endpoint is gone. */
-export async function endpointForSending(db: Kysely<Database>, id: string): Promise<{ url: string; secret: string; active: boolean } | undefined> {
+export async function endpointForSending(
+  db: Kysely<Database>,
+  id: string,
+): Promise<{ url: string; secret: string; active: boolean } | undefined> {
   return db.selectFrom('webhook_endpoints').select(['url', 'secret', 'active']).where('id', '=', id).executeTakeFirst();
 }

@@ -43,13 +43,20 @@ function historyDetail(kind: string, payload: Record<string, unknown>): string |
     case 'evidence_attached':
       return text(payload.fileName);
     case 'approved':
-      return payload.outcome === 'completed_late' ? 'hoàn thành quá hạn' : payload.outcome === 'completed_on_time' ? 'hoàn thành đúng hạn' : null;
+      return payload.outcome === 'completed_late'
+        ? 'hoàn thành quá hạn'
+        : payload.outcome === 'completed_on_time'
+          ? 'hoàn thành đúng hạn'
+          : null;
     case 'returned':
     case 'cancelled':
     case 'extension_denied':
       return text(payload.reason) && `lý do: ${payload.reason}`;
     case 'extension_requested':
-      return formatDueValue(payload.requestedDueAt) && `đến ${formatDueValue(payload.requestedDueAt)}${text(payload.reason) ? `, lý do: ${payload.reason}` : ''}`;
+      return (
+        formatDueValue(payload.requestedDueAt) &&
+        `đến ${formatDueValue(payload.requestedDueAt)}${text(payload.reason) ? `, lý do: ${payload.reason}` : ''}`
+      );
     case 'extension_approved':
       return formatDueValue(payload.dueAt) && `thời hạn mới ${formatDueValue(payload.dueAt)}`;
     case 'reassigned':
@@ -59,12 +66,17 @@ function historyDetail(kind: string, payload: Record<string, unknown>): string |
     case 'report_submitted':
       return period && `${period}${payload.onTime === true ? ', đúng hạn' : payload.onTime === false ? ', quá hạn' : ''}`;
     case 'overdue':
-      return formatDueValue(payload.dueAt) && `${text(payload.leadUnit) ?? 'đơn vị chủ trì'} chưa hoàn thành, thời hạn ${formatDueValue(payload.dueAt)}`;
+      return (
+        formatDueValue(payload.dueAt) &&
+        `${text(payload.leadUnit) ?? 'đơn vị chủ trì'} chưa hoàn thành, thời hạn ${formatDueValue(payload.dueAt)}`
+      );
     case 'completed':
       return payload.reason === 'all_periods_reported' ? 'đã báo cáo đủ các kỳ' : null;
   }
   if (kind in NOTIFICATION_KIND_LABELS_VI) {
-    const to = Array.isArray(payload.recipients) ? payload.recipients.map((r) => RECIPIENT_ROLE_LABELS_VI[r as RecipientRole] ?? String(r)).join(', ') : null;
+    const to = Array.isArray(payload.recipients)
+      ? payload.recipients.map((r) => RECIPIENT_ROLE_LABELS_VI[r as RecipientRole] ?? String(r)).join(', ')
+      : null;
     const level = typeof payload.level === 'number' && (kind as NotificationKind).endsWith('escalation') ? `cấp ${payload.level}` : null;
     return [period, level, to && `gửi ${to}`].filter(Boolean).join(', ') || null;
   }

@@ -93,7 +93,9 @@ export const NOTICE_TEXTS: Readonly<Record<string, NoticeText>> = {
   },
   ack_escalation: {
     subject: (m) => `[Đôn đốc] ${m.leadUnit} chưa tiếp nhận nhiệm vụ ${m.ref}`,
-    lines: (m) => [`Đơn vị chủ trì ${m.leadUnit} chưa xác nhận tiếp nhận nhiệm vụ sau thời gian quy định. Đề nghị đồng chí chỉ đạo đơn vị tiếp nhận và triển khai ngay.`],
+    lines: (m) => [
+      `Đơn vị chủ trì ${m.leadUnit} chưa xác nhận tiếp nhận nhiệm vụ sau thời gian quy định. Đề nghị đồng chí chỉ đạo đơn vị tiếp nhận và triển khai ngay.`,
+    ],
   },
   due_reminder: {
     subject: (m) => `[Nhắc việc] Nhiệm vụ ${m.ref} sắp đến hạn${m.due ? ` (${m.due})` : ''}`,
@@ -132,15 +134,21 @@ export const NOTICE_TEXTS: Readonly<Record<string, NoticeText>> = {
     ],
   },
   extension_decided: {
-    subject: (m) => `[Gia hạn] Đề nghị gia hạn nhiệm vụ ${m.ref} ${m.event.approve === false ? 'không được chấp thuận' : 'được chấp thuận'}`,
+    subject: (m) =>
+      `[Gia hạn] Đề nghị gia hạn nhiệm vụ ${m.ref} ${m.event.approve === false ? 'không được chấp thuận' : 'được chấp thuận'}`,
     lines: (m) =>
       m.event.approve === false
         ? ['Đề nghị gia hạn không được chấp thuận; thời hạn giữ nguyên.', ...reason(m)]
-        : [`Đề nghị gia hạn được chấp thuận. Thời hạn mới: ${m.date(m.event.dueAt) ?? m.due ?? '(không rõ)'}${m.date(m.event.previousDueAt) ? ` (thời hạn cũ: ${m.date(m.event.previousDueAt)})` : ''}.`],
+        : [
+            `Đề nghị gia hạn được chấp thuận. Thời hạn mới: ${m.date(m.event.dueAt) ?? m.due ?? '(không rõ)'}${m.date(m.event.previousDueAt) ? ` (thời hạn cũ: ${m.date(m.event.previousDueAt)})` : ''}.`,
+          ],
   },
   reassigned: {
     subject: (m) => `[Điều chỉnh] Nhiệm vụ ${m.ref} được giao cho ${m.unitName(m.event.newLeadUnit)}`,
-    lines: (m) => [`Nhiệm vụ được giao cho ${m.unitName(m.event.newLeadUnit)} chủ trì${m.event.previousLeadUnit ? ` (thay ${m.unitName(m.event.previousLeadUnit)})` : ''}.`, ...reason(m)],
+    lines: (m) => [
+      `Nhiệm vụ được giao cho ${m.unitName(m.event.newLeadUnit)} chủ trì${m.event.previousLeadUnit ? ` (thay ${m.unitName(m.event.previousLeadUnit)})` : ''}.`,
+      ...reason(m),
+    ],
   },
   cancelled: {
     subject: (m) => `[Thu hồi] Nhiệm vụ ${m.ref} đã bị hủy`,
@@ -164,7 +172,8 @@ export function composeNotice(input: NoticeInput): Notice {
     due,
     period: period ? periodLabelVi(period.key) : null,
     event: input.event ?? {},
-    unitName: (code) => (typeof code === 'string' ? (names.get(code) ?? (task && code === task.leadUnit.code ? task.leadUnit.name : null) ?? code) : ''),
+    unitName: (code) =>
+      typeof code === 'string' ? (names.get(code) ?? (task && code === task.leadUnit.code ? task.leadUnit.name : null) ?? code) : '',
     date: formatDueValue,
   };
   const text = task ? NOTICE_TEXTS[input.kind] : undefined;

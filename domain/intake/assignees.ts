@@ -13,7 +13,16 @@
 // same person twice, not a second unit.
 import { parseClause } from './clause';
 import { looseFold, loosePhrase as P } from './normalize';
-import { findUnitMentions, isCollectiveUnit, tokenize, tokenMatches, unitRegistry, type Token, type Unit, type UnitMention } from '../units';
+import {
+  findUnitMentions,
+  isCollectiveUnit,
+  tokenize,
+  tokenMatches,
+  unitRegistry,
+  type Token,
+  type Unit,
+  type UnitMention,
+} from '../units';
 
 export interface Assignees {
   lead: Unit | null;
@@ -79,7 +88,8 @@ function giaoLead(p: Parsed): { lead: Unit; coordinating: Unit[] } | null {
       const next = p.mentions[j];
       const between = next.firstToken - prev.endToken;
       const gap = p.text.slice(prev.end, next.start);
-      if (between !== 2 || /[.;:,]/.test(gap) || !isWord(p.tokens[prev.endToken], 'chi') || !isWord(p.tokens[prev.endToken + 1], 'dao')) break;
+      if (between !== 2 || /[.;:,]/.test(gap) || !isWord(p.tokens[prev.endToken], 'chi') || !isWord(p.tokens[prev.endToken + 1], 'dao'))
+        break;
       chain.push(next);
     }
     if (chain.length > 1) {
@@ -160,17 +170,25 @@ export function extractAssignees(text: string, registry: readonly Unit[] = unitR
  * địa phương cần ..."), read from its last paragraph; items that name no unit fall back on it.
  */
 export function findAddressee(preamble: string, registry: readonly Unit[] = unitRegistry): Unit | null {
-  const paragraphs = preamble.normalize('NFC').split(/\n\s*\n/).filter((s) => s.trim());
+  const paragraphs = preamble
+    .normalize('NFC')
+    .split(/\n\s*\n/)
+    .filter((s) => s.trim());
   const last = paragraphs[paragraphs.length - 1] ?? '';
   // "…, Sở Khoa học và Công nghệ đề nghị các sở, ban, ngành, địa phương:": the addressee of the request.
   const trimmed = last.trim();
-  const request = new RegExp(`(?:^|[,;.]\\s*)([^,;.]*?(?:^|\\s)(?:${P('de nghi')}|${P('yeu cau')}|giao)\\s[^:]*):\\s*$`).exec(looseFold(trimmed));
+  const request = new RegExp(`(?:^|[,;.]\\s*)([^,;.]*?(?:^|\\s)(?:${P('de nghi')}|${P('yeu cau')}|giao)\\s[^:]*):\\s*$`).exec(
+    looseFold(trimmed),
+  );
   if (request) {
     const at = request.index + request[0].indexOf(request[1]);
     const clause = parseClause(trimmed.slice(at, at + request[1].length).trim(), registry);
     if (clause.lead) return clause.lead;
   }
   const p = parse(last, registry);
-  const m = p.mentions.find((m) => isAny(p.tokens[m.endToken], ['can', 'phai']) || (isWord(p.tokens[m.endToken], 'co') && isWord(p.tokens[m.endToken + 1], 'trach')));
+  const m = p.mentions.find(
+    (m) =>
+      isAny(p.tokens[m.endToken], ['can', 'phai']) || (isWord(p.tokens[m.endToken], 'co') && isWord(p.tokens[m.endToken + 1], 'trach')),
+  );
   return m?.unit ?? null;
 }

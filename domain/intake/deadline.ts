@@ -68,13 +68,19 @@ const RE = {
   inYear: new RegExp(`${P('trong')}\\s+${NAM}\\s+(\\d{4})`, 'g'),
   inThisYear: new RegExp(`${P('trong')}\\s+${NAM}\\s+${P('nay')}`, 'g'),
   tet: new RegExp(`${P('truoc')}\\s+${P('tet')}(?:\\s+(?:${P('nguyen dan')}|${P('am lich')}|${P('co truyen')}))?`, 'g'),
-  monthlyOnDay: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:(?:${P('truoc')}|${P('vao')})\\s+)?${P('ngay')}\\s+(\\d{1,2})\\s+(?:${P('hang')}|${P('moi')})\\s+${THANG}`, 'g'),
+  monthlyOnDay: new RegExp(
+    `(?:${P('dinh ky')}\\s+)?(?:(?:${P('truoc')}|${P('vao')})\\s+)?${P('ngay')}\\s+(\\d{1,2})\\s+(?:${P('hang')}|${P('moi')})\\s+${THANG}`,
+    'g',
+  ),
   periodList: new RegExp(
     `(?:${P('bao cao')}\\s+)?(?:${P('theo')}|${P('hang')}|${P('dinh ky')})\\s+((?:${periodWord()})(?:\\s*,\\s*(?:${P('va')}\\s+)?(?:${periodWord()}))+)`,
     'g',
   ),
   everyPeriod: new RegExp(`(?:${P('dinh ky')}\\s+)?(?:${P('hang')}|${P('moi')})\\s+(${TUAN}|${THANG}|${P('quy')}|${NAM})`, 'g'),
-  weekday: new RegExp(`${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${NAM}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`, 'g'),
+  weekday: new RegExp(
+    `${P('thu')}\\s+(${P('hai')}|${P('ba')}|${P('tu')}|${NAM}|${P('sau')}|${P('bay')}|[2-7])\\s+(?:${P('hang')}|${P('moi')})\\s+${TUAN}`,
+    'g',
+  ),
   ongoing: new RegExp(`(?:${P('nhiem vu')}\\s+)?${P('thuong xuyen')}`, 'g'),
   // "khi quyết định sắp xếp … có hiệu lực", "khi hợp đồng thuê dịch vụ được ký kết": an event.
   trigger: new RegExp(
@@ -84,7 +90,10 @@ const RE = {
   // "kể từ ngày 01/8/2025": a standing rule that starts on a day, not a due date.
   sinceDay: new RegExp(`${P('ke tu')}\\s+${P('ngay')}\\s+\\d{1,2}${DATE_SEP}\\d{1,2}(?:${DATE_SEP}\\d{4})?`, 'g'),
   // "hằng năm, trước ngày 15/7": a yearly cadence on a day.
-  yearlyOnDay: new RegExp(`(?:${P('hang')}|${P('moi')})\\s+${NAM}\\s*,?\\s*(?:${P('truoc')}|${P('vao')})\\s+${P('ngay')}\\s+(\\d{1,2})${DATE_SEP}(\\d{1,2})(?![\\d/])`, 'g'),
+  yearlyOnDay: new RegExp(
+    `(?:${P('hang')}|${P('moi')})\\s+${NAM}\\s*,?\\s*(?:${P('truoc')}|${P('vao')})\\s+${P('ngay')}\\s+(\\d{1,2})${DATE_SEP}(\\d{1,2})(?![\\d/])`,
+    'g',
+  ),
   // A target's year: "tối thiểu 3% tổng chi ngân sách năm 2026" is due at that year's end.
   anyYear: new RegExp(`${NAM}\\s+(\\d{4})`, 'g'),
   targetCue: new RegExp(`(?:${P('dat')}|${P('toi thieu')}|${P('it nhat')}|${P('toi da')})\\s+[\\d.,]+\\s*%?`),
@@ -120,7 +129,19 @@ function lastDayOfQuarter(year: number, quarter: number): CivilDate {
 // are told apart on the original text.
 const STEMS: Record<string, number> = { canh: 0, tan: 1, nham: 2, quy: 3, giap: 4, at: 5, binh: 6, dinh: 7, mau: 8, ky: 9 };
 const BRANCHES: Record<string, number[]> = {
-  than: [0], dau: [1], tuat: [2], hoi: [3], ty: [4, 9], suu: [5], dan: [6], mao: [7], meo: [7], thin: [8], ti: [9], ngo: [10], mui: [11],
+  than: [0],
+  dau: [1],
+  tuat: [2],
+  hoi: [3],
+  ty: [4, 9],
+  suu: [5],
+  dan: [6],
+  mao: [7],
+  meo: [7],
+  thin: [8],
+  ti: [9],
+  ngo: [10],
+  mui: [11],
 };
 
 function branchesOf(original: string, folded: string): number[] {
@@ -162,7 +183,20 @@ function tetCandidate(text: string, loose: string, m: RegExpExecArray, documentD
   return { rank: 0, kind: 'date', due: tetDate(year), endOfDay: false, start: m.index, end };
 }
 
-const WEEKDAYS: Record<string, string> = { hai: 'MO', '2': 'MO', ba: 'TU', '3': 'TU', tu: 'WE', '4': 'WE', nam: 'TH', '5': 'TH', sau: 'FR', '6': 'FR', bay: 'SA', '7': 'SA' };
+const WEEKDAYS: Record<string, string> = {
+  hai: 'MO',
+  '2': 'MO',
+  ba: 'TU',
+  '3': 'TU',
+  tu: 'WE',
+  '4': 'WE',
+  nam: 'TH',
+  '5': 'TH',
+  sau: 'FR',
+  '6': 'FR',
+  bay: 'SA',
+  '7': 'SA',
+};
 
 function matchWord(word: string, token: string): boolean {
   return new RegExp(`^${P(word)}$`).test(token);
@@ -211,7 +245,11 @@ function collect(text: string, loose: string, documentDate: CivilDate | null, op
     if (!m[4] && !m[7]) return null;
     const d = Number(m[5]);
     const month = Number(m[6]);
-    return dateCandidate(m, inferYear(m[7], (year) => ({ year, month, day: d }), documentDate), !m[2]);
+    return dateCandidate(
+      m,
+      inferYear(m[7], (year) => ({ year, month, day: d }), documentDate),
+      !m[2],
+    );
   };
   each(RE.dayNumeric, day);
   each(RE.dayWords, day);
@@ -219,21 +257,48 @@ function collect(text: string, loose: string, documentDate: CivilDate | null, op
   each(RE.quarter, (m) => {
     const q = quarterNumber(m[2]);
     if (!q) return null;
-    if (m[1]) return dateCandidate(m, inferYear(m[3], (year) => ({ year, month: q * 3 - 2, day: 1 }), documentDate), false);
-    return dateCandidate(m, inferYear(m[3], (year) => lastDayOfQuarter(year, q), documentDate), true);
+    if (m[1])
+      return dateCandidate(
+        m,
+        inferYear(m[3], (year) => ({ year, month: q * 3 - 2, day: 1 }), documentDate),
+        false,
+      );
+    return dateCandidate(
+      m,
+      inferYear(m[3], (year) => lastDayOfQuarter(year, q), documentDate),
+      true,
+    );
   });
   each(RE.month, (m) => {
     const month = Number(m[2]);
     if (month < 1 || month > 12) return null;
-    if (m[1]) return dateCandidate(m, inferYear(m[3], (year) => ({ year, month, day: 1 }), documentDate), false);
-    return dateCandidate(m, inferYear(m[3], (year) => endOfMonth(year, month), documentDate), true);
+    if (m[1])
+      return dateCandidate(
+        m,
+        inferYear(m[3], (year) => ({ year, month, day: 1 }), documentDate),
+        false,
+      );
+    return dateCandidate(
+      m,
+      inferYear(m[3], (year) => endOfMonth(year, month), documentDate),
+      true,
+    );
   });
   each(RE.halfYear, (m) => {
     const firstHalf = matchWord('dau', m[1]);
-    return dateCandidate(m, inferYear(m[2], (year) => endOfMonth(year, firstHalf ? 6 : 12), documentDate), true);
+    return dateCandidate(
+      m,
+      inferYear(m[2], (year) => endOfMonth(year, firstHalf ? 6 : 12), documentDate),
+      true,
+    );
   });
   const yearEnd = (m: RegExpExecArray, year: string | undefined, rank = 0) =>
-    dateCandidate(m, inferYear(year, (y) => ({ year: y, month: 12, day: 31 }), documentDate), true, rank);
+    dateCandidate(
+      m,
+      inferYear(year, (y) => ({ year: y, month: 12, day: 31 }), documentDate),
+      true,
+      rank,
+    );
   each(RE.untilYearEnd, (m) => yearEnd(m, m[1]));
   each(RE.completeInYear, (m) => yearEnd(m, m[1]));
   each(RE.yearEnd, (m) => yearEnd(m, m[1]));
@@ -246,7 +311,13 @@ function collect(text: string, loose: string, documentDate: CivilDate | null, op
   if (options.cell) {
     each(RE.anyYear, (m) => yearEnd(m, m[1]));
     each(RE.cellMonth, (m) => dateCandidate(m, endOfMonth(Number(m[2]), Number(m[1])), true));
-    each(RE.cellHalfYear, (m) => dateCandidate(m, inferYear(m[2], (year) => endOfMonth(year, matchWord('dau', m[1]) ? 6 : 12), documentDate), true));
+    each(RE.cellHalfYear, (m) =>
+      dateCandidate(
+        m,
+        inferYear(m[2], (year) => endOfMonth(year, matchWord('dau', m[1]) ? 6 : 12), documentDate),
+        true,
+      ),
+    );
   }
   each(RE.tet, (m) => tetCandidate(text, loose, m, documentDate));
 
@@ -266,7 +337,10 @@ function collect(text: string, loose: string, documentDate: CivilDate | null, op
   // speaks of reporting or of a periodic duty.
   each(RE.periodList, (m) => {
     if (!RE.reportContext.test(sentenceAround(loose, m.index, m.index + m[0].length))) return null;
-    const rules = m[1].split(/\s*,\s*/).map((w) => periodRule(w.replace(new RegExp(`^${P('va')}\\s+`), ''))).filter((r) => r !== null);
+    const rules = m[1]
+      .split(/\s*,\s*/)
+      .map((w) => periodRule(w.replace(new RegExp(`^${P('va')}\\s+`), '')))
+      .filter((r) => r !== null);
     if (!rules.length) return null;
     rules.sort((a, b) => a.order - b.order);
     return recurring(m, rules[0].rule, false);
@@ -298,7 +372,8 @@ function better(a: Candidate, b: Candidate): boolean {
   }
   if (a.kind === 'recurring' && b.kind === 'recurring' && a.explicitDay !== b.explicitDay) return a.explicitDay;
   // Same standing: the longer phrase (it contains the shorter), then the earlier one.
-  if (a.end - a.start !== b.end - b.start && (a.start <= b.start ? a.end >= b.end : b.end >= a.end)) return a.end - a.start > b.end - b.start;
+  if (a.end - a.start !== b.end - b.start && (a.start <= b.start ? a.end >= b.end : b.end >= a.end))
+    return a.end - a.start > b.end - b.start;
   return a.start < b.start;
 }
 

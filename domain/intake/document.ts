@@ -71,8 +71,16 @@ function issuerOf(lines: string[]): string | null {
   if (parts.length > 1 && SUPERIOR.test(looseFold(parts[0])) && !/^tinh\b/.test(looseFold(parts[1]))) body = parts.slice(1);
   // "ỦY BAN NHÂN DÂN TỈNH / VĂN PHÒNG": an office is named with its parent.
   if (body.length === 1 && parts.length > 1 && /^van phong$/.test(looseFold(body[0]).trim())) body = [body[0], ...parts.slice(0, -1)];
-  const name = body.join(' ').replace(/\s+/g, ' ').replace(/[*\s]+$/, '').trim();
+  const name = body
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/[*\s]+$/, '')
+    .trim();
   if (!/\p{L}/u.test(name)) return null;
-  const lower = name.toLocaleLowerCase('vi').replace(/thái nguyên/g, 'Thái Nguyên').replace(/đề án/g, 'Đề án').replace(/tỉnh ủy/g, 'Tỉnh ủy');
+  const lower = name
+    .toLocaleLowerCase('vi')
+    .replace(/thái nguyên/g, 'Thái Nguyên')
+    .replace(/đề án/g, 'Đề án')
+    .replace(/tỉnh ủy/g, 'Tỉnh ủy');
   return lower.charAt(0).toLocaleUpperCase('vi') + lower.slice(1);
 }

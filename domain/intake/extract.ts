@@ -48,7 +48,13 @@ interface Assigned {
 const unique = (units: Unit[], not: Unit[]) => units.filter((u, i) => !not.includes(u) && units.indexOf(u) === i);
 
 /** Who and when an item's own text names, falling back on what its lead-in passed down. */
-function assign(text: string, inherited: Assigned, fields: Fields | null, registry: readonly Unit[], documentDate: string | null): Assigned & { workStart: number } {
+function assign(
+  text: string,
+  inherited: Assigned,
+  fields: Fields | null,
+  registry: readonly Unit[],
+  documentDate: string | null,
+): Assigned & { workStart: number } {
   const clause = parseClause(text, registry);
   const context = { documentDate };
   let own: Omit<Assigned, 'deadline'> | null = null;
@@ -62,17 +68,29 @@ function assign(text: string, inherited: Assigned, fields: Fields | null, regist
     const lead = clause.lead;
     // A body the registry lacks leads nobody; its name goes to review with the closest unit.
     const review = clause.unknownName ? resolveCell(clause.unknownName, 'leadUnit', registry).review : [];
-    own = { lead, coLeads: clause.coLeads, coordinating: unique([...clause.coordinating, ...base.coordinating], [lead, ...clause.coLeads].filter((u) => u !== null)), review };
+    own = {
+      lead,
+      coLeads: clause.coLeads,
+      coordinating: unique(
+        [...clause.coordinating, ...base.coordinating],
+        [lead, ...clause.coLeads].filter((u) => u !== null),
+      ),
+      review,
+    };
   } else {
     const base = extractAssignees(text, registry);
     if (base.lead) own = { lead: base.lead, coLeads: [], coordinating: base.coordinating, review: [] };
     else if (clause.coordinating.length || base.coordinating.length) {
       // "Phối hợp với Công an tỉnh xây dựng …": own partners replace the inherited ones.
-      const coordinating = unique([...clause.coordinating, ...base.coordinating], [inherited.lead, ...inherited.coLeads].filter((u) => u !== null));
+      const coordinating = unique(
+        [...clause.coordinating, ...base.coordinating],
+        [inherited.lead, ...inherited.coLeads].filter((u) => u !== null),
+      );
       own = { ...inherited, coordinating };
     }
   }
-  let deadline: DeadlineDraft = fields?.time !== undefined ? extractDeadline(fields.time, context, { cell: true }) : { kind: 'unspecified' };
+  let deadline: DeadlineDraft =
+    fields?.time !== undefined ? extractDeadline(fields.time, context, { cell: true }) : { kind: 'unspecified' };
   if (deadline.kind === 'unspecified') deadline = extractDeadline(text, context);
   if (deadline.kind === 'unspecified') deadline = inherited.deadline;
   return { ...(own ?? inherited), deadline, workStart: clause.workStart };
@@ -121,7 +139,12 @@ export function extractDirective(raw: string, registry: readonly Unit[] = unitRe
         const a = assign(row.title, inherited, row.fields, registry, document.date);
         // A row's title is its indicator or task as written, without a target value.
         const title = collapseWhitespace(row.title.replace(/\s*[:;,]?\s*\d+([.,]\d+)?\s*%.*$/, ''));
-        push(joinRef(node.ref, `(${row.number})`), collapseWhitespace(row.title), title.charAt(0).toLocaleUpperCase('vi') + title.slice(1), a);
+        push(
+          joinRef(node.ref, `(${row.number})`),
+          collapseWhitespace(row.title),
+          title.charAt(0).toLocaleUpperCase('vi') + title.slice(1),
+          a,
+        );
       }
       children.forEach((child) => visit(child, inherited));
       return;

@@ -22,13 +22,22 @@ export interface DraftFacts {
 }
 
 const OUTCOME = new RegExp(
-  [P('ban hanh'), P('hoan thanh'), P('hoan thien'), P('thanh lap'), P('tao ra'), `${P('dua vao')}\\s+(?:${P('van hanh')}|${P('su dung')})`].join('|'),
+  [
+    P('ban hanh'),
+    P('hoan thanh'),
+    P('hoan thien'),
+    P('thanh lap'),
+    P('tao ra'),
+    `${P('dua vao')}\\s+(?:${P('van hanh')}|${P('su dung')})`,
+  ].join('|'),
 );
 
 function wordsBesidesUnits(text: string): number {
   let rest = text;
   for (const m of findUnitMentions(text).reverse()) rest = rest.slice(0, m.start) + rest.slice(m.end);
-  return collapseWhitespace(rest.replace(/[^\p{L}\p{N}\s]/gu, ' ')).split(' ').filter((w) => w.length > 1).length;
+  return collapseWhitespace(rest.replace(/[^\p{L}\p{N}\s]/gu, ' '))
+    .split(' ')
+    .filter((w) => w.length > 1).length;
 }
 
 /** The "6 rõ" still missing from a draft, in the fixed order person, task, time, responsibility, authority, result. */

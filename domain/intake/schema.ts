@@ -73,7 +73,10 @@ export const extractResultSchema = z.strictObject({
     number: z.string().nullable(),
     /** The issuing body named in the header, sentence-cased. */
     issuer: z.string().nullable().optional(),
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+    date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
   }),
   items: z.array(itemDraftSchema),
   /** Parts of the body that assess, report or give background: read, but not assignments. */

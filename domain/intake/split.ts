@@ -289,7 +289,9 @@ const CLOSING_SENTENCE = new RegExp(
     `${P('trong qua trinh')}\\s+(?:${P('thuc hien')}|${P('trien khai')})`,
     '[^,.;\\n]{0,80}\\sse\\s(?:tong hop|theo doi)\\s',
     '[^.;]{0,120}(?:yeu cau|de nghi)\\s[^;]{0,200}(?:thuc hien|trien khai)[^.;]{0,60}\\.\\s*\\/\\.\\s*$',
-  ].map((alt) => `(?:${alt})`).join('|'),
+  ]
+    .map((alt) => `(?:${alt})`)
+    .join('|'),
 );
 
 /** Cuts a closing sentence off the document's last item; returns it, or null. */
@@ -303,7 +305,10 @@ function cutClosingSentence(root: Building): string | null {
   for (const m of text.matchAll(/(?:[.;:]\s+|\n\s*)(?=\p{Lu})/gu)) {
     const at = m.index + m[0].length;
     if (at < 20) continue;
-    if (CLOSING_SENTENCE.test(loose.slice(at).replace(/\s+/g, ' ')) && new RegExp(`^(?:${CLOSING_SENTENCE.source})`).test(loose.slice(at).replace(/\s+/g, ' '))) {
+    if (
+      CLOSING_SENTENCE.test(loose.slice(at).replace(/\s+/g, ' ')) &&
+      new RegExp(`^(?:${CLOSING_SENTENCE.source})`).test(loose.slice(at).replace(/\s+/g, ' '))
+    ) {
       last.lines = text.slice(0, at).trimEnd().split('\n');
       return text.slice(at).trim();
     }

@@ -15,9 +15,38 @@ const CLAUSE_END = /[.;:()]|$/;
 // Counting words that follow a number, in their written form; longest first so "doanh nghiệp"
 // wins over a bare first word.
 const COUNTERS = [
-  'doanh nghiệp', 'vùng', 'mô hình', 'sản phẩm', 'công trình', 'xã', 'phường', 'hộ', 'người', 'học viên', 'lượt',
-  'văn bản', 'hồ sơ', 'dịch vụ', 'nền tảng', 'ứng dụng', 'trạm', 'điểm', 'thôn', 'xóm', 'trường', 'cơ sở',
-  'sáng kiến', 'đề tài', 'nhiệm vụ', 'dự án', 'bệnh viện', 'cán bộ', 'tỷ đồng', 'triệu đồng', 'km', 'ha',
+  'doanh nghiệp',
+  'vùng',
+  'mô hình',
+  'sản phẩm',
+  'công trình',
+  'xã',
+  'phường',
+  'hộ',
+  'người',
+  'học viên',
+  'lượt',
+  'văn bản',
+  'hồ sơ',
+  'dịch vụ',
+  'nền tảng',
+  'ứng dụng',
+  'trạm',
+  'điểm',
+  'thôn',
+  'xóm',
+  'trường',
+  'cơ sở',
+  'sáng kiến',
+  'đề tài',
+  'nhiệm vụ',
+  'dự án',
+  'bệnh viện',
+  'cán bộ',
+  'tỷ đồng',
+  'triệu đồng',
+  'km',
+  'ha',
 ].sort((a, b) => b.length - a.length);
 const COUNTER_RES = COUNTERS.map((c) => ({ name: c, re: new RegExp(`^\\s*${P(c)}`) }));
 
@@ -34,7 +63,10 @@ const RE = {
   atLeast: new RegExp(`(?:${P('toi thieu')}|${P('it nhat')}|${P('khong duoi')}|${P('khong it hon')})\\s+${NUM}(?:${PERCENT})?`, 'g'),
   atMost: new RegExp(`(?:${P('toi da')}|${P('khong qua')}|${P('khong vuot qua')})\\s+${NUM}(?:${PERCENT})?`, 'g'),
   percentOf: new RegExp(`(?:${P('bao')}|${P('dam')}|${P('phan dau')}|${P('hoan thanh')})\\s+${NUM}${PERCENT}`, 'g'),
-  countVerb: new RegExp(`(${P('xoa')}|${P('ho tro')}|${P('dao tao')}|${P('thu hut')}|${P('thanh lap')}|${P('xay dung')}|${P('phat trien')})\\s+${NUM}(?!\\s*%)`, 'g'),
+  countVerb: new RegExp(
+    `(${P('xoa')}|${P('ho tro')}|${P('dao tao')}|${P('thu hut')}|${P('thanh lap')}|${P('xay dung')}|${P('phat trien')})\\s+${NUM}(?!\\s*%)`,
+    'g',
+  ),
 };
 
 function parseNumber(text: string): number {
@@ -57,7 +89,10 @@ const NEXT_THOUGHT = new RegExp(
 function clauseAfter(clean: string, loose: string, from: number): string {
   const rest = clean.slice(from);
   const cuts = [rest.search(CLAUSE_END), loose.slice(from).search(NEXT_THOUGHT)].filter((i) => i >= 0);
-  return rest.slice(0, Math.min(...cuts)).replace(/\s+/g, ' ').trim();
+  return rest
+    .slice(0, Math.min(...cuts))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function counterAt(loose: string, from: number): { name: string; length: number } | null {
@@ -92,13 +127,30 @@ export function extractTargets(text: string): TargetDraft[] {
     const metricStart = m.index + m[0].indexOf(m[1]);
     const value = parseNumber(m[3]);
     const unit = m[4] ? '%' : null;
-    add(numberIndex(m, 3), { metric: clean.slice(metricStart, metricStart + m[1].length).replace(/\s+/g, ' ').trim(), comparator: comparatorFor(value, unit, false), value, unit });
+    add(numberIndex(m, 3), {
+      metric: clean
+        .slice(metricStart, metricStart + m[1].length)
+        .replace(/\s+/g, ' ')
+        .trim(),
+      comparator: comparatorFor(value, unit, false),
+      value,
+      unit,
+    });
   }
   for (const m of loose.matchAll(RE.reach)) {
     // The metric is what precedes "đạt" in the same clause: "tỷ lệ hồ sơ trực tuyến đạt 80%".
     const before = clean.slice(0, m.index);
-    const cut = Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf('.'), before.lastIndexOf(':'), before.lastIndexOf('('));
-    const metric = before.slice(cut + 1).replace(/\s+/g, ' ').trim();
+    const cut = Math.max(
+      before.lastIndexOf(','),
+      before.lastIndexOf(';'),
+      before.lastIndexOf('.'),
+      before.lastIndexOf(':'),
+      before.lastIndexOf('('),
+    );
+    const metric = before
+      .slice(cut + 1)
+      .replace(/\s+/g, ' ')
+      .trim();
     const value = parseNumber(m[2]);
     add(numberIndex(m, 2), { metric, comparator: comparatorFor(value, '%', false), value, unit: '%' });
   }

@@ -2,7 +2,20 @@
 // checks, and what it changes. Zod-free: the workflow registers its Update handlers from this table.
 import type * as CommandSchemaModule from '../schemas/task-commands';
 import type { Actor, CompleteLaunch } from '../schemas/task';
-import type { AcknowledgeCommand, ApproveCommand, CancelCommand, DecideExtensionCommand, EvidenceCommand, ReassignCommand, RecordMeasurementCommand, ReportProgressCommand, RequestExtensionCommand, ReturnCommand, SubmitCommand, SubmitReportCommand } from '../schemas/task-commands';
+import type {
+  AcknowledgeCommand,
+  ApproveCommand,
+  CancelCommand,
+  DecideExtensionCommand,
+  EvidenceCommand,
+  ReassignCommand,
+  RecordMeasurementCommand,
+  ReportProgressCommand,
+  RequestExtensionCommand,
+  ReturnCommand,
+  SubmitCommand,
+  SubmitReportCommand,
+} from '../schemas/task-commands';
 import { COMMAND_FAILURES, OPEN_STATUSES, type TaskState, type TaskStatus } from '../task';
 import { outboxFor } from './outbox';
 import { finishRecurring } from './schedule';
@@ -67,13 +80,20 @@ const invalidState = (message: string) => refused(COMMAND_FAILURES.invalidState,
 
 const isOfficer = (actor: Actor) => actor.roles.includes('unit_officer') || actor.roles.includes('unit_head');
 /** An officer or head of the lead (or co-lead) unit. */
-export const isLeadActor = (state: TaskState, actor: Actor) => (actor.unitCode === state.leadUnit || actor.unitCode === state.coLeadUnit) && isOfficer(actor);
+export const isLeadActor = (state: TaskState, actor: Actor) =>
+  (actor.unitCode === state.leadUnit || actor.unitCode === state.coLeadUnit) && isOfficer(actor);
 const isCoordinatingActor = (state: TaskState, actor: Actor) => state.coordinatingUnits.includes(actor.unitCode) && isOfficer(actor);
 
 const ISSUERS: Record<Issuer, { may: (state: TaskState, actor: Actor) => boolean; only: (state: TaskState, issuing: string) => string }> = {
   lead: { may: isLeadActor, only: (state, issuing) => `Chỉ cán bộ của đơn vị chủ trì (${state.leadUnit}) mới được ${issuing}` },
-  leadOrCoordinating: { may: (state, actor) => isLeadActor(state, actor) || isCoordinatingActor(state, actor), only: (_, issuing) => `Chỉ đơn vị chủ trì hoặc phối hợp mới được ${issuing}` },
-  secretariat: { may: (_, actor) => actor.roles.includes('secretariat'), only: (_, issuing) => `Chỉ Cơ quan Thường trực mới được ${issuing}` },
+  leadOrCoordinating: {
+    may: (state, actor) => isLeadActor(state, actor) || isCoordinatingActor(state, actor),
+    only: (_, issuing) => `Chỉ đơn vị chủ trì hoặc phối hợp mới được ${issuing}`,
+  },
+  secretariat: {
+    may: (_, actor) => actor.roles.includes('secretariat'),
+    only: (_, issuing) => `Chỉ Cơ quan Thường trực mới được ${issuing}`,
+  },
 };
 
 function missingEvidence(state: TaskState, evidenceIds: readonly string[]): Refusal | null {
@@ -125,7 +145,10 @@ export const TASK_COMMANDS: Table = {
     doing: 'bổ sung minh chứng',
     issuer: 'leadOrCoordinating',
     issuing: 'bổ sung minh chứng',
-    check: (state, command) => (state.evidence.some((e) => e.evidenceId === command.evidenceId) ? invalidState(`Minh chứng ${command.evidenceId} đã được đính kèm`) : null),
+    check: (state, command) =>
+      state.evidence.some((e) => e.evidenceId === command.evidenceId)
+        ? invalidState(`Minh chứng ${command.evidenceId} đã được đính kèm`)
+        : null,
     apply: (state, command, actor, now) =>
       change(state, 'evidence_attached', actor, now, (next) => {
         next.evidence.push({ ...command, attachedBy: actor.userId, unitCode: actor.unitCode, attachedAt: now });
@@ -138,12 +161,25 @@ export const TASK_COMMANDS: Table = {
     doing: 'ghi nhận số liệu',
     issuer: 'leadOrCoordinating',
     issuing: 'ghi nhận số liệu',
-    check: (state, command) => (state.targets.some((t) => t.id === command.targetId) ? missingEvidence(state, command.evidenceIds) : invalid(`Không có chỉ tiêu ${command.targetId}`)),
+    check: (state, command) =>
+      state.targets.some((t) => t.id === command.targetId)
+        ? missingEvidence(state, command.evidenceIds)
+        : invalid(`Không có chỉ tiêu ${command.targetId}`),
     apply: (state, command, actor, now) =>
       change(state, 'measurement_recorded', actor, now, (next) => {
         const target = next.targets.find((t) => t.id === command.targetId)!;
         const seq = target.measurements.length + 1;
-        target.measurements.push({ seq, value: command.value, measuredOn: command.measuredOn, evidenceIds: command.evidenceIds, note: command.note, recordedBy: actor.userId, unitCode: actor.unitCode, recordedAt: now, accepted: false });
+        target.measurements.push({
+          seq,
+          value: command.value,
+          measuredOn: command.measuredOn,
+          evidenceIds: command.evidenceIds,
+          note: command.note,
+          recordedBy: actor.userId,
+          unitCode: actor.unitCode,
+          recordedAt: now,
+          accepted: false,
+        });
         target.latestValue = command.value;
         target.progress = targetProgress(target, command.value);
         if (isLeadActor(next, actor)) next.status = 'in_progress';
@@ -157,7 +193,8 @@ export const TASK_COMMANDS: Table = {
     issuer: 'lead',
     issuing: 'đề nghị hoàn thành',
     check: (state, command) => {
-      if (state.deadlineKind !== 'date') return invalidState('Nhiệm vụ định kỳ/thường xuyên được báo cáo theo kỳ, không đề nghị hoàn thành');
+      if (state.deadlineKind !== 'date')
+        return invalidState('Nhiệm vụ định kỳ/thường xuyên được báo cáo theo kỳ, không đề nghị hoàn thành');
       const missing = missingEvidence(state, command.evidenceIds);
       if (missing) return missing;
       return command.evidenceIds.length === 0 && state.evidence.length === 0 ? invalid('Đề nghị hoàn thành phải kèm minh chứng') : null;
@@ -184,7 +221,13 @@ export const TASK_COMMANDS: Table = {
       next.outcome = next.dueAt && Date.parse(claimedAt) > Date.parse(next.dueAt) ? 'completed_late' : 'completed_on_time';
       settleTargets(next, now);
       closeLeadPeriod(next, now);
-      const payload = { ...command, outcome: next.outcome, claimedAt, dueAt: next.dueAt, targetsMet: next.targets.filter((t) => t.met).map((t) => t.id) };
+      const payload = {
+        ...command,
+        outcome: next.outcome,
+        claimedAt,
+        dueAt: next.dueAt,
+        targetsMet: next.targets.filter((t) => t.met).map((t) => t.id),
+      };
       const notes = outboxFor(next, 'approved', 'approved', ['lead_unit'], { level: null, event: payload }, now);
       return single(next, recordOn(next, 'approved', actor, payload, now, notes));
     },
@@ -218,7 +261,12 @@ export const TASK_COMMANDS: Table = {
     },
     apply: (state, command, actor, now) =>
       change(state, 'extension_requested', actor, now, (next) => {
-        next.pendingExtension = { requestedDueAt: new Date(command.requestedDueAt).toISOString(), reason: command.reason, requestedBy: actor.userId, requestedAt: now };
+        next.pendingExtension = {
+          requestedDueAt: new Date(command.requestedDueAt).toISOString(),
+          reason: command.reason,
+          requestedBy: actor.userId,
+          requestedAt: now,
+        };
         return command;
       }),
   },
@@ -245,8 +293,22 @@ export const TASK_COMMANDS: Table = {
         next.extensionCount++;
         next.escalationLevel = 0;
       }
-      const payload = { ...command, previousDueAt, dueAt: next.dueAt, requestedDueAt: request.requestedDueAt, requestReason: request.reason, extensionCount: next.extensionCount };
-      const notes = outboxFor(next, 'extension_decided', `extension-${next.auditSeq + 1}`, ['lead_unit'], { level: null, event: payload }, now);
+      const payload = {
+        ...command,
+        previousDueAt,
+        dueAt: next.dueAt,
+        requestedDueAt: request.requestedDueAt,
+        requestReason: request.reason,
+        extensionCount: next.extensionCount,
+      };
+      const notes = outboxFor(
+        next,
+        'extension_decided',
+        `extension-${next.auditSeq + 1}`,
+        ['lead_unit'],
+        { level: null, event: payload },
+        now,
+      );
       const recorded = recordOn(next, command.approve ? 'extension_approved' : 'extension_denied', actor, payload, now, notes);
       // An approved extension restarts the ladder: the plan is rebuilt from the new deadline.
       return { ...single(next, recorded), replanFrom: command.approve ? now : undefined, searchAttributesChanged: true };
@@ -267,7 +329,13 @@ export const TASK_COMMANDS: Table = {
       next.leadUnit = command.newLeadUnit;
       next.responsibleOfficial = command.responsibleOfficial;
       next.coordinatingUnits = next.coordinatingUnits.filter((u) => u !== command.newLeadUnit);
-      next.leadHistory.push({ unitCode: command.newLeadUnit, responsibleOfficial: command.responsibleOfficial, from: now, to: null, reason: null });
+      next.leadHistory.push({
+        unitCode: command.newLeadUnit,
+        responsibleOfficial: command.responsibleOfficial,
+        from: now,
+        to: null,
+        reason: null,
+      });
       // The new unit must acknowledge afresh; taking over a task already overdue makes it late too.
       if (next.status !== 'submitted') next.status = 'assigned';
       next.acknowledgedAt = null;
@@ -301,7 +369,9 @@ export const TASK_COMMANDS: Table = {
     check: (state, command) =>
       state.reports.open.some((p) => p.key === command.periodKey)
         ? null
-        : invalid(`Kỳ báo cáo ${command.periodKey} không mở (các kỳ đang mở: ${state.reports.open.map((p) => p.key).join(', ') || 'không có'})`),
+        : invalid(
+            `Kỳ báo cáo ${command.periodKey} không mở (các kỳ đang mở: ${state.reports.open.map((p) => p.key).join(', ') || 'không có'})`,
+          ),
     apply: (state, command, actor, now) =>
       change(state, 'report_submitted', actor, now, (next) => {
         const period = next.reports.open.find((p) => p.key === command.periodKey)!;
@@ -330,16 +400,29 @@ export function recordLaunch(state: TaskState, launch: CompleteLaunch, now: stri
 export const COMMAND_NAMES = Object.keys(TASK_COMMANDS) as CommandName[];
 
 /** Why this actor may not give this command to a task in this state now, or null when it may. */
-export function refusalOf<K extends CommandName>(name: K, state: TaskState, command: TaskCommands[K], actor: Actor, now: number): Refusal | null {
+export function refusalOf<K extends CommandName>(
+  name: K,
+  state: TaskState,
+  command: TaskCommands[K],
+  actor: Actor,
+  now: number,
+): Refusal | null {
   const rule: CommandRule<TaskCommands[K]> = TASK_COMMANDS[name];
-  if (rule.allowedIn && !rule.allowedIn.includes(state.status)) return invalidState(`Không thể ${rule.doing} khi nhiệm vụ đang ở trạng thái "${state.status}"`);
+  if (rule.allowedIn && !rule.allowedIn.includes(state.status))
+    return invalidState(`Không thể ${rule.doing} khi nhiệm vụ đang ở trạng thái "${state.status}"`);
   const issuer = ISSUERS[rule.issuer];
   if (!issuer.may(state, actor)) return refused(COMMAND_FAILURES.forbidden, issuer.only(state, rule.issuing));
   return rule.check?.(state, command, actor, now) ?? null;
 }
 
 /** The accepted command's change: the new state, its events and outbox rows, and what the workflow must redo. */
-export function applyCommand<K extends CommandName>(name: K, state: TaskState, command: TaskCommands[K], actor: Actor, now: string): CommandOutcome {
+export function applyCommand<K extends CommandName>(
+  name: K,
+  state: TaskState,
+  command: TaskCommands[K],
+  actor: Actor,
+  now: string,
+): CommandOutcome {
   const rule: CommandRule<TaskCommands[K]> = TASK_COMMANDS[name];
   return rule.apply(state, command, actor, now);
 }

@@ -29,8 +29,17 @@ export interface OutboxContext {
  * One outbox row per recipient role and unit. The key (task, kind, step, role, unit) is what makes a
  * notification exactly-once: a retried write, or a replay that plans the same step, writes nothing new.
  */
-export function outboxFor(state: TaskState, kind: OutboxNotification['kind'], step: string, roles: RecipientRole[], context: OutboxContext, now: string): OutboxNotification[] {
-  const period = context.periodKey ? { key: context.periodKey, dueAt: state.reports.open.find((p) => p.key === context.periodKey)?.due ?? null } : null;
+export function outboxFor(
+  state: TaskState,
+  kind: OutboxNotification['kind'],
+  step: string,
+  roles: RecipientRole[],
+  context: OutboxContext,
+  now: string,
+): OutboxNotification[] {
+  const period = context.periodKey
+    ? { key: context.periodKey, dueAt: state.reports.open.find((p) => p.key === context.periodKey)?.due ?? null }
+    : null;
   return roles.flatMap((role) => {
     const units: (string | null)[] = recipientUnit(state, role);
     return (units.length ? units : [null]).map((unit) => {
@@ -39,12 +48,29 @@ export function outboxFor(state: TaskState, kind: OutboxNotification['kind'], st
         level: context.level,
         recipientRole: role,
         recipientUnit: unit ? { code: unit, name: null } : null,
-        task: { directiveNumber: state.directiveNumber, ref: state.ref, title: state.title, leadUnit: { code: state.leadUnit, name: null }, dueAt: state.dueAt, expectedResult: state.expectedResult },
+        task: {
+          directiveNumber: state.directiveNumber,
+          ref: state.ref,
+          title: state.title,
+          leadUnit: { code: state.leadUnit, name: null },
+          dueAt: state.dueAt,
+          expectedResult: state.expectedResult,
+        },
         event: context.event,
         period,
         now,
       });
-      return { key: `${state.taskId}/${kind}/${step}/${role}/${unit ?? '-'}`, kind, step, level: context.level, recipientRole: role, recipientUnit: unit, scheduledAt: now, subject, body };
+      return {
+        key: `${state.taskId}/${kind}/${step}/${role}/${unit ?? '-'}`,
+        kind,
+        step,
+        level: context.level,
+        recipientRole: role,
+        recipientUnit: unit,
+        scheduledAt: now,
+        subject,
+        body,
+      };
     });
   });
 }

@@ -2,7 +2,13 @@
 // Pure functions of (state, policy, calendar, cursor, now); the workflow only loops over them.
 import type { WorkingCalendar } from '../calendar';
 import { DEFAULT_REPORT_POLICY, type NotificationPolicy } from '../policy';
-import { nextNotification, nextReportNotification, reportNotificationsBetween, type PlannedNotification, type ScheduleInput } from '../notification-plan';
+import {
+  nextNotification,
+  nextReportNotification,
+  reportNotificationsBetween,
+  type PlannedNotification,
+  type ScheduleInput,
+} from '../notification-plan';
 import { nextPeriod, type Period } from '../recurrence';
 import type { ReportPeriodState, TaskState } from '../task';
 import { outboxFor } from './outbox';
@@ -62,12 +68,22 @@ export function finishRecurring(state: TaskState, now: string): Transition | nul
   next.completedAt = now;
   next.outcome = next.reports.submittedLate > 0 ? 'completed_late' : 'completed_on_time';
   closeLeadPeriod(next, now);
-  const payload = { reason: 'all_periods_reported', submittedOnTime: next.reports.submittedOnTime, submittedLate: next.reports.submittedLate };
+  const payload = {
+    reason: 'all_periods_reported',
+    submittedOnTime: next.reports.submittedOnTime,
+    submittedLate: next.reports.submittedLate,
+  };
   return single(next, recordOn(next, 'completed', null, payload, now));
 }
 
 /** Planned notifications of one report period in (from, to]; none once it is no longer tracked. */
-export function periodNotificationsBetween(state: TaskState, periodKey: string, calendar: WorkingCalendar, from: string, to: Date): PlannedNotification[] {
+export function periodNotificationsBetween(
+  state: TaskState,
+  periodKey: string,
+  calendar: WorkingCalendar,
+  from: string,
+  to: Date,
+): PlannedNotification[] {
   const period = [...state.reports.open, ...state.reports.lastClosed].find((p) => p.key === periodKey);
   return period ? reportNotificationsBetween(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, from, to) : [];
 }
@@ -94,7 +110,8 @@ export function nextWakeUp(state: TaskState, policy: NotificationPolicy, calenda
   const candidates: number[] = [];
   const planned = nextNotification(scheduleInput(state, policy), calendar, cursor);
   if (planned) candidates.push(Date.parse(planned.at));
-  if (state.dueAt && !state.lateUnits.includes(state.leadUnit) && Date.parse(state.dueAt) > Date.parse(cursor)) candidates.push(Date.parse(state.dueAt));
+  if (state.dueAt && !state.lateUnits.includes(state.leadUnit) && Date.parse(state.dueAt) > Date.parse(cursor))
+    candidates.push(Date.parse(state.dueAt));
   for (const period of state.reports.open) {
     const chase = nextReportNotification(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, cursor);
     if (chase) candidates.push(Date.parse(chase.at));

@@ -92,7 +92,14 @@ export function copyOf(state: TaskState): TaskState {
 }
 
 /** Records an event on a changed copy: it takes the next `seq`, and the copy becomes its snapshot. */
-export function recordOn(next: TaskState, kind: string, actor: Actor | null, payload: Record<string, unknown>, now: string, notifications: OutboxNotification[] = []): Recorded {
+export function recordOn(
+  next: TaskState,
+  kind: string,
+  actor: Actor | null,
+  payload: Record<string, unknown>,
+  now: string,
+  notifications: OutboxNotification[] = [],
+): Recorded {
   const event: AuditEvent = {
     seq: ++next.auditSeq,
     kind,

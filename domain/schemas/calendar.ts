@@ -3,7 +3,6 @@ import type { CalendarData, CalendarOverride } from '../calendar';
 import { isCivilDateString } from '../time';
 import type { Assert, SameType } from '../type-checks';
 
-
 // The zod schemas of the calendar's data, for the API, the CLI and tests. Workflow code uses the
 // hand-written checks of `../calendar.ts` (`checkCalendarData`, `checkCalendarOverrides`),
 // which accept exactly what these accept (test/unit/zod-free-guards.test.ts).

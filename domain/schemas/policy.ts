@@ -1,7 +1,16 @@
 import { z } from 'zod';
-import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, ladderProblems, POLICY_LIMITS, RECIPIENT_ROLES, type EscalationStep, type NotificationPolicy, type NotificationPolicyOverride, type ReportPolicy } from '../policy';
+import {
+  DEFAULT_NOTIFICATION_POLICY,
+  DEFAULT_REPORT_POLICY,
+  ladderProblems,
+  POLICY_LIMITS,
+  RECIPIENT_ROLES,
+  type EscalationStep,
+  type NotificationPolicy,
+  type NotificationPolicyOverride,
+  type ReportPolicy,
+} from '../policy';
 import type { Assert, SameType } from '../type-checks';
-
 
 // The zod schemas of the policy, for the API (launch and directive bodies), the OpenAPI document
 // and tests. `mergePolicy` checks by hand with the same limits (`POLICY_LIMITS`, `ladderProblems`),
@@ -22,7 +31,8 @@ const escalationLadderSchema = z
     for (const { message } of ladderProblems(ladder)) ctx.addIssue({ code: 'custom', message });
   });
 
-const days = (limits: { min: number; max: number; maxItems: number }) => z.array(z.number().int().min(limits.min).max(limits.max)).max(limits.maxItems);
+const days = (limits: { min: number; max: number; maxItems: number }) =>
+  z.array(z.number().int().min(limits.min).max(limits.max)).max(limits.maxItems);
 const whole = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
 
 const policyFields = {
@@ -39,9 +49,15 @@ const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
 
 /** A `NotificationPolicy`; `parse({})` gives the province's defaults (`DEFAULT_NOTIFICATION_POLICY`). */
 export const notificationPolicySchema = z.object({
-  acknowledgeReminderWorkingDays: policyFields.acknowledgeReminderWorkingDays.default(() => copy(DEFAULT_NOTIFICATION_POLICY.acknowledgeReminderWorkingDays)),
-  acknowledgeEscalationWorkingDays: policyFields.acknowledgeEscalationWorkingDays.default(DEFAULT_NOTIFICATION_POLICY.acknowledgeEscalationWorkingDays),
-  remindBeforeDueWorkingDays: policyFields.remindBeforeDueWorkingDays.default(() => copy(DEFAULT_NOTIFICATION_POLICY.remindBeforeDueWorkingDays)),
+  acknowledgeReminderWorkingDays: policyFields.acknowledgeReminderWorkingDays.default(() =>
+    copy(DEFAULT_NOTIFICATION_POLICY.acknowledgeReminderWorkingDays),
+  ),
+  acknowledgeEscalationWorkingDays: policyFields.acknowledgeEscalationWorkingDays.default(
+    DEFAULT_NOTIFICATION_POLICY.acknowledgeEscalationWorkingDays,
+  ),
+  remindBeforeDueWorkingDays: policyFields.remindBeforeDueWorkingDays.default(() =>
+    copy(DEFAULT_NOTIFICATION_POLICY.remindBeforeDueWorkingDays),
+  ),
   sendAtHour: policyFields.sendAtHour.default(DEFAULT_NOTIFICATION_POLICY.sendAtHour),
   escalationLadder: policyFields.escalationLadder.default(() => copy(DEFAULT_NOTIFICATION_POLICY.escalationLadder)),
   urgeEveryDays: policyFields.urgeEveryDays.default(DEFAULT_NOTIFICATION_POLICY.urgeEveryDays),

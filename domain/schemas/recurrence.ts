@@ -2,7 +2,6 @@ import { z } from 'zod';
 import type { RecurrenceRule } from '../recurrence';
 import type { Assert, SameType } from '../type-checks';
 
-
 // Bounded so that the due date of every period stays inside the month after (or the last
 // month of) its period: dues then stay strictly ordered and `toRRule` stays exact.
 const dueOffsetDays = z.number().int().min(-27).max(28).optional();

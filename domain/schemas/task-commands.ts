@@ -8,7 +8,10 @@ const civilDate = z.iso.date();
 /** Trimmed, non-empty text of at most `max` characters. */
 export const trimmedText = (max: number) => z.string().trim().min(1).max(max);
 const text = trimmedText;
-export const unitCodeSchema = z.string().trim().regex(/^[A-Z0-9_]{2,40}$/, 'mã đơn vị gồm chữ in hoa, số và dấu gạch dưới');
+export const unitCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Z0-9_]{2,40}$/, 'mã đơn vị gồm chữ in hoa, số và dấu gạch dưới');
 const unitCode = unitCodeSchema;
 
 // ---- Commands (Workflow Updates). Each carries the verified actor; the API adds it. ----
@@ -17,7 +20,10 @@ const reason = text(2000);
 export const acknowledgeSchema = z.object({ note: z.string().trim().max(2000).default('') });
 export const reportProgressSchema = z.object({ text: text(5000), percent: z.number().min(0).max(100).nullable().default(null) });
 export const evidenceSchema = z.object({
-  evidenceId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  evidenceId: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/),
   fileName: text(300),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   contentType: text(200),
@@ -35,10 +41,18 @@ export const submitSchema = z.object({ summary: text(10000), evidenceIds: z.arra
 export const approveSchema = z.object({ note: z.string().trim().max(2000).default('') });
 export const returnSchema = z.object({ reason });
 export const requestExtensionSchema = z.object({ requestedDueAt: instantSchema, reason });
-export const decideExtensionSchema = z.object({ approve: z.boolean(), newDueAt: instantSchema.nullable().default(null), reason: z.string().trim().max(2000).default('') });
+export const decideExtensionSchema = z.object({
+  approve: z.boolean(),
+  newDueAt: instantSchema.nullable().default(null),
+  reason: z.string().trim().max(2000).default(''),
+});
 export const reassignSchema = z.object({ newLeadUnit: unitCode, responsibleOfficial: text(200), reason });
 export const cancelSchema = z.object({ reason });
-export const submitReportSchema = z.object({ periodKey: text(20), summary: text(10000), evidenceIds: z.array(z.string().min(1).max(64)).max(50).default([]) });
+export const submitReportSchema = z.object({
+  periodKey: text(20),
+  summary: text(10000),
+  evidenceIds: z.array(z.string().min(1).max(64)).max(50).default([]),
+});
 
 export type AcknowledgeCommand = z.infer<typeof acknowledgeSchema>;
 export type ReportProgressCommand = z.infer<typeof reportProgressSchema>;
@@ -52,4 +66,3 @@ export type DecideExtensionCommand = z.infer<typeof decideExtensionSchema>;
 export type ReassignCommand = z.infer<typeof reassignSchema>;
 export type CancelCommand = z.infer<typeof cancelSchema>;
 export type SubmitReportCommand = z.infer<typeof submitReportSchema>;
-

@@ -4,7 +4,6 @@ import { recurrenceRuleSchema } from './recurrence';
 import { ROLES } from '../roles';
 import { instantSchema, trimmedText as text, unitCodeSchema as unitCode } from './task-commands';
 
-
 // The launch's zod schemas and the types inferred from them. Workflows import `../task.ts`
 // (state, statuses, ids) and load `task-commands.ts` lazily, never this module.
 
@@ -20,7 +19,11 @@ export const actorSchema = z.object({
 export type Actor = z.infer<typeof actorSchema>;
 
 export const targetSchema = z.object({
-  id: z.string().trim().regex(/^[a-z0-9-]{1,40}$/).optional(),
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional(),
   metric: text(300),
   comparator: z.enum(['>=', '<=', '=']),
   value: z.number().finite(),
@@ -65,5 +68,5 @@ export const launchTaskSchema = z.object({
 export type LaunchTask = z.infer<typeof launchTaskSchema>;
 
 /** A launch request with all six present: what the workflow receives. */
-export type CompleteLaunch = LaunchTask & Required<Pick<LaunchTask, 'title' | 'leadUnit' | 'responsibleOfficial' | 'deadline' | 'assignedBy' | 'decidedBy' | 'expectedResult'>>;
-
+export type CompleteLaunch = LaunchTask &
+  Required<Pick<LaunchTask, 'title' | 'leadUnit' | 'responsibleOfficial' | 'deadline' | 'assignedBy' | 'decidedBy' | 'expectedResult'>>;

@@ -45,7 +45,12 @@ const LIFE: { kind: string; status: TaskStatus; actor: AuditEvent['actor']; payl
   { kind: 'launched', status: 'assigned', actor: { system: 'workflow' }, payload: { ref: '2.4' } },
   { kind: 'acknowledged', status: 'acknowledged', actor: lead, payload: { note: 'Đã tiếp nhận' } },
   { kind: 'progress_reported', status: 'in_progress', actor: lead, payload: { text: 'Đang khảo sát nhà cung cấp', percent: 20 } },
-  { kind: 'submitted', status: 'submitted', actor: lead, payload: { summary: 'Đã ký hợp đồng thuê dịch vụ giám sát', evidenceIds: ['hd-01'] } },
+  {
+    kind: 'submitted',
+    status: 'submitted',
+    actor: lead,
+    payload: { summary: 'Đã ký hợp đồng thuê dịch vụ giám sát', evidenceIds: ['hd-01'] },
+  },
 ];
 
 function notice(taskId: string, role: 'lead_unit' | 'coordinating_units', unit: string): OutboxNotification {
@@ -89,7 +94,8 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
     return taskId;
   }
 
-  const trail = (taskId: string) => db.selectFrom('audit_events').select(['id', 'seq', 'kind', 'prev_hash', 'hash']).where('task_id', '=', taskId).orderBy('id').execute();
+  const trail = (taskId: string) =>
+    db.selectFrom('audit_events').select(['id', 'seq', 'kind', 'prev_hash', 'hash']).where('task_id', '=', taskId).orderBy('id').execute();
 
   /**
    * Changes the trail the way someone with database rights could: the append-only trigger is
@@ -124,7 +130,12 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
       { seq: 2, kind: 'acknowledged', prev_hash: first.hash, hash: raced[0].hash },
     ]);
     expect(first.hash).toBe(eventHash(GENESIS_HASH, { taskId, ...input(taskId, 1).event }));
-    const outbox = await db.selectFrom('notifications').select(['key', 'audit_seq', 'recipient_unit']).where('task_id', '=', taskId).orderBy('key').execute();
+    const outbox = await db
+      .selectFrom('notifications')
+      .select(['key', 'audit_seq', 'recipient_unit'])
+      .where('task_id', '=', taskId)
+      .orderBy('key')
+      .execute();
     expect(outbox).toEqual([
       { key: `${taskId}/assigned/assigned/coordinating_units/SO_TC`, audit_seq: 1, recipient_unit: 'SO_TC' },
       { key: `${taskId}/assigned/assigned/lead_unit/CA_TINH`, audit_seq: 1, recipient_unit: 'CA_TINH' },
@@ -132,7 +143,11 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
 
     // A late retry of the first event must not roll the read model back to its older snapshot.
     await recordEvent(input(taskId, 1));
-    const model = await db.selectFrom('tasks').select(['status', 'audit_seq', 'acknowledged_at']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const model = await db
+      .selectFrom('tasks')
+      .select(['status', 'audit_seq', 'acknowledged_at'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(model).toEqual({ status: 'acknowledged', audit_seq: 2, acknowledged_at: new Date(T0 + MINUTE) });
     expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: true, events: 2, problem: null });
   });
@@ -147,7 +162,9 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
 
   it('refuses UPDATE and DELETE on the trail while the append-only trigger is on', async () => {
     const taskId = await recordedTask();
-    await expect(db.updateTable('audit_events').set({ kind: 'approved' }).where('task_id', '=', taskId).where('seq', '=', 4).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      db.updateTable('audit_events').set({ kind: 'approved' }).where('task_id', '=', taskId).where('seq', '=', 4).execute(),
+    ).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('audit_events').where('task_id', '=', taskId).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
     expect((await trail(taskId)).map((r) => r.kind)).toEqual(LIFE.map((s) => s.kind));
     expect((await verifyAuditChain(db, taskId)).ok).toBe(true);
@@ -172,13 +189,30 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
   it('detects an edited event, even when the editor recomputes its hash', async () => {
     const edited = await recordedTask();
     await tamper((trx) =>
-      trx.updateTable('audit_events').set({ payload: JSON.stringify({ note: 'Đã tiếp nhận đúng hạn' }) }).where('task_id', '=', edited).where('seq', '=', 2).execute(),
+      trx
+        .updateTable('audit_events')
+        .set({ payload: JSON.stringify({ note: 'Đã tiếp nhận đúng hạn' }) })
+        .where('task_id', '=', edited)
+        .where('seq', '=', 2)
+        .execute(),
     );
-    expect(await verifyAuditChain(db, edited)).toEqual({ taskId: edited, ok: false, events: 4, problem: { seq: 2, reason: 'nội dung sự kiện đã bị sửa (mã băm không khớp)' } });
+    expect(await verifyAuditChain(db, edited)).toEqual({
+      taskId: edited,
+      ok: false,
+      events: 4,
+      problem: { seq: 2, reason: 'nội dung sự kiện đã bị sửa (mã băm không khớp)' },
+    });
 
     const rehashed = await recordedTask();
     const [one] = await trail(rehashed);
-    const forged = { taskId: rehashed, seq: 2, kind: 'acknowledged', occurredAt: new Date(T0 - MINUTE).toISOString(), actor: lead, payload: { note: 'Đã tiếp nhận' } };
+    const forged = {
+      taskId: rehashed,
+      seq: 2,
+      kind: 'acknowledged',
+      occurredAt: new Date(T0 - MINUTE).toISOString(),
+      actor: lead,
+      payload: { note: 'Đã tiếp nhận' },
+    };
     await tamper((trx) =>
       trx
         .updateTable('audit_events')
@@ -198,38 +232,79 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
   it('detects a deleted event, in the middle of the chain or at its end', async () => {
     const middle = await recordedTask();
     await tamper((trx) => trx.deleteFrom('audit_events').where('task_id', '=', middle).where('seq', '=', 2).execute());
-    expect(await verifyAuditChain(db, middle)).toEqual({ taskId: middle, ok: false, events: 3, problem: { seq: 3, reason: 'thiếu sự kiện số 2 (bị xóa?)' } });
+    expect(await verifyAuditChain(db, middle)).toEqual({
+      taskId: middle,
+      ok: false,
+      events: 3,
+      problem: { seq: 3, reason: 'thiếu sự kiện số 2 (bị xóa?)' },
+    });
 
     // The chain alone cannot show its newest events were cut off; the read model written with them can.
     const end = await recordedTask();
     await tamper((trx) => trx.deleteFrom('audit_events').where('task_id', '=', end).where('seq', '>=', 3).execute());
-    expect(await verifyAuditChain(db, end)).toEqual({ taskId: end, ok: false, events: 2, problem: { seq: 3, reason: 'thiếu sự kiện số 3 đến 4 (bị xóa ở cuối chuỗi?)' } });
+    expect(await verifyAuditChain(db, end)).toEqual({
+      taskId: end,
+      ok: false,
+      events: 2,
+      problem: { seq: 3, reason: 'thiếu sự kiện số 3 đến 4 (bị xóa ở cuối chuỗi?)' },
+    });
   });
 
   it('detects a reordered chain, whether the sequence numbers were swapped or the events moved under them', async () => {
     const swapped = await recordedTask();
     await tamper(async (trx) => {
-      const seq = (from: number, to: number) => trx.updateTable('audit_events').set({ seq: to }).where('task_id', '=', swapped).where('seq', '=', from).execute();
+      const seq = (from: number, to: number) =>
+        trx.updateTable('audit_events').set({ seq: to }).where('task_id', '=', swapped).where('seq', '=', from).execute();
       await seq(2, -2);
       await seq(3, 2);
       await seq(-2, 3);
     });
     expect((await trail(swapped)).map((r) => r.seq)).toEqual([1, 3, 2, 4]);
-    expect(await verifyAuditChain(db, swapped)).toEqual({ taskId: swapped, ok: false, events: 4, problem: { seq: 3, reason: 'thứ tự sự kiện bị đảo (gặp 3 ở vị trí 2)' } });
+    expect(await verifyAuditChain(db, swapped)).toEqual({
+      taskId: swapped,
+      ok: false,
+      events: 4,
+      problem: { seq: 3, reason: 'thứ tự sự kiện bị đảo (gặp 3 ở vị trí 2)' },
+    });
 
     const moved = await recordedTask();
     await tamper(async (trx) => {
-      const rows = await trx.selectFrom('audit_events').selectAll().where('task_id', '=', moved).where('seq', 'in', [2, 3]).orderBy('seq').execute();
-      const contents = rows.map((r) => ({ kind: r.kind, occurred_at: r.occurred_at, actor: JSON.stringify(r.actor), actor_user: r.actor_user, actor_unit: r.actor_unit, payload: JSON.stringify(r.payload), prev_hash: r.prev_hash, hash: r.hash }));
+      const rows = await trx
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('task_id', '=', moved)
+        .where('seq', 'in', [2, 3])
+        .orderBy('seq')
+        .execute();
+      const contents = rows.map((r) => ({
+        kind: r.kind,
+        occurred_at: r.occurred_at,
+        actor: JSON.stringify(r.actor),
+        actor_user: r.actor_user,
+        actor_unit: r.actor_unit,
+        payload: JSON.stringify(r.payload),
+        prev_hash: r.prev_hash,
+        hash: r.hash,
+      }));
       await trx.updateTable('audit_events').set(contents[1]).where('id', '=', rows[0].id).execute();
       await trx.updateTable('audit_events').set(contents[0]).where('id', '=', rows[1].id).execute();
     });
-    expect((await trail(moved)).map((r) => [r.seq, r.kind])).toEqual([[1, 'launched'], [2, 'progress_reported'], [3, 'acknowledged'], [4, 'submitted']]);
-    expect(await verifyAuditChain(db, moved)).toEqual({ taskId: moved, ok: false, events: 4, problem: { seq: 2, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' } });
+    expect((await trail(moved)).map((r) => [r.seq, r.kind])).toEqual([
+      [1, 'launched'],
+      [2, 'progress_reported'],
+      [3, 'acknowledged'],
+      [4, 'submitted'],
+    ]);
+    expect(await verifyAuditChain(db, moved)).toEqual({
+      taskId: moved,
+      ok: false,
+      events: 4,
+      problem: { seq: 2, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' },
+    });
   });
 });
 
-describe('appending to the chain: one statement, the worker\'s chain head, the database\'s link check', () => {
+describe("appending to the chain: one statement, the worker's chain head, the database's link check", () => {
   const db = testDb();
 
   afterAll(async () => {
@@ -287,7 +362,10 @@ describe('appending to the chain: one statement, the worker\'s chain head, the d
 
     expect(await hashes(taskId)).toEqual(before);
     expect(await db.selectFrom('notifications').select('key').where('task_id', '=', taskId).execute()).toHaveLength(2);
-    expect(await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ status: 'acknowledged', audit_seq: 2 });
+    expect(await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({
+      status: 'acknowledged',
+      audit_seq: 2,
+    });
   });
 
   it('a worker with a stale chain head re-reads and links correctly', async () => {
@@ -342,10 +420,28 @@ describe('appending to the chain: one statement, the worker\'s chain head, the d
     await worker().recordEvent(input(other, 1));
     const [otherFirst] = await hashes(other);
 
-    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 2, otherFirst.hash)).execute(), /sự kiện số 2 không nối với mã băm của sự kiện liền trước/);
-    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 2, GENESIS_HASH)).execute(), /không nối với mã băm/);
+    await expectRefused(
+      db
+        .insertInto('audit_events')
+        .values(handWritten(taskId, 2, otherFirst.hash))
+        .execute(),
+      /sự kiện số 2 không nối với mã băm của sự kiện liền trước/,
+    );
+    await expectRefused(
+      db
+        .insertInto('audit_events')
+        .values(handWritten(taskId, 2, GENESIS_HASH))
+        .execute(),
+      /không nối với mã băm/,
+    );
     const fresh = `append-${uniq()}`;
-    await expectRefused(db.insertInto('audit_events').values(handWritten(fresh, 1, otherFirst.hash)).execute(), /sự kiện số 1 không nối với mã băm/);
+    await expectRefused(
+      db
+        .insertInto('audit_events')
+        .values(handWritten(fresh, 1, otherFirst.hash))
+        .execute(),
+      /sự kiện số 1 không nối với mã băm/,
+    );
 
     expect((await hashes(taskId)).map((r) => r.seq)).toEqual([1]);
     expect(await hashes(fresh)).toEqual([]);
@@ -358,8 +454,20 @@ describe('appending to the chain: one statement, the worker\'s chain head, the d
 
     await expect(w.recordEvent(input(taskId, 3))).rejects.toThrow(`nhật ký nhiệm vụ ${taskId}: sự kiện số 2 chưa được ghi`);
     // Even linked to the real last event, a row that skips a number has no predecessor.
-    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 3, first)).execute(), /sự kiện số 3 chưa có sự kiện liền trước/);
-    await expectRefused(db.insertInto('audit_events').values(handWritten(taskId, 0, GENESIS_HASH)).execute(), /sự kiện số 0 chưa có sự kiện liền trước/);
+    await expectRefused(
+      db
+        .insertInto('audit_events')
+        .values(handWritten(taskId, 3, first))
+        .execute(),
+      /sự kiện số 3 chưa có sự kiện liền trước/,
+    );
+    await expectRefused(
+      db
+        .insertInto('audit_events')
+        .values(handWritten(taskId, 0, GENESIS_HASH))
+        .execute(),
+      /sự kiện số 0 chưa có sự kiện liền trước/,
+    );
 
     expect((await hashes(taskId)).map((r) => r.seq)).toEqual([1]);
     expect(await db.selectFrom('tasks').select('audit_seq').where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ audit_seq: 1 });
@@ -378,8 +486,18 @@ describe('appending to the chain: one statement, the worker\'s chain head, the d
 
     await expect(w.recordEvent(other)).rejects.toThrow(`nhật ký nhiệm vụ ${taskId}: sự kiện số 2 đã được ghi với nội dung khác`);
     expect((await hashes(taskId)).map((r) => r.hash)).toContain(recorded.hash);
-    expect(await db.selectFrom('notifications').select('recipient_unit').where('task_id', '=', taskId).where('recipient_role', '=', 'lead_unit').execute()).toEqual([{ recipient_unit: 'CA_TINH' }]);
-    expect(await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ status: 'acknowledged', audit_seq: 2 });
+    expect(
+      await db
+        .selectFrom('notifications')
+        .select('recipient_unit')
+        .where('task_id', '=', taskId)
+        .where('recipient_role', '=', 'lead_unit')
+        .execute(),
+    ).toEqual([{ recipient_unit: 'CA_TINH' }]);
+    expect(await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({
+      status: 'acknowledged',
+      audit_seq: 2,
+    });
   });
 
   it('remembers at most its capacity of chain heads, forgetting the least recently appended task first, and never moves a head back', () => {

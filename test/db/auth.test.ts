@@ -76,13 +76,17 @@ describe('units, users and their API tokens', () => {
     expect(row.token_hash).toEqual(createHash('sha256').update(token).digest());
     const secret = token.slice('dtk_'.length);
     for (const value of Object.values(row)) {
-      const text = Buffer.isBuffer(value) ? [value.toString('utf8'), value.toString('base64url'), value.toString('hex')].join(' ') : String(value);
+      const text = Buffer.isBuffer(value)
+        ? [value.toString('utf8'), value.toString('base64url'), value.toString('hex')].join(' ')
+        : String(value);
       expect(text).not.toContain(secret);
     }
   });
 
   it('refuses to add a user to a unit that does not exist, naming the unit in Vietnamese', async () => {
-    const error = await addUser(db, { login: `nguoi.moi.${uniq()}`, unitCode: 'SO_KHONG_CO', roles: ['unit_officer'] }).catch((e: unknown) => e);
+    const error = await addUser(db, { login: `nguoi.moi.${uniq()}`, unitCode: 'SO_KHONG_CO', roles: ['unit_officer'] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RegistryError);
     expect(error).toMatchObject({ code: 'unknown_unit', message: 'Không có đơn vị mã "SO_KHONG_CO": hãy thêm đơn vị trước (unit:add)' });
   });
@@ -94,7 +98,9 @@ describe('units, users and their API tokens', () => {
 
     const other = `SO_${uniq().toUpperCase()}`;
     await addUnit(db, { code: other, name: `Sở khác ${other}` });
-    await expect(addUser(db, { login, unitCode: other, roles: ['unit_officer'] })).rejects.toThrow(`Người dùng ${login} đã tồn tại với đơn vị ${unitCode}`);
+    await expect(addUser(db, { login, unitCode: other, roles: ['unit_officer'] })).rejects.toThrow(
+      `Người dùng ${login} đã tồn tại với đơn vị ${unitCode}`,
+    );
     await expect(addUser(db, { login: 'An.Nguyen', unitCode, roles: ['unit_officer'] })).rejects.toMatchObject({ code: 'invalid' });
   });
 
@@ -116,13 +122,25 @@ describe('units, users and their API tokens', () => {
     ];
     await seedDemo(db, units);
     const count = async (table: 'units' | 'users' | 'api_tokens') =>
-      Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = { units: await count('units'), users: await count('users'), tokens: await count('api_tokens') };
 
     expect(await seedDemo(db, units)).toEqual({ unitsCreated: [], usersCreated: [] });
     expect({ units: await count('units'), users: await count('users'), tokens: await count('api_tokens') }).toEqual(before);
 
-    const demo = await db.selectFrom('users').select(['login', 'unit_code', 'roles']).where('login', 'like', 'demo.%').orderBy('login').execute();
+    const demo = await db
+      .selectFrom('users')
+      .select(['login', 'unit_code', 'roles'])
+      .where('login', 'like', 'demo.%')
+      .orderBy('login')
+      .execute();
     expect(demo.map((u) => u.roles[0]).sort()).toEqual(['admin', 'inspector', 'secretariat', 'unit_head', 'unit_officer']);
     expect(demo.find((u) => u.login === 'demo.secretariat')?.unit_code).toBe('SKHCN');
     expect(demo.find((u) => u.login === 'demo.inspector')?.unit_code).toBe('UBKT_TU');
@@ -130,6 +148,8 @@ describe('units, users and their API tokens', () => {
   });
 
   it('refuses to seed demo users into units the list does not have', async () => {
-    await expect(seedDemo(db, [{ code: 'SKHCN', name: 'Sở Khoa học và Công nghệ', aliases: [], kind: 'so' }])).rejects.toThrow('không có mã SCT, UBKT_TU');
+    await expect(seedDemo(db, [{ code: 'SKHCN', name: 'Sở Khoa học và Công nghệ', aliases: [], kind: 'so' }])).rejects.toThrow(
+      'không có mã SCT, UBKT_TU',
+    );
   });
 });

@@ -3,7 +3,11 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listInbox } from '../../db/repositories/inbox';
-import { addWebhookEndpoint as registerEndpoint, deactivateWebhookEndpoint, type WebhookEndpointInput } from '../../db/repositories/webhooks';
+import {
+  addWebhookEndpoint as registerEndpoint,
+  deactivateWebhookEndpoint,
+  type WebhookEndpointInput,
+} from '../../db/repositories/webhooks';
 import { deliveryHistory } from '../../db/repositories/deliveries';
 import { createDispatcher } from '../../delivery/dispatcher';
 import { createSmtpMailer, type Mailer } from '../../delivery/email';
@@ -34,7 +38,14 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
   beforeAll(async () => {
     mailbox = await startMailbox(SMTP);
-    mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, user: SMTP.user, password: SMTP.password, from: FROM });
+    mailer = createSmtpMailer({
+      host: '127.0.0.1',
+      port: mailbox.port,
+      secure: false,
+      user: SMTP.user,
+      password: SMTP.password,
+      from: FROM,
+    });
     receiver = await startWebhookReceiver({ secret: 'khoa-bi-mat-cua-cau-noi-zalo' });
     dispatcher = createDispatcher({ db, mailer, publicBaseUrl: BASE_URL, clock });
   });
@@ -64,7 +75,14 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
   describe('an assignment of Sở Công Thương, escalated all the way', () => {
     let lead: string, coord: string, office: string, ubkt: string, other: string;
-    let leadOfficer: TestPerson, leadHead: TestPerson, leadNoEmail: TestPerson, coordOfficer: TestPerson, secretary: TestPerson, otherSecretary: TestPerson, inspector: TestPerson, otherOfficer: TestPerson;
+    let leadOfficer: TestPerson,
+      leadHead: TestPerson,
+      leadNoEmail: TestPerson,
+      coordOfficer: TestPerson,
+      secretary: TestPerson,
+      otherSecretary: TestPerson,
+      inspector: TestPerson,
+      otherOfficer: TestPerson;
     const endpoint: Record<string, string> = {};
     let mine: Set<string>;
 
@@ -83,9 +101,15 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
       inspector = await aPerson(db, ubkt, ['inspector']);
       otherOfficer = await aPerson(db, other, ['unit_officer', 'unit_head']);
       for (const unit of [lead, coord, office, ubkt]) {
-        endpoint[unit] = (await addWebhookEndpoint(db, { unitCode: unit, url: receiver.url(`/${unit}`), secret: 'khoa-bi-mat-cua-cau-noi-zalo' })).id;
+        endpoint[unit] = (
+          await addWebhookEndpoint(db, { unitCode: unit, url: receiver.url(`/${unit}`), secret: 'khoa-bi-mat-cua-cau-noi-zalo' })
+        ).id;
       }
-      mine = new Set([leadOfficer, leadHead, leadNoEmail, coordOfficer, secretary, otherSecretary, inspector, otherOfficer].map((p) => p.login).concat(Object.values(endpoint)));
+      mine = new Set(
+        [leadOfficer, leadHead, leadNoEmail, coordOfficer, secretary, otherSecretary, inspector, otherOfficer]
+          .map((p) => p.login)
+          .concat(Object.values(endpoint)),
+      );
     });
 
     /** Deliveries of a notification to this test's people and endpoints, "channel who". */
@@ -99,16 +123,82 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
       const t = await aTaskRow(db, { leadUnit: lead, coordinatingUnits: [coord], decidedBy: office, dueAt: '2026-04-01T00:00:00+07:00' });
       const at = (d: string) => `2026-${d}:00+07:00`;
       const keys = {
-        assignedLead: await aNotification(db, t.taskId, { kind: 'assigned', step: 'assigned', role: 'lead_unit', unit: lead, scheduledAt: at('03-02T10:00') }),
-        assignedCoord: await aNotification(db, t.taskId, { kind: 'assigned', step: 'assigned', role: 'coordinating_units', unit: coord, scheduledAt: at('03-02T10:00') }),
-        ackReminder: await aNotification(db, t.taskId, { kind: 'ack_reminder', step: 'ack-1wd@e0', role: 'lead_unit', unit: lead, scheduledAt: at('03-03T08:00') }),
-        ackEscalation: await aNotification(db, t.taskId, { kind: 'ack_escalation', step: 'ack-escalation@e0', level: 1, role: 'lead_unit_head', unit: lead, scheduledAt: at('03-05T08:00') }),
-        dueReminder: await aNotification(db, t.taskId, { kind: 'due_reminder', step: 'due-1wd@e0', role: 'lead_unit', unit: lead, scheduledAt: at('03-30T08:00') }),
-        level1: await aNotification(db, t.taskId, { kind: 'escalation', step: 'level-1@e0', level: 1, role: 'lead_unit_head', unit: lead, scheduledAt: at('04-01T08:00') }),
-        level2: await aNotification(db, t.taskId, { kind: 'escalation', step: 'level-2@e0', level: 2, role: 'standing_office', unit: office, scheduledAt: at('04-06T08:00') }),
-        level3Steering: await aNotification(db, t.taskId, { kind: 'escalation', step: 'level-3@e0', level: 3, role: 'steering_committee', unit: null, scheduledAt: at('04-09T08:00') }),
-        level3Inspection: await aNotification(db, t.taskId, { kind: 'escalation', step: 'level-3@e0', level: 3, role: 'inspection_committee', unit: null, scheduledAt: at('04-09T08:00') }),
-        returned: await aNotification(db, t.taskId, { kind: 'returned', step: 'returned-12', role: 'lead_unit', unit: lead, scheduledAt: at('04-09T08:30'), event: { reason: 'Thiếu hợp đồng thuê DC đã ký' } }),
+        assignedLead: await aNotification(db, t.taskId, {
+          kind: 'assigned',
+          step: 'assigned',
+          role: 'lead_unit',
+          unit: lead,
+          scheduledAt: at('03-02T10:00'),
+        }),
+        assignedCoord: await aNotification(db, t.taskId, {
+          kind: 'assigned',
+          step: 'assigned',
+          role: 'coordinating_units',
+          unit: coord,
+          scheduledAt: at('03-02T10:00'),
+        }),
+        ackReminder: await aNotification(db, t.taskId, {
+          kind: 'ack_reminder',
+          step: 'ack-1wd@e0',
+          role: 'lead_unit',
+          unit: lead,
+          scheduledAt: at('03-03T08:00'),
+        }),
+        ackEscalation: await aNotification(db, t.taskId, {
+          kind: 'ack_escalation',
+          step: 'ack-escalation@e0',
+          level: 1,
+          role: 'lead_unit_head',
+          unit: lead,
+          scheduledAt: at('03-05T08:00'),
+        }),
+        dueReminder: await aNotification(db, t.taskId, {
+          kind: 'due_reminder',
+          step: 'due-1wd@e0',
+          role: 'lead_unit',
+          unit: lead,
+          scheduledAt: at('03-30T08:00'),
+        }),
+        level1: await aNotification(db, t.taskId, {
+          kind: 'escalation',
+          step: 'level-1@e0',
+          level: 1,
+          role: 'lead_unit_head',
+          unit: lead,
+          scheduledAt: at('04-01T08:00'),
+        }),
+        level2: await aNotification(db, t.taskId, {
+          kind: 'escalation',
+          step: 'level-2@e0',
+          level: 2,
+          role: 'standing_office',
+          unit: office,
+          scheduledAt: at('04-06T08:00'),
+        }),
+        level3Steering: await aNotification(db, t.taskId, {
+          kind: 'escalation',
+          step: 'level-3@e0',
+          level: 3,
+          role: 'steering_committee',
+          unit: null,
+          scheduledAt: at('04-09T08:00'),
+        }),
+        level3Inspection: await aNotification(db, t.taskId, {
+          kind: 'escalation',
+          step: 'level-3@e0',
+          level: 3,
+          role: 'inspection_committee',
+          unit: null,
+          scheduledAt: at('04-09T08:00'),
+        }),
+        returned: await aNotification(db, t.taskId, {
+          kind: 'returned',
+          step: 'returned-12',
+          role: 'lead_unit',
+          unit: lead,
+          scheduledAt: at('04-09T08:30'),
+          event: { reason: 'Thiếu hợp đồng thuê DC đã ký' },
+        }),
         extension: await aNotification(db, t.taskId, {
           kind: 'extension_decided',
           step: 'extension-13',
@@ -180,7 +270,13 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
         kind: 'escalation',
         level: 1,
         recipient: { role: 'lead_unit_head', unit: { code: lead, name: leadName } },
-        task: { id: t.taskId, directiveNumber: t.directiveNumber, ref: '2.3 (1)', dueAt: '2026-03-31T17:00:00.000Z', link: `${BASE_URL}/api/v1/tasks/${t.taskId}` },
+        task: {
+          id: t.taskId,
+          directiveNumber: t.directiveNumber,
+          ref: '2.3 (1)',
+          dueAt: '2026-03-31T17:00:00.000Z',
+          link: `${BASE_URL}/api/v1/tasks/${t.taskId}`,
+        },
         subject: `[Đôn đốc cấp 1] Nhiệm vụ 2.3 (1) quá hạn – ${leadName}`,
       });
 
@@ -193,7 +289,13 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
     it('says how many days remain before a deadline', async () => {
       const t = await aTaskRow(db, { leadUnit: lead, decidedBy: office, dueAt: '2026-04-15T23:59:59+07:00', ref: '4.' });
-      const key = await aNotification(db, t.taskId, { kind: 'due_reminder', step: 'due-3wd@e0', role: 'lead_unit', unit: lead, scheduledAt: '2026-04-10T08:00:00+07:00' });
+      const key = await aNotification(db, t.taskId, {
+        kind: 'due_reminder',
+        step: 'due-3wd@e0',
+        role: 'lead_unit',
+        unit: lead,
+        scheduledAt: '2026-04-10T08:00:00+07:00',
+      });
       await tickAt('2026-04-10T08:00:00+07:00');
       const [mail] = await mailOf(key, leadOfficer.login);
       expect(mail.parsed.subject).toBe('[Nhắc việc] Nhiệm vụ 4. sắp đến hạn (15/04/2026)');
@@ -207,14 +309,36 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
     const formerHead = await aPerson(db, unit, ['unit_head'], { fullName: 'Lê Văn Cũ' });
     const newHead = await aPerson(db, unit, ['unit_officer'], { fullName: 'Phạm Thị Mới' });
     const t = await aTaskRow(db, { leadUnit: unit, decidedBy: office, dueAt: '2026-04-13T00:00:00+07:00' });
-    const ackEscalation = await aNotification(db, t.taskId, { kind: 'ack_escalation', step: 'ack-escalation@e0', level: 1, role: 'lead_unit_head', unit, scheduledAt: '2026-04-10T08:00:00+07:00' });
+    const ackEscalation = await aNotification(db, t.taskId, {
+      kind: 'ack_escalation',
+      step: 'ack-escalation@e0',
+      level: 1,
+      role: 'lead_unit_head',
+      unit,
+      scheduledAt: '2026-04-10T08:00:00+07:00',
+    });
     await tickAt('2026-04-10T08:00:00+07:00');
     expect(await deliveriesOf(db, ackEscalation)).toEqual([`email ${formerHead.login} sent`, `inbox ${formerHead.login} sent`]);
 
     // The unit gets a new head.
-    await db.updateTable('users').set({ roles: ['unit_officer'] }).where('login', '=', formerHead.login).execute();
-    await db.updateTable('users').set({ roles: ['unit_head'] }).where('login', '=', newHead.login).execute();
-    const level1 = await aNotification(db, t.taskId, { kind: 'escalation', step: 'level-1@e0', level: 1, role: 'lead_unit_head', unit, scheduledAt: '2026-04-13T08:00:00+07:00' });
+    await db
+      .updateTable('users')
+      .set({ roles: ['unit_officer'] })
+      .where('login', '=', formerHead.login)
+      .execute();
+    await db
+      .updateTable('users')
+      .set({ roles: ['unit_head'] })
+      .where('login', '=', newHead.login)
+      .execute();
+    const level1 = await aNotification(db, t.taskId, {
+      kind: 'escalation',
+      step: 'level-1@e0',
+      level: 1,
+      role: 'lead_unit_head',
+      unit,
+      scheduledAt: '2026-04-13T08:00:00+07:00',
+    });
     await tickAt('2026-04-13T08:00:00+07:00');
     expect(await deliveriesOf(db, level1)).toEqual([`email ${newHead.login} sent`, `inbox ${newHead.login} sent`]);
     expect((await mailOf(level1, newHead.login))[0].parsed.text).toContain('Kính gửi: Đồng chí Phạm Thị Mới');
@@ -231,9 +355,28 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
     it('holds a return decided on Saturday evening, and one decided at 17:30 on Friday, until 08:00 on Monday', async () => {
       const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-03-31T23:59:59+07:00' });
-      const friday = await aNotification(db, t.taskId, { kind: 'returned', step: 'returned-3', role: 'lead_unit', unit, scheduledAt: '2026-03-13T17:30:00+07:00', event: { reason: 'Bổ sung biên bản nghiệm thu' } });
-      const saturday = await aNotification(db, t.taskId, { kind: 'returned', step: 'returned-5', role: 'lead_unit', unit, scheduledAt: '2026-03-14T20:00:00+07:00', event: { reason: 'Bổ sung hóa đơn' } });
-      for (const off of ['2026-03-13T17:30:00+07:00', '2026-03-14T20:00:00+07:00', '2026-03-15T10:00:00+07:00', '2026-03-16T07:59:59+07:00']) {
+      const friday = await aNotification(db, t.taskId, {
+        kind: 'returned',
+        step: 'returned-3',
+        role: 'lead_unit',
+        unit,
+        scheduledAt: '2026-03-13T17:30:00+07:00',
+        event: { reason: 'Bổ sung biên bản nghiệm thu' },
+      });
+      const saturday = await aNotification(db, t.taskId, {
+        kind: 'returned',
+        step: 'returned-5',
+        role: 'lead_unit',
+        unit,
+        scheduledAt: '2026-03-14T20:00:00+07:00',
+        event: { reason: 'Bổ sung hóa đơn' },
+      });
+      for (const off of [
+        '2026-03-13T17:30:00+07:00',
+        '2026-03-14T20:00:00+07:00',
+        '2026-03-15T10:00:00+07:00',
+        '2026-03-16T07:59:59+07:00',
+      ]) {
         expect((await tickAt(off)).working, off).toBe(false);
         expect(await deliveriesOf(db, friday)).toEqual([]);
         expect(await deliveriesOf(db, saturday)).toEqual([]);
@@ -253,8 +396,19 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
     it('holds a reminder that falls on Tết Bính Ngọ until the first working morning after it', async () => {
       const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-02-27T00:00:00+07:00' });
       // 17/02/2026 is mùng 1 Tết; the holiday runs 14/02-22/02.
-      const key = await aNotification(db, t.taskId, { kind: 'due_reminder', step: 'due-7wd@e0', role: 'lead_unit', unit, scheduledAt: '2026-02-17T08:00:00+07:00' });
-      for (const off of ['2026-02-17T08:00:00+07:00', '2026-02-19T10:00:00+07:00', '2026-02-20T16:00:00+07:00', '2026-02-22T09:00:00+07:00']) {
+      const key = await aNotification(db, t.taskId, {
+        kind: 'due_reminder',
+        step: 'due-7wd@e0',
+        role: 'lead_unit',
+        unit,
+        scheduledAt: '2026-02-17T08:00:00+07:00',
+      });
+      for (const off of [
+        '2026-02-17T08:00:00+07:00',
+        '2026-02-19T10:00:00+07:00',
+        '2026-02-20T16:00:00+07:00',
+        '2026-02-22T09:00:00+07:00',
+      ]) {
         expect((await tickAt(off)).working, off).toBe(false);
       }
       expect(await deliveriesOf(db, key)).toEqual([]);
@@ -276,7 +430,14 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
         const ep = await addWebhookEndpoint(db, { unitCode: unit, url: flaky.url(), secret });
         // Due well ahead, so no daily digest posts to the same receiver.
         const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-07-31T00:00:00+07:00' });
-        const key = await aNotification(db, t.taskId, { kind: 'returned', step: 'returned-4', role: 'lead_unit', unit, scheduledAt: '2026-05-12T09:30:00+07:00', event: { reason: 'Thiếu phương án bảo đảm an ninh mạng' } });
+        const key = await aNotification(db, t.taskId, {
+          kind: 'returned',
+          step: 'returned-4',
+          role: 'lead_unit',
+          unit,
+          scheduledAt: '2026-05-12T09:30:00+07:00',
+          event: { reason: 'Thiếu phương án bảo đảm an ninh mạng' },
+        });
 
         expect(await tickAt('2026-05-12T10:00:00+07:00')).toMatchObject({ failed: 1 });
         expect(await tickAt('2026-05-12T10:00:29+07:00')).toMatchObject({ sent: 0, failed: 0 }); // backing off: 30 s
@@ -295,9 +456,33 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
         // Each attempt is stamped with its own time; the signature covers it, so an old request cannot be replayed.
         const last = flaky.requests[2];
         expect(last.timestamp).toBe(String(Date.parse('2026-05-12T10:01:30+07:00') / 1000));
-        expect(verifyWebhookSignature({ secret, body: last.body, timestamp: last.timestamp, signature: last.signature, now: new Date('2026-05-12T10:01:31+07:00') })).toEqual({ ok: true });
-        expect(verifyWebhookSignature({ secret, body: last.body, timestamp: last.timestamp, signature: last.signature, now: new Date('2026-05-12T10:30:00+07:00') })).toEqual({ ok: false, reason: 'stale timestamp' });
-        expect(verifyWebhookSignature({ secret, body: last.body.replace('returned-4', 'returned-5'), timestamp: last.timestamp, signature: last.signature, now: new Date('2026-05-12T10:01:31+07:00') })).toEqual({ ok: false, reason: 'bad signature' });
+        expect(
+          verifyWebhookSignature({
+            secret,
+            body: last.body,
+            timestamp: last.timestamp,
+            signature: last.signature,
+            now: new Date('2026-05-12T10:01:31+07:00'),
+          }),
+        ).toEqual({ ok: true });
+        expect(
+          verifyWebhookSignature({
+            secret,
+            body: last.body,
+            timestamp: last.timestamp,
+            signature: last.signature,
+            now: new Date('2026-05-12T10:30:00+07:00'),
+          }),
+        ).toEqual({ ok: false, reason: 'stale timestamp' });
+        expect(
+          verifyWebhookSignature({
+            secret,
+            body: last.body.replace('returned-4', 'returned-5'),
+            timestamp: last.timestamp,
+            signature: last.signature,
+            now: new Date('2026-05-12T10:01:31+07:00'),
+          }),
+        ).toEqual({ ok: false, reason: 'bad signature' });
         expect(flaky.requests[0].body).toBe(last.body);
 
         const [row] = (await deliveryHistory(db, t.taskId)).filter((h) => h.channel === 'webhook');
@@ -319,7 +504,13 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
         const unit = await aNamedUnit(db, 'DHTN', 'Đại học Thái Nguyên');
         const ep = await addWebhookEndpoint(db, { unitCode: unit, url: down.url(), secret });
         const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-07-31T00:00:00+07:00' });
-        await aNotification(db, t.taskId, { kind: 'assigned', step: 'assigned', role: 'lead_unit', unit, scheduledAt: '2026-05-13T09:00:00+07:00' });
+        await aNotification(db, t.taskId, {
+          kind: 'assigned',
+          step: 'assigned',
+          role: 'lead_unit',
+          unit,
+          scheduledAt: '2026-05-13T09:00:00+07:00',
+        });
 
         expect(await tickAt('2026-05-13T10:00:00+07:00', patient)).toMatchObject({ failed: 1 });
         expect(await tickAt('2026-05-13T10:00:30+07:00', patient)).toMatchObject({ failed: 1 });
@@ -342,12 +533,26 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
     const officer = await aPerson(db, unit, ['unit_officer'], { fullName: 'Vũ Minh Khoa' });
     const head = await aPerson(db, unit, ['unit_head'], { fullName: 'Hoàng Thị Lan' });
     const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-05-20T00:00:00+07:00' });
-    const key = await aNotification(db, t.taskId, { kind: 'due_reminder', step: 'due-3wd@e0', role: 'lead_unit', unit, scheduledAt: '2026-05-14T08:00:00+07:00' });
+    const key = await aNotification(db, t.taskId, {
+      kind: 'due_reminder',
+      step: 'due-3wd@e0',
+      role: 'lead_unit',
+      unit,
+      scheduledAt: '2026-05-14T08:00:00+07:00',
+    });
     const emailKeys = [officer, head].map((p) => deliveryKeyFor(key, 'email', p.login));
 
     // A dispatcher in its own process, killed with SIGKILL once the SMTP server has accepted both e-mails.
     const doomed = spawn(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../helpers/delivery-process.ts')], {
-      env: { ...process.env, DATABASE_URL: inject('databaseUrl'), SMTP_PORT: String(mailbox.port), SMTP_USER: SMTP.user, SMTP_PASSWORD: SMTP.password, NOW: '2026-05-14T10:00:00+07:00', HOLD_KEYS: emailKeys.join(',') },
+      env: {
+        ...process.env,
+        DATABASE_URL: inject('databaseUrl'),
+        SMTP_PORT: String(mailbox.port),
+        SMTP_USER: SMTP.user,
+        SMTP_PASSWORD: SMTP.password,
+        NOW: '2026-05-14T10:00:00+07:00',
+        HOLD_KEYS: emailKeys.join(','),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise((resolve) => doomed.once('exit', resolve));
@@ -378,13 +583,23 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
       const copies = mailbox.byMessageId(messageIdFor(deliveryKey));
       expect(copies).toHaveLength(2);
       const [first, second] = copies.map((c) => c.parsed);
-      expect([second.subject, second.text, second.html, second.date?.toISOString(), second.to]).toEqual([first.subject, first.text, first.html, first.date?.toISOString(), first.to]);
+      expect([second.subject, second.text, second.html, second.date?.toISOString(), second.to]).toEqual([
+        first.subject,
+        first.text,
+        first.html,
+        first.date?.toISOString(),
+        first.to,
+      ]);
     }
     // Whatever the mailbox received for this notification, it is one distinct message per recipient.
-    const ids = new Set(mailbox.messages.filter((m) => m.to.some((to) => to === officer.email || to === head.email)).map((m) => m.parsed.messageId));
+    const ids = new Set(
+      mailbox.messages.filter((m) => m.to.some((to) => to === officer.email || to === head.email)).map((m) => m.parsed.messageId),
+    );
     expect(ids).toEqual(new Set(emailKeys.map(messageIdFor)));
 
-    expect(await deliveriesOf(db, key)).toEqual([`email ${head.login} sent`, `email ${officer.login} sent`, `inbox ${head.login} sent`, `inbox ${officer.login} sent`].sort());
+    expect(await deliveriesOf(db, key)).toEqual(
+      [`email ${head.login} sent`, `email ${officer.login} sent`, `inbox ${head.login} sent`, `inbox ${officer.login} sent`].sort(),
+    );
     const history = await deliveryHistory(db, t.taskId);
     for (const h of history.filter((x) => x.channel === 'email')) {
       expect(h.attempt_log.map((a) => a.outcome)).toEqual(['interrupted', 'sent']);
@@ -404,7 +619,15 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
       try {
         const ep = await addWebhookEndpoint(db, { unitCode: unit, url: hooks.url(), secret: 'khoa-bi-mat-tong-hop-hang-ngay' });
         const task = (ref: string, dueAt: string | null, o: { status?: string; leadUnit?: string; coLeadUnit?: string } = {}) =>
-          aTaskRow(db, { leadUnit: o.leadUnit ?? unit, coLeadUnit: o.coLeadUnit ?? null, decidedBy: unit, dueAt, status: o.status, ref, title: `Nhiệm vụ thử ${ref}` });
+          aTaskRow(db, {
+            leadUnit: o.leadUnit ?? unit,
+            coLeadUnit: o.coLeadUnit ?? null,
+            decidedBy: unit,
+            dueAt,
+            status: o.status,
+            ref,
+            title: `Nhiệm vụ thử ${ref}`,
+          });
         await task('A.1', '2026-06-09T23:59:59+07:00', { status: 'in_progress' });
         await task('B.2', '2026-05-29T00:00:00+07:00', { status: 'returned' });
         await task('H.3', '2026-06-01T00:00:00+07:00', { leadUnit: elsewhere, coLeadUnit: unit });
@@ -446,7 +669,12 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
         expect(hooks.requests).toHaveLength(1);
         const body = JSON.parse(hooks.requests[0].body);
-        expect(body).toMatchObject({ type: 'digest', unit: { code: unit }, day: '2026-06-10', deliveryId: deliveryKeyFor(`digest/${unit}/2026-06-10`, 'webhook', ep.id) });
+        expect(body).toMatchObject({
+          type: 'digest',
+          unit: { code: unit },
+          day: '2026-06-10',
+          deliveryId: deliveryKeyFor(`digest/${unit}/2026-06-10`, 'webhook', ep.id),
+        });
         expect(body.overdue.map((i: { ref: string }) => i.ref)).toEqual(['B.2', 'H.3', 'A.1']);
 
         // The next working day brings the next digest.
@@ -462,7 +690,13 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
     const unit = await aNamedUnit(db, 'STP', 'Sở Tư pháp');
     const officer = await aPerson(db, unit, ['unit_officer']);
     const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-06-30T00:00:00+07:00' });
-    const key = await aNotification(db, t.taskId, { kind: 'assigned', step: 'assigned', role: 'lead_unit', unit, scheduledAt: '2026-06-12T09:00:00+07:00' });
+    const key = await aNotification(db, t.taskId, {
+      kind: 'assigned',
+      step: 'assigned',
+      role: 'lead_unit',
+      unit,
+      scheduledAt: '2026-06-12T09:00:00+07:00',
+    });
     await tickAt('2026-06-12T09:00:00+07:00');
     const before = await deliveriesOf(db, key);
     expect(before).toEqual([`email ${officer.login} sent`, `inbox ${officer.login} sent`]);
@@ -479,11 +713,28 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
     const officer = await aPerson(db, unit, ['unit_officer']);
     const empty = await aNamedUnit(db, 'XA', `UBND xã ${uniq()}`);
     const t = await aTaskRow(db, { leadUnit: unit, decidedBy: unit, dueAt: '2026-06-30T00:00:00+07:00' });
-    const key = await aNotification(db, t.taskId, { kind: 'assigned', step: 'assigned', role: 'lead_unit', unit, scheduledAt: '2026-06-15T09:00:00+07:00' });
-    const nobody = await aNotification(db, t.taskId, { kind: 'assigned', step: 'assigned', role: 'coordinating_units', unit: empty, scheduledAt: '2026-06-15T09:00:00+07:00' });
+    const key = await aNotification(db, t.taskId, {
+      kind: 'assigned',
+      step: 'assigned',
+      role: 'lead_unit',
+      unit,
+      scheduledAt: '2026-06-15T09:00:00+07:00',
+    });
+    const nobody = await aNotification(db, t.taskId, {
+      kind: 'assigned',
+      step: 'assigned',
+      role: 'coordinating_units',
+      unit: empty,
+      scheduledAt: '2026-06-15T09:00:00+07:00',
+    });
     await tickAt('2026-06-15T09:00:00+07:00', noMail);
     expect(await deliveriesOf(db, key)).toEqual([`inbox ${officer.login} sent`]);
-    const statuses = await db.selectFrom('notifications').select(['key', 'status']).where('key', 'in', [key, nobody]).orderBy('key').execute();
+    const statuses = await db
+      .selectFrom('notifications')
+      .select(['key', 'status'])
+      .where('key', 'in', [key, nobody])
+      .orderBy('key')
+      .execute();
     expect(Object.fromEntries(statuses.map((s) => [s.key, s.status]))).toEqual({ [key]: 'dispatched', [nobody]: 'unrouted' });
   });
 });

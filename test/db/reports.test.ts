@@ -38,7 +38,9 @@ function expectedCounts(rows: NewTaskRow[], asOf: Date, aheadMarginDays = 1): Gr
   const items = rows.map(toAssignment);
   const groups = items.map((a) => classifyAssignment(a, asOf, { aheadMarginDays }));
   const count = (g: string) => groups.filter((c) => c.group === g).length;
-  const cameDue = items.filter((a, i) => a.dueAt !== null && new Date(a.dueAt).getTime() <= asOf.getTime() && groups[i].group !== 'cancelled');
+  const cameDue = items.filter(
+    (a, i) => a.dueAt !== null && new Date(a.dueAt).getTime() <= asOf.getTime() && groups[i].group !== 'cancelled',
+  );
   return {
     total: rows.length,
     completedOnTime: count('completed_on_time'),
@@ -82,7 +84,8 @@ function expectedLateOrder(rows: NewTaskRow[], asOf: Date): { id: string; group:
     .map(({ r, group }) => {
       const due = ms(r.due_at);
       const completed = ms(r.completed_at)!;
-      const until = group === 'in_progress_overdue' ? asOf.getTime() : r.outcome ? Math.min(ms(r.submitted_at) ?? completed, completed) : completed;
+      const until =
+        group === 'in_progress_overdue' ? asOf.getTime() : r.outcome ? Math.min(ms(r.submitted_at) ?? completed, completed) : completed;
       return { id: r.id, group, due, daysOverdue: due === null ? null : Math.max(0, Math.ceil((until - due) / DAY)) };
     });
   late.sort(
@@ -102,7 +105,14 @@ const someDueOf = (rows: NewTaskRow[]) => rows.find((r) => r.due_at && !['comple
  * Generated assignments of one directive over `units`: completed (on time, early, late, legacy), cancelled, open, some without deadline.
  * A completion is claimed a day or two before its approval, or at the approval itself with `claimedAtCompletion`.
  */
-function generated(directive: string, units: string[], seed: number, count: number, base: number, o: { claimedAtCompletion?: boolean } = {}): NewTaskRow[] {
+function generated(
+  directive: string,
+  units: string[],
+  seed: number,
+  count: number,
+  base: number,
+  o: { claimedAtCompletion?: boolean } = {},
+): NewTaskRow[] {
   const next = random(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
   const rows: NewTaskRow[] = [];
@@ -115,7 +125,9 @@ function generated(directive: string, units: string[], seed: number, count: numb
       row.status = 'completed';
       row.completed_at = next() < 0.03 ? null : completedAt;
       // Lateness is judged on the claim.
-      row.submitted_at = o.claimedAtCompletion ? row.completed_at : row.completed_at && new Date(completedAt.getTime() - Math.round(next() * 2) * DAY);
+      row.submitted_at = o.claimedAtCompletion
+        ? row.completed_at
+        : row.completed_at && new Date(completedAt.getTime() - Math.round(next() * 2) * DAY);
       row.outcome = next() < 0.1 || !row.completed_at ? null : due && completedAt > due ? 'completed_late' : 'completed_on_time';
     } else if (fate < 0.55) {
       row.status = 'cancelled';
@@ -148,7 +160,12 @@ describe('the Steering Committee reports over the tasks read model', () => {
       task(directive, '2.3 (2)', { lead_unit: 'SKHCN', status: 'cancelled', due_at: due, cancelled_at: '2025-11-10T08:00:00+07:00' }),
       // Completed and cancelled after 20/11: still running on 20/11.
       task(directive, '2.3 (3)', { lead_unit: 'SKHCN', ...completedOn('2025-11-25T08:00:00+07:00', due) }),
-      task(directive, '2.3 (4)', { lead_unit: 'SKHCN', status: 'cancelled', due_at: '2025-12-31T23:59:59+07:00', cancelled_at: '2025-11-25T08:00:00+07:00' }),
+      task(directive, '2.3 (4)', {
+        lead_unit: 'SKHCN',
+        status: 'cancelled',
+        due_at: '2025-12-31T23:59:59+07:00',
+        cancelled_at: '2025-11-25T08:00:00+07:00',
+      }),
       // Due exactly at the report's instant: still within the deadline.
       task(directive, '2.4', { lead_unit: 'CA_TINH', due_at: '2025-11-20T00:00:00+07:00' }),
     ];
@@ -181,10 +198,19 @@ describe('the Steering Committee reports over the tasks read model', () => {
       completionRate: 0,
     });
     expect(units.find((u) => u.unit === 'CA_TINH')).toMatchObject({ total: 1, inProgressOnTime: 1, cameDue: 1, completionRate: 0 });
-    expect(totals).toMatchObject({ total: 10, completedOnTime: 2, completedLate: 1, inProgressOnTime: 4, inProgressOverdue: 2, cancelled: 1, cameDue: 6 });
+    expect(totals).toMatchObject({
+      total: 10,
+      completedOnTime: 2,
+      completedLate: 1,
+      inProgressOnTime: 4,
+      inProgressOverdue: 2,
+      cancelled: 1,
+      cameDue: 6,
+    });
     expect(totals.completionRate).toBeCloseTo(2 / 6);
     // The four groups and the cancelled add up to every assignment.
-    for (const u of [...units, totals]) expect(u.completedOnTime + u.completedLate + u.inProgressOnTime + u.inProgressOverdue + u.cancelled).toBe(u.total);
+    for (const u of [...units, totals])
+      expect(u.completedOnTime + u.completedLate + u.inProgressOnTime + u.inProgressOverdue + u.cancelled).toBe(u.total);
 
     const byDirective = await reportByDirective(db, { asOf, directive });
     expect(byDirective.rows).toEqual([{ directiveNumber: directive, directiveTitle: null, ...totals }]);
@@ -200,7 +226,10 @@ describe('the Steering Committee reports over the tasks read model', () => {
     const directive = `80/TB-UBND-${uniq()}`;
     await db
       .insertInto('tasks')
-      .values([task(directive, '5', { lead_unit: 'SCT', due_at: '2026-06-30T23:59:59+07:00' }), task(directive, '6', { lead_unit: 'SCT', due_at: null })])
+      .values([
+        task(directive, '5', { lead_unit: 'SCT', due_at: '2026-06-30T23:59:59+07:00' }),
+        task(directive, '6', { lead_unit: 'SCT', due_at: null }),
+      ])
       .execute();
     const { rows } = await reportByUnit(db, { asOf: at('2026-01-20T00:00:00+07:00'), directive });
     expect(rows).toEqual([expect.objectContaining({ unit: 'SCT', total: 2, cameDue: 0, completionRate: null })]);
@@ -215,7 +244,14 @@ describe('the Steering Committee reports over the tasks read model', () => {
         task(directive, '1', { lead_unit: 'SCT', ...completedOn('2025-11-18T09:00:00+07:00', due, '2025-11-14T09:00:00+07:00') }),
         task(directive, '2', { lead_unit: 'SCT', ...completedOn('2025-11-18T09:00:00+07:00', due, '2025-11-16T09:00:00+07:00') }),
         // A monthly report duty closed by the workflow as late because some reports were late: no single deadline.
-        task(directive, '3', { lead_unit: 'SCT', deadline_kind: 'recurring', status: 'completed', due_at: null, completed_at: '2025-11-19T00:00:00+07:00', outcome: 'completed_late' }),
+        task(directive, '3', {
+          lead_unit: 'SCT',
+          deadline_kind: 'recurring',
+          status: 'completed',
+          due_at: null,
+          completed_at: '2025-11-19T00:00:00+07:00',
+          outcome: 'completed_late',
+        }),
       ])
       .execute();
     const asOf = at('2025-11-20T00:00:00+07:00');
@@ -234,9 +270,25 @@ describe('the Steering Committee reports over the tasks read model', () => {
     await db
       .insertInto('tasks')
       .values([
-        task(directive, '2.2 (1)', { lead_unit: 'UBND_TINH', due_at: due, original_due_at: '2025-11-01T00:00:00+07:00', extension_count: 1, late_units: ['UBND_TINH'], escalation_level: 2 }),
-        task(directive, '2.3 (1)', { lead_unit: 'SKHCN', due_at: '2025-11-18T17:00:00+07:00', late_units: ['SO_TTTT', 'SKHCN'], escalation_level: 1 }),
-        task(directive, '2.4', { lead_unit: 'CA_TINH', ...completedOn('2025-11-19T09:00:00+07:00', due, '2025-11-17T10:00:00+07:00'), late_units: ['CA_TINH'] }),
+        task(directive, '2.2 (1)', {
+          lead_unit: 'UBND_TINH',
+          due_at: due,
+          original_due_at: '2025-11-01T00:00:00+07:00',
+          extension_count: 1,
+          late_units: ['UBND_TINH'],
+          escalation_level: 2,
+        }),
+        task(directive, '2.3 (1)', {
+          lead_unit: 'SKHCN',
+          due_at: '2025-11-18T17:00:00+07:00',
+          late_units: ['SO_TTTT', 'SKHCN'],
+          escalation_level: 1,
+        }),
+        task(directive, '2.4', {
+          lead_unit: 'CA_TINH',
+          ...completedOn('2025-11-19T09:00:00+07:00', due, '2025-11-17T10:00:00+07:00'),
+          late_units: ['CA_TINH'],
+        }),
         task(directive, '2.2 (2)', { lead_unit: 'UBND_TINH', ...completedOn('2025-11-10T09:00:00+07:00', due) }),
         task(directive, '2.5', { lead_unit: 'SCT', due_at: '2025-12-31T23:59:59+07:00' }),
         task(directive, '2.6', { lead_unit: 'SCT', status: 'cancelled', due_at: due, cancelled_at: '2025-11-16T00:00:00+07:00' }),
@@ -317,7 +369,15 @@ describe('the Steering Committee reports over the tasks read model', () => {
     // Boundaries: completed at the deadline instant (legacy, no outcome), and exactly one day early.
     const edge = new Date(base + 10 * DAY);
     rows.push(task(directive, 'edge-1', { lead_unit: 'SCT', status: 'completed', due_at: edge, completed_at: edge, outcome: null }));
-    rows.push(task(directive, 'edge-2', { lead_unit: 'SCT', status: 'completed', due_at: edge, completed_at: new Date(edge.getTime() - DAY), outcome: 'completed_on_time' }));
+    rows.push(
+      task(directive, 'edge-2', {
+        lead_unit: 'SCT',
+        status: 'completed',
+        due_at: edge,
+        completed_at: new Date(edge.getTime() - DAY),
+        outcome: 'completed_on_time',
+      }),
+    );
     await db.insertInto('tasks').values(rows).execute();
 
     // Instants on the boundaries: the deadline of an open assignment, the completion of a finished one.
@@ -330,12 +390,17 @@ describe('the Steering Committee reports over the tasks read model', () => {
         const { rows: got, totals } = await reportByUnit(db, filter);
         for (const unit of units) {
           const mine = rows.filter((r) => r.lead_unit === unit);
-          expect(got.find((g) => g.unit === unit), `${unit} at ${asOf.toISOString()}`).toMatchObject({ unit, ...expectedCounts(mine, asOf, aheadMarginDays) });
+          expect(
+            got.find((g) => g.unit === unit),
+            `${unit} at ${asOf.toISOString()}`,
+          ).toMatchObject({ unit, ...expectedCounts(mine, asOf, aheadMarginDays) });
         }
         expect(totals).toEqual(expectedCounts(rows, asOf, aheadMarginDays));
 
         const { items, total } = await lateList(db, filter);
-        const late = rows.filter((r) => ['in_progress_overdue', 'completed_late'].includes(classifyAssignment(toAssignment(r), asOf).group));
+        const late = rows.filter((r) =>
+          ['in_progress_overdue', 'completed_late'].includes(classifyAssignment(toAssignment(r), asOf).group),
+        );
         expect(total).toBe(late.length);
         expect(items.map((i) => i.taskId).sort()).toEqual(late.map((r) => r.id).sort());
       }
@@ -364,9 +429,18 @@ describe('the Steering Committee reports over the tasks read model', () => {
     for (const r of open.slice(0, 20)) {
       const completedAt = new Date(base + Math.round((next() - 0.3) * 30) * DAY);
       const due = r.due_at ? new Date(r.due_at as Date) : null;
-      changes.push([r, { status: 'completed', submitted_at: completedAt, completed_at: completedAt, outcome: due && completedAt > due ? 'completed_late' : 'completed_on_time' }]);
+      changes.push([
+        r,
+        {
+          status: 'completed',
+          submitted_at: completedAt,
+          completed_at: completedAt,
+          outcome: due && completedAt > due ? 'completed_late' : 'completed_on_time',
+        },
+      ]);
     }
-    for (const r of open.slice(20, 30)) changes.push([r, { status: 'cancelled', cancelled_at: new Date(base + Math.round((next() - 0.5) * 20) * DAY) }]);
+    for (const r of open.slice(20, 30))
+      changes.push([r, { status: 'cancelled', cancelled_at: new Date(base + Math.round((next() - 0.5) * 20) * DAY) }]);
     for (const r of open.slice(30, 40)) changes.push([r, { lead_unit: units[(units.indexOf(r.lead_unit) + 1) % units.length] }]);
     for (const r of open.slice(40, 50)) changes.push([r, { due_at: r.due_at ? null : new Date(base + 5 * DAY) }]);
     for (const r of open.slice(50, 60)) changes.push([r, { due_at: new Date(base + 30 * DAY), extension_count: 1 }]);
@@ -377,24 +451,30 @@ describe('the Steering Committee reports over the tasks read model', () => {
       await db.updateTable('tasks').set(change).where('id', '=', r.id).execute();
     }
     const removed = new Set(open.slice(70, 75).map((r) => r.id));
-    await db.deleteFrom('tasks').where('id', 'in', [...removed]).execute();
+    await db
+      .deleteFrom('tasks')
+      .where('id', 'in', [...removed])
+      .execute();
     const live = rows.filter((r) => !removed.has(r.id));
 
     // The kept counts are what a count over the rows gives as of the horizon, read in one
     // snapshot; also after the horizon moves across deadlines, back and forth.
     const keptMatchesRows = () =>
-      db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-        const kept = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
+      db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute(async (trx) => {
+          const kept = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
           select dimension, key, grp, came_due, n from task_report_counts
           where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive_number' and key = ${directive})) and n <> 0
           order by 1, 2, 3, 4`.execute(trx);
-        const counted = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
+          const counted = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
           select d.dimension, d.key, task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, h.at) as grp,
             task_report_kept_came_due(status, due_at, cancelled_at, h.at) as came_due, count(*)::int as n
           from tasks cross join task_report_horizon h cross join lateral (values ('lead_unit', lead_unit), ('directive_number', directive_number)) d (dimension, key)
           where directive_number = ${directive} group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);
-        expect(kept.rows).toEqual(counted.rows);
-      });
+          expect(kept.rows).toEqual(counted.rows);
+        });
     await keptMatchesRows();
     const [horizon] = (await sql<{ at: Date }>`select at from task_report_horizon`.execute(db)).rows;
     try {
@@ -403,7 +483,16 @@ describe('the Steering Committee reports over the tasks read model', () => {
         expect((await sql<{ at: Date }>`select at from task_report_horizon`.execute(db)).rows[0].at).toEqual(to);
         await keptMatchesRows();
         const { rows: got } = await reportByUnit(db, { asOf: new Date(base), unit: units[0] });
-        expect(got).toEqual([{ unit: units[0], unitName: null, ...expectedCounts(live.filter((r) => r.lead_unit === units[0]), new Date(base)) }]);
+        expect(got).toEqual([
+          {
+            unit: units[0],
+            unitName: null,
+            ...expectedCounts(
+              live.filter((r) => r.lead_unit === units[0]),
+              new Date(base),
+            ),
+          },
+        ]);
       }
     } finally {
       // Other files' reports are as right with any horizon; put it back where their writes left it.
@@ -413,7 +502,16 @@ describe('the Steering Committee reports over the tasks read model', () => {
     const someDue = someDueOf(live);
     const someCompletion = live.find((r) => r.completed_at && r.status === 'completed')!.completed_at as Date;
     const someCancellation = live.find((r) => r.cancelled_at)!.cancelled_at as Date;
-    const instants = [new Date(base - 90 * DAY), new Date(base - 10 * DAY), new Date(base), new Date(base + 25 * DAY), new Date(base + 400 * DAY), someDue, someCompletion, someCancellation];
+    const instants = [
+      new Date(base - 90 * DAY),
+      new Date(base - 10 * DAY),
+      new Date(base),
+      new Date(base + 25 * DAY),
+      new Date(base + 400 * DAY),
+      someDue,
+      someCompletion,
+      someCancellation,
+    ];
     for (const asOf of instants) {
       const at = asOf.toISOString();
       for (const unit of units) {
@@ -421,20 +519,42 @@ describe('the Steering Committee reports over the tasks read model', () => {
         const { rows: got } = await reportByUnit(db, { asOf, unit });
         expect(got, `${unit} as of ${at}`).toEqual([{ unit, unitName: null, ...expectedCounts(mine, asOf) }]);
         const late = await lateList(db, { asOf, unit });
-        expect(late.items.map((i) => ({ id: i.taskId, group: i.group, daysOverdue: i.daysOverdue })), `${unit} as of ${at}`).toEqual(expectedLateOrder(mine, asOf));
+        expect(
+          late.items.map((i) => ({ id: i.taskId, group: i.group, daysOverdue: i.daysOverdue })),
+          `${unit} as of ${at}`,
+        ).toEqual(expectedLateOrder(mine, asOf));
       }
       const byDirective = await reportByDirective(db, { asOf, directive });
-      expect(byDirective.rows, `as of ${at}`).toEqual([{ directiveNumber: directive, directiveTitle: null, ...expectedCounts(live, asOf) }]);
+      expect(byDirective.rows, `as of ${at}`).toEqual([
+        { directiveNumber: directive, directiveTitle: null, ...expectedCounts(live, asOf) },
+      ]);
 
       // Pages across the turn from overdue to completed late, and past the end.
       const order = expectedLateOrder(live, asOf);
       const overdue = order.filter((o) => o.group === 'in_progress_overdue').length;
-      for (const [offset, limit] of [[0, 7], [Math.max(0, overdue - 3), 7], [overdue, 5], [Math.max(0, order.length - 2), 10], [order.length + 5, 10]]) {
-        for (const filter of [{ asOf, directive }, { asOf, directive, unit: units[1] }]) {
-          const expected = filter.unit ? expectedLateOrder(live.filter((r) => r.lead_unit === filter.unit), asOf) : order;
+      for (const [offset, limit] of [
+        [0, 7],
+        [Math.max(0, overdue - 3), 7],
+        [overdue, 5],
+        [Math.max(0, order.length - 2), 10],
+        [order.length + 5, 10],
+      ]) {
+        for (const filter of [
+          { asOf, directive },
+          { asOf, directive, unit: units[1] },
+        ]) {
+          const expected = filter.unit
+            ? expectedLateOrder(
+                live.filter((r) => r.lead_unit === filter.unit),
+                asOf,
+              )
+            : order;
           const page = await lateList(db, filter, { limit, offset });
           expect(page.total, `total as of ${at}`).toBe(expected.length);
-          expect(page.items.map((i) => i.taskId), `page ${offset}+${limit} as of ${at}`).toEqual(expected.slice(offset, offset + limit).map((o) => o.id));
+          expect(
+            page.items.map((i) => i.taskId),
+            `page ${offset}+${limit} as of ${at}`,
+          ).toEqual(expected.slice(offset, offset + limit).map((o) => o.id));
         }
       }
     }
@@ -448,12 +568,17 @@ describe('the Steering Committee reports over the tasks read model', () => {
     await db.insertInto('tasks').values(rows).execute();
     for (const asOf of [new Date(base - 20 * DAY), new Date(base), new Date(base + 45 * DAY)]) {
       const [from, to] = [new Date(base - 30 * DAY), new Date(base + 10 * DAY)];
-      const inWindow = (r: NewTaskRow) => r.due_at !== null && r.due_at !== undefined && (r.due_at as Date) >= from && (r.due_at as Date) <= to;
+      const inWindow = (r: NewTaskRow) =>
+        r.due_at !== null && r.due_at !== undefined && (r.due_at as Date) >= from && (r.due_at as Date) <= to;
       for (const unit of units) {
         const mine = rows.filter((r) => r.lead_unit === unit);
         expect((await reportByUnit(db, { asOf, unit, directive })).rows).toEqual([{ unit, unitName: null, ...expectedCounts(mine, asOf) }]);
-        expect((await reportByUnit(db, { asOf, unit, dueFrom: from, dueTo: to })).rows).toEqual([{ unit, unitName: null, ...expectedCounts(mine.filter(inWindow), asOf) }]);
-        expect((await reportByUnit(db, { asOf, unit, aheadMarginDays: 3 })).rows).toEqual([{ unit, unitName: null, ...expectedCounts(mine, asOf, 3) }]);
+        expect((await reportByUnit(db, { asOf, unit, dueFrom: from, dueTo: to })).rows).toEqual([
+          { unit, unitName: null, ...expectedCounts(mine.filter(inWindow), asOf) },
+        ]);
+        expect((await reportByUnit(db, { asOf, unit, aheadMarginDays: 3 })).rows).toEqual([
+          { unit, unitName: null, ...expectedCounts(mine, asOf, 3) },
+        ]);
         const late = await lateList(db, { asOf, unit, dueFrom: from, dueTo: to });
         expect(late.items.map((i) => i.taskId)).toEqual(expectedLateOrder(mine.filter(inWindow), asOf).map((o) => o.id));
       }

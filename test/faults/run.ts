@@ -28,4 +28,4 @@ const rows = readReport(reportFile);
 console.log(`\nfault suite report (seed ${seed}, ${((Date.now() - started) / 60_000).toFixed(1)} min)\n`);
 console.log(rows.length ? formatReport(rows) : '(no scenario recorded counts)');
 const violations = rows.reduce((s, r) => s + r.invariantViolations, 0);
-process.exit(vitest.status !== 0 ? vitest.status ?? 1 : violations > 0 ? 1 : 0);
+process.exit(vitest.status !== 0 ? (vitest.status ?? 1) : violations > 0 ? 1 : 0);

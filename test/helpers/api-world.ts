@@ -121,7 +121,13 @@ export interface ApiWorld {
 export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
   const servers = useDevServerWorker({ worker: o.worker });
   const directivePrefix = `${o.directivePrefix ?? 'API'}-${uniq().toUpperCase()}`;
-  const world = { db: servers.db, ledger: [], tasks: new Set<string>(), directivePrefix, directiveNumber: `${directivePrefix}/TB` } as unknown as ApiWorld;
+  const world = {
+    db: servers.db,
+    ledger: [],
+    tasks: new Set<string>(),
+    directivePrefix,
+    directiveNumber: `${directivePrefix}/TB`,
+  } as unknown as ApiWorld;
   // Created in this order before the first test: units first, since people belong to them.
   const units: Array<() => Promise<unknown>> = [];
   const people: Array<() => Promise<void>> = [];
@@ -166,8 +172,18 @@ export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
     declaring = false;
     world.env = servers.env;
     world.taskQueue = servers.taskQueue;
-    const temporal = o.workflowInterceptors ? new Client({ connection: servers.env.connection, namespace: 'default', interceptors: { workflow: o.workflowInterceptors } }) : servers.env.client;
-    baseDeps = { db: world.db, temporal, taskQueue: servers.taskQueue, logger: pino({ level: 'silent' }), rateLimitPerMinute: o.rateLimitPerMinute ?? 0, evidenceMaxBytes: o.evidenceMaxBytes, metrics: o.metrics };
+    const temporal = o.workflowInterceptors
+      ? new Client({ connection: servers.env.connection, namespace: 'default', interceptors: { workflow: o.workflowInterceptors } })
+      : servers.env.client;
+    baseDeps = {
+      db: world.db,
+      temporal,
+      taskQueue: servers.taskQueue,
+      logger: pino({ level: 'silent' }),
+      rateLimitPerMinute: o.rateLimitPerMinute ?? 0,
+      evidenceMaxBytes: o.evidenceMaxBytes,
+      metrics: o.metrics,
+    };
     world.app = createApp(baseDeps);
     for (const create of units) await create();
     for (const create of people) await create();
@@ -200,7 +216,9 @@ export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
   world.launchBody = (opts) => launchBody(world.units, { directiveNumber: world.directiveNumber, ref: String(nextRef++), ...opts });
 
   world.untilLaunched = (taskId, what = `the first row of ${taskId}`) =>
-    world.until(what, () => world.db.selectFrom('audit_events').select('seq').where('task_id', '=', taskId).where('kind', '=', 'launched').executeTakeFirst());
+    world.until(what, () =>
+      world.db.selectFrom('audit_events').select('seq').where('task_id', '=', taskId).where('kind', '=', 'launched').executeTakeFirst(),
+    );
 
   world.launch = async (opts) => {
     const res = await world.http().post('/api/v1/tasks').set('authorization', world.people.secretariat.auth).send(world.launchBody(opts));
@@ -215,13 +233,22 @@ export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
     world.tasks.add(taskId);
     if (res.status < 200 || res.status >= 300) return;
     if (name === 'extension-decision') {
-      world.ledger.push({ taskId, kind: body.approve ? 'extension_approved' : 'extension_denied', match: body.reason ? { reason: body.reason } : {}, what: `${name} ${taskId}` });
+      world.ledger.push({
+        taskId,
+        kind: body.approve ? 'extension_approved' : 'extension_denied',
+        match: body.reason ? { reason: body.reason } : {},
+        what: `${name} ${taskId}`,
+      });
       return;
     }
     const kind = AUDIT_KIND_OF[name];
     if (!kind) throw new Error(`no audit kind known for ${name}`);
     // The text fields carry the scenario's markers; payloads hold the parsed (trimmed) command.
-    const match = Object.fromEntries(Object.entries(body).filter(([k, v]) => typeof v === 'string' && ['note', 'text', 'summary', 'reason', 'evidenceId'].includes(k)).map(([k, v]) => [k, (v as string).trim()]));
+    const match = Object.fromEntries(
+      Object.entries(body)
+        .filter(([k, v]) => typeof v === 'string' && ['note', 'text', 'summary', 'reason', 'evidenceId'].includes(k))
+        .map(([k, v]) => [k, (v as string).trim()]),
+    );
     world.ledger.push({ taskId, kind, match, what: `${name} ${taskId} ${JSON.stringify(match)}` });
   };
 
@@ -264,20 +291,33 @@ export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
     },
     extensionPending: async () => {
       const taskId = await world.launch();
-      await world.command(taskId, 'extension-requests', { requestedDueAt: new Date(Date.now() + 120 * DAY).toISOString(), reason: world.marker('Chờ bố trí kinh phí') });
+      await world.command(taskId, 'extension-requests', {
+        requestedDueAt: new Date(Date.now() + 120 * DAY).toISOString(),
+        reason: world.marker('Chờ bố trí kinh phí'),
+      });
       return { taskId };
     },
     recurring: async () => {
       const taskId = await world.launch({ recurring: true });
       const opened = await world.until(`a report period of ${taskId}`, () =>
-        world.db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'report_period_opened').executeTakeFirst(),
+        world.db
+          .selectFrom('audit_events')
+          .select('payload')
+          .where('task_id', '=', taskId)
+          .where('kind', '=', 'report_period_opened')
+          .executeTakeFirst(),
       );
       return { taskId, periodKey: (opened.payload as { periodKey: string }).periodKey };
     },
     notification: async () => {
       const taskId = await world.launch();
       const n = await world.until(`the assignment notice of ${taskId}`, () =>
-        world.db.selectFrom('notifications').select('id').where('task_id', '=', taskId).where('recipient_role', '=', 'lead_unit').executeTakeFirst(),
+        world.db
+          .selectFrom('notifications')
+          .select('id')
+          .where('task_id', '=', taskId)
+          .where('recipient_role', '=', 'lead_unit')
+          .executeTakeFirst(),
       );
       return { taskId, notificationId: String(n.id) };
     },

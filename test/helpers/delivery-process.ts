@@ -14,7 +14,14 @@ async function main() {
   const hold = new Set(HOLD_KEYS.split(',').filter(Boolean));
   if (!DATABASE_URL || !SMTP_PORT || !NOW) throw new Error('DATABASE_URL, SMTP_PORT and NOW are required');
   const db = createDb(DATABASE_URL, 2);
-  const smtp = createSmtpMailer({ host: '127.0.0.1', port: Number(SMTP_PORT), secure: false, user: SMTP_USER, password: SMTP_PASSWORD, from: 'Hệ thống theo dõi nhiệm vụ <no-reply@directive-engine.local>' });
+  const smtp = createSmtpMailer({
+    host: '127.0.0.1',
+    port: Number(SMTP_PORT),
+    secure: false,
+    user: SMTP_USER,
+    password: SMTP_PASSWORD,
+    from: 'Hệ thống theo dõi nhiệm vụ <no-reply@directive-engine.local>',
+  });
   const mailer: Mailer = {
     async send(message) {
       const result = await smtp.send(message);

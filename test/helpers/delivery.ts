@@ -24,7 +24,12 @@ export interface TestPerson {
 }
 
 /** A user of a unit, with an e-mail address unless `email: null`. */
-export async function aPerson(db: Kysely<Database>, unitCode: string, roles: Role[], o: { fullName?: string; email?: string | null } = {}): Promise<TestPerson> {
+export async function aPerson(
+  db: Kysely<Database>,
+  unitCode: string,
+  roles: Role[],
+  o: { fullName?: string; email?: string | null } = {},
+): Promise<TestPerson> {
   const login = `nv.${uniq()}`;
   const email = o.email === undefined ? `${login}@thainguyen.gov.vn` : o.email;
   await addUser(db, { login, unitCode, roles, fullName: o.fullName ?? 'Nguyễn Văn Thử', email });
@@ -44,7 +49,10 @@ export interface TaskFixture {
 }
 
 /** A task row of the read model; returns its id. */
-export async function aTaskRow(db: Kysely<Database>, t: TaskFixture): Promise<{ taskId: string; directiveNumber: string; ref: string; title: string }> {
+export async function aTaskRow(
+  db: Kysely<Database>,
+  t: TaskFixture,
+): Promise<{ taskId: string; directiveNumber: string; ref: string; title: string }> {
   const directiveNumber = `01-TB/CQTT-${uniq()}`;
   const ref = t.ref ?? '2.3 (1)';
   const title = t.title ?? 'Thuê hạ tầng Trung tâm dữ liệu (DC) để lưu trữ dữ liệu đám mây';

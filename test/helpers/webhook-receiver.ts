@@ -34,7 +34,8 @@ export async function startWebhookReceiver(o: { secret: string; respond?: (n: nu
       const signature = header('X-Signature');
       const deliveryId = header('X-Delivery-Id');
       const expected = `sha256=${createHmac('sha256', o.secret).update(`${timestamp}.${body}`).digest('hex')}`;
-      const signatureValid = !!signature && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+      const signatureValid =
+        !!signature && signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
       let status = signatureValid ? (o.respond?.(requests.length + 1) ?? 200) : 401;
       if (status >= 200 && status < 300 && deliveryId) {
         if (!accepted.has(deliveryId)) accepted.set(deliveryId, JSON.parse(body));

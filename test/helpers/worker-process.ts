@@ -9,7 +9,8 @@ import { createDb } from '../../db/client';
 
 async function main() {
   const { TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE, WORKFLOW_BUNDLE, MAX_CACHED_WORKFLOWS } = process.env;
-  if (!TEMPORAL_ADDRESS || !DATABASE_URL || !TASK_QUEUE || !WORKFLOW_BUNDLE) throw new Error('TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE and WORKFLOW_BUNDLE are required');
+  if (!TEMPORAL_ADDRESS || !DATABASE_URL || !TASK_QUEUE || !WORKFLOW_BUNDLE)
+    throw new Error('TEMPORAL_ADDRESS, DATABASE_URL, TASK_QUEUE and WORKFLOW_BUNDLE are required');
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   const db = createDb(DATABASE_URL, 2);

@@ -40,7 +40,12 @@ describe('bearer tokens and roles over HTTP', () => {
     const res = await request(app).get('/me').expect(401);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.headers['www-authenticate']).toBe('Bearer');
-    expect(res.body).toMatchObject({ type: 'unauthorized', title: 'Chưa xác thực', status: 401, detail: expect.stringContaining('Authorization: Bearer') });
+    expect(res.body).toMatchObject({
+      type: 'unauthorized',
+      title: 'Chưa xác thực',
+      status: 401,
+      detail: expect.stringContaining('Authorization: Bearer'),
+    });
   });
 
   it('answers a wrong, revoked or non-Bearer credential with 401 invalid_token', async () => {
@@ -60,13 +65,29 @@ describe('bearer tokens and roles over HTTP', () => {
   });
 
   it('lets the secretariat launch and forbids an officer with 403, naming the role needed', async () => {
-    await request(app).post('/launch').set('Authorization', `Bearer ${await tokenFor('secretariat')}`).expect(204);
-    const res = await request(app).post('/launch').set('Authorization', `Bearer ${await tokenFor('unit_officer')}`).expect(403);
-    expect(res.body).toMatchObject({ type: 'forbidden', title: 'Không có quyền', detail: 'Thao tác này dành cho: Cán bộ Cơ quan Thường trực Ban Chỉ đạo' });
+    await request(app)
+      .post('/launch')
+      .set('Authorization', `Bearer ${await tokenFor('secretariat')}`)
+      .expect(204);
+    const res = await request(app)
+      .post('/launch')
+      .set('Authorization', `Bearer ${await tokenFor('unit_officer')}`)
+      .expect(403);
+    expect(res.body).toMatchObject({
+      type: 'forbidden',
+      title: 'Không có quyền',
+      detail: 'Thao tác này dành cho: Cán bộ Cơ quan Thường trực Ban Chỉ đạo',
+    });
   });
 
   it('lets a unit head act where an officer may, and keeps the inspector from writing', async () => {
-    await request(app).post('/progress').set('Authorization', `Bearer ${await tokenFor('unit_head')}`).expect(204);
-    await request(app).post('/progress').set('Authorization', `Bearer ${await tokenFor('inspector')}`).expect(403);
+    await request(app)
+      .post('/progress')
+      .set('Authorization', `Bearer ${await tokenFor('unit_head')}`)
+      .expect(204);
+    await request(app)
+      .post('/progress')
+      .set('Authorization', `Bearer ${await tokenFor('inspector')}`)
+      .expect(403);
   });
 });

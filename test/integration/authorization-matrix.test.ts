@@ -138,7 +138,9 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
   const { db, http, directiveNumber } = w;
   const { office, reassignee } = w.units;
   const units: Record<Relation, string> = { lead: w.units.lead, coordinating: w.units.coordinating, unrelated: w.unit('OTHER') };
-  const cells: Cell[] = ROLES.flatMap((role) => RELATIONS.map((relation) => Object.assign(w.person(units[relation], [role]), { role, relation, unitCode: units[relation] })));
+  const cells: Cell[] = ROLES.flatMap((role) =>
+    RELATIONS.map((relation) => Object.assign(w.person(units[relation], [role]), { role, relation, unitCode: units[relation] })),
+  );
 
   afterAll(async () => {
     // The directives this file registered (some numbered by the text intake) would collide with later files' imports.
@@ -154,7 +156,13 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
   const readable = () =>
     (readFixture ??= (async () => {
       const f = await withEvidence();
-      const n = await db.selectFrom('notifications').select('id').where('task_id', '=', f.taskId).where('recipient_role', '=', 'lead_unit').where('kind', '=', 'assigned').executeTakeFirstOrThrow();
+      const n = await db
+        .selectFrom('notifications')
+        .select('id')
+        .where('task_id', '=', f.taskId)
+        .where('recipient_role', '=', 'lead_unit')
+        .where('kind', '=', 'assigned')
+        .executeTakeFirstOrThrow();
       return { ...f, notificationId: String(n.id) };
     })());
   /** A registered directive of this file with one draft that lacks most of the "6 rõ" (launching it starts nothing). */
@@ -164,7 +172,11 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
       const res = await http()
         .post('/api/v1/directives')
         .set('authorization', w.people.secretariat.auth)
-        .send({ number: `${directiveNumber}-VB`, decidedBy: office, items: [{ ref: '2.4', title: 'Xây dựng Trung tâm an ninh mạng cấp tỉnh', leadUnit: units.lead }] })
+        .send({
+          number: `${directiveNumber}-VB`,
+          decidedBy: office,
+          items: [{ ref: '2.4', title: 'Xây dựng Trung tâm an ninh mạng cấp tỉnh', leadUnit: units.lead }],
+        })
         .expect(201);
       return { taskId: (await readable()).taskId, directiveId: res.body.id };
     })());
@@ -172,15 +184,15 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
   // ---- one probe per operation ----
 
   const withAuth = (test: request.Test, auth: string | null) => (auth ? test.set('authorization', auth) : test);
-  const command = (name: string, body: (f: Fixture) => object) => (auth: string | null, f: Fixture) => withAuth(http().post(`/api/v1/tasks/${f.taskId}/${name}`), auth).send(body(f));
+  const command = (name: string, body: (f: Fixture) => object) => (auth: string | null, f: Fixture) =>
+    withAuth(http().post(`/api/v1/tasks/${f.taskId}/${name}`), auth).send(body(f));
   const get = (path: (f: Fixture) => string) => (auth: string | null, f: Fixture) => withAuth(http().get(path(f)), auth);
   const reportQuery = () => ({ unit: units.lead, directive: directiveNumber });
 
   const PROBES: Record<string, Probe> = {
     launchTask: {
       fixture: readable,
-      send: (auth) =>
-        withAuth(http().post('/api/v1/tasks'), auth).send(w.launchBody({ dueInDays: 90 })),
+      send: (auth) => withAuth(http().post('/api/v1/tasks'), auth).send(w.launchBody({ dueInDays: 90 })),
       settle: async (responses) => {
         for (const r of responses) await w.untilLaunched(r.body.id);
       },
@@ -191,27 +203,57 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     verifyTaskAudit: { fixture: readable, send: get((f) => `/api/v1/tasks/${f.taskId}/audit/verify`) },
     acknowledge: { fixture: launched, fresh: true, send: command('acknowledge', () => ({ note: 'Đã tiếp nhận' })) },
     reportProgress: { fixture: working, send: command('progress', () => ({ text: 'Đã khảo sát nhà cung cấp', percent: 30 })) },
-    recordMeasurement: { fixture: working, send: command('measurements', () => ({ targetId: 'phu-song-5g', value: 58.4, measuredOn: '2025-11-30' })) },
-    submit: { fixture: withEvidence, fresh: true, send: command('submit', (f) => ({ summary: 'Đề nghị hoàn thành', evidenceIds: [f.evidenceId] })) },
+    recordMeasurement: {
+      fixture: working,
+      send: command('measurements', () => ({ targetId: 'phu-song-5g', value: 58.4, measuredOn: '2025-11-30' })),
+    },
+    submit: {
+      fixture: withEvidence,
+      fresh: true,
+      send: command('submit', (f) => ({ summary: 'Đề nghị hoàn thành', evidenceIds: [f.evidenceId] })),
+    },
     approve: { fixture: submitted, fresh: true, send: command('approve', () => ({ note: 'Đạt yêu cầu' })) },
     return: { fixture: submitted, fresh: true, send: command('return', () => ({ reason: 'Bổ sung biên bản nghiệm thu' })) },
     requestExtension: {
       fixture: launched,
       fresh: true,
-      send: command('extension-requests', () => ({ requestedDueAt: new Date(Date.now() + 150 * DAY).toISOString(), reason: 'Chờ bố trí kinh phí' })),
+      send: command('extension-requests', () => ({
+        requestedDueAt: new Date(Date.now() + 150 * DAY).toISOString(),
+        reason: 'Chờ bố trí kinh phí',
+      })),
     },
     decideExtension: { fixture: extensionPending, fresh: true, send: command('extension-decision', () => ({ approve: true })) },
-    reassign: { fixture: launched, fresh: true, send: command('reassign', () => ({ newLeadUnit: reassignee, responsibleOfficial: 'Giám đốc Sở mới', reason: 'Điều chỉnh chức năng' })) },
+    reassign: {
+      fixture: launched,
+      fresh: true,
+      send: command('reassign', () => ({
+        newLeadUnit: reassignee,
+        responsibleOfficial: 'Giám đốc Sở mới',
+        reason: 'Điều chỉnh chức năng',
+      })),
+    },
     cancel: { fixture: launched, fresh: true, send: command('cancel', () => ({ reason: 'Nội dung đã được thay thế' })) },
-    submitReport: { fixture: recurring, fresh: true, send: command('reports', (f) => ({ periodKey: f.periodKey, summary: 'Báo cáo quý' })) },
+    submitReport: {
+      fixture: recurring,
+      fresh: true,
+      send: command('reports', (f) => ({ periodKey: f.periodKey, summary: 'Báo cáo quý' })),
+    },
     uploadEvidence: {
       fixture: launched,
-      send: (auth, f) => withAuth(http().post(`/api/v1/tasks/${f.taskId}/evidence`), auth).attach('file', PDF, { filename: 'minh-chung.pdf', contentType: 'application/pdf' }),
+      send: (auth, f) =>
+        withAuth(http().post(`/api/v1/tasks/${f.taskId}/evidence`), auth).attach('file', PDF, {
+          filename: 'minh-chung.pdf',
+          contentType: 'application/pdf',
+        }),
     },
     downloadEvidence: { fixture: readable, send: get((f) => `/api/v1/tasks/${f.taskId}/evidence/${f.evidenceId}`) },
     importDirective: {
       fixture: readable,
-      send: (auth) => withAuth(http().post('/api/v1/directives'), auth).send({ number: `${directiveNumber}-${uniq()}`, items: [{ ref: '1', title: 'Rà soát hạ tầng mạng viễn thông' }] }),
+      send: (auth) =>
+        withAuth(http().post('/api/v1/directives'), auth).send({
+          number: `${directiveNumber}-${uniq()}`,
+          items: [{ ref: '1', title: 'Rà soát hạ tầng mạng viễn thông' }],
+        }),
     },
     listDirectives: { fixture: readable, send: get(() => '/api/v1/directives') },
     extractDirective: {
@@ -220,14 +262,22 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
         withAuth(http().post('/api/v1/directives/extract'), auth)
           .set('content-type', 'text/plain; charset=utf-8')
           // A number the text intake reads whole (it would keep only the last digits of a longer one), unlikely to be taken.
-          .send(`Số: ${10_000 + Math.floor(Math.random() * 90_000)}/TB-CQTT\nThái Nguyên, ngày 04 tháng 11 năm 2025\nTHÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n`),
+          .send(
+            `Số: ${10_000 + Math.floor(Math.random() * 90_000)}/TB-CQTT\nThái Nguyên, ngày 04 tháng 11 năm 2025\nTHÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n`,
+          ),
     },
     getDirective: { fixture: aDirective, send: get((f) => `/api/v1/directives/${f.directiveId}`) },
     patchDirectiveItem: {
       fixture: aDirective,
-      send: (auth, f) => withAuth(http().patch(`/api/v1/directives/${f.directiveId}/items/2.4`), auth).send({ responsibleOfficial: 'Giám đốc Công an tỉnh' }),
+      send: (auth, f) =>
+        withAuth(http().patch(`/api/v1/directives/${f.directiveId}/items/2.4`), auth).send({
+          responsibleOfficial: 'Giám đốc Công an tỉnh',
+        }),
     },
-    launchDirectiveItems: { fixture: aDirective, send: (auth, f) => withAuth(http().post(`/api/v1/directives/${f.directiveId}/launch`), auth).send({ refs: ['2.4'] }) },
+    launchDirectiveItems: {
+      fixture: aDirective,
+      send: (auth, f) => withAuth(http().post(`/api/v1/directives/${f.directiveId}/launch`), auth).send({ refs: ['2.4'] }),
+    },
     reportByUnit: { fixture: readable, send: (auth) => withAuth(http().get('/api/v1/reports/units').query(reportQuery()), auth) },
     reportByDirective: { fixture: readable, send: (auth) => withAuth(http().get('/api/v1/reports/directives').query(reportQuery()), auth) },
     reportLate: { fixture: readable, send: (auth) => withAuth(http().get('/api/v1/reports/late').query(reportQuery()), auth) },
@@ -254,7 +304,8 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     return rows[0];
   }
 
-  const verdictOf = (res: request.Response): Verdict | number => (res.status >= 200 && res.status < 300 ? 'allowed' : res.status === 403 ? 'refused' : res.status === 404 ? 'hidden' : res.status);
+  const verdictOf = (res: request.Response): Verdict | number =>
+    res.status >= 200 && res.status < 300 ? 'allowed' : res.status === 403 ? 'refused' : res.status === 404 ? 'hidden' : res.status;
 
   it('covers every authenticated operation of the API, and nothing else', () => {
     const operations: string[] = [];
@@ -283,23 +334,33 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
         const got = verdictOf(res);
         const want = rule(cell.role, cell.relation);
         grid[operationId][`${cell.role}/${cell.relation}`] = typeof got === 'number' ? String(got) : symbol[got];
-        if (got !== want) mismatches.push(`${operationId} ${cell.role}@${cell.relation}: expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (got !== want)
+          mismatches.push(
+            `${operationId} ${cell.role}@${cell.relation}: expected ${want}, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+          );
         if (res.status >= 400) {
-          if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? '')) mismatches.push(`${operationId} ${cell.role}@${cell.relation}: ${res.status} without a problem document`);
-          else if (res.body?.status !== res.status) mismatches.push(`${operationId} ${cell.role}@${cell.relation}: problem status ${res.body?.status} ≠ ${res.status}`);
+          if (!/^application\/problem\+json/.test(res.headers['content-type'] ?? ''))
+            mismatches.push(`${operationId} ${cell.role}@${cell.relation}: ${res.status} without a problem document`);
+          else if (res.body?.status !== res.status)
+            mismatches.push(`${operationId} ${cell.role}@${cell.relation}: problem status ${res.body?.status} ≠ ${res.status}`);
         }
       };
 
       // Refusals (and hidden cells) first, on the shared fixture: nothing may change.
       const before = await snapshot();
       const anonymous = await probe.send(null, shared);
-      if (anonymous.status !== 401 || !/^Bearer/.test(anonymous.headers['www-authenticate'] ?? '') || anonymous.body?.type !== 'unauthorized') {
+      if (
+        anonymous.status !== 401 ||
+        !/^Bearer/.test(anonymous.headers['www-authenticate'] ?? '') ||
+        anonymous.body?.type !== 'unauthorized'
+      ) {
         mismatches.push(`${operationId} without a token: expected 401 unauthorized, got ${anonymous.status}`);
       }
       const denied = cells.filter((c) => rule(c.role, c.relation) !== 'allowed');
       for (const cell of denied) record(cell, await probe.send(cell.auth, shared));
       const after = await snapshot();
-      if (JSON.stringify(after) !== JSON.stringify(before)) mismatches.push(`${operationId}: refused requests changed state: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      if (JSON.stringify(after) !== JSON.stringify(before))
+        mismatches.push(`${operationId}: refused requests changed state: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
 
       // Then the allowed cells: each on a fixture of its own when the request uses it up.
       const allowed = cells.filter((c) => rule(c.role, c.relation) === 'allowed');
@@ -314,7 +375,15 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     }
 
     const columns = cells.map((c) => `${c.role}/${c.relation}`);
-    const short = (c: string) => c.replace('secretariat', 'sec').replace('unit_officer', 'off').replace('unit_head', 'head').replace('inspector', 'insp').replace('/lead', ':L').replace('/coordinating', ':C').replace('/unrelated', ':U');
+    const short = (c: string) =>
+      c
+        .replace('secretariat', 'sec')
+        .replace('unit_officer', 'off')
+        .replace('unit_head', 'head')
+        .replace('inspector', 'insp')
+        .replace('/lead', ':L')
+        .replace('/coordinating', ':C')
+        .replace('/unrelated', ':U');
     const lines = [`${'operation'.padEnd(22)} ${columns.map((c) => short(c).padEnd(8)).join('')}`];
     for (const [op, row] of Object.entries(grid)) lines.push(`${op.padEnd(22)} ${columns.map((c) => (row[c] ?? '?').padEnd(8)).join('')}`);
     console.log(`authorization matrix (✓ allowed, ✗ 403, · 404; L lead, C coordinating, U unrelated unit)\n${lines.join('\n')}`);
@@ -323,9 +392,14 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
   });
 
   it('never lists, reports or routes a task to a unit that has nothing to do with it (zero leaks in reads)', async () => {
-    const tasks = await db.selectFrom('tasks').select(['id', 'lead_unit', 'co_lead_unit', 'coordinating_units']).where('directive_number', '=', directiveNumber).execute();
+    const tasks = await db
+      .selectFrom('tasks')
+      .select(['id', 'lead_unit', 'co_lead_unit', 'coordinating_units'])
+      .where('directive_number', '=', directiveNumber)
+      .execute();
     expect(tasks.length).toBeGreaterThan(30);
-    const involves = (t: (typeof tasks)[number], unit: string) => t.lead_unit === unit || t.co_lead_unit === unit || t.coordinating_units.includes(unit);
+    const involves = (t: (typeof tasks)[number], unit: string) =>
+      t.lead_unit === unit || t.co_lead_unit === unit || t.coordinating_units.includes(unit);
     const matrixIds = new Set(tasks.map((t) => t.id));
 
     for (const cell of cells) {
@@ -333,23 +407,61 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
       const seesAll = SEES_ALL.includes(cell.role);
 
       // The task list: everything for those who see all, exactly their unit's tasks for the others, whatever the filter asks.
-      const list = await http().get('/api/v1/tasks').query({ directive: directiveNumber, pageSize: 200 }).set('authorization', cell.auth).expect(200);
+      const list = await http()
+        .get('/api/v1/tasks')
+        .query({ directive: directiveNumber, pageSize: 200 })
+        .set('authorization', cell.auth)
+        .expect(200);
       const listed = (list.body.items as { id: string }[]).map((t) => t.id).sort();
-      const expected = tasks.filter((t) => seesAll || involves(t, cell.unitCode)).map((t) => t.id).sort();
+      const expected = tasks
+        .filter((t) => seesAll || involves(t, cell.unitCode))
+        .map((t) => t.id)
+        .sort();
       expect(listed, who).toEqual(expected);
       expect(list.body.total, who).toBe(expected.length);
       if (!seesAll && cell.relation === 'unrelated') expect(listed, who).toEqual([]);
-      const asked = await http().get('/api/v1/tasks').query({ directive: directiveNumber, unit: units.lead, pageSize: 200 }).set('authorization', cell.auth).expect(200);
-      if (!seesAll) expect((asked.body.items as { id: string }[]).every((t) => involves(tasks.find((x) => x.id === t.id)!, cell.unitCode)), who).toBe(true);
+      const asked = await http()
+        .get('/api/v1/tasks')
+        .query({ directive: directiveNumber, unit: units.lead, pageSize: 200 })
+        .set('authorization', cell.auth)
+        .expect(200);
+      if (!seesAll)
+        expect(
+          (asked.body.items as { id: string }[]).every((t) =>
+            involves(
+              tasks.find((x) => x.id === t.id)!,
+              cell.unitCode,
+            ),
+          ),
+          who,
+        ).toBe(true);
 
       // Reports: those who do not see all get their own unit's rows only.
-      const byUnit = await http().get('/api/v1/reports/units').query({ directive: directiveNumber }).set('authorization', cell.auth).expect(200);
-      const late = await http().get('/api/v1/reports/late').query({ directive: directiveNumber }).set('authorization', cell.auth).expect(200);
-      const byDirective = await http().get('/api/v1/reports/directives').query({ directive: directiveNumber }).set('authorization', cell.auth).expect(200);
+      const byUnit = await http()
+        .get('/api/v1/reports/units')
+        .query({ directive: directiveNumber })
+        .set('authorization', cell.auth)
+        .expect(200);
+      const late = await http()
+        .get('/api/v1/reports/late')
+        .query({ directive: directiveNumber })
+        .set('authorization', cell.auth)
+        .expect(200);
+      const byDirective = await http()
+        .get('/api/v1/reports/directives')
+        .query({ directive: directiveNumber })
+        .set('authorization', cell.auth)
+        .expect(200);
       const led = tasks.filter((t) => seesAll || t.lead_unit === cell.unitCode || t.co_lead_unit === cell.unitCode).length;
       if (!seesAll) {
-        expect((byUnit.body.rows as { unit: string }[]).every((r) => r.unit === cell.unitCode), who).toBe(true);
-        expect((late.body.items as { leadUnit: string }[]).every((i) => i.leadUnit === cell.unitCode), who).toBe(true);
+        expect(
+          (byUnit.body.rows as { unit: string }[]).every((r) => r.unit === cell.unitCode),
+          who,
+        ).toBe(true);
+        expect(
+          (late.body.items as { leadUnit: string }[]).every((i) => i.leadUnit === cell.unitCode),
+          who,
+        ).toBe(true);
       }
       expect(byDirective.body.totals.total, who).toBe(led);
       if (!seesAll && cell.relation === 'unrelated') {
@@ -367,19 +479,38 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
       const mine = inbox.filter((n) => matrixIds.has(n.taskId));
       if (cell.role === 'admin') expect(inbox, who).toEqual([]);
       if (UNIT_ROLES.includes(cell.role)) {
-        expect(mine.every((n) => n.recipientUnit === cell.unitCode), who).toBe(true);
+        expect(
+          mine.every((n) => n.recipientUnit === cell.unitCode),
+          who,
+        ).toBe(true);
         if (cell.relation === 'unrelated') expect(mine, who).toEqual([]);
         else expect(mine.length, who).toBeGreaterThan(0);
       }
-      if (cell.role === 'inspector') expect(mine.every((n) => n.recipientRole === 'inspection_committee'), who).toBe(true);
-      if (cell.role === 'secretariat') expect(mine.every((n) => ['standing_office', 'steering_committee'].includes(n.recipientRole)), who).toBe(true);
+      if (cell.role === 'inspector')
+        expect(
+          mine.every((n) => n.recipientRole === 'inspection_committee'),
+          who,
+        ).toBe(true);
+      if (cell.role === 'secretariat')
+        expect(
+          mine.every((n) => ['standing_office', 'steering_committee'].includes(n.recipientRole)),
+          who,
+        ).toBe(true);
       if (!seesAll) await http().get('/api/v1/directives').set('authorization', cell.auth).expect(403);
     }
   });
 
   it('refuses every task, trail, verification and file of the matrix to every user of the unrelated unit who does not see all', async () => {
     const tasks = await db.selectFrom('tasks').select('id').where('directive_number', '=', directiveNumber).execute();
-    const files = await db.selectFrom('evidence').select(['id', 'task_id']).where('task_id', 'in', tasks.map((t) => t.id)).execute();
+    const files = await db
+      .selectFrom('evidence')
+      .select(['id', 'task_id'])
+      .where(
+        'task_id',
+        'in',
+        tasks.map((t) => t.id),
+      )
+      .execute();
     expect(files.length).toBeGreaterThan(10);
     const strangers = cells.filter((c) => c.relation === 'unrelated' && !SEES_ALL.includes(c.role));
     expect(strangers.map((c) => c.role).sort()).toEqual(['unit_head', 'unit_officer']);
@@ -398,7 +529,12 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
     }
     expect(leaks).toEqual([]);
     // A reassigned task stays readable to the unit that led it before (its history stays its own).
-    const reassigned = await db.selectFrom('tasks').select('id').where('directive_number', '=', directiveNumber).where('lead_unit', '=', reassignee).execute();
+    const reassigned = await db
+      .selectFrom('tasks')
+      .select('id')
+      .where('directive_number', '=', directiveNumber)
+      .where('lead_unit', '=', reassignee)
+      .execute();
     expect(reassigned.length).toBe(3);
     for (const t of reassigned) await http().get(`/api/v1/tasks/${t.id}/history`).set('authorization', w.people.lead.auth).expect(200);
   });

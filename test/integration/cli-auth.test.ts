@@ -40,13 +40,31 @@ describe('operator commands for units, users and tokens (the scripted forms)', (
 
   it('adds a user with several roles, a name and an email, and issues a token for the days asked', async () => {
     const login = `lanh.dao.${uniq()}`;
-    const added = await run(userAdd, ['--login', login, '--unit', 'SKHCN', '--role', 'unit_officer', '--role', 'unit_head', '--name', 'Trần Thị Bình', '--email', 'binh@example.vn']);
+    const added = await run(userAdd, [
+      '--login',
+      login,
+      '--unit',
+      'SKHCN',
+      '--role',
+      'unit_officer',
+      '--role',
+      'unit_head',
+      '--name',
+      'Trần Thị Bình',
+      '--email',
+      'binh@example.vn',
+    ]);
     expect(added).toMatchObject({ code: 0 });
     const user = await db.selectFrom('users').select(['roles', 'full_name', 'email']).where('login', '=', login).executeTakeFirstOrThrow();
     expect(user).toEqual({ roles: ['unit_officer', 'unit_head'], full_name: 'Trần Thị Bình', email: 'binh@example.vn' });
 
     const issued = await run(tokenIssue, ['--login', login, '--days', '7']);
-    const row = await db.selectFrom('api_tokens').innerJoin('users', 'users.id', 'api_tokens.user_id').select('expires_at').where('login', '=', login).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .select('expires_at')
+      .where('login', '=', login)
+      .executeTakeFirstOrThrow();
     expect(Math.round((row.expires_at.getTime() - Date.now()) / 86_400_000)).toBe(7);
     expect(issued.code).toBe(0);
   });

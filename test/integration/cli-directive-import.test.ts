@@ -16,7 +16,11 @@ describe('directive:import from a YAML file', () => {
 
   beforeAll(async () => {
     // The command reads its servers from the environment, as it does when an operator runs it.
-    Object.assign(process.env, { DATABASE_URL: inject('databaseUrl'), TEMPORAL_ADDRESS: inject('devServerAddress'), TEMPORAL_TASK_QUEUE: servers.taskQueue });
+    Object.assign(process.env, {
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('devServerAddress'),
+      TEMPORAL_TASK_QUEUE: servers.taskQueue,
+    });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'import-'));
   });
 
@@ -51,7 +55,10 @@ describe('directive:import from a YAML file', () => {
     );
     const first = await runCli(directiveImport, ['--file', file, '--launch']);
     expect(first.code).toBe(0);
-    const [registered, launched] = first.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [registered, launched] = first.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(registered.items).toEqual([
       { ref: '2.2 (2)', missing: [] },
       { ref: '2.4', missing: ['person', 'time', 'result'] },

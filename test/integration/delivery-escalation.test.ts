@@ -28,7 +28,14 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
 
   beforeAll(async () => {
     mailbox = await startMailbox(SMTP);
-    mailer = createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, user: SMTP.user, password: SMTP.password, from: 'Hệ thống theo dõi nhiệm vụ <no-reply@thainguyen.gov.vn>' });
+    mailer = createSmtpMailer({
+      host: '127.0.0.1',
+      port: mailbox.port,
+      secure: false,
+      user: SMTP.user,
+      password: SMTP.password,
+      from: 'Hệ thống theo dõi nhiệm vụ <no-reply@thainguyen.gov.vn>',
+    });
     receiver = await startWebhookReceiver({ secret: SECRET });
   });
 
@@ -45,7 +52,13 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
   /** Sleeps the workflow's clock a day at a time until its outbox holds a notification of this step. */
   async function sleepUntilOutboxHas(taskId: string, kind: string, stepPrefix: string, maxDays: number) {
     for (let day = 0; day <= maxDays; day++) {
-      const found = await db.selectFrom('notifications').select('id').where('task_id', '=', taskId).where('kind', '=', kind).where('step', 'like', `${stepPrefix}%`).executeTakeFirst();
+      const found = await db
+        .selectFrom('notifications')
+        .select('id')
+        .where('task_id', '=', taskId)
+        .where('kind', '=', kind)
+        .where('step', 'like', `${stepPrefix}%`)
+        .executeTakeFirst();
       if (found) return;
       await harness.env.sleep(DAY);
     }
@@ -64,9 +77,12 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     const secretary = await aPerson(db, office, ['secretariat']);
     const inspector = await aPerson(db, ubkt, ['inspector'], { fullName: 'Đinh Văn Kiểm' });
     const endpoint: Record<string, string> = {};
-    for (const unit of [lead, coord, office, ubkt]) endpoint[unit] = (await addWebhookEndpoint(db, { unitCode: unit, url: receiver.url(`/${unit}`), secret: SECRET })).id;
+    for (const unit of [lead, coord, office, ubkt])
+      endpoint[unit] = (await addWebhookEndpoint(db, { unitCode: unit, url: receiver.url(`/${unit}`), secret: SECRET })).id;
     endpoints.push(...Object.values(endpoint));
-    const mine = new Set([officer, formerHead, nextHead, coordOfficer, secretary, inspector].map((p) => p.login).concat(Object.values(endpoint)));
+    const mine = new Set(
+      [officer, formerHead, nextHead, coordOfficer, secretary, inspector].map((p) => p.login).concat(Object.values(endpoint)),
+    );
 
     let now = new Date(await harness.now());
     const dispatcher = createDispatcher({ db, mailer, publicBaseUrl: BASE_URL, clock: () => now });
@@ -84,16 +100,32 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     // Not acknowledged: two reminders, then the head is told.
     await sleepUntilOutboxHas(taskId, 'ack_escalation', 'ack-escalation', 20);
     await deliverNow();
-    const firstPhase = new Set((await db.selectFrom('notifications').select('key').where('task_id', '=', taskId).execute()).map((r) => r.key));
+    const firstPhase = new Set(
+      (await db.selectFrom('notifications').select('key').where('task_id', '=', taskId).execute()).map((r) => r.key),
+    );
 
     // The unit changes heads before the deadline passes.
-    await db.updateTable('users').set({ roles: ['unit_officer'] }).where('login', '=', formerHead.login).execute();
-    await db.updateTable('users').set({ roles: ['unit_head'] }).where('login', '=', nextHead.login).execute();
+    await db
+      .updateTable('users')
+      .set({ roles: ['unit_officer'] })
+      .where('login', '=', formerHead.login)
+      .execute();
+    await db
+      .updateTable('users')
+      .set({ roles: ['unit_head'] })
+      .where('login', '=', nextHead.login)
+      .execute();
 
     await sleepUntilOutboxHas(taskId, 'escalation', 'level-3', 80);
     await deliverNow();
 
-    const notes = await db.selectFrom('notifications').select(['id', 'key', 'kind', 'step', 'recipient_role', 'recipient_unit', 'status']).where('task_id', '=', taskId).orderBy('audit_seq').orderBy('id').execute();
+    const notes = await db
+      .selectFrom('notifications')
+      .select(['id', 'key', 'kind', 'step', 'recipient_role', 'recipient_unit', 'status'])
+      .where('task_id', '=', taskId)
+      .orderBy('audit_seq')
+      .orderBy('id')
+      .execute();
     const lines = notes.map((n) => `${n.kind} ${n.step.replace(/@e\d+$/, '')} -> ${n.recipient_role}`);
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -133,10 +165,16 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
           throw new Error(role);
       }
     };
-    const deliveries = await db.selectFrom('deliveries').select(['notification_id', 'channel', 'recipient', 'state', 'delivery_key']).where('task_id', '=', taskId).execute();
+    const deliveries = await db
+      .selectFrom('deliveries')
+      .select(['notification_id', 'channel', 'recipient', 'state', 'delivery_key'])
+      .where('task_id', '=', taskId)
+      .execute();
     for (const n of notes) {
       const mineOnly = deliveries.filter((d) => d.notification_id === n.id && mine.has(d.recipient));
-      expect(mineOnly.map((d) => `${d.channel} ${d.recipient}`).sort(), `${n.kind} ${n.step} -> ${n.recipient_role}`).toEqual(expected(n.recipient_role, firstPhase.has(n.key)).sort());
+      expect(mineOnly.map((d) => `${d.channel} ${d.recipient}`).sort(), `${n.kind} ${n.step} -> ${n.recipient_role}`).toEqual(
+        expected(n.recipient_role, firstPhase.has(n.key)).sort(),
+      );
     }
     expect(deliveries.every((d) => d.state === 'sent')).toBe(true);
     // One row per (notification, channel, recipient).
@@ -156,7 +194,11 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     expect(text).toContain('Báo cáo Thường trực Ban Chỉ đạo và Ủy ban Kiểm tra Tỉnh ủy');
     expect(text).toContain(`Số ${launch.directiveNumber}`);
     expect(text).toContain('2.3 (1) – Thuê hạ tầng Trung tâm dữ liệu (DC) để lưu trữ dữ liệu đám mây');
-    expect(text).toMatch(new RegExp(`Thời hạn: +${formatDueDate(launch.deadline.kind === 'date' ? launch.deadline.dueAt : '').replace(/\//g, '\\/')} \\(đã quá hạn \\d+ ngày\\)`));
+    expect(text).toMatch(
+      new RegExp(
+        `Thời hạn: +${formatDueDate(launch.deadline.kind === 'date' ? launch.deadline.dueAt : '').replace(/\//g, '\\/')} \\(đã quá hạn \\d+ ngày\\)`,
+      ),
+    );
     expect(text).toMatch(/Mức đôn đốc: +cấp 3/);
     expect(text).toContain(`${BASE_URL}/api/v1/tasks/${taskId}`);
 
@@ -169,7 +211,12 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     const officerToken = (await issueToken(db, officer.login)).token;
     const inbox = await request(app).get('/api/v1/inbox?pageSize=100').set('authorization', `Bearer ${officerToken}`).expect(200);
     const forTask = (inbox.body.items as { id: string; taskId: string; scheduledAt: string }[]).filter((i) => i.taskId === taskId);
-    expect(forTask.map((i) => i.id).sort()).toEqual(notes.filter((n) => n.recipient_role === 'lead_unit').map((n) => n.id).sort());
+    expect(forTask.map((i) => i.id).sort()).toEqual(
+      notes
+        .filter((n) => n.recipient_role === 'lead_unit')
+        .map((n) => n.id)
+        .sort(),
+    );
     const times = forTask.map((i) => Date.parse(i.scheduledAt));
     expect(times).toEqual([...times].sort((a, b) => b - a));
 

@@ -22,7 +22,8 @@ import { uniq } from '../helpers/servers';
 
 /** The DC rental contract. */
 const CONTRACT_PDF = PDF;
-const coverageCsv = (value: string, on: string) => Buffer.from(`Địa bàn,Tỷ lệ phủ sóng 5G (%),Ngày đo\nToàn tỉnh Thái Nguyên,${value},${on}\n`, 'utf8');
+const coverageCsv = (value: string, on: string) =>
+  Buffer.from(`Địa bàn,Tỷ lệ phủ sóng 5G (%),Ngày đo\nToàn tỉnh Thái Nguyên,${value},${on}\n`, 'utf8');
 const COVERAGE_NOV = coverageCsv('58.4', '30/11/2025');
 const COVERAGE_DEC = coverageCsv('62.3', '31/12/2025');
 
@@ -47,8 +48,26 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
   const police = w.person('CA_TINH', ['unit_officer']); // Công an tỉnh: an officer of a unit these items do not involve
   const inspector = w.person('UBKT_TU', ['inspector']); // Ủy ban Kiểm tra Tỉnh ủy
 
-  const auditLength = async (taskId: string) => Number((await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow()).n);
-  const evidenceCount = async (taskId: string) => Number((await db.selectFrom('evidence').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', taskId).executeTakeFirstOrThrow()).n);
+  const auditLength = async (taskId: string) =>
+    Number(
+      (
+        await db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('task_id', '=', taskId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const evidenceCount = async (taskId: string) =>
+    Number(
+      (
+        await db
+          .selectFrom('evidence')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('task_id', '=', taskId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   /** A request the officer of Công an tỉnh makes: 403 with a problem document, and the task's record (audit trail, evidence) unchanged. */
   async function refusedForPolice(taskId: string, send: (auth: string) => request.Test): Promise<void> {
@@ -62,9 +81,14 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
   }
 
   const upload = (auth: string, taskId: string, bytes: Buffer, fileName: string, contentType: string, description: string) =>
-    http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', auth).field('description', description).attach('file', bytes, { filename: fileName, contentType });
+    http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', auth)
+      .field('description', description)
+      .attach('file', bytes, { filename: fileName, contentType });
 
-  const command = (auth: string, taskId: string, name: string, body: object) => http().post(`/api/v1/tasks/${taskId}/${name}`).set('authorization', auth).send(body);
+  const command = (auth: string, taskId: string, name: string, body: object) =>
+    http().post(`/api/v1/tasks/${taskId}/${name}`).set('authorization', auth).send(body);
 
   it('registers the notice, launches 2.3 (1) and 2.2 (2), and carries them to completion with evidence and the 5G target met; the inspector audits it all', async () => {
     const number = `01-TB/CQTT-${uniq()}`;
@@ -84,7 +108,8 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
         items: [
           {
             ref: '2.2 (2)',
-            title: 'Hoàn thành triển khai hạ tầng 5G tại các Khu công nghiệp, trường đại học, bệnh viện; chỉ tiêu phủ sóng 5G năm 2025 đạt 62%',
+            title:
+              'Hoàn thành triển khai hạ tầng 5G tại các Khu công nghiệp, trường đại học, bệnh viện; chỉ tiêu phủ sóng 5G năm 2025 đạt 62%',
             description:
               'Tiếp tục rà soát hạ tầng mạng viễn thông, mạng truyền số liệu chuyên dùng; bằng mọi giải pháp, ưu tiên đầu tư dứt điểm, xóa "lõm sóng" tại các thôn, xóm; hoàn thành triển khai hạ tầng 5G tại các Khu công nghiệp, trường đại học, bệnh viện (ưu tiên trường Đại học Thái Nguyên, Khu công nghiệp) và chỉ tiêu phủ sóng 5G năm 2025 đạt 62%.',
             leadUnit: 'UBND_TINH',
@@ -132,36 +157,77 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     // The read model is written by an activity: wait for both rows. An item whose deadline has already passed
     // (the 5G target was due at the end of 2025) is recorded overdue at once: wait for that too, so the trail's order is fixed.
     const fiveGOverdueAtLaunch = Date.now() > Date.parse(FIVE_G_DUE);
-    const history = async (taskId: string, auth = secretariat.auth) => (await http().get(`/api/v1/tasks/${taskId}/history`).set('authorization', auth)).body.events?.map((e: { kind: string }) => e.kind) ?? [];
+    const history = async (taskId: string, auth = secretariat.auth) =>
+      (await http().get(`/api/v1/tasks/${taskId}/history`).set('authorization', auth)).body.events?.map((e: { kind: string }) => e.kind) ??
+      [];
     await expect.poll(() => history(dc), { timeout: 15_000 }).toEqual(['launched']);
     await expect.poll(() => history(fiveG), { timeout: 15_000 }).toEqual(fiveGOverdueAtLaunch ? ['launched', 'overdue'] : ['launched']);
 
-    const state = async (taskId: string, auth = secretariat.auth) => (await http().get(`/api/v1/tasks/${taskId}`).set('authorization', auth).expect(200)).body.state;
-    expect(await state(fiveG)).toMatchObject({ status: 'assigned', leadUnit: 'UBND_TINH', coordinatingUnits: ['SKHCN'], dueAt: new Date(FIVE_G_DUE).toISOString() });
+    const state = async (taskId: string, auth = secretariat.auth) =>
+      (await http().get(`/api/v1/tasks/${taskId}`).set('authorization', auth).expect(200)).body.state;
+    expect(await state(fiveG)).toMatchObject({
+      status: 'assigned',
+      leadUnit: 'UBND_TINH',
+      coordinatingUnits: ['SKHCN'],
+      dueAt: new Date(FIVE_G_DUE).toISOString(),
+    });
     expect((await state(dc)).targets).toEqual([]);
-    expect((await state(fiveG)).targets).toEqual([expect.objectContaining({ id: TARGET_ID, comparator: '>=', value: 62, unit: '%', met: false })]);
+    expect((await state(fiveG)).targets).toEqual([
+      expect.objectContaining({ id: TARGET_ID, comparator: '>=', value: 62, unit: '%', met: false }),
+    ]);
 
     // ---- Acknowledgement: each lead unit for its own item; the police officer for neither; a coordinating unit cannot acknowledge. ----
     await refusedForPolice(dc, (auth) => command(auth, dc, 'acknowledge', { note: 'Đã tiếp nhận' }));
     await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'acknowledge', { note: 'Đã tiếp nhận' }));
     await command(skhcn.auth, fiveG, 'acknowledge', {}).expect(403);
-    expect((await command(skhcn.auth, dc, 'acknowledge', { note: 'Sở Khoa học và Công nghệ đã tiếp nhận, triển khai ngay' }).expect(200)).body.state.status).toBe('acknowledged');
-    expect((await command(ubnd.auth, fiveG, 'acknowledge', { note: 'UBND tỉnh đã tiếp nhận, giao Sở KH&CN phối hợp theo dõi chỉ tiêu' }).expect(200)).body.state.status).toBe('acknowledged');
+    expect(
+      (await command(skhcn.auth, dc, 'acknowledge', { note: 'Sở Khoa học và Công nghệ đã tiếp nhận, triển khai ngay' }).expect(200)).body
+        .state.status,
+    ).toBe('acknowledged');
+    expect(
+      (
+        await command(ubnd.auth, fiveG, 'acknowledge', { note: 'UBND tỉnh đã tiếp nhận, giao Sở KH&CN phối hợp theo dõi chỉ tiêu' }).expect(
+          200,
+        )
+      ).body.state.status,
+    ).toBe('acknowledged');
 
     // ---- 2.3 (1): the DC rental. Evidence and progress from SKHCN; the police officer may do neither. ----
     await refusedForPolice(dc, (auth) => upload(auth, dc, CONTRACT_PDF, 'hop-dong.pdf', 'application/pdf', 'không phải việc của đơn vị'));
     const contractName = 'Hợp đồng thuê hạ tầng Data Center.pdf';
-    const contract = await upload(skhcn.auth, dc, CONTRACT_PDF, contractName, 'application/pdf', 'Hợp đồng thuê hạ tầng DC đã ký').expect(201);
-    expect(contract.body.evidence).toMatchObject({ sha256: sha256(CONTRACT_PDF), size: CONTRACT_PDF.length, contentType: 'application/pdf', fileName: contractName });
+    const contract = await upload(skhcn.auth, dc, CONTRACT_PDF, contractName, 'application/pdf', 'Hợp đồng thuê hạ tầng DC đã ký').expect(
+      201,
+    );
+    expect(contract.body.evidence).toMatchObject({
+      sha256: sha256(CONTRACT_PDF),
+      size: CONTRACT_PDF.length,
+      contentType: 'application/pdf',
+      fileName: contractName,
+    });
     await refusedForPolice(dc, (auth) => command(auth, dc, 'progress', { text: 'Báo cáo thay', percent: 100 }));
-    const progressed = await command(skhcn.auth, dc, 'progress', { text: 'Đã ký hợp đồng thuê hạ tầng DC, đang chuyển dữ liệu lên nền tảng đám mây', percent: 80 }).expect(200);
-    expect(progressed.body.state).toMatchObject({ status: 'in_progress', progress: [expect.objectContaining({ by: skhcn.login, unitCode: 'SKHCN', percent: 80 })] });
+    const progressed = await command(skhcn.auth, dc, 'progress', {
+      text: 'Đã ký hợp đồng thuê hạ tầng DC, đang chuyển dữ liệu lên nền tảng đám mây',
+      percent: 80,
+    }).expect(200);
+    expect(progressed.body.state).toMatchObject({
+      status: 'in_progress',
+      progress: [expect.objectContaining({ by: skhcn.login, unitCode: 'SKHCN', percent: 80 })],
+    });
 
     // ---- 2.2 (2): SKHCN (coordinating) uploads the coverage figures and records 58.4 % on 30/11/2025. ----
     await refusedForPolice(fiveG, (auth) => upload(auth, fiveG, COVERAGE_NOV, 'phu-song.csv', 'text/csv', 'không phải việc của đơn vị'));
     const novName = 'Số liệu phủ sóng 5G 30-11-2025.csv';
-    const nov = await upload(skhcn.auth, fiveG, COVERAGE_NOV, novName, 'text/csv', 'Số liệu đo phủ sóng 5G của các doanh nghiệp viễn thông').expect(201);
-    await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'measurements', { targetId: TARGET_ID, value: 99, measuredOn: '2025-11-30' }));
+    const nov = await upload(
+      skhcn.auth,
+      fiveG,
+      COVERAGE_NOV,
+      novName,
+      'text/csv',
+      'Số liệu đo phủ sóng 5G của các doanh nghiệp viễn thông',
+    ).expect(201);
+    await refusedForPolice(fiveG, (auth) =>
+      command(auth, fiveG, 'measurements', { targetId: TARGET_ID, value: 99, measuredOn: '2025-11-30' }),
+    );
     await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'progress', { text: 'Báo cáo thay' }));
     const measuredNov = await command(skhcn.auth, fiveG, 'measurements', {
       targetId: TARGET_ID,
@@ -172,14 +238,23 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     }).expect(200);
     expect(measuredNov.body.state.targets[0]).toMatchObject({ latestValue: 58.4, met: false });
     // A coordinating unit reports, it does not claim completion: that is the lead unit's.
-    await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [nov.body.evidence.id] }));
+    await refusedForPolice(fiveG, (auth) =>
+      command(auth, fiveG, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [nov.body.evidence.id] }),
+    );
     await command(skhcn.auth, fiveG, 'submit', { summary: 'Đề nghị hoàn thành', evidenceIds: [nov.body.evidence.id] }).expect(403);
 
     // ---- The first claim (58.4 %) is returned; the second (62.3 % on 31/12/2025) is approved, and the target is met. ----
     expect(
-      (await command(ubnd.auth, fiveG, 'submit', { summary: 'Tỷ lệ phủ sóng 5G toàn tỉnh đạt 58,4%', evidenceIds: [nov.body.evidence.id] }).expect(200)).body.state.status,
+      (
+        await command(ubnd.auth, fiveG, 'submit', {
+          summary: 'Tỷ lệ phủ sóng 5G toàn tỉnh đạt 58,4%',
+          evidenceIds: [nov.body.evidence.id],
+        }).expect(200)
+      ).body.state.status,
     ).toBe('submitted');
-    const returned = await command(secretariat.auth, fiveG, 'return', { reason: 'Tỷ lệ phủ sóng 5G mới đạt 58,4%, chưa đạt chỉ tiêu 62%; đề nghị tiếp tục triển khai và bổ sung số liệu' }).expect(200);
+    const returned = await command(secretariat.auth, fiveG, 'return', {
+      reason: 'Tỷ lệ phủ sóng 5G mới đạt 58,4%, chưa đạt chỉ tiêu 62%; đề nghị tiếp tục triển khai và bổ sung số liệu',
+    }).expect(200);
     expect(returned.body.state).toMatchObject({ status: 'returned', lastReturnReason: expect.stringContaining('58,4%') });
     expect(returned.body.state.targets[0].met).toBe(false);
 
@@ -194,25 +269,44 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     }).expect(200);
     // Met only once the secretariat accepts the value.
     expect(measuredDec.body.state.targets[0]).toMatchObject({ latestValue: 62.3, met: false });
-    await command(ubnd.auth, fiveG, 'submit', { summary: 'Tỷ lệ phủ sóng 5G năm 2025 đạt 62,3%, vượt chỉ tiêu 62%', evidenceIds: [nov.body.evidence.id, dec.body.evidence.id] }).expect(200);
+    await command(ubnd.auth, fiveG, 'submit', {
+      summary: 'Tỷ lệ phủ sóng 5G năm 2025 đạt 62,3%, vượt chỉ tiêu 62%',
+      evidenceIds: [nov.body.evidence.id, dec.body.evidence.id],
+    }).expect(200);
     const approved = await command(secretariat.auth, fiveG, 'approve', { note: 'Đạt chỉ tiêu phủ sóng 5G năm 2025' }).expect(200);
     const fiveGOutcome = Date.parse(approved.body.state.submittedAt) > Date.parse(FIVE_G_DUE) ? 'completed_late' : 'completed_on_time';
     expect(approved.body.state).toMatchObject({ status: 'completed', outcome: fiveGOutcome });
     expect(approved.body.state.targets[0]).toMatchObject({ id: TARGET_ID, latestValue: 62.3, met: true, metAt: expect.any(String) });
-    expect(approved.body.state.targets[0].measurements.map((m: { value: number; accepted: boolean; recordedBy: string }) => [m.value, m.accepted, m.recordedBy])).toEqual([
+    expect(
+      approved.body.state.targets[0].measurements.map((m: { value: number; accepted: boolean; recordedBy: string }) => [
+        m.value,
+        m.accepted,
+        m.recordedBy,
+      ]),
+    ).toEqual([
       [58.4, true, skhcn.login],
       [62.3, true, skhcn.login],
     ]);
 
     // ---- 2.3 (1) is claimed with the contract and approved on time. ----
-    await refusedForPolice(dc, (auth) => command(auth, dc, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [contract.body.evidence.id] }));
-    await command(skhcn.auth, dc, 'submit', { summary: 'Đã thuê hạ tầng DC, dữ liệu được lưu trữ trên nền tảng đám mây', evidenceIds: [contract.body.evidence.id] }).expect(200);
+    await refusedForPolice(dc, (auth) =>
+      command(auth, dc, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [contract.body.evidence.id] }),
+    );
+    await command(skhcn.auth, dc, 'submit', {
+      summary: 'Đã thuê hạ tầng DC, dữ liệu được lưu trữ trên nền tảng đám mây',
+      evidenceIds: [contract.body.evidence.id],
+    }).expect(200);
     const dcApproved = await command(secretariat.auth, dc, 'approve', {}).expect(200);
     expect(dcApproved.body.state).toMatchObject({ status: 'completed', outcome: 'completed_on_time' });
 
     // ---- The inspector reads the whole history, verifies the chain, and downloads the evidence. ----
     const trail = await http().get(`/api/v1/tasks/${fiveG}/history`).set('authorization', inspector.auth).expect(200);
-    const events = trail.body.events as { seq: number; kind: string; actor: { userId?: string; unitCode?: string; system?: string }; payload: Record<string, unknown> }[];
+    const events = trail.body.events as {
+      seq: number;
+      kind: string;
+      actor: { userId?: string; unitCode?: string; system?: string };
+      payload: Record<string, unknown>;
+    }[];
     expect(events.map((e) => e.kind)).toEqual([
       'launched',
       ...(fiveGOverdueAtLaunch ? ['overdue'] : []),
@@ -244,10 +338,19 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       [62.3, '2025-12-31'],
     ]);
     expect(events.at(-1)!.payload).toMatchObject({ outcome: fiveGOutcome, targetsMet: [TARGET_ID] });
-    expect(trail.body.notifications.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['assigned', 'returned', 'approved']));
+    expect(trail.body.notifications.map((n: { kind: string }) => n.kind)).toEqual(
+      expect.arrayContaining(['assigned', 'returned', 'approved']),
+    );
 
     const dcTrail = await http().get(`/api/v1/tasks/${dc}/history`).set('authorization', inspector.auth).expect(200);
-    expect(dcTrail.body.events.map((e: { kind: string }) => e.kind)).toEqual(['launched', 'acknowledged', 'evidence_attached', 'progress_reported', 'submitted', 'approved']);
+    expect(dcTrail.body.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'launched',
+      'acknowledged',
+      'evidence_attached',
+      'progress_reported',
+      'submitted',
+      'approved',
+    ]);
 
     for (const [taskId, length] of [
       [fiveG, events.length],
@@ -264,12 +367,20 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       [fiveG, nov, COVERAGE_NOV, novName],
       [fiveG, dec, COVERAGE_DEC, decName],
     ] as const) {
-      const download = await http().get(uploaded.headers.location).set('authorization', inspector.auth).buffer(true).parse(asBytes).expect(200);
+      const download = await http()
+        .get(uploaded.headers.location)
+        .set('authorization', inspector.auth)
+        .buffer(true)
+        .parse(asBytes)
+        .expect(200);
       expect(Buffer.compare(download.body, bytes)).toBe(0);
       expect(download.headers['x-content-sha256']).toBe(sha256(bytes));
       expect(download.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(fileName)}`);
       // The hash the audit trail holds is the hash of the bytes served.
-      const attached = (taskId === dc ? dcTrail.body.events : events).find((e: { kind: string; payload: { evidenceId?: string } }) => e.kind === 'evidence_attached' && e.payload.evidenceId === uploaded.body.evidence.id);
+      const attached = (taskId === dc ? dcTrail.body.events : events).find(
+        (e: { kind: string; payload: { evidenceId?: string } }) =>
+          e.kind === 'evidence_attached' && e.payload.evidenceId === uploaded.body.evidence.id,
+      );
       expect(attached.payload.sha256).toBe(sha256(bytes));
 
       // ---- ...and the police officer can read none of it. ----
@@ -283,7 +394,11 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     // Not in the police officer's list, nor in its unit's reports (and another unit's report is refused).
     const policeList = await http().get('/api/v1/tasks').query({ directive: number }).set('authorization', police.auth).expect(200);
     expect(policeList.body).toMatchObject({ items: [], total: 0 });
-    const policeReport = await http().get('/api/v1/reports/directives').query({ directive: number }).set('authorization', police.auth).expect(200);
+    const policeReport = await http()
+      .get('/api/v1/reports/directives')
+      .query({ directive: number })
+      .set('authorization', police.auth)
+      .expect(200);
     expect(policeReport.body.totals.total).toBe(0);
     await http().get('/api/v1/reports/units').query({ directive: number, unit: 'SKHCN' }).set('authorization', police.auth).expect(403);
     await http().get(directive).set('authorization', police.auth).expect(403);
@@ -292,7 +407,9 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     const skhcnList = await http().get('/api/v1/tasks').query({ directive: number }).set('authorization', skhcn.auth).expect(200);
     expect(skhcnList.body.items.map((t: { id: string }) => t.id).sort()).toEqual([fiveG, dc].sort());
     const inspectorList = await http().get('/api/v1/tasks').query({ directive: number }).set('authorization', inspector.auth).expect(200);
-    expect(inspectorList.body.items.map((t: { id: string; status: string; outcome: string }) => [t.id, t.status, t.outcome]).sort()).toEqual(
+    expect(
+      inspectorList.body.items.map((t: { id: string; status: string; outcome: string }) => [t.id, t.status, t.outcome]).sort(),
+    ).toEqual(
       [
         [fiveG, 'completed', fiveGOutcome],
         [dc, 'completed', 'completed_on_time'],

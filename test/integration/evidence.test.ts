@@ -16,7 +16,8 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
   /** Launches a task with all "6 rõ" and waits for its row, which every evidence route checks against. */
   const aTask = () => w.launch();
 
-  const evidenceRows = (taskId: string) => db.selectFrom('evidence').select(['id', 'status', 'sha256']).where('task_id', '=', taskId).execute();
+  const evidenceRows = (taskId: string) =>
+    db.selectFrom('evidence').select(['id', 'status', 'sha256']).where('task_id', '=', taskId).execute();
 
   it('stores a PDF from the lead unit with its SHA-256, has the workflow record it, and gives the same bytes back', async () => {
     const taskId = await aTask();
@@ -31,7 +32,9 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
     expect(evidence).toMatchObject({ sha256: sha256(PDF), size: PDF.length, contentType: 'application/pdf', fileName });
     expect(evidence.id).toMatch(/^ev_[A-Za-z0-9_-]{16}$/);
     expect(res.headers.location).toBe(`/api/v1/tasks/${taskId}/evidence/${evidence.id}`);
-    expect(res.body.state.evidence).toEqual([expect.objectContaining({ evidenceId: evidence.id, sha256: sha256(PDF), description: 'Biên bản nghiệm thu' })]);
+    expect(res.body.state.evidence).toEqual([
+      expect.objectContaining({ evidenceId: evidence.id, sha256: sha256(PDF), description: 'Biên bản nghiệm thu' }),
+    ]);
     expect(await evidenceRows(taskId)).toEqual([{ id: evidence.id, status: 'attached', sha256: sha256(PDF) }]);
 
     for (const reader of [lead, inspector, secretariat]) {
@@ -54,23 +57,39 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
 
   it('keeps an unrelated unit from uploading to or downloading from a task (403), and answers 404 for unknown ones', async () => {
     const taskId = await aTask();
-    const upload = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', stranger.auth).attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' }).expect(403);
+    const upload = await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', stranger.auth)
+      .attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' })
+      .expect(403);
     expect(upload.headers['content-type']).toMatch(/application\/problem\+json/);
-    const attached = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', lead.auth).attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' }).expect(201);
+    const attached = await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', lead.auth)
+      .attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' })
+      .expect(201);
 
     const refused = await http().get(attached.headers.location).set('authorization', stranger.auth).expect(403);
     expect(refused.body).toMatchObject({ type: 'forbidden', title: 'Không có quyền' });
     await http().get(`/api/v1/tasks/${taskId}/evidence/ev_khongcominhchung`).set('authorization', lead.auth).expect(404);
     await http().get(`/api/v1/tasks/khong-co.1/evidence/${attached.body.evidence.id}`).set('authorization', inspector.auth).expect(404);
     // The inspection committee reads everything and writes nothing.
-    await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', inspector.auth).attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' }).expect(403);
+    await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', inspector.auth)
+      .attach('file', PDF, { filename: 'x.pdf', contentType: 'application/pdf' })
+      .expect(403);
     expect(await evidenceRows(taskId)).toHaveLength(1);
   });
 
   it('refuses a file over the limit with 413 and keeps nothing', async () => {
     const taskId = await aTask();
     const big = Buffer.concat([PDF, Buffer.alloc(MAX_BYTES, 0x20)]);
-    const res = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', lead.auth).attach('file', big, { filename: 'lon.pdf', contentType: 'application/pdf' }).expect(413);
+    const res = await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', lead.auth)
+      .attach('file', big, { filename: 'lon.pdf', contentType: 'application/pdf' })
+      .expect(413);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ type: 'payload-too-large', title: 'Tệp quá lớn', detail: expect.stringContaining(String(MAX_BYTES)) });
     expect(await evidenceRows(taskId)).toEqual([]);
@@ -78,7 +97,11 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
 
   it('refuses bytes that are not what the upload declares with 415, naming both types, and keeps nothing', async () => {
     const taskId = await aTask();
-    const res = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', lead.auth).attach('file', PNG, { filename: 'anh.pdf', contentType: 'application/pdf' }).expect(415);
+    const res = await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', lead.auth)
+      .attach('file', PNG, { filename: 'anh.pdf', contentType: 'application/pdf' })
+      .expect(415);
     expect(res.body).toMatchObject({ type: 'unsupported-media-type', detail: expect.stringMatching(/application\/pdf.*image\/png/) });
     const binaryAsText = await http()
       .post(`/api/v1/tasks/${taskId}/evidence`)
@@ -86,14 +109,22 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
       .attach('file', Buffer.from([0x00, 0xff, 0x10, 0x80]), { filename: 'so-lieu.csv', contentType: 'text/csv' })
       .expect(415);
     expect(binaryAsText.body.detail).toContain('text/csv');
-    await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', lead.auth).attach('file', PNG, { filename: 'anh.gif', contentType: 'image/gif' }).expect(415);
+    await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', lead.auth)
+      .attach('file', PNG, { filename: 'anh.gif', contentType: 'image/gif' })
+      .expect(415);
     expect(await evidenceRows(taskId)).toEqual([]);
   });
 
   it('accepts UTF-8 text as CSV and serves it with its charset', async () => {
     const taskId = await aTask();
     const csv = Buffer.from('Đơn vị,Tỷ lệ phủ sóng 5G\nSở TT&TT,58.4\n', 'utf8');
-    const res = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', coordinating.auth).attach('file', csv, { filename: 'phu-song.csv', contentType: 'text/csv' }).expect(201);
+    const res = await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', coordinating.auth)
+      .attach('file', csv, { filename: 'phu-song.csv', contentType: 'text/csv' })
+      .expect(201);
     const download = await http().get(res.headers.location).set('authorization', lead.auth).buffer(true).parse(asBytes).expect(200);
     expect(download.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(download.body.toString('utf8')).toBe(csv.toString('utf8'));
@@ -101,22 +132,38 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
 
   it('answers 400 without a file and 415 for a JSON body, and keeps nothing', async () => {
     const taskId = await aTask();
-    const missing = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', lead.auth).field('description', 'quên tệp').expect(400);
+    const missing = await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', lead.auth)
+      .field('description', 'quên tệp')
+      .expect(400);
     expect(missing.body.errors).toEqual([{ path: 'file', reason: 'bắt buộc' }]);
     await http()
       .post(`/api/v1/tasks/${taskId}/evidence`)
       .set('authorization', lead.auth)
       .send({ evidenceId: 'ev_1', fileName: 'a.pdf', sha256: sha256(PDF), contentType: 'application/pdf', size: PDF.length })
       .expect(415);
-    await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', lead.auth).attach('other', PDF, { filename: 'a.pdf', contentType: 'application/pdf' }).expect(400);
+    await http()
+      .post(`/api/v1/tasks/${taskId}/evidence`)
+      .set('authorization', lead.auth)
+      .attach('other', PDF, { filename: 'a.pdf', contentType: 'application/pdf' })
+      .expect(400);
     expect(await evidenceRows(taskId)).toEqual([]);
   });
 
   it('keeps no file when the workflow refuses it (a cancelled task), from the lead or a coordinating unit', async () => {
     const taskId = await aTask();
-    await http().post(`/api/v1/tasks/${taskId}/cancel`).set('authorization', secretariat.auth).send({ reason: 'Nội dung đã được thay thế bởi văn bản khác' }).expect(200);
+    await http()
+      .post(`/api/v1/tasks/${taskId}/cancel`)
+      .set('authorization', secretariat.auth)
+      .send({ reason: 'Nội dung đã được thay thế bởi văn bản khác' })
+      .expect(200);
     for (const uploader of [lead, coordinating]) {
-      const res = await http().post(`/api/v1/tasks/${taskId}/evidence`).set('authorization', uploader.auth).attach('file', PDF, { filename: 'muon.pdf', contentType: 'application/pdf' }).expect(409);
+      const res = await http()
+        .post(`/api/v1/tasks/${taskId}/evidence`)
+        .set('authorization', uploader.auth)
+        .attach('file', PDF, { filename: 'muon.pdf', contentType: 'application/pdf' })
+        .expect(409);
       expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     }
     expect(await evidenceRows(taskId)).toEqual([]);
@@ -127,7 +174,17 @@ describe('evidence files over HTTP (dev server + PostgreSQL)', () => {
     const id = `ev_${uniq()}`;
     await db
       .insertInto('evidence')
-      .values({ id, task_id: taskId, sha256: sha256(PDF), file_name: 'treo.pdf', content_type: 'application/pdf', size: PDF.length, content: PDF, uploaded_by: 'x', unit_code: leadUnit })
+      .values({
+        id,
+        task_id: taskId,
+        sha256: sha256(PDF),
+        file_name: 'treo.pdf',
+        content_type: 'application/pdf',
+        size: PDF.length,
+        content: PDF,
+        uploaded_by: 'x',
+        unit_code: leadUnit,
+      })
       .execute();
     await http().get(`/api/v1/tasks/${taskId}/evidence/${id}`).set('authorization', lead.auth).expect(404);
   });

@@ -10,14 +10,14 @@ describe('Idempotency-Key on POST (dev server + PostgreSQL)', () => {
   const { office } = w.units;
   const { secretariat, lead } = w.people;
 
-  const launch = (body: object, key: string, auth = secretariat.auth) => http().post('/api/v1/tasks').set('authorization', auth).set('Idempotency-Key', key).send(body);
+  const launch = (body: object, key: string, auth = secretariat.auth) =>
+    http().post('/api/v1/tasks').set('authorization', auth).set('Idempotency-Key', key).send(body);
 
   async function workflowsWithId(workflowId: string): Promise<number> {
     let count = 0;
     for await (const _ of w.env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
     return count;
   }
-
 
   it('answers a retried launch with the first answer, marked as replayed, and starts one workflow', async () => {
     const key = randomUUID();
@@ -78,7 +78,11 @@ describe('Idempotency-Key on POST (dev server + PostgreSQL)', () => {
     const key = randomUUID();
     const answers = await Promise.all(
       Array.from({ length: 5 }, () =>
-        http().post(`/api/v1/tasks/${taskId}/progress`).set('authorization', lead.auth).set('Idempotency-Key', key).send({ text: 'Đã khảo sát 12 khu công nghiệp', percent: 40 }),
+        http()
+          .post(`/api/v1/tasks/${taskId}/progress`)
+          .set('authorization', lead.auth)
+          .set('Idempotency-Key', key)
+          .send({ text: 'Đã khảo sát 12 khu công nghiệp', percent: 40 }),
       ),
     );
     expect(answers.map((a) => a.status).every((s) => s === 200 || s === 409)).toBe(true);

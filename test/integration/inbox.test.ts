@@ -86,7 +86,13 @@ describe('the inbox: each user’s notifications by role and unit, and marking t
       ['Thông báo reminder', 'lead_unit', false],
       ['Thông báo assigned', 'lead_unit', false],
     ]);
-    expect(res.body.items[0]).toMatchObject({ taskId, task: `/api/v1/tasks/${taskId}`, kind: 'reminder', recipientUnit: unitA, readAt: null });
+    expect(res.body.items[0]).toMatchObject({
+      taskId,
+      task: `/api/v1/tasks/${taskId}`,
+      kind: 'reminder',
+      recipientUnit: unitA,
+      readAt: null,
+    });
     expect(res.body.items[0].scheduledAt).toMatch(/\+07:00$/);
   });
 
@@ -136,7 +142,11 @@ describe('the inbox: each user’s notifications by role and unit, and marking t
     await http().post('/api/v1/inbox/999999999999/read').set('authorization', users.officerA.auth).expect(404);
     const bad = await http().post('/api/v1/inbox/abc/read').set('authorization', users.officerA.auth).expect(400);
     expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['id']);
-    const badQuery = await http().get('/api/v1/inbox').query({ pageSize: '1000', unread: 'có' }).set('authorization', users.officerA.auth).expect(400);
+    const badQuery = await http()
+      .get('/api/v1/inbox')
+      .query({ pageSize: '1000', unread: 'có' })
+      .set('authorization', users.officerA.auth)
+      .expect(400);
     expect(badQuery.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['pageSize', 'unread']);
     await http().get('/api/v1/inbox').expect(401);
     const rows = await db.selectFrom('notification_reads').select('login').where('notification_id', '=', ids['other-unit']).execute();
@@ -145,7 +155,8 @@ describe('the inbox: each user’s notifications by role and unit, and marking t
 
   it('puts the notice of a task launched over the API in its lead unit’s inbox and its coordinating unit’s', async () => {
     await w.launch();
-    const launched = (auth: string) => async () => (await wholeInbox(w.app, auth)).items.filter((i) => i.kind === 'assigned' && i.taskId !== taskId).map((i) => i.recipientRole);
+    const launched = (auth: string) => async () =>
+      (await wholeInbox(w.app, auth)).items.filter((i) => i.kind === 'assigned' && i.taskId !== taskId).map((i) => i.recipientRole);
     await expect.poll(launched(users.officerA.auth), { timeout: 15_000 }).toEqual(['lead_unit']);
     await expect.poll(launched(users.officerB.auth), { timeout: 15_000 }).toEqual(['coordinating_units']);
   });

@@ -11,7 +11,7 @@ import { launchTaskSchema } from '../../domain/schemas/task';
 import { useApiWorld } from '../helpers/api-world';
 import { isWebPath } from '../../web/router';
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 /** Every `METHOD /path` the Express app routes, with `:param` written `{param}` as in OpenAPI. */
@@ -22,7 +22,8 @@ function appRoutes(app: express.Express): string[] {
   const walk = (stack: Json[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${join(prefix, String(layer.route.path))}`);
+        for (const method of Object.keys(layer.route.methods))
+          routes.push(`${method.toUpperCase()} ${join(prefix, String(layer.route.path))}`);
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack, join(prefix, String(layer.rawPath)));
       }
@@ -65,14 +66,19 @@ function requestSchema(doc: Json, op: Json, mediaType = 'application/json'): Jso
 }
 
 /** The fields a zod object requires from a client (input side: defaults and optionals are not required). */
-const requiredInput = (schema: z.ZodType) => ((z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json).required ?? []).slice().sort();
+const requiredInput = (schema: z.ZodType) =>
+  ((z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json).required ?? []).slice().sort();
 
 describe('the OpenAPI document, generated from the zod schemas', () => {
   const w = useApiWorld({ worker: false });
   let doc: Json;
 
   beforeAll(async () => {
-    const res = await w.http().get(OPENAPI_JSON_PATH).expect(200).expect('content-type', /application\/json/);
+    const res = await w
+      .http()
+      .get(OPENAPI_JSON_PATH)
+      .expect(200)
+      .expect('content-type', /application\/json/);
     doc = res.body;
   });
 
@@ -81,7 +87,8 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
     expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
-    for (const path of ['/healthz', '/readyz', '/metrics', OPENAPI_JSON_PATH, '/docs']) expect(doc.paths[path].get.security, path).toEqual([]);
+    for (const path of ['/healthz', '/readyz', '/metrics', OPENAPI_JSON_PATH, '/docs'])
+      expect(doc.paths[path].get.security, path).toEqual([]);
   });
 
   it('documents every route the app serves, and nothing it does not', () => {
@@ -90,8 +97,14 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
       .sort();
     // The web app's pages (web/router.ts) are for people, not operations of the API.
     const served = appRoutes(w.app).filter((r) => !isWebPath(r.split(' ')[1].replace(/^\/+/, '/')));
-    expect(served.filter((r) => !documented.includes(r)), 'served but undocumented').toEqual([]);
-    expect(documented.filter((r) => !served.includes(r)), 'documented but not served').toEqual([]);
+    expect(
+      served.filter((r) => !documented.includes(r)),
+      'served but undocumented',
+    ).toEqual([]);
+    expect(
+      documented.filter((r) => !served.includes(r)),
+      'documented but not served',
+    ).toEqual([]);
   });
 
   it('documents each lifecycle command of COMMAND_ROUTES with its own zod schema as the body', () => {
@@ -114,7 +127,10 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
     expect(body.required.slice().sort()).toEqual(requiredInput(launchTaskSchema));
     // The "6 rõ" fields are optional in the body so that a refusal can name every missing one.
     expect(body.required.slice().sort()).toEqual(['directiveNumber', 'ref']);
-    expect(Object.keys(LAUNCH_FIELD_DESCRIPTIONS).filter((f) => !(f in launchTaskSchema.shape)), 'described fields that no longer exist').toEqual([]);
+    expect(
+      Object.keys(LAUNCH_FIELD_DESCRIPTIONS).filter((f) => !(f in launchTaskSchema.shape)),
+      'described fields that no longer exist',
+    ).toEqual([]);
     expect(body.properties.leadUnit.description).toMatch(/Rõ người/);
     expect(body.properties.deadline.oneOf).toHaveLength(3);
   });
@@ -126,13 +142,17 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
     expect(params.find((p) => p.name === 'statusGroup')!.schema.enum).toContain('in_progress_overdue');
   });
 
-  it('takes the report and inbox filters from their routes\' own query schemas', () => {
+  it("takes the report and inbox filters from their routes' own query schemas", () => {
     const names = (path: string) => (doc.paths[path].get.parameters as Json[]).map((p) => p.name).sort();
     expect(names('/api/v1/reports/units')).toEqual(Object.keys(reportQuerySchema.shape).sort());
     expect(names('/api/v1/reports/directives')).toEqual(Object.keys(reportQuerySchema.shape).sort());
     expect(names('/api/v1/reports/late')).toEqual(Object.keys(lateListQuerySchema.shape).sort());
     expect(names('/api/v1/inbox')).toEqual(Object.keys(inboxQuerySchema.shape).sort());
-    expect(Object.keys(doc.paths['/api/v1/reports/units'].get.responses['200'].content)).toEqual(['application/json', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']);
+    expect(Object.keys(doc.paths['/api/v1/reports/units'].get.responses['200'].content)).toEqual([
+      'application/json',
+      'text/csv',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ]);
   });
 
   it('answers every error with the Problem schema generated from problemSchema', () => {
@@ -142,7 +162,9 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
     for (const { key, op } of operations(doc)) {
       for (const [status, response] of Object.entries(op.responses as Json)) {
         if (!/^[45]/.test(status) || key === 'GET /readyz') continue;
-        expect(response.content?.['application/problem+json']?.schema, `${key} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        expect(response.content?.['application/problem+json']?.schema, `${key} ${status}`).toEqual({
+          $ref: '#/components/schemas/Problem',
+        });
       }
     }
     expect(doc.paths['/api/v1/tasks'].get.responses['429'].headers['Retry-After']).toBeDefined();
@@ -174,8 +196,12 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       const declared = params.filter((p) => p.in === 'path');
       expect(declared.map((p) => p.name).sort(), key).toEqual(inPath);
-      expect(declared.every((p) => p.required === true), key).toBe(true);
-      for (const requirement of op.security ?? []) for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes[scheme], key).toBeDefined();
+      expect(
+        declared.every((p) => p.required === true),
+        key,
+      ).toBe(true);
+      for (const requirement of op.security ?? [])
+        for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes[scheme], key).toBeDefined();
     }
     // People read the summaries: Vietnamese, with its diacritics.
     const summaries = operations(doc).map((o) => o.op.summary as string);
@@ -183,7 +209,11 @@ describe('the OpenAPI document, generated from the zod schemas', () => {
   });
 
   it('renders the document for people at /docs, from the spec and without any outside resource', async () => {
-    const res = await w.http().get('/docs').expect(200).expect('content-type', /text\/html/);
+    const res = await w
+      .http()
+      .get('/docs')
+      .expect(200)
+      .expect('content-type', /text\/html/);
     expect(res.text).toContain(JSON.stringify(OPENAPI_JSON_PATH));
     expect(res.text).toMatch(/<html lang="vi">/);
     expect(res.text).not.toMatch(/<(script|link|img)[^>]+(src|href)="(https?:)?\/\//);

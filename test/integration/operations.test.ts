@@ -38,12 +38,19 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
     await http().get('/api/v1/tasks/khong-co.2').set('authorization', secretariat.auth).expect(404);
     await http().get('/khong-co-duong-dan').expect(404);
 
-    const res = await http().get('/metrics').expect(200).expect('content-type', /text\/plain/);
+    const res = await http()
+      .get('/metrics')
+      .expect(200)
+      .expect('content-type', /text\/plain/);
     expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
-    expect(sample(res.text, 'http_request_duration_seconds_count', { method: 'GET', route: '/healthz', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(res.text, 'http_request_duration_seconds_count', { method: 'GET', route: '/healthz', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
     // The 404 is thrown inside the tasks router: the mount path must still be part of the label.
     expect(sample(res.text, 'http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/tasks/:id', status: '404' })).toBe(2);
-    expect(sample(res.text, 'http_request_duration_seconds_count', { method: 'GET', route: '(unmatched)', status: '404' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(res.text, 'http_request_duration_seconds_count', { method: 'GET', route: '(unmatched)', status: '404' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(res.text).not.toContain('khong-co');
     // Node's default metrics are on the same registry.
     expect(res.text).toContain('process_cpu_user_seconds_total');
@@ -62,9 +69,13 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
 
     const text = (await http().get('/metrics').expect(200)).text;
     expect(sample(text, 'temporal_workflow_starts_total', { workflow_type: 'directiveTask', outcome: 'started' })).toBe(started + 1);
-    expect(sample(text, 'temporal_workflow_starts_total', { workflow_type: 'directiveTask', outcome: 'already_started' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'temporal_workflow_starts_total', { workflow_type: 'directiveTask', outcome: 'already_started' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'temporal_workflow_updates_total', { update: 'acknowledge', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'temporal_workflow_updates_total', { update: 'approve', outcome: 'rejected', failure_type: 'InvalidState' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(text, 'temporal_workflow_updates_total', { update: 'approve', outcome: 'rejected', failure_type: 'InvalidState' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'temporal_client_request_duration_seconds_count', { operation: 'start', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
   });
 
@@ -96,7 +107,11 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
     });
     const logged = w.appWith({ logger: pino({ level: 'info' }, sink) });
 
-    const given = await request(logged).get('/api/v1/tasks').set('authorization', officer.auth).set('x-request-id', 'req-abc.123').expect(200);
+    const given = await request(logged)
+      .get('/api/v1/tasks')
+      .set('authorization', officer.auth)
+      .set('x-request-id', 'req-abc.123')
+      .expect(200);
     expect(given.headers['x-request-id']).toBe('req-abc.123');
     const generated = await request(logged).get('/healthz').expect(200);
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -148,4 +163,4 @@ describe('operating the API: metrics, rate limit, request logs, graceful shutdow
   });
 });
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;

@@ -36,7 +36,13 @@ describe('answers while a dependency is down (503 problem documents)', () => {
       const read = await request(app).get('/api/v1/tasks').set('authorization', secretariat.auth);
       expectUnavailable(read);
       expect(read.body.detail).toMatch(/Cơ sở dữ liệu/);
-      expectUnavailable(await request(app).post('/api/v1/tasks/x.1/progress').set('authorization', secretariat.auth).set('idempotency-key', uniq()).send({ text: 'Đang làm' }));
+      expectUnavailable(
+        await request(app)
+          .post('/api/v1/tasks/x.1/progress')
+          .set('authorization', secretariat.auth)
+          .set('idempotency-key', uniq())
+          .send({ text: 'Đang làm' }),
+      );
     } finally {
       await downDb.destroy();
       await temporal.connection.close();

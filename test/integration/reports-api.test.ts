@@ -34,24 +34,56 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
   });
 
   /** A report of November 2025 as the secretariat downloads it, bytes as they came over the wire. */
-  const exported = (path: string, format: 'csv' | 'xlsx') => http().get(path).query({ directive, period: '2025-11', format }).set('authorization', secretariat.auth).buffer(true).parse(binary).expect(200);
+  const exported = (path: string, format: 'csv' | 'xlsx') =>
+    http()
+      .get(path)
+      .query({ directive, period: '2025-11', format })
+      .set('authorization', secretariat.auth)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
 
   beforeAll(async () => {
     const due = '2025-11-15T00:00:00+07:00';
     await db
       .insertInto('tasks')
       .values([
-        row('2.2 (1)', { lead_unit: unitA, status: 'completed', due_at: due, submitted_at: '2025-11-12T10:00:00+07:00', completed_at: '2025-11-12T10:00:00+07:00', outcome: 'completed_on_time' }),
-        row('2.2 (2)', { lead_unit: unitA, status: 'completed', due_at: due, submitted_at: '2025-11-17T10:00:00+07:00', completed_at: '2025-11-18T10:00:00+07:00', outcome: 'completed_late', late_units: [unitA] }),
+        row('2.2 (1)', {
+          lead_unit: unitA,
+          status: 'completed',
+          due_at: due,
+          submitted_at: '2025-11-12T10:00:00+07:00',
+          completed_at: '2025-11-12T10:00:00+07:00',
+          outcome: 'completed_on_time',
+        }),
+        row('2.2 (2)', {
+          lead_unit: unitA,
+          status: 'completed',
+          due_at: due,
+          submitted_at: '2025-11-17T10:00:00+07:00',
+          completed_at: '2025-11-18T10:00:00+07:00',
+          outcome: 'completed_late',
+          late_units: [unitA],
+        }),
         row('2.2 (3)', { lead_unit: unitA, due_at: '2025-11-30T23:59:59+07:00' }),
-        row('- Tiếp tục triển khai', { lead_unit: unitB, due_at: '2025-11-10T00:00:00+07:00', title: '- Tiếp tục triển khai hạ tầng 5G', late_units: [unitB], escalation_level: 2 }),
+        row('- Tiếp tục triển khai', {
+          lead_unit: unitB,
+          due_at: '2025-11-10T00:00:00+07:00',
+          title: '- Tiếp tục triển khai hạ tầng 5G',
+          late_units: [unitB],
+          escalation_level: 2,
+        }),
         row('2.4', { lead_unit: unitB, status: 'cancelled', due_at: due, cancelled_at: '2025-11-05T00:00:00+07:00' }),
       ])
       .execute();
   });
 
   it('gives the secretariat every unit of a directive, as of the instant asked, in JSON', async () => {
-    const res = await http().get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', secretariat.auth).expect(200);
+    const res = await http()
+      .get('/api/v1/reports/units')
+      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
+      .set('authorization', secretariat.auth)
+      .expect(200);
     expect(res.body).toMatchObject({ asOf: '2025-11-20T00:00:00+07:00', period: null, directive, unit: null, aheadMarginDays: 1 });
     expect(res.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA, unitB].sort());
     expect(res.body.rows.find((r: { unit: string }) => r.unit === unitA)).toMatchObject({
@@ -65,15 +97,29 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
       cameDue: 2,
       completionRate: 0.5,
     });
-    expect(res.body.rows.find((r: { unit: string }) => r.unit === unitB)).toMatchObject({ total: 2, inProgressOverdue: 1, cancelled: 1, cameDue: 1, completionRate: 0 });
+    expect(res.body.rows.find((r: { unit: string }) => r.unit === unitB)).toMatchObject({
+      total: 2,
+      inProgressOverdue: 1,
+      cancelled: 1,
+      cameDue: 1,
+      completionRate: 0,
+    });
     expect(res.body.totals).toMatchObject({ total: 5, cameDue: 3, cameDueCompletedOnTime: 1 });
 
-    const byDirective = await http().get('/api/v1/reports/directives').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', inspector.auth).expect(200);
+    const byDirective = await http()
+      .get('/api/v1/reports/directives')
+      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
+      .set('authorization', inspector.auth)
+      .expect(200);
     expect(byDirective.body.rows).toEqual([expect.objectContaining({ directiveNumber: directive, total: 5 })]);
   });
 
   it('reads November 2025 as of its last instant, over the assignments due in it', async () => {
-    const res = await http().get('/api/v1/reports/units').query({ directive, period: '2025-11' }).set('authorization', secretariat.auth).expect(200);
+    const res = await http()
+      .get('/api/v1/reports/units')
+      .query({ directive, period: '2025-11' })
+      .set('authorization', secretariat.auth)
+      .expect(200);
     expect(res.body).toMatchObject({
       asOf: '2025-11-30T23:59:59.999+07:00',
       period: { key: '2025-11', label: 'Tháng 11/2025', from: '2025-11-01T00:00:00+07:00', to: '2025-11-30T23:59:59.999+07:00' },
@@ -81,16 +127,36 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
       dueTo: '2025-11-30T23:59:59.999+07:00',
     });
     // By the month's last instant, 2.2 (3), due 23:59:59 on 30/11 and still open, is past its deadline.
-    expect(res.body.totals).toMatchObject({ total: 5, completedOnTime: 1, completedLate: 1, inProgressOverdue: 2, inProgressOnTime: 0, cancelled: 1, cameDue: 4 });
-    const december = await http().get('/api/v1/reports/units').query({ directive, period: '2025-12' }).set('authorization', secretariat.auth).expect(200);
+    expect(res.body.totals).toMatchObject({
+      total: 5,
+      completedOnTime: 1,
+      completedLate: 1,
+      inProgressOverdue: 2,
+      inProgressOnTime: 0,
+      cancelled: 1,
+      cameDue: 4,
+    });
+    const december = await http()
+      .get('/api/v1/reports/units')
+      .query({ directive, period: '2025-12' })
+      .set('authorization', secretariat.auth)
+      .expect(200);
     expect(december.body.rows).toEqual([]);
   });
 
   it('shows a unit officer their own unit only, and refuses another unit’s report with 403', async () => {
-    const own = await http().get('/api/v1/reports/units').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA.auth).expect(200);
+    const own = await http()
+      .get('/api/v1/reports/units')
+      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
+      .set('authorization', officerA.auth)
+      .expect(200);
     expect(own.body.unit).toBe(unitA);
     expect(own.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA]);
-    const late = await http().get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T00:00:00+07:00' }).set('authorization', officerA.auth).expect(200);
+    const late = await http()
+      .get('/api/v1/reports/late')
+      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
+      .set('authorization', officerA.auth)
+      .expect(200);
     expect(late.body.items.map((i: { leadUnit: string }) => i.leadUnit)).toEqual([unitA]);
     const byDirective = await http().get('/api/v1/reports/directives').query({ directive }).set('authorization', officerA.auth).expect(200);
     expect(byDirective.body.rows[0].total).toBe(3);
@@ -105,7 +171,11 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
   });
 
   it('names the late assignments with their days overdue and escalation level', async () => {
-    const res = await http().get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 }).set('authorization', secretariat.auth).expect(200);
+    const res = await http()
+      .get('/api/v1/reports/late')
+      .query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 })
+      .set('authorization', secretariat.auth)
+      .expect(200);
     expect(res.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
     expect(res.body.items).toEqual([
       expect.objectContaining({
@@ -119,8 +189,14 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
         escalationLevel: 2,
       }),
     ]);
-    const second = await http().get('/api/v1/reports/late').query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 }).set('authorization', secretariat.auth).expect(200);
-    expect(second.body.items).toEqual([expect.objectContaining({ ref: '2.2 (2)', group: 'completed_late', daysOverdue: 3, completedAt: '2025-11-18T10:00:00+07:00' })]);
+    const second = await http()
+      .get('/api/v1/reports/late')
+      .query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 })
+      .set('authorization', secretariat.auth)
+      .expect(200);
+    expect(second.body.items).toEqual([
+      expect.objectContaining({ ref: '2.2 (2)', group: 'completed_late', daysOverdue: 3, completedAt: '2025-11-18T10:00:00+07:00' }),
+    ]);
   });
 
   it('exports CSV with a UTF-8 BOM and the Vietnamese group names as headers', async () => {
@@ -132,7 +208,8 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     const lines = body.toString('utf8').slice(1).split('\r\n');
     const header = lines[0].split(',');
     expect(header.slice(0, 3)).toEqual(['Mã đơn vị', 'Tên đơn vị', 'Tổng số nhiệm vụ']);
-    for (const g of ['completed_on_time', 'completed_late', 'in_progress_on_time', 'in_progress_overdue'] as const) expect(header).toContain(STATUS_GROUP_LABELS_VI[g]);
+    for (const g of ['completed_on_time', 'completed_late', 'in_progress_on_time', 'in_progress_overdue'] as const)
+      expect(header).toContain(STATUS_GROUP_LABELS_VI[g]);
     expect(header.at(-1)).toBe('Tỷ lệ hoàn thành đúng hạn (%)');
     const rowA = lines.find((l) => l.startsWith(`${unitA},`))!.split(',');
     expect(rowA[header.indexOf(STATUS_GROUP_LABELS_VI.completed_on_time)]).toBe('1');

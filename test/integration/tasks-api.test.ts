@@ -20,10 +20,18 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
 
     // The row is written by an activity, so it may lag the start by a moment.
     await expect
-      .poll(async () => (await http().get(first.headers.location).set('authorization', secretariat.auth)).body.record?.status, { timeout: 15_000 })
+      .poll(async () => (await http().get(first.headers.location).set('authorization', secretariat.auth)).body.record?.status, {
+        timeout: 15_000,
+      })
       .toBe('assigned');
     const read = await http().get(first.headers.location).set('authorization', secretariat.auth).expect(200);
-    expect(read.body.state).toMatchObject({ directiveNumber, ref: '2.3 (1)', leadUnit, status: 'assigned', dueAt: '2026-12-31T16:59:59.000Z' });
+    expect(read.body.state).toMatchObject({
+      directiveNumber,
+      ref: '2.3 (1)',
+      leadUnit,
+      status: 'assigned',
+      dueAt: '2026-12-31T16:59:59.000Z',
+    });
     expect(new Date(read.body.record.due_at).toISOString()).toBe('2026-12-31T16:59:59.000Z');
 
     const executions = [];
@@ -32,7 +40,11 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   });
 
   it('refuses a malformed launch with every bad field named, in Vietnamese, and starts nothing', async () => {
-    const res = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send({ ref: '', deadline: { kind: 'date', dueAt: 'ngày mai' } }).expect(400);
+    const res = await http()
+      .post('/api/v1/tasks')
+      .set('authorization', secretariat.auth)
+      .send({ ref: '', deadline: { kind: 'date', dueAt: 'ngày mai' } })
+      .expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['deadline.dueAt', 'directiveNumber', 'ref']);
     expect(res.body.title).toBe('Dữ liệu không hợp lệ');
@@ -41,7 +53,11 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
 
   it('refuses to launch an item that lacks any of the "6 rõ", naming each missing one', async () => {
     const directiveNumber = `80/TB-UBND-${uniq()}`;
-    const res = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send({ directiveNumber, ref: '4', title: 'Xây dựng trung tâm an ninh mạng', leadUnit: 'CA_TINH' }).expect(422);
+    const res = await http()
+      .post('/api/v1/tasks')
+      .set('authorization', secretariat.auth)
+      .send({ directiveNumber, ref: '4', title: 'Xây dựng trung tâm an ninh mạng', leadUnit: 'CA_TINH' })
+      .expect(422);
     expect(res.body.type).toBe('missing-six-clear');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
     const rows = await db.selectFrom('tasks').select('id').where('directive_number', '=', directiveNumber).execute();
@@ -49,7 +65,12 @@ describe('launching a task over HTTP (dev server + PostgreSQL)', () => {
   });
 
   it('answers 400 for a body that is not JSON and 404 for an unknown task', async () => {
-    await http().post('/api/v1/tasks').set('authorization', secretariat.auth).set('content-type', 'application/json').send('{"ref":').expect(400);
+    await http()
+      .post('/api/v1/tasks')
+      .set('authorization', secretariat.auth)
+      .set('content-type', 'application/json')
+      .send('{"ref":')
+      .expect(400);
     const res = await http().get('/api/v1/tasks/khong-co.1').set('authorization', secretariat.auth).expect(404);
     expect(res.body.type).toBe('not-found');
   });

@@ -76,9 +76,17 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
 
     await me(app, token).expect(200);
     // Served from memory: a revocation written without announcing it is not seen before the TTL.
-    await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`).execute();
+    await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date() })
+      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
+      .execute();
     await me(app, token).expect(200);
-    await db.updateTable('api_tokens').set({ revoked_at: null }).where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`).execute();
+    await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: null })
+      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
+      .execute();
 
     const revokedAt = Date.now();
     expect(await runCli(tokenRevoke, ['--token', token])).toMatchObject({ code: 0 });
@@ -100,7 +108,10 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     await me(app, phone).expect(200);
 
     expect(await runCli(tokenRevoke, ['--login', login])).toMatchObject({ code: 0, stdout: `Đã thu hồi 2 mã truy cập của ${login}\n` });
-    await vi.waitFor(() => expect(evicted).toEqual(expect.arrayContaining([tokenKey(laptop), tokenKey(phone)])), { timeout: 2_000, interval: 5 });
+    await vi.waitFor(() => expect(evicted).toEqual(expect.arrayContaining([tokenKey(laptop), tokenKey(phone)])), {
+      timeout: 2_000,
+      interval: 5,
+    });
     await me(app, laptop).expect(401);
     await me(app, phone).expect(401);
   });
@@ -185,7 +196,11 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     const app = appWith(cache);
     const token = (await issueToken(db, await aSecretary())).token;
     await me(app, token).expect(200);
-    await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`).execute();
+    await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: new Date() })
+      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
+      .execute();
     await me(app, token).expect(401);
     expect(cache.size).toBe(0);
   });

@@ -36,7 +36,13 @@ async function main() {
     throw new Error(m);
   });
   const taskQueue = 'record';
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: WORKFLOWS_PATH, bundlerOptions: BUNDLER_OPTIONS, activities: createActivities({ db }) });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: WORKFLOWS_PATH,
+    bundlerOptions: BUNDLER_OPTIONS,
+    activities: createActivities({ db }),
+  });
   const version = process.env.HISTORY_LABEL ?? new Date().toISOString().slice(0, 10);
   fs.mkdirSync(OUT, { recursive: true });
 
@@ -52,7 +58,9 @@ async function main() {
     let now = await env.currentTimeMs();
     const ignored = await startTask(env, taskQueue, launchFor(now, { dueInDays: 14 }));
     await env.sleep(40 * DAY);
-    await ignored.handle.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Thu hồi để giao lại' } }] });
+    await ignored.handle.executeUpdate(messages.cancelUpdate, {
+      args: [{ actor: secretariat, command: { reason: 'Thu hồi để giao lại' } }],
+    });
     await ignored.handle.result();
     await save('never-acknowledged-then-cancelled', ignored.handle);
 
@@ -62,26 +70,52 @@ async function main() {
     const h = reviewed.handle;
     await h.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: '' } }] });
     await env.sleep(10 * DAY);
-    await h.executeUpdate(messages.requestExtensionUpdate, { args: [{ actor: leadOfficer, command: { requestedDueAt: new Date(now + 35 * DAY).toISOString(), reason: 'Chờ thẩm định giá thuê' } }] });
-    await h.executeUpdate(messages.decideExtensionUpdate, { args: [{ actor: secretariat, command: { approve: true, newDueAt: null, reason: '' } }] });
+    await h.executeUpdate(messages.requestExtensionUpdate, {
+      args: [{ actor: leadOfficer, command: { requestedDueAt: new Date(now + 35 * DAY).toISOString(), reason: 'Chờ thẩm định giá thuê' } }],
+    });
+    await h.executeUpdate(messages.decideExtensionUpdate, {
+      args: [{ actor: secretariat, command: { approve: true, newDueAt: null, reason: '' } }],
+    });
     await env.sleep(30 * DAY);
-    await h.executeUpdate(messages.attachEvidenceUpdate, { args: [{ actor: leadOfficer, command: { evidenceId: 'ev1', fileName: 'hop-dong.pdf', sha256: 'b'.repeat(64), contentType: 'application/pdf', size: 10, description: '' } }] });
+    await h.executeUpdate(messages.attachEvidenceUpdate, {
+      args: [
+        {
+          actor: leadOfficer,
+          command: {
+            evidenceId: 'ev1',
+            fileName: 'hop-dong.pdf',
+            sha256: 'b'.repeat(64),
+            contentType: 'application/pdf',
+            size: 10,
+            description: '',
+          },
+        },
+      ],
+    });
     await h.executeUpdate(messages.submitUpdate, { args: [{ actor: leadOfficer, command: { summary: 'Đã thuê', evidenceIds: ['ev1'] } }] });
     await h.executeUpdate(messages.returnUpdate, { args: [{ actor: secretariat, command: { reason: 'Thiếu biên bản nghiệm thu' } }] });
-    await h.executeUpdate(messages.submitUpdate, { args: [{ actor: leadOfficer, command: { summary: 'Bổ sung biên bản', evidenceIds: ['ev1'] } }] });
+    await h.executeUpdate(messages.submitUpdate, {
+      args: [{ actor: leadOfficer, command: { summary: 'Bổ sung biên bản', evidenceIds: ['ev1'] } }],
+    });
     await h.executeUpdate(messages.approveUpdate, { args: [{ actor: secretariat, command: { note: '' } }] });
     await h.result();
     await save('extended-returned-approved-late', h);
 
     // Monthly reports for a few months.
     now = await env.currentTimeMs();
-    const monthly = await startTask(env, taskQueue, launchFor(now, { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }));
+    const monthly = await startTask(
+      env,
+      taskQueue,
+      launchFor(now, { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }),
+    );
     await monthly.handle.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: '' } }] });
     for (let month = 0; month < 3; month++) {
       await env.sleep(31 * DAY);
       const state = await monthly.handle.query(messages.getStateQuery);
       for (const p of state.reports.open) {
-        await monthly.handle.executeUpdate(messages.submitReportUpdate, { args: [{ actor: leadOfficer, command: { periodKey: p.key, summary: `Báo cáo kỳ ${p.key}`, evidenceIds: [] } }] });
+        await monthly.handle.executeUpdate(messages.submitReportUpdate, {
+          args: [{ actor: leadOfficer, command: { periodKey: p.key, summary: `Báo cáo kỳ ${p.key}`, evidenceIds: [] } }],
+        });
       }
     }
     await monthly.handle.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Kết thúc theo dõi' } }] });

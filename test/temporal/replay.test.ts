@@ -5,9 +5,14 @@ import { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 
 const dir = path.resolve(__dirname, '../replay/histories');
-const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
-describe('recorded histories replay through today\'s workflow code', () => {
+describe("recorded histories replay through today's workflow code", () => {
   it('has recorded histories to guard', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
   });

@@ -26,7 +26,8 @@ const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
 /** The morning (08:00 +07) `n` working days before the last working day left by a deadline: when "due-<n>wd" goes out. */
-const reminderMorning = (calendar: WorkingCalendar, dueAt: Date, n: number) => vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -n), 8);
+const reminderMorning = (calendar: WorkingCalendar, dueAt: Date, n: number) =>
+  vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -n), 8);
 /** The morning escalation level `afterWorkingDays` goes out, counted from the deadline's first working morning. */
 const ladderMorning = (calendar: WorkingCalendar, dueAt: Date, afterWorkingDays: number) =>
   vnInstant(calendar.addWorkingDays(vnCivilDate(deadlineMorning(dueAt, calendar, 8)), afterWorkingDays), 8);
@@ -53,14 +54,47 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     const extended = vnInstant(addCalendarDays(vnCivilDate(original), 30));
     const reason = 'Nhà cung cấp chưa hoàn tất lắp đặt thiết bị';
 
-    expect(await refusal(handle.executeUpdate(messages.requestExtensionUpdate, by(leadOfficer, { requestedDueAt: toVnIso(new Date(original.getTime() - DAY)), reason })))).toBe('InvalidCommand');
-    const requested = await handle.executeUpdate(messages.requestExtensionUpdate, by(leadOfficer, { requestedDueAt: toVnIso(extended), reason }));
-    expect(requested.pendingExtension).toEqual({ requestedDueAt: extended.toISOString(), reason, requestedBy: leadOfficer.userId, requestedAt: expect.any(String) });
-    expect(await refusal(handle.executeUpdate(messages.requestExtensionUpdate, by(leadOfficer, { requestedDueAt: toVnIso(new Date(extended.getTime() + DAY)), reason })))).toBe('InvalidState');
-    expect(await refusal(handle.executeUpdate(messages.decideExtensionUpdate, by(leadOfficer, { approve: true, newDueAt: null, reason: '' })))).toBe('NotPermitted');
+    expect(
+      await refusal(
+        handle.executeUpdate(
+          messages.requestExtensionUpdate,
+          by(leadOfficer, { requestedDueAt: toVnIso(new Date(original.getTime() - DAY)), reason }),
+        ),
+      ),
+    ).toBe('InvalidCommand');
+    const requested = await handle.executeUpdate(
+      messages.requestExtensionUpdate,
+      by(leadOfficer, { requestedDueAt: toVnIso(extended), reason }),
+    );
+    expect(requested.pendingExtension).toEqual({
+      requestedDueAt: extended.toISOString(),
+      reason,
+      requestedBy: leadOfficer.userId,
+      requestedAt: expect.any(String),
+    });
+    expect(
+      await refusal(
+        handle.executeUpdate(
+          messages.requestExtensionUpdate,
+          by(leadOfficer, { requestedDueAt: toVnIso(new Date(extended.getTime() + DAY)), reason }),
+        ),
+      ),
+    ).toBe('InvalidState');
+    expect(
+      await refusal(handle.executeUpdate(messages.decideExtensionUpdate, by(leadOfficer, { approve: true, newDueAt: null, reason: '' }))),
+    ).toBe('NotPermitted');
 
-    const approved = await handle.executeUpdate(messages.decideExtensionUpdate, by(secretariat, { approve: true, newDueAt: null, reason: '' }));
-    expect(approved).toMatchObject({ originalDueAt: original.toISOString(), dueAt: extended.toISOString(), extensionCount: 1, pendingExtension: null, escalationLevel: 0 });
+    const approved = await handle.executeUpdate(
+      messages.decideExtensionUpdate,
+      by(secretariat, { approve: true, newDueAt: null, reason: '' }),
+    );
+    expect(approved).toMatchObject({
+      originalDueAt: original.toISOString(),
+      dueAt: extended.toISOString(),
+      extensionCount: 1,
+      pendingExtension: null,
+      escalationLevel: 0,
+    });
 
     // The original deadline and its escalation morning pass without a word.
     await harness.sleepUntil(ladderMorning(calendar, original, 0).getTime() + DAY);
@@ -84,7 +118,12 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       `due_reminder due-1wd@e1 -> lead_unit:${lead} @ ${toVnIso(reminderMorning(calendar, extended, 1)).slice(0, 16)}`,
       `escalation level-1@e1 -> lead_unit_head:${lead} @ ${toVnIso(ladderMorning(calendar, extended, 0)).slice(0, 16)}`,
     ]);
-    expect(await handle.query(messages.getStateQuery)).toMatchObject({ lateUnits: [lead], escalationLevel: 1, dueAt: extended.toISOString(), originalDueAt: original.toISOString() });
+    expect(await handle.query(messages.getStateQuery)).toMatchObject({
+      lateUnits: [lead],
+      escalationLevel: 1,
+      dueAt: extended.toISOString(),
+      originalDueAt: original.toISOString(),
+    });
 
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'bien-ban-lap-dat.pdf')));
     await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã lắp đặt xong', evidenceIds: ['ev1'] }));
@@ -106,18 +145,46 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       'submitted',
       'approved',
     ]);
-    const decision = await db.selectFrom('audit_events').select(['actor_user', 'payload']).where('task_id', '=', taskId).where('kind', '=', 'extension_approved').executeTakeFirstOrThrow();
+    const decision = await db
+      .selectFrom('audit_events')
+      .select(['actor_user', 'payload'])
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'extension_approved')
+      .executeTakeFirstOrThrow();
     expect(decision).toEqual({
       actor_user: secretariat.userId,
-      payload: { approve: true, newDueAt: null, reason: '', previousDueAt: original.toISOString(), dueAt: extended.toISOString(), requestedDueAt: extended.toISOString(), requestReason: reason, extensionCount: 1 },
+      payload: {
+        approve: true,
+        newDueAt: null,
+        reason: '',
+        previousDueAt: original.toISOString(),
+        dueAt: extended.toISOString(),
+        requestedDueAt: extended.toISOString(),
+        requestReason: reason,
+        extensionCount: 1,
+      },
     });
-    const overdue = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'overdue').executeTakeFirstOrThrow();
+    const overdue = await db
+      .selectFrom('audit_events')
+      .select('payload')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'overdue')
+      .executeTakeFirstOrThrow();
     expect(overdue.payload).toEqual({ dueAt: extended.toISOString(), leadUnit: lead });
     // The inbox words the new deadline as documents do, never as an instant.
-    const notice = await db.selectFrom('notifications').select('body').where('task_id', '=', taskId).where('kind', '=', 'extension_decided').executeTakeFirstOrThrow();
+    const notice = await db
+      .selectFrom('notifications')
+      .select('body')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'extension_decided')
+      .executeTakeFirstOrThrow();
     expect(notice.body).toContain(`Thời hạn mới: ${formatDueDate(extended)} (thời hạn cũ: ${formatDueDate(original)}).`);
     expect(notice.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
-    const row = await db.selectFrom('tasks').select(['original_due_at', 'due_at', 'extension_count', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('tasks')
+      .select(['original_due_at', 'due_at', 'extension_count', 'outcome'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ original_due_at: original, due_at: extended, extension_count: 1, outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 13 });
   });
@@ -126,8 +193,14 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     const { taskId, handle, dueAt: original, calendar } = await taskRemindedOnce();
     const requested = vnInstant(addCalendarDays(vnCivilDate(original), 45));
     const granted = vnInstant(addCalendarDays(vnCivilDate(original), 30));
-    await handle.executeUpdate(messages.requestExtensionUpdate, by(leadOfficer, { requestedDueAt: toVnIso(requested), reason: 'Chờ kinh phí' }));
-    const approved = await handle.executeUpdate(messages.decideExtensionUpdate, by(secretariat, { approve: true, newDueAt: toVnIso(granted), reason: 'Gia hạn 30 ngày' }));
+    await handle.executeUpdate(
+      messages.requestExtensionUpdate,
+      by(leadOfficer, { requestedDueAt: toVnIso(requested), reason: 'Chờ kinh phí' }),
+    );
+    const approved = await handle.executeUpdate(
+      messages.decideExtensionUpdate,
+      by(secretariat, { approve: true, newDueAt: toVnIso(granted), reason: 'Gia hạn 30 ngày' }),
+    );
     expect(approved).toMatchObject({ dueAt: granted.toISOString(), originalDueAt: original.toISOString(), extensionCount: 1 });
 
     await harness.sleepUntil(reminderMorning(calendar, granted, 7).getTime() + HOUR);
@@ -137,7 +210,17 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     const done = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
 
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [], escalationLevel: 0 });
-    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'due_reminder', 'extension_requested', 'extension_approved', 'due_reminder', 'evidence_attached', 'submitted', 'approved']);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'due_reminder',
+      'extension_requested',
+      'extension_approved',
+      'due_reminder',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
     expect(await outbox(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
       `assigned assigned -> coordinating_units:${coordinating}`,
@@ -152,16 +235,31 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
   it('keeps the deadline when an extension is denied with a reason, and escalates at the original deadline', async () => {
     const { taskId, handle, dueAt, calendar } = await taskRemindedOnce();
     const asked = vnInstant(addCalendarDays(vnCivilDate(dueAt), 14));
-    await handle.executeUpdate(messages.requestExtensionUpdate, by(leadOfficer, { requestedDueAt: toVnIso(asked), reason: 'Thiếu nhân lực' }));
+    await handle.executeUpdate(
+      messages.requestExtensionUpdate,
+      by(leadOfficer, { requestedDueAt: toVnIso(asked), reason: 'Thiếu nhân lực' }),
+    );
 
-    expect(await refusal(handle.executeUpdate(messages.decideExtensionUpdate, by(secretariat, { approve: false, newDueAt: null, reason: '' })))).toBe('InvalidCommand');
+    expect(
+      await refusal(handle.executeUpdate(messages.decideExtensionUpdate, by(secretariat, { approve: false, newDueAt: null, reason: '' }))),
+    ).toBe('InvalidCommand');
     const reason = 'Nhiệm vụ phải hoàn thành đúng hạn theo kết luận của Ban Chỉ đạo';
     const denied = await handle.executeUpdate(messages.decideExtensionUpdate, by(secretariat, { approve: false, newDueAt: null, reason }));
-    expect(denied).toMatchObject({ dueAt: dueAt.toISOString(), originalDueAt: dueAt.toISOString(), extensionCount: 0, pendingExtension: null });
+    expect(denied).toMatchObject({
+      dueAt: dueAt.toISOString(),
+      originalDueAt: dueAt.toISOString(),
+      extensionCount: 0,
+      pendingExtension: null,
+    });
 
     // Through the second rung of the ladder (the standing office), before the third.
     await harness.sleepUntil(ladderMorning(calendar, dueAt, 3).getTime() + HOUR);
-    expect(await handle.query(messages.getStateQuery)).toMatchObject({ status: 'acknowledged', lateUnits: [lead], escalationLevel: 2, dueAt: dueAt.toISOString() });
+    expect(await handle.query(messages.getStateQuery)).toMatchObject({
+      status: 'acknowledged',
+      lateUnits: [lead],
+      escalationLevel: 2,
+      dueAt: dueAt.toISOString(),
+    });
     expect(await outbox(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
       `assigned assigned -> coordinating_units:${coordinating}`,
@@ -184,14 +282,37 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       'escalation',
       'escalation',
     ]);
-    const notice = await db.selectFrom('notifications').select(['subject', 'body']).where('task_id', '=', taskId).where('kind', '=', 'extension_decided').executeTakeFirstOrThrow();
+    const notice = await db
+      .selectFrom('notifications')
+      .select(['subject', 'body'])
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'extension_decided')
+      .executeTakeFirstOrThrow();
     expect(notice.subject).toBe('[Gia hạn] Đề nghị gia hạn nhiệm vụ 2.3 (1) không được chấp thuận');
     expect(notice.body).toContain('Đề nghị gia hạn không được chấp thuận; thời hạn giữ nguyên.');
     expect(notice.body).toContain(`Lý do: ${reason}`);
     expect(notice.body).toMatch(new RegExp(`Thời hạn: +${formatDueDate(dueAt).replace(/[/]/g, '\\/')} \\(`));
-    const decision = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'extension_denied').executeTakeFirstOrThrow();
-    expect(decision.payload).toEqual({ approve: false, newDueAt: null, reason, previousDueAt: dueAt.toISOString(), dueAt: dueAt.toISOString(), requestedDueAt: asked.toISOString(), requestReason: 'Thiếu nhân lực', extensionCount: 0 });
-    const row = await db.selectFrom('tasks').select(['original_due_at', 'due_at', 'extension_count', 'escalation_level', 'late_units']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const decision = await db
+      .selectFrom('audit_events')
+      .select('payload')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'extension_denied')
+      .executeTakeFirstOrThrow();
+    expect(decision.payload).toEqual({
+      approve: false,
+      newDueAt: null,
+      reason,
+      previousDueAt: dueAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+      requestedDueAt: asked.toISOString(),
+      requestReason: 'Thiếu nhân lực',
+      extensionCount: 0,
+    });
+    const row = await db
+      .selectFrom('tasks')
+      .select(['original_due_at', 'due_at', 'extension_count', 'escalation_level', 'late_units'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ original_due_at: dueAt, due_at: dueAt, extension_count: 0, escalation_level: 2, late_units: [lead] });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
   });
@@ -229,9 +350,22 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       `ack_escalation ack-escalation@e0 -> lead_unit_head:${lead} @ ${at(afterTet[2], 8)}`,
       `escalation level-2@e0 -> standing_office:${secretariat.unitCode} @ ${at(afterTet[3], 8)}`,
     ]);
-    expect(await auditKinds(db, taskId)).toEqual(['launched', 'overdue', 'ack_reminder', 'escalation', 'ack_reminder', 'ack_escalation', 'escalation']);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'overdue',
+      'ack_reminder',
+      'escalation',
+      'ack_reminder',
+      'ack_escalation',
+      'escalation',
+    ]);
     // Overdue from the first instant of Tết, though nobody is told before the holiday ends.
-    const overdue = await db.selectFrom('audit_events').select('occurred_at').where('task_id', '=', taskId).where('kind', '=', 'overdue').executeTakeFirstOrThrow();
+    const overdue = await db
+      .selectFrom('audit_events')
+      .select('occurred_at')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'overdue')
+      .executeTakeFirstOrThrow();
     expect(toVnIso(overdue.occurred_at).slice(0, 16)).toBe(at(tet, 0));
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 7 });
   });

@@ -8,7 +8,17 @@ import * as messages from '../../workflows/messages';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { deadlineMorning } from '../../domain/notification-plan';
 import { addCalendarDays, vnCivilDate, vnInstant } from '../../domain/time';
-import { auditKinds, coordinatingOfficer, launchFor, leadOfficer, outbox, secretariat, strangerOfficer, inspector, workingCalendar } from '../helpers/tasks';
+import {
+  auditKinds,
+  coordinatingOfficer,
+  launchFor,
+  leadOfficer,
+  outbox,
+  secretariat,
+  strangerOfficer,
+  inspector,
+  workingCalendar,
+} from '../helpers/tasks';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -30,7 +40,9 @@ describe('a task on the time-skipping server', () => {
       `ack_reminder ack-1wd@e0 -> lead_unit:${leadOfficer.unitCode}`,
       `ack_reminder ack-2wd@e0 -> lead_unit:${leadOfficer.unitCode}`,
     ]);
-    expect(early.filter((l) => l.startsWith('ack_escalation'))).toEqual([`ack_escalation ack-escalation@e0 -> lead_unit_head:${leadOfficer.unitCode}`]);
+    expect(early.filter((l) => l.startsWith('ack_escalation'))).toEqual([
+      `ack_escalation ack-escalation@e0 -> lead_unit_head:${leadOfficer.unitCode}`,
+    ]);
 
     // Three weeks past the last rung of the ladder (7 working days after the deadline's first working morning).
     const dueAt = new Date(launch.deadline.kind === 'date' ? launch.deadline.dueAt : now);
@@ -60,9 +72,23 @@ describe('a task on the time-skipping server', () => {
     await handle.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: 'Đã nhận' } }] });
     await harness.env.sleep(5 * DAY);
     await handle.executeUpdate(messages.attachEvidenceUpdate, {
-      args: [{ actor: leadOfficer, command: { evidenceId: 'ev1', fileName: 'hop-dong-thue-dc.pdf', sha256: 'a'.repeat(64), contentType: 'application/pdf', size: 1234, description: '' } }],
+      args: [
+        {
+          actor: leadOfficer,
+          command: {
+            evidenceId: 'ev1',
+            fileName: 'hop-dong-thue-dc.pdf',
+            sha256: 'a'.repeat(64),
+            contentType: 'application/pdf',
+            size: 1234,
+            description: '',
+          },
+        },
+      ],
     });
-    await handle.executeUpdate(messages.submitUpdate, { args: [{ actor: leadOfficer, command: { summary: 'Đã ký hợp đồng thuê DC', evidenceIds: ['ev1'] } }] });
+    await handle.executeUpdate(messages.submitUpdate, {
+      args: [{ actor: leadOfficer, command: { summary: 'Đã ký hợp đồng thuê DC', evidenceIds: ['ev1'] } }],
+    });
     const done = await handle.executeUpdate(messages.approveUpdate, { args: [{ actor: secretariat, command: { note: '' } }] });
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [] });
     const final = await handle.result();
@@ -76,7 +102,7 @@ describe('a task on the time-skipping server', () => {
   it('rejects commands from the wrong unit, the wrong role or in the wrong state before anything enters history', async () => {
     const now = await harness.now();
     const { taskId, handle } = await harness.start(launchFor(now));
-     
+
     const attempt = (def: UpdateDefinition<TaskState, [Envelope<any>]>, actor: Actor, command: unknown) =>
       handle.executeUpdate(def, { args: [{ actor, command }] }).then(
         () => null,
@@ -86,7 +112,12 @@ describe('a task on the time-skipping server', () => {
     expect(await attempt(messages.acknowledgeUpdate, inspector, {})).toBe('NotPermitted');
     expect(await attempt(messages.approveUpdate, secretariat, {})).toBe('InvalidState');
     expect(await attempt(messages.returnUpdate, secretariat, { reason: '' })).toBe('InvalidCommand');
-    expect(await attempt(messages.requestExtensionUpdate, leadOfficer, { requestedDueAt: new Date(now - DAY).toISOString(), reason: 'Cần thêm thời gian' })).toBe('InvalidCommand');
+    expect(
+      await attempt(messages.requestExtensionUpdate, leadOfficer, {
+        requestedDueAt: new Date(now - DAY).toISOString(),
+        reason: 'Cần thêm thời gian',
+      }),
+    ).toBe('InvalidCommand');
     expect(await attempt(messages.reportProgressUpdate, coordinatingOfficer, { text: 'Đã phối hợp' })).toBe('InvalidState');
     const history = await handle.fetchHistory();
     const updateEvents = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes) ?? [];

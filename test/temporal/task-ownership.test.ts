@@ -46,10 +46,17 @@ describe('who owns a task: cancellation and reassignment', () => {
     await harness.sleepUntil(vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -7), 9));
 
     expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: '' })))).toBe('InvalidCommand');
-    expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(leadOfficer, { reason: 'Không còn phù hợp' })))).toBe('NotPermitted');
+    expect(await refusal(handle.executeUpdate(messages.cancelUpdate, by(leadOfficer, { reason: 'Không còn phù hợp' })))).toBe(
+      'NotPermitted',
+    );
     const reason = 'Nhiệm vụ được điều chỉnh tại Thông báo kết luận mới';
     const cancelled = await handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason }));
-    expect(cancelled).toMatchObject({ status: 'cancelled', outcome: null, lateUnits: [], leadHistory: [{ unitCode: lead, to: cancelled.cancelledAt }] });
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      outcome: null,
+      lateUnits: [],
+      leadHistory: [{ unitCode: lead, to: cancelled.cancelledAt }],
+    });
     expect((await handle.result()).status).toBe('cancelled');
 
     // Past the deadline and every rung of the ladder: nothing more is sent or recorded.
@@ -62,13 +69,24 @@ describe('who owns a task: cancellation and reassignment', () => {
       `cancelled cancelled -> lead_unit:${lead}`,
       `cancelled cancelled -> coordinating_units:${coordinating}`,
     ]);
-    const notice = await db.selectFrom('notifications').select('body').where('task_id', '=', taskId).where('kind', '=', 'cancelled').execute();
+    const notice = await db
+      .selectFrom('notifications')
+      .select('body')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'cancelled')
+      .execute();
     expect(notice).toEqual([{ body: expect.stringContaining(`Lý do: ${reason}`) }, { body: expect.stringContaining(`Lý do: ${reason}`) }]);
 
     // The closed task answers no command: not a second cancellation, not a late claim.
     await expect(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: 'Hủy lần nữa' }))).rejects.toThrow(closed);
-    await expect(handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã xong', evidenceIds: [] }))).rejects.toThrow(closed);
-    const row = await db.selectFrom('tasks').select(['status', 'cancelled_at', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    await expect(handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã xong', evidenceIds: [] }))).rejects.toThrow(
+      closed,
+    );
+    const row = await db
+      .selectFrom('tasks')
+      .select(['status', 'cancelled_at', 'outcome'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'cancelled', cancelled_at: new Date(cancelled.cancelledAt!), outcome: null });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 4 });
   });
@@ -79,7 +97,10 @@ describe('who owns a task: cancellation and reassignment', () => {
     await handle.result();
     await expect(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: 'Thu hồi' }))).rejects.toThrow(closed);
     expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'evidence_attached', 'submitted', 'approved']);
-    expect(await db.selectFrom('tasks').select(['status', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({ status: 'completed', outcome: 'completed_on_time' });
+    expect(await db.selectFrom('tasks').select(['status', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({
+      status: 'completed',
+      outcome: 'completed_on_time',
+    });
   });
 
   it('holds both units late when the task is reassigned after its deadline passed, and keeps who led when', async () => {
@@ -135,9 +156,21 @@ describe('who owns a task: cancellation and reassignment', () => {
       `reassigned reassigned-8 -> lead_unit:${newLead}`,
       `approved approved -> lead_unit:${newLead}`,
     ]);
-    const event = await db.selectFrom('audit_events').select(['actor_user', 'payload']).where('task_id', '=', taskId).where('kind', '=', 'reassigned').executeTakeFirstOrThrow();
-    expect(event).toEqual({ actor_user: secretariat.userId, payload: { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason, previousLeadUnit: lead } });
-    const row = await db.selectFrom('tasks').select(['lead_unit', 'late_units', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const event = await db
+      .selectFrom('audit_events')
+      .select(['actor_user', 'payload'])
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'reassigned')
+      .executeTakeFirstOrThrow();
+    expect(event).toEqual({
+      actor_user: secretariat.userId,
+      payload: { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason, previousLeadUnit: lead },
+    });
+    const row = await db
+      .selectFrom('tasks')
+      .select(['lead_unit', 'late_units', 'outcome'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ lead_unit: newLead, late_units: [lead, newLead], outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
   });
@@ -183,9 +216,18 @@ describe('who owns a task: cancellation and reassignment', () => {
       `escalation level-1@e0 -> lead_unit_head:${newLead}`,
       `approved approved -> lead_unit:${newLead}`,
     ]);
-    const overdue = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'overdue').executeTakeFirstOrThrow();
+    const overdue = await db
+      .selectFrom('audit_events')
+      .select('payload')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'overdue')
+      .executeTakeFirstOrThrow();
     expect(overdue.payload).toEqual({ dueAt: dueAt.toISOString(), leadUnit: newLead });
-    const row = await db.selectFrom('tasks').select(['lead_unit', 'late_units', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('tasks')
+      .select(['lead_unit', 'late_units', 'outcome'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ lead_unit: newLead, late_units: [newLead], outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
   });

@@ -5,16 +5,7 @@ import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/noti
 import { type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import type { TaskState } from '../../domain/task';
 import * as messages from '../../workflows/messages';
-import {
-  auditKinds,
-  by,
-  coordinatingOfficer,
-  launchFor,
-  leadOfficer,
-  outboxTimes,
-  refusal,
-  workingCalendar,
-} from '../helpers/tasks';
+import { auditKinds, by, coordinatingOfficer, launchFor, leadOfficer, outboxTimes, refusal, workingCalendar } from '../helpers/tasks';
 
 const HOUR = 3600_000;
 const lead = leadOfficer.unitCode;
@@ -39,7 +30,8 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
     if (vnInstant(launchDay, 10).getTime() <= now) launchDay = monthsLater(launchDay, 1);
     await harness.sleepUntil(vnInstant(launchDay, 10));
     const until = vnInstant(monthsLater(launchDay, 12), 10);
-    const { taskId, handle } = await harness.start(launchFor(await harness.now(), {
+    const { taskId, handle } = await harness.start(
+      launchFor(await harness.now(), {
         ref: '5.',
         title: 'Báo cáo tình hình thực hiện Kết luận về Ban Chỉ đạo định kỳ ngày 20 hằng tháng',
         expectedResult: 'Báo cáo tháng gửi Cơ quan Thường trực trước ngày 20',
@@ -62,18 +54,36 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
       const key = reports.open[0].key;
       keys.push(key);
       if (i === lateMonth) {
-        expect(await refusal(handle.executeUpdate(messages.submitReportUpdate, by(leadOfficer, { periodKey: periodKey(monthsLater(first, 1)), summary: 'Báo cáo trước kỳ', evidenceIds: [] })))).toBe('InvalidCommand');
+        expect(
+          await refusal(
+            handle.executeUpdate(
+              messages.submitReportUpdate,
+              by(leadOfficer, { periodKey: periodKey(monthsLater(first, 1)), summary: 'Báo cáo trước kỳ', evidenceIds: [] }),
+            ),
+          ),
+        ).toBe('InvalidCommand');
         // Past the report day and the next working morning's escalation to the head of the unit.
         await harness.sleepUntil(deadlineMorning(due, calendar, 8).getTime() + 2 * HOUR);
-        expect((await handle.query(messages.getStateQuery)).reports.open).toEqual([{ key, due: toVnIso(due), submittedAt: null, onTime: null, escalationLevel: 1 }]);
+        expect((await handle.query(messages.getStateQuery)).reports.open).toEqual([
+          { key, due: toVnIso(due), submittedAt: null, onTime: null, escalationLevel: 1 },
+        ]);
         late = { key, due };
       }
-      await handle.executeUpdate(messages.submitReportUpdate, by(leadOfficer, { periodKey: key, summary: `Báo cáo tháng ${key}`, evidenceIds: [] }));
+      await handle.executeUpdate(
+        messages.submitReportUpdate,
+        by(leadOfficer, { periodKey: key, summary: `Báo cáo tháng ${key}`, evidenceIds: [] }),
+      );
     }
 
     const final: TaskState = await handle.result();
-    expect(final).toMatchObject({ status: 'completed', outcome: 'completed_late', reports: { open: [], submittedOnTime: 11, submittedLate: 1 } });
-    expect(final.reports.lastClosed.map((p) => [p.key, p.onTime, p.escalationLevel])).toEqual(keys.map((k, i) => [k, i !== lateMonth, i === lateMonth ? 1 : 0]));
+    expect(final).toMatchObject({
+      status: 'completed',
+      outcome: 'completed_late',
+      reports: { open: [], submittedOnTime: 11, submittedLate: 1 },
+    });
+    expect(final.reports.lastClosed.map((p) => [p.key, p.onTime, p.escalationLevel])).toEqual(
+      keys.map((k, i) => [k, i !== lateMonth, i === lateMonth ? 1 : 0]),
+    );
 
     const { key: lateKey, due: lateDue } = late!;
     const launchedAt = `${toVnIso(vnInstant(launchDay, 10)).slice(0, 16)}`;
@@ -90,11 +100,29 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
         : ['report_period_opened', 'report_submitted'];
     expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', ...keys.flatMap((_, i) => periodEvents(i)), 'completed']);
 
-    const submissions = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'report_submitted').orderBy('seq').execute();
+    const submissions = await db
+      .selectFrom('audit_events')
+      .select('payload')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'report_submitted')
+      .orderBy('seq')
+      .execute();
     expect(submissions.map((s) => [s.payload.periodKey, s.payload.onTime])).toEqual(keys.map((k, i) => [k, i !== lateMonth]));
-    const completed = await db.selectFrom('audit_events').select(['actor', 'payload']).where('task_id', '=', taskId).where('kind', '=', 'completed').executeTakeFirstOrThrow();
-    expect(completed).toEqual({ actor: { system: 'workflow' }, payload: { reason: 'all_periods_reported', submittedOnTime: 11, submittedLate: 1 } });
-    const row = await db.selectFrom('tasks').select(['status', 'outcome', 'deadline_kind', 'due_at']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const completed = await db
+      .selectFrom('audit_events')
+      .select(['actor', 'payload'])
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'completed')
+      .executeTakeFirstOrThrow();
+    expect(completed).toEqual({
+      actor: { system: 'workflow' },
+      payload: { reason: 'all_periods_reported', submittedOnTime: 11, submittedLate: 1 },
+    });
+    const row = await db
+      .selectFrom('tasks')
+      .select(['status', 'outcome', 'deadline_kind', 'due_at'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'completed', outcome: 'completed_late', deadline_kind: 'recurring', due_at: null });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 2 + 11 * 2 + 5 + 1 });
   });

@@ -4,29 +4,19 @@ import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { formatCivilDate, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import {
-  auditKinds,
-  by,
-  coordinatingOfficer,
-  evidence,
-  launchFor,
-  leadOfficer,
-  outbox,
-  refusal,
-  secretariat,
-} from '../helpers/tasks';
+import { auditKinds, by, coordinatingOfficer, evidence, launchFor, leadOfficer, outbox, refusal, secretariat } from '../helpers/tasks';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
-
 describe('review of a completion claim: on time, late, returned, targets', () => {
   const harness = useTimeSkippingWorker();
   const { db } = harness;
   /** A task due before the day 30 days from now, acknowledged by the lead unit at once. */
-  const acknowledgedTask = (launch: Parameters<typeof launchFor>[1] = {}) => harness.acknowledgedTaskDueIn(30, { launch, note: 'Đã tiếp nhận' });
+  const acknowledgedTask = (launch: Parameters<typeof launchFor>[1] = {}) =>
+    harness.acknowledgedTaskDueIn(30, { launch, note: 'Đã tiếp nhận' });
 
   it('records a completion claimed after the deadline as completed late, the lead unit late, after reminding and escalating', async () => {
     const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
@@ -37,7 +27,10 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     expect(overdue).toMatchObject({ status: 'acknowledged', lateUnits: [lead], escalationLevel: 1, outcome: null });
 
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'hop-dong-thue-dc.pdf')));
-    const submitted = await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã ký hợp đồng thuê DC', evidenceIds: ['ev1'] }));
+    const submitted = await handle.executeUpdate(
+      messages.submitUpdate,
+      by(leadOfficer, { summary: 'Đã ký hợp đồng thuê DC', evidenceIds: ['ev1'] }),
+    );
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: 'Hoàn thành, nhưng quá hạn' }));
 
     expect(Date.parse(submitted.submittedAt!)).toBeGreaterThan(dueAt.getTime());
@@ -71,7 +64,11 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       `escalation level-1@e0 -> lead_unit_head:${lead}`,
       `approved approved -> lead_unit:${lead}`,
     ]);
-    const row = await db.selectFrom('tasks').select(['status', 'outcome', 'late_units', 'escalation_level', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('tasks')
+      .select(['status', 'outcome', 'late_units', 'escalation_level', 'audit_seq'])
+      .where('id', '=', taskId)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'completed', outcome: 'completed_late', late_units: [lead], escalation_level: 1, audit_seq: 10 });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
   });
@@ -90,7 +87,15 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
     expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [] });
     expect(Date.parse(approved.completedAt!)).toBeGreaterThan(dueAt.getTime());
-    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'due_reminder', 'due_reminder', 'evidence_attached', 'submitted', 'approved']);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'acknowledged',
+      'due_reminder',
+      'due_reminder',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
     expect(await outbox(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead}`,
       `assigned assigned -> coordinating_units:${coordinating}`,
@@ -113,15 +118,28 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     expect(returned).toMatchObject({ status: 'returned', lastReturnReason: reason, outcome: null });
     const returnedRow = await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow();
     expect(returnedRow).toEqual({ status: 'returned', audit_seq: 5 });
-    const notice = await db.selectFrom('notifications').select(['kind', 'recipient_unit', 'body']).where('task_id', '=', taskId).where('kind', '=', 'returned').execute();
+    const notice = await db
+      .selectFrom('notifications')
+      .select(['kind', 'recipient_unit', 'body'])
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'returned')
+      .execute();
     expect(notice).toEqual([{ kind: 'returned', recipient_unit: lead, body: expect.stringContaining(`Lý do: ${reason}`) }]);
 
     await harness.env.sleep(3 * DAY);
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev2', 'bien-ban-nghiem-thu-dc.pdf')));
-    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Bổ sung biên bản nghiệm thu', evidenceIds: ['ev1', 'ev2'] }));
+    await handle.executeUpdate(
+      messages.submitUpdate,
+      by(leadOfficer, { summary: 'Bổ sung biên bản nghiệm thu', evidenceIds: ['ev1', 'ev2'] }),
+    );
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
 
-    expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [], evidence: [{ evidenceId: 'ev1' }, { evidenceId: 'ev2' }] });
+    expect(approved).toMatchObject({
+      status: 'completed',
+      outcome: 'completed_on_time',
+      lateUnits: [],
+      evidence: [{ evidenceId: 'ev1' }, { evidenceId: 'ev2' }],
+    });
     await handle.result();
     expect(await auditKinds(db, taskId)).toEqual([
       'launched',
@@ -139,7 +157,12 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       `returned returned-5 -> lead_unit:${lead}`,
       `approved approved -> lead_unit:${lead}`,
     ]);
-    const returnEvent = await db.selectFrom('audit_events').select(['actor_user', 'actor_unit', 'payload']).where('task_id', '=', taskId).where('kind', '=', 'returned').executeTakeFirstOrThrow();
+    const returnEvent = await db
+      .selectFrom('audit_events')
+      .select(['actor_user', 'actor_unit', 'payload'])
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'returned')
+      .executeTakeFirstOrThrow();
     expect(returnEvent).toEqual({ actor_user: secretariat.userId, actor_unit: secretariat.unitCode, payload: { reason } });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 8 });
   });
@@ -155,23 +178,41 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const today = formatCivilDate(vnCivilDate(new Date(now)));
 
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('do-kiem-1', 'ket-qua-do-kiem-5g-dot-1.pdf')));
-    const first = await handle.executeUpdate(messages.recordMeasurementUpdate, by(leadOfficer, { targetId: '5g', value: 58.4, measuredOn: today, evidenceIds: ['do-kiem-1'], note: 'Số liệu nhà mạng' }));
+    const first = await handle.executeUpdate(
+      messages.recordMeasurementUpdate,
+      by(leadOfficer, { targetId: '5g', value: 58.4, measuredOn: today, evidenceIds: ['do-kiem-1'], note: 'Số liệu nhà mạng' }),
+    );
     expect(first.status).toBe('in_progress');
     expect(first.targets).toEqual([
-      expect.objectContaining({ id: '5g', latestValue: 58.4, met: false, metAt: null, measurements: [expect.objectContaining({ seq: 1, value: 58.4, accepted: false })] }),
+      expect.objectContaining({
+        id: '5g',
+        latestValue: 58.4,
+        met: false,
+        metAt: null,
+        measurements: [expect.objectContaining({ seq: 1, value: 58.4, accepted: false })],
+      }),
     ]);
     expect(first.targets[0].progress).toBeCloseTo(58.4 / 62, 6);
 
-    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đề nghị ghi nhận hoàn thành', evidenceIds: ['do-kiem-1'] }));
+    await handle.executeUpdate(
+      messages.submitUpdate,
+      by(leadOfficer, { summary: 'Đề nghị ghi nhận hoàn thành', evidenceIds: ['do-kiem-1'] }),
+    );
     await handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason: 'Tỷ lệ phủ sóng 58,4% chưa đạt chỉ tiêu 62%' }));
 
     await harness.env.sleep(10 * DAY);
     await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('do-kiem-2', 'ket-qua-do-kiem-5g-dot-2.pdf')));
     const later = formatCivilDate(vnCivilDate(new Date(await harness.now())));
-    const second = await handle.executeUpdate(messages.recordMeasurementUpdate, by(leadOfficer, { targetId: '5g', value: 62.3, measuredOn: later, evidenceIds: ['do-kiem-2'], note: '' }));
+    const second = await handle.executeUpdate(
+      messages.recordMeasurementUpdate,
+      by(leadOfficer, { targetId: '5g', value: 62.3, measuredOn: later, evidenceIds: ['do-kiem-2'], note: '' }),
+    );
     // Reaching the value is a claim; the target counts as met only once the secretariat approves.
     expect(second.targets[0]).toMatchObject({ latestValue: 62.3, progress: 1, met: false, metAt: null });
-    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Tỷ lệ phủ sóng 5G đạt 62,3%', evidenceIds: ['do-kiem-2'] }));
+    await handle.executeUpdate(
+      messages.submitUpdate,
+      by(leadOfficer, { summary: 'Tỷ lệ phủ sóng 5G đạt 62,3%', evidenceIds: ['do-kiem-2'] }),
+    );
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: 'Đạt chỉ tiêu' }));
 
     expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time' });
@@ -179,8 +220,22 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       {
         ...target,
         measurements: [
-          expect.objectContaining({ seq: 1, value: 58.4, measuredOn: today, evidenceIds: ['do-kiem-1'], recordedBy: leadOfficer.userId, accepted: true }),
-          expect.objectContaining({ seq: 2, value: 62.3, measuredOn: later, evidenceIds: ['do-kiem-2'], recordedBy: leadOfficer.userId, accepted: true }),
+          expect.objectContaining({
+            seq: 1,
+            value: 58.4,
+            measuredOn: today,
+            evidenceIds: ['do-kiem-1'],
+            recordedBy: leadOfficer.userId,
+            accepted: true,
+          }),
+          expect.objectContaining({
+            seq: 2,
+            value: 62.3,
+            measuredOn: later,
+            evidenceIds: ['do-kiem-2'],
+            recordedBy: leadOfficer.userId,
+            accepted: true,
+          }),
         ],
         latestValue: 62.3,
         progress: 1,
@@ -206,11 +261,18 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       `returned returned-6 -> lead_unit:${lead}`,
       `approved approved -> lead_unit:${lead}`,
     ]);
-    const approval = await db.selectFrom('audit_events').select('payload').where('task_id', '=', taskId).where('kind', '=', 'approved').executeTakeFirstOrThrow();
+    const approval = await db
+      .selectFrom('audit_events')
+      .select('payload')
+      .where('task_id', '=', taskId)
+      .where('kind', '=', 'approved')
+      .executeTakeFirstOrThrow();
     expect(approval.payload).toMatchObject({ outcome: 'completed_on_time', targetsMet: ['5g'] });
     const row = await db.selectFrom('tasks').select(['status', 'state']).where('id', '=', taskId).executeTakeFirstOrThrow();
     expect(row.status).toBe('completed');
-    expect((row.state as { targets: unknown[] }).targets).toEqual([expect.objectContaining({ id: '5g', latestValue: 62.3, progress: 1, met: true })]);
+    expect((row.state as { targets: unknown[] }).targets).toEqual([
+      expect.objectContaining({ id: '5g', latestValue: 62.3, progress: 1, met: true }),
+    ]);
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
   });
 });

@@ -8,17 +8,7 @@ import { vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { testWorker, uniq } from '../helpers/servers';
-import {
-  auditKinds,
-  by,
-  coordinatingOfficer,
-  evidence,
-  launchFor,
-  leadOfficer,
-  outbox,
-  secretariat,
-  startTask,
-} from '../helpers/tasks';
+import { auditKinds, by, coordinatingOfficer, evidence, launchFor, leadOfficer, outbox, secretariat, startTask } from '../helpers/tasks';
 
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
@@ -93,7 +83,10 @@ describe('a task outlives the worker that started it', () => {
     await worker.runUntil(async () => {
       await acknowledged;
       expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged']);
-      expect(await outbox(db, taskId)).toEqual([`assigned assigned -> lead_unit:${lead}`, `assigned assigned -> coordinating_units:${coordinating}`]);
+      expect(await outbox(db, taskId)).toEqual([
+        `assigned assigned -> lead_unit:${lead}`,
+        `assigned assigned -> coordinating_units:${coordinating}`,
+      ]);
       const model = await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow();
       expect(model).toEqual({ status: 'acknowledged', audit_seq: 2 });
       expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: true, events: 2, problem: null });
@@ -123,7 +116,14 @@ describe('a task outlives the worker that started it', () => {
     const final = await finishOn(second.worker, handle);
 
     expect(final).toMatchObject({ status: 'completed', outcome: 'completed_on_time', auditSeq: 6 });
-    expect(await auditKinds(db, taskId)).toEqual(['launched', 'ack_reminder', 'acknowledged', 'evidence_attached', 'submitted', 'approved']);
+    expect(await auditKinds(db, taskId)).toEqual([
+      'launched',
+      'ack_reminder',
+      'acknowledged',
+      'evidence_attached',
+      'submitted',
+      'approved',
+    ]);
     await expectOneCleanRecord(taskId);
   });
 

@@ -68,9 +68,7 @@ describe('vietnamPublicHolidays', () => {
   });
 
   it('gives Tết Ất Tỵ from 28/01/2025 (29 tháng Chạp) through 01/02/2025 (mùng 4)', () => {
-    expect(holidayDates(2025)).toEqual(
-      expect.arrayContaining(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01']),
-    );
+    expect(holidayDates(2025)).toEqual(expect.arrayContaining(['2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01']));
   });
 
   it('finds Giỗ Tổ Hùng Vương on 10/3 âm lịch: 07/04/2025 and 26/04/2026', () => {
@@ -132,7 +130,7 @@ describe('WorkingCalendar', () => {
     expect(calendar.isWorkingDay('2025-02-03')).toBe(true);
   });
 
-  it('rests from Thursday 01/01/2026 through Sunday 04/01/2026 and works on Saturday 10/01/2026, the state sector\'s New Year swap', () => {
+  it("rests from Thursday 01/01/2026 through Sunday 04/01/2026 and works on Saturday 10/01/2026, the state sector's New Year swap", () => {
     for (const date of ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04']) expect(calendar.isWorkingDay(date), date).toBe(false);
     expect(calendar.isWorkingDay('2026-01-05')).toBe(true);
     expect(calendar.isWorkingDay('2026-01-10')).toBe(true);
@@ -234,17 +232,19 @@ describe('WorkingCalendar', () => {
 
 describe('WorkingCalendar properties', () => {
   const day = fc.integer({ min: civilDayNumber('2025-01-01'), max: civilDayNumber('2026-12-31') }).map(civilDateFromDayNumber);
-  const instant = fc
-    .integer({ min: vnInstant('2025-01-01').getTime(), max: vnInstant('2026-12-31').getTime() })
-    .map((ms) => new Date(ms));
+  const instant = fc.integer({ min: vnInstant('2025-01-01').getTime(), max: vnInstant('2026-12-31').getTime() }).map((ms) => new Date(ms));
 
   it('lands addWorkingDays on a working day that workingDaysBetween counts back to', () => {
     fc.assert(
-      fc.property(day, fc.integer({ min: -40, max: 40 }).filter((n) => n !== 0), (d, n) => {
-        const target = calendar.addWorkingDays(d, n);
-        expect(calendar.isWorkingDay(target)).toBe(true);
-        expect(calendar.workingDaysBetween(d, target)).toBe(n);
-      }),
+      fc.property(
+        day,
+        fc.integer({ min: -40, max: 40 }).filter((n) => n !== 0),
+        (d, n) => {
+          const target = calendar.addWorkingDays(d, n);
+          expect(calendar.isWorkingDay(target)).toBe(true);
+          expect(calendar.workingDaysBetween(d, target)).toBe(n);
+        },
+      ),
     );
   });
 

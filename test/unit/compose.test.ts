@@ -14,7 +14,9 @@ const script = (service: string) => [services[service].environment?.SQL_TOOL ?? 
 
 describe('docker-compose.yml, beside the native cluster profile', () => {
   it('runs the server and tools of the version the native profile builds, not the deprecated auto-setup', () => {
-    const images = Object.values(services).map((s) => s.image).filter(Boolean);
+    const images = Object.values(services)
+      .map((s) => s.image)
+      .filter(Boolean);
     expect(images.some((image: string) => image.includes('auto-setup'))).toBe(false);
     expect(services.temporal.image).toBe(`temporalio/server:${TEMPORAL_SERVER_VERSION.slice(1)}`);
     expect(services['temporal-schema'].image).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION.slice(1)}`);
@@ -25,9 +27,14 @@ describe('docker-compose.yml, beside the native cluster profile', () => {
     const job = script('temporal-schema');
     expect(job).toContain('--plugin postgres12');
     for (const { database, schema } of TEMPORAL_DATABASES) expect(job).toContain(`${database}:${schema}`);
-    for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema -d $$SCHEMA_DIR/$$schema/versioned']) expect(job).toContain(step);
+    for (const step of ['create-database', 'setup-schema -v 0.0', 'update-schema -d $$SCHEMA_DIR/$$schema/versioned'])
+      expect(job).toContain(step);
     expect(services.temporal.depends_on['temporal-schema'].condition).toBe('service_completed_successfully');
-    expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', DBNAME: TEMPORAL_DATABASES[0].database, VISIBILITY_DBNAME: TEMPORAL_DATABASES[1].database });
+    expect(services.temporal.environment).toMatchObject({
+      DB: 'postgres12',
+      DBNAME: TEMPORAL_DATABASES[0].database,
+      VISIBILITY_DBNAME: TEMPORAL_DATABASES[1].database,
+    });
     expect(services.temporal.environment.NUM_HISTORY_SHARDS).toBe(DEFAULT_HISTORY_SHARDS);
   });
 

@@ -13,7 +13,10 @@ describe('configuration', () => {
     for (const service of ['worker', 'api']) {
       const names = Object.keys(compose.services[service].environment);
       expect(names.length).toBeGreaterThan(0);
-      expect(names.filter((n) => !knownVariables.includes(n)), service).toEqual([]);
+      expect(
+        names.filter((n) => !knownVariables.includes(n)),
+        service,
+      ).toEqual([]);
     }
     expect(compose.services.api.environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
   });

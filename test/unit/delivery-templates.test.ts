@@ -9,7 +9,18 @@ const at = (iso: string) => new Date(iso);
 
 function input(kind: string, o: Partial<MessageInput['notification']> = {}): MessageInput {
   return {
-    notification: { kind, step: 'level-2@e0', level: 2, recipientRole: 'standing_office', recipientUnit: { code: 'VP_TU', name: 'Văn phòng Tỉnh ủy' }, subject: '', body: '', event: null, period: null, ...o },
+    notification: {
+      kind,
+      step: 'level-2@e0',
+      level: 2,
+      recipientRole: 'standing_office',
+      recipientUnit: { code: 'VP_TU', name: 'Văn phòng Tỉnh ủy' },
+      subject: '',
+      body: '',
+      event: null,
+      period: null,
+      ...o,
+    },
     task: {
       id: '01-tb-cqtt.2-3-1',
       directiveNumber: '01-TB/CQTT',
@@ -39,7 +50,12 @@ describe('messages', () => {
   });
 
   it('words an approved extension with both deadlines as documents write them, never as instants', () => {
-    const extended = renderNotification(input('extension_decided', { level: null, event: { approve: true, dueAt: '2026-01-14T10:00:00.000Z', previousDueAt: '2025-11-14T17:00:00.000Z' } }));
+    const extended = renderNotification(
+      input('extension_decided', {
+        level: null,
+        event: { approve: true, dueAt: '2026-01-14T10:00:00.000Z', previousDueAt: '2025-11-14T17:00:00.000Z' },
+      }),
+    );
     expect(extended.text).toContain('Thời hạn mới: 17:00 ngày 14/01/2026 (thời hạn cũ: trước ngày 15/11/2025).');
     expect(extended.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
@@ -60,7 +76,9 @@ describe('messages', () => {
   });
 
   it('names the period of a periodic report and falls back to the outbox text for an unknown kind', () => {
-    const report = renderNotification(input('report_reminder', { level: null, period: { key: '2025-11', dueAt: at('2025-11-20T00:00:00+07:00') } }));
+    const report = renderNotification(
+      input('report_reminder', { level: null, period: { key: '2025-11', dueAt: at('2025-11-20T00:00:00+07:00') } }),
+    );
     expect(report.subject).toBe('[Nhắc việc] Báo cáo định kỳ tháng 11/2025 – nhiệm vụ 2.3 (1)');
     expect(report.text).toMatch(/Kỳ báo cáo: +tháng 11\/2025/);
     expect(report.text).toMatch(/Hạn báo cáo: +trước ngày 20\/11\/2025/);
@@ -71,8 +89,23 @@ describe('messages', () => {
   });
 
   it('lists a digest in two sections', () => {
-    const item = (ref: string, dueAt: string) => ({ taskId: ref, directiveNumber: '80/TB-UBND', ref, title: `Việc ${ref}`, dueAt: at(dueAt), link: `https://x/${ref}` });
-    const d = renderDigest({ unit: { code: 'SCT', name: 'Sở Công Thương' }, day: '2025-11-20', overdue: [item('5.', '2025-11-15T00:00:00+07:00')], dueSoon: [], dueSoonWorkingDays: 3, person: null, now: at('2025-11-20T08:00:00+07:00') });
+    const item = (ref: string, dueAt: string) => ({
+      taskId: ref,
+      directiveNumber: '80/TB-UBND',
+      ref,
+      title: `Việc ${ref}`,
+      dueAt: at(dueAt),
+      link: `https://x/${ref}`,
+    });
+    const d = renderDigest({
+      unit: { code: 'SCT', name: 'Sở Công Thương' },
+      day: '2025-11-20',
+      overdue: [item('5.', '2025-11-15T00:00:00+07:00')],
+      dueSoon: [],
+      dueSoonWorkingDays: 3,
+      person: null,
+      now: at('2025-11-20T08:00:00+07:00'),
+    });
     expect(d.subject).toBe('[Tổng hợp ngày 20/11/2025] Sở Công Thương: 1 nhiệm vụ quá hạn, 0 nhiệm vụ sắp đến hạn');
     expect(d.text).toContain('- 5. (Văn bản số 80/TB-UBND): Việc 5. – thời hạn trước ngày 15/11/2025, đã quá hạn 6 ngày');
     expect(d.text).toContain('Nhiệm vụ sắp đến hạn trong 3 ngày làm việc (0)\nKhông có.');
@@ -108,7 +141,11 @@ describe('delivery identities, timing and signatures', () => {
     expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
     const now = new Date(1_760_000_100_000);
     expect(verifyWebhookSignature({ secret: 'bi-mat-0123456789', body, timestamp: '1760000000', signature, now })).toEqual({ ok: true });
-    expect(verifyWebhookSignature({ secret: 'bi-mat-0123456789', body: `${body} `, timestamp: '1760000000', signature, now })).toMatchObject({ ok: false });
-    expect(verifyWebhookSignature({ secret: 'bi-mat-0123456789', body, timestamp: '1760000000', signature, now: new Date(1_760_001_000_000) })).toEqual({ ok: false, reason: 'stale timestamp' });
+    expect(
+      verifyWebhookSignature({ secret: 'bi-mat-0123456789', body: `${body} `, timestamp: '1760000000', signature, now }),
+    ).toMatchObject({ ok: false });
+    expect(
+      verifyWebhookSignature({ secret: 'bi-mat-0123456789', body, timestamp: '1760000000', signature, now: new Date(1_760_001_000_000) }),
+    ).toEqual({ ok: false, reason: 'stale timestamp' });
   });
 });

@@ -47,9 +47,12 @@ describe('deadline: a day', () => {
 });
 
 describe('deadline: a quarter', () => {
-  it.each([['trong Quý II'], ['trong Quy II'], ['trong quy Il'], ['hoàn thành trong quý 2']])('"%s" in a January 2026 notice is the end of Q2 2026', (text) => {
-    expect(extractDeadline(text, jan2026)).toMatchObject({ kind: 'date', due: '2026-06-30T23:59:59+07:00' });
-  });
+  it.each([['trong Quý II'], ['trong Quy II'], ['trong quy Il'], ['hoàn thành trong quý 2']])(
+    '"%s" in a January 2026 notice is the end of Q2 2026',
+    (text) => {
+      expect(extractDeadline(text, jan2026)).toMatchObject({ kind: 'date', due: '2026-06-30T23:59:59+07:00' });
+    },
+  );
 
   it('uses an explicit year', () => {
     expect(extractDeadline('hoàn thành trong quý I năm 2026', nov2025)).toEqual({
@@ -60,7 +63,7 @@ describe('deadline: a quarter', () => {
     expect(extractDeadline('hoan thanh trong quy IV/2025', may2025)).toMatchObject({ due: '2025-12-31T23:59:59+07:00' });
   });
 
-  it('reads a quarter that ended before the notice as next year\'s', () => {
+  it("reads a quarter that ended before the notice as next year's", () => {
     expect(extractDeadline('trong Quý I', { documentDate: '2025-12-20' })).toMatchObject({ due: '2026-03-31T23:59:59+07:00' });
   });
 
@@ -146,7 +149,10 @@ describe('deadline: recurring reports', () => {
   });
 
   it('prefers a fixed completion date over the periodic report', () => {
-    expect(extractDeadline('hoàn thành trong Quý III; định kỳ hàng tháng báo cáo tiến độ', may2025)).toMatchObject({ kind: 'date', due: '2025-09-30T23:59:59+07:00' });
+    expect(extractDeadline('hoàn thành trong Quý III; định kỳ hàng tháng báo cáo tiến độ', may2025)).toMatchObject({
+      kind: 'date',
+      due: '2025-09-30T23:59:59+07:00',
+    });
   });
 });
 
@@ -167,7 +173,10 @@ describe('deadline: ongoing and none', () => {
   });
 
   it.each([
-    ['sẵn sàng hoạt động ngay khi quyết định tổ chức lại đơn vị hành chính có hiệu lực', 'khi quyết định tổ chức lại đơn vị hành chính có hiệu lực'],
+    [
+      'sẵn sàng hoạt động ngay khi quyết định tổ chức lại đơn vị hành chính có hiệu lực',
+      'khi quyết định tổ chức lại đơn vị hành chính có hiệu lực',
+    ],
     ['thực hiện khi Luật Bảo vệ dữ liệu cá nhân có hiệu lực.', 'khi Luật Bảo vệ dữ liệu cá nhân có hiệu lực'],
     ['triển khai ngay khi hợp đồng thuê dịch vụ được ký kết', 'khi hợp đồng thuê dịch vụ được ký kết'],
   ])('"%s" is due on an event: trigger', (text, source) => {
@@ -176,7 +185,10 @@ describe('deadline: ongoing and none', () => {
 
   it('reads a standing rule from a day as ongoing, and a yearly day as a cadence', () => {
     expect(extractDeadline('không tiếp nhận văn bản giấy kể từ ngày 01/8/2025', may2025).kind).toBe('ongoing');
-    expect(extractDeadline('hằng năm, trước ngày 15/7, tổng hợp nhu cầu kinh phí', may2025)).toMatchObject({ kind: 'recurring', rule: 'FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=15' });
+    expect(extractDeadline('hằng năm, trước ngày 15/7, tổng hợp nhu cầu kinh phí', may2025)).toMatchObject({
+      kind: 'recurring',
+      rule: 'FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=15',
+    });
   });
 
   it('reads a bare year or month in a table cell, but not in running text', () => {

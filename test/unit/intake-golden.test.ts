@@ -33,8 +33,10 @@ const sameText = (a: string, b: string) => foldDiacritics(a) === foldDiacritics(
 function deadlineMismatches(expected: DeadlineDraft, actual: DeadlineDraft): string[] {
   if (expected.kind !== actual.kind) return [`deadline: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`];
   const out: string[] = [];
-  if (expected.kind === 'date' && actual.kind === 'date' && expected.due !== actual.due) out.push(`deadline.due: expected ${expected.due}, got ${actual.due}`);
-  if (expected.kind === 'recurring' && actual.kind === 'recurring' && expected.rule !== actual.rule) out.push(`deadline.rule: expected ${expected.rule}, got ${actual.rule}`);
+  if (expected.kind === 'date' && actual.kind === 'date' && expected.due !== actual.due)
+    out.push(`deadline.due: expected ${expected.due}, got ${actual.due}`);
+  if (expected.kind === 'recurring' && actual.kind === 'recurring' && expected.rule !== actual.rule)
+    out.push(`deadline.rule: expected ${expected.rule}, got ${actual.rule}`);
   if ('source' in expected && 'source' in actual && !sameText(expected.source, actual.source)) {
     out.push(`deadline.source: expected "${expected.source}", got "${actual.source}"`);
   }
@@ -60,7 +62,8 @@ function targetMismatches(expected: TargetDraft[], actual: TargetDraft[]): strin
 function itemMismatches(expected: GoldenItem, actual: ItemDraft | undefined): string[] {
   if (!actual) return [`${expected.ref}: no such draft`];
   const out: string[] = [];
-  if (expected.leadUnit !== actual.leadUnit) out.push(`leadUnit: expected ${JSON.stringify(expected.leadUnit)}, got ${JSON.stringify(actual.leadUnit)}`);
+  if (expected.leadUnit !== actual.leadUnit)
+    out.push(`leadUnit: expected ${JSON.stringify(expected.leadUnit)}, got ${JSON.stringify(actual.leadUnit)}`);
   const wanted = new Set(expected.coordinatingUnits);
   const got = new Set(actual.coordinatingUnits);
   const absent = [...wanted].filter((u) => !got.has(u));
@@ -84,10 +87,13 @@ for (const seed of seeds) {
       expect(result.items.map((i) => i.ref)).toEqual(golden.items.map((i) => i.ref));
     });
 
-    it.each(golden.items.map((item) => [item.ref, item] as const))('item %s: lead, coordinating units, deadline and targets', (_ref, item) => {
-      const mismatches = itemMismatches(item, byRef.get(item.ref));
-      expect(mismatches, mismatches.join('\n')).toEqual([]);
-    });
+    it.each(golden.items.map((item) => [item.ref, item] as const))(
+      'item %s: lead, coordinating units, deadline and targets',
+      (_ref, item) => {
+        const mismatches = itemMismatches(item, byRef.get(item.ref));
+        expect(mismatches, mismatches.join('\n')).toEqual([]);
+      },
+    );
 
     it('gets every item and every deadline exactly right', () => {
       const items = golden.items.filter((g) => itemMismatches(g, byRef.get(g.ref)).length === 0).length;

@@ -43,7 +43,11 @@ describe('the intake score', () => {
     const proposal = asProposal(gold);
     proposal.items.pop();
     proposal.items.push({ ...proposal.items[0], ref: '9.9', title: 'Đánh giá kết quả đạt được' });
-    proposal.items[1] = { ...proposal.items[1], leadUnit: 'Sở Y tế', deadline: { kind: 'date', due: '2030-12-31T23:59:59+07:00', source: 'x' } };
+    proposal.items[1] = {
+      ...proposal.items[1],
+      leadUnit: 'Sở Y tế',
+      deadline: { kind: 'date', due: '2030-12-31T23:59:59+07:00', source: 'x' },
+    };
     const score = scoreNotice(gold, proposal, text);
     expect(score.found).toBe(gold.items.length - 1);
     expect(rates(score).precision).toBeLessThan(1);

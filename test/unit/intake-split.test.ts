@@ -23,7 +23,9 @@ describe('splitting a directive into items', () => {
   });
 
   it('splits inline "(1) ... (2) ..." into sub-items cited as "2.2.(1)"', () => {
-    const doc = splitItems('1. Mở đầu.\n2. Về nhiệm vụ\n2.1. Yêu cầu A.\n2.2. Giao Sở X: (1) Tham mưu ban hành chiến lược. Hoàn thành trước ngày 15/11/2025. (2) Tiếp tục rà soát hạ tầng.');
+    const doc = splitItems(
+      '1. Mở đầu.\n2. Về nhiệm vụ\n2.1. Yêu cầu A.\n2.2. Giao Sở X: (1) Tham mưu ban hành chiến lược. Hoàn thành trước ngày 15/11/2025. (2) Tiếp tục rà soát hạ tầng.',
+    );
     const item = doc.items[1].children[1];
     expect(item.text).toBe('Giao Sở X:');
     expect(item.children.map((c) => [c.ref, c.text])).toEqual([
@@ -43,7 +45,9 @@ describe('splitting a directive into items', () => {
   });
 
   it('reads "a)", "(i)" and Roman sections', () => {
-    const doc = splitItems('I. NHIỆM VỤ\n1. Giao Sở X:\na) Xây dựng kế hoạch;\nb) Tổ chức thực hiện:\n(i) Bước một;\n(ii) Bước hai.\n2. Giao Sở Y.\nII. TỔ CHỨC THỰC HIỆN\n1. Giao Sở Z.');
+    const doc = splitItems(
+      'I. NHIỆM VỤ\n1. Giao Sở X:\na) Xây dựng kế hoạch;\nb) Tổ chức thực hiện:\n(i) Bước một;\n(ii) Bước hai.\n2. Giao Sở Y.\nII. TỔ CHỨC THỰC HIỆN\n1. Giao Sở Z.',
+    );
     expect(refs(doc.items)).toEqual(['I', 'I.1', 'I.1.(a)', 'I.1.(b)', 'I.1.(b).(i)', 'I.1.(b).(ii)', 'I.2', 'II', 'II.1']);
   });
 
@@ -57,14 +61,34 @@ describe('splitting a directive into items', () => {
     const doc = splitItems('1. Giao Sở X.\n\nTrên đây là nội dung chỉ đạo; yêu cầu các cơ quan thực hiện./.\n\nNơi nhận:\n- Như trên;');
     expect(refs(doc.items)).toEqual(['1']);
     expect(doc.closing).toMatch(/^Trên đây là/);
-    const ocr = splitItems('1. Giao Sở X.\n\nCo quan Thuong truc Ban Chi dao thong bao dé cac dong chi\nbiét, thuc hién.\n\nNoi nhan:\n- Luu.');
+    const ocr = splitItems(
+      '1. Giao Sở X.\n\nCo quan Thuong truc Ban Chi dao thong bao dé cac dong chi\nbiét, thuc hién.\n\nNoi nhan:\n- Luu.',
+    );
     expect(leaves(ocr.items).map((n) => n.ref)).toEqual(['1']);
   });
 
   it('finds every item of both seeds', () => {
     const seed004 = splitItems(cleanText(fixture('004_2316aeaa4ca50f78.txt')));
     expect(refs(seed004.items)).toEqual([
-      '1', '2', '2.1', '2.2', '2.2.(1)', '2.2.(2)', '2.2.(3)', '2.2.(4)', '2.3', '2.3.(1)', '2.3.(2)', '2.3.(3)', '2.3.(4)', '2.4', '2.5', '2.5.(1)', '2.5.(2)', '2.5.(3)', '2.6',
+      '1',
+      '2',
+      '2.1',
+      '2.2',
+      '2.2.(1)',
+      '2.2.(2)',
+      '2.2.(3)',
+      '2.2.(4)',
+      '2.3',
+      '2.3.(1)',
+      '2.3.(2)',
+      '2.3.(3)',
+      '2.3.(4)',
+      '2.4',
+      '2.5',
+      '2.5.(1)',
+      '2.5.(2)',
+      '2.5.(3)',
+      '2.6',
     ]);
     const seed002 = splitItems(cleanText(fixture('002_91dd9e19e489807d.txt')));
     expect(refs(seed002.items)).toEqual(['1', '2', '3', '4', '4.(-1)', '4.(-2)', '5', '6']);
@@ -73,11 +97,18 @@ describe('splitting a directive into items', () => {
 
 describe('document number and date', () => {
   it('reads the UTF-8 header', () => {
-    expect(extractDocumentInfo('Số: 80 /TB-UBND\n\nThái Nguyên, ngày 14 tháng 5 năm 2025\n\n## THÔNG BÁO')).toMatchObject({ number: '80/TB-UBND', date: '2025-05-14' });
+    expect(extractDocumentInfo('Số: 80 /TB-UBND\n\nThái Nguyên, ngày 14 tháng 5 năm 2025\n\n## THÔNG BÁO')).toMatchObject({
+      number: '80/TB-UBND',
+      date: '2025-05-14',
+    });
   });
 
   it('reads the OCR header', () => {
-    expect(extractDocumentInfo('SANG TAO VA CHUYEN DPOI SO Théi Nguyén, ngay 04 thang 11 ndm 2025\nCO QUAN THUONG TRUC\n%\n\nS6 01-TB/CQTT\n\nTHONG BAO')).toMatchObject({
+    expect(
+      extractDocumentInfo(
+        'SANG TAO VA CHUYEN DPOI SO Théi Nguyén, ngay 04 thang 11 ndm 2025\nCO QUAN THUONG TRUC\n%\n\nS6 01-TB/CQTT\n\nTHONG BAO',
+      ),
+    ).toMatchObject({
       number: '01-TB/CQTT',
       date: '2025-11-04',
     });
@@ -98,7 +129,10 @@ describe('measured targets', () => {
       'toàn tỉnh có tối thiểu 10 doanh nghiệp công nghệ có sản phẩm ứng dụng ở tầm cỡ quốc gia; đặc biệt',
       { metric: 'doanh nghiệp công nghệ có sản phẩm ứng dụng ở tầm cỡ quốc gia', comparator: '>=', value: 10, unit: 'doanh nghiệp' },
     ],
-    ['Đảm bảo 100% các văn bản được xử lý trên môi trường số.', { metric: 'văn bản được xử lý trên môi trường số', comparator: '=', value: 100, unit: '%' }],
+    [
+      'Đảm bảo 100% các văn bản được xử lý trên môi trường số.',
+      { metric: 'văn bản được xử lý trên môi trường số', comparator: '=', value: 100, unit: '%' },
+    ],
     ['tỷ lệ hồ sơ trực tuyến đạt 80,5%', { metric: 'tỷ lệ hồ sơ trực tuyến', comparator: '>=', value: 80.5, unit: '%' }],
     ['không quá 5% hồ sơ trễ hạn', { metric: 'hồ sơ trễ hạn', comparator: '<=', value: 5, unit: '%' }],
     ['xóa 20 vùng lõm sóng, chậm nhất ngày 30/6/2026', { metric: 'xóa vùng lõm sóng', comparator: '>=', value: 20, unit: 'vùng' }],
@@ -119,42 +153,58 @@ describe('"6 rõ" still missing', () => {
 
   it('nothing for a unit, a date and a stated outcome', () => {
     const deadline = { kind: 'date', due: '2025-06-03T00:00:00+07:00', source: 'trước ngày 03/6/2025' } as const;
-    expect(missingClear({ lead: sct, text: 'Hoàn thiện dự thảo, tham mưu UBND tỉnh trước ngày 03/6/2025', deadline, targets: [], document })).toEqual([]);
+    expect(
+      missingClear({ lead: sct, text: 'Hoàn thiện dự thảo, tham mưu UBND tỉnh trước ngày 03/6/2025', deadline, targets: [], document }),
+    ).toEqual([]);
   });
 
   it('person and responsibility without a unit; time when unspecified; result when vague', () => {
-    expect(missingClear({ lead: null, text: 'Tiếp tục quán triệt sâu rộng Nghị quyết', deadline: { kind: 'unspecified' }, targets: [], document })).toEqual([
-      'person',
-      'time',
-      'responsibility',
-      'result',
-    ]);
+    expect(
+      missingClear({
+        lead: null,
+        text: 'Tiếp tục quán triệt sâu rộng Nghị quyết',
+        deadline: { kind: 'unspecified' },
+        targets: [],
+        document,
+      }),
+    ).toEqual(['person', 'time', 'responsibility', 'result']);
   });
 
   it('responsibility for a group lead; authority without a document number', () => {
     const group = unitByCode('CAC_CQ_DV_DP')!;
     const deadline = { kind: 'ongoing', source: 'thường xuyên' } as const;
     const target = { metric: 'phủ sóng 5G', comparator: '>=', value: 62, unit: '%' } as const;
-    expect(missingClear({ lead: group, text: 'Thường xuyên nâng vùng phủ sóng', deadline, targets: [target], document: { number: null, date: null } })).toEqual([
-      'responsibility',
-      'authority',
-    ]);
+    expect(
+      missingClear({
+        lead: group,
+        text: 'Thường xuyên nâng vùng phủ sóng',
+        deadline,
+        targets: [target],
+        document: { number: null, date: null },
+      }),
+    ).toEqual(['responsibility', 'authority']);
   });
 
   it('task when the item says nothing to do', () => {
-    expect(missingClear({ lead: sct, text: 'Sở Công Thương:', deadline: { kind: 'unspecified' }, targets: [], document })).toContain('task');
+    expect(missingClear({ lead: sct, text: 'Sở Công Thương:', deadline: { kind: 'unspecified' }, targets: [], document })).toContain(
+      'task',
+    );
   });
 });
 
 describe('drafts', () => {
   it('skip an item that only acknowledges, and match the schema', () => {
-    const result = extractDirective('Số: 01-TB/CQTT\nngày 04 tháng 11 năm 2025\n\n1. Ghi nhận và biểu dương các cơ quan.\n2. Giao Sở Tài chính hoàn thành trước ngày 30/11/2025.');
+    const result = extractDirective(
+      'Số: 01-TB/CQTT\nngày 04 tháng 11 năm 2025\n\n1. Ghi nhận và biểu dương các cơ quan.\n2. Giao Sở Tài chính hoàn thành trước ngày 30/11/2025.',
+    );
     expect(result.items.map((i) => i.ref)).toEqual(['2']);
     expect(extractResultSchema.parse(result)).toEqual(result);
   });
 
-  it('pass a heading\'s units and deadline down to sub-items that name none', () => {
-    const result = extractDirective('1. Giao Sở Y tế, hoàn thành trong Quý III năm 2025:\na) Rà soát cơ sở;\nb) Sở Tài chính chủ trì cấp kinh phí.');
+  it("pass a heading's units and deadline down to sub-items that name none", () => {
+    const result = extractDirective(
+      '1. Giao Sở Y tế, hoàn thành trong Quý III năm 2025:\na) Rà soát cơ sở;\nb) Sở Tài chính chủ trì cấp kinh phí.',
+    );
     expect(result.items.map((i) => [i.ref, i.leadUnit, i.deadline.kind === 'date' ? i.deadline.due : i.deadline.kind])).toEqual([
       ['1.(a)', 'Sở Y tế', '2025-09-30T23:59:59+07:00'],
       ['1.(b)', 'Sở Tài chính', '2025-09-30T23:59:59+07:00'],
@@ -162,8 +212,14 @@ describe('drafts', () => {
   });
 
   it.each([
-    ['Về phát triển kinh tế số: Giao Sở Công Thương chủ trì, phối hợp với các sở, ngành liên quan xây dựng chương trình.', 'Xây dựng chương trình'],
-    ['Giao đồng chí Giám đốc Công an tỉnh - Thành viên Ban Chỉ đạo chỉ đạo vận hành Trung tâm SOC; định kỳ báo cáo.', 'Chỉ đạo vận hành Trung tâm SOC'],
+    [
+      'Về phát triển kinh tế số: Giao Sở Công Thương chủ trì, phối hợp với các sở, ngành liên quan xây dựng chương trình.',
+      'Xây dựng chương trình',
+    ],
+    [
+      'Giao đồng chí Giám đốc Công an tỉnh - Thành viên Ban Chỉ đạo chỉ đạo vận hành Trung tâm SOC; định kỳ báo cáo.',
+      'Chỉ đạo vận hành Trung tâm SOC',
+    ],
     ['Đồng chí Giám đốc Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính triển khai thuê dịch vụ.', 'Triển khai thuê dịch vụ'],
     ['Phối hợp với Công an tỉnh xây dựng Quy chế khai thác dữ liệu.', 'Xây dựng Quy chế khai thác dữ liệu'],
     ['Sở Tài chính hằng năm, trước ngày 15/7, tổng hợp nhu cầu kinh phí.', 'Tổng hợp nhu cầu kinh phí'],

@@ -120,7 +120,9 @@ describe('lead and coordinating units', () => {
   });
 
   it('ignores a unit only cited as the recipient of a report', () => {
-    const a = extractAssignees('Định kỳ ngày 20 hàng tháng báo cáo gửi cơ quan thường trực Ban Chỉ đạo (Sở Khoa học và Công nghệ) để tổng hợp');
+    const a = extractAssignees(
+      'Định kỳ ngày 20 hàng tháng báo cáo gửi cơ quan thường trực Ban Chỉ đạo (Sở Khoa học và Công nghệ) để tổng hợp',
+    );
     expect(a).toEqual({ lead: null, coordinating: [] });
   });
 
@@ -137,7 +139,9 @@ describe('lead and coordinating units', () => {
   });
 
   it('a unit opening another clause coordinates', () => {
-    const a = extractAssignees('Van phong Tinh uy - Co quan Thuong truc Ban Chi dao thuong xuyén ra soat; Uy\nban kiém tra Tinh ty theo chtc ning, nhiém vu ting cudng kiém tra');
+    const a = extractAssignees(
+      'Van phong Tinh uy - Co quan Thuong truc Ban Chi dao thuong xuyén ra soat; Uy\nban kiém tra Tinh ty theo chtc ning, nhiém vu ting cudng kiém tra',
+    );
     expect(a.lead?.code).toBe('VP_TU');
     expect(a.coordinating.map((u) => u.code)).toEqual(['UBKT_TU']);
   });
@@ -147,7 +151,8 @@ describe('lead and coordinating units', () => {
   });
 
   it('finds the addressee a preamble gives the whole list', () => {
-    const preamble = 'Đánh giá cao các sở, ban, ngành.\n\nTrong thời gian tới, các cơ quan, đơn vị, địa phương cần tiếp tục phát huy. Trong đó, tập trung thực hiện một số nội dung trọng tâm sau:';
+    const preamble =
+      'Đánh giá cao các sở, ban, ngành.\n\nTrong thời gian tới, các cơ quan, đơn vị, địa phương cần tiếp tục phát huy. Trong đó, tập trung thực hiện một số nội dung trọng tâm sau:';
     expect(findAddressee(preamble)?.code).toBe('CAC_CQ_DV_DP');
     expect(findAddressee('Ban Chỉ đạo cơ bản thống nhất và kết luận như sau:')).toBeNull();
   });

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, mergePolicy } from '../../domain/policy';
-import { lastWorkingDayBeforeDeadline, nextNotification, nextReportNotification, notificationsBetween, type PlannedNotification, reportNotificationsBetween, type ScheduleInput } from '../../domain/notification-plan';
+import {
+  lastWorkingDayBeforeDeadline,
+  nextNotification,
+  nextReportNotification,
+  notificationsBetween,
+  type PlannedNotification,
+  reportNotificationsBetween,
+  type ScheduleInput,
+} from '../../domain/notification-plan';
 import { notificationPolicySchema } from '../../domain/schemas/policy';
 import { formatCivilDate, parseInstant, toVnDateTime, vnInstant } from '../../domain/time';
 
@@ -18,8 +26,7 @@ const dataStrategy: ScheduleInput = {
 };
 
 const brief = (ns: PlannedNotification[]) => ns.map((n) => `${n.at} ${n.kind} ${n.step}`);
-const all = (input: ScheduleInput, to = '2026-12-31T00:00:00+07:00') =>
-  notificationsBetween(input, calendar, input.launchedAt, to);
+const all = (input: ScheduleInput, to = '2026-12-31T00:00:00+07:00') => notificationsBetween(input, calendar, input.launchedAt, to);
 
 describe('notificationPolicySchema', () => {
   it('fills in the province defaults', () => {
@@ -129,9 +136,7 @@ describe('nextNotification for an assignment', () => {
       step: 'due-3wd',
     });
     // The reminder sent before the acknowledgement stays on record.
-    expect(brief(all(acked).filter((n) => n.kind === 'ack_reminder'))).toEqual([
-      '2025-11-05T08:00:00+07:00 ack_reminder ack-1wd',
-    ]);
+    expect(brief(all(acked).filter((n) => n.kind === 'ack_reminder'))).toEqual(['2025-11-05T08:00:00+07:00 ack_reminder ack-1wd']);
   });
 
   it('plans nothing once the assignment is closed', () => {
@@ -157,7 +162,11 @@ describe('nextNotification for an assignment', () => {
 
   it('keeps the step keys when an extension moves the deadline to 01/12/2025', () => {
     const extended = { ...dataStrategy, dueAt: '2025-12-01T00:00:00+07:00' };
-    const steps = (i: ScheduleInput) => all(i, '2025-12-20T00:00:00+07:00').filter((n) => n.kind !== 'urging').map((n) => n.step).sort();
+    const steps = (i: ScheduleInput) =>
+      all(i, '2025-12-20T00:00:00+07:00')
+        .filter((n) => n.kind !== 'urging')
+        .map((n) => n.step)
+        .sort();
     expect(steps(extended)).toEqual(steps(dataStrategy));
     expect(all(extended).find((n) => n.step === 'level-1')?.at).toBe('2025-12-01T08:00:00+07:00');
   });
@@ -247,7 +256,14 @@ describe('periodic report notifications', () => {
   const november = { key: '2025-11', due: '2025-11-20T23:59:59+07:00' };
   const december = { key: '2025-12', due: '2025-12-20T23:59:59+07:00' };
   const between = (period: typeof november, submittedAt: string | null) =>
-    reportNotificationsBetween(period, submittedAt, DEFAULT_REPORT_POLICY, calendar, '2025-11-01T00:00:00+07:00', '2026-02-01T00:00:00+07:00');
+    reportNotificationsBetween(
+      period,
+      submittedAt,
+      DEFAULT_REPORT_POLICY,
+      calendar,
+      '2025-11-01T00:00:00+07:00',
+      '2026-02-01T00:00:00+07:00',
+    );
 
   it('reminds 3 and 1 working days before the report of the 20th, then escalates twice', () => {
     expect(brief(between(november, null))).toEqual([
@@ -268,10 +284,10 @@ describe('periodic report notifications', () => {
   });
 
   it('stops chasing a report once it is submitted', () => {
-    expect(nextReportNotification(november, '2025-11-18T10:00:00+07:00', DEFAULT_REPORT_POLICY, calendar, '2025-11-17T08:00:00+07:00')).toBeNull();
-    expect(brief(between(november, '2025-11-18T10:00:00+07:00'))).toEqual([
-      '2025-11-17T08:00:00+07:00 report_reminder 2025-11/due-3wd',
-    ]);
+    expect(
+      nextReportNotification(november, '2025-11-18T10:00:00+07:00', DEFAULT_REPORT_POLICY, calendar, '2025-11-17T08:00:00+07:00'),
+    ).toBeNull();
+    expect(brief(between(november, '2025-11-18T10:00:00+07:00'))).toEqual(['2025-11-17T08:00:00+07:00 report_reminder 2025-11/due-3wd']);
   });
 
   it('escalates the unit head first, then the standing office', () => {
@@ -290,15 +306,13 @@ describe('nextNotification properties', () => {
       dueOffset: fc.option(fc.integer({ min: -5 * 86_400_000, max: 120 * 86_400_000 }), { nil: null }),
       ackOffset: fc.option(fc.integer({ min: 0, max: 30 * 86_400_000 }), { nil: null }),
     })
-    .map(
-      ({ launched, dueOffset, ackOffset }): ScheduleInput => ({
-        launchedAt: new Date(launched).toISOString(),
-        dueAt: dueOffset === null ? null : new Date(launched + dueOffset).toISOString(),
-        acknowledgedAt: ackOffset === null ? null : new Date(launched + ackOffset).toISOString(),
-        closed: false,
-        policy: DEFAULT_NOTIFICATION_POLICY,
-      }),
-    );
+    .map(({ launched, dueOffset, ackOffset }): ScheduleInput => ({
+      launchedAt: new Date(launched).toISOString(),
+      dueAt: dueOffset === null ? null : new Date(launched + dueOffset).toISOString(),
+      acknowledgedAt: ackOffset === null ? null : new Date(launched + ackOffset).toISOString(),
+      closed: false,
+      policy: DEFAULT_NOTIFICATION_POLICY,
+    }));
 
   it('plans only for 08:00 on working days, strictly after the asked instant and never before launch', () => {
     fc.assert(

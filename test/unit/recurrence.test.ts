@@ -69,9 +69,7 @@ describe('quarterly, half-yearly and yearly reports', () => {
   });
 
   it('can make a yearly report due ten days before the year ends', () => {
-    expect(nextPeriod({ freq: 'yearly', dueOffsetDays: -10 }, '2025-06-01T00:00:00+07:00').due).toBe(
-      '2025-12-21T23:59:59+07:00',
-    );
+    expect(nextPeriod({ freq: 'yearly', dueOffsetDays: -10 }, '2025-06-01T00:00:00+07:00').due).toBe('2025-12-21T23:59:59+07:00');
   });
 
   it('reads the period of an instant in Vietnam time: 31/12/2025 18:00 UTC is already 2026-Q1', () => {

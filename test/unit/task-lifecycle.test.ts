@@ -37,8 +37,17 @@ function launch(overrides: Partial<CompleteLaunch> = {}): CompleteLaunch {
 
 /** A task launched (seq 1) and, when asked, moved to `status` the way a workflow would get there. */
 function task(status: TaskStatus = 'assigned', overrides: Partial<CompleteLaunch> = {}): TaskState {
-  const launched = recordLaunch(initialState({ taskId: '01-tb-cqtt.2-3-1', launch: launch(overrides) }, LAUNCHED), launch(overrides), LAUNCHED).state;
-  return { ...launched, status, acknowledgedAt: status === 'assigned' ? null : LAUNCHED, submittedAt: status === 'submitted' ? iso('2025-11-10T10:00:00+07:00') : null };
+  const launched = recordLaunch(
+    initialState({ taskId: '01-tb-cqtt.2-3-1', launch: launch(overrides) }, LAUNCHED),
+    launch(overrides),
+    LAUNCHED,
+  ).state;
+  return {
+    ...launched,
+    status,
+    acknowledgedAt: status === 'assigned' ? null : LAUNCHED,
+    submittedAt: status === 'submitted' ? iso('2025-11-10T10:00:00+07:00') : null,
+  };
 }
 
 function give<K extends CommandName>(name: K, state: TaskState, command: TaskCommands[K], actor: Actor, now = '2025-11-06T10:00:00+07:00') {
@@ -47,10 +56,22 @@ function give<K extends CommandName>(name: K, state: TaskState, command: TaskCom
   return applyCommand(name, state, command, actor, iso(now));
 }
 
-const refusalType = <K extends CommandName>(name: K, state: TaskState, command: TaskCommands[K], actor: Actor, now = '2025-11-06T10:00:00+07:00') =>
-  refusalOf(name, state, command, actor, at(now))?.type ?? null;
+const refusalType = <K extends CommandName>(
+  name: K,
+  state: TaskState,
+  command: TaskCommands[K],
+  actor: Actor,
+  now = '2025-11-06T10:00:00+07:00',
+) => refusalOf(name, state, command, actor, at(now))?.type ?? null;
 
-const evidence = (evidenceId: string) => ({ evidenceId, fileName: `${evidenceId}.pdf`, sha256: 'a'.repeat(64), contentType: 'application/pdf', size: 10, description: '' });
+const evidence = (evidenceId: string) => ({
+  evidenceId,
+  fileName: `${evidenceId}.pdf`,
+  sha256: 'a'.repeat(64),
+  contentType: 'application/pdf',
+  size: 10,
+  description: '',
+});
 
 const SAMPLE_COMMANDS: { [K in CommandName]: TaskCommands[K] } = {
   acknowledge: { note: '' },
@@ -70,18 +91,39 @@ const SAMPLE_COMMANDS: { [K in CommandName]: TaskCommands[K] } = {
 describe('the launch', () => {
   it('starts a task assigned, its deadline and targets in place, and tells the lead and coordinating units', () => {
     const launched = recordLaunch(initialState({ taskId: 'x.1', launch: launch() }, LAUNCHED), launch(), LAUNCHED);
-    expect(launched.state).toMatchObject({ status: 'assigned', launchedAt: LAUNCHED, dueAt: DUE, originalDueAt: DUE, auditSeq: 1, leadHistory: [{ unitCode: 'SKHCN', from: LAUNCHED, to: null }] });
+    expect(launched.state).toMatchObject({
+      status: 'assigned',
+      launchedAt: LAUNCHED,
+      dueAt: DUE,
+      originalDueAt: DUE,
+      auditSeq: 1,
+      leadHistory: [{ unitCode: 'SKHCN', from: LAUNCHED, to: null }],
+    });
     expect(launched.state.targets).toEqual([expect.objectContaining({ id: 'target-1', value: 62, met: false, measurements: [] })]);
     const [recorded] = launched.recorded;
     expect(recorded.event).toMatchObject({ seq: 1, kind: 'launched', occurredAt: LAUNCHED, actor: { system: 'workflow' } });
-    expect(recorded.notifications.map((n) => n.key)).toEqual(['x.1/assigned/assigned/lead_unit/SKHCN', 'x.1/assigned/assigned/coordinating_units/SNV']);
+    expect(recorded.notifications.map((n) => n.key)).toEqual([
+      'x.1/assigned/assigned/lead_unit/SKHCN',
+      'x.1/assigned/assigned/coordinating_units/SNV',
+    ]);
     expect(recorded.notifications[0].subject).toBe('[Giao nhiệm vụ] 2.3 (1) – Văn bản số 01-TB/CQTT');
     expect(recorded.notifications[0].body).toMatch(/Thời hạn: +trước ngày 15\/11\/2025 \(còn 10 ngày\)/);
   });
 
   it('reads a recurring obligation with an end, and a task with no date', () => {
-    const recurring = initialState({ taskId: 'x.2', launch: launch({ deadline: { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until: '2026-03-31T23:59:59+07:00' } }) }, LAUNCHED);
-    expect(recurring).toMatchObject({ deadlineKind: 'recurring', dueAt: null, recurrence: { freq: 'monthly', dayOfMonth: 20 }, recurrenceUntil: iso('2026-03-31T23:59:59+07:00') });
+    const recurring = initialState(
+      {
+        taskId: 'x.2',
+        launch: launch({ deadline: { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until: '2026-03-31T23:59:59+07:00' } }),
+      },
+      LAUNCHED,
+    );
+    expect(recurring).toMatchObject({
+      deadlineKind: 'recurring',
+      dueAt: null,
+      recurrence: { freq: 'monthly', dayOfMonth: 20 },
+      recurrenceUntil: iso('2026-03-31T23:59:59+07:00'),
+    });
   });
 });
 
@@ -90,15 +132,24 @@ describe('who may do what, when', () => {
     for (const name of Object.keys(TASK_COMMANDS) as CommandName[]) {
       const allowed = TASK_COMMANDS[name].allowedIn;
       if (!allowed) continue;
-      for (const status of (['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned', 'completed', 'cancelled'] as const).filter((s) => !allowed.includes(s))) {
+      for (const status of (['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned', 'completed', 'cancelled'] as const).filter(
+        (s) => !allowed.includes(s),
+      )) {
         const refusal = refusalOf(name, task(status), SAMPLE_COMMANDS[name], secretariat, at('2025-11-06T10:00:00+07:00'));
-        expect(refusal, `${name} in ${status}`).toEqual({ type: 'InvalidState', message: expect.stringContaining(`trạng thái "${status}"`) });
+        expect(refusal, `${name} in ${status}`).toEqual({
+          type: 'InvalidState',
+          message: expect.stringContaining(`trạng thái "${status}"`),
+        });
       }
     }
   });
 
   it('refuses every command from someone who may not issue it, with NotPermitted', () => {
-    const outsiders: Record<string, Actor[]> = { lead: [coordinatingOfficer, stranger, secretariat, leadInspector], leadOrCoordinating: [stranger, secretariat, leadInspector], secretariat: [leadOfficer, coordinatingOfficer] };
+    const outsiders: Record<string, Actor[]> = {
+      lead: [coordinatingOfficer, stranger, secretariat, leadInspector],
+      leadOrCoordinating: [stranger, secretariat, leadInspector],
+      secretariat: [leadOfficer, coordinatingOfficer],
+    };
     const statusFor = (name: CommandName): TaskStatus => TASK_COMMANDS[name].allowedIn?.[0] ?? 'in_progress';
     for (const name of Object.keys(TASK_COMMANDS) as CommandName[]) {
       for (const actor of outsiders[TASK_COMMANDS[name].issuer]) {
@@ -109,7 +160,9 @@ describe('who may do what, when', () => {
 
   it('a unit that is not the lead cannot claim completion', () => {
     const state = give('attachEvidence', task('in_progress'), evidence('ev1'), coordinatingOfficer).state;
-    expect(refusalOf('submit', state, { summary: 'Xong', evidenceIds: ['ev1'] }, coordinatingOfficer, at('2025-11-06T10:00:00+07:00'))).toEqual({ type: 'NotPermitted', message: 'Chỉ cán bộ của đơn vị chủ trì (SKHCN) mới được đề nghị hoàn thành' });
+    expect(
+      refusalOf('submit', state, { summary: 'Xong', evidenceIds: ['ev1'] }, coordinatingOfficer, at('2025-11-06T10:00:00+07:00')),
+    ).toEqual({ type: 'NotPermitted', message: 'Chỉ cán bộ của đơn vị chủ trì (SKHCN) mới được đề nghị hoàn thành' });
   });
 
   it('lets the co-lead unit act as the lead', () => {
@@ -130,13 +183,20 @@ describe('acknowledging and working', () => {
   it('an acknowledgement moves the task to acknowledged and records who', () => {
     const { state, recorded } = give('acknowledge', task(), { note: 'Đã nhận' }, leadOfficer);
     expect(state).toMatchObject({ status: 'acknowledged', acknowledgedAt: iso('2025-11-06T10:00:00+07:00'), auditSeq: 2 });
-    expect(recorded.map((r) => [r.event.seq, r.event.kind, r.event.actor])).toEqual([[2, 'acknowledged', { userId: 'an.nguyen', unitCode: 'SKHCN', roles: ['unit_officer'] }]]);
+    expect(recorded.map((r) => [r.event.seq, r.event.kind, r.event.actor])).toEqual([
+      [2, 'acknowledged', { userId: 'an.nguyen', unitCode: 'SKHCN', roles: ['unit_officer'] }],
+    ]);
     expect(recorded[0].snapshot).toBe(state);
     expect(refusalType('acknowledge', state, { note: '' }, leadOfficer)).toBe('InvalidState');
   });
 
   it('progress from the lead puts the task in progress; from a coordinating unit it only adds to the log, which keeps the last 50', () => {
-    const byCoordinator = give('reportProgress', task('acknowledged'), { text: 'Phối hợp khảo sát', percent: null }, coordinatingOfficer).state;
+    const byCoordinator = give(
+      'reportProgress',
+      task('acknowledged'),
+      { text: 'Phối hợp khảo sát', percent: null },
+      coordinatingOfficer,
+    ).state;
     expect(byCoordinator.status).toBe('acknowledged');
     let state = give('reportProgress', byCoordinator, { text: 'Bước 1', percent: 10 }, leadOfficer).state;
     expect(state.status).toBe('in_progress');
@@ -148,16 +208,28 @@ describe('acknowledging and working', () => {
   it('evidence is attached once; the same id again is refused', () => {
     const state = give('attachEvidence', task('assigned'), evidence('ev1'), leadOfficer).state;
     expect(state.evidence).toEqual([expect.objectContaining({ evidenceId: 'ev1', attachedBy: 'an.nguyen', unitCode: 'SKHCN' })]);
-    expect(refusalOf('attachEvidence', state, evidence('ev1'), coordinatingOfficer, at('2025-11-06T10:00:00+07:00'))).toEqual({ type: 'InvalidState', message: 'Minh chứng ev1 đã được đính kèm' });
+    expect(refusalOf('attachEvidence', state, evidence('ev1'), coordinatingOfficer, at('2025-11-06T10:00:00+07:00'))).toEqual({
+      type: 'InvalidState',
+      message: 'Minh chứng ev1 đã được đính kèm',
+    });
   });
 
   it('a measurement moves the target towards its value; an unknown target or unattached evidence is refused', () => {
     const { state, recorded } = give('recordMeasurement', task('acknowledged'), SAMPLE_COMMANDS.recordMeasurement, leadOfficer);
-    expect(state.targets[0]).toMatchObject({ latestValue: 58.4, progress: 58.4 / 62, met: false, measurements: [expect.objectContaining({ seq: 1, value: 58.4, accepted: false })] });
+    expect(state.targets[0]).toMatchObject({
+      latestValue: 58.4,
+      progress: 58.4 / 62,
+      met: false,
+      measurements: [expect.objectContaining({ seq: 1, value: 58.4, accepted: false })],
+    });
     expect(state.status).toBe('in_progress');
     expect(recorded[0].event.payload).toMatchObject({ targetId: 'target-1', seq: 1 });
-    expect(refusalType('recordMeasurement', state, { ...SAMPLE_COMMANDS.recordMeasurement, targetId: 'target-9' }, leadOfficer)).toBe('InvalidCommand');
-    expect(refusalType('recordMeasurement', state, { ...SAMPLE_COMMANDS.recordMeasurement, evidenceIds: ['ev9'] }, leadOfficer)).toBe('InvalidCommand');
+    expect(refusalType('recordMeasurement', state, { ...SAMPLE_COMMANDS.recordMeasurement, targetId: 'target-9' }, leadOfficer)).toBe(
+      'InvalidCommand',
+    );
+    expect(refusalType('recordMeasurement', state, { ...SAMPLE_COMMANDS.recordMeasurement, evidenceIds: ['ev9'] }, leadOfficer)).toBe(
+      'InvalidCommand',
+    );
   });
 });
 
@@ -165,9 +237,18 @@ describe('claiming completion and the review', () => {
   const withEvidence = () => give('attachEvidence', task('in_progress'), evidence('ev1'), leadOfficer).state;
 
   it('a claim needs evidence, attached first, and a task with a date', () => {
-    expect(refusalOf('submit', task('in_progress'), { summary: 'Xong', evidenceIds: [] }, leadOfficer, at('2025-11-06T10:00:00+07:00'))).toEqual({ type: 'InvalidCommand', message: 'Đề nghị hoàn thành phải kèm minh chứng' });
+    expect(
+      refusalOf('submit', task('in_progress'), { summary: 'Xong', evidenceIds: [] }, leadOfficer, at('2025-11-06T10:00:00+07:00')),
+    ).toEqual({ type: 'InvalidCommand', message: 'Đề nghị hoàn thành phải kèm minh chứng' });
     expect(refusalType('submit', withEvidence(), { summary: 'Xong', evidenceIds: ['ev2'] }, leadOfficer)).toBe('InvalidCommand');
-    expect(refusalType('submit', task('in_progress', { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }), { summary: 'Xong', evidenceIds: [] }, leadOfficer)).toBe('InvalidState');
+    expect(
+      refusalType(
+        'submit',
+        task('in_progress', { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }),
+        { summary: 'Xong', evidenceIds: [] },
+        leadOfficer,
+      ),
+    ).toBe('InvalidState');
     const { state } = give('submit', withEvidence(), { summary: 'Xong', evidenceIds: ['ev1'] }, leadOfficer, '2025-11-10T10:00:00+07:00');
     expect(state).toMatchObject({ status: 'submitted', submittedAt: iso('2025-11-10T10:00:00+07:00') });
   });
@@ -177,10 +258,21 @@ describe('claiming completion and the review', () => {
     const claimed = give('submit', measured, { summary: 'Xong', evidenceIds: ['ev1'] }, leadOfficer, '2025-11-14T16:00:00+07:00').state;
     const { state, recorded } = give('approve', claimed, { note: '' }, secretariat, '2025-11-20T09:00:00+07:00');
     expect(state).toMatchObject({ status: 'completed', outcome: 'completed_on_time', completedAt: iso('2025-11-20T09:00:00+07:00') });
-    expect(state.targets[0]).toMatchObject({ met: true, metAt: iso('2025-11-20T09:00:00+07:00'), measurements: [expect.objectContaining({ accepted: true })] });
+    expect(state.targets[0]).toMatchObject({
+      met: true,
+      metAt: iso('2025-11-20T09:00:00+07:00'),
+      measurements: [expect.objectContaining({ accepted: true })],
+    });
     expect(state.leadHistory.at(-1)?.to).toBe(iso('2025-11-20T09:00:00+07:00'));
-    expect(recorded[0].event.payload).toMatchObject({ outcome: 'completed_on_time', claimedAt: iso('2025-11-14T16:00:00+07:00'), dueAt: DUE, targetsMet: ['target-1'] });
-    expect(recorded[0].notifications.map((n) => [n.key, n.subject])).toEqual([['01-tb-cqtt.2-3-1/approved/approved/lead_unit/SKHCN', '[Hoàn thành] Nhiệm vụ 2.3 (1) đã được duyệt']]);
+    expect(recorded[0].event.payload).toMatchObject({
+      outcome: 'completed_on_time',
+      claimedAt: iso('2025-11-14T16:00:00+07:00'),
+      dueAt: DUE,
+      targetsMet: ['target-1'],
+    });
+    expect(recorded[0].notifications.map((n) => [n.key, n.subject])).toEqual([
+      ['01-tb-cqtt.2-3-1/approved/approved/lead_unit/SKHCN', '[Hoàn thành] Nhiệm vụ 2.3 (1) đã được duyệt'],
+    ]);
     expect(recorded[0].notifications[0].body).toContain('(hoàn thành đúng hạn)');
 
     const late = give('submit', withEvidence(), { summary: 'Xong', evidenceIds: ['ev1'] }, leadOfficer, '2025-11-16T09:00:00+07:00').state;
@@ -199,29 +291,69 @@ describe('extensions', () => {
   const requested = () => give('requestExtension', task('acknowledged'), SAMPLE_COMMANDS.requestExtension, leadOfficer).state;
 
   it('a request waits for the secretariat; a second one, a past or earlier date, or a task without a date are refused', () => {
-    expect(requested().pendingExtension).toEqual({ requestedDueAt: iso('2025-12-15T00:00:00+07:00'), reason: 'Chờ thẩm định giá', requestedBy: 'an.nguyen', requestedAt: iso('2025-11-06T10:00:00+07:00') });
+    expect(requested().pendingExtension).toEqual({
+      requestedDueAt: iso('2025-12-15T00:00:00+07:00'),
+      reason: 'Chờ thẩm định giá',
+      requestedBy: 'an.nguyen',
+      requestedAt: iso('2025-11-06T10:00:00+07:00'),
+    });
     expect(refusalType('requestExtension', requested(), SAMPLE_COMMANDS.requestExtension, leadOfficer)).toBe('InvalidState');
-    expect(refusalType('requestExtension', task('acknowledged'), { requestedDueAt: '2025-11-05T00:00:00+07:00', reason: 'x' }, leadOfficer)).toBe('InvalidCommand');
-    expect(refusalType('requestExtension', task('acknowledged'), { requestedDueAt: '2025-11-14T00:00:00+07:00', reason: 'x' }, leadOfficer)).toBe('InvalidCommand');
-    expect(refusalType('requestExtension', task('acknowledged', { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }), SAMPLE_COMMANDS.requestExtension, leadOfficer)).toBe('InvalidState');
+    expect(
+      refusalType('requestExtension', task('acknowledged'), { requestedDueAt: '2025-11-05T00:00:00+07:00', reason: 'x' }, leadOfficer),
+    ).toBe('InvalidCommand');
+    expect(
+      refusalType('requestExtension', task('acknowledged'), { requestedDueAt: '2025-11-14T00:00:00+07:00', reason: 'x' }, leadOfficer),
+    ).toBe('InvalidCommand');
+    expect(
+      refusalType(
+        'requestExtension',
+        task('acknowledged', { deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }),
+        SAMPLE_COMMANDS.requestExtension,
+        leadOfficer,
+      ),
+    ).toBe('InvalidState');
   });
 
   it('an extension approved moves the deadline and restarts the ladder', () => {
     const escalated = { ...requested(), escalationLevel: 2 };
-    const outcome = give('decideExtension', escalated, { approve: true, newDueAt: null, reason: '' }, secretariat, '2025-11-07T10:00:00+07:00');
-    expect(outcome.state).toMatchObject({ dueAt: iso('2025-12-15T00:00:00+07:00'), originalDueAt: DUE, extensionCount: 1, escalationLevel: 0, pendingExtension: null });
+    const outcome = give(
+      'decideExtension',
+      escalated,
+      { approve: true, newDueAt: null, reason: '' },
+      secretariat,
+      '2025-11-07T10:00:00+07:00',
+    );
+    expect(outcome.state).toMatchObject({
+      dueAt: iso('2025-12-15T00:00:00+07:00'),
+      originalDueAt: DUE,
+      extensionCount: 1,
+      escalationLevel: 0,
+      pendingExtension: null,
+    });
     expect(outcome).toMatchObject({ replanFrom: iso('2025-11-07T10:00:00+07:00'), searchAttributesChanged: true });
     const [recorded] = outcome.recorded;
-    expect(recorded.event).toMatchObject({ kind: 'extension_approved', payload: { previousDueAt: DUE, dueAt: iso('2025-12-15T00:00:00+07:00'), extensionCount: 1, requestReason: 'Chờ thẩm định giá' } });
-    expect(recorded.notifications[0]).toMatchObject({ step: 'extension-3', subject: '[Gia hạn] Đề nghị gia hạn nhiệm vụ 2.3 (1) được chấp thuận' });
+    expect(recorded.event).toMatchObject({
+      kind: 'extension_approved',
+      payload: { previousDueAt: DUE, dueAt: iso('2025-12-15T00:00:00+07:00'), extensionCount: 1, requestReason: 'Chờ thẩm định giá' },
+    });
+    expect(recorded.notifications[0]).toMatchObject({
+      step: 'extension-3',
+      subject: '[Gia hạn] Đề nghị gia hạn nhiệm vụ 2.3 (1) được chấp thuận',
+    });
     expect(recorded.notifications[0].body).toContain('Thời hạn mới: trước ngày 15/12/2025 (thời hạn cũ: trước ngày 15/11/2025).');
   });
 
   it('an extension denied keeps the deadline and needs a reason; a decision needs a request and an open task', () => {
     expect(refusalType('decideExtension', requested(), { approve: false, newDueAt: null, reason: '' }, secretariat)).toBe('InvalidCommand');
-    expect(refusalType('decideExtension', requested(), { approve: true, newDueAt: '2025-11-01T00:00:00+07:00', reason: '' }, secretariat)).toBe('InvalidCommand');
-    expect(refusalType('decideExtension', task('acknowledged'), { approve: true, newDueAt: null, reason: '' }, secretariat)).toBe('InvalidState');
-    expect(refusalType('decideExtension', { ...requested(), status: 'cancelled' }, { approve: true, newDueAt: null, reason: '' }, secretariat)).toBe('InvalidState');
+    expect(
+      refusalType('decideExtension', requested(), { approve: true, newDueAt: '2025-11-01T00:00:00+07:00', reason: '' }, secretariat),
+    ).toBe('InvalidCommand');
+    expect(refusalType('decideExtension', task('acknowledged'), { approve: true, newDueAt: null, reason: '' }, secretariat)).toBe(
+      'InvalidState',
+    );
+    expect(
+      refusalType('decideExtension', { ...requested(), status: 'cancelled' }, { approve: true, newDueAt: null, reason: '' }, secretariat),
+    ).toBe('InvalidState');
     const outcome = give('decideExtension', requested(), { approve: false, newDueAt: null, reason: 'Phải đúng hạn' }, secretariat);
     expect(outcome.state).toMatchObject({ dueAt: DUE, extensionCount: 0, pendingExtension: null });
     expect(outcome.replanFrom).toBeUndefined();
@@ -233,7 +365,14 @@ describe('extensions', () => {
 describe('reassignment and cancellation', () => {
   it('a reassigned task is acknowledged afresh by the new unit, which leaves the coordinating list', () => {
     const outcome = give('reassign', task('in_progress'), SAMPLE_COMMANDS.reassign, secretariat);
-    expect(outcome.state).toMatchObject({ leadUnit: 'SNV', responsibleOfficial: 'Giám đốc Sở Nội vụ', coordinatingUnits: [], status: 'assigned', acknowledgedAt: null, lateUnits: [] });
+    expect(outcome.state).toMatchObject({
+      leadUnit: 'SNV',
+      responsibleOfficial: 'Giám đốc Sở Nội vụ',
+      coordinatingUnits: [],
+      status: 'assigned',
+      acknowledgedAt: null,
+      lateUnits: [],
+    });
     expect(outcome.state.leadHistory).toEqual([
       expect.objectContaining({ unitCode: 'SKHCN', to: iso('2025-11-06T10:00:00+07:00'), reason: 'Điều chỉnh chức năng' }),
       expect.objectContaining({ unitCode: 'SNV', from: iso('2025-11-06T10:00:00+07:00'), to: null }),
@@ -245,7 +384,10 @@ describe('reassignment and cancellation', () => {
 
   it('a unit taking over an overdue task is late too, and a claim under review stays under review', () => {
     const overdue = { ...task('in_progress'), lateUnits: ['SKHCN'] };
-    expect(give('reassign', overdue, SAMPLE_COMMANDS.reassign, secretariat, '2025-11-20T10:00:00+07:00').state.lateUnits).toEqual(['SKHCN', 'SNV']);
+    expect(give('reassign', overdue, SAMPLE_COMMANDS.reassign, secretariat, '2025-11-20T10:00:00+07:00').state.lateUnits).toEqual([
+      'SKHCN',
+      'SNV',
+    ]);
     expect(give('reassign', task('submitted'), SAMPLE_COMMANDS.reassign, secretariat).state.status).toBe('submitted');
   });
 
@@ -260,12 +402,30 @@ describe('reassignment and cancellation', () => {
 
 describe('periodic reports', () => {
   const monthly = (until?: string) => {
-    const state = task('acknowledged', { deadline: until ? { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until } : { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } });
-    return { ...state, reports: { ...state.reports, open: [{ key: '2025-11', due: '2025-11-20T23:59:59+07:00', submittedAt: null, onTime: null, escalationLevel: 0 }] } };
+    const state = task('acknowledged', {
+      deadline: until
+        ? { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until }
+        : { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } },
+    });
+    return {
+      ...state,
+      reports: {
+        ...state.reports,
+        open: [{ key: '2025-11', due: '2025-11-20T23:59:59+07:00', submittedAt: null, onTime: null, escalationLevel: 0 }],
+      },
+    };
   };
 
   it('a report on time closes its period and counts it; a period not open is refused', () => {
-    expect(refusalOf('submitReport', monthly(), { ...SAMPLE_COMMANDS.submitReport, periodKey: '2025-12' }, leadOfficer, at('2025-11-06T10:00:00+07:00'))).toEqual({ type: 'InvalidCommand', message: 'Kỳ báo cáo 2025-12 không mở (các kỳ đang mở: 2025-11)' });
+    expect(
+      refusalOf(
+        'submitReport',
+        monthly(),
+        { ...SAMPLE_COMMANDS.submitReport, periodKey: '2025-12' },
+        leadOfficer,
+        at('2025-11-06T10:00:00+07:00'),
+      ),
+    ).toEqual({ type: 'InvalidCommand', message: 'Kỳ báo cáo 2025-12 không mở (các kỳ đang mở: 2025-11)' });
     const { state, recorded } = give('submitReport', monthly(), SAMPLE_COMMANDS.submitReport, leadOfficer, '2025-11-19T10:00:00+07:00');
     expect(state.reports).toMatchObject({ open: [], submittedOnTime: 1, submittedLate: 0, lastClosed: [{ key: '2025-11', onTime: true }] });
     expect(state.status).toBe('in_progress');
@@ -274,9 +434,21 @@ describe('periodic reports', () => {
   });
 
   it('the last report of an obligation with an end completes it, late if any report was', () => {
-    const late = give('submitReport', monthly('2025-11-30T23:59:59+07:00'), SAMPLE_COMMANDS.submitReport, leadOfficer, '2025-11-22T10:00:00+07:00').state;
+    const late = give(
+      'submitReport',
+      monthly('2025-11-30T23:59:59+07:00'),
+      SAMPLE_COMMANDS.submitReport,
+      leadOfficer,
+      '2025-11-22T10:00:00+07:00',
+    ).state;
     const finished = TASK_COMMANDS.submitReport.afterwards?.(late, iso('2025-11-22T10:00:00+07:00'));
-    expect(finished?.state).toMatchObject({ status: 'completed', outcome: 'completed_late', completedAt: iso('2025-11-22T10:00:00+07:00') });
-    expect(finished?.recorded.map((r) => [r.event.seq, r.event.kind, r.event.payload])).toEqual([[3, 'completed', { reason: 'all_periods_reported', submittedOnTime: 0, submittedLate: 1 }]]);
+    expect(finished?.state).toMatchObject({
+      status: 'completed',
+      outcome: 'completed_late',
+      completedAt: iso('2025-11-22T10:00:00+07:00'),
+    });
+    expect(finished?.recorded.map((r) => [r.event.seq, r.event.kind, r.event.payload])).toEqual([
+      [3, 'completed', { reason: 'all_periods_reported', submittedOnTime: 0, submittedLate: 1 }],
+    ]);
   });
 });

@@ -3,7 +3,17 @@ import { WorkingCalendar } from '../../domain/calendar';
 import { historyLabel } from '../../domain/catalog/history';
 import { formatDueDate, periodLabelVi } from '../../domain/catalog/format';
 import { outboxFor, recipientUnit } from '../../domain/lifecycle/outbox';
-import { calendarYearsFor, finishRecurring, markOverdue, nextPeriodToOpen, nextWakeUp, notify, openDuePeriod, periodNotificationsBetween, scheduleInput } from '../../domain/lifecycle/schedule';
+import {
+  calendarYearsFor,
+  finishRecurring,
+  markOverdue,
+  nextPeriodToOpen,
+  nextWakeUp,
+  notify,
+  openDuePeriod,
+  periodNotificationsBetween,
+  scheduleInput,
+} from '../../domain/lifecycle/schedule';
 import { initialState, policyFor } from '../../domain/lifecycle/state';
 import { notificationsBetween } from '../../domain/notification-plan';
 import type { CompleteLaunch } from '../../domain/schemas/task';
@@ -33,7 +43,12 @@ function launch(overrides: Partial<CompleteLaunch> = {}): CompleteLaunch {
   };
 }
 const task = (overrides: Partial<CompleteLaunch> = {}): TaskState => initialState({ taskId: 'x.2-4', launch: launch(overrides) }, LAUNCHED);
-const monthly = (until?: string) => task({ deadline: until ? { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until } : { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } });
+const monthly = (until?: string) =>
+  task({
+    deadline: until
+      ? { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 20 }, until }
+      : { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } },
+  });
 const policy = policyFor(launch());
 
 describe('lateness', () => {
@@ -41,7 +56,9 @@ describe('lateness', () => {
     expect(markOverdue(task(), at('2025-11-14T23:59:59+07:00'), iso('2025-11-14T23:59:59+07:00'))).toBeNull();
     const overdue = markOverdue(task(), at('2025-11-15T00:00:00+07:00'), iso('2025-11-15T00:00:01+07:00'));
     expect(overdue?.state.lateUnits).toEqual(['CA_TINH']);
-    expect(overdue?.recorded.map((r) => [r.event.kind, r.event.occurredAt, r.event.payload])).toEqual([['overdue', iso('2025-11-15T00:00:01+07:00'), { dueAt: iso('2025-11-15T00:00:00+07:00'), leadUnit: 'CA_TINH' }]]);
+    expect(overdue?.recorded.map((r) => [r.event.kind, r.event.occurredAt, r.event.payload])).toEqual([
+      ['overdue', iso('2025-11-15T00:00:01+07:00'), { dueAt: iso('2025-11-15T00:00:00+07:00'), leadUnit: 'CA_TINH' }],
+    ]);
     expect(markOverdue(overdue!.state, at('2025-11-20T00:00:00+07:00'), iso('2025-11-20T00:00:00+07:00'))).toBeNull();
     expect(markOverdue({ ...task(), status: 'submitted' }, at('2025-11-20T00:00:00+07:00'), iso('2025-11-20T00:00:00+07:00'))).toBeNull();
     expect(markOverdue(monthly(), at('2026-11-20T00:00:00+07:00'), iso('2026-11-20T00:00:00+07:00'))).toBeNull();
@@ -52,10 +69,18 @@ describe('report periods', () => {
   it('opens a period once it has started, and not before', () => {
     expect(nextPeriodToOpen(monthly())).toMatchObject({ key: '2025-11', due: '2025-11-20T23:59:59+07:00' });
     const opened = openDuePeriod(monthly(), at(LAUNCHED), LAUNCHED);
-    expect(opened?.state.reports.open).toEqual([{ key: '2025-11', due: '2025-11-20T23:59:59+07:00', submittedAt: null, onTime: null, escalationLevel: 0 }]);
-    expect(opened?.recorded[0].event).toMatchObject({ kind: 'report_period_opened', payload: { periodKey: '2025-11', due: '2025-11-20T23:59:59+07:00' } });
+    expect(opened?.state.reports.open).toEqual([
+      { key: '2025-11', due: '2025-11-20T23:59:59+07:00', submittedAt: null, onTime: null, escalationLevel: 0 },
+    ]);
+    expect(opened?.recorded[0].event).toMatchObject({
+      kind: 'report_period_opened',
+      payload: { periodKey: '2025-11', due: '2025-11-20T23:59:59+07:00' },
+    });
     expect(openDuePeriod(opened!.state, at('2025-11-30T23:00:00+07:00'), LAUNCHED)).toBeNull();
-    expect(openDuePeriod(opened!.state, at('2025-12-01T00:00:00+07:00'), LAUNCHED)?.state.reports.open.map((p) => p.key)).toEqual(['2025-11', '2025-12']);
+    expect(openDuePeriod(opened!.state, at('2025-12-01T00:00:00+07:00'), LAUNCHED)?.state.reports.open.map((p) => p.key)).toEqual([
+      '2025-11',
+      '2025-12',
+    ]);
   });
 
   it('opens nothing past the end of an obligation, and finishes it only when no period is left', () => {
@@ -63,7 +88,10 @@ describe('report periods', () => {
     expect(nextPeriodToOpen(opened)).toBeNull();
     expect(finishRecurring(opened, LAUNCHED)).toBeNull();
     const reported = { ...opened, reports: { ...opened.reports, open: [], lastClosed: opened.reports.open, submittedOnTime: 1 } };
-    expect(finishRecurring(reported, iso('2025-11-19T10:00:00+07:00'))?.state).toMatchObject({ status: 'completed', outcome: 'completed_on_time' });
+    expect(finishRecurring(reported, iso('2025-11-19T10:00:00+07:00'))?.state).toMatchObject({
+      status: 'completed',
+      outcome: 'completed_on_time',
+    });
     expect(finishRecurring(monthly(), LAUNCHED)).toBeNull();
   });
 });
@@ -80,7 +108,12 @@ describe('reminders and escalations', () => {
     const { state, recorded } = notify({ ...task(), extensionCount: 2 }, first, iso('2025-11-05T08:00:00+07:00'));
     expect(state.notificationsPlanned).toBe(1);
     const [note] = recorded[0].notifications;
-    expect(note).toMatchObject({ key: 'x.2-4/ack_reminder/ack-1wd@e2/lead_unit/CA_TINH', level: null, recipientUnit: 'CA_TINH', scheduledAt: iso('2025-11-05T08:00:00+07:00') });
+    expect(note).toMatchObject({
+      key: 'x.2-4/ack_reminder/ack-1wd@e2/lead_unit/CA_TINH',
+      level: null,
+      recipientUnit: 'CA_TINH',
+      scheduledAt: iso('2025-11-05T08:00:00+07:00'),
+    });
     expect(note.subject).toBe('[Nhắc việc] Đề nghị tiếp nhận nhiệm vụ 2.4 – Văn bản số 01-TB/CQTT');
     expect(note.body).toMatch(/^Kính gửi: Đơn vị chủ trì – CA_TINH\./);
     expect(note.body).toMatch(/Thời hạn: +trước ngày 15\/11\/2025 \(còn 9 ngày\)/);
@@ -88,20 +121,31 @@ describe('reminders and escalations', () => {
   });
 
   it('raises the escalation level, and names a report period as prose, keyed by the period', () => {
-    const escalation = notify(task(), { kind: 'escalation', step: 'level-2', at: '2025-11-19T08:00:00+07:00', level: 2, recipients: ['standing_office'] }, iso('2025-11-19T08:00:00+07:00'));
+    const escalation = notify(
+      task(),
+      { kind: 'escalation', step: 'level-2', at: '2025-11-19T08:00:00+07:00', level: 2, recipients: ['standing_office'] },
+      iso('2025-11-19T08:00:00+07:00'),
+    );
     expect(escalation.state.escalationLevel).toBe(2);
     expect(escalation.recorded[0].notifications.map((n) => n.key)).toEqual(['x.2-4/escalation/level-2@e0/standing_office/VP_TU']);
     expect(escalation.recorded[0].notifications[0].body).toContain('đã quá hạn 5 ngày');
 
     const opened = openDuePeriod(monthly(), at(LAUNCHED), LAUNCHED)!.state;
-    const chase = notify(opened, { kind: 'report_escalation', step: '2025-11/level-1', at: '2025-11-21T08:00:00+07:00', level: 1, recipients: ['lead_unit_head'] }, iso('2025-11-21T08:00:00+07:00'), '2025-11');
+    const chase = notify(
+      opened,
+      { kind: 'report_escalation', step: '2025-11/level-1', at: '2025-11-21T08:00:00+07:00', level: 1, recipients: ['lead_unit_head'] },
+      iso('2025-11-21T08:00:00+07:00'),
+      '2025-11',
+    );
     expect(chase.state.reports.open[0].escalationLevel).toBe(1);
     const [note] = chase.recorded[0].notifications;
     expect(note.key).toBe('x.2-4/report_escalation/2025-11/level-1/lead_unit_head/CA_TINH');
     expect(note.subject).toBe('[Đôn đốc cấp 1] Chưa có báo cáo tháng 11/2025 – nhiệm vụ 2.4');
     expect(note.body).toMatch(/Hạn báo cáo: +20\/11\/2025 \(đã quá hạn 1 ngày\)/);
     expect(note.body).not.toContain('kỳ 2025-11');
-    expect(periodNotificationsBetween(opened, '2025-11', calendar, LAUNCHED, new Date(at('2025-11-30T00:00:00+07:00'))).map((n) => n.step)).toEqual(['2025-11/due-3wd', '2025-11/due-1wd', '2025-11/level-1', '2025-11/level-2']);
+    expect(
+      periodNotificationsBetween(opened, '2025-11', calendar, LAUNCHED, new Date(at('2025-11-30T00:00:00+07:00'))).map((n) => n.step),
+    ).toEqual(['2025-11/due-3wd', '2025-11/due-1wd', '2025-11/level-1', '2025-11/level-2']);
     expect(periodNotificationsBetween(opened, '2025-12', calendar, LAUNCHED, new Date(at('2025-12-30T00:00:00+07:00')))).toEqual([]);
   });
 
@@ -109,7 +153,14 @@ describe('reminders and escalations', () => {
     expect(nextWakeUp(task(), policy, calendar, LAUNCHED)).toBe(at('2025-11-05T08:00:00+07:00'));
     const acknowledged = { ...task(), acknowledgedAt: LAUNCHED };
     expect(nextWakeUp(acknowledged, policy, calendar, iso('2025-11-14T08:00:00+07:00'))).toBe(at('2025-11-15T00:00:00+07:00'));
-    expect(nextWakeUp({ ...task({ deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }), status: 'cancelled' }, policy, calendar, LAUNCHED)).toBeNull();
+    expect(
+      nextWakeUp(
+        { ...task({ deadline: { kind: 'ongoing', rule: { freq: 'monthly', dayOfMonth: 20 } } }), status: 'cancelled' },
+        policy,
+        calendar,
+        LAUNCHED,
+      ),
+    ).toBeNull();
     expect(nextWakeUp(monthly(), policy, calendar, LAUNCHED)).toBe(at(LAUNCHED) + 1);
   });
 
@@ -127,7 +178,14 @@ describe('the outbox', () => {
     expect(recipientUnit(state, 'coordinating_units')).toEqual(['SO_TC', 'SNV']);
     expect(recipientUnit(state, 'standing_office')).toEqual(['VP_TU']);
     expect(recipientUnit(state, 'inspection_committee')).toEqual([]);
-    const notes = outboxFor(state, 'escalation', 'level-3@e0', ['steering_committee', 'inspection_committee'], { level: 3, event: {} }, LAUNCHED);
+    const notes = outboxFor(
+      state,
+      'escalation',
+      'level-3@e0',
+      ['steering_committee', 'inspection_committee'],
+      { level: 3, event: {} },
+      LAUNCHED,
+    );
     expect(notes.map((n) => [n.key, n.recipientUnit])).toEqual([
       ['x.2-4/escalation/level-3@e0/steering_committee/-', null],
       ['x.2-4/escalation/level-3@e0/inspection_committee/-', null],
@@ -138,17 +196,30 @@ describe('the outbox', () => {
 
 describe('the catalog', () => {
   it('names report periods and deadlines as Vietnamese documents do', () => {
-    expect(['2025-11', '2026-02', '2026-Q1', '2026-H1', '2026-H2', '2026'].map(periodLabelVi)).toEqual(['tháng 11/2025', 'tháng 2/2026', 'quý I/2026', '6 tháng đầu năm 2026', '6 tháng cuối năm 2026', 'năm 2026']);
+    expect(['2025-11', '2026-02', '2026-Q1', '2026-H1', '2026-H2', '2026'].map(periodLabelVi)).toEqual([
+      'tháng 11/2025',
+      'tháng 2/2026',
+      'quý I/2026',
+      '6 tháng đầu năm 2026',
+      '6 tháng cuối năm 2026',
+      'năm 2026',
+    ]);
     expect(formatDueDate('2026-01-14T17:00:00+07:00')).toBe('17:00 ngày 14/01/2026');
     expect(formatDueDate('2026-01-14T10:00:00.000Z')).toBe('17:00 ngày 14/01/2026');
   });
 
   it('writes one history line per event, with its facts', () => {
     expect(historyLabel('launched', {})).toBe('Giao nhiệm vụ');
-    expect(historyLabel('extension_approved', { dueAt: '2026-01-14T10:00:00.000Z' })).toBe('Chấp thuận gia hạn (thời hạn mới 17:00 ngày 14/01/2026)');
-    expect(historyLabel('report_period_opened', { periodKey: '2026-Q1', due: '2026-03-31T23:59:59+07:00' })).toBe('Mở kỳ báo cáo định kỳ (quý I/2026, hạn 31/03/2026)');
+    expect(historyLabel('extension_approved', { dueAt: '2026-01-14T10:00:00.000Z' })).toBe(
+      'Chấp thuận gia hạn (thời hạn mới 17:00 ngày 14/01/2026)',
+    );
+    expect(historyLabel('report_period_opened', { periodKey: '2026-Q1', due: '2026-03-31T23:59:59+07:00' })).toBe(
+      'Mở kỳ báo cáo định kỳ (quý I/2026, hạn 31/03/2026)',
+    );
     expect(historyLabel('returned', { reason: 'Thiếu biên bản' })).toBe('Trả lại, yêu cầu bổ sung (lý do: Thiếu biên bản)');
-    expect(historyLabel('escalation', { level: 2, recipients: ['standing_office'] })).toBe('Báo cáo vượt cấp: nhiệm vụ quá hạn (cấp 2, gửi Cơ quan Thường trực Ban Chỉ đạo)');
+    expect(historyLabel('escalation', { level: 2, recipients: ['standing_office'] })).toBe(
+      'Báo cáo vượt cấp: nhiệm vụ quá hạn (cấp 2, gửi Cơ quan Thường trực Ban Chỉ đạo)',
+    );
     expect(historyLabel('something_new', {})).toBe('something_new');
   });
 });

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { calendarDataSchema, calendarOverridesSchema } from '../../domain/schemas/calendar';
 import { checkCalendarData, checkCalendarOverrides, WorkingCalendar } from '../../domain/calendar';
 import { InvalidDataError } from '../../domain/guards';
-import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, mergePolicy, RECIPIENT_ROLES, type NotificationPolicy, type NotificationPolicyOverride } from '../../domain/policy';
+import {
+  DEFAULT_NOTIFICATION_POLICY,
+  DEFAULT_REPORT_POLICY,
+  mergePolicy,
+  RECIPIENT_ROLES,
+  type NotificationPolicy,
+  type NotificationPolicyOverride,
+} from '../../domain/policy';
 import { notificationPolicyOverrideSchema, notificationPolicySchema, reportPolicySchema } from '../../domain/schemas/policy';
 
 const root = path.resolve(__dirname, '../..');
@@ -56,20 +63,34 @@ function outcome<T>(run: () => T): Outcome<T> {
 // ladder's order) to be judged; then each bound's neighbours and values of the wrong type.
 const garbage = fc.constantFrom(0.5, -0, NaN, Infinity, 2 ** 53, '3', null, true, undefined, [], {});
 const near = (min: number, max: number) =>
-  fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 8 }, { arbitrary: fc.constantFrom(min - 1, max + 1), weight: 1 }, { arbitrary: garbage, weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.integer({ min, max }), weight: 8 },
+    { arbitrary: fc.constantFrom(min - 1, max + 1), weight: 1 },
+    { arbitrary: garbage, weight: 1 },
+  );
 const sparse = fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 3 }).map((a) => {
   const holed = [...a];
   holed.length = a.length + 1;
   return holed;
 });
 const dayList = (min: number, max: number) =>
-  fc.oneof({ arbitrary: fc.array(near(min, max), { maxLength: 11 }), weight: 8 }, { arbitrary: sparse, weight: 1 }, { arbitrary: garbage, weight: 1 });
-const recipient = fc.oneof({ arbitrary: fc.constantFrom(...RECIPIENT_ROLES), weight: 8 }, { arbitrary: fc.constantFrom('unit', '', 1, null), weight: 1 });
+  fc.oneof(
+    { arbitrary: fc.array(near(min, max), { maxLength: 11 }), weight: 8 },
+    { arbitrary: sparse, weight: 1 },
+    { arbitrary: garbage, weight: 1 },
+  );
+const recipient = fc.oneof(
+  { arbitrary: fc.constantFrom(...RECIPIENT_ROLES), weight: 8 },
+  { arbitrary: fc.constantFrom('unit', '', 1, null), weight: 1 },
+);
 const step = fc.oneof(
   {
     arbitrary: fc.record(
       {
-        level: fc.oneof({ arbitrary: fc.constantFrom(1, 2, 3), weight: 8 }, { arbitrary: fc.constantFrom(0, 4, 1.5, '1', null), weight: 1 }),
+        level: fc.oneof(
+          { arbitrary: fc.constantFrom(1, 2, 3), weight: 8 },
+          { arbitrary: fc.constantFrom(0, 4, 1.5, '1', null), weight: 1 },
+        ),
         afterWorkingDays: near(0, 120),
         recipients: fc.array(recipient, { maxLength: 3 }),
         extra: fc.anything(),
@@ -82,10 +103,18 @@ const step = fc.oneof(
 );
 // Ladders of valid steps, where only the order rules (no level twice, no higher level sooner) decide.
 const validSteps = fc.array(
-  fc.record({ level: fc.constantFrom(1, 2, 3), afterWorkingDays: fc.integer({ min: 0, max: 12 }), recipients: fc.array(fc.constantFrom(...RECIPIENT_ROLES), { minLength: 1, maxLength: 2 }) }),
+  fc.record({
+    level: fc.constantFrom(1, 2, 3),
+    afterWorkingDays: fc.integer({ min: 0, max: 12 }),
+    recipients: fc.array(fc.constantFrom(...RECIPIENT_ROLES), { minLength: 1, maxLength: 2 }),
+  }),
   { minLength: 1, maxLength: 3 },
 );
-const ladder = fc.oneof({ arbitrary: validSteps, weight: 6 }, { arbitrary: fc.array(step, { maxLength: 4 }), weight: 4 }, { arbitrary: fc.anything(), weight: 1 });
+const ladder = fc.oneof(
+  { arbitrary: validSteps, weight: 6 },
+  { arbitrary: fc.array(step, { maxLength: 4 }), weight: 4 },
+  { arbitrary: fc.anything(), weight: 1 },
+);
 const override = fc.oneof(
   {
     arbitrary: fc.record(
@@ -134,8 +163,14 @@ describe('mergePolicy without zod', () => {
   });
 
   it('rejects with a Vietnamese reason naming the field', () => {
-    expect(() => mergePolicy(DEFAULT_NOTIFICATION_POLICY, { sendAtHour: 25 })).toThrow(new InvalidDataError('chính sách nhắc việc không hợp lệ: sendAtHour phải là số nguyên từ 0 đến 23'));
-    const ladderTwice = [1, 1].map((level) => ({ level, afterWorkingDays: 0, recipients: ['standing_office'] })) as NotificationPolicy['escalationLadder'];
+    expect(() => mergePolicy(DEFAULT_NOTIFICATION_POLICY, { sendAtHour: 25 })).toThrow(
+      new InvalidDataError('chính sách nhắc việc không hợp lệ: sendAtHour phải là số nguyên từ 0 đến 23'),
+    );
+    const ladderTwice = [1, 1].map((level) => ({
+      level,
+      afterWorkingDays: 0,
+      recipients: ['standing_office'],
+    })) as NotificationPolicy['escalationLadder'];
     expect(() => mergePolicy(DEFAULT_NOTIFICATION_POLICY, { escalationLadder: ladderTwice })).toThrow('escalationLadder cấp 1 bị lặp');
   });
 
@@ -157,7 +192,10 @@ const calendarData = fc.oneof(
       holidays: dates,
       extraWorkingDays: dates,
       extraDaysOff: dates,
-      coveredYears: fc.oneof(fc.array(fc.oneof(fc.integer({ min: 1990, max: 2110 }), fc.constantFrom(2025.5, NaN, 2 ** 60, '2025')), { maxLength: 4 }), fc.constantFrom(undefined, null)),
+      coveredYears: fc.oneof(
+        fc.array(fc.oneof(fc.integer({ min: 1990, max: 2110 }), fc.constantFrom(2025.5, NaN, 2 ** 60, '2025')), { maxLength: 4 }),
+        fc.constantFrom(undefined, null),
+      ),
       other: fc.anything(),
     },
     { requiredKeys: ['holidays', 'extraWorkingDays', 'extraDaysOff'] },
@@ -166,7 +204,12 @@ const calendarData = fc.oneof(
 );
 const overrideEntry = fc.oneof(
   fc.record(
-    { date: dateLike, kind: fc.constantFrom('day_off', 'working_day', 'holiday', null), reason: fc.constantFrom('Nghỉ bù', '', 3), note: fc.anything() },
+    {
+      date: dateLike,
+      kind: fc.constantFrom('day_off', 'working_day', 'holiday', null),
+      reason: fc.constantFrom('Nghỉ bù', '', 3),
+      note: fc.anything(),
+    },
     { requiredKeys: ['date', 'kind', 'reason'] },
   ),
   fc.anything(),

@@ -76,7 +76,11 @@ async function workingNow(sys: CheckedSystem, now: Date): Promise<boolean> {
  * Waits until every task's read model has caught up with its workflow, no activity is pending, due
  * timers have fired and (in working hours) the dispatcher has expanded every due notification.
  */
-export async function waitForQuiet(sys: CheckedSystem, w: Workload, timeoutMs = 180_000): Promise<{ quiet: boolean; waitedMs: number; lagging: string[] }> {
+export async function waitForQuiet(
+  sys: CheckedSystem,
+  w: Workload,
+  timeoutMs = 180_000,
+): Promise<{ quiet: boolean; waitedMs: number; lagging: string[] }> {
   const started = Date.now();
   let lagging: string[] = [];
   while (Date.now() - started < timeoutMs) {
@@ -89,20 +93,35 @@ export async function waitForQuiet(sys: CheckedSystem, w: Workload, timeoutMs = 
         if ((d.raw.pendingActivities ?? []).length) lagging.push(`${id}: activity pending`);
         if ((d.raw.pendingWorkflowTask?.attempt ?? 1) > 3) {
           // A workflow task failing again and again will not heal by waiting: the checks report it.
-          return { quiet: false, waitedMs: Date.now() - started, lagging: [`${id}: workflow task failing (attempt ${d.raw.pendingWorkflowTask?.attempt})`] };
+          return {
+            quiet: false,
+            waitedMs: Date.now() - started,
+            lagging: [`${id}: workflow task failing (attempt ${d.raw.pendingWorkflowTask?.attempt})`],
+          };
         }
         const state = await stateOf(sys, id);
         const row = await sys.db.selectFrom('tasks').select('audit_seq').where('id', '=', id).executeTakeFirst();
-        if (state && row?.audit_seq !== state.auditSeq) lagging.push(`${id}: read model at ${row?.audit_seq ?? 'none'} of ${state.auditSeq}`);
+        if (state && row?.audit_seq !== state.auditSeq)
+          lagging.push(`${id}: read model at ${row?.audit_seq ?? 'none'} of ${state.auditSeq}`);
       } catch (err) {
         lagging.push(`${id}: ${(err as Error).message}`);
       }
     }
     const now = new Date();
     if (!lagging.length && (await workingNow(sys, now))) {
-      const due = await sys.db.selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('dispatched_at', 'is', null).where('scheduled_at', '<=', new Date(now.getTime() - 1_000)).executeTakeFirstOrThrow();
+      const due = await sys.db
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('dispatched_at', 'is', null)
+        .where('scheduled_at', '<=', new Date(now.getTime() - 1_000))
+        .executeTakeFirstOrThrow();
       if (Number(due.n) > 0) lagging.push(`${due.n} due notifications not dispatched yet`);
-      const sending = await sys.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<string>().as('n')).where('state', 'in', ['pending', 'sending', 'retrying']).where('next_attempt_at', '<=', now).executeTakeFirstOrThrow();
+      const sending = await sys.db
+        .selectFrom('deliveries')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('state', 'in', ['pending', 'sending', 'retrying'])
+        .where('next_attempt_at', '<=', now)
+        .executeTakeFirstOrThrow();
       if (Number(sending.n) > 0) lagging.push(`${sending.n} deliveries due and not sent yet`);
     }
     if (!lagging.length) return { quiet: true, waitedMs: Date.now() - started, lagging };
@@ -131,9 +150,12 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
     const rows = withMarker.filter((e) => op.auditKinds.includes(e.kind) && e.task_id === op.taskId);
     const misplaced = withMarker.filter((e) => e.task_id !== op.taskId);
     const what = `${op.op} ${op.marker.slice(0, 24)} on ${op.taskId} by ${op.actor} (answer ${op.status}, ${op.attempts} attempts, retried on ${op.retried.join(',') || '-'})`;
-    if (misplaced.length) bad('audit-exactly-once', `${what}: found as ${misplaced.map((e) => `${e.task_id}#${e.seq} ${e.kind}`).join(', ')}`);
-    if (op.outcome === 'acknowledged' && rows.length !== 1) bad('audit-exactly-once', `${what}: acknowledged but in the audit trail ${rows.length} times`);
-    if (op.outcome === 'refused' && rows.length !== 0) bad('audit-exactly-once', `${what}: refused but in the audit trail ${rows.length} times`);
+    if (misplaced.length)
+      bad('audit-exactly-once', `${what}: found as ${misplaced.map((e) => `${e.task_id}#${e.seq} ${e.kind}`).join(', ')}`);
+    if (op.outcome === 'acknowledged' && rows.length !== 1)
+      bad('audit-exactly-once', `${what}: acknowledged but in the audit trail ${rows.length} times`);
+    if (op.outcome === 'refused' && rows.length !== 0)
+      bad('audit-exactly-once', `${what}: refused but in the audit trail ${rows.length} times`);
     if (op.outcome === 'unknown') {
       if (rows.length > 1) bad('audit-exactly-once', `${what}: outcome unknown to the client, in the audit trail ${rows.length} times`);
       unknownApplied += rows.length;
@@ -163,8 +185,13 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
     .groupBy(['task_id', 'kind', 'step', 'recipient_role', 'recipient_unit'])
     .having((eb) => eb.fn.countAll(), '>', 1)
     .execute();
-  for (const n of sameMessage) bad('delivered-once', `${n.task_id} ${n.kind} ${n.step} -> ${n.recipient_role}:${n.recipient_unit}: ${n.n} outbox rows`);
-  const hookRows = await sys.db.selectFrom('deliveries').select(['delivery_key', 'source_key', 'recipient', 'state']).where('channel', '=', 'webhook').execute();
+  for (const n of sameMessage)
+    bad('delivered-once', `${n.task_id} ${n.kind} ${n.step} -> ${n.recipient_role}:${n.recipient_unit}: ${n.n} outbox rows`);
+  const hookRows = await sys.db
+    .selectFrom('deliveries')
+    .select(['delivery_key', 'source_key', 'recipient', 'state'])
+    .where('channel', '=', 'webhook')
+    .execute();
   const byKey = new Map(hookRows.map((r) => [r.delivery_key, r]));
   const receivedAs = new Map<string, Set<string>>();
   let redelivered = 0;
@@ -183,9 +210,16 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
     ids2.add(r.deliveryId);
     receivedAs.set(message, ids2);
   }
-  for (const [message, got] of receivedAs) if (got.size > 1) bad('delivered-once', `webhook message ${message} received under ${got.size} delivery ids`);
-  const deliveries = await sys.db.selectFrom('deliveries').select(['channel', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('channel').execute();
-  notes.push(`deliveries: ${deliveries.map((d) => `${d.channel} ${d.n}`).join(', ') || 'none'}; webhook requests ${w.receiver.requests.length} (${redelivered} repeats of an id already accepted, deduplicated by X-Delivery-Id)`);
+  for (const [message, got] of receivedAs)
+    if (got.size > 1) bad('delivered-once', `webhook message ${message} received under ${got.size} delivery ids`);
+  const deliveries = await sys.db
+    .selectFrom('deliveries')
+    .select(['channel', (eb) => eb.fn.countAll<string>().as('n')])
+    .groupBy('channel')
+    .execute();
+  notes.push(
+    `deliveries: ${deliveries.map((d) => `${d.channel} ${d.n}`).join(', ') || 'none'}; webhook requests ${w.receiver.requests.length} (${redelivered} repeats of an id already accepted, deduplicated by X-Delivery-Id)`,
+  );
 
   // ---- 4 and 5: read model equals workflow state; nothing stuck ----
   const now = new Date();
@@ -208,15 +242,23 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
     if (status !== RUNNING && description.status.name !== 'COMPLETED') bad('not-stuck', `${id}: workflow ${description.status.name}`);
     if (status === RUNNING) {
       running++;
-      for (const a of raw.pendingActivities ?? []) bad('not-stuck', `${id}: activity ${a.activityType?.name} pending, attempt ${a.attempt}, last failure: ${a.lastFailure?.message ?? '-'}`);
+      for (const a of raw.pendingActivities ?? [])
+        bad(
+          'not-stuck',
+          `${id}: activity ${a.activityType?.name} pending, attempt ${a.attempt}, last failure: ${a.lastFailure?.message ?? '-'}`,
+        );
       const wft = raw.pendingWorkflowTask;
-      if (wft && (wft.attempt ?? 1) > 1) bad('not-stuck', `${id}: workflow task failing (attempt ${wft.attempt}): ${await workflowTaskFailure(sys, id)}`);
+      if (wft && (wft.attempt ?? 1) > 1)
+        bad('not-stuck', `${id}: workflow task failing (attempt ${wft.attempt}): ${await workflowTaskFailure(sys, id)}`);
     }
     let state: TaskState | null;
     try {
       state = await stateOf(sys, id);
     } catch (err) {
-      bad('not-stuck', `${id}: state not readable (${(err as Error).message}; ${(err as Error & { cause?: Error }).cause?.message ?? ''}); ${await workflowTaskFailure(sys, id)}`);
+      bad(
+        'not-stuck',
+        `${id}: state not readable (${(err as Error).message}; ${(err as Error & { cause?: Error }).cause?.message ?? ''}); ${await workflowTaskFailure(sys, id)}`,
+      );
       continue;
     }
     const row = await sys.db.selectFrom('tasks').selectAll().where('id', '=', id).executeTakeFirst();
@@ -234,7 +276,9 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
       ['extension_count', row.extension_count, state.extensionCount],
       ['late_units', canonicalJson(row.late_units), canonicalJson(state.lateUnits)],
     ];
-    for (const [field, model, live] of pairs) if (model !== live) bad('read-model', `${id}: ${field} is ${JSON.stringify(model)} in the read model, ${JSON.stringify(live)} in the workflow`);
+    for (const [field, model, live] of pairs)
+      if (model !== live)
+        bad('read-model', `${id}: ${field} is ${JSON.stringify(model)} in the read model, ${JSON.stringify(live)} in the workflow`);
     if (canonicalJson(row.state) !== canonicalJson(state)) bad('read-model', `${id}: state snapshot differs from the workflow's state`);
 
     // Deadlines are durable timers: once passed on an open task the leading unit is late.
@@ -244,8 +288,15 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
     }
   }
   if (working) {
-    const undispatched = await sys.db.selectFrom('notifications').select(['key', 'scheduled_at']).where('task_id', 'in', ids.length ? ids : ['-']).where('dispatched_at', 'is', null).where('scheduled_at', '<=', new Date(now.getTime() - 30_000)).execute();
-    for (const n of undispatched) bad('not-stuck', `notification ${n.key} due ${n.scheduled_at.toISOString()} not dispatched in working hours`);
+    const undispatched = await sys.db
+      .selectFrom('notifications')
+      .select(['key', 'scheduled_at'])
+      .where('task_id', 'in', ids.length ? ids : ['-'])
+      .where('dispatched_at', 'is', null)
+      .where('scheduled_at', '<=', new Date(now.getTime() - 30_000))
+      .execute();
+    for (const n of undispatched)
+      bad('not-stuck', `notification ${n.key} due ${n.scheduled_at.toISOString()} not dispatched in working hours`);
   } else {
     notes.push('outside working hours: due notifications wait for the next working morning (not checked as dispatched)');
   }
@@ -259,9 +310,13 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
   // The task whose escalation was planned on the next full hour is left alone by the clients: once
   // that hour has passed, the escalation must be in its trail (a durable timer across the faults).
   for (const t of w.timers.filter((x) => x.kind === 'escalation' && x.at < now.getTime() - 20_000)) {
-    if (!events.some((e) => e.task_id === t.taskId && e.kind === 'escalation')) bad('not-stuck', `${t.taskId}: escalation planned at ${new Date(t.at).toISOString()} did not fire`);
+    if (!events.some((e) => e.task_id === t.taskId && e.kind === 'escalation'))
+      bad('not-stuck', `${t.taskId}: escalation planned at ${new Date(t.at).toISOString()} did not fire`);
   }
-  if (!w.timers.some((t) => t.kind === 'escalation')) notes.push('no working-day full hour fell inside the run: reminders and escalations (sent at sendAtHour on working days) could not fire; deadline timers and report periods did');
+  if (!w.timers.some((t) => t.kind === 'escalation'))
+    notes.push(
+      'no working-day full hour fell inside the run: reminders and escalations (sent at sendAtHour on working days) could not fire; deadline timers and report periods did',
+    );
 
   // ---- the API's answers during the faults ----
   for (const b of w.ledger.badAnswers) bad('api-answers', `${b.op}: ${b.status || 'hang'} ${b.detail}`);

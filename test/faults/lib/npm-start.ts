@@ -151,7 +151,8 @@ export async function npmStart(name: string, log: (m: string) => void = (m) => c
     const found: string[] = [];
     for (const p of processes()) {
       if (p.pid === process.pid) continue;
-      if (groups.includes(p.pgrp) || p.args.includes(dataDir) || seenNode.has(p.pid) || seenDevServer.has(p.pid)) found.push(`${p.pid}: ${p.args.slice(0, 200)}`);
+      if (groups.includes(p.pgrp) || p.args.includes(dataDir) || seenNode.has(p.pid) || seenDevServer.has(p.pid))
+        found.push(`${p.pid}: ${p.args.slice(0, 200)}`);
     }
     const postmaster = postmasterPid();
     if (postmaster && !found.some((f) => f.startsWith(`${postmaster}:`))) found.push(`${postmaster}: postmaster of ${dataDir}`);
@@ -170,7 +171,8 @@ export async function npmStart(name: string, log: (m: string) => void = (m) => c
     npm = child;
     groups.push(child.pid!);
     while (Date.now() - began < readyWithin) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(consoleLog)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`npm start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(consoleLog)}`);
       try {
         const res = await fetch(`${apiUrl}/readyz`, { signal: AbortSignal.timeout(2_000) });
         if (res.ok) {
@@ -259,7 +261,8 @@ export async function npmStart(name: string, log: (m: string) => void = (m) => c
     survivors,
     waitForNoSurvivors,
     db: () => (pool ??= createDb(databaseUrl, 4)),
-    client: async () => (temporal ??= new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: 'default' })),
+    client: async () =>
+      (temporal ??= new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace: 'default' })),
     output: (chars = 4000) => tail(consoleLog, chars),
     stop,
   };

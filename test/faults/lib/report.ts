@@ -40,7 +40,8 @@ export function readReport(file = reportFile()): ScenarioCounts[] {
 export function formatReport(rows: ScenarioCounts[]): string {
   const header = ['scenario', 'runs', 'faults injected', 'operations acknowledged', 'invariant violations'];
   const body = rows.map((r) => [r.scenario, r.runs, r.faultsInjected, r.operationsAcknowledged, r.invariantViolations].map(String));
-  const total = (k: 'runs' | 'faultsInjected' | 'operationsAcknowledged' | 'invariantViolations') => String(rows.reduce((s, r) => s + r[k], 0));
+  const total = (k: 'runs' | 'faultsInjected' | 'operationsAcknowledged' | 'invariantViolations') =>
+    String(rows.reduce((s, r) => s + r[k], 0));
   body.push(['TOTAL', total('runs'), total('faultsInjected'), total('operationsAcknowledged'), total('invariantViolations')]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

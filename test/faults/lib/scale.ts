@@ -7,7 +7,8 @@ export function faultScale(): number {
   const raw = process.env.FAULTS_SCALE;
   if (raw === undefined || raw === '') return 1;
   const scale = Number(raw);
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 20) throw new Error(`FAULTS_SCALE must be a number in (0, 20], got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 20)
+    throw new Error(`FAULTS_SCALE must be a number in (0, 20], got ${JSON.stringify(raw)}`);
   return scale;
 }
 

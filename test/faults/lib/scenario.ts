@@ -25,7 +25,14 @@ export async function startScenario(name: string, tag: string, started: Started)
   const scale = faultScale();
   const rng = rngFor(name, seed);
   const sys = (started.sys = await startSystem(name));
-  const workload = (started.workload = new Workload({ apiUrl: sys.apiUrl, db: sys.db, rng, tag: `${tag}${seed}`, tasks: Math.max(4, Math.round(10 * scale)), concurrency: 3 }));
+  const workload = (started.workload = new Workload({
+    apiUrl: sys.apiUrl,
+    db: sys.db,
+    rng,
+    tag: `${tag}${seed}`,
+    tasks: Math.max(4, Math.round(10 * scale)),
+    concurrency: 3,
+  }));
   await workload.setup();
   return { seed, scale, rng, sys, workload };
 }
@@ -49,14 +56,26 @@ export async function concludeScenario(
   const { sys, workload, seed } = run;
   const quiet = await waitForQuiet(sys, workload, o.quietTimeoutMs);
   const verdict = await checkInvariants(sys, workload);
-  if (!quiet.quiet) verdict.violations.push({ invariant: 'not-stuck', detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}` });
+  if (!quiet.quiet)
+    verdict.violations.push({
+      invariant: 'not-stuck',
+      detail: `not quiet after ${quiet.waitedMs} ms: ${quiet.lagging.slice(0, 5).join('; ')}`,
+    });
   verdict.violations.push(...(o.problems?.() ?? []));
   const notes = [
     `load average ${os.loadavg()[0].toFixed(1)} (1 min) at the checks; ${o.summary}, quiet after ${(quiet.waitedMs / 1000).toFixed(1)} s`,
     ...verdict.notes,
     ...verdict.violations.map((v) => `VIOLATION ${v.invariant}: ${v.detail}`),
   ];
-  recordScenario({ scenario: o.scenario, seed, runs: 1, faultsInjected: o.faultsInjected, operationsAcknowledged: workload.ledger.acknowledged.length, invariantViolations: verdict.violations.length, notes });
+  recordScenario({
+    scenario: o.scenario,
+    seed,
+    runs: 1,
+    faultsInjected: o.faultsInjected,
+    operationsAcknowledged: workload.ledger.acknowledged.length,
+    invariantViolations: verdict.violations.length,
+    notes,
+  });
   console.log(`[${o.scenario}] seed ${seed}\n${notes.join('\n')}`);
   expect(verdict.violations, sys.logTail()).toEqual([]);
   expect(workload.ledger.acknowledged.length).toBeGreaterThan(20);

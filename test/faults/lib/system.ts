@@ -105,7 +105,14 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     await pg?.stop();
   };
   const startTemporal = async () => {
-    temporalChild = await startDevServer({ binary: cli, port: temporalPort, uiPort: null, namespace: NAMESPACE, dbFile: temporalDb, logFile: temporalLog });
+    temporalChild = await startDevServer({
+      binary: cli,
+      port: temporalPort,
+      uiPort: null,
+      namespace: NAMESPACE,
+      dbFile: temporalDb,
+      logFile: temporalLog,
+    });
     temporalPids.push(temporalChild.pid!);
   };
   const killTemporal = async () => {
@@ -133,7 +140,8 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
   async function waitForPoller(pid: number, child: ChildProcess, timeoutMs = 180_000) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker ${pid} exited (${child.exitCode ?? child.signalCode}) before polling\n${tail(workerLog)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`worker ${pid} exited (${child.exitCode ?? child.signalCode}) before polling\n${tail(workerLog)}`);
       try {
         const res = await client!.workflowService.describeTaskQueue({
           namespace: NAMESPACE,
@@ -153,7 +161,11 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     if (workerChild && workerChild.exitCode === null && workerChild.signalCode === null) throw new Error('worker already running');
     const out = fs.openSync(workerLog, 'a');
     // node --import tsx, not the tsx wrapper: SIGKILL must reach the process that runs the worker.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], { cwd: ROOT, env: workerEnv(), stdio: ['ignore', out, out] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
+      cwd: ROOT,
+      env: workerEnv(),
+      stdio: ['ignore', out, out],
+    });
     fs.closeSync(out);
     workerChild = child;
     workerPids.push(child.pid!);
@@ -206,7 +218,9 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     if (postmaster && alive(postmaster)) found.push(`postgres ${postmaster}`);
     // Every server of this system names the throwaway directory on its command line.
     const pgrep = spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' });
-    for (const pid of (pgrep.stdout ?? '').split('\n').filter(Boolean)) if (Number(pid) !== process.pid) found.push(`pgrep ${pid}: ${spawnSync('ps', ['-o', 'args=', '-p', pid], { encoding: 'utf8' }).stdout.trim()}`);
+    for (const pid of (pgrep.stdout ?? '').split('\n').filter(Boolean))
+      if (Number(pid) !== process.pid)
+        found.push(`pgrep ${pid}: ${spawnSync('ps', ['-o', 'args=', '-p', pid], { encoding: 'utf8' }).stdout.trim()}`);
     return [...new Set(found)];
   }
 

@@ -113,7 +113,8 @@ export class Workload {
     };
     const secret = randomUUID().replace(/-/g, '');
     this.receiver = await startWebhookReceiver({ secret });
-    for (const u of [leadA, leadB]) await addWebhookEndpoint(db, { unitCode: u, url: this.receiver.url(`/hook/${u}`), secret, description: 'Cầu nối OTT thử nghiệm' });
+    for (const u of [leadA, leadB])
+      await addWebhookEndpoint(db, { unitCode: u, url: this.receiver.url(`/hook/${u}`), secret, description: 'Cầu nối OTT thử nghiệm' });
   }
 
   async close(): Promise<void> {
@@ -126,7 +127,13 @@ export class Workload {
 
   // ---------- HTTP ----------
 
-  private async request(who: Person, method: string, path: string, body: unknown, key?: string): Promise<{ status: number; body: any; type: string }> {
+  private async request(
+    who: Person,
+    method: string,
+    path: string,
+    body: unknown,
+    key?: string,
+  ): Promise<{ status: number; body: any; type: string }> {
     const headers: Record<string, string> = { authorization: who.auth };
     if (key) headers['idempotency-key'] = key;
     let payload: FormData | string | undefined;
@@ -135,7 +142,12 @@ export class Workload {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
     }
-    const res = await fetch(`${this.o.apiUrl}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 60_000) });
+    const res = await fetch(`${this.o.apiUrl}${path}`, {
+      method,
+      headers,
+      body: payload,
+      signal: AbortSignal.timeout(this.o.requestTimeoutMs ?? 60_000),
+    });
     const type = res.headers.get('content-type') ?? '';
     const text = await res.text();
     let parsed: any = text;
@@ -170,13 +182,30 @@ export class Workload {
         answer = await this.request(what.who, 'POST', path, body(), key);
       } catch (err) {
         const timedOut = (err as Error).name === 'TimeoutError';
-        if (timedOut) this.ledger.badAnswers.push({ op: what.op, status: 0, detail: `no answer within ${this.o.requestTimeoutMs ?? 60_000} ms (the API hung)` });
+        if (timedOut)
+          this.ledger.badAnswers.push({
+            op: what.op,
+            status: 0,
+            detail: `no answer within ${this.o.requestTimeoutMs ?? 60_000} ms (the API hung)`,
+          });
       } finally {
         this.inFlight--;
       }
       const status = answer?.status ?? 0;
       const finish = (outcome: Operation['outcome']) => ({
-        operation: this.ledger.add({ op: what.op, taskId: what.taskId, auditKinds: what.auditKinds, marker: what.marker, actor: what.who.login, idempotencyKey: key, outcome, status: answer?.status ?? null, attempts, retried, ms: Date.now() - started }),
+        operation: this.ledger.add({
+          op: what.op,
+          taskId: what.taskId,
+          auditKinds: what.auditKinds,
+          marker: what.marker,
+          actor: what.who.login,
+          idempotencyKey: key,
+          outcome,
+          status: answer?.status ?? null,
+          attempts,
+          retried,
+          ms: Date.now() - started,
+        }),
         body: answer?.body,
       });
       if (answer && status >= 200 && status < 300) return finish('acknowledged');
@@ -186,8 +215,17 @@ export class Workload {
         if (status === 503) {
           this.ledger.unavailable++;
           const b = answer.body;
-          const clear = answer.type.startsWith('application/problem+json') && b?.type === 'service-unavailable' && VIETNAMESE.test(String(b?.title)) && VIETNAMESE.test(String(b?.detail));
-          if (!clear) this.ledger.badAnswers.push({ op: what.op, status, detail: `503 without a clear Vietnamese problem document: ${JSON.stringify(b).slice(0, 300)}` });
+          const clear =
+            answer.type.startsWith('application/problem+json') &&
+            b?.type === 'service-unavailable' &&
+            VIETNAMESE.test(String(b?.title)) &&
+            VIETNAMESE.test(String(b?.detail));
+          if (!clear)
+            this.ledger.badAnswers.push({
+              op: what.op,
+              status,
+              detail: `503 without a clear Vietnamese problem document: ${JSON.stringify(b).slice(0, 300)}`,
+            });
         } else {
           this.ledger.badAnswers.push({ op: what.op, status, detail: JSON.stringify(answer.body).slice(0, 300) });
         }
@@ -230,7 +268,12 @@ export class Workload {
     return calendar.isWorkingDay(vnCivilDate(new Date(next))) ? next : null;
   }
 
-  private async launch(i: number, kind: 'overdue' | 'due-soon' | 'far' | 'monthly' | 'next-hour', now: number, hourAt?: number): Promise<void> {
+  private async launch(
+    i: number,
+    kind: 'overdue' | 'due-soon' | 'far' | 'monthly' | 'next-hour',
+    now: number,
+    hourAt?: number,
+  ): Promise<void> {
     const { rng, tag } = this.o;
     const lead = (i % 2) as 0 | 1;
     const directiveNumber = `FX/${tag}-${i}`;
@@ -243,7 +286,10 @@ export class Workload {
     else {
       // Due half a minute before the hour; the ladder's level 1 goes out at that hour (same working day).
       deadline = { kind: 'date', dueAt: new Date(hourAt! - 30_000).toISOString() };
-      policy = { sendAtHour: new Date(hourAt! + 7 * 3_600_000).getUTCHours(), escalationLadder: [{ level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] }] };
+      policy = {
+        sendAtHour: new Date(hourAt! + 7 * 3_600_000).getUTCHours(),
+        escalationLadder: [{ level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] }],
+      };
     }
     const body = {
       directiveNumber,
@@ -325,10 +371,20 @@ export class Workload {
     view.lead = leadUnit === this.people.leads[1].unitCode ? 1 : 0;
   }
 
-  private async command(view: TaskView, name: string, who: Person, auditKinds: string[], body: (marker: string) => Record<string, unknown>): Promise<void> {
+  private async command(
+    view: TaskView,
+    name: string,
+    who: Person,
+    auditKinds: string[],
+    body: (marker: string) => Record<string, unknown>,
+  ): Promise<void> {
     const marker = this.marker();
     const payload = body(marker);
-    const { operation, body: answer } = await this.perform({ op: name, taskId: view.id, auditKinds, marker, who }, `/api/v1/tasks/${encodeURIComponent(view.id)}/${name}`, () => payload);
+    const { operation, body: answer } = await this.perform(
+      { op: name, taskId: view.id, auditKinds, marker, who },
+      `/api/v1/tasks/${encodeURIComponent(view.id)}/${name}`,
+      () => payload,
+    );
     if (operation.outcome === 'acknowledged') this.apply(view, answer?.state);
   }
 
@@ -342,7 +398,11 @@ export class Workload {
       f.append('file', new Blob([content], { type: 'text/plain' }), 'bao-cao-ket-qua.txt');
       return f;
     };
-    const { operation, body: answer } = await this.perform({ op: 'evidence', taskId: view.id, auditKinds: ['evidence_attached'], marker: sha256, who }, `/api/v1/tasks/${encodeURIComponent(view.id)}/evidence`, form);
+    const { operation, body: answer } = await this.perform(
+      { op: 'evidence', taskId: view.id, auditKinds: ['evidence_attached'], marker: sha256, who },
+      `/api/v1/tasks/${encodeURIComponent(view.id)}/evidence`,
+      form,
+    );
     if (operation.outcome === 'acknowledged') this.apply(view, answer?.state);
   }
 
@@ -378,23 +438,37 @@ export class Workload {
         : this.command(view, 'return', sec, ['returned'], (m) => ({ reason: `Minh chứng chưa đầy đủ, đề nghị bổ sung ${m}` }));
     }
     if (rng.chance(0.05)) {
-      return this.command(view, 'reassign', sec, ['reassigned'], (m) => ({ newLeadUnit: other.unitCode, responsibleOfficial: 'Giám đốc Sở', reason: `Điều chỉnh đơn vị chủ trì ${m}` }));
+      return this.command(view, 'reassign', sec, ['reassigned'], (m) => ({
+        newLeadUnit: other.unitCode,
+        responsibleOfficial: 'Giám đốc Sở',
+        reason: `Điều chỉnh đơn vị chủ trì ${m}`,
+      }));
     }
-    if (view.status === 'assigned' && rng.chance(0.6)) return this.command(view, 'acknowledge', lead, ['acknowledged'], (m) => ({ note: `Đã tiếp nhận ${m}` }));
+    if (view.status === 'assigned' && rng.chance(0.6))
+      return this.command(view, 'acknowledge', lead, ['acknowledged'], (m) => ({ note: `Đã tiếp nhận ${m}` }));
     if (view.kind === 'recurring' && view.openPeriods.length && rng.chance(0.3)) {
       const periodKey = view.openPeriods[0]!;
-      return this.command(view, 'reports', lead, ['report_submitted'], (m) => ({ periodKey, summary: `Báo cáo định kỳ kỳ ${periodKey} ${m}` }));
+      return this.command(view, 'reports', lead, ['report_submitted'], (m) => ({
+        periodKey,
+        summary: `Báo cáo định kỳ kỳ ${periodKey} ${m}`,
+      }));
     }
     if (view.kind === 'date' && !view.pendingExtension && rng.chance(0.1)) {
       const base = Math.max(Date.now(), view.dueAt ? Date.parse(view.dueAt) : 0);
       const requestedDueAt = new Date(base + rng.int(60, 300) * 1000).toISOString();
-      return this.command(view, 'extension-requests', lead, ['extension_requested'], (m) => ({ requestedDueAt, reason: `Cần thêm thời gian thẩm định ${m}` }));
+      return this.command(view, 'extension-requests', lead, ['extension_requested'], (m) => ({
+        requestedDueAt,
+        reason: `Cần thêm thời gian thẩm định ${m}`,
+      }));
     }
     if (working && view.kind === 'date' && view.evidence > 0 && rng.chance(0.3)) {
       return this.command(view, 'submit', lead, ['submitted'], (m) => ({ summary: `Đã hoàn thành, đề nghị xem xét ${m}` }));
     }
     if (rng.chance(0.45)) return this.upload(view, rng.chance(0.75) ? lead : coord);
-    return this.command(view, 'progress', rng.chance(0.7) ? lead : coord, ['progress_reported'], (m) => ({ text: `Đang triển khai ${m}`, percent: rng.int(0, 100) }));
+    return this.command(view, 'progress', rng.chance(0.7) ? lead : coord, ['progress_reported'], (m) => ({
+      text: `Đang triển khai ${m}`,
+      percent: rng.int(0, 100),
+    }));
   }
 
   /** Stops starting new operations; operations in flight keep retrying until answered. */

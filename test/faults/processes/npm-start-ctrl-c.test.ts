@@ -22,7 +22,14 @@ describe('npm start interrupted by Ctrl-C ten times in a row while commands are 
     s = await npmStart('npm-start-ctrl-c');
     // The first start creates the cluster and the dev server's database: not the 60 s of a restart.
     await s.start({ readyWithinMs: 240_000 });
-    workload = new Workload({ apiUrl: s.apiUrl, db: s.db(), rng, tag: `CC${seed}`, tasks: Math.max(4, Math.round(8 * scale)), concurrency: 3 });
+    workload = new Workload({
+      apiUrl: s.apiUrl,
+      db: s.db(),
+      rng,
+      tag: `CC${seed}`,
+      tasks: Math.max(4, Math.round(8 * scale)),
+      concurrency: 3,
+    });
     await workload.setup();
     const until = Date.now() + Math.round(75_000 * scale);
     await workload.launchAll(until + 60_000);

@@ -25,7 +25,14 @@ describe('each process of npm start killed with SIGKILL in turn, then npm start 
     const rng = rngFor('npm-start-kill', seed);
     s = await npmStart('npm-start-kill');
     await s.start({ readyWithinMs: 240_000 });
-    workload = new Workload({ apiUrl: s.apiUrl, db: s.db(), rng, tag: `NK${seed}`, tasks: Math.max(4, Math.round(8 * scale)), concurrency: 3 });
+    workload = new Workload({
+      apiUrl: s.apiUrl,
+      db: s.db(),
+      rng,
+      tag: `NK${seed}`,
+      tasks: Math.max(4, Math.round(8 * scale)),
+      concurrency: 3,
+    });
     await workload.setup();
     // The last victim is the Node process with every other process outside npm's process group
     // that is not a server (a watchdog, if any): what is left must be cleaned up by the next start.
@@ -45,7 +52,9 @@ describe('each process of npm start killed with SIGKILL in turn, then npm start 
       if (victim === 'node and its helpers') {
         targets.push(pids.node!);
         const servers = new Set([pids.devServer, pids.postgres]);
-        for (const p of processes()) if (p.args.includes(s.dataDir) && !servers.has(p.pid) && !p.args.includes('cli/start.ts') && !/^postgres: /.test(p.args)) targets.push(p.pid);
+        for (const p of processes())
+          if (p.args.includes(s.dataDir) && !servers.has(p.pid) && !p.args.includes('cli/start.ts') && !/^postgres: /.test(p.args))
+            targets.push(p.pid);
       } else {
         targets.push(pids[victim]!);
       }

@@ -27,7 +27,9 @@ describe('PostgreSQL stopped for 30 seconds and started again', () => {
       const stoppedAt = Date.now();
       await sleep(OUTAGE_MS);
       await sys.startPostgres();
-      console.log(`[${SCENARIO}] outage ${i + 1}: ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s, ${workload.ledger.unavailable - before} answers 503 meanwhile`);
+      console.log(
+        `[${SCENARIO}] outage ${i + 1}: ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s, ${workload.ledger.unavailable - before} answers 503 meanwhile`,
+      );
       if (!sys.workerRunning()) {
         workerExited++;
         await sys.startWorker();
@@ -44,7 +46,9 @@ describe('PostgreSQL stopped for 30 seconds and started again', () => {
       quietTimeoutMs: 240_000,
       problems: () => [
         ...(workerExited ? [{ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} database outages` }] : []),
-        ...(workload.ledger.unavailable === 0 ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }] : []),
+        ...(workload.ledger.unavailable === 0
+          ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }]
+          : []),
       ],
     });
   });

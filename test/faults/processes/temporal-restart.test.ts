@@ -45,8 +45,17 @@ describe('the Temporal dev server killed with SIGKILL and restarted on its persi
       faultsInjected: outages,
       summary: `${outages} dev server kills (down ${downFor.map((d) => `${(d / 1000).toFixed(1)} s`).join(', ')})`,
       problems: () => [
-        ...(workerExited ? [{ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} Temporal outages instead of waiting for the server` }] : []),
-        ...(workload.ledger.unavailable === 0 ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }] : []),
+        ...(workerExited
+          ? [
+              {
+                invariant: 'not-stuck',
+                detail: `the worker exited during ${workerExited} Temporal outages instead of waiting for the server`,
+              },
+            ]
+          : []),
+        ...(workload.ledger.unavailable === 0
+          ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }]
+          : []),
       ],
     });
   });

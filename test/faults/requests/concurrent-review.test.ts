@@ -35,21 +35,38 @@ describe('fault scenario: two officers approve and return the same submission at
     // Submissions prepared a few at a time: the workflows and their first timers run meanwhile.
     const tasks: string[] = [];
     for (let i = 0; i < submissions; i += 6) {
-      const batch = await Promise.all(Array.from({ length: Math.min(6, submissions - i) }, () => w.fixtures.submitted({ overdue: rng.chance(0.3) })));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(6, submissions - i) }, () => w.fixtures.submitted({ overdue: rng.chance(0.3) })),
+      );
       tasks.push(...batch.map((f) => f.taskId));
     }
 
-    const bodyOf = (d: Decision, who: Person) => (d === 'approve' ? { note: w.marker(`Đồng ý (${who.login})`) } : { reason: w.marker(`Bổ sung biên bản (${who.login})`) });
+    const bodyOf = (d: Decision, who: Person) =>
+      d === 'approve' ? { note: w.marker(`Đồng ý (${who.login})`) } : { reason: w.marker(`Bổ sung biên bản (${who.login})`) };
 
     async function race(taskId: string): Promise<Decision | null> {
-      const pair = rng.pick<[Decision, Decision]>([['approve', 'return'], ['return', 'approve'], ['approve', 'return'], ['approve', 'approve'], ['return', 'return']]);
+      const pair = rng.pick<[Decision, Decision]>([
+        ['approve', 'return'],
+        ['return', 'approve'],
+        ['approve', 'return'],
+        ['approve', 'approve'],
+        ['return', 'return'],
+      ]);
       const officers = rng.chance(0.5) ? [w.people.secretariat, w.people.secretariat2] : [w.people.secretariat2, w.people.secretariat];
-      const sides = pair.map((decision, i) => ({ decision, who: officers[i], body: bodyOf(decision, officers[i]), key: rng.chance(0.5) ? `review-${uniq()}` : undefined, delay: rng.chance(0.4) ? 0 : rng.int(0, 12) }));
+      const sides = pair.map((decision, i) => ({
+        decision,
+        who: officers[i],
+        body: bodyOf(decision, officers[i]),
+        key: rng.chance(0.5) ? `review-${uniq()}` : undefined,
+        delay: rng.chance(0.4) ? 0 : rng.int(0, 12),
+      }));
       const send = (s: (typeof sides)[number]) => {
         const req = w.http().post(`/api/v1/tasks/${taskId}/${s.decision}`).set('authorization', s.who.auth);
         return (s.key ? req.set('Idempotency-Key', s.key) : req).send(s.body);
       };
-      const answers = await Promise.all(sides.map((s) => new Promise<request.Response>((resolve, reject) => setTimeout(() => send(s).then(resolve, reject), s.delay))));
+      const answers = await Promise.all(
+        sides.map((s) => new Promise<request.Response>((resolve, reject) => setTimeout(() => send(s).then(resolve, reject), s.delay))),
+      );
       races++;
       faults++;
       const label = `${taskId} ${sides.map((s) => `${s.decision}@${s.delay}ms${s.key ? '+key' : ''}`).join(' vs ')}`;
@@ -57,14 +74,23 @@ describe('fault scenario: two officers approve and return the same submission at
       const won = answers.map((a, i) => ({ a, s: sides[i] })).filter(({ a }) => a.status === 200);
       const lost = answers.map((a, i) => ({ a, s: sides[i] })).filter(({ a }) => a.status !== 200);
       if (won.length !== 1) {
-        violations.push(`${label}: ${won.length} decisions accepted (exactly 1 expected): ${answers.map((a) => `${a.status} ${a.text.slice(0, 120)}`).join(' | ')}`);
+        violations.push(
+          `${label}: ${won.length} decisions accepted (exactly 1 expected): ${answers.map((a) => `${a.status} ${a.text.slice(0, 120)}`).join(' | ')}`,
+        );
         return null;
       }
       const winner = won[0];
       const loser = lost[0];
       w.acknowledge(taskId, winner.s.decision, winner.s.body, winner.a);
-      if (loser.a.status !== 409 || loser.a.body?.type !== PROBLEM_TYPES.conflict || !VIETNAMESE.test(loser.a.body?.title ?? '') || !VIETNAMESE.test(loser.a.body?.detail ?? '')) {
-        violations.push(`${label}: the losing decision answered ${loser.a.status} ${loser.a.text.slice(0, 200)} (409 conflict with a Vietnamese title and detail expected)`);
+      if (
+        loser.a.status !== 409 ||
+        loser.a.body?.type !== PROBLEM_TYPES.conflict ||
+        !VIETNAMESE.test(loser.a.body?.title ?? '') ||
+        !VIETNAMESE.test(loser.a.body?.detail ?? '')
+      ) {
+        violations.push(
+          `${label}: the losing decision answered ${loser.a.status} ${loser.a.text.slice(0, 200)} (409 conflict with a Vietnamese title and detail expected)`,
+        );
       }
       outcomes[`${pair.join('/')} → ${winner.s.decision} wins`] = (outcomes[`${pair.join('/')} → ${winner.s.decision} wins`] ?? 0) + 1;
 
@@ -74,18 +100,30 @@ describe('fault scenario: two officers approve and return the same submission at
         .select(['seq', 'kind', 'actor_user', 'payload'])
         .where('task_id', '=', taskId)
         .where('kind', 'in', ['approved', 'returned'])
-        .where('seq', '>', w.db.selectFrom('audit_events').select((eb) => eb.fn.max('seq').as('s')).where('task_id', '=', taskId).where('kind', '=', 'submitted'))
+        .where(
+          'seq',
+          '>',
+          w.db
+            .selectFrom('audit_events')
+            .select((eb) => eb.fn.max('seq').as('s'))
+            .where('task_id', '=', taskId)
+            .where('kind', '=', 'submitted'),
+        )
         .execute();
       const decided = winner.s.decision === 'approve' ? 'approved' : 'returned';
       if (events.length !== 1 || events[0].kind !== decided || events[0].actor_user !== winner.s.who.login) {
-        violations.push(`${label}: the trail after the claim holds ${JSON.stringify(events.map((e) => `${e.kind} by ${e.actor_user}`))} (one '${decided}' by ${winner.s.who.login} expected)`);
+        violations.push(
+          `${label}: the trail after the claim holds ${JSON.stringify(events.map((e) => `${e.kind} by ${e.actor_user}`))} (one '${decided}' by ${winner.s.who.login} expected)`,
+        );
       }
       const loserMark = Object.values(loser.s.body)[0];
-      if (events.some((e) => JSON.stringify(e.payload).includes(loserMark))) violations.push(`${label}: the losing request (${loserMark}) is in the trail`);
+      if (events.some((e) => JSON.stringify(e.payload).includes(loserMark)))
+        violations.push(`${label}: the losing request (${loserMark}) is in the trail`);
 
       const read = await w.http().get(`/api/v1/tasks/${taskId}`).set('authorization', w.people.secretariat.auth);
       const status = winner.s.decision === 'approve' ? 'completed' : 'returned';
-      if (read.status !== 200 || read.body.state?.status !== status) violations.push(`${label}: the task reads ${read.status} ${read.body.state?.status} (${status} expected)`);
+      if (read.status !== 200 || read.body.state?.status !== status)
+        violations.push(`${label}: the task reads ${read.status} ${read.body.state?.status} (${status} expected)`);
 
       // A retry of either side with its key is that side's own answer again.
       for (const { a, s } of [winner, loser]) {
@@ -93,7 +131,9 @@ describe('fault scenario: two officers approve and return the same submission at
         const again = await send(s);
         faults++;
         if (again.status !== a.status || again.text !== a.text || again.headers['idempotency-replayed'] !== 'true') {
-          violations.push(`${label}: the retry of ${s.decision} with its key answered ${again.status} ${again.text.slice(0, 160)} (the first answer ${a.status} again expected)`);
+          violations.push(
+            `${label}: the retry of ${s.decision} with its key answered ${again.status} ${again.text.slice(0, 160)} (the first answer ${a.status} again expected)`,
+          );
         } else if (again.status === 200) replayed++;
       }
       return winner.s.decision;
@@ -114,9 +154,29 @@ describe('fault scenario: two officers approve and return the same submission at
     };
     await Promise.all(Array.from({ length: 3 }, racer));
 
-    violations.push(...(await checkRequestInvariants({ db: w.db, temporal: w.env.client, ledger: w.ledger, tasks: w.tasks, logins: Object.values(w.people).map((p) => p.login) })));
-    const notes = [`${submissions} submissions, ${races} races (${resubmitted.size} claims fought over twice): ${Object.entries(outcomes).map(([k, n]) => `${k} ×${n}`).join(', ')}`];
-    recordScenario({ scenario: SCENARIO, seed: faultSeed(), runs: races, faultsInjected: faults, operationsAcknowledged: w.ledger.length + replayed, invariantViolations: violations.length, notes: [...notes, ...violations.slice(0, 20)] });
+    violations.push(
+      ...(await checkRequestInvariants({
+        db: w.db,
+        temporal: w.env.client,
+        ledger: w.ledger,
+        tasks: w.tasks,
+        logins: Object.values(w.people).map((p) => p.login),
+      })),
+    );
+    const notes = [
+      `${submissions} submissions, ${races} races (${resubmitted.size} claims fought over twice): ${Object.entries(outcomes)
+        .map(([k, n]) => `${k} ×${n}`)
+        .join(', ')}`,
+    ];
+    recordScenario({
+      scenario: SCENARIO,
+      seed: faultSeed(),
+      runs: races,
+      faultsInjected: faults,
+      operationsAcknowledged: w.ledger.length + replayed,
+      invariantViolations: violations.length,
+      notes: [...notes, ...violations.slice(0, 20)],
+    });
     expect(violations).toEqual([]);
   });
 });

@@ -26,7 +26,11 @@ const rng = rngFor(SCENARIO);
 
 interface Probe {
   /** Extra fixture state, shared by the request and its "other request" variant. */
-  fixture(w: ApiWorld): Promise<Fixture & { body?: Record<string, any>; text?: string; notificationId?: string; other?: string; directiveId?: string; who?: Person }>;
+  fixture(
+    w: ApiWorld,
+  ): Promise<
+    Fixture & { body?: Record<string, any>; text?: string; notificationId?: string; other?: string; directiveId?: string; who?: Person }
+  >;
   send(w: ApiWorld, f: Awaited<ReturnType<Probe['fixture']>>, variant: 'same' | 'other'): request.Test;
   /** How many times the effect happened. */
   effect(w: ApiWorld, f: Awaited<ReturnType<Probe['fixture']>>): Promise<number>;
@@ -52,7 +56,13 @@ async function workflowsWithId(w: ApiWorld, workflowId: string): Promise<number>
 }
 
 /** A lifecycle command on a task in the state it needs; `body(f, variant)` differs between the variants by a marker. */
-function commandProbe(name: string, kind: string, fixture: (w: ApiWorld) => Promise<Fixture>, body: (w: ApiWorld, f: Fixture) => Record<string, unknown>, who: 'lead' | 'secretariat' = 'lead'): Probe {
+function commandProbe(
+  name: string,
+  kind: string,
+  fixture: (w: ApiWorld) => Promise<Fixture>,
+  body: (w: ApiWorld, f: Fixture) => Record<string, unknown>,
+  who: 'lead' | 'secretariat' = 'lead',
+): Probe {
   return {
     command: name,
     status: 200,
@@ -77,25 +87,86 @@ const PROBES: Record<string, Probe> = {
       const body = w.launchBody({ overdue: rng.chance(0.3) });
       return { taskId: taskIdFor(body.directiveNumber, body.ref), body };
     },
-    send: (w, f, variant) => w.http().post('/api/v1/tasks').set('authorization', w.people.secretariat.auth).send(variant === 'same' ? f.body! : { ...f.body, title: `${f.body!.title} (bản khác)` }),
+    send: (w, f, variant) =>
+      w
+        .http()
+        .post('/api/v1/tasks')
+        .set('authorization', w.people.secretariat.auth)
+        .send(variant === 'same' ? f.body! : { ...f.body, title: `${f.body!.title} (bản khác)` }),
     effect: async (w, f) => {
       w.tasks.add(f.taskId);
       // Visibility and the first record lag the answer by a moment; both must reach exactly one.
-      await w.until(`the launch of ${f.taskId} to show`, async () => (await workflowsWithId(w, workflowIdFor(f.taskId))) > 0 && (await auditRows(w, f.taskId, 'launched')) > 0);
+      await w.until(
+        `the launch of ${f.taskId} to show`,
+        async () => (await workflowsWithId(w, workflowIdFor(f.taskId))) > 0 && (await auditRows(w, f.taskId, 'launched')) > 0,
+      );
       return Math.max(await workflowsWithId(w, workflowIdFor(f.taskId)), await auditRows(w, f.taskId, 'launched'));
     },
   },
   acknowledge: commandProbe('acknowledge', 'acknowledged', overdueOrNot, (w) => ({ note: w.marker('Đã tiếp nhận') })),
-  reportProgress: commandProbe('progress', 'progress_reported', (w) => w.fixtures.acknowledged(), (w) => ({ text: w.marker('Đã khảo sát 12 khu công nghiệp'), percent: 40 })),
-  recordMeasurement: commandProbe('measurements', 'measurement_recorded', (w) => w.fixtures.withEvidence(), (w, f) => ({ targetId: 'phu-song-5g', value: 58.4, measuredOn: '2025-11-30', evidenceIds: [f.evidenceId], note: w.marker('Số liệu tháng 11') })),
-  submit: commandProbe('submit', 'submitted', (w) => w.fixtures.withEvidence(), (w, f) => ({ summary: w.marker('Đề nghị hoàn thành'), evidenceIds: [f.evidenceId] })),
-  approve: commandProbe('approve', 'approved', (w) => w.fixtures.submitted({ overdue: rng.chance(0.5) }), (w) => ({ note: w.marker('Đạt yêu cầu') }), 'secretariat'),
-  return: commandProbe('return', 'returned', (w) => w.fixtures.submitted(), (w) => ({ reason: w.marker('Bổ sung biên bản nghiệm thu') }), 'secretariat'),
-  requestExtension: commandProbe('extension-requests', 'extension_requested', overdueOrNot, (w) => ({ requestedDueAt: new Date(Date.now() + 150 * DAY).toISOString(), reason: w.marker('Chờ bố trí kinh phí') })),
-  decideExtension: commandProbe('extension-decision', 'extension_denied', (w) => w.fixtures.extensionPending(), (w) => ({ approve: false, reason: w.marker('Không đủ căn cứ gia hạn') }), 'secretariat'),
-  reassign: commandProbe('reassign', 'reassigned', overdueOrNot, (w) => ({ newLeadUnit: w.units.reassignee, responsibleOfficial: 'Giám đốc Công an tỉnh', reason: w.marker('Điều chỉnh chức năng') }), 'secretariat'),
+  reportProgress: commandProbe(
+    'progress',
+    'progress_reported',
+    (w) => w.fixtures.acknowledged(),
+    (w) => ({ text: w.marker('Đã khảo sát 12 khu công nghiệp'), percent: 40 }),
+  ),
+  recordMeasurement: commandProbe(
+    'measurements',
+    'measurement_recorded',
+    (w) => w.fixtures.withEvidence(),
+    (w, f) => ({
+      targetId: 'phu-song-5g',
+      value: 58.4,
+      measuredOn: '2025-11-30',
+      evidenceIds: [f.evidenceId],
+      note: w.marker('Số liệu tháng 11'),
+    }),
+  ),
+  submit: commandProbe(
+    'submit',
+    'submitted',
+    (w) => w.fixtures.withEvidence(),
+    (w, f) => ({ summary: w.marker('Đề nghị hoàn thành'), evidenceIds: [f.evidenceId] }),
+  ),
+  approve: commandProbe(
+    'approve',
+    'approved',
+    (w) => w.fixtures.submitted({ overdue: rng.chance(0.5) }),
+    (w) => ({ note: w.marker('Đạt yêu cầu') }),
+    'secretariat',
+  ),
+  return: commandProbe(
+    'return',
+    'returned',
+    (w) => w.fixtures.submitted(),
+    (w) => ({ reason: w.marker('Bổ sung biên bản nghiệm thu') }),
+    'secretariat',
+  ),
+  requestExtension: commandProbe('extension-requests', 'extension_requested', overdueOrNot, (w) => ({
+    requestedDueAt: new Date(Date.now() + 150 * DAY).toISOString(),
+    reason: w.marker('Chờ bố trí kinh phí'),
+  })),
+  decideExtension: commandProbe(
+    'extension-decision',
+    'extension_denied',
+    (w) => w.fixtures.extensionPending(),
+    (w) => ({ approve: false, reason: w.marker('Không đủ căn cứ gia hạn') }),
+    'secretariat',
+  ),
+  reassign: commandProbe(
+    'reassign',
+    'reassigned',
+    overdueOrNot,
+    (w) => ({ newLeadUnit: w.units.reassignee, responsibleOfficial: 'Giám đốc Công an tỉnh', reason: w.marker('Điều chỉnh chức năng') }),
+    'secretariat',
+  ),
   cancel: commandProbe('cancel', 'cancelled', overdueOrNot, (w) => ({ reason: w.marker('Nội dung đã được thay thế') }), 'secretariat'),
-  submitReport: commandProbe('reports', 'report_submitted', (w) => w.fixtures.recurring(), (w, f) => ({ periodKey: f.periodKey, summary: w.marker('Báo cáo quý') })),
+  submitReport: commandProbe(
+    'reports',
+    'report_submitted',
+    (w) => w.fixtures.recurring(),
+    (w, f) => ({ periodKey: f.periodKey, summary: w.marker('Báo cáo quý') }),
+  ),
   uploadEvidence: {
     status: 201,
     fixture: async (w) => ({ ...(await w.fixtures.launched()), text: w.marker('bien-ban') }),
@@ -106,27 +177,61 @@ const PROBES: Record<string, Probe> = {
         .set('authorization', w.people.lead.auth)
         .field('description', 'Biên bản nghiệm thu')
         // The other request: the same form with other bytes (the key's hash covers the file's SHA-256).
-        .attach('file', Buffer.concat([PDF, Buffer.from(`%${f.text}${variant === 'same' ? '' : ' khac'}\n`)]), { filename: 'bien-ban.pdf', contentType: 'application/pdf' }),
+        .attach('file', Buffer.concat([PDF, Buffer.from(`%${f.text}${variant === 'same' ? '' : ' khac'}\n`)]), {
+          filename: 'bien-ban.pdf',
+          contentType: 'application/pdf',
+        }),
     effect: async (w, f) => {
-      const { n } = await w.db.selectFrom('evidence').select((eb) => eb.fn.countAll<string>().as('n')).where('task_id', '=', f.taskId).executeTakeFirstOrThrow();
+      const { n } = await w.db
+        .selectFrom('evidence')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('task_id', '=', f.taskId)
+        .executeTakeFirstOrThrow();
       return Math.max(Number(n), await auditRows(w, f.taskId, 'evidence_attached'));
     },
   },
   importDirective: {
     status: 201,
-    fixture: async (w) => ({ taskId: '', body: { number: `${w.directivePrefix}-${uniq()}/KH`, issuedOn: '2025-11-04', items: [{ ref: '1', title: 'Rà soát hạ tầng mạng viễn thông', leadUnit: w.units.lead }] }, text: rng.chance(0.5) ? 'yaml' : 'json' }),
+    fixture: async (w) => ({
+      taskId: '',
+      body: {
+        number: `${w.directivePrefix}-${uniq()}/KH`,
+        issuedOn: '2025-11-04',
+        items: [{ ref: '1', title: 'Rà soát hạ tầng mạng viễn thông', leadUnit: w.units.lead }],
+      },
+      text: rng.chance(0.5) ? 'yaml' : 'json',
+    }),
     send: (w, f, variant) => {
       const body = variant === 'same' ? f.body! : { ...f.body, title: 'Kế hoạch (bản khác)' };
       const req = w.http().post('/api/v1/directives').set('authorization', w.people.secretariat.auth);
       // YAML is read by the route itself, so its key is claimed there: both paths are exercised.
-      return f.text === 'yaml' ? req.set('content-type', 'application/yaml').send(`number: "${body.number}"\nissuedOn: "2025-11-04"\n${body.title ? `title: "${body.title}"\n` : ''}items:\n  - ref: "1"\n    title: "Rà soát hạ tầng mạng viễn thông"\n    leadUnit: "${w.units.lead}"\n`) : req.send(body);
+      return f.text === 'yaml'
+        ? req
+            .set('content-type', 'application/yaml')
+            .send(
+              `number: "${body.number}"\nissuedOn: "2025-11-04"\n${body.title ? `title: "${body.title}"\n` : ''}items:\n  - ref: "1"\n    title: "Rà soát hạ tầng mạng viễn thông"\n    leadUnit: "${w.units.lead}"\n`,
+            )
+        : req.send(body);
     },
-    effect: async (w, f) => Number((await w.db.selectFrom('directives').select((eb) => eb.fn.countAll<string>().as('n')).where('number', '=', f.body!.number).executeTakeFirstOrThrow()).n),
+    effect: async (w, f) =>
+      Number(
+        (
+          await w.db
+            .selectFrom('directives')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('number', '=', f.body!.number)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
   },
   extractDirective: {
     status: 201,
     // A user of its own: the text intake names the directive itself, so its directives are counted by who registered them.
-    fixture: async (w) => ({ taskId: '', who: await aUserWithToken(w.db, w.units.office, ['secretariat']), text: `Số: ${rng.int(10_000, 99_999)}/TB-CQTT\nThái Nguyên, ngày 04 tháng 11 năm 2025\nTHÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n` }),
+    fixture: async (w) => ({
+      taskId: '',
+      who: await aUserWithToken(w.db, w.units.office, ['secretariat']),
+      text: `Số: ${rng.int(10_000, 99_999)}/TB-CQTT\nThái Nguyên, ngày 04 tháng 11 năm 2025\nTHÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n`,
+    }),
     send: (w, f, variant) =>
       w
         .http()
@@ -134,7 +239,16 @@ const PROBES: Record<string, Probe> = {
         .set('authorization', f.who!.auth)
         .set('content-type', 'text/plain; charset=utf-8')
         .send(variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`),
-    effect: async (w, f) => Number((await w.db.selectFrom('directives').select((eb) => eb.fn.countAll<string>().as('n')).where('created_by', '=', f.who!.login).executeTakeFirstOrThrow()).n),
+    effect: async (w, f) =>
+      Number(
+        (
+          await w.db
+            .selectFrom('directives')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('created_by', '=', f.who!.login)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
   },
   launchDirectiveItems: {
     status: 200,
@@ -161,7 +275,12 @@ const PROBES: Record<string, Probe> = {
       if (d.status !== 201) throw new Error(`directive import answered ${d.status}: ${d.text}`);
       return { taskId: taskIdFor(number, '1'), directiveId: d.body.id };
     },
-    send: (w, f, variant) => w.http().post(`/api/v1/directives/${f.directiveId}/launch`).set('authorization', w.people.secretariat.auth).send(variant === 'same' ? { refs: ['1'] } : { refs: ['1', '2'] }),
+    send: (w, f, variant) =>
+      w
+        .http()
+        .post(`/api/v1/directives/${f.directiveId}/launch`)
+        .set('authorization', w.people.secretariat.auth)
+        .send(variant === 'same' ? { refs: ['1'] } : { refs: ['1', '2'] }),
     effect: async (w, f) => {
       w.tasks.add(f.taskId);
       await w.until(`the launch of ${f.taskId} to show`, async () => (await auditRows(w, f.taskId, 'launched')) > 0);
@@ -176,20 +295,40 @@ const PROBES: Record<string, Probe> = {
       return { taskId: first.taskId, notificationId: first.notificationId, other: other.notificationId };
     },
     // The other request: another notification (another path) under the same key.
-    send: (w, f, variant) => w.http().post(`/api/v1/inbox/${variant === 'same' ? f.notificationId : f.other}/read`).set('authorization', w.people.lead.auth),
+    send: (w, f, variant) =>
+      w
+        .http()
+        .post(`/api/v1/inbox/${variant === 'same' ? f.notificationId : f.other}/read`)
+        .set('authorization', w.people.lead.auth),
     effect: async (w, f) =>
-      Number((await w.db.selectFrom('notification_reads').select((eb) => eb.fn.countAll<string>().as('n')).where('notification_id', '=', f.notificationId!).where('login', '=', w.people.lead.login).executeTakeFirstOrThrow()).n),
+      Number(
+        (
+          await w.db
+            .selectFrom('notification_reads')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('notification_id', '=', f.notificationId!)
+            .where('login', '=', w.people.lead.login)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
   },
 };
 
 const sameAnswer = (a: request.Response, b: request.Response) =>
-  a.status === b.status && a.text === b.text && a.headers.location === b.headers.location && a.headers['content-type'] === b.headers['content-type'];
+  a.status === b.status &&
+  a.text === b.text &&
+  a.headers.location === b.headers.location &&
+  a.headers['content-type'] === b.headers['content-type'];
 
 describe('fault scenario: every POST replayed with its Idempotency-Key, at once and in sequence', () => {
   const w = useApiWorld();
 
   it('covers every POST operation of the OpenAPI document', () => {
-    const posts = Object.values(openApiDocument().paths ?? {}).flatMap((methods) => ((methods as Record<string, { operationId?: string }>).post?.operationId ? [(methods as Record<string, { operationId: string }>).post.operationId] : []));
+    const posts = Object.values(openApiDocument().paths ?? {}).flatMap((methods) =>
+      (methods as Record<string, { operationId?: string }>).post?.operationId
+        ? [(methods as Record<string, { operationId: string }>).post.operationId]
+        : [],
+    );
     expect(Object.keys(PROBES).sort()).toEqual(posts.sort());
   });
 
@@ -217,13 +356,18 @@ describe('fault scenario: every POST replayed with its Idempotency-Key, at once 
         const label = (i: number, phase: string) => `${op} round ${round} ${phase} #${i + 1} (key ${key}, ${concurrency} at once)`;
         burst.forEach((res, i) => violations.push(...answerViolations(label(i, 'burst'), res)));
 
-        const processed = burst.filter((r) => r.headers['idempotency-replayed'] === undefined && !(r.status === 409 && r.body?.type === IDEMPOTENCY_PROBLEMS.inProgress));
+        const processed = burst.filter(
+          (r) => r.headers['idempotency-replayed'] === undefined && !(r.status === 409 && r.body?.type === IDEMPOTENCY_PROBLEMS.inProgress),
+        );
         if (processed.length !== 1) {
-          violations.push(`${op}: ${processed.length} of ${concurrency} concurrent duplicates were processed (1 expected): ${burst.map((r) => r.status).join(' ')}`);
+          violations.push(
+            `${op}: ${processed.length} of ${concurrency} concurrent duplicates were processed (1 expected): ${burst.map((r) => r.status).join(' ')}`,
+          );
           continue;
         }
         const first = processed[0];
-        if (first.status !== probe.status) violations.push(`${op}: the processed request answered ${first.status} (${probe.status} expected): ${first.text.slice(0, 300)}`);
+        if (first.status !== probe.status)
+          violations.push(`${op}: the processed request answered ${first.status} (${probe.status} expected): ${first.text.slice(0, 300)}`);
         else acknowledged++;
         if (probe.command && f.body) {
           w.acknowledge(f.taskId, probe.command, f.body, first);
@@ -235,7 +379,9 @@ describe('fault scenario: every POST replayed with its Idempotency-Key, at once 
             inProgress++;
             if (res.headers['retry-after'] !== '1') violations.push(`${label(i, 'burst')}: 409 in progress without Retry-After: 1`);
           } else if (res.headers['idempotency-replayed'] !== 'true' || !sameAnswer(res, first)) {
-            violations.push(`${label(i, 'burst')}: not the first answer: ${res.status} ${res.text.slice(0, 200)} vs ${first.status} ${first.text.slice(0, 200)}`);
+            violations.push(
+              `${label(i, 'burst')}: not the first answer: ${res.status} ${res.text.slice(0, 200)} vs ${first.status} ${first.text.slice(0, 200)}`,
+            );
           } else acknowledged++;
         }
 
@@ -244,24 +390,44 @@ describe('fault scenario: every POST replayed with its Idempotency-Key, at once 
           const res = await fire();
           faults++;
           violations.push(...answerViolations(label(i, 'sequence'), res));
-          if (res.headers['idempotency-replayed'] !== 'true' || !sameAnswer(res, first)) violations.push(`${label(i, 'sequence')}: not the first answer: ${res.status} ${res.text.slice(0, 200)}`);
+          if (res.headers['idempotency-replayed'] !== 'true' || !sameAnswer(res, first))
+            violations.push(`${label(i, 'sequence')}: not the first answer: ${res.status} ${res.text.slice(0, 200)}`);
           else acknowledged++;
         }
 
         const reused = await probe.send(w, f, 'other').set('Idempotency-Key', key);
         faults++;
         violations.push(...answerViolations(`${op} round ${round}: the key with another request`, reused));
-        if (reused.status !== 422 || reused.body?.type !== IDEMPOTENCY_PROBLEMS.reused) violations.push(`${op}: the same key with another request answered ${reused.status} ${reused.text.slice(0, 200)} (422 idempotency-key-reused expected)`);
+        if (reused.status !== 422 || reused.body?.type !== IDEMPOTENCY_PROBLEMS.reused)
+          violations.push(
+            `${op}: the same key with another request answered ${reused.status} ${reused.text.slice(0, 200)} (422 idempotency-key-reused expected)`,
+          );
 
         const effects = await probe.effect(w, f);
         if (effects !== 1) violations.push(`${op} round ${round}: the effect happened ${effects} times (once expected)`);
       }
     }
 
-    const invariants = await checkRequestInvariants({ db: w.db, temporal: w.env.client, ledger: w.ledger, tasks: w.tasks, logins: Object.values(w.people).map((p) => p.login) });
+    const invariants = await checkRequestInvariants({
+      db: w.db,
+      temporal: w.env.client,
+      ledger: w.ledger,
+      tasks: w.tasks,
+      logins: Object.values(w.people).map((p) => p.login),
+    });
     violations.push(...invariants);
-    notes.push(`${inProgress} concurrent duplicates answered 409 in progress; ${w.tasks.size} tasks, ${w.ledger.length} acknowledged commands checked against the audit trail`);
-    recordScenario({ scenario: SCENARIO, seed: faultSeed(), runs: ROUNDS, faultsInjected: faults, operationsAcknowledged: acknowledged + w.ledger.length - ownInLedger, invariantViolations: violations.length, notes: [...notes, ...violations.slice(0, 20)] });
+    notes.push(
+      `${inProgress} concurrent duplicates answered 409 in progress; ${w.tasks.size} tasks, ${w.ledger.length} acknowledged commands checked against the audit trail`,
+    );
+    recordScenario({
+      scenario: SCENARIO,
+      seed: faultSeed(),
+      runs: ROUNDS,
+      faultsInjected: faults,
+      operationsAcknowledged: acknowledged + w.ledger.length - ownInLedger,
+      invariantViolations: violations.length,
+      notes: [...notes, ...violations.slice(0, 20)],
+    });
     expect(violations).toEqual([]);
   });
 });
