@@ -114,7 +114,16 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1/reports', reportsRouter(deps));
   app.use('/api/v1/inbox', inboxRouter(deps));
   // The pages for people (sign-in, inbox, tasks); everything under /api stays with the API's 404.
-  app.use(webRouter({ db: deps.db, logger: deps.logger, ...deps.web }));
+  // Their commands go through the same Updates as the API's (web/commands.ts).
+  app.use(
+    webRouter({
+      db: deps.db,
+      logger: deps.logger,
+      temporal: deps.temporal,
+      evidenceMaxBytes: deps.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES,
+      ...deps.web,
+    }),
+  );
   app.use((req, _res, next) => next(notFound(`Không có đường dẫn ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TASK_STATUSES } from '../domain/task';
+import { REPORT_GROUPS } from '../db/repositories/task-views';
 import { newPasswordSchema } from './auth/passwords';
 import type { FieldError } from './components/form';
 
@@ -61,6 +62,7 @@ export const taskSearchQuerySchema = z.object({
   ),
   status: z.preprocess(emptyAsUndefined, z.enum(TASK_STATUSES, { error: 'Trạng thái không hợp lệ' }).optional()),
   overdue: z.preprocess(emptyAsUndefined, z.enum(['true'], { error: 'Bộ lọc "quá hạn" không hợp lệ' }).optional()),
+  group: z.preprocess(emptyAsUndefined, z.enum(REPORT_GROUPS, { error: 'Nhóm báo cáo không hợp lệ' }).optional()),
   page: z.preprocess(
     emptyAsUndefined,
     z.coerce
@@ -100,3 +102,106 @@ export function textOf(source: unknown, field: string): string {
   const v = (source as Record<string, unknown> | undefined)?.[field];
   return typeof v === 'string' ? v : '';
 }
+
+// ---- The task's command forms: what a person types, turned into the commands' bodies. ----
+
+const optionalText = (max: number, tooLong: string) =>
+  z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().max(max, tooLong));
+const requiredText = (max: number, missing: string, tooLong: string) =>
+  z.string({ error: missing }).trim().min(1, missing).max(max, tooLong);
+
+/** `dd/mm/yyyy` (or `d/m/yyyy`, dashes or dots too) as a civil date `YYYY-MM-DD`. */
+export function parseVnDate(text: string): string | null {
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text.trim());
+  if (!m) return null;
+  const [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) return null;
+  return `${m[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const vnDate = (missing: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .transform((v, ctx) => {
+      const date = parseVnDate(v);
+      if (!date) {
+        ctx.addIssue({ code: 'custom', message: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 30/11/2025' });
+        return z.NEVER;
+      }
+      return date;
+    });
+
+/** "Until the end of" a day: the instant the next day begins in +07:00 (deadlines are "before that day begins"). */
+export function endOfVnDay(civilDate: string): string {
+  const next = new Date(Date.parse(`${civilDate}T00:00:00+07:00`) + 86_400_000);
+  return `${new Date(next.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+07:00`;
+}
+
+const decimal = (missing: string, wrong: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .transform((v, ctx) => {
+      const n = Number(v.replace(/\s/g, '').replace(',', '.'));
+      if (!Number.isFinite(n) || !/^-?[\d\s]+([.,]\d+)?$/.test(v)) {
+        ctx.addIssue({ code: 'custom', message: wrong });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const ids = z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().max(64)).max(50));
+
+export const acknowledgeFormSchema = z.object({ note: optionalText(2000, 'Ghi chú không dài quá 2000 ký tự') });
+
+export const progressFormSchema = z.object({
+  text: requiredText(5000, 'Hãy mô tả tiến độ thực hiện', 'Nội dung không dài quá 5000 ký tự'),
+  percent: z.preprocess(
+    emptyAsUndefined,
+    decimal('', 'Tỷ lệ hoàn thành phải là số')
+      .pipe(z.number().min(0, 'Tỷ lệ hoàn thành từ 0 đến 100').max(100, 'Tỷ lệ hoàn thành từ 0 đến 100'))
+      .optional(),
+  ),
+});
+
+export const measurementFormSchema = z.object({
+  targetId: requiredText(40, 'Hãy chọn chỉ tiêu', 'Chỉ tiêu không hợp lệ'),
+  value: decimal('Hãy nhập giá trị đo được', 'Giá trị phải là số, ví dụ 58,4'),
+  measuredOn: vnDate('Hãy nhập ngày đo'),
+  note: optionalText(2000, 'Ghi chú không dài quá 2000 ký tự'),
+});
+
+export const evidenceFormSchema = z.object({ description: optionalText(2000, 'Mô tả không dài quá 2000 ký tự') });
+
+export const submitFormSchema = z.object({
+  summary: requiredText(10000, 'Hãy tóm tắt kết quả đã hoàn thành', 'Nội dung không dài quá 10000 ký tự'),
+  evidenceIds: ids,
+});
+
+export const extensionFormSchema = z.object({
+  requestedDue: vnDate('Hãy nhập thời hạn đề nghị'),
+  reason: requiredText(2000, 'Hãy nêu lý do xin gia hạn', 'Lý do không dài quá 2000 ký tự'),
+});
+
+export const reportFormSchema = z.object({
+  periodKey: requiredText(20, 'Hãy chọn kỳ báo cáo', 'Kỳ báo cáo không hợp lệ'),
+  summary: requiredText(10000, 'Hãy nhập nội dung báo cáo', 'Nội dung không dài quá 10000 ký tự'),
+});
+
+export const approveFormSchema = z.object({ note: optionalText(2000, 'Ghi chú không dài quá 2000 ký tự') });
+
+export const returnFormSchema = z.object({
+  reason: requiredText(2000, 'Hãy nêu lý do trả lại để đơn vị bổ sung', 'Lý do không dài quá 2000 ký tự'),
+});
+
+export const extensionDecisionFormSchema = z
+  .object({
+    decision: z.enum(['approve', 'deny'], { error: 'Hãy chọn đồng ý hoặc không đồng ý gia hạn' }),
+    newDue: z.preprocess(emptyAsUndefined, vnDate('').optional()),
+    reason: optionalText(2000, 'Lý do không dài quá 2000 ký tự'),
+  })
+  .refine((f) => f.decision === 'approve' || f.reason.length > 0, { path: ['reason'], message: 'Không đồng ý gia hạn phải nêu lý do' });

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { OPEN_STATUSES, type TaskStatus } from '../../domain/task';
+import { OPEN_STATUSES, type TaskState, type TaskStatus } from '../../domain/task';
 import type { Database } from '../schema';
 
 /** A task as a list of tasks shows it. */
@@ -25,7 +25,12 @@ export interface TaskSearch {
   unit?: string;
   status?: TaskStatus;
   overdue?: boolean;
+  /** One of the four report groups (db/repositories/report-classification.ts says the same at `now`). */
+  group?: ReportGroup;
 }
+
+export const REPORT_GROUPS = ['completed_on_time', 'completed_late', 'in_progress_on_time', 'in_progress_overdue'] as const;
+export type ReportGroup = (typeof REPORT_GROUPS)[number];
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -61,6 +66,11 @@ export async function searchTasks(
   if (f.unit) query = query.where((eb) => eb.or([eb('t.lead_unit', '=', f.unit!), eb('t.co_lead_unit', '=', f.unit!)]));
   if (f.status) query = query.where('t.status', '=', f.status);
   if (f.overdue) query = query.where('t.status', 'in', [...OPEN_STATUSES]).where('t.due_at', '<', now);
+  if (f.group === 'completed_on_time' || f.group === 'completed_late')
+    query = query.where('t.status', '=', 'completed').where('t.outcome', '=', f.group);
+  if (f.group === 'in_progress_overdue') query = query.where('t.status', 'in', [...OPEN_STATUSES]).where('t.due_at', '<', now);
+  if (f.group === 'in_progress_on_time')
+    query = query.where('t.status', 'in', [...OPEN_STATUSES]).where((eb) => eb.or([eb('t.due_at', 'is', null), eb('t.due_at', '>=', now)]));
   const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
   const rows = await query
     .select(['t.id', 't.directive_number', 't.ref', 't.title', 't.lead_unit', 'u.name as lead_unit_name', 't.status', 't.due_at'])
@@ -184,4 +194,69 @@ export async function taskTimeline(db: Kysely<Database>, id: string): Promise<Ti
 /** Every unit, by name, for filter lists. */
 export async function unitOptions(db: Kysely<Database>): Promise<Array<{ code: string; name: string }>> {
   return db.selectFrom('units').select(['code', 'name']).orderBy('name').execute();
+}
+
+/** The workflow's state as the read model last stored it (what the task page offers commands by). */
+export async function taskStateSnapshot(db: Kysely<Database>, id: string): Promise<TaskState | null> {
+  const r = await db.selectFrom('tasks').select('state').where('id', '=', id).executeTakeFirst();
+  return (r?.state as TaskState | null | undefined) ?? null;
+}
+
+/** One of the work lists: tasks of a unit or of everyone, by status and deadline window. */
+export interface TaskQueue {
+  /** Only tasks this unit leads or co-leads. */
+  leadUnit?: string;
+  statuses?: readonly TaskStatus[];
+  dueFrom?: Date;
+  dueBefore?: Date;
+  /** Only tasks with an extension request waiting for the secretariat. */
+  pendingExtension?: boolean;
+  limit: number;
+}
+
+/** A task of a work list, with the state snapshot the review page shows (evidence, request, history). */
+export interface QueuedTask extends TaskListRow {
+  state: TaskState | null;
+}
+
+/** The tasks of one work list, soonest deadline first, and how many there are in all. */
+export async function taskQueue(db: Kysely<Database>, q: TaskQueue): Promise<{ rows: QueuedTask[]; total: number }> {
+  let query = db.selectFrom('tasks as t').leftJoin('units as u', 'u.code', 't.lead_unit');
+  if (q.leadUnit) query = query.where((eb) => eb.or([eb('t.lead_unit', '=', q.leadUnit!), eb('t.co_lead_unit', '=', q.leadUnit!)]));
+  if (q.statuses) query = query.where('t.status', 'in', [...q.statuses]);
+  if (q.dueFrom) query = query.where('t.due_at', '>=', q.dueFrom);
+  if (q.dueBefore) query = query.where('t.due_at', '<', q.dueBefore);
+  if (q.pendingExtension)
+    query = query.where('t.status', 'in', [...OPEN_STATUSES]).where(sql<boolean>`jsonb_typeof(t.state->'pendingExtension') = 'object'`);
+  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  const rows = await query
+    .select([
+      't.id',
+      't.directive_number',
+      't.ref',
+      't.title',
+      't.lead_unit',
+      'u.name as lead_unit_name',
+      't.status',
+      't.due_at',
+      't.state',
+    ])
+    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
+    .orderBy('t.id')
+    .limit(q.limit)
+    .execute();
+  return {
+    total: Number(total),
+    rows: rows.map((r) => ({
+      id: r.id,
+      directiveNumber: r.directive_number,
+      ref: r.ref,
+      title: r.title,
+      leadUnit: r.lead_unit,
+      leadUnitName: r.lead_unit_name,
+      status: r.status,
+      dueAt: r.due_at,
+      state: (r.state as TaskState | null) ?? null,
+    })),
+  };
 }

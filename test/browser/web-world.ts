@@ -39,7 +39,7 @@ export interface WebWorld {
   /** Signs in through the sign-in page, as a person types. */
   signIn(page: Page, who: Person, password?: string): Promise<void>;
   /** Launches a task led by `leadUnit` through the API; resolves once its first audit row exists. */
-  launchTask(leadUnit: string, title: string): Promise<string>;
+  launchTask(leadUnit: string, title: string, opts?: { targets?: unknown[] }): Promise<string>;
 }
 
 const DAY = 86_400_000;
@@ -127,7 +127,7 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
     await page.waitForLoadState('domcontentloaded');
   };
 
-  world.launchTask = async (leadUnit, title) => {
+  world.launchTask = async (leadUnit, title, opts = {}) => {
     const res = await fetch(`${world.url}/api/v1/tasks`, {
       method: 'POST',
       headers: { authorization: secretariatAuth, 'content-type': 'application/json' },
@@ -141,6 +141,7 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
         assignedBy: 'Đồng chí Chủ tịch UBND tỉnh',
         decidedBy: world.units.office,
         expectedResult: 'Báo cáo kết quả thực hiện gửi Cơ quan Thường trực',
+        ...(opts.targets ? { targets: opts.targets } : {}),
       }),
     });
     if (res.status !== 202) throw new Error(`launch answered ${res.status}: ${await res.text()}`);

@@ -4,7 +4,7 @@ import { grantsAnyRole, ROLE_LABELS, type Role } from '../../domain/roles';
 import { ASSET_PATHS } from '../assets';
 import { CsrfField } from './form';
 
-export type NavKey = 'tasks' | 'inbox' | 'password';
+export type NavKey = 'my-work' | 'review' | 'overview' | 'tasks' | 'inbox' | 'password';
 
 interface NavItem {
   key: NavKey;
@@ -15,6 +15,9 @@ interface NavItem {
 
 /** What each role finds in the navigation; pages a role cannot use are not offered. */
 const NAV: readonly NavItem[] = [
+  { key: 'my-work', href: '/my-work', label: () => 'Việc của tôi', roles: ['unit_officer', 'unit_head'] },
+  { key: 'review', href: '/review', label: () => 'Chờ duyệt', roles: ['secretariat'] },
+  { key: 'overview', href: '/overview', label: () => 'Tổng quan', roles: ['secretariat', 'inspector', 'admin'] },
   {
     key: 'tasks',
     href: '/tasks',
@@ -30,8 +33,8 @@ const NAV: readonly NavItem[] = [
 ];
 
 // htmx without eval, without the <style> it injects (the CSP allows no inline style), without
-// history snapshots in localStorage (pages hold personal data), and swapping 400/422 answers, which
-// carry the error summary, into the page like a success.
+// history snapshots in localStorage (pages hold personal data), and swapping the refusals a form
+// shows (400, 409, 413, 415, 422, 503: the page with the error summary and the input kept) like a success.
 const HTMX_CONFIG = JSON.stringify({
   allowEval: false,
   allowScriptTags: false,
@@ -41,7 +44,7 @@ const HTMX_CONFIG = JSON.stringify({
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
-    { code: '(400|422)', swap: true, error: false },
+    { code: '(400|409|413|415|422|503)', swap: true, error: false },
     { code: '[45]..', swap: false, error: true },
   ],
 });

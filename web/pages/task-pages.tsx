@@ -10,6 +10,10 @@ import { Pagination, Table } from '../components/table';
 import { Timeline } from '../components/timeline';
 import { eventLabel, formatVnDate, formatVnDateTime, statusLabel } from '../format';
 import { errorOf } from '../forms';
+import type { EvidenceRecord, TaskState } from '../../domain/task';
+import { Notice } from '../components/form';
+import { parseCivilDate } from '../../domain/time';
+import { summaryErrors, TaskActions, type ActionProps } from './task-actions';
 
 export interface TaskSearchValues {
   q?: string;
@@ -112,6 +116,14 @@ export interface TaskPageProps {
   chain: { ok: boolean; events: number; problem: { seq: number; reason: string } | null };
   now: Date;
   calendar: WorkingCalendar;
+  /** The workflow's last state snapshot: evidence, targets, a pending extension. */
+  state?: TaskState | null;
+  /** The forms this person may use now (absent for those who only read). */
+  actions?: ActionProps | null;
+  /** What the last command did, in words. */
+  notice?: string;
+  /** Files just uploaded, to show their SHA-256. */
+  uploaded?: readonly EvidenceRecord[];
 }
 
 function SummaryRow({ label, children }: { label: string; children: preact.ComponentChildren }) {
@@ -144,6 +156,22 @@ export function TaskPage(p: TaskPageProps) {
   const t = p.task;
   return (
     <Layout title={`Nhiệm vụ ${t.ref}`} user={p.user} current="tasks" unreadCount={p.unreadCount}>
+      {p.actions?.failed && <ErrorSummary errors={summaryErrors(p.actions.failed)} title="Lệnh chưa được thực hiện" />}
+      {p.notice && (
+        <Notice tone="success">
+          <p>{p.notice}</p>
+          {p.uploaded && p.uploaded.length > 0 && (
+            <ul>
+              {p.uploaded.map((e) => (
+                <li key={e.evidenceId}>
+                  {`${e.fileName}: SHA-256 `}
+                  <code class="hash">{e.sha256}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Notice>
+      )}
       <p class="caption">
         Văn bản {t.directiveNumber} · Mục {t.ref}
       </p>
@@ -166,6 +194,8 @@ export function TaskPage(p: TaskPageProps) {
         <SummaryRow label="Ngày giao">{formatVnDateTime(t.launchedAt)}</SummaryRow>
         {t.escalationLevel > 0 && <SummaryRow label="Mức đôn đốc">{`Cấp ${t.escalationLevel}`}</SummaryRow>}
       </dl>
+      {p.state && <StateDetails state={p.state} />}
+      {p.actions && <TaskActions {...p.actions} />}
       <h2>Diễn biến</h2>
       {p.chain.ok ? (
         <p>{`Nhật ký gồm ${p.chain.events} sự kiện; chuỗi kiểm chứng nguyên vẹn (không sự kiện nào bị sửa, xóa hay đảo thứ tự).`}</p>
@@ -191,5 +221,70 @@ export function TaskPage(p: TaskPageProps) {
         }))}
       />
     </Layout>
+  );
+}
+
+const bytes = (n: number) =>
+  n < 1024 * 1024
+    ? `${Math.max(1, Math.round(n / 1024))} KB`
+    : `${(n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+
+/** Evidence (with each file's SHA-256), targets and their latest values, and an extension waiting for a decision. */
+export function StateDetails({ state }: { state: TaskState }) {
+  const latest = state.progress[state.progress.length - 1];
+  return (
+    <>
+      {state.pendingExtension && (
+        <Notice tone="warning">
+          <p>{`Đang chờ quyết định gia hạn đến hết ngày ${formatVnDate(new Date(Date.parse(state.pendingExtension.requestedDueAt) - 1))}: ${state.pendingExtension.reason}`}</p>
+        </Notice>
+      )}
+      {latest && (
+        <p>{`Tiến độ gần nhất (${formatVnDateTime(latest.at)}): ${latest.text}${latest.percent !== null ? ` (${latest.percent}%)` : ''}`}</p>
+      )}
+      {state.targets.length > 0 && (
+        <>
+          <h2>Chỉ tiêu</h2>
+          <Table<TaskState['targets'][number]>
+            caption="Chỉ tiêu và kết quả đo"
+            rowKey={(r) => r.id}
+            rows={state.targets}
+            empty="Không có chỉ tiêu."
+            columns={[
+              { header: 'Chỉ tiêu', cell: (r) => r.metric },
+              {
+                header: 'Mục tiêu',
+                kind: 'nowrap',
+                cell: (r) => `${r.comparator} ${r.value.toLocaleString('vi-VN')}${r.unit ? ` ${r.unit}` : ''}`,
+              },
+              {
+                header: 'Gần nhất',
+                kind: 'nowrap',
+                cell: (r) => {
+                  const m = r.measurements[r.measurements.length - 1];
+                  return m
+                    ? `${m.value.toLocaleString('vi-VN')}${r.unit ? ` ${r.unit}` : ''} (${formatVnDate(parseCivilDate(m.measuredOn))})`
+                    : 'Chưa có số liệu';
+                },
+              },
+              { header: 'Đạt', cell: (r) => (r.met ? 'Đã đạt' : 'Chưa đạt') },
+            ]}
+          />
+        </>
+      )}
+      <h2>Minh chứng</h2>
+      <Table<EvidenceRecord>
+        caption="Minh chứng đã đính kèm"
+        rowKey={(r) => r.evidenceId}
+        rows={state.evidence}
+        empty="Chưa có minh chứng nào."
+        columns={[
+          { header: 'Tệp', cell: (r) => (r.description ? `${r.fileName} – ${r.description}` : r.fileName) },
+          { header: 'Dung lượng', kind: 'nowrap', cell: (r) => bytes(r.size) },
+          { header: 'Tải lên', kind: 'nowrap', cell: (r) => `${formatVnDateTime(r.attachedAt)} · ${r.attachedBy}` },
+          { header: 'SHA-256', cell: (r) => <code class="hash">{r.sha256}</code> },
+        ]}
+      />
+    </>
   );
 }
