@@ -28,6 +28,9 @@ export const TAGS = {
 
 export const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 export const looseObject = (description: string) => z.object({}).catchall(z.unknown()).openapi({ description });
+/** One page of a paginated list, registered as `name`: its `items`, the page asked for, and the number of matches (plus `extra` fields). */
+export const pageOf = (name: string, items: z.ZodType, extra: Record<string, z.ZodType> = {}) =>
+  z.object({ items: z.array(items), page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), ...extra }).openapi(name);
 
 /** The helpers of one registry: `route` adds the Idempotency-Key to a POST, `errors(...)` the error answers an operation may give. */
 export function createKit(registry: OpenAPIRegistry) {

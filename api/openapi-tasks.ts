@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { evidenceSchema } from '../domain/schemas/task-commands';
 import { launchTaskSchema } from '../domain/schemas/task';
 import { EVIDENCE_TYPES_VI } from './evidence-content';
-import { fromOutside, looseObject, pascal, TAGS, type OpenApiKit } from './openapi-kit';
+import { fromOutside, looseObject, pageOf, pascal, TAGS, type OpenApiKit } from './openapi-kit';
 import { COMMAND_ROUTES, type CommandName } from './routes/task-commands';
 import { taskListQuerySchema } from './routes/tasks';
 
@@ -77,81 +77,62 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
       'Lọc theo đơn vị, văn bản, nhóm trạng thái, quá hạn và khoảng thời hạn; phân trang. Cán bộ đơn vị chỉ thấy nhiệm vụ đơn vị mình chủ trì hoặc phối hợp.',
     request: { query: fromOutside(taskListQuerySchema) },
     responses: {
-      200: json(
-        z
-          .object({
-            items: z.array(looseObject('Một nhiệm vụ (bản ghi đọc)')),
-            page: z.number().int(),
-            pageSize: z.number().int(),
-            total: z.number().int(),
-          })
-          .openapi('TaskList'),
-        'Một trang nhiệm vụ',
-      ),
+      200: json(pageOf('TaskList', looseObject('Một nhiệm vụ (bản ghi đọc)')), 'Một trang nhiệm vụ'),
       ...errors(400),
     },
   });
-  route({
-    method: 'get',
-    path: '/api/v1/tasks/{id}',
-    operationId: 'getTask',
-    tags: [TAGS.tasks],
-    summary: 'Xem một nhiệm vụ',
-    description: 'Trạng thái sống từ workflow và bản ghi trong cơ sở dữ liệu.',
-    request: { params: taskPath },
-    responses: {
-      200: json(
-        z.object({ id: z.string(), state: taskState, record: looseObject('Bản ghi đọc của nhiệm vụ') }).openapi('TaskDetail'),
-        'Nhiệm vụ',
-      ),
-      ...errors(400, 403, 404),
+  // The reads of one task: its state, its history, the check of its audit chain.
+  const TASK_READS = [
+    {
+      path: '',
+      operationId: 'getTask',
+      summary: 'Xem một nhiệm vụ',
+      description: 'Trạng thái sống từ workflow và bản ghi trong cơ sở dữ liệu.',
+      schema: z.object({ id: z.string(), state: taskState, record: looseObject('Bản ghi đọc của nhiệm vụ') }).openapi('TaskDetail'),
+      answer: 'Nhiệm vụ',
     },
-  });
-  route({
-    method: 'get',
-    path: '/api/v1/tasks/{id}/history',
-    operationId: 'getTaskHistory',
-    tags: [TAGS.tasks],
-    summary: 'Lịch sử và thông báo của nhiệm vụ',
-    description: 'Nhật ký kiểm toán (chuỗi băm) và các thông báo đã lên lịch của nhiệm vụ.',
-    request: { params: taskPath },
-    responses: {
-      200: json(
-        z
-          .object({
-            id: z.string(),
-            events: z.array(looseObject('Một sự kiện kiểm toán')),
-            notifications: z.array(looseObject('Một thông báo')),
-          })
-          .openapi('TaskHistory'),
-        'Lịch sử nhiệm vụ',
-      ),
-      ...errors(400, 403, 404),
+    {
+      path: '/history',
+      operationId: 'getTaskHistory',
+      summary: 'Lịch sử và thông báo của nhiệm vụ',
+      description: 'Nhật ký kiểm toán (chuỗi băm) và các thông báo đã lên lịch của nhiệm vụ.',
+      schema: z
+        .object({
+          id: z.string(),
+          events: z.array(looseObject('Một sự kiện kiểm toán')),
+          notifications: z.array(looseObject('Một thông báo')),
+        })
+        .openapi('TaskHistory'),
+      answer: 'Lịch sử nhiệm vụ',
     },
-  });
-  route({
-    method: 'get',
-    path: '/api/v1/tasks/{id}/audit/verify',
-    operationId: 'verifyTaskAudit',
-    tags: [TAGS.tasks],
-    summary: 'Kiểm tra tính toàn vẹn nhật ký kiểm toán',
-    description: 'Tính lại chuỗi băm của nhật ký; `ok: false` nêu sự kiện đầu tiên bị sai lệch.',
-    request: { params: taskPath },
-    responses: {
-      200: json(
-        z
-          .object({
-            taskId: z.string(),
-            ok: z.boolean(),
-            events: z.number().int(),
-            problem: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
-          })
-          .openapi('AuditVerdict'),
-        'Kết quả kiểm tra',
-      ),
-      ...errors(400, 403, 404),
+    {
+      path: '/audit/verify',
+      operationId: 'verifyTaskAudit',
+      summary: 'Kiểm tra tính toàn vẹn nhật ký kiểm toán',
+      description: 'Tính lại chuỗi băm của nhật ký; `ok: false` nêu sự kiện đầu tiên bị sai lệch.',
+      schema: z
+        .object({
+          taskId: z.string(),
+          ok: z.boolean(),
+          events: z.number().int(),
+          problem: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+        })
+        .openapi('AuditVerdict'),
+      answer: 'Kết quả kiểm tra',
     },
-  });
+  ];
+  for (const { path, operationId, summary, description, schema, answer } of TASK_READS) {
+    route({
+      method: 'get',
+      path: `/api/v1/tasks/{id}${path}`,
+      operationId,
+      tags: [TAGS.tasks],
+      summary,
+      description,
+      request: { params: taskPath },
+      responses: { 200: json(schema, answer), ...errors(400, 403, 404) },
+    });
+  }
 
   // ---- Task commands: one operation per COMMAND_ROUTES entry, so a new command is documented with it. ----
   const CommandResult = registry.register('CommandResult', z.object({ id: z.string(), state: taskState }));

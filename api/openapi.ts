@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../domain/directive';
-import { createKit, fromOutside, looseObject, TAGS } from './openapi-kit';
+import { createKit, fromOutside, looseObject, pageOf, TAGS } from './openapi-kit';
 import { registerTaskOperations } from './openapi-tasks';
 import { inboxQuerySchema } from './routes/inbox';
 import { lateListQuerySchema, reportQuerySchema } from './routes/reports';
@@ -198,18 +198,7 @@ function buildRegistry(): OpenAPIRegistry {
       'Các thông báo (nhắc việc, leo thang, kết quả xử lý) gửi tới đơn vị và vai trò của người dùng, mới nhất trước; `unread=true` chỉ lấy thư chưa đọc.',
     request: { query: fromOutside(inboxQuerySchema) },
     responses: {
-      200: json(
-        z
-          .object({
-            items: z.array(notification),
-            page: z.number().int(),
-            pageSize: z.number().int(),
-            total: z.number().int(),
-            unreadCount: z.number().int(),
-          })
-          .openapi('Inbox'),
-        'Một trang thông báo',
-      ),
+      200: json(pageOf('Inbox', notification, { unreadCount: z.number().int() }), 'Một trang thông báo'),
       ...errors(400),
     },
   });

@@ -27,24 +27,9 @@ import { launchBody, userWithToken } from './lib/fixtures';
 import { startHttpLoad } from './lib/http-load';
 import { startProfile } from './lib/profile';
 import { loadAverage, printMachine, runBench } from './lib/servers';
-import {
-  boolFlag,
-  emitResult,
-  fmt,
-  median,
-  table,
-  numberFlag,
-  numberListFlag,
-  perSecond,
-  printChecks,
-  printFigures,
-  runPool,
-  summarize,
-  throughputCheck,
-  timed,
-  type Check,
-  type Figure,
-} from './lib/stats';
+import { boolFlag, numberFlag, numberListFlag } from './lib/flags';
+import { fmt, median, perSecond, printFigures, reportResult, runPool, summarize, table, throughputCheck, timed } from './lib/stats';
+import type { Check, Figure } from './lib/stats';
 
 const N = numberFlag('n', 500);
 const CONCURRENCY = numberListFlag('concurrency', [1, 8, 32]);
@@ -284,6 +269,5 @@ runBench(async (bench) => {
   console.log(
     `(ratio = median of per-round ratios: ${[...ratios.entries()].map(([k, v]) => `${k} ${v.map(fmt.ratio).join('/')}`).join('; ')})`,
   );
-  printChecks(checks);
-  emitResult('P1', { checks, figures, extra: { workflows: count, expected: started, load: loadAverage() } });
+  reportResult('P1', { checks, figures, extra: { workflows: count, expected: started, load: loadAverage() } });
 });

@@ -21,20 +21,9 @@ import { temporal as temporalProto } from '@temporalio/proto';
 import * as messages from '../workflows/messages';
 import { launchBody, userWithToken } from './lib/fixtures';
 import { loadAverage, printMachine, runBench } from './lib/servers';
-import {
-  emitResult,
-  fmt,
-  latencyCheck,
-  now,
-  numberFlag,
-  numberListFlag,
-  printChecks,
-  printFigures,
-  runPool,
-  summarize,
-  type Check,
-  type Figure,
-} from './lib/stats';
+import { numberFlag, numberListFlag } from './lib/flags';
+import { fmt, latencyCheck, now, printFigures, reportResult, runPool, summarize } from './lib/stats';
+import type { Check, Figure } from './lib/stats';
 
 const N = numberFlag('n', 500);
 const TASKS = numberFlag('tasks', 100);
@@ -201,6 +190,5 @@ runBench(async (bench) => {
     .execute();
   console.log(`evidence rows: ${stored.map((s) => `${s.status} ${s.n}`).join(', ')}`);
   printFigures('P2 figures (latency of one submission)', figures);
-  printChecks(checks);
-  emitResult('P2', { checks, figures, extra: { sizeBytes: SIZE, load: loadAverage() } });
+  reportResult('P2', { checks, figures, extra: { sizeBytes: SIZE, load: loadAverage() } });
 });

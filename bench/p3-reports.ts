@@ -29,19 +29,9 @@ import type { Database, NewTaskRow } from '../db/schema';
 import { addUnit } from '../db/repositories/auth';
 import { rng, sampleState, userWithToken } from './lib/fixtures';
 import { loadAverage, printMachine, runBench } from './lib/servers';
-import {
-  emitResult,
-  fmt,
-  latencyCheck,
-  limitCheck,
-  now,
-  numberFlag,
-  printChecks,
-  printFigures,
-  summarize,
-  type Check,
-  type Figure,
-} from './lib/stats';
+import { numberFlag } from './lib/flags';
+import { fmt, latencyCheck, limitCheck, now, printFigures, reportResult, summarize } from './lib/stats';
+import type { Check, Figure } from './lib/stats';
 
 const ROWS = numberFlag('rows', 100_000);
 const UNITS = numberFlag('units', 300);
@@ -252,8 +242,7 @@ runBench(async (bench) => {
   const writes = await writeCost(rawPool);
   printFigures(`P3 context: one read-model UPDATE (ms), ${WRITES} of each`, writes);
   figures.push(...writes);
-  printChecks(checks);
-  emitResult('P3', { checks, figures, extra: { rows: ROWS, units, load: loadAverage() } });
+  reportResult('P3', { checks, figures, extra: { rows: ROWS, units, load: loadAverage() } });
 });
 
 /** Throws unless the repository's per-unit report and the raw SQL's rows say the same for every unit. */

@@ -27,7 +27,9 @@ import * as messages from '../workflows/messages';
 import { launchBody } from './lib/fixtures';
 import { printCpuProfileFile, printHeapSummary } from './lib/profile';
 import { loadAverage, NAMESPACE, printMachine, runBench } from './lib/servers';
-import { boolFlag, emitResult, fmt, limitCheck, now, numberFlag, printChecks, runPool, table, type Check } from './lib/stats';
+import { boolFlag, numberFlag } from './lib/flags';
+import { fmt, limitCheck, now, reportResult, runPool, table } from './lib/stats';
+import type { Check } from './lib/stats';
 
 const N = numberFlag('n', 10_000);
 const STEP = numberFlag('step', 1000);
@@ -176,8 +178,7 @@ runBench(async (bench) => {
       else if (f.endsWith('.heapprofile')) printHeapSummary(file);
     }
   }
-  printChecks(checks);
-  emitResult('P5', {
+  reportResult('P5', {
     checks,
     extra: { samples, idle, touched, rest, sampledPeak, growthPer1000, load: loadAverage(), workerLog: logFile },
   });

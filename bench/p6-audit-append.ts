@@ -30,21 +30,9 @@ import type { AuditEventsTable } from '../db/schema';
 import type { AuditEvent, OutboxNotification } from '../domain/task';
 import { sampleEvent, sampleState } from './lib/fixtures';
 import { printMachine, runBench, loadAverage } from './lib/servers';
-import {
-  emitResult,
-  fmt,
-  median,
-  now,
-  numberFlag,
-  perSecond,
-  printChecks,
-  printFigures,
-  runPool,
-  summarize,
-  throughputCheck,
-  type Check,
-  type Figure,
-} from './lib/stats';
+import { numberFlag } from './lib/flags';
+import { fmt, median, now, perSecond, printFigures, reportResult, runPool, summarize, throughputCheck } from './lib/stats';
+import type { Check, Figure } from './lib/stats';
 
 const N = numberFlag('n', 5000);
 const TASKS = numberFlag('tasks', 50);
@@ -290,6 +278,5 @@ runBench(async (bench) => {
   console.log(
     `(ratio = median of the per-round ratios; ${(['append', 'cold', 'record', 'unchained'] as const).map((p) => `${p} rounds: ${ratios[p].map(fmt.ratio).join(', ')}`).join('; ')})`,
   );
-  printChecks(checks);
-  emitResult('P6', { checks, figures, extra: { hashMicros, ratios, cpuPerEvent, load: loadAverage() } });
+  reportResult('P6', { checks, figures, extra: { hashMicros, ratios, cpuPerEvent, load: loadAverage() } });
 });

@@ -42,7 +42,8 @@ import {
   type Memory,
 } from './lib/soak-procs';
 import { loadAverage, NAMESPACE, printMachine, runBench } from './lib/servers';
-import { fmt, now, numberFlag, percentile, summarize, table } from './lib/stats';
+import { numberFlag } from './lib/flags';
+import { fmt, now, percentile, summarize, table } from './lib/stats';
 
 const FACTOR = numberFlag('factor', 10);
 const UNITS = Math.round(numberFlag('units', 300 * FACTOR));
@@ -359,16 +360,20 @@ runBench(async (bench) => {
       }
     }
     const t = book.tasks[i];
+    /** The officer opens the task (a timed `detail` request) and the book takes in what they saw; false when they saw nothing. */
+    const openTask = async (): Promise<boolean> => {
+      const startedAt = now();
+      const r = await request('GET', `/tasks/${t.id}`, officerOf(i));
+      record('detail', r.status, startedAt);
+      const seen = r.status === 200 ? stateOf(r.json) : null;
+      if (seen) book.apply(i, seen);
+      return seen !== null;
+    };
     let state: TaskState | null = null;
     try {
       if (t.stale && !READS.has(op)) {
         // The user opens the task first; if it has moved on, they do what fits it now, or nothing.
-        const startedAt = now();
-        const r = await request('GET', `/tasks/${t.id}`, officerOf(i));
-        record('detail', r.status, startedAt);
-        const seen = r.status === 200 ? stateOf(r.json) : null;
-        if (!seen) return;
-        book.apply(i, seen);
+        if (!(await openTask())) return;
         if (!book.fits(i, need!.pool)) return;
       }
       const cmd = async (name: string, auth: string, body: unknown) => {
@@ -424,14 +429,7 @@ runBench(async (bench) => {
           );
         case 'report': {
           // The officer opens the task to see which period is open, unless the driver saw it lately.
-          if (t.openPeriods === null) {
-            const startedAt = now();
-            const r = await request('GET', `/tasks/${t.id}`, officerOf(i));
-            record('detail', r.status, startedAt);
-            const seen = r.status === 200 ? stateOf(r.json) : null;
-            if (!seen) return;
-            book.apply(i, seen);
-          }
+          if (t.openPeriods === null && !(await openTask())) return;
           const periodKey = t.openPeriods?.[0];
           if (!periodKey) return;
           return await cmd('reports', officerOf(i), {

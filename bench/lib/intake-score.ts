@@ -34,6 +34,15 @@ export interface NoticeScore {
   inventedYears: string[];
 }
 
+/** The fields of a score that count items, the ones `addScores` sums. */
+const COUNTS = ['gold', 'proposed', 'found', 'refExact', 'leadExact', 'deadlineExact', 'leadAndDeadlineExact', 'titleStartExact'] as const;
+
+/** A score with nothing counted yet. */
+function emptyScore(document: Pick<NoticeScore, 'numberExact' | 'dateExact'>): NoticeScore {
+  const counts = Object.fromEntries(COUNTS.map((key) => [key, 0])) as Record<(typeof COUNTS)[number], number>;
+  return { ...counts, ...document, inventedYears: [] };
+}
+
 /** Case-, diacritic- and punctuation-insensitive form (đ folds to d, as OCR prints it). */
 export function fold(text: string): string {
   return text
@@ -67,17 +76,12 @@ function sameDeadline(gold: GoldItem['deadline'], proposed: ExtractResult['items
 export function scoreNotice(gold: GoldNotice, proposed: ExtractResult, text: string): NoticeScore {
   const unmatched = [...proposed.items];
   const score: NoticeScore = {
+    ...emptyScore({
+      numberExact: fold(gold.document.number ?? '') === fold(proposed.document.number ?? ''),
+      dateExact: gold.document.date === proposed.document.date,
+    }),
     gold: gold.items.length,
     proposed: proposed.items.length,
-    found: 0,
-    refExact: 0,
-    leadExact: 0,
-    deadlineExact: 0,
-    leadAndDeadlineExact: 0,
-    titleStartExact: 0,
-    numberExact: fold(gold.document.number ?? '') === fold(proposed.document.number ?? ''),
-    dateExact: gold.document.date === proposed.document.date,
-    inventedYears: [],
   };
   const titleMatches = (goldItem: GoldItem, item: ExtractResult['items'][number]) => fold(item.title).startsWith(fold(goldItem.titleStart));
   for (const goldItem of gold.items) {
@@ -109,31 +113,9 @@ export function scoreNotice(gold: GoldNotice, proposed: ExtractResult, text: str
 
 /** Sums scores of several notices. */
 export function addScores(scores: readonly NoticeScore[]): NoticeScore {
-  const total: NoticeScore = {
-    gold: 0,
-    proposed: 0,
-    found: 0,
-    refExact: 0,
-    leadExact: 0,
-    deadlineExact: 0,
-    leadAndDeadlineExact: 0,
-    titleStartExact: 0,
-    numberExact: true,
-    dateExact: true,
-    inventedYears: [],
-  };
+  const total = emptyScore({ numberExact: true, dateExact: true });
   for (const s of scores) {
-    for (const key of [
-      'gold',
-      'proposed',
-      'found',
-      'refExact',
-      'leadExact',
-      'deadlineExact',
-      'leadAndDeadlineExact',
-      'titleStartExact',
-    ] as const)
-      total[key] += s[key];
+    for (const key of COUNTS) total[key] += s[key];
     total.numberExact &&= s.numberExact;
     total.dateExact &&= s.dateExact;
     total.inventedYears.push(...s.inventedYears);

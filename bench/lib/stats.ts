@@ -87,41 +87,6 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   return { value, ms: now() - t0 };
 }
 
-// ---- command-line flags: `--n 100` or `--n=100` ----
-
-function flagValue(name: string, argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === `--${name}`) return argv[i + 1];
-    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
-  }
-  return undefined;
-}
-
-/** A numeric flag, or its default (the issue's size). */
-export function numberFlag(name: string, fallback: number, argv: readonly string[] = process.argv.slice(2)): number {
-  const raw = flagValue(name, argv);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} expects a positive number, got ${raw}`);
-  return n;
-}
-
-/** A list of numbers: `--concurrency 8,32`. */
-export function numberListFlag(name: string, fallback: number[], argv: readonly string[] = process.argv.slice(2)): number[] {
-  const raw = flagValue(name, argv);
-  if (raw === undefined) return fallback;
-  return raw.split(',').map((s) => {
-    const n = Number(s);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} expects positive numbers, got ${raw}`);
-    return n;
-  });
-}
-
-export function boolFlag(name: string, argv: readonly string[] = process.argv.slice(2)): boolean {
-  return argv.includes(`--${name}`);
-}
-
 // ---- printing ----
 
 export const fmt = {
@@ -186,34 +151,36 @@ export interface Check {
   primary?: boolean;
 }
 
+/** A measure against the baseline's: `target` says which way the ratio must go, `pass` whether it did. */
+function ratioCheck(
+  id: string,
+  what: string,
+  [measured, baseline]: [number, number],
+  format: (x: number) => string,
+  target: string,
+  pass: (ratio: number) => boolean,
+  primary: boolean,
+): Check {
+  const ratio = measured / baseline;
+  return { id, what, measured: format(measured), baseline: format(baseline), ratio, target, pass: pass(ratio), primary };
+}
+
 /** Throughput at least `min` times the baseline's. */
 export function throughputCheck(id: string, what: string, measured: number, baseline: number, min: number, primary = true): Check {
-  const ratio = measured / baseline;
-  return {
+  return ratioCheck(
     id,
     what,
-    measured: fmt.rate(measured),
-    baseline: fmt.rate(baseline),
-    ratio,
-    target: `≥ ${min}× baseline`,
-    pass: ratio >= min,
+    [measured, baseline],
+    (x) => fmt.rate(x),
+    `≥ ${min}× baseline`,
+    (ratio) => ratio >= min,
     primary,
-  };
+  );
 }
 
 /** A latency at most `max` times the baseline's. */
 export function latencyCheck(id: string, what: string, measured: number, baseline: number, max: number, primary = true): Check {
-  const ratio = measured / baseline;
-  return {
-    id,
-    what,
-    measured: fmt.ms(measured),
-    baseline: fmt.ms(baseline),
-    ratio,
-    target: `≤ ${max}× baseline`,
-    pass: ratio <= max,
-    primary,
-  };
+  return ratioCheck(id, what, [measured, baseline], fmt.ms, `≤ ${max}× baseline`, (ratio) => ratio <= max, primary);
 }
 
 /** An absolute limit (no baseline). */
@@ -263,4 +230,13 @@ export function emitResult(
   result: { checks: readonly Check[]; figures?: readonly Figure[]; extra?: Record<string, unknown> },
 ): void {
   console.log(`BENCH_RESULT ${JSON.stringify({ id, ...result })}`);
+}
+
+/** The end of a benchmark: the targets' verdicts for the reader, then the line bench/run-all.ts collects. */
+export function reportResult(
+  id: string,
+  result: { checks: readonly Check[]; figures?: readonly Figure[]; extra?: Record<string, unknown> },
+) {
+  printChecks(result.checks);
+  emitResult(id, result);
 }

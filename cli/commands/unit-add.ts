@@ -1,5 +1,6 @@
 import { addUnit } from '../../db/repositories/auth';
 import { parseFlags, required, runCommand } from '../command';
+import { VALUE, VALUES } from './flags';
 
 const USAGE = 'Cách dùng: npm run -s cli -- unit:add --code <mã> --name "<tên đơn vị>" [--alias "<tên khác>" ...] [--kind <loại>]';
 
@@ -8,12 +9,7 @@ export async function unitAdd(args: string[]): Promise<number> {
   return runCommand(
     USAGE,
     () => {
-      const flags = parseFlags(args, {
-        code: { type: 'string' },
-        name: { type: 'string' },
-        alias: { type: 'string', multiple: true },
-        kind: { type: 'string' },
-      });
+      const flags = parseFlags(args, { code: VALUE, name: VALUE, alias: VALUES, kind: VALUE });
       return { code: required(flags.code, '--code'), name: required(flags.name, '--name'), aliases: flags.alias, kind: flags.kind };
     },
     async (db, input) => {

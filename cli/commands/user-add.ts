@@ -1,6 +1,7 @@
 import { addUser } from '../../db/repositories/auth';
 import { ROLES, roleSchema } from '../../domain/roles';
 import { parseFlags, required, runCommand, UsageError } from '../command';
+import { VALUE, VALUES } from './flags';
 
 const USAGE = [
   'Cách dùng: npm run -s cli -- user:add --login <tên đăng nhập> --unit <mã đơn vị> --role <vai trò> [--role <vai trò> ...]',
@@ -13,13 +14,7 @@ export async function userAdd(args: string[]): Promise<number> {
   return runCommand(
     USAGE,
     () => {
-      const flags = parseFlags(args, {
-        login: { type: 'string' },
-        unit: { type: 'string' },
-        role: { type: 'string', multiple: true },
-        name: { type: 'string' },
-        email: { type: 'string' },
-      });
+      const flags = parseFlags(args, { login: VALUE, unit: VALUE, role: VALUES, name: VALUE, email: VALUE });
       const roles = required(flags.role?.length ? flags.role : undefined, '--role').map((role) => {
         const parsed = roleSchema.safeParse(role);
         if (!parsed.success) throw new UsageError(`Vai trò không tồn tại: ${role}`);

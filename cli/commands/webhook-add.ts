@@ -1,5 +1,6 @@
 import { addWebhookEndpoint } from '../../db/repositories/webhooks';
 import { parseFlags, required, runCommand } from '../command';
+import { VALUE } from './flags';
 
 const USAGE =
   'Cách dùng: npm run -s cli -- webhook:add --unit <mã đơn vị> --url <https://...> [--secret <khóa, ít nhất 16 ký tự>] [--description "<mô tả>"]';
@@ -9,12 +10,7 @@ export async function webhookAdd(args: string[]): Promise<number> {
   return runCommand(
     USAGE,
     () => {
-      const flags = parseFlags(args, {
-        unit: { type: 'string' },
-        url: { type: 'string' },
-        secret: { type: 'string' },
-        description: { type: 'string' },
-      });
+      const flags = parseFlags(args, { unit: VALUE, url: VALUE, secret: VALUE, description: VALUE });
       return {
         unitCode: required(flags.unit, '--unit'),
         url: required(flags.url, '--url'),

@@ -24,32 +24,10 @@ export interface DueNotification {
   body: string;
 }
 
-const dueColumns = [
-  'id',
-  'key',
-  'task_id',
-  'audit_seq',
-  'kind',
-  'step',
-  'level',
-  'recipient_role',
-  'recipient_unit',
-  'subject',
-  'body',
-] as const;
-const outboxColumns = [
-  'key',
-  'task_id',
-  'audit_seq',
-  'kind',
-  'step',
-  'level',
-  'recipient_role',
-  'recipient_unit',
-  'scheduled_at',
-  'subject',
-  'body',
-] as const;
+/** The columns of a notification that say what it is and to whom, between its id and its text. */
+const addressColumns = ['key', 'task_id', 'audit_seq', 'kind', 'step', 'level', 'recipient_role', 'recipient_unit'] as const;
+const dueColumns = ['id', ...addressColumns, 'subject', 'body'] as const;
+const outboxColumns = [...addressColumns, 'scheduled_at', 'subject', 'body'] as const;
 
 /** The event's notifications, each once by key, only once the event is in the chain (`linked`): a write that goes with an audit append. */
 export function outboxWrite(db: QueryCreator<AppendScope>, taskId: string, auditSeq: number, notifications: readonly OutboxNotification[]) {

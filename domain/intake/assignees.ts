@@ -13,16 +13,8 @@
 // same person twice, not a second unit.
 import { parseClause } from './clause';
 import { looseFold, loosePhrase as P } from './normalize';
-import {
-  findUnitMentions,
-  isCollectiveUnit,
-  tokenize,
-  tokenMatches,
-  unitRegistry,
-  type Token,
-  type Unit,
-  type UnitMention,
-} from '../units';
+import { findUnitMentions, isCollectiveUnit, tokenize, tokenMatches, unitRegistry } from '../units';
+import type { Token, Unit, UnitMention } from '../units';
 
 export interface Assignees {
   lead: Unit | null;

@@ -6,17 +6,8 @@
 // A sub-item may open with "Phối hợp với C" only: C replaces the partners it would inherit.
 // Units the registry lacks ("Giao Cơ quan Thường trực Ban Chỉ đạo …", "Tỉnh đoàn chủ trì") are
 // skipped as a run of capitalised words so the work still starts at its verb; they lead nobody.
-import {
-  findUnitMentions,
-  foldDiacritics,
-  isCollectiveUnit,
-  tokenize,
-  tokenMatches,
-  unitRegistry,
-  type Token,
-  type Unit,
-  type UnitMention,
-} from '../units';
+import { findUnitMentions, foldDiacritics, isCollectiveUnit, tokenize, tokenMatches, unitRegistry } from '../units';
+import type { Token, Unit, UnitMention } from '../units';
 import { extractDeadline } from './deadline';
 import { fuzzyUnitAt } from './units-cell';
 

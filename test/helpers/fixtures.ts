@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type request from 'supertest';
 import { uniq } from './ids';
 
-export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
 
 /** A tiny PDF: a catalog and one empty page. */
 export const PDF = Buffer.from(

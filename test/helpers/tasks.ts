@@ -10,6 +10,7 @@ import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type Envelope } from
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
 import type { EvidenceCommand } from '../../domain/schemas/task-commands';
 import { DAY } from './fixtures';
+import * as messages from '../../workflows/messages';
 import { uniq } from './ids';
 
 export const secretariat: Actor = { userId: 'thu.ky', unitCode: 'SKHCN', roles: ['secretariat'] };
@@ -131,4 +132,12 @@ export async function outboxTimes(db: Kysely<Database>, taskId: string): Promise
 export async function workingCalendar(db: Kysely<Database>, instant: number | Date): Promise<WorkingCalendar> {
   const { year } = vnCivilDate(new Date(instant));
   return new WorkingCalendar(await createActivities({ db }).loadCalendar({ years: [year - 1, year, year + 1, year + 2] }));
+}
+
+/** The lead unit's officer attaches one evidence file (`ev1`) and claims completion with it; the secretariat approves. */
+export async function claimAndApprove(handle: WorkflowHandle, officer: Actor, claim: { fileName: string; summary: string; note?: string }) {
+  await handle.executeUpdate(messages.attachEvidenceUpdate, by(officer, evidence('ev1', claim.fileName)));
+  const submitted = await handle.executeUpdate(messages.submitUpdate, by(officer, { summary: claim.summary, evidenceIds: ['ev1'] }));
+  const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: claim.note ?? '' }));
+  return { submitted, approved };
 }

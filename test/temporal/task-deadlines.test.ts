@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
+import { DAY, HOUR } from '../helpers/fixtures';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { formatDueDate } from '../../domain/catalog/format';
@@ -10,8 +11,8 @@ import * as messages from '../../workflows/messages';
 import {
   auditKinds,
   by,
+  claimAndApprove,
   coordinatingOfficer,
-  evidence,
   leadOfficer,
   outbox,
   outboxTimes,
@@ -19,9 +20,9 @@ import {
   secretariat,
   workingCalendar,
 } from '../helpers/tasks';
+import * as expected from '../helpers/expected-trail';
+import * as records from '../helpers/task-records';
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
@@ -41,11 +42,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
   async function taskRemindedOnce() {
     const task = await harness.acknowledgedTaskDueIn(30);
     await harness.sleepUntil(reminderMorning(task.calendar, task.dueAt, 7).getTime() + HOUR);
-    expect(await outbox(db, task.taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-    ]);
+    expect(await outbox(db, task.taskId)).toEqual([...expected.assignedLines(), expected.dueReminderLine(lead, 7)]);
     return task;
   }
 
@@ -100,9 +97,8 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     await harness.sleepUntil(ladderMorning(calendar, original, 0).getTime() + DAY);
     expect(await handle.query(messages.getStateQuery)).toMatchObject({ lateUnits: [], escalationLevel: 0 });
     expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
+      ...expected.assignedLines(),
+      expected.dueReminderLine(lead, 7),
       `extension_decided extension-5 -> lead_unit:${lead}`,
     ]);
 
@@ -125,32 +121,18 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       originalDueAt: original.toISOString(),
     });
 
-    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'bien-ban-lap-dat.pdf')));
-    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã lắp đặt xong', evidenceIds: ['ev1'] }));
-    const done = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
+    const { approved: done } = await claimAndApprove(handle, leadOfficer, { fileName: 'bien-ban-lap-dat.pdf', summary: 'Đã lắp đặt xong' });
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_late', lateUnits: [lead], extensionCount: 1 });
 
     expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
+      ...expected.launchedAndAcknowledged,
       'due_reminder',
       'extension_requested',
       'extension_approved',
-      'due_reminder',
-      'due_reminder',
-      'due_reminder',
-      'overdue',
-      'escalation',
-      'evidence_attached',
-      'submitted',
-      'approved',
+      ...expected.remindedOverdueEscalated,
+      ...expected.claimedAndApproved,
     ]);
-    const decision = await db
-      .selectFrom('audit_events')
-      .select(['actor_user', 'payload'])
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'extension_approved')
-      .executeTakeFirstOrThrow();
+    const decision = await records.auditEvent(db, taskId, 'extension_approved', ['actor_user', 'payload']);
     expect(decision).toEqual({
       actor_user: secretariat.userId,
       payload: {
@@ -164,27 +146,13 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
         extensionCount: 1,
       },
     });
-    const overdue = await db
-      .selectFrom('audit_events')
-      .select('payload')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'overdue')
-      .executeTakeFirstOrThrow();
+    const overdue = await records.auditEvent(db, taskId, 'overdue', ['payload']);
     expect(overdue.payload).toEqual({ dueAt: extended.toISOString(), leadUnit: lead });
     // The inbox words the new deadline as documents do, never as an instant.
-    const notice = await db
-      .selectFrom('notifications')
-      .select('body')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'extension_decided')
-      .executeTakeFirstOrThrow();
+    const [notice] = await records.notices(db, taskId, 'extension_decided', ['body']);
     expect(notice.body).toContain(`Thời hạn mới: ${formatDueDate(extended)} (thời hạn cũ: ${formatDueDate(original)}).`);
     expect(notice.body).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
-    const row = await db
-      .selectFrom('tasks')
-      .select(['original_due_at', 'due_at', 'extension_count', 'outcome'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['original_due_at', 'due_at', 'extension_count', 'outcome']);
     expect(row).toEqual({ original_due_at: original, due_at: extended, extension_count: 1, outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 13 });
   });
@@ -205,30 +173,26 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
 
     await harness.sleepUntil(reminderMorning(calendar, granted, 7).getTime() + HOUR);
     expect(await harness.now()).toBeGreaterThan(original.getTime());
-    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'bao-cao.pdf')));
-    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Hoàn thành', evidenceIds: ['ev1'] }));
-    const done = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
+    const { approved: done } = await claimAndApprove(handle, leadOfficer, { fileName: 'bao-cao.pdf', summary: 'Hoàn thành' });
 
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [], escalationLevel: 0 });
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'due_reminder',
-      'extension_requested',
-      'extension_approved',
-      'due_reminder',
-      'evidence_attached',
-      'submitted',
-      'approved',
-    ]);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-      `extension_decided extension-5 -> lead_unit:${lead}`,
-      `due_reminder due-7wd@e1 -> lead_unit:${lead}`,
-      `approved approved -> lead_unit:${lead}`,
-    ]);
+    await expected.assertTrail(db, taskId, {
+      kinds: [
+        ...expected.launchedAndAcknowledged,
+        'due_reminder',
+        'extension_requested',
+        'extension_approved',
+        'due_reminder',
+        ...expected.claimedAndApproved,
+      ],
+      outbox: [
+        ...expected.assignedLines(),
+        expected.dueReminderLine(lead, 7),
+        `extension_decided extension-5 -> lead_unit:${lead}`,
+        expected.dueReminderLine(lead, 7, 1),
+        `approved approved -> lead_unit:${lead}`,
+      ],
+    });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 9 });
   });
 
@@ -260,44 +224,33 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       escalationLevel: 2,
       dueAt: dueAt.toISOString(),
     });
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-      `extension_decided extension-5 -> lead_unit:${lead}`,
-      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
-      `due_reminder due-1wd@e0 -> lead_unit:${lead}`,
-      `escalation level-1@e0 -> lead_unit_head:${lead}`,
-      `escalation level-2@e0 -> standing_office:${secretariat.unitCode}`,
-    ]);
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'due_reminder',
-      'extension_requested',
-      'extension_denied',
-      'due_reminder',
-      'due_reminder',
-      'overdue',
-      'escalation',
-      'escalation',
-    ]);
-    const notice = await db
-      .selectFrom('notifications')
-      .select(['subject', 'body'])
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'extension_decided')
-      .executeTakeFirstOrThrow();
+    const [reminded7, ...remindedAndEscalated] = expected.remindedAndEscalatedLines(lead);
+    await expected.assertTrail(db, taskId, {
+      kinds: [
+        ...expected.launchedAndAcknowledged,
+        'due_reminder',
+        'extension_requested',
+        'extension_denied',
+        'due_reminder',
+        'due_reminder',
+        'overdue',
+        'escalation',
+        'escalation',
+      ],
+      outbox: [
+        ...expected.assignedLines(),
+        reminded7,
+        `extension_decided extension-5 -> lead_unit:${lead}`,
+        ...remindedAndEscalated,
+        `escalation level-2@e0 -> standing_office:${secretariat.unitCode}`,
+      ],
+    });
+    const [notice] = await records.notices(db, taskId, 'extension_decided', ['subject', 'body']);
     expect(notice.subject).toBe('[Gia hạn] Đề nghị gia hạn nhiệm vụ 2.3 (1) không được chấp thuận');
     expect(notice.body).toContain('Đề nghị gia hạn không được chấp thuận; thời hạn giữ nguyên.');
     expect(notice.body).toContain(`Lý do: ${reason}`);
     expect(notice.body).toMatch(new RegExp(`Thời hạn: +${formatDueDate(dueAt).replace(/[/]/g, '\\/')} \\(`));
-    const decision = await db
-      .selectFrom('audit_events')
-      .select('payload')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'extension_denied')
-      .executeTakeFirstOrThrow();
+    const decision = await records.auditEvent(db, taskId, 'extension_denied', ['payload']);
     expect(decision.payload).toEqual({
       approve: false,
       newDueAt: null,
@@ -308,11 +261,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       requestReason: 'Thiếu nhân lực',
       extensionCount: 0,
     });
-    const row = await db
-      .selectFrom('tasks')
-      .select(['original_due_at', 'due_at', 'extension_count', 'escalation_level', 'late_units'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['original_due_at', 'due_at', 'extension_count', 'escalation_level', 'late_units']);
     expect(row).toEqual({ original_due_at: dueAt, due_at: dueAt, extension_count: 0, escalation_level: 2, late_units: [lead] });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
   });
@@ -360,12 +309,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       'escalation',
     ]);
     // Overdue from the first instant of Tết, though nobody is told before the holiday ends.
-    const overdue = await db
-      .selectFrom('audit_events')
-      .select('occurred_at')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'overdue')
-      .executeTakeFirstOrThrow();
+    const overdue = await records.auditEvent(db, taskId, 'overdue', ['occurred_at']);
     expect(toVnIso(overdue.occurred_at).slice(0, 16)).toBe(at(tet, 0));
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 7 });
   });

@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { useTimeSkippingWorker } from '../helpers/harness';
+import { type PlannedTask, useTimeSkippingWorker } from '../helpers/harness';
+import { DAY, HOUR } from '../helpers/fixtures';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
+import type { TaskState } from '../../domain/task';
 import { vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import {
-  auditKinds,
-  by,
-  coordinatingOfficer,
-  evidence,
-  leadOfficer,
-  otherLeadOfficer,
-  outbox,
-  refusal,
-  secretariat,
-  startTask,
-} from '../helpers/tasks';
+import { auditKinds, by, claimAndApprove, leadOfficer, otherLeadOfficer, refusal, secretariat } from '../helpers/tasks';
+import * as expected from '../helpers/expected-trail';
+import * as records from '../helpers/task-records';
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 const lead = leadOfficer.unitCode;
 const newLead = otherLeadOfficer.unitCode;
-const coordinating = coordinatingOfficer.unitCode;
 // How the server refuses an Update to a closed workflow: "workflow execution already completed" (Temporal
 // server), "update <id> not found" (the time-skipping test server).
 const closed = /already completed|not found/i;
@@ -34,11 +24,15 @@ describe('who owns a task: cancellation and reassignment', () => {
 
   const reassignTo = (reason: string) => by(secretariat, { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason });
 
-  async function completeAs(handle: Awaited<ReturnType<typeof startTask>>['handle'], officer: typeof leadOfficer) {
-    await handle.executeUpdate(messages.attachEvidenceUpdate, by(officer, evidence('ev1', 'bao-cao-hoan-thanh.pdf')));
-    await handle.executeUpdate(messages.submitUpdate, by(officer, { summary: 'Đã hoàn thành', evidenceIds: ['ev1'] }));
-    return handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
+  async function completeAs(handle: PlannedTask['handle'], officer: typeof leadOfficer) {
+    return (await claimAndApprove(handle, officer, { fileName: 'bao-cao-hoan-thanh.pdf', summary: 'Đã hoàn thành' })).approved;
   }
+
+  /** Who led a task reassigned (for `reason`) at `handedOverAt` and completed by the new lead unit. */
+  const ledBeforeAndAfter = (done: TaskState, handedOverAt: string, reason: string) => [
+    { unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: done.launchedAt, to: handedOverAt, reason },
+    { unitCode: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', from: handedOverAt, to: done.completedAt, reason: null },
+  ];
 
   it('cancels with a reason: both units are told, no reminder follows, the workflow ends, and a closed task refuses further commands', async () => {
     const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
@@ -61,20 +55,11 @@ describe('who owns a task: cancellation and reassignment', () => {
 
     // Past the deadline and every rung of the ladder: nothing more is sent or recorded.
     await harness.sleepUntil(deadlineMorning(dueAt, calendar, 8).getTime() + 30 * DAY);
-    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'due_reminder', 'cancelled']);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-      `cancelled cancelled -> lead_unit:${lead}`,
-      `cancelled cancelled -> coordinating_units:${coordinating}`,
-    ]);
-    const notice = await db
-      .selectFrom('notifications')
-      .select('body')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'cancelled')
-      .execute();
+    await expected.assertTrail(db, taskId, {
+      kinds: [...expected.launchedAndAcknowledged, 'due_reminder', 'cancelled'],
+      outbox: [...expected.assignedLines(), expected.dueReminderLine(lead, 7), ...expected.toBothUnits('cancelled cancelled')],
+    });
+    const notice = await records.notices(db, taskId, 'cancelled', ['body']);
     expect(notice).toEqual([{ body: expect.stringContaining(`Lý do: ${reason}`) }, { body: expect.stringContaining(`Lý do: ${reason}`) }]);
 
     // The closed task answers no command: not a second cancellation, not a late claim.
@@ -82,11 +67,7 @@ describe('who owns a task: cancellation and reassignment', () => {
     await expect(handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã xong', evidenceIds: [] }))).rejects.toThrow(
       closed,
     );
-    const row = await db
-      .selectFrom('tasks')
-      .select(['status', 'cancelled_at', 'outcome'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['status', 'cancelled_at', 'outcome']);
     expect(row).toEqual({ status: 'cancelled', cancelled_at: new Date(cancelled.cancelledAt!), outcome: null });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 4 });
   });
@@ -96,8 +77,8 @@ describe('who owns a task: cancellation and reassignment', () => {
     await completeAs(handle, leadOfficer);
     await handle.result();
     await expect(handle.executeUpdate(messages.cancelUpdate, by(secretariat, { reason: 'Thu hồi' }))).rejects.toThrow(closed);
-    expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', 'evidence_attached', 'submitted', 'approved']);
-    expect(await db.selectFrom('tasks').select(['status', 'outcome']).where('id', '=', taskId).executeTakeFirstOrThrow()).toEqual({
+    expect(await auditKinds(db, taskId)).toEqual([...expected.launchedAndAcknowledged, ...expected.claimedAndApproved]);
+    expect(await records.taskRow(db, taskId, ['status', 'outcome'])).toEqual({
       status: 'completed',
       outcome: 'completed_on_time',
     });
@@ -128,49 +109,28 @@ describe('who owns a task: cancellation and reassignment', () => {
     await handle.executeUpdate(messages.acknowledgeUpdate, by(otherLeadOfficer, { note: 'Công an tỉnh tiếp nhận' }));
     const done = await completeAs(handle, otherLeadOfficer);
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_late', lateUnits: [lead, newLead] });
-    expect(done.leadHistory).toEqual([
-      { unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: done.launchedAt, to: handedOverAt, reason },
-      { unitCode: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', from: handedOverAt, to: done.completedAt, reason: null },
-    ]);
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'due_reminder',
-      'due_reminder',
-      'due_reminder',
-      'overdue',
-      'escalation',
-      'reassigned',
-      'acknowledged',
-      'evidence_attached',
-      'submitted',
-      'approved',
-    ]);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
-      `due_reminder due-1wd@e0 -> lead_unit:${lead}`,
-      `escalation level-1@e0 -> lead_unit_head:${lead}`,
-      `reassigned reassigned-8 -> lead_unit:${newLead}`,
-      `approved approved -> lead_unit:${newLead}`,
-    ]);
-    const event = await db
-      .selectFrom('audit_events')
-      .select(['actor_user', 'payload'])
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'reassigned')
-      .executeTakeFirstOrThrow();
+    expect(done.leadHistory).toEqual(ledBeforeAndAfter(done, handedOverAt, reason));
+    await expected.assertTrail(db, taskId, {
+      kinds: [
+        ...expected.launchedAndAcknowledged,
+        ...expected.remindedOverdueEscalated,
+        'reassigned',
+        'acknowledged',
+        ...expected.claimedAndApproved,
+      ],
+      outbox: [
+        ...expected.assignedLines(),
+        ...expected.remindedAndEscalatedLines(lead),
+        `reassigned reassigned-8 -> lead_unit:${newLead}`,
+        `approved approved -> lead_unit:${newLead}`,
+      ],
+    });
+    const event = await records.auditEvent(db, taskId, 'reassigned', ['actor_user', 'payload']);
     expect(event).toEqual({
       actor_user: secretariat.userId,
       payload: { newLeadUnit: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', reason, previousLeadUnit: lead },
     });
-    const row = await db
-      .selectFrom('tasks')
-      .select(['lead_unit', 'late_units', 'outcome'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['lead_unit', 'late_units', 'outcome']);
     expect(row).toEqual({ lead_unit: newLead, late_units: [lead, newLead], outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
   });
@@ -187,47 +147,26 @@ describe('who owns a task: cancellation and reassignment', () => {
     const done = await completeAs(handle, otherLeadOfficer);
     const handedOverAt = reassigned.leadHistory[1].from;
     expect(done).toMatchObject({ status: 'completed', outcome: 'completed_late', lateUnits: [newLead] });
-    expect(done.leadHistory).toEqual([
-      { unitCode: lead, responsibleOfficial: 'Giám đốc Sở', from: done.launchedAt, to: handedOverAt, reason },
-      { unitCode: newLead, responsibleOfficial: 'Giám đốc Công an tỉnh', from: handedOverAt, to: done.completedAt, reason: null },
-    ]);
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'reassigned',
-      'acknowledged',
-      'due_reminder',
-      'due_reminder',
-      'due_reminder',
-      'overdue',
-      'escalation',
-      'evidence_attached',
-      'submitted',
-      'approved',
-    ]);
+    expect(done.leadHistory).toEqual(ledBeforeAndAfter(done, handedOverAt, reason));
     // Reminders and escalation go to the unit leading when they fall due.
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `reassigned reassigned-3 -> lead_unit:${newLead}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${newLead}`,
-      `due_reminder due-3wd@e0 -> lead_unit:${newLead}`,
-      `due_reminder due-1wd@e0 -> lead_unit:${newLead}`,
-      `escalation level-1@e0 -> lead_unit_head:${newLead}`,
-      `approved approved -> lead_unit:${newLead}`,
-    ]);
-    const overdue = await db
-      .selectFrom('audit_events')
-      .select('payload')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'overdue')
-      .executeTakeFirstOrThrow();
+    await expected.assertTrail(db, taskId, {
+      kinds: [
+        ...expected.launchedAndAcknowledged,
+        'reassigned',
+        'acknowledged',
+        ...expected.remindedOverdueEscalated,
+        ...expected.claimedAndApproved,
+      ],
+      outbox: [
+        ...expected.assignedLines(),
+        `reassigned reassigned-3 -> lead_unit:${newLead}`,
+        ...expected.remindedAndEscalatedLines(newLead),
+        `approved approved -> lead_unit:${newLead}`,
+      ],
+    });
+    const overdue = await records.auditEvent(db, taskId, 'overdue', ['payload']);
     expect(overdue.payload).toEqual({ dueAt: dueAt.toISOString(), leadUnit: newLead });
-    const row = await db
-      .selectFrom('tasks')
-      .select(['lead_unit', 'late_units', 'outcome'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['lead_unit', 'late_units', 'outcome']);
     expect(row).toEqual({ lead_unit: newLead, late_units: [newLead], outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
   });

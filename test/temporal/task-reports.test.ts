@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
+import { HOUR } from '../helpers/fixtures';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import type { TaskState } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { auditKinds, by, coordinatingOfficer, launchFor, leadOfficer, outboxTimes, refusal, workingCalendar } from '../helpers/tasks';
+import * as records from '../helpers/task-records';
 
-const HOUR = 3600_000;
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
@@ -100,29 +101,14 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
         : ['report_period_opened', 'report_submitted'];
     expect(await auditKinds(db, taskId)).toEqual(['launched', 'acknowledged', ...keys.flatMap((_, i) => periodEvents(i)), 'completed']);
 
-    const submissions = await db
-      .selectFrom('audit_events')
-      .select('payload')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'report_submitted')
-      .orderBy('seq')
-      .execute();
+    const submissions = await records.auditEvents(db, taskId, 'report_submitted', ['payload']);
     expect(submissions.map((s) => [s.payload.periodKey, s.payload.onTime])).toEqual(keys.map((k, i) => [k, i !== lateMonth]));
-    const completed = await db
-      .selectFrom('audit_events')
-      .select(['actor', 'payload'])
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'completed')
-      .executeTakeFirstOrThrow();
+    const completed = await records.auditEvent(db, taskId, 'completed', ['actor', 'payload']);
     expect(completed).toEqual({
       actor: { system: 'workflow' },
       payload: { reason: 'all_periods_reported', submittedOnTime: 11, submittedLate: 1 },
     });
-    const row = await db
-      .selectFrom('tasks')
-      .select(['status', 'outcome', 'deadline_kind', 'due_at'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['status', 'outcome', 'deadline_kind', 'due_at']);
     expect(row).toEqual({ status: 'completed', outcome: 'completed_late', deadline_kind: 'recurring', due_at: null });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 2 + 11 * 2 + 5 + 1 });
   });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { useTimeSkippingWorker } from '../helpers/harness';
+import { DAY, HOUR } from '../helpers/fixtures';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { formatCivilDate, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { auditKinds, by, coordinatingOfficer, evidence, launchFor, leadOfficer, outbox, refusal, secretariat } from '../helpers/tasks';
+import { by, claimAndApprove, evidence, launchFor, leadOfficer, refusal, secretariat } from '../helpers/tasks';
+import * as expected from '../helpers/expected-trail';
+import * as records from '../helpers/task-records';
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
 const lead = leadOfficer.unitCode;
-const coordinating = coordinatingOfficer.unitCode;
 
 describe('review of a completion claim: on time, late, returned, targets', () => {
   const harness = useTimeSkippingWorker();
@@ -26,12 +26,11 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const overdue = await handle.query(messages.getStateQuery);
     expect(overdue).toMatchObject({ status: 'acknowledged', lateUnits: [lead], escalationLevel: 1, outcome: null });
 
-    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'hop-dong-thue-dc.pdf')));
-    const submitted = await handle.executeUpdate(
-      messages.submitUpdate,
-      by(leadOfficer, { summary: 'Đã ký hợp đồng thuê DC', evidenceIds: ['ev1'] }),
-    );
-    const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: 'Hoàn thành, nhưng quá hạn' }));
+    const { submitted, approved } = await claimAndApprove(handle, leadOfficer, {
+      fileName: 'hop-dong-thue-dc.pdf',
+      summary: 'Đã ký hợp đồng thuê DC',
+      note: 'Hoàn thành, nhưng quá hạn',
+    });
 
     expect(Date.parse(submitted.submittedAt!)).toBeGreaterThan(dueAt.getTime());
     expect(approved).toMatchObject({
@@ -43,32 +42,11 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       submittedAt: submitted.submittedAt,
     });
     expect((await handle.result()).outcome).toBe('completed_late');
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'due_reminder',
-      'due_reminder',
-      'due_reminder',
-      'overdue',
-      'escalation',
-      'evidence_attached',
-      'submitted',
-      'approved',
-    ]);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
-      `due_reminder due-1wd@e0 -> lead_unit:${lead}`,
-      `escalation level-1@e0 -> lead_unit_head:${lead}`,
-      `approved approved -> lead_unit:${lead}`,
-    ]);
-    const row = await db
-      .selectFrom('tasks')
-      .select(['status', 'outcome', 'late_units', 'escalation_level', 'audit_seq'])
-      .where('id', '=', taskId)
-      .executeTakeFirstOrThrow();
+    await expected.assertTrail(db, taskId, {
+      kinds: [...expected.launchedAndAcknowledged, ...expected.remindedOverdueEscalated, ...expected.claimedAndApproved],
+      outbox: [...expected.assignedLines(), ...expected.remindedAndEscalatedLines(lead), `approved approved -> lead_unit:${lead}`],
+    });
+    const row = await records.taskRow(db, taskId, ['status', 'outcome', 'late_units', 'escalation_level', 'audit_seq']);
     expect(row).toEqual({ status: 'completed', outcome: 'completed_late', late_units: [lead], escalation_level: 1, audit_seq: 10 });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 10 });
   });
@@ -87,22 +65,15 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const approved = await handle.executeUpdate(messages.approveUpdate, by(secretariat, { note: '' }));
     expect(approved).toMatchObject({ status: 'completed', outcome: 'completed_on_time', lateUnits: [] });
     expect(Date.parse(approved.completedAt!)).toBeGreaterThan(dueAt.getTime());
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'due_reminder',
-      'due_reminder',
-      'evidence_attached',
-      'submitted',
-      'approved',
-    ]);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `due_reminder due-7wd@e0 -> lead_unit:${lead}`,
-      `due_reminder due-3wd@e0 -> lead_unit:${lead}`,
-      `approved approved -> lead_unit:${lead}`,
-    ]);
+    await expected.assertTrail(db, taskId, {
+      kinds: [...expected.launchedAndAcknowledged, 'due_reminder', 'due_reminder', ...expected.claimedAndApproved],
+      outbox: [
+        ...expected.assignedLines(),
+        expected.dueReminderLine(lead, 7),
+        expected.dueReminderLine(lead, 3),
+        `approved approved -> lead_unit:${lead}`,
+      ],
+    });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 7 });
   });
 
@@ -116,14 +87,9 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
     const reason = 'Mới có dự thảo hợp đồng, chưa có biên bản nghiệm thu hạ tầng DC';
     const returned = await handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason }));
     expect(returned).toMatchObject({ status: 'returned', lastReturnReason: reason, outcome: null });
-    const returnedRow = await db.selectFrom('tasks').select(['status', 'audit_seq']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const returnedRow = await records.taskRow(db, taskId, ['status', 'audit_seq']);
     expect(returnedRow).toEqual({ status: 'returned', audit_seq: 5 });
-    const notice = await db
-      .selectFrom('notifications')
-      .select(['kind', 'recipient_unit', 'body'])
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'returned')
-      .execute();
+    const notice = await records.notices(db, taskId, 'returned', ['kind', 'recipient_unit', 'body']);
     expect(notice).toEqual([{ kind: 'returned', recipient_unit: lead, body: expect.stringContaining(`Lý do: ${reason}`) }]);
 
     await harness.env.sleep(3 * DAY);
@@ -141,28 +107,11 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       evidence: [{ evidenceId: 'ev1' }, { evidenceId: 'ev2' }],
     });
     await handle.result();
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'evidence_attached',
-      'submitted',
-      'returned',
-      'evidence_attached',
-      'submitted',
-      'approved',
-    ]);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `returned returned-5 -> lead_unit:${lead}`,
-      `approved approved -> lead_unit:${lead}`,
-    ]);
-    const returnEvent = await db
-      .selectFrom('audit_events')
-      .select(['actor_user', 'actor_unit', 'payload'])
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'returned')
-      .executeTakeFirstOrThrow();
+    await expected.assertTrail(db, taskId, {
+      kinds: [...expected.launchedAndAcknowledged, 'evidence_attached', 'submitted', 'returned', ...expected.claimedAndApproved],
+      outbox: [...expected.assignedLines(), `returned returned-5 -> lead_unit:${lead}`, `approved approved -> lead_unit:${lead}`],
+    });
+    const returnEvent = await records.auditEvent(db, taskId, 'returned', ['actor_user', 'actor_unit', 'payload']);
     expect(returnEvent).toEqual({ actor_user: secretariat.userId, actor_unit: secretariat.unitCode, payload: { reason } });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 8 });
   });
@@ -243,32 +192,14 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
         metAt: approved.completedAt,
       },
     ]);
-    expect(await auditKinds(db, taskId)).toEqual([
-      'launched',
-      'acknowledged',
-      'evidence_attached',
-      'measurement_recorded',
-      'submitted',
-      'returned',
-      'evidence_attached',
-      'measurement_recorded',
-      'submitted',
-      'approved',
-    ]);
-    expect(await outbox(db, taskId)).toEqual([
-      `assigned assigned -> lead_unit:${lead}`,
-      `assigned assigned -> coordinating_units:${coordinating}`,
-      `returned returned-6 -> lead_unit:${lead}`,
-      `approved approved -> lead_unit:${lead}`,
-    ]);
-    const approval = await db
-      .selectFrom('audit_events')
-      .select('payload')
-      .where('task_id', '=', taskId)
-      .where('kind', '=', 'approved')
-      .executeTakeFirstOrThrow();
+    const measuredAndClaimed = ['evidence_attached', 'measurement_recorded', 'submitted'];
+    await expected.assertTrail(db, taskId, {
+      kinds: [...expected.launchedAndAcknowledged, ...measuredAndClaimed, 'returned', ...measuredAndClaimed, 'approved'],
+      outbox: [...expected.assignedLines(), `returned returned-6 -> lead_unit:${lead}`, `approved approved -> lead_unit:${lead}`],
+    });
+    const approval = await records.auditEvent(db, taskId, 'approved', ['payload']);
     expect(approval.payload).toMatchObject({ outcome: 'completed_on_time', targetsMet: ['5g'] });
-    const row = await db.selectFrom('tasks').select(['status', 'state']).where('id', '=', taskId).executeTakeFirstOrThrow();
+    const row = await records.taskRow(db, taskId, ['status', 'state']);
     expect(row.status).toBe('completed');
     expect((row.state as { targets: unknown[] }).targets).toEqual([
       expect.objectContaining({ id: '5g', latestValue: 62.3, progress: 1, met: true }),
