@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deadlineSchema, launchTaskSchema, type LaunchTask } from './schemas/task';
+import { deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
 import { notificationPolicyOverrideSchema } from './schemas/policy';
 import { recurrenceRuleSchema } from './schemas/recurrence';
 import type { RecurrenceRule } from './recurrence';
@@ -11,7 +11,7 @@ export const itemDraftFieldsSchema = launchTaskSchema
   .omit({ directiveNumber: true })
   .partial()
   .extend({
-    ref: z.string().trim().min(1).max(50),
+    ref: idPart(50),
     sourceText: z.string().max(20000).optional(),
   });
 export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
@@ -21,7 +21,7 @@ export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
  * `assignedBy`, `decidedBy` and `policy` at the directive level apply to every item that does not set its own.
  */
 export const directiveImportSchema = z.object({
-  number: z.string().trim().min(1).max(100),
+  number: idPart(100),
   issuedOn: z.iso.date().optional(),
   issuer: z.string().trim().min(1).max(300).optional(),
   signer: z.string().trim().min(1).max(300).optional(),

@@ -13,7 +13,16 @@ import {
 import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
 import type { CompleteLaunch, LaunchTask } from '../domain/schemas/task';
-import { missingSixClear, taskIdFor, workflowIdFor, type DirectiveTaskInput, type SixClear, type TaskState } from '../domain/task';
+import {
+  idSlug,
+  legacyTaskIdFor,
+  missingSixClear,
+  taskIdFor,
+  workflowIdFor,
+  type DirectiveTaskInput,
+  type SixClear,
+  type TaskState,
+} from '../domain/task';
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
 
@@ -36,15 +45,30 @@ export type LaunchResult =
 /**
  * Starts the workflow of one task, unless the launch lacks any of the "6 rõ". The workflow id
  * derives from (directive number, ref), so launching the same item again finds the first
- * workflow (`already_launched`) instead of starting a second. Any other start failure is thrown.
+ * workflow (`already_launched`) instead of starting a second; a task launched under the first id
+ * scheme (`legacyTaskIdFor`) is found by its row. An id held by another item is a conflict. Any
+ * other start failure is thrown.
  */
 export async function launchTask(
-  { temporal, taskQueue }: Pick<TaskDeps, 'temporal' | 'taskQueue'>,
+  { db, temporal, taskQueue }: Pick<TaskDeps, 'db' | 'temporal' | 'taskQueue'>,
   launch: LaunchTask,
 ): Promise<LaunchResult> {
+  for (const [path, value] of [
+    ['directiveNumber', launch.directiveNumber],
+    ['ref', launch.ref],
+  ] as const) {
+    if (!idSlug(value))
+      throw new DomainError('invalid', `"${value}" không có chữ cái hay chữ số nào để làm mã nhiệm vụ`, [
+        { path, reason: 'cần ít nhất một chữ cái hoặc chữ số' },
+      ]);
+  }
   const missing = missingSixClear(launch);
   if (missing.length) return { outcome: 'missing', missing };
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
+  const legacyId = legacyTaskIdFor(launch.directiveNumber, launch.ref);
+  if (legacyId !== taskId && (await heldBy(db, legacyId, launch)) === 'same') {
+    return { outcome: 'already_launched', taskId: legacyId, workflowId: workflowIdFor(legacyId) };
+  }
   const workflowId = workflowIdFor(taskId);
   const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch };
   try {
@@ -52,8 +76,31 @@ export async function launchTask(
     return { outcome: 'launched', taskId, workflowId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const holder = await heldBy(db, taskId, launch);
+    if (holder !== 'same' && holder !== 'nobody') {
+      throw new DomainError(
+        'conflict',
+        `Mã nhiệm vụ ${taskId} đã thuộc về mục ${holder.ref} của văn bản ${holder.directiveNumber}, không phải mục ${launch.ref} của văn bản ${launch.directiveNumber}`,
+      );
+    }
     return { outcome: 'already_launched', taskId, workflowId };
   }
+}
+
+/**
+ * Which item holds a task id, by its row: the same (directive number, ref) exactly, another one,
+ * or none yet (a workflow whose first row is still being written is taken to be this item's: a
+ * new id is a hash of the exact pair, so only an old id can be another's, and old rows exist).
+ */
+async function heldBy(
+  db: Kysely<Database>,
+  taskId: string,
+  launch: Pick<LaunchTask, 'directiveNumber' | 'ref'>,
+): Promise<'same' | 'nobody' | { directiveNumber: string; ref: string }> {
+  const row = await db.selectFrom('tasks').select(['directive_number', 'ref']).where('id', '=', taskId).executeTakeFirst();
+  if (!row) return 'nobody';
+  if (row.directive_number === launch.directiveNumber && row.ref === launch.ref) return 'same';
+  return { directiveNumber: row.directive_number, ref: row.ref };
 }
 
 export interface TaskListQuery extends TaskListFilter {
