@@ -25,6 +25,7 @@ import {
 } from '../domain/task';
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
+import { assertLaunchUnits } from './units';
 
 /* Tasks: launching one, listing and reading them; used by the API, the CLI and the web pages. */
 
@@ -64,6 +65,7 @@ export async function launchTask(
   }
   const missing = missingSixClear(launch);
   if (missing.length) return { outcome: 'missing', missing };
+  await assertLaunchUnits(db, launch);
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
   const legacyId = legacyTaskIdFor(launch.directiveNumber, launch.ref);
   if (legacyId !== taskId && (await heldBy(db, legacyId, launch)) === 'same') {

@@ -142,6 +142,14 @@ export async function addUnit(db: Kysely<Database>, input: UnitInput): Promise<{
   return { unit: { code: row.code, name: row.name, aliases: row.aliases, kind: row.kind }, created: row.created };
 }
 
+/** Of the given codes, those of registered units, each with whether it is active. */
+export async function unitsByCode(db: Kysely<Database>, codes: readonly string[]): Promise<Map<string, { active: boolean }>> {
+  const wanted = [...new Set(codes)];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('units').select(['code', 'active']).where('code', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.code, { active: r.active }]));
+}
+
 /**
  * Adds a user to an existing unit. Adding the same user again changes nothing; adding a login
  * that exists with another unit, other roles, name or email is refused rather than applied silently.
