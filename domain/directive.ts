@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typedText } from './schemas/task-commands';
 import { deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
 import { notificationPolicyOverrideSchema } from './schemas/policy';
 import { recurrenceRuleSchema } from './schemas/recurrence';
@@ -23,11 +24,11 @@ export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
 export const directiveImportSchema = z.object({
   number: idPart(100),
   issuedOn: z.iso.date().optional(),
-  issuer: z.string().trim().min(1).max(300).optional(),
-  signer: z.string().trim().min(1).max(300).optional(),
-  title: z.string().trim().min(1).max(2000).optional(),
+  issuer: typedText().min(1).max(300).optional(),
+  signer: typedText().min(1).max(300).optional(),
+  title: typedText().min(1).max(2000).optional(),
   sourceText: z.string().max(200_000).optional(),
-  assignedBy: z.string().trim().min(1).max(300).optional(),
+  assignedBy: typedText().min(1).max(300).optional(),
   decidedBy: z
     .string()
     .trim()
@@ -53,7 +54,7 @@ export const itemPatchSchema = itemDraftFieldsSchema.omit({ ref: true }).partial
 export type ItemPatch = z.infer<typeof itemPatchSchema>;
 
 /** Which items to launch; all drafts when `refs` is absent. */
-export const launchItemsSchema = z.object({ refs: z.array(z.string().trim().min(1).max(50)).min(1).max(500).optional() });
+export const launchItemsSchema = z.object({ refs: z.array(typedText().min(1).max(50)).min(1).max(500).optional() });
 
 /** The stable id of a directive from its number: `01-TB/CQTT` -> `01-tb-cqtt`. */
 export function directiveIdFor(number: string): string {

@@ -3,7 +3,7 @@ import { notificationPolicyOverrideSchema } from './policy';
 import { recurrenceRuleSchema } from './recurrence';
 import { ROLES } from '../roles';
 import { idSlug } from '../task';
-import { instantSchema, trimmedText as text, unitCodeSchema as unitCode } from './task-commands';
+import { instantSchema, trimmedText as text, typedText, unitCodeSchema as unitCode } from './task-commands';
 
 // The launch's zod schemas and the types inferred from them. Workflows import `../task.ts`
 // (state, statuses, ids) and load `task-commands.ts` lazily, never this module.
@@ -28,7 +28,7 @@ export const targetSchema = z.object({
   metric: text(300),
   comparator: z.enum(['>=', '<=', '=']),
   value: z.number().finite(),
-  unit: z.string().trim().max(30).nullable().default(null),
+  unit: typedText().max(30).nullable().default(null),
   dueAt: instantSchema.nullable().default(null),
 });
 export type TargetInput = z.infer<typeof targetSchema>;
@@ -53,7 +53,7 @@ export const launchTaskSchema = z.object({
   ref: idPart(50),
   // rõ việc
   title: text(2000).optional(),
-  description: z.string().trim().max(20000).default(''),
+  description: typedText().max(20000).default(''),
   // rõ người
   leadUnit: unitCode.optional(),
   coLeadUnit: unitCode.nullable().default(null),

@@ -53,3 +53,24 @@ describe('units a task names must be in the registry, and active', () => {
     expect(kinds.map((k) => k.kind)).not.toContain('reassigned');
   });
 });
+
+describe('text a person typed is stored in NFC', () => {
+  const w = useApiWorld();
+  const { http } = w;
+  const { secretariat } = w.people;
+
+  it('keeps a launch typed in decomposed form (NFD) as NFC', async () => {
+    const body = w.launchBody();
+    const nfd = { title: body.title.normalize('NFD'), responsibleOfficial: body.responsibleOfficial.normalize('NFD') };
+    const res = await http()
+      .post('/api/v1/tasks')
+      .set('authorization', secretariat.auth)
+      .send({ ...body, ...nfd })
+      .expect(202);
+    w.tasks.add(res.body.id);
+    await w.untilLaunched(res.body.id);
+    const read = await http().get(`/api/v1/tasks/${res.body.id}`).set('authorization', secretariat.auth).expect(200);
+    expect(read.body.state.title).toBe(body.title.normalize('NFC'));
+    expect(read.body.state.responsibleOfficial).toBe(body.responsibleOfficial.normalize('NFC'));
+  });
+});
