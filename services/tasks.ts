@@ -65,6 +65,13 @@ export async function launchTask(
   }
   const missing = missingSixClear(launch);
   if (missing.length) return { outcome: 'missing', missing };
+  const { deadline } = launch as CompleteLaunch;
+  if (deadline.kind === 'recurring' && deadline.until && Date.parse(deadline.until) <= Date.now()) {
+    // Its last period would already be over: the workflow would wait for a period that never opens.
+    throw new DomainError('invalid', `Nghĩa vụ định kỳ đã kết thúc: thời điểm kết thúc ${deadline.until} đã qua`, [
+      { path: 'deadline.until', reason: 'thời điểm kết thúc đã qua' },
+    ]);
+  }
   await assertLaunchUnits(db, launch);
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
   const legacyId = legacyTaskIdFor(launch.directiveNumber, launch.ref);

@@ -74,3 +74,18 @@ describe('text a person typed is stored in NFC', () => {
     expect(read.body.state.responsibleOfficial).toBe(body.responsibleOfficial.normalize('NFC'));
   });
 });
+
+describe('a recurring obligation that has already ended', () => {
+  const w = useApiWorld();
+  const { http } = w;
+  const { secretariat } = w.people;
+
+  it('is refused at launch rather than left waiting forever', async () => {
+    const body = w.launchBody({ recurring: true });
+    body.deadline.until = new Date(Date.now() - 86_400_000).toISOString();
+    const res = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body);
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['deadline.until']);
+    expect(res.body.detail).toMatch(/đã qua/);
+  });
+});
