@@ -25,6 +25,7 @@ import {
 } from '../domain/task';
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
+import { initialState } from '../domain/lifecycle/state';
 import { assertLaunchUnits } from './units';
 
 /* Tasks: launching one, listing and reading them; used by the API, the CLI and the web pages. */
@@ -126,11 +127,69 @@ export async function listTasks(
   return { items, page, pageSize, total };
 }
 
-/** A task: its live state from the workflow and its read model from the database. */
+/** How long a read waits for a query before answering from the launch (a task whose worker has not picked it up yet). */
+export const LIVE_QUERY_WAIT_MS = 2_000;
+
+/**
+ * The state of a task whose row is not written yet (its first activity is on its way): the workflow's
+ * answer to the query, or, when no worker answers in time, the state its launch gives (the input of
+ * its first history event). Null when there is no such workflow.
+ */
+export async function stateBeforeRecord({ temporal }: Pick<TaskDeps, 'temporal'>, taskId: string): Promise<TaskState | null> {
+  const handle = temporal.workflow.getHandle<typeof directiveTask>(workflowIdFor(taskId));
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), LIVE_QUERY_WAIT_MS);
+  });
+  const query = handle.query(getStateQuery);
+  query.catch(() => undefined);
+  try {
+    const first = await Promise.race([query, waited]);
+    if (first !== 'timeout') return first;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
+    const history = await handle.fetchHistory();
+    const started = history.events?.[0];
+    const attrs = started?.workflowExecutionStartedEventAttributes;
+    const payload = attrs?.input?.payloads?.[0];
+    if (!payload || !started?.eventTime) return null;
+    const input = (await temporal.options.loadedDataConverter.payloadConverter.fromPayload(payload)) as DirectiveTaskInput;
+    const seconds = Number(started.eventTime.seconds ?? 0);
+    const at = new Date(seconds * 1000 + Math.floor((started.eventTime.nanos ?? 0) / 1e6)).toISOString();
+    return initialState(input, at);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+/** The units that see a task, from its live state (as `taskUnits` reads them from the row). */
+export const unitsOfState = (s: TaskState): string[] => [
+  s.leadUnit,
+  ...(s.coLeadUnit ? [s.coLeadUnit] : []),
+  ...s.coordinatingUnits,
+  ...s.leadHistory.map((h) => h.unitCode),
+];
+
+/**
+ * A task: its live state from the workflow and its read model from the database. From the moment
+ * its launch is accepted: before the first row is written, `record` is null and the state comes from
+ * `stateBeforeRecord`.
+ */
 export async function getTask(
   { db, temporal }: Pick<TaskDeps, 'db' | 'temporal'>,
   taskId: string,
-): Promise<{ id: string; state: TaskState; record: TaskRecord }> {
+): Promise<{ id: string; state: TaskState; record: TaskRecord | null }> {
+  const record = await findTaskRecord(db, taskId);
+  if (!record) {
+    const state = await stateBeforeRecord({ temporal }, taskId);
+    if (!state) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
+    return { id: taskId, state, record: null };
+  }
   let state: TaskState;
   try {
     state = await temporal.workflow.getHandle(workflowIdFor(taskId)).query(getStateQuery);
@@ -138,8 +197,6 @@ export async function getTask(
     if (err instanceof WorkflowNotFoundError) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
     throw err;
   }
-  const record = await findTaskRecord(db, taskId);
-  if (!record) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
   return { id: taskId, state, record };
 }
 

@@ -25,6 +25,7 @@ import { taskIdParams } from './params';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { assertUnitReceivesWork } from '../../services/units';
+import { assertCanCommand } from '../visibility';
 
 export interface CommandRoute<C> {
   update: UpdateDefinition<TaskState, [Envelope<C>]>;
@@ -152,6 +153,7 @@ export function taskCommandsRouter({ temporal, db }: { temporal: Client; db: Kys
   for (const name of Object.keys(COMMAND_ROUTES) as CommandName[]) {
     router.post(`/:id/${name}`, async (req, res) => {
       const { id } = parseOr400(taskIdParams, req.params, 'path');
+      await assertCanCommand(db, temporal, actorOf(req), id);
       // The registry is not the workflow's to read: a reassignment to a unit that cannot receive work is refused here.
       if (name === 'reassign') {
         const { newLeadUnit } = parseOr400(reassignSchema, req.body);
