@@ -33,7 +33,6 @@ describe('a command is judged on who sends it before the workflow is asked', () 
 
 describe('a task can be read from the moment its launch is accepted', () => {
   const w = useApiWorld();
-  const { http } = w;
   const { secretariat, lead, coordinating } = w.people;
   const stranger = w.person(w.unit('OTHER'), ['unit_officer']);
 
