@@ -67,21 +67,37 @@ export async function checkEvidenceContent(declaredType: string, bytes: Buffer):
 /** The accepted formats, for messages. */
 export const EVIDENCE_TYPES_VI = `${Object.values(EVIDENCE_TYPES).join(', ')} (văn bản TXT/CSV phải mã hóa UTF-8)`;
 
-/** The last path segment of an uploaded name, NFC, without control characters; never empty. */
+// C0, DEL and C1 controls; bidi marks, embeddings, overrides and isolates (a name shown as "fdp.exe"
+// can be "exe.pdf" with U+202E); zero-width characters and the BOM. None belongs in a file name.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const MAX_NAME = 255;
+
+/** Without invisible and control characters, cut to 255 UTF-16 units on a code point (never inside a surrogate pair). */
+function visibleName(name: string): string {
+  const visible = name.replace(INVISIBLE, '').replace(LONE_SURROGATE, '').trim();
+  if (visible.length <= MAX_NAME) return visible;
+  let cut = '';
+  for (const point of visible) {
+    if (cut.length + point.length > MAX_NAME) break;
+    cut += point;
+  }
+  return cut.trim();
+}
+
+/** The last path segment of an uploaded name, NFC, without control or invisible characters, at most 255 units; never empty. */
 export function cleanFileName(raw: string): string {
   const base = raw.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim()
-    .slice(0, 255);
-  return cleaned || 'minh-chung';
+  return visibleName(base) || 'minh-chung';
 }
 
 /**
  * `Content-Disposition: attachment` with an ASCII fallback (Vietnamese diacritics dropped) and the
  * exact UTF-8 name as RFC 5987 `filename*`, which every current browser prefers.
  */
-export function contentDisposition(fileName: string): string {
+export function contentDisposition(stored: string): string {
+  // Names stored before the cleaning above may still hold invisible characters: never send them.
+  const fileName = visibleName(stored) || 'minh-chung';
   const fallback = fileName
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

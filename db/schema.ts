@@ -192,6 +192,8 @@ export interface UnitsTable {
   name: string;
   aliases: ColumnType<string[], string[] | undefined, string[]>;
   kind: string | null;
+  /** A deactivated unit receives no new work. */
+  active: Generated<boolean>;
   created_at: Generated<Timestamp>;
 }
 

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { deadlineSchema, launchTaskSchema, type LaunchTask } from './schemas/task';
+import { typedText } from './schemas/task-commands';
+import { deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
 import { notificationPolicyOverrideSchema } from './schemas/policy';
 import { recurrenceRuleSchema } from './schemas/recurrence';
 import type { RecurrenceRule } from './recurrence';
 import { unitByName } from './units';
+import { DomainError } from './errors';
 import type { ExtractResult, ItemDraft } from './intake/schema';
 
 /** One item of a directive as the secretariat edits it before launch: every launch field, all optional. */
@@ -11,7 +13,7 @@ export const itemDraftFieldsSchema = launchTaskSchema
   .omit({ directiveNumber: true })
   .partial()
   .extend({
-    ref: z.string().trim().min(1).max(50),
+    ref: idPart(50),
     sourceText: z.string().max(20000).optional(),
   });
 export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
@@ -21,13 +23,13 @@ export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
  * `assignedBy`, `decidedBy` and `policy` at the directive level apply to every item that does not set its own.
  */
 export const directiveImportSchema = z.object({
-  number: z.string().trim().min(1).max(100),
+  number: idPart(100),
   issuedOn: z.iso.date().optional(),
-  issuer: z.string().trim().min(1).max(300).optional(),
-  signer: z.string().trim().min(1).max(300).optional(),
-  title: z.string().trim().min(1).max(2000).optional(),
+  issuer: typedText().min(1).max(300).optional(),
+  signer: typedText().min(1).max(300).optional(),
+  title: typedText().min(1).max(2000).optional(),
   sourceText: z.string().max(200_000).optional(),
-  assignedBy: z.string().trim().min(1).max(300).optional(),
+  assignedBy: typedText().min(1).max(300).optional(),
   decidedBy: z
     .string()
     .trim()
@@ -53,7 +55,7 @@ export const itemPatchSchema = itemDraftFieldsSchema.omit({ ref: true }).partial
 export type ItemPatch = z.infer<typeof itemPatchSchema>;
 
 /** Which items to launch; all drafts when `refs` is absent. */
-export const launchItemsSchema = z.object({ refs: z.array(z.string().trim().min(1).max(50)).min(1).max(500).optional() });
+export const launchItemsSchema = z.object({ refs: z.array(typedText().min(1).max(50)).min(1).max(500).optional() });
 
 /** The stable id of a directive from its number: `01-TB/CQTT` -> `01-tb-cqtt`. */
 export function directiveIdFor(number: string): string {
@@ -95,6 +97,23 @@ export function recurrenceFromRRule(rule: string): RecurrenceRule | null {
   return parsed.success ? parsed.data : null;
 }
 
+/**
+ * `text` cut to at most `max` characters for a field with a limit: on a code point (never inside a
+ * surrogate pair), at the last space when there is one, marked with "…". The whole text stays in
+ * `sourceText`/`description` (cut only past their own, larger limit).
+ */
+export function clip(text: string, max: number): string {
+  const points = [...text];
+  if (points.length <= max && text.length <= max) return text;
+  let cut = '';
+  for (const p of points) {
+    if (cut.length + p.length > max - 1) break;
+    cut += p;
+  }
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
 /** A text-intake draft as editable item fields: names become unit codes, deadlines the workflow's shape. */
 export function itemFieldsFromDraft(draft: ItemDraft): ItemDraftFields {
   const lead = draft.leadUnit ? unitByName(draft.leadUnit) : undefined;
@@ -107,25 +126,34 @@ export function itemFieldsFromDraft(draft: ItemDraft): ItemDraftFields {
     if (rule) deadline = draft.deadline.kind === 'recurring' ? { kind: 'recurring', rule, until: null } : { kind: 'ongoing', rule };
   }
   return {
-    ref: draft.ref,
-    title: draft.title || undefined,
-    description: draft.text,
-    sourceText: draft.text,
+    ref: clip(draft.ref, 50),
+    title: draft.title ? clip(draft.title, 2000) : undefined,
+    description: clip(draft.text, 20000),
+    sourceText: clip(draft.text, 20000),
     leadUnit: lead?.code,
     coordinatingUnits: draft.coordinatingUnits.map((n) => unitByName(n)?.code).filter((c): c is string => Boolean(c)),
     deadline,
-    targets: draft.targets.map((t) => ({ metric: t.metric, comparator: t.comparator, value: t.value, unit: t.unit, dueAt: null })),
+    targets: draft.targets
+      .slice(0, 50)
+      .map((t) => ({ metric: clip(t.metric, 300), comparator: t.comparator, value: t.value, unit: t.unit, dueAt: null })),
     // The intake found the expected result in the text itself (an outcome verb or a target): keep that text as it.
-    expectedResult: draft.missing.includes('result') ? undefined : draft.text,
+    expectedResult: draft.missing.includes('result') ? undefined : clip(draft.text, 5000),
   };
 }
 
 /** A directive to review, from the text intake's result. */
 export function directiveFromExtract(extract: ExtractResult, sourceText: string): DirectiveImport {
-  return directiveImportSchema.parse({
-    number: extract.document.number ?? 'CHUA-CO-SO',
+  const parsed = directiveImportSchema.safeParse({
+    number: clip(extract.document.number ?? 'CHUA-CO-SO', 100),
     issuedOn: extract.document.date ?? undefined,
     sourceText,
-    items: extract.items.map(itemFieldsFromDraft),
+    items: extract.items.slice(0, 500).map(itemFieldsFromDraft),
   });
+  if (parsed.success) return parsed.data;
+  // What the intake read is not the client's to fix field by field, but it is the text's doing, not a fault of the server.
+  throw new DomainError(
+    'invalid',
+    `Không tạo được bản nháp từ văn bản: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    parsed.error.issues.map((i) => ({ path: i.path.join('.'), reason: i.message })),
+  );
 }

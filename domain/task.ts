@@ -166,7 +166,8 @@ export interface OutboxNotification {
   body: string;
 }
 
-function slug(value: string): string {
+/** The readable part of a task id: diacritics dropped, lower case, runs of anything else as one "-". */
+export function idSlug(value: string): string {
   return value
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -177,12 +178,30 @@ function slug(value: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+// FNV-1a over the UTF-8 bytes, 64 bits, without node:crypto: this module is on the workflow's load path.
+function fnv1a64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) hash = BigInt.asUintN(64, (hash ^ BigInt(byte)) * 0x100000001b3n);
+  return hash.toString(16).padStart(16, '0');
+}
+
 /**
- * The business id of a task: one per (directive number, item reference), so the same item
- * can never be launched twice; `01-TB/CQTT` + `2.3 (1)` -> `01-tb-cqtt.2-3-1`.
+ * The business id of a task: one per (directive number, item reference), so the same item can
+ * never be launched twice, and two items never share one. A pair that is its own slug keeps it
+ * (`80-tb-ubnd` + `5` -> `80-tb-ubnd.5`); any other pair gets its slug and a hash of the exact
+ * text after a second dot (`01-TB/CQTT` + `2.3 (1)` -> `01-tb-cqtt.2-3-1.<12 hex>`), which no slug
+ * can produce, so "2.3 (1)" and "2.3.1" differ. The hashed text is a list so that a later part
+ * (the directive's issue year) can join it. A part with nothing to slug is refused by the launch schema.
  */
 export function taskIdFor(directiveNumber: string, ref: string): string {
-  return `${slug(directiveNumber)}.${slug(ref)}`;
+  const readable = `${idSlug(directiveNumber)}.${idSlug(ref)}`;
+  if (idSlug(directiveNumber) === directiveNumber && idSlug(ref) === ref) return readable;
+  return `${readable}.${fnv1a64(JSON.stringify([directiveNumber, ref])).slice(0, 12)}`;
+}
+
+/** The id the first scheme gave (both parts slugged, nothing more); tasks launched then keep it. */
+export function legacyTaskIdFor(directiveNumber: string, ref: string): string {
+  return `${idSlug(directiveNumber)}.${idSlug(ref)}`;
 }
 
 /** The Temporal workflow id of a task: derived, never random, so a retried launch finds the first. */

@@ -13,9 +13,20 @@ import {
 import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
 import type { CompleteLaunch, LaunchTask } from '../domain/schemas/task';
-import { missingSixClear, taskIdFor, workflowIdFor, type DirectiveTaskInput, type SixClear, type TaskState } from '../domain/task';
+import {
+  idSlug,
+  legacyTaskIdFor,
+  missingSixClear,
+  taskIdFor,
+  workflowIdFor,
+  type DirectiveTaskInput,
+  type SixClear,
+  type TaskState,
+} from '../domain/task';
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
+import { initialState } from '../domain/lifecycle/state';
+import { assertLaunchUnits } from './units';
 
 /* Tasks: launching one, listing and reading them; used by the API, the CLI and the web pages. */
 
@@ -36,15 +47,38 @@ export type LaunchResult =
 /**
  * Starts the workflow of one task, unless the launch lacks any of the "6 rõ". The workflow id
  * derives from (directive number, ref), so launching the same item again finds the first
- * workflow (`already_launched`) instead of starting a second. Any other start failure is thrown.
+ * workflow (`already_launched`) instead of starting a second; a task launched under the first id
+ * scheme (`legacyTaskIdFor`) is found by its row. An id held by another item is a conflict. Any
+ * other start failure is thrown.
  */
 export async function launchTask(
-  { temporal, taskQueue }: Pick<TaskDeps, 'temporal' | 'taskQueue'>,
+  { db, temporal, taskQueue }: Pick<TaskDeps, 'db' | 'temporal' | 'taskQueue'>,
   launch: LaunchTask,
 ): Promise<LaunchResult> {
+  for (const [path, value] of [
+    ['directiveNumber', launch.directiveNumber],
+    ['ref', launch.ref],
+  ] as const) {
+    if (!idSlug(value))
+      throw new DomainError('invalid', `"${value}" không có chữ cái hay chữ số nào để làm mã nhiệm vụ`, [
+        { path, reason: 'cần ít nhất một chữ cái hoặc chữ số' },
+      ]);
+  }
   const missing = missingSixClear(launch);
   if (missing.length) return { outcome: 'missing', missing };
+  const { deadline } = launch as CompleteLaunch;
+  if (deadline.kind === 'recurring' && deadline.until && Date.parse(deadline.until) <= Date.now()) {
+    // Its last period would already be over: the workflow would wait for a period that never opens.
+    throw new DomainError('invalid', `Nghĩa vụ định kỳ đã kết thúc: thời điểm kết thúc ${deadline.until} đã qua`, [
+      { path: 'deadline.until', reason: 'thời điểm kết thúc đã qua' },
+    ]);
+  }
+  await assertLaunchUnits(db, launch);
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
+  const legacyId = legacyTaskIdFor(launch.directiveNumber, launch.ref);
+  if (legacyId !== taskId && (await heldBy(db, legacyId, launch)) === 'same') {
+    return { outcome: 'already_launched', taskId: legacyId, workflowId: workflowIdFor(legacyId) };
+  }
   const workflowId = workflowIdFor(taskId);
   const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch };
   try {
@@ -52,8 +86,31 @@ export async function launchTask(
     return { outcome: 'launched', taskId, workflowId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const holder = await heldBy(db, taskId, launch);
+    if (holder !== 'same' && holder !== 'nobody') {
+      throw new DomainError(
+        'conflict',
+        `Mã nhiệm vụ ${taskId} đã thuộc về mục ${holder.ref} của văn bản ${holder.directiveNumber}, không phải mục ${launch.ref} của văn bản ${launch.directiveNumber}`,
+      );
+    }
     return { outcome: 'already_launched', taskId, workflowId };
   }
+}
+
+/**
+ * Which item holds a task id, by its row: the same (directive number, ref) exactly, another one,
+ * or none yet (a workflow whose first row is still being written is taken to be this item's: a
+ * new id is a hash of the exact pair, so only an old id can be another's, and old rows exist).
+ */
+async function heldBy(
+  db: Kysely<Database>,
+  taskId: string,
+  launch: Pick<LaunchTask, 'directiveNumber' | 'ref'>,
+): Promise<'same' | 'nobody' | { directiveNumber: string; ref: string }> {
+  const row = await db.selectFrom('tasks').select(['directive_number', 'ref']).where('id', '=', taskId).executeTakeFirst();
+  if (!row) return 'nobody';
+  if (row.directive_number === launch.directiveNumber && row.ref === launch.ref) return 'same';
+  return { directiveNumber: row.directive_number, ref: row.ref };
 }
 
 export interface TaskListQuery extends TaskListFilter {
@@ -70,11 +127,69 @@ export async function listTasks(
   return { items, page, pageSize, total };
 }
 
-/** A task: its live state from the workflow and its read model from the database. */
+/** How long a read waits for a query before answering from the launch (a task whose worker has not picked it up yet). */
+export const LIVE_QUERY_WAIT_MS = 2_000;
+
+/**
+ * The state of a task whose row is not written yet (its first activity is on its way): the workflow's
+ * answer to the query, or, when no worker answers in time, the state its launch gives (the input of
+ * its first history event). Null when there is no such workflow.
+ */
+export async function stateBeforeRecord({ temporal }: Pick<TaskDeps, 'temporal'>, taskId: string): Promise<TaskState | null> {
+  const handle = temporal.workflow.getHandle<typeof directiveTask>(workflowIdFor(taskId));
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), LIVE_QUERY_WAIT_MS);
+  });
+  const query = handle.query(getStateQuery);
+  query.catch(() => undefined);
+  try {
+    const first = await Promise.race([query, waited]);
+    if (first !== 'timeout') return first;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+  } finally {
+    clearTimeout(timer);
+  }
+  try {
+    const history = await handle.fetchHistory();
+    const started = history.events?.[0];
+    const attrs = started?.workflowExecutionStartedEventAttributes;
+    const payload = attrs?.input?.payloads?.[0];
+    if (!payload || !started?.eventTime) return null;
+    const input = (await temporal.options.loadedDataConverter.payloadConverter.fromPayload(payload)) as DirectiveTaskInput;
+    const seconds = Number(started.eventTime.seconds ?? 0);
+    const at = new Date(seconds * 1000 + Math.floor((started.eventTime.nanos ?? 0) / 1e6)).toISOString();
+    return initialState(input, at);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+/** The units that see a task, from its live state (as `taskUnits` reads them from the row). */
+export const unitsOfState = (s: TaskState): string[] => [
+  s.leadUnit,
+  ...(s.coLeadUnit ? [s.coLeadUnit] : []),
+  ...s.coordinatingUnits,
+  ...s.leadHistory.map((h) => h.unitCode),
+];
+
+/**
+ * A task: its live state from the workflow and its read model from the database. From the moment
+ * its launch is accepted: before the first row is written, `record` is null and the state comes from
+ * `stateBeforeRecord`.
+ */
 export async function getTask(
   { db, temporal }: Pick<TaskDeps, 'db' | 'temporal'>,
   taskId: string,
-): Promise<{ id: string; state: TaskState; record: TaskRecord }> {
+): Promise<{ id: string; state: TaskState; record: TaskRecord | null }> {
+  const record = await findTaskRecord(db, taskId);
+  if (!record) {
+    const state = await stateBeforeRecord({ temporal }, taskId);
+    if (!state) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
+    return { id: taskId, state, record: null };
+  }
   let state: TaskState;
   try {
     state = await temporal.workflow.getHandle(workflowIdFor(taskId)).query(getStateQuery);
@@ -82,8 +197,6 @@ export async function getTask(
     if (err instanceof WorkflowNotFoundError) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
     throw err;
   }
-  const record = await findTaskRecord(db, taskId);
-  if (!record) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
   return { id: taskId, state, record };
 }
 

@@ -22,6 +22,10 @@ import * as messages from '../../workflows/messages';
 import { actorOf } from '../auth';
 import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES, serviceUnavailable } from '../problems';
 import { taskIdParams } from './params';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { assertUnitReceivesWork } from '../../services/units';
+import { assertCanCommand } from '../visibility';
 
 export interface CommandRoute<C> {
   update: UpdateDefinition<TaskState, [Envelope<C>]>;
@@ -144,11 +148,17 @@ export async function sendUpdate<C>(
 }
 
 /** The lifecycle commands. Object-level checks happen in the workflow's validators, against the task's current units. */
-export function taskCommandsRouter({ temporal }: { temporal: Client }): Router {
+export function taskCommandsRouter({ temporal, db }: { temporal: Client; db: Kysely<Database> }): Router {
   const router = Router();
   for (const name of Object.keys(COMMAND_ROUTES) as CommandName[]) {
     router.post(`/:id/${name}`, async (req, res) => {
       const { id } = parseOr400(taskIdParams, req.params, 'path');
+      await assertCanCommand(db, temporal, actorOf(req), id);
+      // The registry is not the workflow's to read: a reassignment to a unit that cannot receive work is refused here.
+      if (name === 'reassign') {
+        const { newLeadUnit } = parseOr400(reassignSchema, req.body);
+        await assertUnitReceivesWork(db, newLeadUnit, 'newLeadUnit');
+      }
       const state = await sendCommand(temporal, req, name, id, req.body);
       res.json({ id, state });
     });

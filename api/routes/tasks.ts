@@ -65,7 +65,7 @@ export function tasksRouter(deps: TaskDeps): Router {
 
   router.get('/:id', async (req, res) => {
     const { id } = parseOr400(taskIdParams, req.params, 'path');
-    await assertCanRead(deps.db, actorOf(req), id);
+    await assertCanRead(deps.db, actorOf(req), id, deps.temporal);
     res.json(await getTask(deps, id));
   });
 

@@ -10,6 +10,7 @@ import * as m0008 from './0008_refuse_audit_truncate';
 import * as m0009 from './0009_enforce_audit_chain';
 import * as m0010 from './0010_report_counts';
 import * as m0011 from './0011_create_web_sessions';
+import * as m0012 from './0012_units_active';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '0009_enforce_audit_chain': m0009,
   '0010_report_counts': m0010,
   '0011_create_web_sessions': m0011,
+  '0012_units_active': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { roleSchema, type Actor, type Role } from '../../domain/roles';
+// One rule for unit codes everywhere: a code the registry takes can lead a task.
+import { trimmedText, unitCodeSchema } from '../../domain/schemas/task-commands';
 import type { Database, UsersTable } from '../schema';
 
 /** A unit (cơ quan, đơn vị, địa phương) as the registry keeps it. */
@@ -67,19 +69,18 @@ const TOKEN_FORMAT = /^dtk_[A-Za-z0-9_-]{43}$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-const unitCodeSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'mã đơn vị chỉ gồm chữ, số, "_", "." hoặc "-"');
 const loginSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'tên đăng nhập chỉ gồm chữ thường không dấu, số, ".", "_" hoặc "-"');
 const unitInputSchema = z.object({
   code: unitCodeSchema,
-  name: z.string().trim().min(1).max(300),
-  aliases: z.array(z.string().trim().min(1).max(300)).optional(),
+  name: trimmedText(300),
+  aliases: z.array(trimmedText(300)).optional(),
   kind: z.string().trim().min(1).max(100).nullable().optional(),
 });
 const userInputSchema = z.object({
   login: loginSchema,
   unitCode: unitCodeSchema,
   roles: z.array(roleSchema).min(1, 'cần ít nhất một vai trò'),
-  fullName: z.string().trim().min(1).max(300).nullable().optional(),
+  fullName: trimmedText(300).nullable().optional(),
   email: z.email().nullable().optional(),
 });
 
@@ -140,6 +141,14 @@ export async function addUnit(db: Kysely<Database>, input: UnitInput): Promise<{
     .returning(['code', 'name', 'aliases', 'kind', sql<boolean>`xmax = 0`.as('created')])
     .executeTakeFirstOrThrow();
   return { unit: { code: row.code, name: row.name, aliases: row.aliases, kind: row.kind }, created: row.created };
+}
+
+/** Of the given codes, those of registered units, each with whether it is active. */
+export async function unitsByCode(db: Kysely<Database>, codes: readonly string[]): Promise<Map<string, { active: boolean }>> {
+  const wanted = [...new Set(codes)];
+  if (!wanted.length) return new Map();
+  const rows = await db.selectFrom('units').select(['code', 'active']).where('code', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.code, { active: r.active }]));
 }
 
 /**

@@ -281,7 +281,12 @@ export const TASK_COMMANDS: Table = {
       if (isClosed(state)) return invalidState('Nhiệm vụ đã kết thúc');
       if (!command.approve && !command.reason) return invalid('Từ chối gia hạn phải nêu lý do');
       const newDue = command.newDueAt ?? state.pendingExtension.requestedDueAt;
-      return command.approve && Date.parse(newDue) <= now ? invalid('Thời hạn mới phải ở tương lai') : null;
+      if (!command.approve) return null;
+      if (Date.parse(newDue) <= now) return invalid('Thời hạn mới phải ở tương lai');
+      // A validator rule: it refuses before anything enters history, so running workflows replay unchanged.
+      return state.dueAt && Date.parse(newDue) <= Date.parse(state.dueAt)
+        ? invalid('Gia hạn phải đưa thời hạn mới về sau thời hạn hiện tại; muốn rút ngắn thời hạn thì không dùng gia hạn')
+        : null;
     },
     apply: (state, command, actor, now) => {
       const next = copyOf(state);

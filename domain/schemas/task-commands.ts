@@ -5,8 +5,10 @@ import { z } from 'zod';
 /** ISO-8601 instant with an explicit offset, e.g. 2025-11-15T00:00:00+07:00. */
 export const instantSchema = z.iso.datetime({ offset: true });
 const civilDate = z.iso.date();
-/** Trimmed, non-empty text of at most `max` characters. */
-export const trimmedText = (max: number) => z.string().trim().min(1).max(max);
+/** Text a person typed: trimmed and in NFC, so "ế" typed as e + two combining marks is stored, compared and searched as one letter. */
+export const typedText = () => z.string().trim().normalize('NFC');
+/** Trimmed, non-empty NFC text of at most `max` characters. */
+export const trimmedText = (max: number) => typedText().min(1).max(max);
 const text = trimmedText;
 export const unitCodeSchema = z
   .string()
@@ -17,7 +19,7 @@ const unitCode = unitCodeSchema;
 // ---- Commands (Workflow Updates). Each carries the verified actor; the API adds it. ----
 
 const reason = text(2000);
-export const acknowledgeSchema = z.object({ note: z.string().trim().max(2000).default('') });
+export const acknowledgeSchema = z.object({ note: typedText().max(2000).default('') });
 export const reportProgressSchema = z.object({ text: text(5000), percent: z.number().min(0).max(100).nullable().default(null) });
 export const evidenceSchema = z.object({
   evidenceId: z
@@ -28,23 +30,23 @@ export const evidenceSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   contentType: text(200),
   size: z.number().int().min(0),
-  description: z.string().trim().max(2000).default(''),
+  description: typedText().max(2000).default(''),
 });
 export const recordMeasurementSchema = z.object({
   targetId: z.string().trim().min(1).max(40),
   value: z.number().finite(),
   measuredOn: civilDate,
   evidenceIds: z.array(z.string().min(1).max(64)).max(20).default([]),
-  note: z.string().trim().max(2000).default(''),
+  note: typedText().max(2000).default(''),
 });
 export const submitSchema = z.object({ summary: text(10000), evidenceIds: z.array(z.string().min(1).max(64)).max(50).default([]) });
-export const approveSchema = z.object({ note: z.string().trim().max(2000).default('') });
+export const approveSchema = z.object({ note: typedText().max(2000).default('') });
 export const returnSchema = z.object({ reason });
 export const requestExtensionSchema = z.object({ requestedDueAt: instantSchema, reason });
 export const decideExtensionSchema = z.object({
   approve: z.boolean(),
   newDueAt: instantSchema.nullable().default(null),
-  reason: z.string().trim().max(2000).default(''),
+  reason: typedText().max(2000).default(''),
 });
 export const reassignSchema = z.object({ newLeadUnit: unitCode, responsibleOfficial: text(200), reason });
 export const cancelSchema = z.object({ reason });

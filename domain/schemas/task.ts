@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { notificationPolicyOverrideSchema } from './policy';
 import { recurrenceRuleSchema } from './recurrence';
 import { ROLES } from '../roles';
-import { instantSchema, trimmedText as text, unitCodeSchema as unitCode } from './task-commands';
+import { idSlug } from '../task';
+import { instantSchema, trimmedText as text, typedText, unitCodeSchema as unitCode } from './task-commands';
 
 // The launch's zod schemas and the types inferred from them. Workflows import `../task.ts`
 // (state, statuses, ids) and load `task-commands.ts` lazily, never this module.
@@ -27,7 +28,7 @@ export const targetSchema = z.object({
   metric: text(300),
   comparator: z.enum(['>=', '<=', '=']),
   value: z.number().finite(),
-  unit: z.string().trim().max(30).nullable().default(null),
+  unit: typedText().max(30).nullable().default(null),
   dueAt: instantSchema.nullable().default(null),
 });
 export type TargetInput = z.infer<typeof targetSchema>;
@@ -40,16 +41,19 @@ export const deadlineSchema = z.discriminatedUnion('kind', [
 ]);
 export type Deadline = z.infer<typeof deadlineSchema>;
 
+/** A directive number or item ref: a task id is made of it, so it needs a letter or a digit. */
+export const idPart = (max: number) => text(max).refine((v) => v === '' || idSlug(v) !== '', 'cần ít nhất một chữ cái hoặc chữ số');
+
 /**
  * Body of POST /api/v1/tasks: one directive item launched as a task (nhiệm vụ). Fields of the
  * "6 rõ" may be absent in the body so the refusal can name every missing one (`missingSixClear`).
  */
 export const launchTaskSchema = z.object({
-  directiveNumber: text(100),
-  ref: text(50),
+  directiveNumber: idPart(100),
+  ref: idPart(50),
   // rõ việc
   title: text(2000).optional(),
-  description: z.string().trim().max(20000).default(''),
+  description: typedText().max(20000).default(''),
   // rõ người
   leadUnit: unitCode.optional(),
   coLeadUnit: unitCode.nullable().default(null),

@@ -63,6 +63,14 @@ const readsDirectives: Rule = (role) => allowedIf(SEES_ALL.includes(role));
 /** Reports asked for the lead unit (`unit=<lead>`): every unit for those who see all, their own unit for the others. */
 const readsLeadUnitReport: Rule = (role, rel) => allowedIf(SEES_ALL.includes(role) || (UNIT_ROLES.includes(role) && rel === 'lead'));
 const everyone: Rule = () => 'allowed';
+/**
+ * A lifecycle command: checked before the workflow is asked (issue 12, item 11), so a unit that cannot
+ * see the task gets 404 as for a task that does not exist (before: 403 from the workflow's validator).
+ */
+const command =
+  (rule: Rule): Rule =>
+  (role, rel) =>
+    UNIT_ROLES.includes(role) && rel === 'unrelated' ? 'hidden' : rule(role, rel);
 /** The lead unit's "assigned" notification: it reaches the lead unit's officers and head; for anyone else it does not exist. */
 const leadUnitNotification: Rule = (role, rel) => (UNIT_ROLES.includes(role) && rel === 'lead' ? 'allowed' : 'hidden');
 
@@ -75,17 +83,17 @@ const EXPECTED: Record<string, Rule> = {
   getTaskHistory: readsTask,
   verifyTaskAudit: readsTask,
   // lifecycle commands (COMMAND_ROUTES)
-  acknowledge: leadUnitOnly,
-  reportProgress: leadOrCoordinating,
-  recordMeasurement: leadOrCoordinating,
-  submit: leadUnitOnly,
-  approve: secretariatOnly,
-  return: secretariatOnly,
-  requestExtension: leadUnitOnly,
-  decideExtension: secretariatOnly,
-  reassign: secretariatOnly,
-  cancel: secretariatOnly,
-  submitReport: leadUnitOnly,
+  acknowledge: command(leadUnitOnly),
+  reportProgress: command(leadOrCoordinating),
+  recordMeasurement: command(leadOrCoordinating),
+  submit: command(leadUnitOnly),
+  approve: command(secretariatOnly),
+  return: command(secretariatOnly),
+  requestExtension: command(leadUnitOnly),
+  decideExtension: command(secretariatOnly),
+  reassign: command(secretariatOnly),
+  cancel: command(secretariatOnly),
+  submitReport: command(leadUnitOnly),
   // evidence
   uploadEvidence: leadOrCoordinating,
   downloadEvidence: readsTask,

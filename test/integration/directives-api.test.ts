@@ -41,7 +41,7 @@ describe('directives: import, review and launch', () => {
     ]);
     const first = await http().post(`${created.headers.location}/launch`).set('authorization', secretariat.auth).send({}).expect(200);
     expect(first.body.results).toEqual([
-      { ref: '2.3 (1)', outcome: 'launched', taskId: expect.stringMatching(/\.2-3-1$/) },
+      { ref: '2.3 (1)', outcome: 'launched', taskId: expect.stringMatching(/\.2-3-1\.[0-9a-f]{12}$/) },
       { ref: '2.4', outcome: 'missing', missing: ['person', 'time', 'result'] },
     ]);
     const again = await http()
@@ -65,7 +65,7 @@ describe('directives: import, review and launch', () => {
       .set('authorization', secretariat.auth)
       .send({ refs: ['2.4'] })
       .expect(200);
-    expect(second.body.results).toEqual([{ ref: '2.4', outcome: 'launched', taskId: expect.stringMatching(/\.2-4$/) }]);
+    expect(second.body.results).toEqual([{ ref: '2.4', outcome: 'launched', taskId: expect.stringMatching(/\.2-4\.[0-9a-f]{12}$/) }]);
     await http()
       .patch(`${created.headers.location}/items/2.4`)
       .set('authorization', secretariat.auth)

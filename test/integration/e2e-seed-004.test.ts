@@ -69,13 +69,21 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       ).n,
     );
 
-  /** A request the officer of Công an tỉnh makes: 403 with a problem document, and the task's record (audit trail, evidence) unchanged. */
-  async function refusedForPolice(taskId: string, send: (auth: string) => request.Test): Promise<void> {
+  /**
+   * A request the officer of Công an tỉnh makes: 403 with a problem document, and the task's record
+   * (audit trail, evidence) unchanged. A lifecycle command is judged before the workflow is asked: for a
+   * unit that cannot see the task, the task does not exist (404).
+   */
+  async function refusedForPolice(taskId: string, send: (auth: string) => request.Test, hidden = false): Promise<void> {
     const before = [await auditLength(taskId), await evidenceCount(taskId)];
     const res = await send(police.auth);
-    expect(res.status, `${taskId}: ${JSON.stringify(res.body)}`).toBe(403);
+    expect(res.status, `${taskId}: ${JSON.stringify(res.body)}`).toBe(hidden ? 404 : 403);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'forbidden', title: 'Không có quyền', status: 403, instance: expect.stringContaining(taskId) });
+    expect(res.body).toMatchObject(
+      hidden
+        ? { type: 'not-found', status: 404, instance: expect.stringContaining(taskId) }
+        : { type: 'forbidden', title: 'Không có quyền', status: 403, instance: expect.stringContaining(taskId) },
+    );
     expect(res.body.detail).toEqual(expect.any(String));
     expect([await auditLength(taskId), await evidenceCount(taskId)]).toEqual(before);
   }
@@ -177,8 +185,8 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     ]);
 
     // ---- Acknowledgement: each lead unit for its own item; the police officer for neither; a coordinating unit cannot acknowledge. ----
-    await refusedForPolice(dc, (auth) => command(auth, dc, 'acknowledge', { note: 'Đã tiếp nhận' }));
-    await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'acknowledge', { note: 'Đã tiếp nhận' }));
+    await refusedForPolice(dc, (auth) => command(auth, dc, 'acknowledge', { note: 'Đã tiếp nhận' }), true);
+    await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'acknowledge', { note: 'Đã tiếp nhận' }), true);
     await command(skhcn.auth, fiveG, 'acknowledge', {}).expect(403);
     expect(
       (await command(skhcn.auth, dc, 'acknowledge', { note: 'Sở Khoa học và Công nghệ đã tiếp nhận, triển khai ngay' }).expect(200)).body
@@ -204,7 +212,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       contentType: 'application/pdf',
       fileName: contractName,
     });
-    await refusedForPolice(dc, (auth) => command(auth, dc, 'progress', { text: 'Báo cáo thay', percent: 100 }));
+    await refusedForPolice(dc, (auth) => command(auth, dc, 'progress', { text: 'Báo cáo thay', percent: 100 }), true);
     const progressed = await command(skhcn.auth, dc, 'progress', {
       text: 'Đã ký hợp đồng thuê hạ tầng DC, đang chuyển dữ liệu lên nền tảng đám mây',
       percent: 80,
@@ -225,10 +233,12 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       'text/csv',
       'Số liệu đo phủ sóng 5G của các doanh nghiệp viễn thông',
     ).expect(201);
-    await refusedForPolice(fiveG, (auth) =>
-      command(auth, fiveG, 'measurements', { targetId: TARGET_ID, value: 99, measuredOn: '2025-11-30' }),
+    await refusedForPolice(
+      fiveG,
+      (auth) => command(auth, fiveG, 'measurements', { targetId: TARGET_ID, value: 99, measuredOn: '2025-11-30' }),
+      true,
     );
-    await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'progress', { text: 'Báo cáo thay' }));
+    await refusedForPolice(fiveG, (auth) => command(auth, fiveG, 'progress', { text: 'Báo cáo thay' }), true);
     const measuredNov = await command(skhcn.auth, fiveG, 'measurements', {
       targetId: TARGET_ID,
       value: 58.4,
@@ -238,8 +248,10 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     }).expect(200);
     expect(measuredNov.body.state.targets[0]).toMatchObject({ latestValue: 58.4, met: false });
     // A coordinating unit reports, it does not claim completion: that is the lead unit's.
-    await refusedForPolice(fiveG, (auth) =>
-      command(auth, fiveG, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [nov.body.evidence.id] }),
+    await refusedForPolice(
+      fiveG,
+      (auth) => command(auth, fiveG, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [nov.body.evidence.id] }),
+      true,
     );
     await command(skhcn.auth, fiveG, 'submit', { summary: 'Đề nghị hoàn thành', evidenceIds: [nov.body.evidence.id] }).expect(403);
 
@@ -289,8 +301,10 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     ]);
 
     // ---- 2.3 (1) is claimed with the contract and approved on time. ----
-    await refusedForPolice(dc, (auth) =>
-      command(auth, dc, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [contract.body.evidence.id] }),
+    await refusedForPolice(
+      dc,
+      (auth) => command(auth, dc, 'submit', { summary: 'Đề nghị hoàn thành thay', evidenceIds: [contract.body.evidence.id] }),
+      true,
     );
     await command(skhcn.auth, dc, 'submit', {
       summary: 'Đã thuê hạ tầng DC, dữ liệu được lưu trữ trên nền tảng đám mây',

@@ -343,6 +343,22 @@ describe('extensions', () => {
     expect(recorded.notifications[0].body).toContain('Thời hạn mới: trước ngày 15/12/2025 (thời hạn cũ: trước ngày 15/11/2025).');
   });
 
+  it('an approved extension must move the deadline later, never earlier or to the same instant', () => {
+    for (const newDueAt of ['2025-11-10T00:00:00+07:00', '2025-11-15T00:00:00+07:00']) {
+      const refusal = refusalOf(
+        'decideExtension',
+        requested(),
+        { approve: true, newDueAt, reason: '' },
+        secretariat,
+        at('2025-11-06T10:00:00+07:00'),
+      );
+      expect(refusal, newDueAt).toMatchObject({ type: 'InvalidCommand', message: expect.stringMatching(/sau thời hạn hiện tại/) });
+    }
+    expect(
+      refusalType('decideExtension', requested(), { approve: true, newDueAt: '2025-11-15T00:00:01+07:00', reason: '' }, secretariat),
+    ).toBeNull();
+  });
+
   it('an extension denied keeps the deadline and needs a reason; a decision needs a request and an open task', () => {
     expect(refusalType('decideExtension', requested(), { approve: false, newDueAt: null, reason: '' }, secretariat)).toBe('InvalidCommand');
     expect(

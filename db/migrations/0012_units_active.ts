@@ -1,0 +1,16 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * A unit can be deactivated (merged, dissolved): it keeps its history and its people, but no
+ * task is launched for it, co-led or coordinated by it, or reassigned to it.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .alterTable('units')
+    .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(sql`true`))
+    .execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('units').dropColumn('active').execute();
+}
