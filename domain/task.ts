@@ -138,6 +138,8 @@ export interface TaskState {
 export interface DirectiveTaskInput {
   taskId: string;
   launch: CompleteLaunch;
+  /** The official who launched it, from the API's token; absent in histories started before issue 13. */
+  launchedBy?: Actor;
   carried?: { state: TaskState; cursor: string };
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../db/repositories/tasks';
 import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
-import type { CompleteLaunch, LaunchTask } from '../domain/schemas/task';
+import type { Actor, CompleteLaunch, LaunchTask } from '../domain/schemas/task';
 import { missingSixClear, taskIdFor, workflowIdFor, type DirectiveTaskInput, type SixClear, type TaskState } from '../domain/task';
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
@@ -41,12 +41,13 @@ export type LaunchResult =
 export async function launchTask(
   { temporal, taskQueue }: Pick<TaskDeps, 'temporal' | 'taskQueue'>,
   launch: LaunchTask,
+  launchedBy?: Actor,
 ): Promise<LaunchResult> {
   const missing = missingSixClear(launch);
   if (missing.length) return { outcome: 'missing', missing };
   const taskId = taskIdFor(launch.directiveNumber, launch.ref);
   const workflowId = workflowIdFor(taskId);
-  const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch };
+  const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch, ...(launchedBy ? { launchedBy } : {}) };
   try {
     await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, { taskQueue, workflowId, args: [input] });
     return { outcome: 'launched', taskId, workflowId };

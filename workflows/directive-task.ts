@@ -116,7 +116,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   // ---- launch: recorded (seq 1) before any handler is registered. An Update that came with the first
   // activation runs as soon as setHandler registers its handler, before the code below it: recorded
   // later, the launch would follow that Update's event in the trail (an 'acknowledged' before 'launched').
-  const launched = input.carried ? Promise.resolve() : take(recordLaunch(state, launch, nowIso()));
+  const launched = input.carried ? Promise.resolve() : take(recordLaunch(state, launch, nowIso(), input.launchedBy));
 
   // ---- calendar: loaded through an activity so replays see exactly the calendar the run used.
   // Loaded after every handler is registered: an Update may arrive with the first activation.

@@ -4,7 +4,7 @@ import { verifyAuditChain } from '../../db/repositories/audit';
 import { launchTaskSchema } from '../../domain/schemas/task';
 import { SIX_CLEAR_LABELS_VI } from '../../domain/task';
 import { getTask, launchTask, listTasks, taskHistory, type TaskDeps } from '../../services/tasks';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead, seesAll } from '../visibility';
 import { taskIdParams } from './params';
@@ -31,7 +31,7 @@ export function tasksRouter(deps: TaskDeps): Router {
   const router = Router();
 
   router.post('/', requireRole('secretariat'), async (req, res) => {
-    const result = await launchTask(deps, parseOr400(launchTaskSchema, req.body));
+    const result = await launchTask(deps, parseOr400(launchTaskSchema, req.body), recordedActorOf(req));
     if (result.outcome === 'missing') {
       throw new HttpProblem(
         422,

@@ -389,11 +389,14 @@ export const TASK_COMMANDS: Table = {
   },
 };
 
-/** The launch, the first event of every task: the lead and coordinating units hear of their assignment. */
-export function recordLaunch(state: TaskState, launch: CompleteLaunch, now: string): Transition {
+/**
+ * The launch, the first event of every task: the lead and coordinating units hear of their assignment.
+ * The official who launched it is its actor (histories started before the API passed one name the workflow).
+ */
+export function recordLaunch(state: TaskState, launch: CompleteLaunch, now: string, launchedBy?: Actor | null): Transition {
   const next = copyOf(state);
   const notes = outboxFor(next, 'assigned', 'assigned', ['lead_unit', 'coordinating_units'], { level: null, event: {} }, now);
-  return single(next, recordOn(next, 'launched', null, { launch }, now, notes));
+  return single(next, recordOn(next, 'launched', launchedBy ?? null, { launch }, now, notes));
 }
 
 /** The command names, in the table's order. */

@@ -110,6 +110,15 @@ describe('the launch', () => {
     expect(recorded.notifications[0].body).toMatch(/Thời hạn: +trước ngày 15\/11\/2025 \(còn 10 ngày\)/);
   });
 
+  it('names the official who launched it as the actor of the first event', () => {
+    const launched = recordLaunch(initialState({ taskId: 'x.1', launch: launch() }, LAUNCHED), launch(), LAUNCHED, secretariat);
+    expect(launched.recorded[0].event).toMatchObject({
+      seq: 1,
+      kind: 'launched',
+      actor: { userId: 'thu.ky', unitCode: 'VP_TU', roles: ['secretariat'] },
+    });
+  });
+
   it('reads a recurring obligation with an end, and a task with no date', () => {
     const recurring = initialState(
       {
