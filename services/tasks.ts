@@ -49,7 +49,14 @@ export async function launchTask(
   const workflowId = workflowIdFor(taskId);
   const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch, ...(launchedBy ? { launchedBy } : {}) };
   try {
-    await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, { taskQueue, workflowId, args: [input] });
+    // Rejected for the id's whole life, not only while a run is open: a task completed or cancelled is
+    // found again, never launched a second time (reopening is its own command, `services/task-reopen.ts`).
+    await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
     return { outcome: 'launched', taskId, workflowId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

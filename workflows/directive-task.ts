@@ -19,6 +19,8 @@ import {
   COMMAND_NAMES,
   recordLaunch,
   refusalOf,
+  REOPEN,
+  reopenRefusal,
   TASK_COMMANDS,
   type CommandName,
   type TaskCommands,
@@ -116,7 +118,20 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   // ---- launch: recorded (seq 1) before any handler is registered. An Update that came with the first
   // activation runs as soon as setHandler registers its handler, before the code below it: recorded
   // later, the launch would follow that Update's event in the trail (an 'acknowledged' before 'launched').
-  const launched = input.carried ? Promise.resolve() : take(recordLaunch(state, launch, nowIso(), input.launchedBy));
+  // A reopened task's new run records its 'reopened' event first, in the same place, for the same reason.
+  const launched = input.reopen
+    ? reopen(input.reopen)
+    : input.carried
+      ? Promise.resolve()
+      : take(recordLaunch(state, launch, nowIso(), input.launchedBy));
+
+  function reopen({ command, actor }: NonNullable<DirectiveTaskInput['reopen']>): Promise<void> {
+    // The service checked it against the closed state; a start that bypassed it leaves the task closed.
+    if (reopenRefusal(state, command, actor, Date.now())) return Promise.resolve();
+    const outcome = REOPEN.apply(state, command, actor, nowIso());
+    if (outcome.replanFrom) cursor = outcome.replanFrom;
+    return take(outcome);
+  }
 
   // ---- calendar: loaded through an activity so replays see exactly the calendar the run used.
   // Loaded after every handler is registered: an Update may arrive with the first activation.

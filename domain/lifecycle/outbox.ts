@@ -18,6 +18,12 @@ export function recipientUnit(state: TaskState, role: RecipientRole): string[] {
   }
 }
 
+/**
+ * What keeps a step's key apart from the same step in an earlier life of a reopened task ('' before any
+ * reopening, so the keys of tasks never reopened are as they always were): the outbox dedupes by key.
+ */
+export const reopenedSuffix = (state: Pick<TaskState, 'reopenCount'>) => (state.reopenCount ? `@r${state.reopenCount}` : '');
+
 /** What a notice says beyond the task: its level, the event's payload, the report period it chases. */
 export interface OutboxContext {
   level: number | null;

@@ -11,7 +11,7 @@ import {
 } from '../notification-plan';
 import { nextPeriod, type Period } from '../recurrence';
 import type { ReportPeriodState, TaskState } from '../task';
-import { outboxFor } from './outbox';
+import { outboxFor, reopenedSuffix } from './outbox';
 import { becomesLate, closeLeadPeriod, copyOf, isClosed, markLate, recordOn, single, type Transition } from './state';
 
 /** What the reminder policy plans from: nothing reaches the unit while its claim awaits review (the ball is in the secretariat's court). */
@@ -91,8 +91,9 @@ export function periodNotificationsBetween(
 /** Sends a planned reminder or escalation: its outbox rows, and the escalation level it reaches. */
 export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string): Transition {
   const next = copyOf(state);
-  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline.
-  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}`;
+  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline,
+  // the reopening count from the one sent in the task's earlier life.
+  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}${reopenedSuffix(next)}`;
   const level = planned.level ?? null;
   const payload = { step, level, plannedAt: planned.at, recipients: planned.recipients, ...(periodKey ? { periodKey } : {}) };
   const notes = outboxFor(next, planned.kind, step, planned.recipients, { level, event: payload, periodKey }, now);
