@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -31,6 +32,7 @@ import {
   nextWakeUp,
   notify,
   openDuePeriod,
+  owedAfterReview,
   periodNotificationsBetween,
   scheduleInput,
 } from '../domain/lifecycle/schedule';
@@ -200,6 +202,8 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   await launched;
   await updateSearchAttributes();
   let lastStatus = state.status;
+  // Set while a claim under review holds the cursor: what fell due meanwhile is owed once it is returned.
+  let heldForReview = false;
 
   // ---- the life: record what time has brought, then sleep until the next wake-up or a command ----
   while (!isClosed(state)) {
@@ -213,13 +217,20 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
     // Each notification is computed from the state as it is when its turn comes: a command accepted
     // while the previous one was written (a new deadline, a new lead unit) shows in the next.
-    for (const planned of notificationsBetween(scheduleInput(state, policy), calendar, cursor, asOf))
-      await follow(notify(state, planned, nowIso()));
+    let due = notificationsBetween(scheduleInput(state, policy), calendar, cursor, asOf);
+    if (heldForReview && state.status !== 'submitted') {
+      due = owedAfterReview(due, state.dueAt, now);
+      heldForReview = false;
+    }
+    for (const planned of due) await follow(notify(state, planned, nowIso()));
     for (const periodKey of state.reports.open.map((period) => period.key)) {
       for (const planned of periodNotificationsBetween(state, periodKey, calendar, cursor, asOf))
         await follow(notify(state, planned, nowIso(), periodKey));
     }
-    cursor = asOf.toISOString();
+    // Under review nothing goes to the unit, but the cursor stays, so a claim returned after the deadline
+    // still brings the escalations due meanwhile (issue 13; histories from before advanced it).
+    if (state.status === 'submitted' && patched('issue-13-review-escalation')) heldForReview = true;
+    else cursor = asOf.toISOString();
 
     if (state.status !== lastStatus) {
       lastStatus = state.status;
@@ -232,7 +243,8 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
       await continueAsNew<typeof directiveTask>({ taskId, launch, carried: { state, cursor } });
     }
 
-    const wakeAt = nextWakeUp(state, policy, calendar, cursor);
+    // A held cursor lies in the past: the next wake-up is counted from now, or the loop would spin.
+    const wakeAt = nextWakeUp(state, policy, calendar, heldForReview ? asOf.toISOString() : cursor);
     const seen = changes;
     if (wakeAt === null) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()));

@@ -25,6 +25,20 @@ export function scheduleInput(state: TaskState, policy: NotificationPolicy): Sch
   };
 }
 
+/**
+ * What a unit whose claim comes back from review is owed of the notifications that fell due meanwhile:
+ * every rung of the escalation ladder (the record of who was told the task is late must be whole), and
+ * of any other kind only the latest, without reminders of a deadline already past.
+ */
+export function owedAfterReview(planned: readonly PlannedNotification[], dueAt: string | null, asOf: number): PlannedNotification[] {
+  const latest = new Map<string, PlannedNotification>();
+  for (const p of planned) if (p.kind !== 'escalation') latest.set(p.kind, p);
+  return planned.filter(
+    (p) =>
+      p.kind === 'escalation' || (latest.get(p.kind) === p && !(p.kind === 'due_reminder' && dueAt !== null && Date.parse(dueAt) <= asOf)),
+  );
+}
+
 /** The 'overdue' event once the deadline in force has passed by `asOf` on an open task, or null. */
 export function markOverdue(state: TaskState, asOf: number, now: string): Transition | null {
   if (!becomesLate(state, asOf)) return null;
