@@ -62,6 +62,8 @@ export interface PlannedNotification {
 
 export interface ScheduleInput {
   launchedAt: string;
+  /** When the unit leading now took the task (a reassignment, a reopening): acknowledgement steps count from it; the launch when absent. */
+  leadSince?: string;
   dueAt: string | null;
   acknowledgedAt: string | null;
   closed: boolean;
@@ -220,7 +222,7 @@ function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalenda
   const { policy } = input;
   const hour = policy.sendAtHour;
   const launchedAt = parseInstant(input.launchedAt);
-  const launchDay = vnCivilDate(launchedAt);
+  const launchDay = vnCivilDate(input.leadSince ? parseInstant(input.leadSince) : launchedAt);
   const all: Planned[] = [];
 
   const ackedAt = input.acknowledgedAt === null ? null : parseInstant(input.acknowledgedAt).getTime();

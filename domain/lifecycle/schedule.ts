@@ -14,10 +14,23 @@ import type { ReportPeriodState, TaskState } from '../task';
 import { outboxFor, reopenedSuffix } from './outbox';
 import { becomesLate, closeLeadPeriod, copyOf, isClosed, markLate, recordOn, single, type Transition } from './state';
 
+/**
+ * How the schedule reads the lead term (issue 13, behind a patch in the workflow): acknowledgement steps
+ * count from when the unit leading now took the task, and their keys name the term after the first, so a
+ * unit leading a second time is reminded again.
+ */
+export interface LeadTerms {
+  leadTerms?: boolean;
+}
+
+/** The term of the unit leading now: 1 from the launch, one more for each reassignment or reopening. */
+export const leadTerm = (state: TaskState) => state.leadHistory.length;
+
 /** What the reminder policy plans from: nothing reaches the unit while its claim awaits review (the ball is in the secretariat's court). */
-export function scheduleInput(state: TaskState, policy: NotificationPolicy): ScheduleInput {
+export function scheduleInput(state: TaskState, policy: NotificationPolicy, o: LeadTerms = {}): ScheduleInput {
   return {
     launchedAt: state.launchedAt,
+    ...(o.leadTerms && leadTerm(state) > 1 ? { leadSince: state.leadHistory[state.leadHistory.length - 1].from } : {}),
     dueAt: state.deadlineKind === 'date' ? state.dueAt : null,
     acknowledgedAt: state.acknowledgedAt,
     closed: isClosed(state) || state.status === 'submitted',
@@ -103,11 +116,12 @@ export function periodNotificationsBetween(
 }
 
 /** Sends a planned reminder or escalation: its outbox rows, and the escalation level it reaches. */
-export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string): Transition {
+export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string, o: LeadTerms = {}): Transition {
   const next = copyOf(state);
+  const term = o.leadTerms && planned.kind.startsWith('ack_') && leadTerm(next) > 1 ? `@l${leadTerm(next)}` : '';
   // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline,
   // the reopening count from the one sent in the task's earlier life.
-  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}${reopenedSuffix(next)}`;
+  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}${reopenedSuffix(next)}${term}`;
   const level = planned.level ?? null;
   const payload = { step, level, plannedAt: planned.at, recipients: planned.recipients, ...(periodKey ? { periodKey } : {}) };
   const notes = outboxFor(next, planned.kind, step, planned.recipients, { level, event: payload, periodKey }, now);
@@ -121,9 +135,15 @@ export function notify(state: TaskState, planned: PlannedNotification, now: stri
 }
 
 /** The instant (ms) the workflow must wake at next, or null when only a command can change anything. */
-export function nextWakeUp(state: TaskState, policy: NotificationPolicy, calendar: WorkingCalendar, cursor: string): number | null {
+export function nextWakeUp(
+  state: TaskState,
+  policy: NotificationPolicy,
+  calendar: WorkingCalendar,
+  cursor: string,
+  o: LeadTerms = {},
+): number | null {
   const candidates: number[] = [];
-  const planned = nextNotification(scheduleInput(state, policy), calendar, cursor);
+  const planned = nextNotification(scheduleInput(state, policy, o), calendar, cursor);
   if (planned) candidates.push(Date.parse(planned.at));
   if (state.dueAt && !state.lateUnits.includes(state.leadUnit) && Date.parse(state.dueAt) > Date.parse(cursor))
     candidates.push(Date.parse(state.dueAt));
