@@ -105,6 +105,8 @@ export interface TaskState {
   coordinatingUnits: string[];
   assignedBy: string;
   decidedBy: string;
+  /** The standing office of the issuing committee (level 2 of the ladder); absent in states carried from before issue 13. */
+  standingOffice?: string;
   expectedResult: string;
   deadlineKind: Deadline['kind'];
   recurrence: RecurrenceRule | null;

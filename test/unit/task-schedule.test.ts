@@ -173,6 +173,19 @@ describe('reminders and escalations', () => {
 });
 
 describe('the outbox', () => {
+  it('sends level 2 to the standing office of the committee that issued the directive, not to the deciding unit', () => {
+    const office = (overrides: Partial<CompleteLaunch>) => recipientUnit(task({ decidedBy: 'SKHCN', ...overrides }), 'standing_office');
+    expect(office({ directiveNumber: '01-TB/CQTT' })).toEqual(['VP_TU']);
+    expect(office({ directiveNumber: '125-TB/TU' })).toEqual(['VP_TU']);
+    expect(office({ directiveNumber: '05-KL/BCĐ' })).toEqual(['VP_TU']);
+    expect(office({ directiveNumber: '80/TB-UBND' })).toEqual(['VP_UBND']);
+    expect(office({ directiveNumber: '15/KH-SKHCN' })).toEqual(['SKHCN']);
+    expect(office({ directiveNumber: '01-TB/CQTT', standingOffice: 'SKHCN' })).toEqual(['SKHCN']);
+    // A state carried from before the field existed derives it the same way.
+    const { standingOffice: _, ...carried } = task({ directiveNumber: '80/TB-UBND', decidedBy: 'SKHCN' });
+    expect(recipientUnit(carried as TaskState, 'standing_office')).toEqual(['VP_UBND']);
+  });
+
   it('addresses the lead and co-lead units, each coordinating unit, and the deciding office', () => {
     const state = task({ coLeadUnit: 'STC' });
     expect(recipientUnit(state, 'lead_unit_head')).toEqual(['CA_TINH', 'STC']);
