@@ -204,7 +204,11 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   let lastStatus = state.status;
   // A unit that takes the task over gets its own acknowledgement schedule, keyed by its lead term (issue 13).
   // Asked only once the task has had a second term: for a task never reassigned both paths are the same.
-  const leadTerms = () => ({ leadTerms: state.leadHistory.length > 1 && patched('issue-13-lead-term') });
+  // A deadline too close for the 7/3/1 reminders still gets one (issue 13).
+  const scheduleRules = () => ({
+    leadTerms: state.leadHistory.length > 1 && patched('issue-13-lead-term'),
+    remindCloseDeadline: state.dueAt !== null && patched('issue-13-close-deadline'),
+  });
   // Set while a claim under review holds the cursor: what fell due meanwhile is owed once it is returned.
   let heldForReview = false;
 
@@ -220,12 +224,12 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
     // Each notification is computed from the state as it is when its turn comes: a command accepted
     // while the previous one was written (a new deadline, a new lead unit) shows in the next.
-    let due = notificationsBetween(scheduleInput(state, policy, leadTerms()), calendar, cursor, asOf);
+    let due = notificationsBetween(scheduleInput(state, policy, scheduleRules()), calendar, cursor, asOf);
     if (heldForReview && state.status !== 'submitted') {
       due = owedAfterReview(due, state.dueAt, now);
       heldForReview = false;
     }
-    for (const planned of due) await follow(notify(state, planned, nowIso(), undefined, leadTerms()));
+    for (const planned of due) await follow(notify(state, planned, nowIso(), undefined, scheduleRules()));
     for (const periodKey of state.reports.open.map((period) => period.key)) {
       for (const planned of periodNotificationsBetween(state, periodKey, calendar, cursor, asOf))
         await follow(notify(state, planned, nowIso(), periodKey));
@@ -247,7 +251,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
     }
 
     // A held cursor lies in the past: the next wake-up is counted from now, or the loop would spin.
-    const wakeAt = nextWakeUp(state, policy, calendar, heldForReview ? asOf.toISOString() : cursor, leadTerms());
+    const wakeAt = nextWakeUp(state, policy, calendar, heldForReview ? asOf.toISOString() : cursor, scheduleRules());
     const seen = changes;
     if (wakeAt === null) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()));

@@ -14,23 +14,26 @@ import type { ReportPeriodState, TaskState } from '../task';
 import { outboxFor, reopenedSuffix } from './outbox';
 import { becomesLate, closeLeadPeriod, copyOf, isClosed, markLate, recordOn, single, type Transition } from './state';
 
-/**
- * How the schedule reads the lead term (issue 13, behind a patch in the workflow): acknowledgement steps
- * count from when the unit leading now took the task, and their keys name the term after the first, so a
- * unit leading a second time is reminded again.
- */
-export interface LeadTerms {
+/** The rules of issue 13, each behind its own patch in the workflow (histories from before plan without them). */
+export interface ScheduleRules {
+  /**
+   * Acknowledgement steps count from when the unit leading now took the task, and their keys name the
+   * term after the first, so a unit leading a second time is reminded again.
+   */
   leadTerms?: boolean;
+  /** A deadline too close for the planned reminders still gets one ('due-soon'). */
+  remindCloseDeadline?: boolean;
 }
 
 /** The term of the unit leading now: 1 from the launch, one more for each reassignment or reopening. */
 export const leadTerm = (state: TaskState) => state.leadHistory.length;
 
 /** What the reminder policy plans from: nothing reaches the unit while its claim awaits review (the ball is in the secretariat's court). */
-export function scheduleInput(state: TaskState, policy: NotificationPolicy, o: LeadTerms = {}): ScheduleInput {
+export function scheduleInput(state: TaskState, policy: NotificationPolicy, o: ScheduleRules = {}): ScheduleInput {
   return {
     launchedAt: state.launchedAt,
     ...(o.leadTerms && leadTerm(state) > 1 ? { leadSince: state.leadHistory[state.leadHistory.length - 1].from } : {}),
+    ...(o.remindCloseDeadline ? { remindCloseDeadline: true } : {}),
     dueAt: state.deadlineKind === 'date' ? state.dueAt : null,
     acknowledgedAt: state.acknowledgedAt,
     closed: isClosed(state) || state.status === 'submitted',
@@ -116,7 +119,7 @@ export function periodNotificationsBetween(
 }
 
 /** Sends a planned reminder or escalation: its outbox rows, and the escalation level it reaches. */
-export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string, o: LeadTerms = {}): Transition {
+export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string, o: ScheduleRules = {}): Transition {
   const next = copyOf(state);
   const term = o.leadTerms && planned.kind.startsWith('ack_') && leadTerm(next) > 1 ? `@l${leadTerm(next)}` : '';
   // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline,
@@ -140,7 +143,7 @@ export function nextWakeUp(
   policy: NotificationPolicy,
   calendar: WorkingCalendar,
   cursor: string,
-  o: LeadTerms = {},
+  o: ScheduleRules = {},
 ): number | null {
   const candidates: number[] = [];
   const planned = nextNotification(scheduleInput(state, policy, o), calendar, cursor);
