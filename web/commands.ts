@@ -1,22 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { deletePendingEvidence, insertEvidence, markEvidenceAttached } from '../db/repositories/evidence';
 import type { Database } from '../db/schema';
 import { refusalOf, type CommandName as LifecycleCommand, type TaskCommands } from '../domain/lifecycle/commands';
 import type { Actor } from '../domain/roles';
 import { evidenceSchema, type EvidenceCommand } from '../domain/schemas/task-commands';
-import { COMMAND_FAILURES, workflowIdFor, type TaskState } from '../domain/task';
+import { COMMAND_FAILURES, type TaskState } from '../domain/task';
 import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI } from '../api/evidence-content';
-import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../api/problems';
-import {
-  COMMAND_ROUTES,
-  COMMAND_WAIT_MS,
-  problemFromUpdateError,
-  route,
-  type CommandName,
-  type CommandRoute,
-} from '../api/routes/task-commands';
+import { HttpProblem, PROBLEM_TYPES } from '../api/problems';
+import { COMMAND_ROUTES, COMMAND_WAIT_MS, executeCommand, route, type CommandName, type CommandRoute } from '../api/routes/task-commands';
 import * as messages from '../workflows/messages';
 
 export type { CommandName };
@@ -30,49 +23,24 @@ export const envelopeActor = (actor: Actor) => ({ userId: actor.login, unitCode:
  * the same bounded wait and the same mapping of refusals to 409/403/422 problems. `updateId`, when
  * given, makes a resent form the same Update.
  */
-export async function sendTaskCommand<C>(
+export function sendTaskCommand<C>(
   temporal: Client,
   actor: Actor,
-  { update, schema }: CommandRoute<C>,
+  commandRoute: CommandRoute<C>,
   taskId: string,
   body: unknown,
   updateId?: string,
 ): Promise<TaskState> {
-  const command = parseOr400(schema, body);
-  const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
-  const outcome = handle.executeUpdate(update, {
-    args: [{ actor: envelopeActor(actor), command }],
-    ...(updateId ? { updateId } : {}),
-  });
-  let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), COMMAND_WAIT_MS);
-  });
-  try {
-    const first = await Promise.race([outcome, waited]);
-    if (first === 'timeout') {
-      outcome.catch(() => undefined);
-      throw new HttpProblem(
+  return executeCommand(temporal, actor, commandRoute, taskId, body, {
+    updateId,
+    pending: () =>
+      new HttpProblem(
         503,
         PROBLEM_TYPES.unavailable,
         'Dịch vụ tạm thời gián đoạn',
         `Lệnh chưa được ghi nhận xong sau ${COMMAND_WAIT_MS / 1000} giây; lệnh có thể đã được tiếp nhận. Hãy tải lại trang nhiệm vụ để xem diễn biến trước khi gửi lại.`,
-      );
-    }
-    return first;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError && !/workflow execution already completed/i.test(err.message)) {
-      const closed = await handle.describe().then(
-        (d) => d.status.name !== 'RUNNING',
-        () => false,
-      );
-      if (closed)
-        throw new HttpProblem(409, PROBLEM_TYPES.conflict, 'Nhiệm vụ đã kết thúc', `Nhiệm vụ ${taskId} đã kết thúc, không nhận thêm lệnh`);
-    }
-    throw problemFromUpdateError(err, taskId);
-  } finally {
-    clearTimeout(timer);
-  }
+      ),
+  });
 }
 
 /** Sends one of the API's named commands (`COMMAND_ROUTES`). */

@@ -1,3 +1,4 @@
+import type { Role } from '../../domain/roles';
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
@@ -101,19 +102,43 @@ export function updateIdFor(login: string, idempotencyKey: string, name: string)
 export async function sendUpdate<C>(
   temporal: Client,
   req: Request,
-  { update, schema }: CommandRoute<C>,
+  commandRoute: CommandRoute<C>,
   taskId: string,
   body: unknown,
   updateId?: string,
 ): Promise<TaskState> {
-  const command = parseOr400(schema, body);
   const actor = actorOf(req);
-  const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
   const key = req.get('idempotency-key');
-  const id = updateId ?? (key ? updateIdFor(actor.login, key, update.name) : undefined);
+  const id = updateId ?? (key ? updateIdFor(actor.login, key, commandRoute.update.name) : undefined);
+  return executeCommand(temporal, actor, commandRoute, taskId, body, {
+    updateId: id,
+    // The Update goes on; only this request stops waiting for it.
+    pending: () =>
+      serviceUnavailable(
+        'pending',
+        `Lệnh chưa được ghi nhận xong sau ${COMMAND_WAIT_MS / 1000} giây (máy chủ xử lý hoặc cơ sở dữ liệu đang gián đoạn); lệnh có thể đã được tiếp nhận. Hãy gửi lại đúng yêu cầu này với cùng tiêu đề Idempotency-Key để nhận kết quả, lệnh sẽ không bị thực hiện hai lần`,
+      ),
+  });
+}
+
+/**
+ * One command as a Workflow Update, for the API and the web pages alike: the envelope with the
+ * verified actor, a wait bounded by COMMAND_WAIT_MS (then `pending()` is thrown), and refusals
+ * mapped to 409/403/422 problems.
+ */
+export async function executeCommand<C>(
+  temporal: Client,
+  actor: { login: string; unitCode: string; roles: Role[] },
+  { update, schema }: CommandRoute<C>,
+  taskId: string,
+  body: unknown,
+  opts: { updateId?: string; pending: () => Error },
+): Promise<TaskState> {
+  const command = parseOr400(schema, body);
+  const handle = temporal.workflow.getHandle(workflowIdFor(taskId));
   const outcome = handle.executeUpdate(update, {
     args: [{ actor: { userId: actor.login, unitCode: actor.unitCode, roles: actor.roles }, command }],
-    ...(id ? { updateId: id } : {}),
+    ...(opts.updateId ? { updateId: opts.updateId } : {}),
   });
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<'timeout'>((resolve) => {
@@ -122,12 +147,8 @@ export async function sendUpdate<C>(
   try {
     const first = await Promise.race([outcome, waited]);
     if (first === 'timeout') {
-      // The Update goes on; only this request stops waiting for it.
       outcome.catch(() => undefined);
-      throw serviceUnavailable(
-        'pending',
-        `Lệnh chưa được ghi nhận xong sau ${COMMAND_WAIT_MS / 1000} giây (máy chủ xử lý hoặc cơ sở dữ liệu đang gián đoạn); lệnh có thể đã được tiếp nhận. Hãy gửi lại đúng yêu cầu này với cùng tiêu đề Idempotency-Key để nhận kết quả, lệnh sẽ không bị thực hiện hai lần`,
-      );
+      throw opts.pending();
     }
     return first;
   } catch (err) {
