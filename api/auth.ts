@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import * as registry from '../db/repositories/auth';
 import type { Database } from '../db/schema';
 import { grantsAnyRole, ROLE_LABELS, type Actor, type Role } from '../domain/roles';
+import type { Actor as RecordedActor } from '../domain/schemas/task';
 import { HttpProblem, PROBLEM_TYPES } from './problems';
 
 declare module 'express-serve-static-core' {
@@ -262,4 +263,10 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export function actorOf(req: Request): Actor {
   if (!req.actor) throw unauthorized('Yêu cầu này cần mã truy cập');
   return req.actor;
+}
+
+/** The actor as the workflow records it (`userId` is the login): the one who launched or commanded. */
+export function recordedActorOf(req: Request): RecordedActor {
+  const actor = actorOf(req);
+  return { userId: actor.login, unitCode: actor.unitCode, roles: actor.roles };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { evidenceSchema } from '../domain/schemas/task-commands';
+import { evidenceSchema, reopenSchema } from '../domain/schemas/task-commands';
 import { launchTaskSchema } from '../domain/schemas/task';
 import { EVIDENCE_TYPES_VI } from './evidence-content';
 import { fromOutside, looseObject, pageOf, pascal, TAGS, type OpenApiKit } from './openapi-kit';
@@ -56,7 +56,7 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
     tags: [TAGS.tasks],
     summary: 'Giao nhiệm vụ',
     description:
-      'Khởi chạy một nhiệm vụ (một workflow) cho một mục của văn bản chỉ đạo. Dành cho Cơ quan Thường trực. Gửi lại cùng số hiệu và mục thì nhận về nhiệm vụ đã có (200, `created: false`).',
+      'Khởi chạy một nhiệm vụ (một workflow) cho một mục của văn bản chỉ đạo. Dành cho Cơ quan Thường trực. Gửi lại cùng số hiệu và mục thì nhận về nhiệm vụ đã có (200, `created: false`), kể cả khi nhiệm vụ đó đã hoàn thành hoặc đã hủy; muốn thực hiện lại thì mở lại (`reopen`).',
     request: { body: jsonBody(LaunchTask) },
     responses: {
       200: json(LaunchResult, 'Nhiệm vụ đã được giao từ trước; trả về nhiệm vụ đó'),
@@ -149,6 +149,18 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
       responses: { 200: json(CommandResult, 'Lệnh đã được ghi nhận; trả về trạng thái mới'), ...errors(400, 403, 404, 409, 422) },
     });
   }
+
+  route({
+    method: 'post',
+    path: '/api/v1/tasks/{id}/reopen',
+    operationId: 'reopenTask',
+    tags: [TAGS.commands],
+    summary: 'Mở lại nhiệm vụ',
+    description:
+      'Cơ quan Thường trực mở lại một nhiệm vụ đã hoàn thành hoặc đã hủy để thực hiện lại, kèm lý do và thời hạn mới (ở tương lai). Vẫn là nhiệm vụ đó: nhật ký kiểm toán tiếp tục với sự kiện `reopened`, nhắc việc theo thời hạn mới.',
+    request: { params: taskPath, body: jsonBody(registry.register('ReopenCommand', fromOutside(reopenSchema))) },
+    responses: { 200: json(CommandResult, 'Nhiệm vụ đã được mở lại; trả về trạng thái mới'), ...errors(400, 403, 404, 409, 422) },
+  });
 
   // ---- Evidence files ----
   const evidencePath = taskPath.extend({

@@ -62,10 +62,17 @@ export interface PlannedNotification {
 
 export interface ScheduleInput {
   launchedAt: string;
+  /** When the unit leading now took the task (a reassignment, a reopening): acknowledgement steps count from it; the launch when absent. */
+  leadSince?: string;
   dueAt: string | null;
   acknowledgedAt: string | null;
   closed: boolean;
   policy: NotificationPolicy;
+  /**
+   * A deadline too close for every planned reminder still gets one, on the first working morning after
+   * the launch that comes before it ('due-soon'); issue 13, behind a patch in the workflow.
+   */
+  remindCloseDeadline?: boolean;
 }
 
 /**
@@ -141,6 +148,22 @@ export function reportNotificationsBetween(
 export function lastWorkingDayBeforeDeadline(dueAt: InstantInput, calendar: WorkingCalendar): CivilDate {
   const lastDay = vnCivilDate(new Date(parseInstant(dueAt).getTime() - 1));
   return calendar.isWorkingDay(lastDay) ? lastDay : calendar.addWorkingDays(lastDay, -1);
+}
+
+/**
+ * When a deadline ends under Civil Code 2015, art. 148: a period counted from an event (days, weeks,
+ * months) whose last day is a day off ends at the end of the next working day; a deadline written as a
+ * date ("trước ngày 15/11/2025") stays as written, and the reminders count back from the working day
+ * before it (`lastWorkingDayBeforeDeadline`).
+ */
+export function deadlineInForce(dueAt: InstantInput, calendar: WorkingCalendar, written: 'date' | 'period'): Date {
+  const due = parseInstant(dueAt);
+  if (written === 'date') return due;
+  const lastDay = vnCivilDate(new Date(due.getTime() - 1));
+  if (calendar.isWorkingDay(lastDay)) return due;
+  const days = civilDayNumber(calendar.addWorkingDays(lastDay, 1)) - civilDayNumber(lastDay);
+  // Vietnam keeps no daylight saving time: a civil day is always 24 hours.
+  return new Date(due.getTime() + days * 24 * 3600_000);
 }
 
 /** The morning escalation level 1 goes out: the first working morning at or after the deadline. */
@@ -220,7 +243,7 @@ function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalenda
   const { policy } = input;
   const hour = policy.sendAtHour;
   const launchedAt = parseInstant(input.launchedAt);
-  const launchDay = vnCivilDate(launchedAt);
+  const launchDay = vnCivilDate(input.leadSince ? parseInstant(input.leadSince) : launchedAt);
   const all: Planned[] = [];
 
   const ackedAt = input.acknowledgedAt === null ? null : parseInstant(input.acknowledgedAt).getTime();
@@ -245,7 +268,13 @@ function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalenda
 
   if (input.dueAt !== null) {
     const dueAt = parseInstant(input.dueAt);
-    planned.push(...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'due_reminder', ''));
+    const reminders = dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'due_reminder', '');
+    planned.push(...reminders);
+    const fits = reminders.some((r) => r.at.getTime() >= launchedAt.getTime());
+    if (input.remindCloseDeadline && !fits && policy.remindBeforeDueWorkingDays.length > 0) {
+      const at = calendar.nextWorkingMorning(launchedAt, hour);
+      if (at.getTime() < dueAt.getTime()) planned.push({ kind: 'due_reminder', step: 'due-soon', at, recipients: ['lead_unit'] });
+    }
     planned.push(...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'escalation', ''));
   }
   return planned.filter((n) => n.at.getTime() >= launchedAt.getTime()).sort(byInstantThenRank);

@@ -4,7 +4,7 @@ import type { NotificationKind } from './notification-plan';
 import type { RecipientRole } from './policy';
 import type { RecurrenceRule } from './recurrence';
 import type { Actor, CompleteLaunch, Deadline, LaunchTask, TargetInput } from './schemas/task';
-import type { EvidenceCommand } from './schemas/task-commands';
+import type { EvidenceCommand, ReopenCommand } from './schemas/task-commands';
 
 export const SIX_CLEAR = ['person', 'task', 'time', 'responsibility', 'authority', 'result'] as const;
 export type SixClear = (typeof SIX_CLEAR)[number];
@@ -105,6 +105,8 @@ export interface TaskState {
   coordinatingUnits: string[];
   assignedBy: string;
   decidedBy: string;
+  /** The standing office of the issuing committee (level 2 of the ladder); absent in states carried from before issue 13. */
+  standingOffice?: string;
   expectedResult: string;
   deadlineKind: Deadline['kind'];
   recurrence: RecurrenceRule | null;
@@ -132,13 +134,22 @@ export interface TaskState {
   reports: { open: ReportPeriodState[]; submittedOnTime: number; submittedLate: number; lastClosed: ReportPeriodState[] };
   notificationsPlanned: number;
   auditSeq: number;
+  /** How many times the secretariat reopened it; absent in states carried from before issue 13. */
+  reopenCount?: number;
 }
 
 /** Input of the directiveTask workflow; `carried` is set when it continues as new. */
 export interface DirectiveTaskInput {
   taskId: string;
   launch: CompleteLaunch;
+  /** The official who launched it, from the API's token; absent in histories started before issue 13. */
+  launchedBy?: Actor;
   carried?: { state: TaskState; cursor: string };
+  /**
+   * A closed task reopened by the secretariat: this run carries the closed state and its first act
+   * records the 'reopened' event (a closed workflow takes no Update, so reopening starts a new run).
+   */
+  reopen?: { command: ReopenCommand; actor: Actor };
 }
 
 /** A row of the audit trail as the workflow produces it (the activity adds the hash chain). */
@@ -151,7 +162,7 @@ export interface AuditEvent {
 }
 
 /** Lifecycle events whose news goes to units, beside the planned reminders and escalations. */
-export type EventNotificationKind = 'assigned' | 'returned' | 'approved' | 'extension_decided' | 'reassigned' | 'cancelled';
+export type EventNotificationKind = 'assigned' | 'returned' | 'approved' | 'extension_decided' | 'reassigned' | 'cancelled' | 'reopened';
 
 /** A notification the workflow puts in the outbox; `key` makes it exactly-once. */
 export interface OutboxNotification {

@@ -11,6 +11,7 @@ import {
 import type { Database } from '../db/schema';
 import { directiveIdFor, launchOf, type DirectiveImport, type ItemDraftFields, type ItemPatch } from '../domain/directive';
 import { DomainError } from '../domain/errors';
+import type { Actor } from '../domain/schemas/task';
 import { missingSixClear, taskIdFor, type SixClear } from '../domain/task';
 import { launchTask, type LaunchResult, type TaskDeps } from './tasks';
 
@@ -93,7 +94,7 @@ export async function patchItem(db: Kysely<Database>, id: string, ref: string, p
  * derives from directive number and ref); an item whose start fails is reported as `failed`
  * and left a draft while the others go on.
  */
-export async function launchItems(deps: DirectiveDeps, id: string, refs?: string[]): Promise<LaunchOutcome[]> {
+export async function launchItems(deps: DirectiveDeps, id: string, refs?: string[], launchedBy?: Actor): Promise<LaunchOutcome[]> {
   const { db } = deps;
   const view = await getDirective(db, id);
   const unknown = (refs ?? []).filter((r) => !view.items.some((i) => i.ref === r));
@@ -135,7 +136,7 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
     const launch = launchOf(directive, item.fields);
     let result: LaunchResult;
     try {
-      result = await launchTask(deps, launch);
+      result = await launchTask(deps, launch, launchedBy);
     } catch (err) {
       const taskId = taskIdFor(view.number, item.ref);
       outcomes[i] = {

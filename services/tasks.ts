@@ -12,7 +12,7 @@ import {
 } from '../db/repositories/tasks';
 import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
-import type { CompleteLaunch, LaunchTask } from '../domain/schemas/task';
+import type { Actor, CompleteLaunch, LaunchTask } from '../domain/schemas/task';
 import {
   idSlug,
   legacyTaskIdFor,
@@ -54,6 +54,7 @@ export type LaunchResult =
 export async function launchTask(
   { db, temporal, taskQueue }: Pick<TaskDeps, 'db' | 'temporal' | 'taskQueue'>,
   launch: LaunchTask,
+  launchedBy?: Actor,
 ): Promise<LaunchResult> {
   for (const [path, value] of [
     ['directiveNumber', launch.directiveNumber],
@@ -80,9 +81,16 @@ export async function launchTask(
     return { outcome: 'already_launched', taskId: legacyId, workflowId: workflowIdFor(legacyId) };
   }
   const workflowId = workflowIdFor(taskId);
-  const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch };
+  const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch, ...(launchedBy ? { launchedBy } : {}) };
   try {
-    await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, { taskQueue, workflowId, args: [input] });
+    // Rejected for the id's whole life, not only while a run is open: a task completed or cancelled is
+    // found again, never launched a second time (reopening is its own command, `services/task-reopen.ts`).
+    await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
     return { outcome: 'launched', taskId, workflowId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

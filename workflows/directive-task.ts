@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -19,6 +20,8 @@ import {
   COMMAND_NAMES,
   recordLaunch,
   refusalOf,
+  REOPEN,
+  reopenRefusal,
   TASK_COMMANDS,
   type CommandName,
   type TaskCommands,
@@ -29,6 +32,7 @@ import {
   nextWakeUp,
   notify,
   openDuePeriod,
+  owedAfterReview,
   periodNotificationsBetween,
   scheduleInput,
 } from '../domain/lifecycle/schedule';
@@ -116,7 +120,20 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   // ---- launch: recorded (seq 1) before any handler is registered. An Update that came with the first
   // activation runs as soon as setHandler registers its handler, before the code below it: recorded
   // later, the launch would follow that Update's event in the trail (an 'acknowledged' before 'launched').
-  const launched = input.carried ? Promise.resolve() : take(recordLaunch(state, launch, nowIso()));
+  // A reopened task's new run records its 'reopened' event first, in the same place, for the same reason.
+  const launched = input.reopen
+    ? reopen(input.reopen)
+    : input.carried
+      ? Promise.resolve()
+      : take(recordLaunch(state, launch, nowIso(), input.launchedBy));
+
+  function reopen({ command, actor }: NonNullable<DirectiveTaskInput['reopen']>): Promise<void> {
+    // The service checked it against the closed state; a start that bypassed it leaves the task closed.
+    if (reopenRefusal(state, command, actor, Date.now())) return Promise.resolve();
+    const outcome = REOPEN.apply(state, command, actor, nowIso());
+    if (outcome.replanFrom) cursor = outcome.replanFrom;
+    return take(outcome);
+  }
 
   // ---- calendar: loaded through an activity so replays see exactly the calendar the run used.
   // Loaded after every handler is registered: an Update may arrive with the first activation.
@@ -185,6 +202,15 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   await launched;
   await updateSearchAttributes();
   let lastStatus = state.status;
+  // A unit that takes the task over gets its own acknowledgement schedule, keyed by its lead term (issue 13).
+  // Asked only once the task has had a second term: for a task never reassigned both paths are the same.
+  // A deadline too close for the 7/3/1 reminders still gets one (issue 13).
+  const scheduleRules = () => ({
+    leadTerms: state.leadHistory.length > 1 && patched('issue-13-lead-term'),
+    remindCloseDeadline: state.dueAt !== null && patched('issue-13-close-deadline'),
+  });
+  // Set while a claim under review holds the cursor: what fell due meanwhile is owed once it is returned.
+  let heldForReview = false;
 
   // ---- the life: record what time has brought, then sleep until the next wake-up or a command ----
   while (!isClosed(state)) {
@@ -198,13 +224,20 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
 
     // Each notification is computed from the state as it is when its turn comes: a command accepted
     // while the previous one was written (a new deadline, a new lead unit) shows in the next.
-    for (const planned of notificationsBetween(scheduleInput(state, policy), calendar, cursor, asOf))
-      await follow(notify(state, planned, nowIso()));
+    let due = notificationsBetween(scheduleInput(state, policy, scheduleRules()), calendar, cursor, asOf);
+    if (heldForReview && state.status !== 'submitted') {
+      due = owedAfterReview(due, state.dueAt, now);
+      heldForReview = false;
+    }
+    for (const planned of due) await follow(notify(state, planned, nowIso(), undefined, scheduleRules()));
     for (const periodKey of state.reports.open.map((period) => period.key)) {
       for (const planned of periodNotificationsBetween(state, periodKey, calendar, cursor, asOf))
         await follow(notify(state, planned, nowIso(), periodKey));
     }
-    cursor = asOf.toISOString();
+    // Under review nothing goes to the unit, but the cursor stays, so a claim returned after the deadline
+    // still brings the escalations due meanwhile (issue 13; histories from before advanced it).
+    if (state.status === 'submitted' && patched('issue-13-review-escalation')) heldForReview = true;
+    else cursor = asOf.toISOString();
 
     if (state.status !== lastStatus) {
       lastStatus = state.status;
@@ -217,7 +250,8 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
       await continueAsNew<typeof directiveTask>({ taskId, launch, carried: { state, cursor } });
     }
 
-    const wakeAt = nextWakeUp(state, policy, calendar, cursor);
+    // A held cursor lies in the past: the next wake-up is counted from now, or the loop would spin.
+    const wakeAt = nextWakeUp(state, policy, calendar, heldForReview ? asOf.toISOString() : cursor, scheduleRules());
     const seen = changes;
     if (wakeAt === null) await condition(() => changes !== seen);
     else await condition(() => changes !== seen, Math.max(1, wakeAt - Date.now()));

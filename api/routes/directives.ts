@@ -5,7 +5,7 @@ import { directiveFromExtract, directiveImportSchema, itemPatchSchema, launchIte
 import { extractDirective } from '../../domain/intake/extract';
 import { listDirectives } from '../../db/repositories/directives';
 import { createDirective, getDirective, launchItems, patchItem, type DirectiveDeps } from '../../services/directives';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
 import { verifyUtf8Body } from '../request-body';
@@ -80,7 +80,7 @@ export function directivesRouter(deps: DirectiveDeps): Router {
   router.post('/:id/launch', secretariat, async (req, res) => {
     const { id } = parseOr400(idParams, req.params, 'path');
     const { refs } = parseOr400(launchItemsSchema, req.body ?? {});
-    const results = await launchItems(deps, id, refs);
+    const results = await launchItems(deps, id, refs, recordedActorOf(req));
     res.json({ id, results });
   });
 

@@ -2,9 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { launchTaskSchema } from '../../domain/schemas/task';
+import { reopenSchema } from '../../domain/schemas/task-commands';
 import { SIX_CLEAR_LABELS_VI } from '../../domain/task';
+import { reopenTask } from '../../services/task-reopen';
 import { getTask, launchTask, listTasks, taskHistory, type TaskDeps } from '../../services/tasks';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead, seesAll } from '../visibility';
 import { taskIdParams } from './params';
@@ -31,7 +33,7 @@ export function tasksRouter(deps: TaskDeps): Router {
   const router = Router();
 
   router.post('/', requireRole('secretariat'), async (req, res) => {
-    const result = await launchTask(deps, parseOr400(launchTaskSchema, req.body));
+    const result = await launchTask(deps, parseOr400(launchTaskSchema, req.body), recordedActorOf(req));
     if (result.outcome === 'missing') {
       throw new HttpProblem(
         422,
@@ -47,6 +49,13 @@ export function tasksRouter(deps: TaskDeps): Router {
       .status(created ? 202 : 200)
       .location(location)
       .json({ id: result.taskId, workflowId: result.workflowId, created, location });
+  });
+
+  // Not a COMMAND_ROUTES Update: a closed workflow takes none, so reopening starts the task's next run.
+  router.post('/:id/reopen', requireRole('secretariat'), async (req, res) => {
+    const { id } = parseOr400(taskIdParams, req.params, 'path');
+    const command = parseOr400(reopenSchema, req.body);
+    res.json({ id, state: await reopenTask(deps, id, command, recordedActorOf(req)) });
   });
 
   router.get('/', async (req, res) => {

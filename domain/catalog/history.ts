@@ -19,6 +19,7 @@ export const HISTORY_LABELS_VI: Readonly<Record<string, string>> = Object.freeze
   extension_denied: 'Không chấp thuận gia hạn',
   reassigned: 'Giao lại đơn vị chủ trì',
   cancelled: 'Thu hồi (hủy) nhiệm vụ',
+  reopened: 'Mở lại nhiệm vụ',
   report_period_opened: 'Mở kỳ báo cáo định kỳ',
   report_submitted: 'Nộp báo cáo định kỳ',
   overdue: 'Quá hạn',
@@ -50,6 +51,7 @@ function historyDetail(kind: string, payload: Record<string, unknown>): string |
           : null;
     case 'returned':
     case 'cancelled':
+    case 'reopened':
     case 'extension_denied':
       return text(payload.reason) && `lý do: ${payload.reason}`;
     case 'extension_requested':

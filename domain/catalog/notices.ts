@@ -150,6 +150,13 @@ export const NOTICE_TEXTS: Readonly<Record<string, NoticeText>> = {
       ...reason(m),
     ],
   },
+  reopened: {
+    subject: (m) => `[Mở lại] Nhiệm vụ ${m.ref} phải thực hiện lại`,
+    lines: (m) => [
+      `Cơ quan Thường trực mở lại nhiệm vụ; đề nghị đơn vị thực hiện lại. Thời hạn mới: ${m.date(m.event.dueAt) ?? m.due ?? '(không rõ)'}.`,
+      ...reason(m),
+    ],
+  },
   cancelled: {
     subject: (m) => `[Thu hồi] Nhiệm vụ ${m.ref} đã bị hủy`,
     lines: (m) => ['Cơ quan Thường trực đã thu hồi (hủy) nhiệm vụ; đơn vị dừng thực hiện.', ...reason(m)],

@@ -10,6 +10,7 @@ import type {
   EvidenceCommand,
   ReassignCommand,
   RecordMeasurementCommand,
+  ReopenCommand,
   ReportProgressCommand,
   RequestExtensionCommand,
   ReturnCommand,
@@ -17,7 +18,7 @@ import type {
   SubmitReportCommand,
 } from '../schemas/task-commands';
 import { COMMAND_FAILURES, OPEN_STATUSES, type TaskState, type TaskStatus } from '../task';
-import { outboxFor } from './outbox';
+import { outboxFor, reopenedSuffix } from './outbox';
 import { finishRecurring } from './schedule';
 import { closeLeadPeriod, copyOf, isClosed, markLate, recordOn, settleTargets, single, targetProgress, type Transition } from './state';
 
@@ -228,7 +229,7 @@ export const TASK_COMMANDS: Table = {
         dueAt: next.dueAt,
         targetsMet: next.targets.filter((t) => t.met).map((t) => t.id),
       };
-      const notes = outboxFor(next, 'approved', 'approved', ['lead_unit'], { level: null, event: payload }, now);
+      const notes = outboxFor(next, 'approved', `approved${reopenedSuffix(next)}`, ['lead_unit'], { level: null, event: payload }, now);
       return single(next, recordOn(next, 'approved', actor, payload, now, notes));
     },
   },
@@ -361,7 +362,14 @@ export const TASK_COMMANDS: Table = {
       next.status = 'cancelled';
       next.cancelledAt = now;
       closeLeadPeriod(next, now);
-      const notes = outboxFor(next, 'cancelled', 'cancelled', ['lead_unit', 'coordinating_units'], { level: null, event: command }, now);
+      const notes = outboxFor(
+        next,
+        'cancelled',
+        `cancelled${reopenedSuffix(next)}`,
+        ['lead_unit', 'coordinating_units'],
+        { level: null, event: command },
+        now,
+      );
       return single(next, recordOn(next, 'cancelled', actor, command, now, notes));
     },
   },
@@ -394,11 +402,54 @@ export const TASK_COMMANDS: Table = {
   },
 };
 
-/** The launch, the first event of every task: the lead and coordinating units hear of their assignment. */
-export function recordLaunch(state: TaskState, launch: CompleteLaunch, now: string): Transition {
+/**
+ * Reopening a completed or cancelled task that must be done again: not an Update (a closed workflow
+ * takes none) but the first act of a new run of the same workflow, carrying the closed state, so the
+ * same task and chain continue (`services/task-reopen.ts`). Its checks are the table's.
+ */
+export const REOPEN: CommandRule<ReopenCommand> = {
+  schema: 'reopenSchema',
+  allowedIn: ['completed', 'cancelled'],
+  doing: 'mở lại',
+  issuer: 'secretariat',
+  issuing: 'mở lại nhiệm vụ',
+  check: (state, command, _actor, now) => {
+    if (state.deadlineKind !== 'date') return invalidState('Chỉ mở lại được nhiệm vụ có thời hạn cụ thể');
+    return Date.parse(command.newDueAt) <= now ? invalid('Thời hạn mới phải ở tương lai') : null;
+  },
+  apply: (state, command, actor, now) => {
+    const next = copyOf(state);
+    const previousStatus = next.status;
+    const previousDueAt = next.dueAt;
+    next.reopenCount = (next.reopenCount ?? 0) + 1;
+    next.status = next.acknowledgedAt ? 'in_progress' : 'assigned';
+    next.dueAt = new Date(command.newDueAt).toISOString();
+    next.submittedAt = null;
+    next.completedAt = null;
+    next.cancelledAt = null;
+    next.outcome = null;
+    next.pendingExtension = null;
+    next.escalationLevel = 0;
+    // The unit leads again from now: the time between closing and reopening is no one's.
+    next.leadHistory.push({ unitCode: next.leadUnit, responsibleOfficial: next.responsibleOfficial, from: now, to: null, reason: null });
+    const payload = { ...command, previousStatus, previousDueAt, dueAt: next.dueAt, reopenCount: next.reopenCount };
+    const notes = outboxFor(next, 'reopened', `reopened-${next.auditSeq + 1}`, ['lead_unit'], { level: null, event: payload }, now);
+    return { ...single(next, recordOn(next, 'reopened', actor, payload, now, notes)), replanFrom: now, searchAttributesChanged: true };
+  },
+};
+
+/** Why this actor may not reopen this task now, or null when it may. */
+export const reopenRefusal = (state: TaskState, command: ReopenCommand, actor: Actor, now: number) =>
+  refusalByRule(REOPEN, state, command, actor, now);
+
+/**
+ * The launch, the first event of every task: the lead and coordinating units hear of their assignment.
+ * The official who launched it is its actor (histories started before the API passed one name the workflow).
+ */
+export function recordLaunch(state: TaskState, launch: CompleteLaunch, now: string, launchedBy?: Actor | null): Transition {
   const next = copyOf(state);
   const notes = outboxFor(next, 'assigned', 'assigned', ['lead_unit', 'coordinating_units'], { level: null, event: {} }, now);
-  return single(next, recordOn(next, 'launched', null, { launch }, now, notes));
+  return single(next, recordOn(next, 'launched', launchedBy ?? null, { launch }, now, notes));
 }
 
 /** The command names, in the table's order. */
@@ -412,7 +463,10 @@ export function refusalOf<K extends CommandName>(
   actor: Actor,
   now: number,
 ): Refusal | null {
-  const rule: CommandRule<TaskCommands[K]> = TASK_COMMANDS[name];
+  return refusalByRule<TaskCommands[K]>(TASK_COMMANDS[name], state, command, actor, now);
+}
+
+function refusalByRule<C>(rule: CommandRule<C>, state: TaskState, command: C, actor: Actor, now: number): Refusal | null {
   if (rule.allowedIn && !rule.allowedIn.includes(state.status))
     return invalidState(`Không thể ${rule.doing} khi nhiệm vụ đang ở trạng thái "${state.status}"`);
   const issuer = ISSUERS[rule.issuer];

@@ -3,6 +3,22 @@ import { inboxNotice } from '../catalog/notices';
 import type { RecipientRole } from '../policy';
 import type { OutboxNotification, TaskState } from '../task';
 
+// A Party document is numbered "<n>-<kind>/<issuer>" (01-TB/CQTT, 125-TB/TU, 05-KL/BCĐ), a State one
+// "<n>/<kind>-<issuer>" (80/TB-UBND).
+const PARTY_COMMITTEE = /(?:-TB\/TU|\/CQTT|^[^/]*-[^/]*\/BCĐ)(?![\p{L}\d])/iu;
+const PEOPLES_COMMITTEE = /-UBND(?![\p{L}\d])/iu;
+
+/**
+ * The standing office of the committee that issued a directive, by its number: the Provincial Party
+ * Committee's office (VP_TU) for the Party's notices, conclusions and steering committee; the People's
+ * Committee's office (VP_UBND) for its documents; otherwise the unit that decides on the task.
+ */
+export function standingOfficeFor(directiveNumber: string, decidedBy: string): string {
+  if (PARTY_COMMITTEE.test(directiveNumber)) return 'VP_TU';
+  if (PEOPLES_COMMITTEE.test(directiveNumber)) return 'VP_UBND';
+  return decidedBy;
+}
+
 /** The units a recipient role of this task names (none for roles beyond the task's units). */
 export function recipientUnit(state: TaskState, role: RecipientRole): string[] {
   switch (role) {
@@ -12,11 +28,17 @@ export function recipientUnit(state: TaskState, role: RecipientRole): string[] {
     case 'coordinating_units':
       return state.coordinatingUnits;
     case 'standing_office':
-      return [state.decidedBy];
+      return [state.standingOffice ?? standingOfficeFor(state.directiveNumber, state.decidedBy)];
     default:
       return [];
   }
 }
+
+/**
+ * What keeps a step's key apart from the same step in an earlier life of a reopened task ('' before any
+ * reopening, so the keys of tasks never reopened are as they always were): the outbox dedupes by key.
+ */
+export const reopenedSuffix = (state: Pick<TaskState, 'reopenCount'>) => (state.reopenCount ? `@r${state.reopenCount}` : '');
 
 /** What a notice says beyond the task: its level, the event's payload, the report period it chases. */
 export interface OutboxContext {

@@ -11,18 +11,48 @@ import {
 } from '../notification-plan';
 import { nextPeriod, type Period } from '../recurrence';
 import type { ReportPeriodState, TaskState } from '../task';
-import { outboxFor } from './outbox';
+import { outboxFor, reopenedSuffix } from './outbox';
 import { becomesLate, closeLeadPeriod, copyOf, isClosed, markLate, recordOn, single, type Transition } from './state';
 
+/** The rules of issue 13, each behind its own patch in the workflow (histories from before plan without them). */
+export interface ScheduleRules {
+  /**
+   * Acknowledgement steps count from when the unit leading now took the task, and their keys name the
+   * term after the first, so a unit leading a second time is reminded again.
+   */
+  leadTerms?: boolean;
+  /** A deadline too close for the planned reminders still gets one ('due-soon'). */
+  remindCloseDeadline?: boolean;
+}
+
+/** The term of the unit leading now: 1 from the launch, one more for each reassignment or reopening. */
+export const leadTerm = (state: TaskState) => state.leadHistory.length;
+
 /** What the reminder policy plans from: nothing reaches the unit while its claim awaits review (the ball is in the secretariat's court). */
-export function scheduleInput(state: TaskState, policy: NotificationPolicy): ScheduleInput {
+export function scheduleInput(state: TaskState, policy: NotificationPolicy, o: ScheduleRules = {}): ScheduleInput {
   return {
     launchedAt: state.launchedAt,
+    ...(o.leadTerms && leadTerm(state) > 1 ? { leadSince: state.leadHistory[state.leadHistory.length - 1].from } : {}),
+    ...(o.remindCloseDeadline ? { remindCloseDeadline: true } : {}),
     dueAt: state.deadlineKind === 'date' ? state.dueAt : null,
     acknowledgedAt: state.acknowledgedAt,
     closed: isClosed(state) || state.status === 'submitted',
     policy,
   };
+}
+
+/**
+ * What a unit whose claim comes back from review is owed of the notifications that fell due meanwhile:
+ * every rung of the escalation ladder (the record of who was told the task is late must be whole), and
+ * of any other kind only the latest, without reminders of a deadline already past.
+ */
+export function owedAfterReview(planned: readonly PlannedNotification[], dueAt: string | null, asOf: number): PlannedNotification[] {
+  const latest = new Map<string, PlannedNotification>();
+  for (const p of planned) if (p.kind !== 'escalation') latest.set(p.kind, p);
+  return planned.filter(
+    (p) =>
+      p.kind === 'escalation' || (latest.get(p.kind) === p && !(p.kind === 'due_reminder' && dueAt !== null && Date.parse(dueAt) <= asOf)),
+  );
 }
 
 /** The 'overdue' event once the deadline in force has passed by `asOf` on an open task, or null. */
@@ -89,10 +119,12 @@ export function periodNotificationsBetween(
 }
 
 /** Sends a planned reminder or escalation: its outbox rows, and the escalation level it reaches. */
-export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string): Transition {
+export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string, o: ScheduleRules = {}): Transition {
   const next = copyOf(state);
-  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline.
-  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}`;
+  const term = o.leadTerms && planned.kind.startsWith('ack_') && leadTerm(next) > 1 ? `@l${leadTerm(next)}` : '';
+  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline,
+  // the reopening count from the one sent in the task's earlier life.
+  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}${reopenedSuffix(next)}${term}`;
   const level = planned.level ?? null;
   const payload = { step, level, plannedAt: planned.at, recipients: planned.recipients, ...(periodKey ? { periodKey } : {}) };
   const notes = outboxFor(next, planned.kind, step, planned.recipients, { level, event: payload, periodKey }, now);
@@ -106,9 +138,15 @@ export function notify(state: TaskState, planned: PlannedNotification, now: stri
 }
 
 /** The instant (ms) the workflow must wake at next, or null when only a command can change anything. */
-export function nextWakeUp(state: TaskState, policy: NotificationPolicy, calendar: WorkingCalendar, cursor: string): number | null {
+export function nextWakeUp(
+  state: TaskState,
+  policy: NotificationPolicy,
+  calendar: WorkingCalendar,
+  cursor: string,
+  o: ScheduleRules = {},
+): number | null {
   const candidates: number[] = [];
-  const planned = nextNotification(scheduleInput(state, policy), calendar, cursor);
+  const planned = nextNotification(scheduleInput(state, policy, o), calendar, cursor);
   if (planned) candidates.push(Date.parse(planned.at));
   if (state.dueAt && !state.lateUnits.includes(state.leadUnit) && Date.parse(state.dueAt) > Date.parse(cursor))
     candidates.push(Date.parse(state.dueAt));

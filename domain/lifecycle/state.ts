@@ -1,5 +1,6 @@
 // A task's state and the shape of every change to it, without zod: the workflow imports this module.
 import { DEFAULT_NOTIFICATION_POLICY, mergePolicy, type NotificationPolicy } from '../policy';
+import { standingOfficeFor } from './outbox';
 import type { Actor, CompleteLaunch } from '../schemas/task';
 import type { AuditEvent, DirectiveTaskInput, OutboxNotification, TargetState, TaskState } from '../task';
 
@@ -38,6 +39,7 @@ export function initialState(input: Pick<DirectiveTaskInput, 'taskId' | 'launch'
     coordinatingUnits: launch.coordinatingUnits,
     assignedBy: launch.assignedBy,
     decidedBy: launch.decidedBy,
+    standingOffice: launch.standingOffice ?? standingOfficeFor(launch.directiveNumber, launch.decidedBy),
     expectedResult: launch.expectedResult,
     deadlineKind: launch.deadline.kind,
     recurrence: launch.deadline.kind === 'date' ? null : launch.deadline.rule,

@@ -50,6 +50,8 @@ export const decideExtensionSchema = z.object({
 });
 export const reassignSchema = z.object({ newLeadUnit: unitCode, responsibleOfficial: text(200), reason });
 export const cancelSchema = z.object({ reason });
+/** Reopening a completed or cancelled task: it must be done again, by a new deadline. */
+export const reopenSchema = z.object({ reason, newDueAt: instantSchema });
 export const submitReportSchema = z.object({
   periodKey: text(20),
   summary: text(10000),
@@ -67,4 +69,5 @@ export type RequestExtensionCommand = z.infer<typeof requestExtensionSchema>;
 export type DecideExtensionCommand = z.infer<typeof decideExtensionSchema>;
 export type ReassignCommand = z.infer<typeof reassignSchema>;
 export type CancelCommand = z.infer<typeof cancelSchema>;
+export type ReopenCommand = z.infer<typeof reopenSchema>;
 export type SubmitReportCommand = z.infer<typeof submitReportSchema>;

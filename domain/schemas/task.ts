@@ -64,6 +64,9 @@ export const launchTaskSchema = z.object({
   // rõ trách nhiệm: who assigned it (issuer/signer); rõ thẩm quyền: who decides on it
   assignedBy: text(300).optional(),
   decidedBy: unitCode.optional(),
+  // Who hears of an overdue task at level 2: the standing office of the committee that issued the
+  // directive; when absent, derived from the directive's number (`standingOfficeFor`).
+  standingOffice: unitCode.optional(),
   // rõ kết quả
   expectedResult: text(5000).optional(),
   targets: z.array(targetSchema).max(50).default([]),

@@ -59,6 +59,7 @@ export function launchBody(units: { office: string; lead: string; coordinating?:
       : { kind: 'date', dueAt: new Date(Date.now() + (overdue ? -20 : dueInDays) * DAY).toISOString() },
     assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
     decidedBy: units.office,
+    standingOffice: units.office,
     expectedResult: 'Hạ tầng DC được thuê để lưu trữ dữ liệu đám mây',
     targets: [{ id: 'phu-song-5g', metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%' }],
   };

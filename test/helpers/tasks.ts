@@ -35,6 +35,8 @@ export function launchFor(nowMs: number, overrides: Partial<CompleteLaunch> & { 
     deadline: { kind: 'date', dueAt: new Date(nowMs + dueInDays * DAY).toISOString() },
     assignedBy: 'Đồng chí Bí thư Tỉnh ủy, Trưởng Ban Chỉ đạo',
     decidedBy: secretariat.unitCode,
+    // Level 2 goes to this test world's own office, not to the Provincial Party Committee's the number implies.
+    standingOffice: secretariat.unitCode,
     expectedResult: 'Hạ tầng DC được thuê và đưa vào sử dụng',
     targets: [],
     ...rest,

@@ -94,7 +94,13 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
       expect(await dispatcher.tick(now)).toMatchObject({ working: true });
     };
 
-    const launch = launchFor(now.getTime(), { leadUnit: lead, coordinatingUnits: [coord], decidedBy: office, dueInDays: 21 });
+    const launch = launchFor(now.getTime(), {
+      leadUnit: lead,
+      coordinatingUnits: [coord],
+      decidedBy: office,
+      standingOffice: office,
+      dueInDays: 21,
+    });
     const { taskId } = await harness.start(launch);
 
     // Not acknowledged: two reminders, then the head is told.

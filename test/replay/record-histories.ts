@@ -18,7 +18,8 @@ import { freePort } from '../../infra/processes';
 import { registerSearchAttributes } from '../../infra/temporal';
 import { BUNDLER_OPTIONS, WORKFLOWS_PATH } from '../../worker/bundle';
 import * as messages from '../../workflows/messages';
-import { launchFor, leadOfficer, secretariat, startTask } from '../helpers/tasks';
+import { reopenTask } from '../../services/task-reopen';
+import { launchFor, leadOfficer, otherLeadOfficer, secretariat, startTask } from '../helpers/tasks';
 
 const DAY = 24 * 3600_000;
 const OUT = path.join(__dirname, 'histories');
@@ -47,7 +48,7 @@ async function main() {
   fs.mkdirSync(OUT, { recursive: true });
 
   await worker.runUntil(async () => {
-    const save = async (name: string, handle: Awaited<ReturnType<typeof startTask>>['handle']) => {
+    const save = async (name: string, handle: Pick<Awaited<ReturnType<typeof startTask>>['handle'], 'fetchHistory'>) => {
       const history = await handle.fetchHistory();
       // The proto3 JSON form, as `temporal workflow show --output json` writes it.
       fs.writeFileSync(path.join(OUT, `${version}-${name}.json`), historyToJSON(history));
@@ -121,6 +122,55 @@ async function main() {
     await monthly.handle.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Kết thúc theo dõi' } }] });
     await monthly.handle.result();
     await save('monthly-reports-ongoing', monthly.handle);
+
+    // Issue 13: reassigned (its own acknowledgement schedule), claimed before the deadline and returned
+    // after it (the escalations owed), approved late, then reopened and cancelled.
+    now = await env.currentTimeMs();
+    const twice = await startTask(env, taskQueue, launchFor(now, { dueInDays: 12 }));
+    const t = twice.handle;
+    const other = otherLeadOfficer;
+    await env.sleep(2 * DAY);
+    await t.executeUpdate(messages.reassignUpdate, {
+      args: [
+        {
+          actor: secretariat,
+          command: { newLeadUnit: other.unitCode, responsibleOfficial: 'Giám đốc Công an tỉnh', reason: 'Điều chỉnh' },
+        },
+      ],
+    });
+    await env.sleep(4 * DAY);
+    await t.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: other, command: { note: '' } }] });
+    const ev = {
+      evidenceId: 'ev1',
+      fileName: 'bien-ban.pdf',
+      sha256: 'c'.repeat(64),
+      contentType: 'application/pdf',
+      size: 10,
+      description: '',
+    };
+    await t.executeUpdate(messages.attachEvidenceUpdate, { args: [{ actor: other, command: ev }] });
+    await t.executeUpdate(messages.requestExtensionUpdate, {
+      args: [{ actor: other, command: { requestedDueAt: new Date(now + 40 * DAY).toISOString(), reason: 'Chờ nghiệm thu' } }],
+    });
+    await t.executeUpdate(messages.submitUpdate, { args: [{ actor: other, command: { summary: 'Đã xong', evidenceIds: ['ev1'] } }] });
+    await env.sleep(20 * DAY);
+    await t.executeUpdate(messages.decideExtensionUpdate, {
+      args: [{ actor: secretariat, command: { approve: false, newDueAt: null, reason: 'Đã đề nghị hoàn thành' } }],
+    });
+    await env.sleep(DAY);
+    await t.executeUpdate(messages.returnUpdate, { args: [{ actor: secretariat, command: { reason: 'Thiếu biên bản' } }] });
+    await env.sleep(DAY);
+    await t.executeUpdate(messages.submitUpdate, { args: [{ actor: other, command: { summary: 'Bổ sung', evidenceIds: ['ev1'] } }] });
+    await t.executeUpdate(messages.approveUpdate, { args: [{ actor: secretariat, command: { note: '' } }] });
+    await t.result();
+    await save('reassigned-returned-late-approved', t);
+    const newDueAt = new Date((await env.currentTimeMs()) + 15 * DAY).toISOString();
+    await reopenTask({ db, temporal: env.client, taskQueue }, twice.taskId, { reason: 'Kiểm tra lại chưa đạt', newDueAt }, secretariat);
+    const again = env.client.workflow.getHandle(t.workflowId);
+    await env.sleep(10 * DAY);
+    await again.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Thu hồi' } }] });
+    await again.result();
+    await save('reopened-then-cancelled', again);
   });
 
   await env.teardown();

@@ -4,9 +4,9 @@ import { DAY, HOUR } from '../helpers/fixtures';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import type { TaskState } from '../../domain/task';
-import { vnInstant } from '../../domain/time';
+import { vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { auditKinds, by, claimAndApprove, leadOfficer, otherLeadOfficer, refusal, secretariat } from '../helpers/tasks';
+import { auditKinds, by, claimAndApprove, leadOfficer, otherLeadOfficer, outbox, refusal, secretariat } from '../helpers/tasks';
 import * as expected from '../helpers/expected-trail';
 import * as records from '../helpers/task-records';
 
@@ -169,5 +169,31 @@ describe('who owns a task: cancellation and reassignment', () => {
     const row = await records.taskRow(db, taskId, ['lead_unit', 'late_units', 'outcome']);
     expect(row).toEqual({ lead_unit: newLead, late_units: [newLead], outcome: 'completed_late' });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 12 });
+  });
+
+  it('gives a new lead unit its own acknowledgement schedule from the reassignment, and a unit leading again its reminders again', async () => {
+    const { taskId, handle, calendar } = await harness.taskDueIn(40);
+    const reassignBack = by(secretariat, { newLeadUnit: lead, responsibleOfficial: 'Giám đốc Sở', reason: 'Trả lại đơn vị ban đầu' });
+    // The first unit is reminded twice and its head told, then the task moves on late in its life.
+    await harness.env.sleep(10 * DAY);
+    const toNew = await handle.executeUpdate(messages.reassignUpdate, reassignTo('Điều chỉnh đơn vị chủ trì'));
+    const handedOver = new Date(toNew.leadHistory[1].from);
+    const day = (n: number) => vnInstant(calendar.addWorkingDays(vnCivilDate(handedOver), n), 8);
+    await harness.sleepUntil(day(3).getTime() + HOUR);
+    const back = await handle.executeUpdate(messages.reassignUpdate, reassignBack);
+    const backDay = (n: number) => vnInstant(calendar.addWorkingDays(vnCivilDate(new Date(back.leadHistory[2].from)), n), 8);
+    await harness.sleepUntil(backDay(1).getTime() + HOUR);
+
+    const ack = (await outbox(db, taskId)).filter((line) => line.startsWith('ack_'));
+    expect(ack).toEqual([
+      `ack_reminder ack-1wd@e0 -> lead_unit:${lead}`,
+      `ack_reminder ack-2wd@e0 -> lead_unit:${lead}`,
+      `ack_escalation ack-escalation@e0 -> lead_unit_head:${lead}`,
+      `ack_reminder ack-1wd@e0@l2 -> lead_unit:${newLead}`,
+      `ack_reminder ack-2wd@e0@l2 -> lead_unit:${newLead}`,
+      `ack_escalation ack-escalation@e0@l2 -> lead_unit_head:${newLead}`,
+      `ack_reminder ack-1wd@e0@l3 -> lead_unit:${lead}`,
+    ]);
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true });
   });
 });

@@ -5,7 +5,7 @@ import { verifyAuditChain } from '../../db/repositories/audit';
 import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { formatCivilDate, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
-import { by, claimAndApprove, evidence, launchFor, leadOfficer, refusal, secretariat } from '../helpers/tasks';
+import { by, claimAndApprove, evidence, launchFor, leadOfficer, outbox, refusal, secretariat } from '../helpers/tasks';
 import * as expected from '../helpers/expected-trail';
 import * as records from '../helpers/task-records';
 
@@ -75,6 +75,40 @@ describe('review of a completion claim: on time, late, returned, targets', () =>
       ],
     });
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 7 });
+  });
+
+  it('sends the escalations that came due while a claim awaited review once it is returned after the deadline', async () => {
+    const { taskId, handle, dueAt, calendar } = await acknowledgedTask();
+    const lastDay = lastWorkingDayBeforeDeadline(dueAt, calendar);
+    await harness.sleepUntil(vnInstant(calendar.addWorkingDays(lastDay, -2), 9));
+    await handle.executeUpdate(
+      messages.requestExtensionUpdate,
+      by(leadOfficer, { requestedDueAt: new Date(dueAt.getTime() + 30 * DAY).toISOString(), reason: 'Chờ nghiệm thu' }),
+    );
+    await handle.executeUpdate(messages.attachEvidenceUpdate, by(leadOfficer, evidence('ev1', 'du-thao.pdf')));
+    await handle.executeUpdate(messages.submitUpdate, by(leadOfficer, { summary: 'Đã xong', evidenceIds: ['ev1'] }));
+
+    // During review, past the third rung of the ladder, the extension is denied (the workflow wakes
+    // and sends nothing: the ball is in the secretariat's court); the claim is returned the next day.
+    const dayZero = vnCivilDate(deadlineMorning(dueAt, calendar, 8));
+    await harness.sleepUntil(vnInstant(calendar.addWorkingDays(dayZero, 7), 10));
+    await handle.executeUpdate(
+      messages.decideExtensionUpdate,
+      by(secretariat, { approve: false, newDueAt: null, reason: 'Đã đề nghị hoàn thành' }),
+    );
+    await harness.env.sleep(DAY);
+    await handle.executeUpdate(messages.returnUpdate, by(secretariat, { reason: 'Chưa có biên bản nghiệm thu' }));
+    await harness.env.sleep(HOUR);
+
+    expect(await handle.query(messages.getStateQuery)).toMatchObject({ status: 'returned', lateUnits: [lead], escalationLevel: 3 });
+    const sent = await outbox(db, taskId);
+    expect(sent.slice(sent.findIndex((line) => line.startsWith('returned')) + 1)).toEqual([
+      `escalation level-1@e0 -> lead_unit_head:${lead}`,
+      `escalation level-2@e0 -> standing_office:${secretariat.unitCode}`,
+      `escalation level-3@e0 -> steering_committee`,
+      `escalation level-3@e0 -> inspection_committee`,
+    ]);
+    expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true });
   });
 
   it('returns a claim with a reason to the lead unit, which completes it and resubmits for approval', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY, mergePolicy } from '../../domain/policy';
 import {
+  deadlineInForce,
   lastWorkingDayBeforeDeadline,
   nextNotification,
   nextReportNotification,
@@ -358,5 +359,45 @@ describe('nextNotification properties', () => {
       }),
       { numRuns: 50 },
     );
+  });
+});
+
+describe('a deadline too close for the 7/3/1 reminders, and one set on a day off', () => {
+  const close = (launchedAt: string, dueAt: string, remindCloseDeadline = true): ScheduleInput => ({
+    ...dataStrategy,
+    launchedAt,
+    dueAt,
+    acknowledgedAt: launchedAt,
+    remindCloseDeadline,
+  });
+  const reminders = (input: ScheduleInput) =>
+    brief(notificationsBetween(input, calendar, input.launchedAt, input.dueAt!)).filter((n) => n.includes('due_reminder'));
+
+  it('reminds on the one working morning left before the deadline', () => {
+    // Launched Wednesday 12/11 at 10:00, due before Friday 14/11: the 1-working-day reminder (Wednesday 08:00) is already past.
+    expect(reminders(close('2025-11-12T10:00:00+07:00', '2025-11-14T00:00:00+07:00'))).toEqual([
+      '2025-11-13T08:00:00+07:00 due_reminder due-soon',
+    ]);
+    expect(reminders(close('2025-11-12T10:00:00+07:00', '2025-11-14T00:00:00+07:00', false))).toEqual([]);
+  });
+
+  it('keeps the reminders that fit, and adds none when no working morning remains', () => {
+    expect(reminders(close('2025-11-10T10:00:00+07:00', '2025-11-15T00:00:00+07:00'))).toEqual([
+      '2025-11-11T08:00:00+07:00 due_reminder due-3wd',
+      '2025-11-13T08:00:00+07:00 due_reminder due-1wd',
+    ]);
+    expect(reminders(close('2025-11-13T10:00:00+07:00', '2025-11-14T00:00:00+07:00'))).toEqual([]);
+  });
+
+  it('moves a period ending on a day off to the end of the next working day, and leaves a written date as written', () => {
+    const iso = (vn: string) => new Date(vn).toISOString();
+    // A counted period whose last day is Saturday 15/11/2025 ends with Monday 17/11.
+    const saturdayEnd = '2025-11-16T00:00:00+07:00';
+    expect(deadlineInForce(saturdayEnd, calendar, 'period').toISOString()).toBe(iso('2025-11-18T00:00:00+07:00'));
+    expect(deadlineInForce('2025-11-15T23:59:59+07:00', calendar, 'period').toISOString()).toBe(iso('2025-11-17T23:59:59+07:00'));
+    // "Trước ngày 16/11/2025" is a written date: it stays, and level 1 goes out on Monday morning.
+    expect(deadlineInForce(saturdayEnd, calendar, 'date').toISOString()).toBe(iso(saturdayEnd));
+    // A period ending on a working day ends as counted.
+    expect(deadlineInForce('2025-11-14T00:00:00+07:00', calendar, 'period').toISOString()).toBe(iso('2025-11-14T00:00:00+07:00'));
   });
 });

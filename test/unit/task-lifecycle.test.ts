@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { applyCommand, recordLaunch, refusalOf, TASK_COMMANDS, type CommandName, type TaskCommands } from '../../domain/lifecycle/commands';
+import {
+  applyCommand,
+  recordLaunch,
+  refusalOf,
+  REOPEN,
+  reopenRefusal,
+  TASK_COMMANDS,
+  type CommandName,
+  type TaskCommands,
+} from '../../domain/lifecycle/commands';
 import { initialState } from '../../domain/lifecycle/state';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
 import type { TaskState, TaskStatus } from '../../domain/task';
@@ -108,6 +117,15 @@ describe('the launch', () => {
     ]);
     expect(recorded.notifications[0].subject).toBe('[Giao nhiệm vụ] 2.3 (1) – Văn bản số 01-TB/CQTT');
     expect(recorded.notifications[0].body).toMatch(/Thời hạn: +trước ngày 15\/11\/2025 \(còn 10 ngày\)/);
+  });
+
+  it('names the official who launched it as the actor of the first event', () => {
+    const launched = recordLaunch(initialState({ taskId: 'x.1', launch: launch() }, LAUNCHED), launch(), LAUNCHED, secretariat);
+    expect(launched.recorded[0].event).toMatchObject({
+      seq: 1,
+      kind: 'launched',
+      actor: { userId: 'thu.ky', unitCode: 'VP_TU', roles: ['secretariat'] },
+    });
   });
 
   it('reads a recurring obligation with an end, and a task with no date', () => {
@@ -466,5 +484,36 @@ describe('periodic reports', () => {
     expect(finished?.recorded.map((r) => [r.event.seq, r.event.kind, r.event.payload])).toEqual([
       [3, 'completed', { reason: 'all_periods_reported', submittedOnTime: 0, submittedLate: 1 }],
     ]);
+  });
+});
+
+describe('reopening a closed task', () => {
+  const command = { reason: 'Kết quả kiểm tra chưa đạt', newDueAt: '2025-12-31T00:00:00+07:00' };
+  const approved = () => give('approve', task('submitted'), { note: '' }, secretariat, '2025-11-12T10:00:00+07:00').state;
+
+  it('continues the chain at the next seq, open again with the new deadline and its keys apart from the first life', () => {
+    const closed = approved();
+    const outcome = REOPEN.apply(closed, command, secretariat, iso('2025-11-20T10:00:00+07:00'));
+    expect(outcome.state).toMatchObject({
+      status: 'in_progress',
+      dueAt: iso(command.newDueAt),
+      completedAt: null,
+      outcome: null,
+      reopenCount: 1,
+      auditSeq: closed.auditSeq + 1,
+    });
+    expect(outcome.state.leadHistory.at(-1)).toMatchObject({ unitCode: 'SKHCN', from: iso('2025-11-20T10:00:00+07:00'), to: null });
+    expect(outcome.recorded[0].event).toMatchObject({ seq: closed.auditSeq + 1, kind: 'reopened', actor: { userId: 'thu.ky' } });
+    expect(outcome.replanFrom).toBe(iso('2025-11-20T10:00:00+07:00'));
+    const again = give('approve', { ...outcome.state, status: 'submitted' }, { note: '' }, secretariat, '2025-11-25T10:00:00+07:00');
+    expect(again.recorded[0].notifications.map((n) => n.key)).toEqual(['01-tb-cqtt.2-3-1/approved/approved@r1/lead_unit/SKHCN']);
+  });
+
+  it('is for the secretariat, from completed or cancelled, to a deadline in the future', () => {
+    const now = at('2025-11-20T10:00:00+07:00');
+    expect(reopenRefusal(approved(), command, secretariat, now)).toBeNull();
+    expect(reopenRefusal(approved(), command, leadOfficer, now)?.type).toBe('NotPermitted');
+    expect(reopenRefusal(task('in_progress'), command, secretariat, now)?.type).toBe('InvalidState');
+    expect(reopenRefusal(approved(), { ...command, newDueAt: '2025-11-19T00:00:00+07:00' }, secretariat, now)?.type).toBe('InvalidCommand');
   });
 });

@@ -11,11 +11,12 @@ import {
   nextWakeUp,
   notify,
   openDuePeriod,
+  owedAfterReview,
   periodNotificationsBetween,
   scheduleInput,
 } from '../../domain/lifecycle/schedule';
 import { initialState, policyFor } from '../../domain/lifecycle/state';
-import { notificationsBetween } from '../../domain/notification-plan';
+import { notificationsBetween, type PlannedNotification } from '../../domain/notification-plan';
 import type { CompleteLaunch } from '../../domain/schemas/task';
 import type { TaskState } from '../../domain/task';
 
@@ -172,6 +173,19 @@ describe('reminders and escalations', () => {
 });
 
 describe('the outbox', () => {
+  it('sends level 2 to the standing office of the committee that issued the directive, not to the deciding unit', () => {
+    const office = (overrides: Partial<CompleteLaunch>) => recipientUnit(task({ decidedBy: 'SKHCN', ...overrides }), 'standing_office');
+    expect(office({ directiveNumber: '01-TB/CQTT' })).toEqual(['VP_TU']);
+    expect(office({ directiveNumber: '125-TB/TU' })).toEqual(['VP_TU']);
+    expect(office({ directiveNumber: '05-KL/BCĐ' })).toEqual(['VP_TU']);
+    expect(office({ directiveNumber: '80/TB-UBND' })).toEqual(['VP_UBND']);
+    expect(office({ directiveNumber: '15/KH-SKHCN' })).toEqual(['SKHCN']);
+    expect(office({ directiveNumber: '01-TB/CQTT', standingOffice: 'SKHCN' })).toEqual(['SKHCN']);
+    // A state carried from before the field existed derives it the same way.
+    const { standingOffice: _, ...carried } = task({ directiveNumber: '80/TB-UBND', decidedBy: 'SKHCN' });
+    expect(recipientUnit(carried as TaskState, 'standing_office')).toEqual(['VP_UBND']);
+  });
+
   it('addresses the lead and co-lead units, each coordinating unit, and the deciding office', () => {
     const state = task({ coLeadUnit: 'STC' });
     expect(recipientUnit(state, 'lead_unit_head')).toEqual(['CA_TINH', 'STC']);
@@ -221,5 +235,27 @@ describe('the catalog', () => {
       'Báo cáo vượt cấp: nhiệm vụ quá hạn (cấp 2, gửi Cơ quan Thường trực Ban Chỉ đạo)',
     );
     expect(historyLabel('something_new', {})).toBe('something_new');
+  });
+});
+
+describe('what a returned claim is owed of the notifications due during review', () => {
+  const n = (kind: PlannedNotification['kind'], step: string, at: string, level?: 1 | 2 | 3): PlannedNotification => ({
+    kind,
+    step,
+    at,
+    recipients: ['lead_unit'],
+    ...(level ? { level } : {}),
+  });
+  it('keeps every rung of the ladder and only the latest urging, and no reminder of a deadline past', () => {
+    const planned = [
+      n('due_reminder', 'due-1wd', '2025-11-14T08:00:00+07:00'),
+      n('escalation', 'level-1', '2025-11-17T08:00:00+07:00', 1),
+      n('escalation', 'level-2', '2025-11-20T08:00:00+07:00', 2),
+      n('escalation', 'level-3', '2025-11-26T08:00:00+07:00', 3),
+      n('urging', 'urge-1', '2025-12-03T08:00:00+07:00'),
+      n('urging', 'urge-2', '2025-12-10T08:00:00+07:00'),
+    ];
+    const owed = owedAfterReview(planned, '2025-11-15T00:00:00+07:00', Date.parse('2025-12-11T10:00:00+07:00'));
+    expect(owed.map((p) => p.step)).toEqual(['level-1', 'level-2', 'level-3', 'urge-2']);
   });
 });

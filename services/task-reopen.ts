@@ -1,0 +1,72 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import { DomainError } from '../domain/errors';
+import { reopenRefusal } from '../domain/lifecycle/commands';
+import type { Actor, CompleteLaunch } from '../domain/schemas/task';
+import type { ReopenCommand } from '../domain/schemas/task-commands';
+import { COMMAND_FAILURES, workflowIdFor, type DirectiveTaskInput, type TaskState } from '../domain/task';
+import type { directiveTask } from '../workflows';
+import { getStateQuery } from '../workflows/messages';
+import { DIRECTIVE_TASK_WORKFLOW, type TaskDeps } from './tasks';
+
+/*
+ * Reopening a closed task. A closed workflow takes no Update, so the same workflow id starts a new run
+ * carrying the closed state (as continue-as-new carries it); its first act records the 'reopened' event,
+ * so the same task and audit chain continue at the next seq. Launching again never starts a run
+ * (`launchTask` rejects a duplicate id): reopening is the only way a task's workflow id runs again.
+ */
+
+/** The launch as its 'launched' event recorded it: the new run plans by the same policy. */
+async function recordedLaunch(db: Kysely<Database>, taskId: string): Promise<CompleteLaunch> {
+  const row = await db
+    .selectFrom('audit_events')
+    .select('payload')
+    .where('task_id', '=', taskId)
+    .where('kind', '=', 'launched')
+    .executeTakeFirst();
+  const launch = (row?.payload as { launch?: CompleteLaunch } | undefined)?.launch;
+  if (!launch) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
+  return launch;
+}
+
+/** Reopens a completed or cancelled task with a reason and a new deadline; answers its state once reopened. */
+export async function reopenTask(
+  { db, temporal, taskQueue }: TaskDeps,
+  taskId: string,
+  command: ReopenCommand,
+  actor: Actor,
+): Promise<TaskState> {
+  const workflowId = workflowIdFor(taskId);
+  const handle = temporal.workflow.getHandle<typeof directiveTask>(workflowId);
+  let closed: TaskState;
+  try {
+    const { status } = await handle.describe();
+    closed = status.name === 'COMPLETED' ? await handle.result() : await handle.query(getStateQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new DomainError('not_found', `Không có nhiệm vụ ${taskId}`);
+    throw err;
+  }
+  const refusal = reopenRefusal(closed, command, actor, Date.now());
+  if (refusal) throw new DomainError(refusal.type === COMMAND_FAILURES.invalid ? 'invalid' : 'conflict', refusal.message);
+
+  const input: DirectiveTaskInput = {
+    taskId,
+    launch: await recordedLaunch(db, taskId),
+    carried: { state: closed, cursor: new Date().toISOString() },
+    reopen: { command, actor },
+  };
+  try {
+    await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError)
+      throw new DomainError('conflict', `Nhiệm vụ ${taskId} đang được thực hiện (có thể vừa được mở lại)`);
+    throw err;
+  }
+  return temporal.workflow.getHandle(workflowId).query(getStateQuery);
+}
