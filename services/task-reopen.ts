@@ -68,5 +68,18 @@ export async function reopenTask(
       throw new DomainError('conflict', `Nhiệm vụ ${taskId} đang được thực hiện (có thể vừa được mở lại)`);
     throw err;
   }
+  // As every command does, answer once the event is recorded (audit row, read model, outbox).
+  await recorded(db, taskId, closed.auditSeq + 1);
   return temporal.workflow.getHandle(workflowId).query(getStateQuery);
+}
+
+/** Waits until the read model has taken the event of `seq`; the run writes it as its first act. */
+async function recorded(db: Kysely<Database>, taskId: string, seq: number, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await db.selectFrom('tasks').select('audit_seq').where('id', '=', taskId).executeTakeFirst();
+    if (row && row.audit_seq >= seq) return;
+    if (Date.now() > until) throw new Error(`Nhiệm vụ ${taskId} đã được mở lại nhưng chưa ghi nhận xong sau ${timeoutMs / 1000} giây`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -93,6 +93,7 @@ const EXPECTED: Record<string, Rule> = {
   decideExtension: command(secretariatOnly),
   reassign: command(secretariatOnly),
   cancel: command(secretariatOnly),
+  reopenTask: secretariatOnly, // requireRole before the task is read: a unit gets 403
   submitReport: command(leadUnitOnly),
   // evidence
   uploadEvidence: leadOrCoordinating,
@@ -241,6 +242,15 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
       })),
     },
     cancel: { fixture: launched, fresh: true, send: command('cancel', () => ({ reason: 'Nội dung đã được thay thế' })) },
+    reopenTask: {
+      fixture: async () => {
+        const f = await launched();
+        await w.command(f.taskId, 'cancel', { reason: 'Thu hồi để làm lại' }, w.people.secretariat);
+        return f;
+      },
+      fresh: true,
+      send: command('reopen', () => ({ reason: 'Thực hiện lại', newDueAt: new Date(Date.now() + 60 * DAY).toISOString() })),
+    },
     submitReport: {
       fixture: recurring,
       fresh: true,

@@ -337,6 +337,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     // Who did what: the people behind each command, from their tokens.
     expect(events.filter((e) => e.actor.userId).map((e) => `${e.kind} ${e.actor.userId}@${e.actor.unitCode}`)).toEqual([
+      `launched ${secretariat.login}@VP_TU`,
       `acknowledged ${ubnd.login}@UBND_TINH`,
       `evidence_attached ${skhcn.login}@SKHCN`,
       `measurement_recorded ${skhcn.login}@SKHCN`,

@@ -268,6 +268,11 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
       reason: 'Điều chỉnh',
     })),
     cancel: onTask('open', 'cancel', 'secretariat', () => ({ reason: 'Thay thế' })),
+    // Refused (409) while the task is open; once a fuzzed cancel closed it, a valid reopen reopens it.
+    reopenTask: onTask('open', 'reopen', 'secretariat', () => ({
+      reason: 'Làm lại',
+      newDueAt: new Date(Date.now() + 90 * DAY).toISOString(),
+    })),
     submitReport: onTask('recurring', 'reports', 'lead', () => ({ periodKey: world.periodKey, summary: 'Báo cáo quý' })),
     uploadEvidence: { ...onTask('working', 'evidence', 'lead', () => ({ description: 'Biên bản' })), kind: 'multipart' },
     importDirective: {
