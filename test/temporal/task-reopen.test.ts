@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
 import { addCalendarDays, vnCivilDate, vnInstant } from '../../domain/time';
@@ -6,7 +6,18 @@ import { reopenTask } from '../../services/task-reopen';
 import { launchTask, type TaskDeps } from '../../services/tasks';
 import * as messages from '../../workflows/messages';
 import { useTimeSkippingWorker } from '../helpers/harness';
-import { auditKinds, by, evidence, launchFor, leadOfficer, outbox, secretariat, workingCalendar } from '../helpers/tasks';
+import {
+  auditKinds,
+  by,
+  coordinatingOfficer,
+  evidence,
+  launchFor,
+  leadOfficer,
+  outbox,
+  secretariat,
+  workingCalendar,
+} from '../helpers/tasks';
+import { addTestUnit } from '../helpers/users';
 
 const HOUR = 3600_000;
 const lead = leadOfficer.unitCode;
@@ -15,6 +26,11 @@ describe('a task launched once for its whole life, and reopened when it must be 
   const harness = useTimeSkippingWorker();
   const { db } = harness;
   const deps = (): TaskDeps => ({ db, temporal: harness.env.client, taskQueue: harness.taskQueue });
+
+  // launchTask checks every unit it names against the registry.
+  beforeAll(async () => {
+    for (const unit of [leadOfficer, coordinatingOfficer, secretariat]) await addTestUnit(db, unit.unitCode);
+  });
 
   it('answers a repeated launch of a cancelled task with the existing task, starting nothing', async () => {
     const launch = launchFor(await harness.now(), { dueInDays: 20 });
