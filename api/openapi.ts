@@ -4,6 +4,7 @@ import { directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../do
 import { createKit, fromOutside, looseObject, pageOf, TAGS } from './openapi-kit';
 import { registerTaskOperations } from './openapi-tasks';
 import { inboxQuerySchema } from './routes/inbox';
+import { directiveFromTextSchema } from './routes/directives';
 import { lateListQuerySchema, reportQuerySchema } from './routes/reports';
 
 export const OPENAPI_JSON_PATH = '/api/v1/openapi.json';
@@ -61,17 +62,76 @@ function buildRegistry(): OpenAPIRegistry {
     },
     responses: { 201: json(directiveView, 'Đã nhập văn bản'), ...errors(400, 403, 409, 415) },
   });
+  // A notice's file in the multipart field `file` (issue 15, 8): .docx, PDF with a text layer, UTF-8 text.
+  const noticeFile = {
+    type: 'string',
+    contentMediaType: 'application/octet-stream',
+    description: 'Tệp văn bản: .docx, PDF có lớp văn bản, hoặc .txt (UTF-8)',
+  } as const;
   route({
     method: 'post',
     path: '/api/v1/directives/extract',
     operationId: 'extractDirective',
     tags: [TAGS.directives],
-    summary: 'Trích xuất văn bản chỉ đạo từ nội dung văn bản',
-    description: 'Gửi toàn văn thông báo (có dấu hoặc từ OCR) dạng `text/plain`; hệ thống tách các mục thành bản nháp để rà soát.',
-    request: { body: { required: true, content: { 'text/plain': { schema: z.string() } } } },
+    summary: 'Đọc thử văn bản chỉ đạo (không ghi gì)',
+    description:
+      'Gửi toàn văn thông báo (có dấu hoặc từ OCR) dạng `text/plain`, hoặc tệp .docx/.pdf trong trường `file` của `multipart/form-data`; trả về bản đọc đề xuất (số hiệu, cơ quan ban hành, ngày, các mục, phần nhận định) kèm nguồn của từng trường (`sources`: đoạn văn bản, vị trí trong `text`, độ tin cậy 0–1). Không ghi gì vào cơ sở dữ liệu; đăng ký bằng `POST /api/v1/directives/from-text`. PDF scan không có lớp văn bản bị từ chối (422, cần OCR trước); loại tệp khác: 415.',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'text/plain': { schema: z.string() },
+          'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: noticeFile } } },
+        },
+      },
+    },
     responses: {
-      201: json(z.object({ extract: looseObject('Kết quả trích xuất'), directive: directiveView }), 'Đã tạo văn bản nháp'),
-      ...errors(400, 403, 415),
+      200: json(
+        z.object({
+          extract: looseObject('Bản đọc đề xuất (domain/intake/schema.ts)'),
+          text: z.string().openapi({ description: 'Văn bản đã làm sạch mà các vị trí trong `sources` chỉ tới' }),
+        }),
+        'Bản đọc đề xuất',
+      ),
+      ...errors(400, 403, 413, 415, 422),
+    },
+  });
+  const DirectiveFromText = registry.register('DirectiveFromText', fromOutside(directiveFromTextSchema));
+  route({
+    method: 'post',
+    path: '/api/v1/directives/from-text',
+    operationId: 'registerDirectiveFromText',
+    tags: [TAGS.directives],
+    summary: 'Đăng ký văn bản chỉ đạo từ nội dung văn bản',
+    description:
+      'Đọc lại văn bản và đăng ký với số hiệu, cơ quan ban hành, ngày ban hành do Cơ quan Thường trực xác nhận; các mục thành bản nháp (chỉ các mục trong `items` nếu có). Trường bỏ trống lấy theo bản đọc; `number` bắt buộc khi phần đầu văn bản không ghi số (422). JSON, hoặc `multipart/form-data` với tệp trong `file` và các trường còn lại (`items` có thể lặp).',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: DirectiveFromText },
+          'multipart/form-data': {
+            schema: {
+              type: 'object',
+              required: ['file'],
+              properties: {
+                file: noticeFile,
+                number: { type: 'string' },
+                issuer: { type: 'string' },
+                issuedOn: { type: 'string', format: 'date' },
+                items: { type: 'array', items: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      201: json(
+        z.object({ extract: looseObject('Bản đọc của văn bản'), directive: directiveView }),
+        'Đã đăng ký văn bản, các mục là bản nháp',
+      ),
+      ...errors(400, 403, 409, 413, 415, 422),
     },
   });
   route({

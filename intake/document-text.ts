@@ -28,6 +28,9 @@ const isPdf = (buffer: Buffer, name: string) => buffer.subarray(0, 5).toString('
 const isDocx = (buffer: Buffer, name: string) =>
   buffer.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) && (/\.docx$/i.test(name) || buffer.includes('word/document.xml'));
 
+// Names a plain-text notice may have; a name without an extension is read as text too.
+const TEXT_NAME = /\.(txt|text|md)$/i;
+
 async function pdfText(buffer: Buffer): Promise<string> {
   let pages: string[];
   try {
@@ -56,6 +59,9 @@ export async function documentText(buffer: Buffer, fileName: string): Promise<st
   if (isDocx(buffer, fileName)) return docxText(buffer);
   if (/\.(doc|odt|rtf)$/i.test(fileName))
     throw new DocumentTextError('Định dạng tệp chưa được hỗ trợ: hãy lưu thành .docx hoặc PDF có văn bản.', 'unsupported');
+  // Any other named type (an image, a spreadsheet, a .docx that is not a ZIP) is not a notice's text.
+  if (/\.[a-z0-9]{1,8}$/i.test(fileName) && !TEXT_NAME.test(fileName))
+    throw new DocumentTextError('Chỉ nhận tệp .docx, PDF có văn bản hoặc văn bản thuần (.txt, UTF-8).', 'unsupported');
   const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer).replace(/^\uFEFF/, '');
   if (text.includes('\uFFFD')) throw new DocumentTextError('Tệp văn bản không phải UTF-8: hãy lưu lại với mã UTF-8.', 'unreadable');
   return text.normalize('NFC');

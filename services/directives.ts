@@ -9,9 +9,20 @@ import {
   type Directive,
 } from '../db/repositories/directives';
 import type { Database } from '../db/schema';
-import { directiveIdFor, launchOf, type DirectiveImport, type ItemDraftFields, type ItemPatch } from '../domain/directive';
+import { z } from 'zod';
+import {
+  directiveFromExtract,
+  directiveIdFor,
+  directiveImportSchema,
+  launchOf,
+  type DirectiveImport,
+  type ItemDraftFields,
+  type ItemPatch,
+} from '../domain/directive';
 import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/schemas/task';
+import { extractDirective } from '../domain/intake/extract';
+import type { ExtractResult } from '../domain/intake/schema';
 import { missingSixClear, taskIdFor, type SixClear } from '../domain/task';
 import { launchTask, type LaunchResult, type TaskDeps } from './tasks';
 
@@ -53,6 +64,66 @@ export async function createDirective(db: Kysely<Database>, d: DirectiveImport, 
     if (!(await insertDirective(trx, id, d, createdBy))) throw new DomainError('conflict', `Văn bản số ${d.number} đã được đăng ký`);
   });
   return getDirective(db, id);
+}
+
+/** What the secretariat confirms when registering a notice from its text; an absent field takes the text's reading. */
+export interface ConfirmedHeader {
+  number?: string;
+  issuer?: string;
+  issuedOn?: string;
+  /** The refs of the proposal to register; all of them when absent. */
+  items?: string[];
+}
+
+/** The longest text kept as a directive's source (`directiveImportSchema.sourceText`). */
+export const SOURCE_TEXT_MAX = 200_000;
+
+/**
+ * Registers a notice from its text (POST /directives/from-text): the text is read again
+ * (`extractDirective`, as `/extract` previewed it) and registered with the header the
+ * secretariat confirmed and the drafts it keeps. The number is required: the confirmed one, else
+ * the header's own; a notice whose header gives none is refused (422 naming `number`), never
+ * registered under a placeholder.
+ */
+export async function createDirectiveFromText(
+  db: Kysely<Database>,
+  text: string,
+  confirmed: ConfirmedHeader,
+  createdBy: string,
+): Promise<{ extract: ExtractResult; directive: DirectiveView }> {
+  if (text.length > SOURCE_TEXT_MAX)
+    throw new DomainError('invalid', `Văn bản dài quá ${SOURCE_TEXT_MAX} ký tự`, [
+      { path: 'text', reason: `tối đa ${SOURCE_TEXT_MAX} ký tự` },
+    ]);
+  const extract = extractDirective(text);
+  const number = confirmed.number ?? extract.document.number;
+  if (!number)
+    throw new DomainError('invalid', 'Phần đầu văn bản không ghi số hiệu ("Số …"): hãy nhập số hiệu của văn bản khi đăng ký', [
+      { path: 'number', reason: 'bắt buộc: văn bản không ghi số hiệu' },
+    ]);
+  const unknown = (confirmed.items ?? []).filter((ref) => !extract.items.some((i) => i.ref === ref));
+  if (unknown.length)
+    throw new DomainError(
+      'invalid',
+      `Văn bản không có mục: ${unknown.join(', ')}`,
+      unknown.map((ref) => ({ path: 'items', reason: `không có mục ${ref}` })),
+    );
+  const items = confirmed.items ? extract.items.filter((i) => confirmed.items!.includes(i.ref)) : extract.items;
+  const date = confirmed.issuedOn ?? extract.document.date;
+  let input: DirectiveImport;
+  try {
+    const drafts = directiveFromExtract({ ...extract, document: { ...extract.document, number, date }, items }, text);
+    input = directiveImportSchema.parse({ ...drafts, issuer: confirmed.issuer ?? extract.document.issuer ?? undefined });
+  } catch (err) {
+    // A reading the import schema refuses (an issuer over its length, say) is the document's, not ours.
+    if (!(err instanceof z.ZodError)) throw err;
+    throw new DomainError(
+      'invalid',
+      'Bản đọc của văn bản không đăng ký được; hãy sửa các trường được nêu',
+      err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', reason: i.message })),
+    );
+  }
+  return { extract, directive: await createDirective(db, input, createdBy) };
 }
 
 /** A directive with each item's draft, what it still lacks of the "6 rõ", and its task once launched. */

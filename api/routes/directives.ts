@@ -1,10 +1,22 @@
-import express, { Router } from 'express';
+import { createHash } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import multer from 'multer';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { directiveFromExtract, directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../../domain/directive';
+import { directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../../domain/directive';
 import { extractDirective } from '../../domain/intake/extract';
+import { cleanText } from '../../domain/intake/normalize';
 import { listDirectives } from '../../db/repositories/directives';
-import { createDirective, getDirective, launchItems, patchItem, type DirectiveDeps } from '../../services/directives';
+import { DocumentTextError, documentText } from '../../intake/document-text';
+import {
+  createDirective,
+  createDirectiveFromText,
+  getDirective,
+  launchItems,
+  patchItem,
+  SOURCE_TEXT_MAX,
+  type DirectiveDeps,
+} from '../../services/directives';
 import { actorOf, recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
@@ -23,6 +35,107 @@ const textBody = express.text({
   limit: '2mb',
   verify: verifyUtf8Body,
 });
+
+/** A notice's file, uploaded in the multipart field `file`: .docx, PDF with a text layer, or UTF-8 text. */
+export const NOTICE_FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+const noticeUpload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: NOTICE_FILE_MAX_BYTES, files: 1, fields: 8, fieldSize: 16 * 1024, parts: 9 },
+  defParamCharset: 'utf8',
+}).single('file');
+
+const refSchema = z.string().trim().min(1).max(50);
+
+/**
+ * `POST /directives/from-text`: the notice's text and the header the secretariat confirms. An
+ * absent `number`, `issuer` or `issuedOn` takes the text's own reading; `number` is required when
+ * the text's header gives none (422). `items` keeps only these refs of the proposal.
+ */
+export const directiveFromTextSchema = z.strictObject({
+  text: z.string().trim().min(1).max(SOURCE_TEXT_MAX),
+  number: directiveImportSchema.shape.number.optional(),
+  issuer: directiveImportSchema.shape.issuer,
+  issuedOn: directiveImportSchema.shape.issuedOn,
+  items: z.array(refSchema).min(1).max(500).optional(),
+});
+/** The same as multipart form fields, the text coming from the file; `items` may repeat. */
+const fromTextFields = directiveFromTextSchema.omit({ text: true }).extend({
+  items: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(refSchema).min(1).max(500)).optional(),
+});
+
+/** Reads a multipart upload; every way it can be wrong is the client's (413 for a file over the limit, else 400). */
+const receive = (req: Request, res: Response) =>
+  new Promise<void>((resolve, reject) => {
+    noticeUpload(req, res, (err: unknown) => {
+      if (!err) return resolve();
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE')
+        return reject(
+          new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Tệp quá lớn', `Tệp văn bản vượt quá giới hạn ${NOTICE_FILE_MAX_BYTES} byte`),
+        );
+      const detail =
+        err instanceof multer.MulterError
+          ? err.code === 'LIMIT_UNEXPECTED_FILE'
+            ? `Chỉ nhận một tệp, trong trường "file" (nhận được trường "${err.field}")`
+            : 'Biểu mẫu có quá nhiều trường hoặc trường quá dài'
+          : 'Thân yêu cầu multipart/form-data không đọc được';
+      reject(new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không hợp lệ', detail));
+    });
+  });
+
+/**
+ * The text of an uploaded notice (`documentText`): a wrong file type is 415, a scanned PDF (no
+ * text layer: OCR first) or an unreadable file 422, with the message for the secretariat.
+ */
+async function uploadedText(file: Express.Multer.File): Promise<string> {
+  try {
+    const text = await documentText(file.buffer, file.originalname);
+    if (!text.trim()) throw new DocumentTextError('Tệp không có nội dung văn bản.', 'unreadable');
+    return text;
+  } catch (err) {
+    if (!(err instanceof DocumentTextError)) throw err;
+    if (err.code === 'unsupported')
+      throw new HttpProblem(415, PROBLEM_TYPES.unsupportedMediaType, 'Định dạng tệp không được chấp nhận', err.message, [
+        { path: 'file', reason: err.message },
+      ]);
+    throw new HttpProblem(422, PROBLEM_TYPES.validation, 'Không đọc được văn bản', err.message, [{ path: 'file', reason: err.message }]);
+  }
+}
+
+/**
+ * A notice as the request carries it: multipart (`file`, plus the form's fields) or the route's
+ * own body type. Claims the Idempotency-Key with what was read (a file by its SHA-256); null when
+ * the request was a replay, already answered.
+ */
+async function noticeOf(
+  req: Request,
+  res: Response,
+  db: DirectiveDeps['db'],
+  own: () => { text: string; fields: unknown },
+): Promise<{ text: string; fields: unknown } | null> {
+  if (!req.is('multipart/form-data')) {
+    const notice = own();
+    return (await claimIdempotencyKey(db, req, res, req.body)) ? notice : null;
+  }
+  await receive(req, res);
+  const file = req.file;
+  const fields = { ...req.body };
+  const sha256 = file ? createHash('sha256').update(file.buffer).digest('hex') : null;
+  if (!(await claimIdempotencyKey(db, req, res, { fields, file: file && { name: file.originalname, sha256 } }))) return null;
+  if (!file || file.size === 0)
+    throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp văn bản trong trường "file"', [
+      { path: 'file', reason: file ? 'tệp rỗng' : 'bắt buộc' },
+    ]);
+  return { text: await uploadedText(file), fields };
+}
+
+const notText = () =>
+  new HttpProblem(
+    415,
+    PROBLEM_TYPES.unsupportedMediaType,
+    'Định dạng không được hỗ trợ',
+    'Gửi nội dung văn bản với Content-Type: text/plain; charset=utf-8, hoặc tệp .docx/.pdf trong trường "file" của multipart/form-data',
+  );
 
 function bodyOf(req: express.Request): unknown {
   if (typeof req.body !== 'string') return req.body;
@@ -46,20 +159,26 @@ export function directivesRouter(deps: DirectiveDeps): Router {
     res.status(201).location(`${req.baseUrl}/${view.id}`).json(view);
   });
 
-  // The text of a notice (diacritics or OCR) -> a directive of drafts for the secretariat to review.
+  // Preview: the text of a notice (diacritics or OCR), or its .docx/.pdf -> the proposal, with where
+  // each field was read. Writes nothing; `text` is the cleaned text the offsets refer to.
   router.post('/extract', secretariat, textBody, async (req, res) => {
-    if (typeof req.body !== 'string' || !req.body.trim()) {
-      throw new HttpProblem(
-        415,
-        PROBLEM_TYPES.unsupportedMediaType,
-        'Định dạng không được hỗ trợ',
-        'Gửi nội dung văn bản với Content-Type: text/plain; charset=utf-8',
-      );
-    }
-    if (!(await claimIdempotencyKey(deps.db, req, res, req.body))) return;
-    const extract = extractDirective(req.body);
-    const view = await createDirective(deps.db, directiveFromExtract(extract, req.body), actorOf(req).login);
-    res.status(201).location(`${req.baseUrl}/${view.id}`).json({ extract, directive: view });
+    const notice = await noticeOf(req, res, deps.db, () => {
+      if (typeof req.body !== 'string' || !req.body.trim()) throw notText();
+      return { text: req.body, fields: {} };
+    });
+    if (!notice) return;
+    res.json({ extract: extractDirective(notice.text), text: cleanText(notice.text) });
+  });
+
+  // Register: the text again (JSON, or the file as multipart) with the header the secretariat confirms.
+  router.post('/from-text', secretariat, async (req, res) => {
+    const notice = await noticeOf(req, res, deps.db, () => ({ text: '', fields: req.body }));
+    if (!notice) return;
+    const { text, ...confirmed } = req.is('multipart/form-data')
+      ? { text: notice.text, ...parseOr400(fromTextFields, notice.fields) }
+      : parseOr400(directiveFromTextSchema, notice.fields);
+    const { extract, directive } = await createDirectiveFromText(deps.db, text, confirmed, actorOf(req).login);
+    res.status(201).location(`${req.baseUrl}/${directive.id}`).json({ extract, directive });
   });
 
   router.get('/', requireRole('secretariat', 'inspector', 'admin'), async (req, res) => {

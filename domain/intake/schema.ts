@@ -6,6 +6,8 @@ import { z } from 'zod';
 // có hiệu lực"), `coLeadUnits` and `review` on items, `issuer` on the document and `findings`
 // on the result. The new fields are optional in the schema so that a reader or a stored result
 // of the earlier shape still parses; `extractDirective` always fills them.
+// Issue 15 item 1 added `sources` on the document and on each item: for each field read, where in
+// the text it came from and how sure the reading is (domain/intake/provenance.ts).
 
 const isoDateTimeVietnam = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
 
@@ -50,6 +52,21 @@ export const unitReviewSchema = z.strictObject({
 });
 export type UnitReview = z.infer<typeof unitReviewSchema>;
 
+/**
+ * Where a field was read: the phrase as written, its offsets in the cleaned text (null when the
+ * phrase could not be placed), and a confidence in [0, 1] (1: an exact registry name or header
+ * field; the similarity score for a fuzzy unit match; lower for an inherited value).
+ */
+export const sourceSchema = z.strictObject({
+  text: z.string(),
+  start: z.number().int().min(0).nullable(),
+  end: z.number().int().min(0).nullable(),
+  confidence: z.number().min(0).max(1),
+  /** Set when the item does not state the value itself: the ref of the lead-in it comes from, or "preamble". */
+  inheritedFrom: z.string().optional(),
+});
+export type Source = z.infer<typeof sourceSchema>;
+
 export const itemDraftSchema = z.strictObject({
   ref: z.string().min(1),
   title: z.string(),
@@ -62,6 +79,8 @@ export const itemDraftSchema = z.strictObject({
   targets: z.array(targetDraftSchema),
   missing: z.array(sixClearSchema),
   review: z.array(unitReviewSchema).optional(),
+  /** Where the lead unit and the deadline were read; null when the item has none. */
+  sources: z.strictObject({ leadUnit: sourceSchema.nullable(), deadline: sourceSchema.nullable() }).optional(),
 });
 export type ItemDraft = z.infer<typeof itemDraftSchema>;
 
@@ -77,6 +96,8 @@ export const extractResultSchema = z.strictObject({
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .nullable(),
+    /** Where the number, issuer and date were read; null for a field the text does not give. */
+    sources: z.strictObject({ number: sourceSchema.nullable(), issuer: sourceSchema.nullable(), date: sourceSchema.nullable() }).optional(),
   }),
   items: z.array(itemDraftSchema),
   /** Parts of the body that assess, report or give background: read, but not assignments. */

@@ -102,6 +102,7 @@ const EXPECTED: Record<string, Rule> = {
   importDirective: secretariatOnly,
   listDirectives: readsDirectives,
   extractDirective: secretariatOnly,
+  registerDirectiveFromText: secretariatOnly,
   getDirective: readsDirectives,
   patchDirectiveItem: secretariatOnly,
   launchDirectiveItems: secretariatOnly,
@@ -283,6 +284,14 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
           .send(
             `Số: ${10_000 + Math.floor(Math.random() * 90_000)}/TB-CQTT\nThái Nguyên, ngày 04 tháng 11 năm 2025\nTHÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n`,
           ),
+    },
+    registerDirectiveFromText: {
+      fixture: readable,
+      send: (auth) =>
+        withAuth(http().post('/api/v1/directives/from-text'), auth).send({
+          text: 'THÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n',
+          number: `${directiveNumber}-${uniq()}`,
+        }),
     },
     getDirective: { fixture: aDirective, send: get((f) => `/api/v1/directives/${f.directiveId}`) },
     patchDirectiveItem: {

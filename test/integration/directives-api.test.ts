@@ -3,8 +3,12 @@ import request from 'supertest';
 import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { LAUNCH_CONCURRENCY, LAUNCH_MARK_BATCH } from '../../services/directives';
 import { taskIdFor, workflowIdFor } from '../../domain/task';
+import { directiveIdFor } from '../../domain/directive';
 import { useApiWorld } from '../helpers/api-world';
 import { uniq } from '../helpers/servers';
+import { PNG } from '../helpers/fixtures';
+import { docx, pdf } from '../helpers/notice-files';
+import { SCANNED_PDF_MESSAGE } from '../../intake/document-text';
 
 describe('directives: import, review and launch', () => {
   const w = useApiWorld();
@@ -98,21 +102,58 @@ describe('directives: import, review and launch', () => {
     expect(bad.body.errors).toEqual([{ path: 'items.1.ref', reason: 'số hiệu mục "1" bị lặp' }]);
   });
 
-  it('turns the text of a notice into drafts for review', async () => {
+  it('previews the text of a notice without writing anything, then registers it with the header the secretariat confirms', async () => {
+    // A number the header reader takes whole: digits, then upper-case parts (a run's suffix among them).
+    const number = `01-TB/CQTT-X${uniq().toUpperCase()}`;
     const text = [
-      `Số: ${uniq()}-TB/CQTT`,
+      `Số: ${number}`,
       'Thái Nguyên, ngày 04 tháng 11 năm 2025',
       'THÔNG BÁO',
       'Đồng chí Trưởng Ban Chỉ đạo kết luận như sau:',
       '1. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính thuê hạ tầng Trung tâm dữ liệu, hoàn thành trước ngày 15/12/2025.',
       '2. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.',
     ].join('\n');
-    const res = await http()
+    const directiveRows = async () =>
+      Number(
+        (
+          await w.db
+            .selectFrom('directives')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    // ---- Preview: 200, the proposal with where each field was read; no row written. ----
+    const before = await directiveRows();
+    const preview = await http()
       .post('/api/v1/directives/extract')
       .set('authorization', secretariat.auth)
       .set('content-type', 'text/plain; charset=utf-8')
       .send(text)
+      .expect(200);
+    expect(await directiveRows()).toBe(before);
+    expect(preview.headers.location).toBeUndefined();
+    const { extract } = preview.body;
+    expect(extract.document).toMatchObject({ number, date: '2025-11-04' });
+    expect(extract.document.sources.number).toMatchObject({ text: `Số: ${number}`, confidence: 1 });
+    const at = (s: { start: number; end: number }) => preview.body.text.slice(s.start, s.end);
+    expect(at(extract.document.sources.number)).toBe(`Số: ${number}`);
+    expect(extract.items[0].sources.leadUnit).toMatchObject({ text: 'Sở Khoa học và Công nghệ', confidence: 1 });
+    expect(at(extract.items[0].sources.deadline)).toBe(extract.items[0].sources.deadline.text);
+    await http()
+      .get(`/api/v1/directives/${directiveIdFor(number)}`)
+      .set('authorization', secretariat.auth)
+      .expect(404);
+
+    // ---- Register: the same text, the confirmed issuer, the drafts. ----
+    const res = await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', secretariat.auth)
+      .send({ text, number, issuer: 'Cơ quan Thường trực Ban Chỉ đạo', issuedOn: '2025-11-04' })
       .expect(201);
+    expect(res.headers.location).toBe(`/api/v1/directives/${res.body.directive.id}`);
+    expect(res.body.directive).toMatchObject({ number, issuedOn: '2025-11-04', issuer: 'Cơ quan Thường trực Ban Chỉ đạo' });
+    expect(res.body.extract.items.map((i: { ref: string }) => i.ref)).toEqual(['1', '2']);
     const [first, second] = res.body.directive.items;
     expect(first.fields).toMatchObject({
       ref: '1',
@@ -126,6 +167,97 @@ describe('directives: import, review and launch', () => {
     expect(first.fields.expectedResult).toContain('thuê hạ tầng Trung tâm dữ liệu');
     expect(second.fields).toMatchObject({ ref: '2', leadUnit: 'CA_TINH' });
     expect(second.missing).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
+    await http().post('/api/v1/directives/from-text').set('authorization', secretariat.auth).send({ text, number }).expect(409);
+    await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', officer.auth)
+      .send({ text, number: `x-${uniq()}` })
+      .expect(403);
+  });
+
+  it('registers a notice without a number only with the number the secretariat gives (422 naming it), and only the items kept', async () => {
+    const text = ['THÔNG BÁO', '1. Giao Sở Tài chính bố trí kinh phí.', '2. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.'].join('\n');
+    const preview = await http()
+      .post('/api/v1/directives/extract')
+      .set('authorization', secretariat.auth)
+      .set('content-type', 'text/plain; charset=utf-8')
+      .send(text)
+      .expect(200);
+    expect(preview.body.extract.document).toMatchObject({ number: null, sources: { number: null } });
+    const refused = await http().post('/api/v1/directives/from-text').set('authorization', secretariat.auth).send({ text }).expect(422);
+    expect(refused.body.errors).toEqual([{ path: 'number', reason: expect.stringContaining('bắt buộc') }]);
+    const unknown = await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', secretariat.auth)
+      .send({ text, number: `${uniq()}/TB-X`, items: ['9'] })
+      .expect(422);
+    expect(unknown.body.errors).toEqual([{ path: 'items', reason: 'không có mục 9' }]);
+    const number = `${uniq()}/TB-X`;
+    const created = await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', secretariat.auth)
+      .send({ text, number, items: ['2'] })
+      .expect(201);
+    expect(created.body.directive).toMatchObject({ number, items: [{ ref: '2', fields: { leadUnit: 'CA_TINH' } }] });
+    expect(JSON.stringify(created.body)).not.toContain('CHUA-CO-SO');
+    await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', secretariat.auth)
+      .send({ text, number: `${uniq()}/TB`, numbr: 'x' })
+      .expect(400);
+  });
+
+  it('reads a notice uploaded as .docx or PDF; a scanned PDF needs OCR first (422) and another file type is 415', async () => {
+    const number = `12-TB/BCĐ-X${uniq().toUpperCase()}`;
+    const lines = [
+      `Số: ${number}`,
+      'Thái Nguyên, ngày 15 tháng 01 năm 2026',
+      'THÔNG BÁO',
+      '1. Giao Sở Tài chính chủ trì bố trí kinh phí, hoàn thành trước ngày 31/3/2026.',
+    ];
+    const word = await docx(lines);
+    const preview = await http()
+      .post('/api/v1/directives/extract')
+      .set('authorization', secretariat.auth)
+      .attach('file', word, {
+        filename: 'thong-bao.docx',
+        contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      })
+      .expect(200);
+    expect(preview.body.extract.document).toMatchObject({ number, date: '2026-01-15' });
+    expect(preview.body.extract.items).toMatchObject([{ ref: '1', leadUnit: 'Sở Tài chính' }]);
+
+    const created = await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', secretariat.auth)
+      .field('issuer', 'Ban Chỉ đạo')
+      .attach('file', word, { filename: 'thong-bao.docx' })
+      .expect(201);
+    expect(created.body.directive).toMatchObject({ number, issuer: 'Ban Chỉ đạo', items: [{ ref: '1', fields: { leadUnit: 'STC' } }] });
+
+    const textPdf = pdf([`So: ${uniq()}/KH-UBND`, '1. Giao So Tai chinh chu tri, hoan thanh truoc ngay 15/3/2026.']);
+    const fromPdf = await http()
+      .post('/api/v1/directives/extract')
+      .set('authorization', secretariat.auth)
+      .attach('file', textPdf, { filename: 'ke-hoach.pdf', contentType: 'application/pdf' })
+      .expect(200);
+    expect(fromPdf.body.extract.items[0]).toMatchObject({ leadUnit: 'Sở Tài chính', deadline: { kind: 'date' } });
+
+    for (const path of ['/api/v1/directives/extract', '/api/v1/directives/from-text']) {
+      const scan = await http()
+        .post(path)
+        .set('authorization', secretariat.auth)
+        .attach('file', pdf(null), { filename: 'scan.pdf', contentType: 'application/pdf' })
+        .expect(422);
+      expect(scan.body.detail).toBe(SCANNED_PDF_MESSAGE);
+      const image = await http()
+        .post(path)
+        .set('authorization', secretariat.auth)
+        .attach('file', PNG, { filename: 'anh.png', contentType: 'image/png' })
+        .expect(415);
+      expect(image.body.type).toBe('unsupported-media-type');
+      await http().post(path).set('authorization', secretariat.auth).field('number', '1/X').expect(400);
+    }
   });
 
   // A queue nobody polls: launching is all these tests look at, and the workflows are terminated afterwards.

@@ -281,6 +281,11 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
       valid: () => ({ number: `${directiveNumber}-${uniq()}`, items: [{ ref: '1', title: 'Rà soát hạ tầng' }] }),
     },
     extractDirective: { path: () => '/api/v1/directives/extract', auth: () => secretariat, valid: () => ({}), kind: 'text' },
+    registerDirectiveFromText: {
+      path: () => '/api/v1/directives/from-text',
+      auth: () => secretariat,
+      valid: () => ({ text: 'THÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.', number: `${directiveNumber}-${uniq()}` }),
+    },
     launchDirectiveItems: {
       path: () => `/api/v1/directives/${world.directiveId}/launch`,
       auth: () => secretariat,

@@ -257,6 +257,18 @@ const TARGETS: Record<string, Target> = {
     readBack: (_w, _f, res) => `/api/v1/directives/${res.body.id}`,
     textField: 'title',
   },
+  registerDirectiveFromText: {
+    method: 'post',
+    path: () => '/api/v1/directives/from-text',
+    who: 'secretariat',
+    valid: (w) => ({
+      text: w.marker('THÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.'),
+      number: `${w.directivePrefix}-${uniq()}/TB`,
+      issuedOn: '2025-11-04',
+    }),
+    readBack: (_w, _f, res) => `/api/v1/directives/${res.body.directive.id}`,
+    textField: 'text',
+  },
   patchDirectiveItem: {
     fixture: (w) => aDirective(w, false),
     method: 'patch',

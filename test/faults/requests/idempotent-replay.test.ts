@@ -225,8 +225,8 @@ const PROBES: Record<string, Probe> = {
       ),
   },
   extractDirective: {
-    status: 201,
-    // A user of its own: the text intake names the directive itself, so its directives are counted by who registered them.
+    status: 200,
+    // A user of its own, so that what the preview leaves behind is counted by its login.
     fixture: async (w) => ({
       taskId: '',
       who: await aUserWithToken(w.db, w.units.office, ['secretariat']),
@@ -239,6 +239,41 @@ const PROBES: Record<string, Probe> = {
         .set('authorization', f.who!.auth)
         .set('content-type', 'text/plain; charset=utf-8')
         .send(variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`),
+    // A preview writes no directive: what happens once is the answer kept for its key.
+    effect: async (w, f) => {
+      const n = (r: { n: string }) => Number(r.n);
+      const directives = n(
+        await w.db
+          .selectFrom('directives')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('created_by', '=', f.who!.login)
+          .executeTakeFirstOrThrow(),
+      );
+      const kept = n(
+        await w.db
+          .selectFrom('idempotency_keys')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('login', '=', f.who!.login)
+          .executeTakeFirstOrThrow(),
+      );
+      return directives === 0 ? kept : -directives;
+    },
+  },
+  registerDirectiveFromText: {
+    status: 201,
+    // A user of its own: the directives registered from text are counted by who registered them.
+    fixture: async (w) => ({
+      taskId: '',
+      who: await aUserWithToken(w.db, w.units.office, ['secretariat']),
+      text: 'THÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.\n',
+      other: `${w.directivePrefix}-${uniq()}/TB`,
+    }),
+    send: (w, f, variant) =>
+      w
+        .http()
+        .post('/api/v1/directives/from-text')
+        .set('authorization', f.who!.auth)
+        .send({ text: variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`, number: f.other! }),
     effect: async (w, f) =>
       Number(
         (
