@@ -141,10 +141,13 @@ export function itemFieldsFromDraft(draft: ItemDraft): ItemDraftFields {
   };
 }
 
-/** A directive to review, from the text intake's result. */
-export function directiveFromExtract(extract: ExtractResult, sourceText: string): DirectiveImport {
+/**
+ * A directive to review, from the text intake's result, under the number the secretariat confirmed
+ * (or the header's own): a notice is never registered under a placeholder number.
+ */
+export function directiveFromExtract(extract: ExtractResult, sourceText: string, number: string): DirectiveImport {
   const parsed = directiveImportSchema.safeParse({
-    number: clip(extract.document.number ?? 'CHUA-CO-SO', 100),
+    number: clip(number, 100),
     issuedOn: extract.document.date ?? undefined,
     sourceText,
     items: extract.items.slice(0, 500).map(itemFieldsFromDraft),

@@ -112,7 +112,7 @@ export async function createDirectiveFromText(
   const date = confirmed.issuedOn ?? extract.document.date;
   let input: DirectiveImport;
   try {
-    const drafts = directiveFromExtract({ ...extract, document: { ...extract.document, number, date }, items }, text);
+    const drafts = directiveFromExtract({ ...extract, document: { ...extract.document, number, date }, items }, text, number);
     input = directiveImportSchema.parse({ ...drafts, issuer: confirmed.issuer ?? extract.document.issuer ?? undefined });
   } catch (err) {
     // A reading the import schema refuses (an issuer over its length, say) is the document's, not ours.

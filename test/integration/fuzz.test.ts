@@ -186,7 +186,7 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
   const tally: Record<string, Record<number, number>> = {};
 
   afterAll(async () => {
-    // What the fuzzing registered (the text intake names a directive without a number "CHUA-CO-SO") would collide with later files' imports.
+    // What the fuzzing registered (directives from text under fuzzed numbers) would collide with later files' imports.
     await db
       .deleteFrom('directives')
       .where(

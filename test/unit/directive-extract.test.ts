@@ -19,7 +19,7 @@ describe('drafts from a notice whose item runs long', () => {
       const item = words.repeat(Math.ceil(length / words.length)).slice(0, length);
       const text = notice(item);
       const extract = extractDirective(text);
-      const directive = directiveFromExtract(extract, text);
+      const directive = directiveFromExtract(extract, text, extract.document.number ?? '01-TB/CQTT');
       const long = directive.items.find((i) => (i.sourceText ?? '').length > 4000 || (i.description ?? '').length > 4000);
       expect(long, `${length}`).toBeDefined();
       expect((long!.expectedResult ?? '').length).toBeLessThanOrEqual(5000);
