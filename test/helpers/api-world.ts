@@ -38,6 +38,7 @@ export const AUDIT_KIND_OF: Record<string, string> = {
   'extension-requests': 'extension_requested',
   reassign: 'reassigned',
   cancel: 'cancelled',
+  reopen: 'reopened',
   reports: 'report_submitted',
   evidence: 'evidence_attached',
 };
@@ -110,6 +111,8 @@ export interface ApiWorld {
     withEvidence(): Promise<Fixture & { evidenceId: string }>;
     submitted(o?: { overdue?: boolean }): Promise<Fixture & { evidenceId: string }>;
     extensionPending(): Promise<Fixture>;
+    /** A task the secretariat cancelled: what `reopen` takes. */
+    cancelled(): Promise<Fixture>;
     recurring(): Promise<Fixture & { periodKey: string }>;
     /** A notification the lead unit's officer can read in the inbox. */
     notification(): Promise<{ taskId: string; notificationId: string }>;
@@ -295,6 +298,11 @@ export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
         requestedDueAt: new Date(Date.now() + 120 * DAY).toISOString(),
         reason: world.marker('Chờ bố trí kinh phí'),
       });
+      return { taskId };
+    },
+    cancelled: async () => {
+      const taskId = await world.launch();
+      await world.command(taskId, 'cancel', { reason: world.marker('Thu hồi để làm lại') }, world.people.secretariat);
       return { taskId };
     },
     recurring: async () => {

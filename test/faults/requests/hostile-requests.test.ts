@@ -237,6 +237,13 @@ const TARGETS: Record<string, Target> = {
     'secretariat',
     (w) => ({ reason: w.marker('Nội dung đã được thay thế') }),
   ),
+  reopenTask: onTask(
+    'reopen',
+    'reason',
+    (w) => w.fixtures.cancelled(),
+    'secretariat',
+    (w) => ({ reason: w.marker('Kết quả kiểm tra chưa đạt'), newDueAt: new Date(Date.now() + 60 * DAY).toISOString() }),
+  ),
   submitReport: onTask(
     'reports',
     'summary',

@@ -161,6 +161,13 @@ const PROBES: Record<string, Probe> = {
     'secretariat',
   ),
   cancel: commandProbe('cancel', 'cancelled', overdueOrNot, (w) => ({ reason: w.marker('Nội dung đã được thay thế') }), 'secretariat'),
+  reopenTask: commandProbe(
+    'reopen',
+    'reopened',
+    (w) => w.fixtures.cancelled(),
+    (w) => ({ reason: w.marker('Kết quả kiểm tra chưa đạt'), newDueAt: new Date(Date.now() + 60 * DAY).toISOString() }),
+    'secretariat',
+  ),
   submitReport: commandProbe(
     'reports',
     'report_submitted',
