@@ -6,6 +6,7 @@ import type { Database } from '../db/schema';
 import type { CalendarOverride } from '../domain/calendar';
 import { DomainError } from '../domain/errors';
 import { calendarOverrideSchema } from '../domain/schemas/calendar';
+import { trimmedText } from '../domain/schemas/task-commands';
 import { formatVnDate, parseCivilDate } from '../domain/time';
 import { calendarChangedSignal } from '../workflows/messages';
 import { DIRECTIVE_TASK_WORKFLOW } from './tasks';
@@ -27,6 +28,9 @@ export interface CalendarChange {
   signalled: number;
 }
 
+/** A decision as a person types it: the reason trimmed and in NFC, like every typed text. */
+const decidedDay = calendarOverrideSchema.extend({ reason: trimmedText(500) });
+
 /** Signals sent at once: enough to keep the server busy, few enough not to flood it. */
 const SIGNAL_CONCURRENCY = 16;
 
@@ -34,7 +38,7 @@ const RUNNING_TASKS = `WorkflowType = "${DIRECTIVE_TASK_WORKFLOW}" AND Execution
 
 /** Records a decided day (or amends the decision for that day) and tells every running task. */
 export async function addCalendarOverride(deps: CalendarDeps, override: CalendarOverride): Promise<CalendarChange> {
-  const parsed = calendarOverrideSchema.safeParse(override);
+  const parsed = decidedDay.safeParse(override);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), reason: i.message }));
     throw new DomainError('invalid', `Ngày quyết định không hợp lệ: ${details.map((d) => `${d.path}: ${d.reason}`).join('; ')}`, details);

@@ -99,7 +99,7 @@ describe('calendar:add reaches the running tasks', () => {
     }
   });
 
-  it('refuses a day that does not exist, an unknown kind and a missing reason, and a removal of a day never decided', async () => {
+  it('refuses a day that does not exist, an unknown kind, a missing or blank reason, and a removal of a day never decided', async () => {
     const wrongDate = await runCli(calendarAdd, ['--date', '30/02/2028', '--kind', 'nghi-bu', '--reason', 'x']);
     expect(wrongDate.code).toBe(2);
     expect(wrongDate.stderr).toContain('--date: 30/02/2028 không phải là ngày có thật');
@@ -109,6 +109,10 @@ describe('calendar:add reaches the running tasks', () => {
     const noReason = await runCli(calendarAdd, ['--date', '14/06/2028', '--kind', 'lam-bu']);
     expect(noReason.code).toBe(2);
     expect(noReason.stderr).toContain('Thiếu --reason');
+    const blankReason = await runCli(calendarAdd, ['--date', '14/06/2028', '--kind', 'nghi-bu', '--reason', '   ']);
+    expect(blankReason.code).toBe(1);
+    expect(blankReason.stderr).toMatch(/^Lỗi: Ngày quyết định không hợp lệ: reason: /);
+    expect(await db.selectFrom('calendar_overrides').select('day').where('day', '=', DAY).execute()).toEqual([]);
     const neverDecided = await runCli(calendarRemove, ['--date', '15/06/2028']);
     expect(neverDecided.code).toBe(1);
     expect(neverDecided.stderr).toContain('Không có quyết định nào về ngày 15/06/2028');
