@@ -1,3 +1,4 @@
+import { calendarAdd, calendarNotify, calendarRemove } from './commands/calendar';
 import { directiveExtract } from './commands/directive-extract';
 import { directiveImport } from './commands/directive-import';
 import { tokenIssue } from './commands/token-issue';
@@ -19,6 +20,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'directive:import': directiveImport,
   'directive:extract': directiveExtract,
   'webhook:add': webhookAdd,
+  'calendar:add': calendarAdd,
+  'calendar:remove': calendarRemove,
+  'calendar:notify': calendarNotify,
 };
 
 async function main(): Promise<number> {

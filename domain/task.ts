@@ -144,7 +144,8 @@ export interface DirectiveTaskInput {
   launch: CompleteLaunch;
   /** The official who launched it, from the API's token; absent in histories started before issue 13. */
   launchedBy?: Actor;
-  carried?: { state: TaskState; cursor: string };
+  /** `calendarSent`: notifications sent before a calendar change moved them after the cursor (absent when none). */
+  carried?: { state: TaskState; cursor: string; calendarSent?: string[] };
   /**
    * A closed task reopened by the secretariat: this run carries the closed state and its first act
    * records the 'reopened' event (a closed workflow takes no Update, so reopening starts a new run).

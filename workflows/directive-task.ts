@@ -26,6 +26,7 @@ import {
   type CommandName,
   type TaskCommands,
 } from '../domain/lifecycle/commands';
+import { replanForCalendar, sentKey, type PlannedFor } from '../domain/lifecycle/calendar-change';
 import {
   calendarYearsFor,
   markOverdue,
@@ -146,6 +147,22 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
     calendar = new WorkingCalendar(calendarData);
   }
 
+  /**
+   * After the calendarChanged signal: the calendar is loaded again (through the activity, so a replay
+   * sees what this run saw) and the plan up to the cursor compared under both calendars. Returns what the
+   * new calendar moved into the past, owed now; what was sent stays sent wherever it moved.
+   */
+  async function takeChangedCalendar(now: number): Promise<PlannedFor[]> {
+    calendarChanged = false;
+    const before = calendarData ? calendar : null;
+    calendarData = null;
+    await ensureCalendarCovers(now);
+    if (!before) return [];
+    const replan = replanForCalendar(state, policy, before, calendar, cursor, scheduleRules());
+    for (const key of replan.sent) sentBeforeChange.add(key);
+    return replan.owed;
+  }
+
   // ---- commands: one Update per row of the lifecycle table. The validator runs the table's checks,
   // so a refused command never enters history; the handler applies the accepted one.
   function registerCommand<K extends CommandName>(name: K) {
@@ -189,6 +206,18 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   setHandler(messages.getStateQuery, () => state);
   for (const name of COMMAND_NAMES) registerCommand(name);
 
+  // ---- a decided working day changed (issue 13): the loop reloads the calendar at once and re-plans.
+  // Histories from before had no handler and ignored the signal: waking them would move their timers.
+  let calendarChanged = false;
+  setHandler(messages.calendarChangedSignal, () => {
+    if (!patched('issue-13-calendar-signal')) return;
+    calendarChanged = true;
+    changes++;
+  });
+  // Notifications sent before a change moved them after the cursor: planned again, never sent again.
+  const sentBeforeChange = new Set(input.carried?.calendarSent ?? []);
+  const unsent = (p: PlannedFor) => sentBeforeChange.size === 0 || !sentBeforeChange.has(sentKey(state, p, scheduleRules()));
+
   async function updateSearchAttributes() {
     upsertSearchAttributes([
       { key: LeadUnit, value: state.leadUnit },
@@ -216,6 +245,8 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   while (!isClosed(state)) {
     const now = Date.now();
     const asOf = new Date(now);
+    // Awaited only after a change: an extra await would shift the commands of recorded histories.
+    const owed = calendarChanged ? await takeChangedCalendar(now) : [];
     await ensureCalendarCovers(now);
 
     const overdue = markOverdue(state, now, nowIso());
@@ -229,10 +260,11 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
       due = owedAfterReview(due, state.dueAt, now);
       heldForReview = false;
     }
-    for (const planned of due) await follow(notify(state, planned, nowIso(), undefined, scheduleRules()));
+    for (const p of owed) if (unsent(p)) await follow(notify(state, p.planned, nowIso(), p.periodKey, scheduleRules()));
+    for (const planned of due) if (unsent({ planned })) await follow(notify(state, planned, nowIso(), undefined, scheduleRules()));
     for (const periodKey of state.reports.open.map((period) => period.key)) {
       for (const planned of periodNotificationsBetween(state, periodKey, calendar, cursor, asOf))
-        await follow(notify(state, planned, nowIso(), periodKey));
+        if (unsent({ planned, periodKey })) await follow(notify(state, planned, nowIso(), periodKey));
     }
     // Under review nothing goes to the unit, but the cursor stays, so a claim returned after the deadline
     // still brings the escalations due meanwhile (issue 13; histories from before advanced it).
@@ -247,7 +279,8 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_LIMIT) {
       await condition(allHandlersFinished);
       await writes;
-      await continueAsNew<typeof directiveTask>({ taskId, launch, carried: { state, cursor } });
+      const calendarSent = sentBeforeChange.size ? { calendarSent: [...sentBeforeChange] } : {};
+      await continueAsNew<typeof directiveTask>({ taskId, launch, carried: { state, cursor, ...calendarSent } });
     }
 
     // A held cursor lies in the past: the next wake-up is counted from now, or the loop would spin.

@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CommandName, TaskCommands } from '../domain/lifecycle/commands';
 import type {
   AcknowledgeCommand,
@@ -23,6 +23,12 @@ import type { Envelope, TaskState } from '../domain/task';
 
 /** The full current state of a task. */
 export const getStateQuery = defineQuery<TaskState>('getState');
+
+/**
+ * The decided working days changed (`services/calendar.ts`): the task reloads its calendar and re-plans.
+ * A Signal, not an Update: the sender waits for no task, and a repeated signal only reloads once more.
+ */
+export const calendarChangedSignal = defineSignal('calendarChanged');
 
 export const acknowledgeUpdate = defineUpdate<TaskState, [Envelope<AcknowledgeCommand>]>('acknowledge');
 export const reportProgressUpdate = defineUpdate<TaskState, [Envelope<ReportProgressCommand>]>('reportProgress');

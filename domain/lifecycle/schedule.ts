@@ -118,13 +118,19 @@ export function periodNotificationsBetween(
   return period ? reportNotificationsBetween(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, from, to) : [];
 }
 
+/** The step a planned notification is recorded and keyed under, as `notify` writes it. */
+export function notificationStep(state: TaskState, planned: PlannedNotification, periodKey?: string, o: ScheduleRules = {}): string {
+  if (periodKey) return planned.step;
+  const term = o.leadTerms && planned.kind.startsWith('ack_') && leadTerm(state) > 1 ? `@l${leadTerm(state)}` : '';
+  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline,
+  // the reopening count from the one sent in the task's earlier life.
+  return `${planned.step}@e${state.extensionCount}${reopenedSuffix(state)}${term}`;
+}
+
 /** Sends a planned reminder or escalation: its outbox rows, and the escalation level it reaches. */
 export function notify(state: TaskState, planned: PlannedNotification, now: string, periodKey?: string, o: ScheduleRules = {}): Transition {
   const next = copyOf(state);
-  const term = o.leadTerms && planned.kind.startsWith('ack_') && leadTerm(next) > 1 ? `@l${leadTerm(next)}` : '';
-  // The extension count keeps a re-planned reminder distinct from the one sent for the old deadline,
-  // the reopening count from the one sent in the task's earlier life.
-  const step = periodKey ? planned.step : `${planned.step}@e${next.extensionCount}${reopenedSuffix(next)}${term}`;
+  const step = notificationStep(next, planned, periodKey, o);
   const level = planned.level ?? null;
   const payload = { step, level, plannedAt: planned.at, recipients: planned.recipients, ...(periodKey ? { periodKey } : {}) };
   const notes = outboxFor(next, planned.kind, step, planned.recipients, { level, event: payload, periodKey }, now);

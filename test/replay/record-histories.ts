@@ -12,6 +12,8 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
 import { createActivities } from '../../activities';
 import { createDb, migrateToLatest } from '../../db/client';
+import { putCalendarOverride } from '../../db/repositories/calendar';
+import { addCalendarDays, dayOfWeek, formatCivilDate, vnCivilDate } from '../../domain/time';
 import { makeThrowawayDir, startEmbeddedPostgres } from '../../infra/postgres';
 import { provisionTestServer } from '../../infra/temporal-test-server';
 import { freePort } from '../../infra/processes';
@@ -171,6 +173,20 @@ async function main() {
     await again.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Thu hồi' } }] });
     await again.result();
     await save('reopened-then-cancelled', again);
+
+    // Issue 13: a day off decided while the task runs, between its planned reminders; the task is told and re-plans.
+    now = await env.currentTimeMs();
+    const decided = await startTask(env, taskQueue, launchFor(now, { dueInDays: 30 }));
+    await decided.handle.executeUpdate(messages.acknowledgeUpdate, { args: [{ actor: leadOfficer, command: { note: '' } }] });
+    await env.sleep(2 * DAY);
+    let dayOff = vnCivilDate(new Date(now + 25 * DAY));
+    while (dayOfWeek(dayOff) === 0 || dayOfWeek(dayOff) === 6) dayOff = addCalendarDays(dayOff, 1);
+    await putCalendarOverride(db, { date: formatCivilDate(dayOff), kind: 'day_off', reason: 'Nghỉ bù' });
+    await decided.handle.signal(messages.calendarChangedSignal);
+    await env.sleep(35 * DAY);
+    await decided.handle.executeUpdate(messages.cancelUpdate, { args: [{ actor: secretariat, command: { reason: 'Thu hồi' } }] });
+    await decided.handle.result();
+    await save('calendar-day-off-decided', decided.handle);
   });
 
   await env.teardown();
