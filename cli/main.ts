@@ -1,3 +1,6 @@
+import { auditCheckpoint } from './commands/audit-checkpoint';
+import { auditKeygen } from './commands/audit-keygen';
+import { auditVerify } from './commands/audit-verify';
 import { directiveExtract } from './commands/directive-extract';
 import { directiveImport } from './commands/directive-import';
 import { tokenIssue } from './commands/token-issue';
@@ -19,6 +22,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'directive:import': directiveImport,
   'directive:extract': directiveExtract,
   'webhook:add': webhookAdd,
+  'audit:keygen': auditKeygen,
+  'audit:checkpoint': auditCheckpoint,
+  'audit:verify': auditVerify,
 };
 
 async function main(): Promise<number> {

@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { toVnIso } from '../domain/time';
 import { canonicalJson } from './audit-chain';
 
 /*
@@ -101,7 +102,7 @@ export function signCheckpoint(tasks: readonly CheckpointTask[], privateKey: Key
   const body = {
     format: CHECKPOINT_FORMAT,
     keyId: keyIdOf(createPublicKey(privateKey)),
-    signedAt: signedAt.toISOString(),
+    signedAt: toVnIso(signedAt),
     root: merkleRoot(sorted.map(leafHash)),
   } as const;
   return { ...body, tasks: sorted, signature: sign(null, signedMessage(body), privateKey).toString('base64') };
@@ -112,7 +113,8 @@ export function signCheckpoint(tasks: readonly CheckpointTask[], privateKey: Key
  * root recomputed from the listed tasks, and the signature over the root.
  */
 export function checkpointSignatureProblem(doc: CheckpointDocument, publicKey: KeyObject): string | null {
-  if (doc.keyId !== keyIdOf(publicKey)) return `điểm kiểm tra được ký bằng khóa ${doc.keyId}, không phải khóa công khai đã cho (${keyIdOf(publicKey)})`;
+  if (doc.keyId !== keyIdOf(publicKey))
+    return `điểm kiểm tra được ký bằng khóa ${doc.keyId}, không phải khóa công khai đã cho (${keyIdOf(publicKey)})`;
   const ids = doc.tasks.map((t) => t.id);
   if (ids.some((id, i) => i > 0 && ids[i - 1] >= id)) return 'danh sách nhiệm vụ không theo thứ tự mã hoặc có mã trùng';
   if (merkleRoot(doc.tasks.map(leafHash)) !== doc.root) return 'gốc Merkle không khớp với danh sách nhiệm vụ (tệp đã bị sửa)';
@@ -124,7 +126,7 @@ const hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-f]{${n}}$`), `c�
 
 const documentSchema = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
-  signedAt: z.iso.datetime(),
+  signedAt: z.iso.datetime({ offset: true }),
   keyId: hex(16),
   root: hex(64),
   tasks: z.array(
@@ -184,7 +186,12 @@ export function compareWithSigned(task: CheckpointTask, stored: readonly string[
     }
     const signed = task.trail.slice((seq - 1) * TRAIL_DIGITS, seq * TRAIL_DIGITS);
     if (hash.slice(0, TRAIL_DIGITS) !== signed || (seq === task.seq && hash !== task.head)) {
-      return { taskId: task.id, seq, kind: 'rewritten', reason: `sự kiện số ${seq} đã bị viết lại sau khi được ký (mã băm khác bản đã ký)` };
+      return {
+        taskId: task.id,
+        seq,
+        kind: 'rewritten',
+        reason: `sự kiện số ${seq} đã bị viết lại sau khi được ký (mã băm khác bản đã ký)`,
+      };
     }
   }
   return null;
