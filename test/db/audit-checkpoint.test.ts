@@ -6,13 +6,13 @@ import { sql } from 'kysely';
 import { createActivities } from '../../activities';
 import { checkpointIfDue, checkpointFileName } from '../../app/checkpoint-schedule';
 import { checkpointSignatureProblem, generateCheckpointKeys, parseCheckpoint, readKey } from '../../db/audit-checkpoint';
-import { createDb, migrateToLatest } from '../../db/client';
+import { createDb, migrateDatabase, migrateToLatest } from '../../db/client';
 import { verifyAuditChain } from '../../db/repositories/audit';
 import { verifyChains } from '../../db/repositories/audit-checkpoints';
 import { auditCheckpoint } from '../../cli/commands/audit-checkpoint';
 import { auditKeygen } from '../../cli/commands/audit-keygen';
 import { auditVerify } from '../../cli/commands/audit-verify';
-import { appRoleUrl, cutTailAsOwner, rewriteEventAsOwner } from '../helpers/audit-tamper';
+import { appRoleUrl, cutTailAsOwner, editEventAsOwner, rewriteEventAsOwner } from '../helpers/audit-tamper';
 import { input, LIFE } from '../helpers/audit-life';
 import { runCli } from '../helpers/cli';
 import { testDb, uniq } from '../helpers/servers';
@@ -127,6 +127,31 @@ describe('the audit trail out of reach of the processes, and checkpoints against
     const attempts = await Promise.all([1, 2, 3].map(() => checkpointIfDue(app, { privateKeyPem, intervalMs, now })));
     expect(attempts.filter(Boolean)).toHaveLength(1);
     expect(await checkpointIfDue(app, { privateKeyPem, intervalMs, now: new Date(now.getTime() + intervalMs - 1) })).toBeNull();
+  });
+
+  it('without a checkpoint, recomputes every chain and names an event edited in place', async () => {
+    const edited = await recordedTask();
+    const clean = await recordedTask();
+    await editEventAsOwner(owner, edited, 3, { text: 'Đã hoàn thành 100%', percent: 100 });
+    const verified = await cli(auditVerify);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(`Nhiệm vụ ${edited}, sự kiện số 3: nội dung sự kiện đã bị sửa (mã băm không khớp)\n`);
+    expect(verified.stdout).not.toContain(clean);
+  });
+
+  it('gives directive_app the password DATABASE_URL names when the owner migrates', async () => {
+    const ownerUrl = inject('databaseUrl');
+    const withPassword = new URL(appRoleUrl(ownerUrl));
+    withPassword.password = 'mật-khẩu';
+    const password = () =>
+      sql<{ set: boolean }>`SELECT rolpassword IS NOT NULL AS set FROM pg_authid WHERE rolname = 'directive_app'`.execute(owner);
+    try {
+      expect(await migrateDatabase(app, { url: withPassword.toString(), migrationUrl: ownerUrl })).toEqual([]);
+      expect((await password()).rows).toEqual([{ set: true }]);
+    } finally {
+      // Other files connect without one (the test server trusts local connections either way).
+      await sql`ALTER ROLE directive_app PASSWORD NULL`.execute(owner);
+    }
   });
 
   it('refuses a checkpoint file that was edited or a key that is not the committee’s', async () => {

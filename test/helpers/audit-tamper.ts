@@ -54,6 +54,18 @@ export async function rewriteEventAsOwner(
   });
 }
 
+/** Changes event `seq`'s payload and nothing else: the clumsy edit the chain alone already catches. */
+export async function editEventAsOwner(db: Kysely<Database>, taskId: string, seq: number, payload: Record<string, unknown>): Promise<void> {
+  await asOwner(db, async (trx) => {
+    await trx
+      .updateTable('audit_events')
+      .set({ payload: JSON.stringify(payload) })
+      .where('task_id', '=', taskId)
+      .where('seq', '=', seq)
+      .execute();
+  });
+}
+
 /** Deletes a task's events from `seq` on and lowers the read model's `audit_seq` to match. */
 export async function cutTailAsOwner(db: Kysely<Database>, taskId: string, seq: number): Promise<void> {
   await asOwner(db, async (trx) => {
