@@ -65,6 +65,11 @@ describe('a signed checkpoint', () => {
     expect(() => parseCheckpoint(JSON.stringify(badTrail))).toThrow(/tasks\.0: trail không khớp/);
   });
 
+  it('names its key by the first 16 hex digits of SHA-256 over the public key’s SPKI encoding', () => {
+    const der = publicKey.export({ type: 'spki', format: 'der' });
+    expect(keys.keyId).toBe(createHash('sha256').update(der).digest('hex').slice(0, 16));
+  });
+
   it('refuses a key that is not Ed25519', () => {
     expect(() => readKey('not a key', 'public')).toThrow();
   });
