@@ -77,7 +77,10 @@ function signedMessage(d: Pick<CheckpointDocument, 'format' | 'keyId' | 'signedA
 
 /** The first 16 hex digits of SHA-256 over the public key's SPKI encoding. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function generateCheckpointKeys(): { privateKeyPem: string; publicKeyPem: string; keyId: string } {
