@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
-import { createDb, migrateToLatest } from '../db/client';
+import { createDb, migrateDatabase } from '../db/client';
 import type { Database } from '../db/schema';
 import { apiLogDestination, createApp } from '../api/app';
 import { startTokenCache } from '../api/auth';
@@ -46,7 +46,7 @@ export async function startApiProcess(config: Config, o: ApiProcessOptions = {})
   try {
     const db = createDb(databaseUrl);
     teardown.add('pool PostgreSQL của API', () => db.destroy());
-    await migrateToLatest(db);
+    await migrateDatabase(db, config.database);
     const metrics = createMetrics();
     const interceptors = { workflow: [temporalClientInterceptor(metrics)] };
     const temporal = o.lazyTemporal

@@ -3,11 +3,12 @@ import type { Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import { createActivities } from '../activities';
-import { createDb, migrateToLatest } from '../db/client';
+import { createDb, migrateDatabase } from '../db/client';
 import type { Database } from '../db/schema';
 import { startDelivery } from '../delivery';
 import { connectWorker } from '../infra/temporal';
 import { createWorker } from '../worker/create-worker';
+import { startCheckpointSchedule } from './checkpoint-schedule';
 import { Teardown } from './teardown';
 
 /** A running worker: its pool, the Worker polling, and (unless turned off) the outbox's delivery. */
@@ -35,7 +36,7 @@ export interface WorkerProcessOptions {
 /**
  * The worker process's composition root (`worker/main.ts`, `npm start`, the benchmarks): a pool on
  * DATABASE_URL (migrated), a worker connection, `createWorker` with the real activities on
- * TEMPORAL_TASK_QUEUE, running, and the delivery dispatcher.
+ * TEMPORAL_TASK_QUEUE, running, the delivery dispatcher and the signed audit checkpoints.
  *
  * Install the Runtime with `shutdownSignals: []` before calling this: the SDK's own signal handlers
  * would start a shutdown behind the caller's back, and this root's `stop()` is the one way to stop.
@@ -47,7 +48,7 @@ export async function startWorkerProcess(config: Config, o: WorkerProcessOptions
   try {
     const db = createDb(config.database.url);
     teardown.add('pool PostgreSQL của worker', () => db.destroy());
-    const migrations = await migrateToLatest(db);
+    const migrations = await migrateDatabase(db, config.database);
     const connection = await connectWorker(config.temporal);
     teardown.add('kết nối Temporal của worker', () => connection.close());
     const worker = await createWorker({
@@ -71,6 +72,8 @@ export async function startWorkerProcess(config: Config, o: WorkerProcessOptions
       const delivery = startDelivery({ db, config, logger });
       teardown.add('gửi thông báo', () => delivery.stop());
     }
+    const checkpoints = startCheckpointSchedule({ db, config, logger });
+    teardown.add('ký điểm kiểm tra nhật ký', () => checkpoints.stop());
     return { db, worker, migrations, running, stop: () => teardown.run() };
   } catch (err) {
     await teardown.run();

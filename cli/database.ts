@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config';
-import { createDb, migrateToLatest } from '../db/client';
+import { createDb, migrateDatabase } from '../db/client';
 import type { Database } from '../db/schema';
 import { startEmbeddedPostgres } from '../infra/postgres';
 import { isListening } from '../infra/processes';
@@ -47,7 +47,7 @@ export async function openCliDatabase(env: Record<string, string | undefined> = 
     await stopServer?.();
   };
   try {
-    await migrateToLatest(db);
+    await migrateDatabase(db, { url, migrationUrl: config.database.migrationUrl });
   } catch (err) {
     await close();
     throw err;

@@ -1,4 +1,7 @@
 import { calendarAdd, calendarNotify, calendarRemove } from './commands/calendar';
+import { auditCheckpoint } from './commands/audit-checkpoint';
+import { auditKeygen } from './commands/audit-keygen';
+import { auditVerify } from './commands/audit-verify';
 import { directiveExtract } from './commands/directive-extract';
 import { directiveImport } from './commands/directive-import';
 import { tokenIssue } from './commands/token-issue';
@@ -23,6 +26,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   'calendar:add': calendarAdd,
   'calendar:remove': calendarRemove,
   'calendar:notify': calendarNotify,
+  'audit:keygen': auditKeygen,
+  'audit:checkpoint': auditCheckpoint,
+  'audit:verify': auditVerify,
 };
 
 async function main(): Promise<number> {

@@ -1,9 +1,12 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { createDb, migrateToLatest } from '../db/client';
+import { createDb, migrateDatabase } from '../db/client';
 import { startEmbeddedPostgres } from '../infra/postgres';
 
-/** `npm run migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
+/**
+ * `npm run migrate`: applies pending migrations as MIGRATION_DATABASE_URL (the owner) when set,
+ * else as DATABASE_URL, or to the embedded database.
+ */
 async function main() {
   const config = loadConfig(process.env);
   const embedded = config.database.url
@@ -16,7 +19,7 @@ async function main() {
       });
   const db = createDb(config.database.url ?? embedded!.url);
   try {
-    const applied = await migrateToLatest(db);
+    const applied = await migrateDatabase(db, config.database);
     console.log(applied.length ? `Đã áp dụng: ${applied.join(', ')}` : 'Cơ sở dữ liệu đã ở phiên bản mới nhất');
   } finally {
     await db.destroy();

@@ -114,13 +114,14 @@ async function main() {
       uiUrl = `http://127.0.0.1:${ports.ui}`;
     }
 
-    // Migrations and demo data once, before any process that would race to apply them.
+    // Migrations and demo data once, as the tables' owner, before any process that would race to
+    // apply them; workers and APIs connect as directive_app.
     const db = createDb(pg.url, 2);
     await migrateToLatest(db);
     await seedDemo(db, unitRegistry);
     await db.destroy();
 
-    const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: config.temporal.namespace, DATABASE_URL: pg.url };
+    const env = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: config.temporal.namespace, DATABASE_URL: pg.appUrl };
     const entry = (file: string) => ['--import', 'tsx', path.join(__dirname, '..', file)];
     const children: ChildProcess[] = [];
     for (let i = 0; i < workers; i++) {

@@ -113,6 +113,7 @@ async function main() {
     };
 
     let databaseUrl = config.database.url;
+    let migrationDatabaseUrl = config.database.migrationUrl;
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({
         dataDir: pgDir,
@@ -125,8 +126,11 @@ async function main() {
         await pg.stop();
         watchdog?.unguard(pg.pid);
       });
-      databaseUrl = pg.url;
-      say(`PostgreSQL: ${databaseUrl} (dữ liệu tại ${pg.dataDir})`);
+      // The tables' owner migrates; the worker and the API connect as directive_app, which cannot
+      // change the audit trail or disable its triggers.
+      databaseUrl = pg.appUrl;
+      migrationDatabaseUrl = pg.url;
+      say(`PostgreSQL: ${pg.url} (dữ liệu tại ${pg.dataDir}); worker và API kết nối với vai trò directive_app`);
       setInterval(() => {
         if (!stopRequested && cmdlineOf(pg.pid) === undefined)
           void stop(
@@ -196,7 +200,7 @@ async function main() {
     }
     step();
 
-    const servers = withServers(config, { databaseUrl, temporalAddress: address });
+    const servers = withServers(config, { databaseUrl, migrationDatabaseUrl, temporalAddress: address });
     const worker = await startWorkerProcess(servers, { logger });
     teardown.add('worker', () => worker.stop());
     worker.running.then(

@@ -25,8 +25,11 @@ export const configSchema = z.object({
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
-  // PostgreSQL: when DATABASE_URL is set we use it and start nothing.
+  // PostgreSQL: when DATABASE_URL is set we use it and start nothing. The API and the worker should
+  // connect as role directive_app (created by the migrations); MIGRATION_DATABASE_URL, when set, is
+  // the tables' owner, used only to migrate (and to give directive_app DATABASE_URL's password).
   DATABASE_URL: optionalString,
+  MIGRATION_DATABASE_URL: optionalString,
   PG_PORT: port.default(54329),
   PG_BIN_DIR: optionalString,
   // Where the embedded servers keep their data, and where built/downloaded binaries are cached.
@@ -53,6 +56,12 @@ export const configSchema = z.object({
   // Workflows the worker keeps in memory; evicted ones replay from history on their next wake-up or command.
   // Sized to a 1.5 GiB worker (bench/RESULTS.md, P5); raise it with the worker's memory.
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).max(100_000).default(600),
+  // Signed audit checkpoints (db/audit-checkpoint.ts): the worker signs every task's chain head with
+  // this Ed25519 private key (PEM, from `audit:keygen`) every interval; unset: no periodic checkpoints.
+  AUDIT_CHECKPOINT_KEY_PATH: optionalString,
+  AUDIT_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  // Where the worker also writes each checkpoint as a file (besides the audit_checkpoints table); unset: the table only.
+  AUDIT_CHECKPOINT_DIR: optionalString,
   // An upload is held in memory, then stored as one PostgreSQL bytea value (at most 1 GB).
   EVIDENCE_MAX_BYTES: z.coerce
     .number()
@@ -77,7 +86,8 @@ export interface Config {
     devPort: number;
     uiPort: number;
   };
-  database: { url: string | undefined; port: number; binDir: string | undefined };
+  database: { url: string | undefined; migrationUrl: string | undefined; port: number; binDir: string | undefined };
+  audit: { checkpointKeyPath: string | undefined; checkpointIntervalMs: number; checkpointDir: string | undefined };
   dataDir: string;
   cacheDir: string;
   api: { host: string; port: number; publicBaseUrl: string; rateLimitPerMinute: number; tokenCacheTtlMs: number };
@@ -114,7 +124,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
     },
-    database: { url: e.DATABASE_URL, port: e.PG_PORT, binDir: e.PG_BIN_DIR },
+    database: { url: e.DATABASE_URL, migrationUrl: e.MIGRATION_DATABASE_URL, port: e.PG_PORT, binDir: e.PG_BIN_DIR },
+    audit: {
+      checkpointKeyPath: e.AUDIT_CHECKPOINT_KEY_PATH ? path.resolve(e.AUDIT_CHECKPOINT_KEY_PATH) : undefined,
+      checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MINUTES * 60_000,
+      checkpointDir: e.AUDIT_CHECKPOINT_DIR ? path.resolve(e.AUDIT_CHECKPOINT_DIR) : undefined,
+    },
     dataDir: path.resolve(e.DATA_DIR),
     cacheDir: path.resolve(cacheDir),
     api: {
@@ -148,10 +163,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
  * `config` with the addresses of servers an entry point started itself (`npm start`'s embedded
  * PostgreSQL and dev server), so the process roots read them where they read configured ones.
  */
-export function withServers(config: Config, servers: { databaseUrl?: string; temporalAddress?: string }): Config {
+export function withServers(
+  config: Config,
+  servers: { databaseUrl?: string; migrationDatabaseUrl?: string; temporalAddress?: string },
+): Config {
   return Object.freeze({
     ...config,
-    database: { ...config.database, url: servers.databaseUrl ?? config.database.url },
+    database: {
+      ...config.database,
+      url: servers.databaseUrl ?? config.database.url,
+      migrationUrl: servers.migrationDatabaseUrl ?? config.database.migrationUrl,
+    },
     temporal: { ...config.temporal, address: servers.temporalAddress ?? config.temporal.address },
   });
 }

@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations';
+import { APP_ROLE } from './migrations/0020_app_role_and_audit_checkpoints';
 import type { Database } from './schema';
 
 // timestamptz and date come back as Date by default; `date` columns are civil dates, keep them as text.
@@ -31,6 +32,27 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error) throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Migrates the database of a process that connects as `url`: with `migrationUrl` (the tables'
+ * owner) on a pool of its own, then gives role directive_app the password `url` names, if it is
+ * that role's; without, on `db` itself, which works for the owner and, once the schema is
+ * current, for directive_app (it may read the migration tables, not change them).
+ */
+export async function migrateDatabase(db: Kysely<any>, o: { url?: string; migrationUrl?: string }): Promise<string[]> {
+  if (!o.migrationUrl) return migrateToLatest(db);
+  const owner = createDb(o.migrationUrl, 1);
+  try {
+    const applied = await migrateToLatest(owner);
+    const app = o.url ? new URL(o.url) : undefined;
+    if (app?.username === APP_ROLE && app.password) {
+      await sql`ALTER ROLE directive_app PASSWORD ${sql.lit(decodeURIComponent(app.password))}`.execute(owner);
+    }
+    return applied;
+  } finally {
+    await owner.destroy();
+  }
 }
 
 /** Resolves when the database answers a trivial query (the readiness probe's check). */

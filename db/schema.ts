@@ -89,6 +89,16 @@ export interface AuditEventsTable {
   recorded_at: Generated<Timestamp>;
 }
 
+/** A signed checkpoint of every task's chain head (db/audit-checkpoint.ts); appended, never changed. */
+export interface AuditCheckpointsTable {
+  id: Generated<string>;
+  signed_at: Timestamp;
+  key_id: string;
+  root: string;
+  tasks: number;
+  document: Json<Record<string, unknown>>;
+}
+
 /** The outbox: each notification once, by key; delivery channels read it. */
 export interface NotificationsTable {
   id: Generated<string>;
@@ -132,6 +142,7 @@ export interface Database {
   directive_items: DirectiveItemsTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;
   calendar_overrides: CalendarOverridesTable;

@@ -28,7 +28,10 @@ function asServerUser(bin: string, args: string[]): [string, string[]] {
 }
 
 export interface EmbeddedPostgres {
+  /** As the superuser `postgres`, who owns the tables: for migrations, the seed and operator commands. */
   url: string;
+  /** As role directive_app (created by the migrations; trust authentication, no password): for the API and the worker. */
+  appUrl: string;
   dataDir: string;
   /** The postmaster's pid. */
   pid: number;
@@ -129,6 +132,7 @@ export async function startEmbeddedPostgres(o: {
   }
   return {
     url: `postgres://postgres@127.0.0.1:${o.port}/${o.database}`,
+    appUrl: `postgres://directive_app@127.0.0.1:${o.port}/${o.database}`,
     dataDir,
     pid,
     async stop() {
