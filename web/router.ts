@@ -68,6 +68,9 @@ import { InboxEntryRead, InboxPage } from './pages/inbox-page';
 import { TaskPage, TasksPage } from './pages/task-pages';
 import { sendFragment, sendPage } from './render';
 import { securityHeaders } from './security-headers';
+import { EXPORT_PATHS, exportsRouter } from './routes/exports';
+import { inspectionRouter } from './routes/inspection';
+import { REPORT_PATHS, reportPagesRouter } from './routes/reports';
 
 export interface WebDeps {
   db: Kysely<Database>;
@@ -159,6 +162,8 @@ export const WEB_PATHS: readonly string[] = [
   '/review',
   '/overview',
   '/assets',
+  ...REPORT_PATHS,
+  ...EXPORT_PATHS,
 ];
 
 /** Whether a path belongs to the web app (itself or below one of WEB_PATHS). */
@@ -385,7 +390,7 @@ export function webRouter(deps: WebDeps): Router {
         unreadCount: await unreadCount(user),
         seesAll: all,
         values: q.ok
-          ? { q: filters.q, unit: filters.unit, status: filters.status, overdue: filters.overdue === 'true' }
+          ? { q: filters.q, unit: filters.unit, status: filters.status, overdue: filters.overdue === 'true', group: filters.group }
           : { q: textOf(req.query, 'q'), unit: textOf(req.query, 'unit'), status: textOf(req.query, 'status') },
         errors: q.ok ? [] : q.errors,
         rows,
@@ -618,6 +623,8 @@ export function webRouter(deps: WebDeps): Router {
     ]);
     sendPage(res, 200, h(OverviewPage, { user, unreadCount: count, totals: report.totals, overdue, dueThisWeek, now: at, calendar: cal }));
   });
+
+  router.use(reportPagesRouter(deps), exportsRouter(deps), inspectionRouter(deps));
 
   router.use(async (req, _res, next) => {
     next(new WebError(404, 'Không tìm thấy trang', `Không có trang ${req.path}. Hãy kiểm tra lại địa chỉ.`));

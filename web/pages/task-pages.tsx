@@ -8,6 +8,7 @@ import { ErrorSummary, SelectField, TextField, type FieldError } from '../compon
 import { Layout } from '../components/layout';
 import { Pagination, Table } from '../components/table';
 import { Timeline } from '../components/timeline';
+import { EvidenceLink, evidenceOfEvent } from '../components/evidence-link';
 import { eventLabel, formatVnDate, formatVnDateTime, statusLabel } from '../format';
 import { errorOf } from '../forms';
 import type { EvidenceRecord, TaskState } from '../../domain/task';
@@ -20,6 +21,8 @@ export interface TaskSearchValues {
   unit?: string;
   status?: string;
   overdue?: boolean;
+  /** One of the report groups, when the list was opened from a figure of Tổng quan. */
+  group?: string;
 }
 
 export interface TasksPageProps {
@@ -37,15 +40,36 @@ export interface TasksPageProps {
   calendar: WorkingCalendar;
 }
 
-function searchHref(v: TaskSearchValues, page: number): string {
+function searchHref(v: TaskSearchValues, page: number, path = '/tasks'): string {
   const q = new URLSearchParams();
   if (v.q) q.set('q', v.q);
   if (v.unit) q.set('unit', v.unit);
   if (v.status) q.set('status', v.status);
   if (v.overdue) q.set('overdue', 'true');
+  if (v.group) q.set('group', v.group);
   if (page > 1) q.set('page', String(page));
   const s = q.toString();
-  return s ? `/tasks?${s}` : '/tasks';
+  return s ? `${path}?${s}` : path;
+}
+
+/** The downloads of exactly this filtered list (every page of it), and a unit's histories once a unit is chosen. */
+function BoardDownloads({ values, seesAll, ownUnit }: { values: TaskSearchValues; seesAll: boolean; ownUnit: string }) {
+  const unit = seesAll ? values.unit : ownUnit;
+  return (
+    <p class="actions">
+      <a href={searchHref(values, 1, '/exports/tasks.csv')}>Tải danh sách (CSV)</a>
+      {' · '}
+      <a href={searchHref(values, 1, '/exports/tasks.xlsx')}>Tải danh sách (Excel)</a>
+      {unit && (
+        <>
+          {' · '}
+          <a
+            href={`/exports/unit-history.xlsx?unit=${encodeURIComponent(unit)}`}
+          >{`Hồ sơ nhiệm vụ và diễn biến của đơn vị ${unit} (Excel)`}</a>
+        </>
+      )}
+    </p>
+  );
 }
 
 /** Tasks the person may see, filtered; the inspection committee's search across every unit. */
@@ -89,6 +113,7 @@ export function TasksPage(p: TasksPageProps) {
       <section id="task-results" aria-label="Kết quả tra cứu">
         <ErrorSummary errors={p.errors} title="Bộ lọc chưa hợp lệ" />
         <p>{`Tìm thấy ${p.total} nhiệm vụ.`}</p>
+        {p.errors.length === 0 && <BoardDownloads values={p.values} seesAll={p.seesAll} ownUnit={p.user.unitCode} />}
         <Table<TaskListRow>
           caption="Danh sách nhiệm vụ"
           rowKey={(r) => r.id}
@@ -137,7 +162,8 @@ function SummaryRow({ label, children }: { label: string; children: preact.Compo
 
 const PAYLOAD_TEXT = ['note', 'text', 'summary', 'reason', 'description'] as const;
 
-function eventDetails(e: TimelineEvent): string[] {
+/** What an event changed, in lines of Vietnamese (the timeline, the dossier and the history export print them). */
+export function eventDetails(e: TimelineEvent): string[] {
   const out: string[] = [];
   const p = e.payload;
   for (const key of PAYLOAD_TEXT) if (typeof p[key] === 'string' && p[key]) out.push(p[key] as string);
@@ -149,6 +175,32 @@ function eventDetails(e: TimelineEvent): string[] {
   if (typeof p.outcome === 'string')
     out.push(p.outcome === 'completed_late' ? 'Hoàn thành quá hạn' : p.outcome === 'completed_on_time' ? 'Hoàn thành đúng hạn' : p.outcome);
   return out;
+}
+
+/** What an event changed, and the file it attached with its download link and SHA-256. */
+function EventBody({ taskId, event }: { taskId: string; event: TimelineEvent }) {
+  const file = event.kind === 'evidence_attached' ? evidenceOfEvent(event.payload) : null;
+  const lines = eventDetails(event);
+  if (!file && !lines.length) return null;
+  return (
+    <>
+      {lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+      {file && (
+        <p>
+          <EvidenceLink taskId={taskId} {...file} />
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Who acted: a person and their unit, or, for the launch, the office that decided it. */
+export function eventActor(e: TimelineEvent, decidedBy: string | null): string {
+  // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
+  if (e.actorLogin) return `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}`;
+  return e.kind === 'launched' ? `Cơ quan Thường trực${decidedBy ? ` (${decidedBy})` : ''}` : 'Hệ thống (tự động)';
 }
 
 /** One task: its "6 rõ", status and deadline, and its whole audit trail as a timeline. */
@@ -205,19 +257,17 @@ export function TaskPage(p: TaskPageProps) {
           role="status"
         >{`Chuỗi kiểm chứng bị phá vỡ tại sự kiện thứ ${p.chain.problem?.seq ?? '?'}: ${p.chain.problem?.reason ?? ''}`}</div>
       )}
+      <p>
+        <a href={`/tasks/${encodeURIComponent(t.id)}/dossier`}>Hồ sơ đầy đủ của nhiệm vụ (để in, có mã băm từng sự kiện)</a>
+      </p>
       <Timeline
         label="Diễn biến của nhiệm vụ"
         entries={p.events.map((e) => ({
           key: String(e.seq),
           at: e.occurredAt,
           title: eventLabel(e.kind),
-          // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
-          by: e.actorLogin
-            ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}`
-            : e.kind === 'launched'
-              ? `Cơ quan Thường trực${t.decidedBy ? ` (${t.decidedBy})` : ''}`
-              : 'Hệ thống (tự động)',
-          children: eventDetails(e).length ? eventDetails(e).map((line, i) => <p key={i}>{line}</p>) : undefined,
+          by: eventActor(e, t.decidedBy),
+          children: eventDetails(e).length || e.kind === 'evidence_attached' ? <EventBody taskId={t.id} event={e} /> : undefined,
         }))}
       />
     </Layout>
@@ -279,7 +329,15 @@ export function StateDetails({ state }: { state: TaskState }) {
         rows={state.evidence}
         empty="Chưa có minh chứng nào."
         columns={[
-          { header: 'Tệp', cell: (r) => (r.description ? `${r.fileName} – ${r.description}` : r.fileName) },
+          {
+            header: 'Tệp',
+            cell: (r) => (
+              <>
+                <EvidenceLink taskId={state.taskId} evidenceId={r.evidenceId} fileName={r.fileName} />
+                {r.description ? ` – ${r.description}` : ''}
+              </>
+            ),
+          },
           { header: 'Dung lượng', kind: 'nowrap', cell: (r) => bytes(r.size) },
           { header: 'Tải lên', kind: 'nowrap', cell: (r) => `${formatVnDateTime(r.attachedAt)} · ${r.attachedBy}` },
           { header: 'SHA-256', cell: (r) => <code class="hash">{r.sha256}</code> },
