@@ -53,6 +53,8 @@ describe('working on a task in the browser', () => {
     await unit.getByRole('region', { name: 'Cập nhật kết quả chỉ tiêu' }).getByRole('button', { name: 'Ghi nhận số liệu' }).click();
     await expect(unit.getByRole('status')).toContainText('Đã ghi nhận số liệu chỉ tiêu.');
     await expect(unit.getByRole('table', { name: 'Chỉ tiêu và kết quả đo' })).toContainText('58,4 % (30/11/2025)');
+    // The series against the target, drawn on the server and said in words.
+    await expect(unit.getByRole('img', { name: 'Tỷ lệ phủ sóng 5G: 58,4 % ngày 30/11/2025; mục tiêu >= 62 %' })).toBeVisible();
 
     // Two evidence files at once: the limits are said before, each file's SHA-256 after.
     const upload = unit.getByRole('region', { name: 'Tải lên minh chứng' });
