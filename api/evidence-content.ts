@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+import type { EvidenceFile } from '../db/repositories/evidence';
 import { fileTypeFromBuffer } from 'file-type';
 
 /** The evidence formats accepted, by the MIME type they are stored and served as. */
@@ -106,4 +108,19 @@ export function contentDisposition(stored: string): string {
     .replace(/[^\x20-\x7e]|["\\]/g, '_');
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/** Serves an evidence file as stored: its type, its name, its SHA-256 (the API's and the web pages' downloads). */
+export function sendEvidenceFile(res: Response, row: EvidenceFile): void {
+  res.set({
+    'Content-Type': row.contentType.startsWith('text/') ? `${row.contentType}; charset=utf-8` : row.contentType,
+    'Content-Disposition': contentDisposition(row.fileName),
+    ETag: `"${row.sha256}"`,
+    'X-Content-SHA256': row.sha256,
+    // Served as stored, never reinterpreted by the browser.
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'private, no-cache',
+  });
+  // res.send sets Content-Length and answers 304 to a matching If-None-Match.
+  res.send(row.content);
 }

@@ -61,10 +61,20 @@ const NUM_FMT: Partial<Record<CellKind, string>> = { percent: '0.0%', datetime: 
 
 /** One worksheet: a bold header row, frozen, filterable; percentages and dates as Excel numbers. */
 export async function toXlsx(table: ReportTable): Promise<Buffer> {
+  return toWorkbook([table], table.heading);
+}
+
+/** Several tables as the worksheets of one workbook (a report's views together), in order. */
+export async function toWorkbook(tables: readonly ReportTable[], title: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Directive engine';
-  workbook.title = table.heading;
+  workbook.title = title;
   workbook.created = new Date();
+  for (const table of tables) addSheet(workbook, table);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
   const sheet = workbook.addWorksheet(table.sheetName.slice(0, 31), {
     views: [{ state: 'frozen', ySplit: 1 }],
     pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
@@ -83,7 +93,6 @@ export async function toXlsx(table: ReportTable): Promise<Buffer> {
   for (const row of table.rows) sheet.addRow(toExcel(row));
   if (table.totals) sheet.addRow(toExcel(table.totals)).font = { bold: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 /** Sends the table as an attachment in the requested format. */
@@ -94,4 +103,12 @@ export async function sendTable(res: Response, format: 'csv' | 'xlsx', table: Re
   }
   const body = await toXlsx(table);
   res.attachment(`${table.fileStem}.xlsx`).type(XLSX_CONTENT_TYPE).send(body);
+}
+
+/** Sends several tables as one workbook, `fileStem.xlsx`. */
+export async function sendWorkbook(res: Response, fileStem: string, title: string, tables: readonly ReportTable[]): Promise<void> {
+  res
+    .attachment(`${fileStem}.xlsx`)
+    .type(XLSX_CONTENT_TYPE)
+    .send(await toWorkbook(tables, title));
 }

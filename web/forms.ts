@@ -34,7 +34,7 @@ export const changePasswordFormSchema = z
   .refine((f) => f.newPassword !== f.currentPassword, { path: ['newPassword'], message: 'Mật khẩu mới phải khác mật khẩu hiện tại' });
 export type ChangePasswordForm = z.infer<typeof changePasswordFormSchema>;
 
-const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+export const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 /** The inbox's query string. */
 export const inboxQuerySchema = z.object({
@@ -120,7 +120,7 @@ export function parseVnDate(text: string): string | null {
   return `${m[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-const vnDate = (missing: string) =>
+export const vnDate = (missing: string) =>
   z
     .string({ error: missing })
     .trim()

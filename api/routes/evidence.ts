@@ -10,7 +10,7 @@ import { evidenceSchema, type EvidenceCommand } from '../../domain/schemas/task-
 import { workflowIdFor } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { actorOf, requireRole } from '../auth';
-import { checkEvidenceContent, cleanFileName, contentDisposition, EVIDENCE_TYPES_VI } from '../evidence-content';
+import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI, sendEvidenceFile } from '../evidence-content';
 import { claimIdempotencyKey } from '../idempotency';
 import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead } from '../visibility';
@@ -186,17 +186,7 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
     if (!row || (row.status === 'pending' && !(await reconcile(id, row.id, row.sha256)))) {
       throw notFound(`Nhiệm vụ ${id} không có minh chứng ${evidenceId}`);
     }
-    res.set({
-      'Content-Type': row.contentType.startsWith('text/') ? `${row.contentType}; charset=utf-8` : row.contentType,
-      'Content-Disposition': contentDisposition(row.fileName),
-      ETag: `"${row.sha256}"`,
-      'X-Content-SHA256': row.sha256,
-      // Served as stored, never reinterpreted by the browser.
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'private, no-cache',
-    });
-    // res.send sets Content-Length and answers 304 to a matching If-None-Match.
-    res.send(row.content);
+    sendEvidenceFile(res, row);
   });
 
   return router;

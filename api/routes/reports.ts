@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
-import { lateList } from '../../db/repositories/late-list';
+import { lateList, type LateItem } from '../../db/repositories/late-list';
 import {
   reportByDirective,
   reportByUnit,
@@ -61,7 +61,8 @@ export const lateListQuerySchema = z
 
 type ReportQuery = z.infer<typeof reportQuerySchema>;
 
-interface Scope {
+/** A report's filter and the period it was asked for (the API's and the web pages' exports share the tables below). */
+export interface Scope {
   filter: ReportFilter;
   period: ReportPeriod | null;
 }
@@ -157,7 +158,7 @@ function heading(title: string, scope: Scope): string {
   return parts.join(' — ');
 }
 
-interface GroupedTableOptions<R> {
+export interface GroupedTableOptions<R> {
   sheetName: string;
   title: string;
   fileStem: string;
@@ -165,7 +166,7 @@ interface GroupedTableOptions<R> {
   keyCells: (row: R) => Cell[];
 }
 
-function groupedTable<R extends GroupCounts>(report: GroupedReport<R>, scope: Scope, o: GroupedTableOptions<R>): ReportTable {
+export function groupedTable<R extends GroupCounts>(report: GroupedReport<R>, scope: Scope, o: GroupedTableOptions<R>): ReportTable {
   return {
     sheetName: o.sheetName,
     heading: heading(o.title, scope),
@@ -176,7 +177,7 @@ function groupedTable<R extends GroupCounts>(report: GroupedReport<R>, scope: Sc
   };
 }
 
-const UNIT_TABLE: GroupedTableOptions<UnitReportRow> = {
+export const UNIT_TABLE: GroupedTableOptions<UnitReportRow> = {
   sheetName: 'Theo đơn vị',
   title: 'Báo cáo kết quả thực hiện nhiệm vụ theo đơn vị',
   fileStem: 'bao-cao-don-vi',
@@ -187,7 +188,7 @@ const UNIT_TABLE: GroupedTableOptions<UnitReportRow> = {
   keyCells: (r) => [r.unit, r.unitName],
 };
 
-const DIRECTIVE_TABLE: GroupedTableOptions<DirectiveReportRow> = {
+export const DIRECTIVE_TABLE: GroupedTableOptions<DirectiveReportRow> = {
   sheetName: 'Theo văn bản',
   title: 'Báo cáo kết quả thực hiện nhiệm vụ theo văn bản chỉ đạo',
   fileStem: 'bao-cao-van-ban',
@@ -197,6 +198,45 @@ const DIRECTIVE_TABLE: GroupedTableOptions<DirectiveReportRow> = {
   ],
   keyCells: (r) => [r.directiveNumber, r.directiveTitle],
 };
+
+/** The named late list as a table for CSV and Excel. */
+export function lateTable(items: readonly LateItem[], scope: Scope): ReportTable {
+  return {
+    sheetName: 'Nhiệm vụ chậm',
+    heading: heading('Danh sách nhiệm vụ chậm, quá hạn', scope),
+    fileStem: `danh-sach-cham-${fileSuffix(scope)}`,
+    columns: [
+      { header: 'STT', kind: 'int', width: 6 },
+      { header: 'Số văn bản', kind: 'text', width: 18 },
+      { header: 'Mục', kind: 'text', width: 10 },
+      { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
+      { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
+      { header: 'Tên đơn vị chủ trì', kind: 'text', width: 36 },
+      { header: 'Đơn vị để chậm', kind: 'text', width: 20 },
+      { header: 'Tình trạng', kind: 'text', width: 24 },
+      { header: 'Thời hạn', kind: 'datetime', width: 17 },
+      { header: 'Thời hạn ban đầu', kind: 'datetime', width: 17 },
+      { header: 'Số lần gia hạn', kind: 'int', width: 10 },
+      { header: 'Số ngày quá hạn', kind: 'int', width: 10 },
+      { header: 'Mức đôn đốc', kind: 'int', width: 10 },
+    ],
+    rows: items.map((i, n) => [
+      n + 1,
+      i.directiveNumber,
+      i.ref,
+      i.title,
+      i.leadUnit,
+      i.leadUnitName,
+      i.lateUnits.join('; '),
+      STATUS_GROUP_LABELS_VI[i.group],
+      i.dueAt,
+      i.originalDueAt,
+      i.extensionCount,
+      i.daysOverdue,
+      i.escalationLevel,
+    ]),
+  };
+}
 
 /** The Steering Committee's reports: per unit, per directive, and the named late list. */
 export function reportsRouter({ db }: ReportsRouterDeps): Router {
@@ -245,41 +285,7 @@ export function reportsRouter({ db }: ReportsRouterDeps): Router {
       return;
     }
     const { items } = await lateList(db, scope.filter);
-    await sendTable(res, q.format, {
-      sheetName: 'Nhiệm vụ chậm',
-      heading: heading('Danh sách nhiệm vụ chậm, quá hạn', scope),
-      fileStem: `danh-sach-cham-${fileSuffix(scope)}`,
-      columns: [
-        { header: 'STT', kind: 'int', width: 6 },
-        { header: 'Số văn bản', kind: 'text', width: 18 },
-        { header: 'Mục', kind: 'text', width: 10 },
-        { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
-        { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
-        { header: 'Tên đơn vị chủ trì', kind: 'text', width: 36 },
-        { header: 'Đơn vị để chậm', kind: 'text', width: 20 },
-        { header: 'Tình trạng', kind: 'text', width: 24 },
-        { header: 'Thời hạn', kind: 'datetime', width: 17 },
-        { header: 'Thời hạn ban đầu', kind: 'datetime', width: 17 },
-        { header: 'Số lần gia hạn', kind: 'int', width: 10 },
-        { header: 'Số ngày quá hạn', kind: 'int', width: 10 },
-        { header: 'Mức đôn đốc', kind: 'int', width: 10 },
-      ],
-      rows: items.map((i, n) => [
-        n + 1,
-        i.directiveNumber,
-        i.ref,
-        i.title,
-        i.leadUnit,
-        i.leadUnitName,
-        i.lateUnits.join('; '),
-        STATUS_GROUP_LABELS_VI[i.group],
-        i.dueAt,
-        i.originalDueAt,
-        i.extensionCount,
-        i.daysOverdue,
-        i.escalationLevel,
-      ]),
-    });
+    await sendTable(res, q.format, lateTable(items, scope));
   });
 
   return router;

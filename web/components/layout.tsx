@@ -4,7 +4,7 @@ import { grantsAnyRole, ROLE_LABELS, type Role } from '../../domain/roles';
 import { ASSET_PATHS } from '../assets';
 import { CsrfField } from './form';
 
-export type NavKey = 'my-work' | 'review' | 'overview' | 'tasks' | 'inbox' | 'password';
+export type NavKey = 'my-work' | 'review' | 'overview' | 'tasks' | 'reports' | 'inbox' | 'password';
 
 interface NavItem {
   key: NavKey;
@@ -29,6 +29,7 @@ const NAV: readonly NavItem[] = [
           : 'Nhiệm vụ của đơn vị',
     roles: ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'],
   },
+  { key: 'reports', href: '/reports', label: () => 'Báo cáo', roles: ['secretariat', 'inspector', 'admin', 'unit_officer', 'unit_head'] },
   { key: 'inbox', href: '/inbox', label: () => 'Thông báo', roles: ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'] },
 ];
 

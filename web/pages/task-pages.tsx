@@ -8,11 +8,12 @@ import { ErrorSummary, SelectField, TextField, type FieldError } from '../compon
 import { Layout } from '../components/layout';
 import { Pagination, Table } from '../components/table';
 import { Timeline } from '../components/timeline';
+import { EvidenceLink, evidenceOfEvent } from '../components/evidence-link';
+import { StateDetails } from '../components/task-state';
 import { eventLabel, formatVnDate, formatVnDateTime, statusLabel } from '../format';
 import { errorOf } from '../forms';
 import type { EvidenceRecord, TaskState } from '../../domain/task';
 import { Notice } from '../components/form';
-import { parseCivilDate } from '../../domain/time';
 import { summaryErrors, TaskActions, type ActionProps } from './task-actions';
 
 export interface TaskSearchValues {
@@ -20,6 +21,8 @@ export interface TaskSearchValues {
   unit?: string;
   status?: string;
   overdue?: boolean;
+  /** One of the report groups, when the list was opened from a figure of Tổng quan. */
+  group?: string;
 }
 
 export interface TasksPageProps {
@@ -37,15 +40,36 @@ export interface TasksPageProps {
   calendar: WorkingCalendar;
 }
 
-function searchHref(v: TaskSearchValues, page: number): string {
+function searchHref(v: TaskSearchValues, page: number, path = '/tasks'): string {
   const q = new URLSearchParams();
   if (v.q) q.set('q', v.q);
   if (v.unit) q.set('unit', v.unit);
   if (v.status) q.set('status', v.status);
   if (v.overdue) q.set('overdue', 'true');
+  if (v.group) q.set('group', v.group);
   if (page > 1) q.set('page', String(page));
   const s = q.toString();
-  return s ? `/tasks?${s}` : '/tasks';
+  return s ? `${path}?${s}` : path;
+}
+
+/** The downloads of exactly this filtered list (every page of it), and a unit's histories once a unit is chosen. */
+function BoardDownloads({ values, seesAll, ownUnit }: { values: TaskSearchValues; seesAll: boolean; ownUnit: string }) {
+  const unit = seesAll ? values.unit : ownUnit;
+  return (
+    <p class="actions">
+      <a href={searchHref(values, 1, '/exports/tasks.csv')}>Tải danh sách (CSV)</a>
+      {' · '}
+      <a href={searchHref(values, 1, '/exports/tasks.xlsx')}>Tải danh sách (Excel)</a>
+      {unit && (
+        <>
+          {' · '}
+          <a
+            href={`/exports/unit-history.xlsx?unit=${encodeURIComponent(unit)}`}
+          >{`Hồ sơ nhiệm vụ và diễn biến của đơn vị ${unit} (Excel)`}</a>
+        </>
+      )}
+    </p>
+  );
 }
 
 /** Tasks the person may see, filtered; the inspection committee's search across every unit. */
@@ -89,6 +113,7 @@ export function TasksPage(p: TasksPageProps) {
       <section id="task-results" aria-label="Kết quả tra cứu">
         <ErrorSummary errors={p.errors} title="Bộ lọc chưa hợp lệ" />
         <p>{`Tìm thấy ${p.total} nhiệm vụ.`}</p>
+        {p.errors.length === 0 && <BoardDownloads values={p.values} seesAll={p.seesAll} ownUnit={p.user.unitCode} />}
         <Table<TaskListRow>
           caption="Danh sách nhiệm vụ"
           rowKey={(r) => r.id}
@@ -137,7 +162,8 @@ function SummaryRow({ label, children }: { label: string; children: preact.Compo
 
 const PAYLOAD_TEXT = ['note', 'text', 'summary', 'reason', 'description'] as const;
 
-function eventDetails(e: TimelineEvent): string[] {
+/** What an event changed, in lines of Vietnamese (the timeline, the dossier and the history export print them). */
+export function eventDetails(e: TimelineEvent): string[] {
   const out: string[] = [];
   const p = e.payload;
   for (const key of PAYLOAD_TEXT) if (typeof p[key] === 'string' && p[key]) out.push(p[key] as string);
@@ -149,6 +175,32 @@ function eventDetails(e: TimelineEvent): string[] {
   if (typeof p.outcome === 'string')
     out.push(p.outcome === 'completed_late' ? 'Hoàn thành quá hạn' : p.outcome === 'completed_on_time' ? 'Hoàn thành đúng hạn' : p.outcome);
   return out;
+}
+
+/** What an event changed, and the file it attached with its download link and SHA-256. */
+function EventBody({ taskId, event }: { taskId: string; event: TimelineEvent }) {
+  const file = event.kind === 'evidence_attached' ? evidenceOfEvent(event.payload) : null;
+  const lines = eventDetails(event);
+  if (!file && !lines.length) return null;
+  return (
+    <>
+      {lines.map((line, i) => (
+        <p key={i}>{line}</p>
+      ))}
+      {file && (
+        <p>
+          <EvidenceLink taskId={taskId} {...file} />
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Who acted: a person and their unit, or, for the launch, the office that decided it. */
+export function eventActor(e: TimelineEvent, decidedBy: string | null): string {
+  // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
+  if (e.actorLogin) return `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}`;
+  return e.kind === 'launched' ? `Cơ quan Thường trực${decidedBy ? ` (${decidedBy})` : ''}` : 'Hệ thống (tự động)';
 }
 
 /** One task: its "6 rõ", status and deadline, and its whole audit trail as a timeline. */
@@ -205,86 +257,19 @@ export function TaskPage(p: TaskPageProps) {
           role="status"
         >{`Chuỗi kiểm chứng bị phá vỡ tại sự kiện thứ ${p.chain.problem?.seq ?? '?'}: ${p.chain.problem?.reason ?? ''}`}</div>
       )}
+      <p>
+        <a href={`/tasks/${encodeURIComponent(t.id)}/dossier`}>Hồ sơ đầy đủ của nhiệm vụ (để in, có mã băm từng sự kiện)</a>
+      </p>
       <Timeline
         label="Diễn biến của nhiệm vụ"
         entries={p.events.map((e) => ({
           key: String(e.seq),
           at: e.occurredAt,
           title: eventLabel(e.kind),
-          // The launch carries no person (the API starts the workflow); reminders and escalations are the workflow's own.
-          by: e.actorLogin
-            ? `${e.actorLogin}${e.actorUnit ? ` (${e.actorUnit})` : ''}`
-            : e.kind === 'launched'
-              ? `Cơ quan Thường trực${t.decidedBy ? ` (${t.decidedBy})` : ''}`
-              : 'Hệ thống (tự động)',
-          children: eventDetails(e).length ? eventDetails(e).map((line, i) => <p key={i}>{line}</p>) : undefined,
+          by: eventActor(e, t.decidedBy),
+          children: eventDetails(e).length || e.kind === 'evidence_attached' ? <EventBody taskId={t.id} event={e} /> : undefined,
         }))}
       />
     </Layout>
-  );
-}
-
-const bytes = (n: number) =>
-  n < 1024 * 1024
-    ? `${Math.max(1, Math.round(n / 1024))} KB`
-    : `${(n / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
-
-/** Evidence (with each file's SHA-256), targets and their latest values, and an extension waiting for a decision. */
-export function StateDetails({ state }: { state: TaskState }) {
-  const latest = state.progress[state.progress.length - 1];
-  return (
-    <>
-      {state.pendingExtension && (
-        <Notice tone="warning">
-          <p>{`Đang chờ quyết định gia hạn đến hết ngày ${formatVnDate(new Date(Date.parse(state.pendingExtension.requestedDueAt) - 1))}: ${state.pendingExtension.reason}`}</p>
-        </Notice>
-      )}
-      {latest && (
-        <p>{`Tiến độ gần nhất (${formatVnDateTime(latest.at)}): ${latest.text}${latest.percent !== null ? ` (${latest.percent}%)` : ''}`}</p>
-      )}
-      {state.targets.length > 0 && (
-        <>
-          <h2>Chỉ tiêu</h2>
-          <Table<TaskState['targets'][number]>
-            caption="Chỉ tiêu và kết quả đo"
-            rowKey={(r) => r.id}
-            rows={state.targets}
-            empty="Không có chỉ tiêu."
-            columns={[
-              { header: 'Chỉ tiêu', cell: (r) => r.metric },
-              {
-                header: 'Mục tiêu',
-                kind: 'nowrap',
-                cell: (r) => `${r.comparator} ${r.value.toLocaleString('vi-VN')}${r.unit ? ` ${r.unit}` : ''}`,
-              },
-              {
-                header: 'Gần nhất',
-                kind: 'nowrap',
-                cell: (r) => {
-                  const m = r.measurements[r.measurements.length - 1];
-                  return m
-                    ? `${m.value.toLocaleString('vi-VN')}${r.unit ? ` ${r.unit}` : ''} (${formatVnDate(parseCivilDate(m.measuredOn))})`
-                    : 'Chưa có số liệu';
-                },
-              },
-              { header: 'Đạt', cell: (r) => (r.met ? 'Đã đạt' : 'Chưa đạt') },
-            ]}
-          />
-        </>
-      )}
-      <h2>Minh chứng</h2>
-      <Table<EvidenceRecord>
-        caption="Minh chứng đã đính kèm"
-        rowKey={(r) => r.evidenceId}
-        rows={state.evidence}
-        empty="Chưa có minh chứng nào."
-        columns={[
-          { header: 'Tệp', cell: (r) => (r.description ? `${r.fileName} – ${r.description}` : r.fileName) },
-          { header: 'Dung lượng', kind: 'nowrap', cell: (r) => bytes(r.size) },
-          { header: 'Tải lên', kind: 'nowrap', cell: (r) => `${formatVnDateTime(r.attachedAt)} · ${r.attachedBy}` },
-          { header: 'SHA-256', cell: (r) => <code class="hash">{r.sha256}</code> },
-        ]}
-      />
-    </>
   );
 }

@@ -8,7 +8,7 @@ import { Table } from '../components/table';
 import { Timeline } from '../components/timeline';
 import { eventLabel, formatVnDate, formatVnDateTime } from '../format';
 import { TaskActions, type ActionProps } from './task-actions';
-import { StateDetails } from './task-pages';
+import { StateDetails } from '../components/task-state';
 
 type Queue = { rows: readonly QueuedTask[]; total: number };
 

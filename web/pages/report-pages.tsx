@@ -1,0 +1,250 @@
+import type { LateItem } from '../../db/repositories/late-list';
+import type { ReportFigure } from '../../db/repositories/report-drilldown';
+import type { DirectiveReportRow, GroupCounts, UnitReportRow } from '../../db/repositories/reports';
+import type { SessionUser } from '../../db/repositories/sessions';
+import type { TaskListRow } from '../../db/repositories/task-views';
+import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
+import { StatusBadge } from '../components/badges';
+import { FilterBar } from '../components/filter-bar';
+import { ErrorSummary, SelectField, TextField, type FieldError } from '../components/form';
+import { Layout } from '../components/layout';
+import { Pagination, Table, type Column } from '../components/table';
+import { formatVnDate, formatVnDateTime } from '../format';
+import { errorOf } from '../forms';
+import { reportHref, type ReportQuery, type WebReportScope } from '../report-forms';
+
+const G = STATUS_GROUP_LABELS_VI;
+
+/** The figures of a report row, each opening the tasks behind it. */
+export const FIGURE_LABELS: Record<ReportFigure, string> = {
+  total: 'Tổng số',
+  completedOnTime: G.completed_on_time,
+  completedLate: G.completed_late,
+  inProgressOnTime: G.in_progress_on_time,
+  inProgressOverdue: G.in_progress_overdue,
+  cancelled: G.cancelled,
+};
+
+const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`);
+
+/** What the report covers, in one sentence: its period, unit, directive and instant. */
+export function scopeSentence(scope: WebReportScope): string {
+  const parts = [`tính đến ${formatVnDateTime(scope.filter.asOf)}`];
+  if (scope.period) parts.unshift(`thời hạn trong ${scope.period.labelVi.toLowerCase()}`);
+  if (scope.filter.unit) parts.unshift(`đơn vị ${scope.filter.unit}`);
+  if (scope.filter.directive) parts.unshift(`văn bản ${scope.filter.directive}`);
+  return parts.join(', ');
+}
+
+type ReportRow = GroupCounts & { key: string; name: string | null };
+
+export interface ReportPageProps {
+  user: SessionUser;
+  unreadCount: number;
+  seesAll: boolean;
+  scope: WebReportScope | null;
+  /** What the person typed, kept when the query is refused. */
+  values: Record<string, string | undefined>;
+  errors: readonly FieldError[];
+  rows: ReadonlyArray<UnitReportRow | DirectiveReportRow>;
+  totals: GroupCounts | null;
+  units: ReadonlyArray<{ code: string; name: string }>;
+  periods: ReadonlyArray<{ value: string; label: string }>;
+}
+
+const asRow = (r: UnitReportRow | DirectiveReportRow): ReportRow =>
+  'unit' in r ? { ...r, key: r.unit, name: r.unitName } : { ...r, key: r.directiveNumber, name: r.directiveTitle };
+
+/** Báo cáo: the four groups per unit or per directive as of a chosen day, each figure a link to its tasks. */
+export function ReportPage(p: ReportPageProps) {
+  const s = p.scope;
+  const view = (s?.query.view ?? p.values.view) === 'directive' ? 'directive' : 'unit';
+  const figureCell = (figure: ReportFigure) => (r: ReportRow & { totals?: true }) => {
+    const n = r[figure];
+    if (!s || n === 0) return String(n);
+    const key = r.totals ? {} : view === 'unit' ? { unit: r.key } : { directive: r.key };
+    return <a href={reportHref('/reports/tasks', s.query, { ...key, figure, page: undefined })}>{n}</a>;
+  };
+  const columns: Column<ReportRow & { totals?: true }>[] = [
+    {
+      header: view === 'unit' ? 'Đơn vị' : 'Văn bản chỉ đạo',
+      cell: (r) => (r.totals ? <strong>Tổng cộng</strong> : `${r.key}${r.name ? ` – ${r.name}` : ''}`),
+    },
+    ...(Object.keys(FIGURE_LABELS) as ReportFigure[]).map((f) => ({
+      header: FIGURE_LABELS[f],
+      kind: 'numeric' as const,
+      cell: figureCell(f),
+    })),
+    { header: 'Tỷ lệ hoàn thành đúng hạn', kind: 'numeric', cell: (r) => percent(r.completionRate) },
+  ];
+  const rows = [...p.rows.map(asRow), ...(p.totals && p.rows.length ? [{ ...p.totals, key: '', name: null, totals: true as const }] : [])];
+  return (
+    <Layout title="Báo cáo" user={p.user} current="reports" unreadCount={p.unreadCount}>
+      <h1>Báo cáo</h1>
+      <p class="lead">
+        {p.seesAll
+          ? 'Kết quả thực hiện nhiệm vụ theo đơn vị hoặc theo văn bản chỉ đạo, tính đến ngày bạn chọn.'
+          : `Kết quả thực hiện nhiệm vụ của ${p.user.unitName}, tính đến ngày bạn chọn.`}
+      </p>
+      <FilterBar action="/reports" resultsId="report-results" label="Chọn báo cáo" submitLabel="Xem báo cáo">
+        <SelectField
+          name="view"
+          label="Xem theo"
+          value={view}
+          error={errorOf(p.errors, 'view')}
+          options={[
+            { value: 'unit', label: 'Đơn vị' },
+            { value: 'directive', label: 'Văn bản chỉ đạo' },
+          ]}
+        />
+        <TextField
+          name="asOf"
+          label="Tính đến ngày"
+          hint="ngày/tháng/năm; để trống là đến hiện tại"
+          value={p.values.asOf}
+          error={errorOf(p.errors, 'asOf')}
+          width="short"
+        />
+        <SelectField
+          name="period"
+          label="Kỳ báo cáo (thời hạn trong kỳ)"
+          value={p.values.period}
+          error={errorOf(p.errors, 'period')}
+          options={[{ value: '', label: 'Mọi thời hạn' }, ...p.periods]}
+        />
+        {p.seesAll && (
+          <SelectField
+            name="unit"
+            label="Đơn vị chủ trì"
+            value={p.values.unit}
+            error={errorOf(p.errors, 'unit')}
+            options={[{ value: '', label: 'Tất cả đơn vị' }, ...p.units.map((u) => ({ value: u.code, label: u.name }))]}
+          />
+        )}
+        <TextField
+          name="directive"
+          label="Số văn bản"
+          hint="Ví dụ 1234/TB-UBND; để trống là mọi văn bản"
+          value={p.values.directive}
+          error={errorOf(p.errors, 'directive')}
+        />
+      </FilterBar>
+      <section id="report-results" aria-label="Kết quả báo cáo">
+        <ErrorSummary errors={p.errors} title="Lựa chọn báo cáo chưa hợp lệ" />
+        {s && (
+          <>
+            <p>{`Báo cáo ${scopeSentence(s)}. Bấm vào một con số để xem các nhiệm vụ của nó.`}</p>
+            <p class="actions">
+              <a class="button button--secondary" href={reportHref('/reports/late', s.query, { page: undefined, figure: undefined })}>
+                Danh sách nhiệm vụ chậm, quá hạn
+              </a>{' '}
+              <a class="button button--secondary" href={reportHref('/reports/export', s.query, { page: undefined, figure: undefined })}>
+                Tải về Excel (.xlsx)
+              </a>
+            </p>
+            <Table<ReportRow & { totals?: true }>
+              caption={view === 'unit' ? 'Kết quả theo đơn vị' : 'Kết quả theo văn bản chỉ đạo'}
+              rowKey={(r) => (r.totals ? '__totals' : r.key)}
+              rows={rows}
+              empty="Không có nhiệm vụ nào trong phạm vi báo cáo."
+              columns={columns}
+            />
+          </>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+export interface ReportTasksPageProps {
+  user: SessionUser;
+  unreadCount: number;
+  scope: WebReportScope;
+  figure: ReportFigure;
+  rows: readonly TaskListRow[];
+  total: number;
+  pageSize: number;
+}
+
+const taskLink = (r: { id?: string; taskId?: string; title: string }) => (
+  <a href={`/tasks/${encodeURIComponent(r.id ?? r.taskId ?? '')}`}>{r.title}</a>
+);
+
+const backLink = (query: ReportQuery) => (
+  <p>
+    <a href={reportHref('/reports', query, { figure: undefined, page: undefined })}>‹ Quay lại báo cáo</a>
+  </p>
+);
+
+/** The tasks behind one figure of a report, classified as of the report's instant. */
+export function ReportTasksPage(p: ReportTasksPageProps) {
+  const title = `${FIGURE_LABELS[p.figure]}: ${p.total} nhiệm vụ`;
+  return (
+    <Layout title={title} user={p.user} current="reports" unreadCount={p.unreadCount}>
+      {backLink(p.scope.query)}
+      <h1>{title}</h1>
+      <p class="lead">{`Báo cáo ${scopeSentence(p.scope)}.`}</p>
+      <Table<TaskListRow>
+        caption={`Nhiệm vụ – ${FIGURE_LABELS[p.figure].toLowerCase()}`}
+        rowKey={(r) => r.id}
+        rows={p.rows}
+        empty="Không có nhiệm vụ nào."
+        columns={[
+          { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
+          { header: 'Nhiệm vụ', cell: taskLink },
+          { header: 'Đơn vị chủ trì', cell: (r) => r.leadUnitName ?? r.leadUnit },
+          { header: 'Trạng thái hiện nay', cell: (r) => <StatusBadge status={r.status} /> },
+          { header: 'Thời hạn', kind: 'nowrap', cell: (r) => (r.dueAt ? formatVnDate(new Date(r.dueAt.getTime() - 1)) : 'Không có') },
+        ]}
+      />
+      <Pagination
+        page={p.scope.query.page}
+        pageSize={p.pageSize}
+        total={p.total}
+        href={(n) => reportHref('/reports/tasks', p.scope.query, { page: n })}
+      />
+    </Layout>
+  );
+}
+
+export interface LateListPageProps {
+  user: SessionUser;
+  unreadCount: number;
+  scope: WebReportScope;
+  items: readonly LateItem[];
+  total: number;
+  pageSize: number;
+}
+
+/** The named late list: in progress past the deadline, then completed late, the most overdue first. */
+export function LateListPage(p: LateListPageProps) {
+  const title = 'Danh sách nhiệm vụ chậm, quá hạn';
+  return (
+    <Layout title={title} user={p.user} current="reports" unreadCount={p.unreadCount}>
+      {backLink(p.scope.query)}
+      <h1>{title}</h1>
+      <p class="lead">{`${p.total} nhiệm vụ; báo cáo ${scopeSentence(p.scope)}.`}</p>
+      <Table<LateItem>
+        caption="Nhiệm vụ chậm, quá hạn"
+        rowKey={(r) => r.taskId}
+        rows={p.items}
+        empty="Không có nhiệm vụ chậm hay quá hạn."
+        columns={[
+          { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
+          { header: 'Nhiệm vụ', cell: taskLink },
+          { header: 'Đơn vị chủ trì', cell: (r) => r.leadUnitName ?? r.leadUnit },
+          { header: 'Tình trạng', cell: (r) => G[r.group] },
+          { header: 'Thời hạn', kind: 'nowrap', cell: (r) => (r.dueAt ? formatVnDate(new Date(r.dueAt.getTime() - 1)) : 'Không có') },
+          { header: 'Số ngày quá hạn', kind: 'numeric', cell: (r) => (r.daysOverdue === null ? '–' : String(r.daysOverdue)) },
+          { header: 'Số lần gia hạn', kind: 'numeric', cell: (r) => String(r.extensionCount) },
+        ]}
+      />
+      <Pagination
+        page={p.scope.query.page}
+        pageSize={p.pageSize}
+        total={p.total}
+        href={(n) => reportHref('/reports/late', p.scope.query, { page: n })}
+      />
+    </Layout>
+  );
+}
