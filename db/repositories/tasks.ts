@@ -1,5 +1,5 @@
 import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
-import { OPEN_STATUSES, workflowIdFor, type TaskState } from '../../domain/task';
+import { issuerKey, OPEN_STATUSES, workflowIdFor, type TaskState } from '../../domain/task';
 import type { Database, TasksTable } from '../schema';
 import type { AppendScope } from './audit';
 
@@ -63,6 +63,8 @@ const recordColumns = [
   'id',
   'workflow_id',
   'directive_number',
+  'directive_year',
+  'directive_issuer_key',
   'ref',
   'title',
   'description',
@@ -241,6 +243,8 @@ export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState) {
     id: s.taskId,
     workflow_id: workflowIdFor(s.taskId),
     directive_number: s.directiveNumber,
+    // A state launched before the year was part of the identity has none: its row keeps the migrated one.
+    ...(s.directiveYear !== undefined ? { directive_year: s.directiveYear, directive_issuer_key: issuerKey(s.directiveIssuer) } : {}),
     ref: s.ref,
     title: s.title,
     description: s.description,

@@ -50,6 +50,11 @@ export const idPart = (max: number) => text(max).refine((v) => v === '' || idSlu
  */
 export const launchTaskSchema = z.object({
   directiveNumber: idPart(100),
+  // Numbers restart every year and two issuers may share one: with the number, these identify the
+  // directive (and the task id). When absent, `launchTask` takes them from the registered directive
+  // of that number, else the year of the launch in +07:00 and no issuer.
+  directiveYear: z.number().int().min(1945).max(2100).optional(),
+  directiveIssuer: typedText().min(1).max(300).optional(),
   ref: idPart(50),
   // rõ việc
   title: text(2000).optional(),
@@ -65,7 +70,7 @@ export const launchTaskSchema = z.object({
   assignedBy: text(300).optional(),
   decidedBy: unitCode.optional(),
   // Who hears of an overdue task at level 2: the standing office of the committee that issued the
-  // directive; when absent, derived from the directive's number (`standingOfficeFor`).
+  // directive; when absent, `launchTask` derives it from the directive's number and issuer (`standingOfficeFor`).
   standingOffice: unitCode.optional(),
   // rõ kết quả
   expectedResult: text(5000).optional(),

@@ -141,7 +141,7 @@ describe('directives: import, review and launch', () => {
     expect(extract.items[0].sources.leadUnit).toMatchObject({ text: 'Sở Khoa học và Công nghệ', confidence: 1 });
     expect(at(extract.items[0].sources.deadline)).toBe(extract.items[0].sources.deadline.text);
     await http()
-      .get(`/api/v1/directives/${directiveIdFor(number)}`)
+      .get(`/api/v1/directives/${directiveIdFor({ directiveNumber: number, directiveYear: 2025, directiveIssuer: 'Cơ quan Thường trực Ban Chỉ đạo' })}`)
       .set('authorization', secretariat.auth)
       .expect(404);
 
@@ -341,7 +341,7 @@ describe('directives: import, review and launch', () => {
       .send({ ...directive(number), items })
       .expect(201);
     const third = created.body.items[2] as { ref: string };
-    const thirdTask = taskIdFor(number, '3');
+    const thirdTask = taskIdFor({ directiveNumber: number, directiveYear: created.body.issueYear, directiveIssuer: created.body.issuer }, '3');
     failing.add(workflowIdFor(thirdTask));
 
     const first = await request(flaky)

@@ -11,6 +11,7 @@ import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { IDEMPOTENCY_PROBLEMS } from '../../../api/idempotency';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
+import { bareTaskIdFor } from '../../helpers/tasks';
 import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
 import { useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
@@ -85,7 +86,7 @@ const PROBES: Record<string, Probe> = {
     status: 202,
     fixture: async (w) => {
       const body = w.launchBody({ overdue: rng.chance(0.3) });
-      return { taskId: taskIdFor(body.directiveNumber, body.ref), body };
+      return { taskId: bareTaskIdFor(body.directiveNumber, body.ref), body };
     },
     send: (w, f, variant) =>
       w
@@ -308,7 +309,10 @@ const PROBES: Record<string, Probe> = {
           })),
         });
       if (d.status !== 201) throw new Error(`directive import answered ${d.status}: ${d.text}`);
-      return { taskId: taskIdFor(number, '1'), directiveId: d.body.id };
+      return {
+        taskId: taskIdFor({ directiveNumber: number, directiveYear: d.body.issueYear, directiveIssuer: d.body.issuer }, '1'),
+        directiveId: d.body.id,
+      };
     },
     send: (w, f, variant) =>
       w
