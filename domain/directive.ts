@@ -52,8 +52,21 @@ export const directiveImportSchema = z.object({
 });
 export type DirectiveImport = z.infer<typeof directiveImportSchema>;
 
-/** PATCH of one draft item: any launch field; `null` clears an optional one. */
-export const itemPatchSchema = itemDraftFieldsSchema.omit({ ref: true }).partial();
+/**
+ * PATCH of one draft item: any launch field; `null` clears an optional one. Without the launch's
+ * defaults: zod 4 fills a default even inside `.optional()`, and a patch of the deadline alone would
+ * then wipe the item's coordinating units, description and targets.
+ */
+const everyItemField = itemDraftFieldsSchema.omit({ ref: true }).partial();
+export const itemPatchSchema = z.object(
+  Object.fromEntries(
+    Object.entries(everyItemField.shape).map(([key, field]) => {
+      let inner: z.ZodType = field;
+      while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+      return [key, inner.optional()];
+    }),
+  ),
+) as unknown as typeof everyItemField;
 export type ItemPatch = z.infer<typeof itemPatchSchema>;
 
 /** Why a draft is discarded: the record says it. */
