@@ -46,7 +46,9 @@ function buildRegistry(): OpenAPIRegistry {
   registerTaskOperations(kit);
 
   // ---- Directives ----
-  const directivePath = z.object({ id: z.string().openapi({ description: 'Mã văn bản chỉ đạo', example: '2025-01-tb-cqtt.6f0c2f7d1a3b' }) });
+  const directivePath = z.object({
+    id: z.string().openapi({ description: 'Mã văn bản chỉ đạo', example: '2025-01-tb-cqtt.6f0c2f7d1a3b' }),
+  });
   const DirectiveImport = registry.register('DirectiveImport', fromOutside(directiveImportSchema));
   const directiveView = looseObject('Văn bản chỉ đạo và các mục (nháp hoặc đã giao)');
   route({
@@ -179,7 +181,8 @@ function buildRegistry(): OpenAPIRegistry {
     operationId: 'discardDirectiveItem',
     tags: [TAGS.directives],
     summary: 'Loại một mục nháp',
-    description: 'Loại một mục chưa giao (không giao việc cho ai); mục vẫn được liệt kê, không giao được nữa, và lịch sử văn bản ghi người loại, thời điểm và lý do.',
+    description:
+      'Loại một mục chưa giao (không giao việc cho ai); mục vẫn được liệt kê, không giao được nữa, và lịch sử văn bản ghi người loại, thời điểm và lý do.',
     request: {
       params: directivePath.extend({ ref: z.string().openapi({ description: 'Số thứ tự của mục trong văn bản' }) }),
       body: jsonBody(registry.register('DiscardDirectiveItem', fromOutside(discardDraftSchema))),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { typedText } from './schemas/task-commands';
-import { deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
+import { DIRECTIVE_YEARS, deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
 import { notificationPolicyOverrideSchema } from './schemas/policy';
 import { recurrenceRuleSchema } from './schemas/recurrence';
 import type { RecurrenceRule } from './recurrence';
@@ -26,7 +26,13 @@ export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
  */
 export const directiveImportSchema = z.object({
   number: idPart(100),
-  issuedOn: z.iso.date().optional(),
+  // Its year identifies the directive with the number (a task's `directiveYear`), so it is a year the launch takes.
+  issuedOn: z.iso
+    .date()
+    .refine((d) => Number(d.slice(0, 4)) >= DIRECTIVE_YEARS.min && Number(d.slice(0, 4)) <= DIRECTIVE_YEARS.max, {
+      message: `năm ban hành phải từ ${DIRECTIVE_YEARS.min} đến ${DIRECTIVE_YEARS.max}`,
+    })
+    .optional(),
   issuer: typedText().min(1).max(300).optional(),
   signer: typedText().min(1).max(300).optional(),
   title: typedText().min(1).max(2000).optional(),

@@ -73,7 +73,11 @@ function launchHeader(d: Directive) {
 }
 
 /** What identifies a registered directive, as its tasks' ids take it. */
-const identityOf = (d: Directive): DirectiveIdentity => ({ directiveNumber: d.number, directiveYear: d.issueYear, directiveIssuer: d.issuer });
+const identityOf = (d: Directive): DirectiveIdentity => ({
+  directiveNumber: d.number,
+  directiveYear: d.issueYear,
+  directiveIssuer: d.issuer,
+});
 
 /**
  * Registers a directive and its items as drafts, in one transaction with the record of who did it.
@@ -171,7 +175,13 @@ export async function getDirective(db: Kysely<Database>, id: string): Promise<Di
 }
 
 /** Edits a draft, recording who set which fields; a launched item is no longer a draft (its changes go through the task's commands). */
-export async function patchItem(db: Kysely<Database>, id: string, ref: string, patch: ItemPatch, by: DirectiveActor): Promise<DirectiveView> {
+export async function patchItem(
+  db: Kysely<Database>,
+  id: string,
+  ref: string,
+  patch: ItemPatch,
+  by: DirectiveActor,
+): Promise<DirectiveView> {
   await db.transaction().execute(async (trx) => {
     const item = await draftItem(trx, id, ref);
     const fields = { ...(item.fields as Record<string, unknown>), ...patch };
@@ -183,7 +193,13 @@ export async function patchItem(db: Kysely<Database>, id: string, ref: string, p
 }
 
 /** Discards a draft (an item that gives no one work, read by mistake): it stays listed with who discarded it, and is never launched. */
-export async function discardDraft(db: Kysely<Database>, id: string, ref: string, reason: string, by: DirectiveActor): Promise<DirectiveView> {
+export async function discardDraft(
+  db: Kysely<Database>,
+  id: string,
+  ref: string,
+  reason: string,
+  by: DirectiveActor,
+): Promise<DirectiveView> {
   await db.transaction().execute(async (trx) => {
     await draftItem(trx, id, ref);
     await discardItem(trx, id, ref);

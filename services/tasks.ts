@@ -136,11 +136,19 @@ export async function resolveDirective(db: Kysely<Database>, launch: LaunchTask,
     issuerKey: launch.directiveIssuer === undefined ? undefined : issuerKey(launch.directiveIssuer),
   });
   if (registered.length > 1) {
-    const path = launch.directiveYear === undefined && new Set(registered.map((d) => d.issueYear)).size > 1 ? 'directiveYear' : 'directiveIssuer';
+    const path =
+      launch.directiveYear === undefined && new Set(registered.map((d) => d.issueYear)).size > 1 ? 'directiveYear' : 'directiveIssuer';
     const which = registered.map((d) => `năm ${d.issueYear}${d.issuer ? ` của ${d.issuer}` : ''}`).join('; ');
-    throw new DomainError('invalid', `Có ${registered.length} văn bản số ${directiveNumber} đã đăng ký (${which}): hãy ghi rõ văn bản nào`, [
-      { path, reason: path === 'directiveYear' ? 'bắt buộc: số hiệu này có ở nhiều năm' : 'bắt buộc: số hiệu này có ở nhiều cơ quan ban hành' },
-    ]);
+    throw new DomainError(
+      'invalid',
+      `Có ${registered.length} văn bản số ${directiveNumber} đã đăng ký (${which}): hãy ghi rõ văn bản nào`,
+      [
+        {
+          path,
+          reason: path === 'directiveYear' ? 'bắt buộc: số hiệu này có ở nhiều năm' : 'bắt buộc: số hiệu này có ở nhiều cơ quan ban hành',
+        },
+      ],
+    );
   }
   const [one] = registered;
   return {

@@ -18,7 +18,7 @@ import {
   SOURCE_TEXT_MAX,
   type DirectiveDeps,
 } from '../../services/directives';
-import { actorOf, recordedActorOf, requireRole } from '../auth';
+import { recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
 import { verifyUtf8Body } from '../request-body';

@@ -33,7 +33,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update directives set issue_year = coalesce(extract(year from issued_on)::int, ${vnYear('created_at')})`.execute(db);
   const rows = await db.selectFrom('directives').select(['id', 'issuer']).where('issuer', 'is not', null).execute();
   for (const row of rows as { id: string; issuer: string }[])
-    await db.updateTable('directives').set({ issuer_key: issuerSlug(row.issuer) }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('directives')
+      .set({ issuer_key: issuerSlug(row.issuer) })
+      .where('id', '=', row.id)
+      .execute();
   await sql`alter table directives alter column issue_year set not null`.execute(db);
   await sql`alter table directives drop constraint directives_number_key`.execute(db);
   await db.schema

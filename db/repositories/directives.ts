@@ -27,7 +27,18 @@ export interface DirectiveItem {
   fields: ItemDraftFields;
 }
 
-const directiveColumns = ['id', 'number', 'issue_year', 'issued_on', 'issuer', 'signer', 'title', 'assigned_by', 'decided_by', 'policy'] as const;
+const directiveColumns = [
+  'id',
+  'number',
+  'issue_year',
+  'issued_on',
+  'issuer',
+  'signer',
+  'title',
+  'assigned_by',
+  'decided_by',
+  'policy',
+] as const;
 const itemColumns = ['ref', 'status', 'task_id', 'fields'] as const;
 
 /** The one mapper from a `directives` row. */

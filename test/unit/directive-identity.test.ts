@@ -32,7 +32,9 @@ describe('a directive is its number, its issuer and its issue year', () => {
 
   it('takes an issuer typed another way (case, tone-mark placement, spacing) for the same issuer', () => {
     expect(issuerKey('Uỷ ban nhân dân  tỉnh Thái Nguyên')).toBe(issuerKey('ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN'));
-    expect(taskIdFor(notice(2026, 'Uỷ ban nhân dân tỉnh Thái Nguyên'), '1')).toBe(taskIdFor(notice(2026, 'Ủy ban nhân dân tỉnh Thái Nguyên'), '1'));
+    expect(taskIdFor(notice(2026, 'Uỷ ban nhân dân tỉnh Thái Nguyên'), '1')).toBe(
+      taskIdFor(notice(2026, 'Ủy ban nhân dân tỉnh Thái Nguyên'), '1'),
+    );
     expect(issuerKey(null)).toBe('');
   });
 
