@@ -6,9 +6,10 @@ import { recurrenceRuleSchema } from './schemas/recurrence';
 import type { RecurrenceRule } from './recurrence';
 import { unitByName } from './units';
 import { vnCivilDate } from './time';
-export { directiveIdFor } from './task';
 import { DomainError } from './errors';
 import type { ExtractResult, ItemDraft } from './intake/schema';
+
+export { directiveIdFor } from './task';
 
 /** One item of a directive as the secretariat edits it before launch: every launch field, all optional. */
 export const itemDraftFieldsSchema = launchTaskSchema
