@@ -326,6 +326,36 @@ const PROBES: Record<string, Probe> = {
       return Math.max(await workflowsWithId(w, workflowIdFor(f.taskId)), await auditRows(w, f.taskId, 'launched'));
     },
   },
+  discardDirectiveItem: {
+    status: 200,
+    fixture: async (w) => {
+      const d = await w
+        .http()
+        .post('/api/v1/directives')
+        .set('authorization', w.people.secretariat.auth)
+        .send({ number: `${w.directivePrefix}-${uniq()}/TB`, items: [{ ref: '1', title: 'Mục đọc nhầm' }] });
+      if (d.status !== 201) throw new Error(`directive import answered ${d.status}: ${d.text}`);
+      return { taskId: '', directiveId: d.body.id };
+    },
+    send: (w, f, variant) =>
+      w
+        .http()
+        .post(`/api/v1/directives/${f.directiveId}/items/1/discard`)
+        .set('authorization', w.people.secretariat.auth)
+        .send({ reason: variant === 'same' ? 'Mục không giao việc cho ai' : 'Lý do khác' }),
+    // Each discard the record keeps: one, however often the request is replayed.
+    effect: async (w, f) =>
+      Number(
+        (
+          await w.db
+            .selectFrom('directive_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('directive_id', '=', f.directiveId!)
+            .where('kind', '=', 'discarded')
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+  },
   markInboxRead: {
     status: 200,
     fixture: async (w) => {
