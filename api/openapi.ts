@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../domain/directive';
+import { directiveImportSchema, discardDraftSchema, itemPatchSchema, launchItemsSchema } from '../domain/directive';
 import { createKit, fromOutside, looseObject, pageOf, TAGS } from './openapi-kit';
 import { registerTaskOperations } from './openapi-tasks';
 import { inboxQuerySchema } from './routes/inbox';
@@ -13,7 +13,10 @@ export const DOCS_PATH = '/docs';
 /** Explanations of the launch fields for people, added to the generated schema (the fields themselves come from zod). */
 export const LAUNCH_FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   directiveNumber: 'Số hiệu văn bản chỉ đạo, ví dụ 01-TB/CQTT',
-  ref: 'Số thứ tự của mục trong văn bản, ví dụ 2.3 (1); cùng số hiệu và mục thì là cùng một nhiệm vụ',
+  directiveYear:
+    'Năm ban hành văn bản (số hiệu văn bản bắt đầu lại mỗi năm); không ghi thì lấy năm của văn bản đã đăng ký với số hiệu này, nếu chưa đăng ký thì năm hiện tại (giờ Việt Nam)',
+  directiveIssuer: 'Cơ quan ban hành văn bản; không ghi thì lấy của văn bản đã đăng ký với số hiệu này (nếu có)',
+  ref: 'Số thứ tự của mục trong văn bản, ví dụ 2.3 (1); cùng văn bản (số hiệu, năm, cơ quan ban hành) và cùng mục thì là cùng một nhiệm vụ',
   title: 'Rõ việc: tên nhiệm vụ',
   description: 'Nội dung chi tiết',
   leadUnit: 'Rõ người: mã đơn vị chủ trì',
@@ -43,7 +46,9 @@ function buildRegistry(): OpenAPIRegistry {
   registerTaskOperations(kit);
 
   // ---- Directives ----
-  const directivePath = z.object({ id: z.string().openapi({ description: 'Mã văn bản chỉ đạo', example: '01-tb-cqtt' }) });
+  const directivePath = z.object({
+    id: z.string().openapi({ description: 'Mã văn bản chỉ đạo', example: '2025-01-tb-cqtt.6f0c2f7d1a3b' }),
+  });
   const DirectiveImport = registry.register('DirectiveImport', fromOutside(directiveImportSchema));
   const directiveView = looseObject('Văn bản chỉ đạo và các mục (nháp hoặc đã giao)');
   route({
@@ -169,6 +174,20 @@ function buildRegistry(): OpenAPIRegistry {
       body: jsonBody(registry.register('DirectiveItemPatch', fromOutside(itemPatchSchema))),
     },
     responses: { 200: json(looseObject('Mục sau khi sửa'), 'Đã sửa'), ...errors(400, 403, 404, 409) },
+  });
+  route({
+    method: 'post',
+    path: '/api/v1/directives/{id}/items/{ref}/discard',
+    operationId: 'discardDirectiveItem',
+    tags: [TAGS.directives],
+    summary: 'Loại một mục nháp',
+    description:
+      'Loại một mục chưa giao (không giao việc cho ai); mục vẫn được liệt kê, không giao được nữa, và lịch sử văn bản ghi người loại, thời điểm và lý do.',
+    request: {
+      params: directivePath.extend({ ref: z.string().openapi({ description: 'Số thứ tự của mục trong văn bản' }) }),
+      body: jsonBody(registry.register('DiscardDirectiveItem', fromOutside(discardDraftSchema))),
+    },
+    responses: { 200: json(directiveView, 'Đã loại'), ...errors(400, 403, 404, 409) },
   });
   route({
     method: 'post',

@@ -126,7 +126,7 @@ runBench(async (bench) => {
     Array.from({ length: N }, (_, i) => launchBody(directiveNumber, i, nowMs));
 
   const raw = (launch: CompleteLaunch) => {
-    const taskId = taskIdFor(launch.directiveNumber, launch.ref);
+    const taskId = taskIdFor({ directiveNumber: launch.directiveNumber, directiveYear: 2026, directiveIssuer: null }, launch.ref);
     const input: DirectiveTaskInput = { taskId, launch };
     return temporal.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(taskId), args: [input] });
   };

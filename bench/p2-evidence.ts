@@ -61,7 +61,10 @@ runBench(async (bench) => {
   const launchSet = async (prefix: string) => {
     const inputs: DirectiveTaskInput[] = Array.from({ length: TASKS }, (_, i) => {
       const launch = { ...launchBody(`${prefix}/TB`, i, nowMs, 90), leadUnit: UNIT };
-      return { taskId: taskIdFor(launch.directiveNumber, launch.ref), launch };
+      return {
+        taskId: taskIdFor({ directiveNumber: launch.directiveNumber, directiveYear: 2026, directiveIssuer: null }, launch.ref),
+        launch,
+      };
     });
     await runPool(inputs, 16, (input) =>
       temporal.client.workflow.start('directiveTask', { taskQueue: TASK_QUEUE, workflowId: workflowIdFor(input.taskId), args: [input] }),

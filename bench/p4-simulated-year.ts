@@ -389,7 +389,7 @@ function makePlans(n: number, seed: number, day0: CivilDate): Plan[] {
   for (let i = 0; i < n; i++) {
     const directiveNumber = `${String(Math.floor(i / 50) + 1).padStart(2, '0')}-TB/BCD-P4`;
     const base = launchBody(directiveNumber, i, launchMs);
-    const taskId = taskIdFor(base.directiveNumber, base.ref);
+    const taskId = taskIdFor({ directiveNumber: base.directiveNumber, directiveYear: day0.year, directiveIssuer: null }, base.ref);
     const monthly = random() < 0.2;
     if (monthly) {
       const until = endOfVnDay(addCalendarDays(day0, YEAR_DAYS - 1));

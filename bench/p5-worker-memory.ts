@@ -100,7 +100,10 @@ runBench(async (bench) => {
   const nowMs = Date.now();
   const inputs: DirectiveTaskInput[] = Array.from({ length: N }, (_, i) => {
     const launch = launchBody(`P5-${String(Math.floor(i / 500)).padStart(3, '0')}/TB`, i % 500, nowMs, 120 + (i % 240));
-    return { taskId: taskIdFor(launch.directiveNumber, launch.ref), launch };
+    return {
+      taskId: taskIdFor({ directiveNumber: launch.directiveNumber, directiveYear: 2026, directiveIssuer: null }, launch.ref),
+      launch,
+    };
   });
   const rows = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM tasks`.execute(db)).rows[0].n);
   const samples: { open: number; rss: number; hwm: number; launchMs: number; settleMs: number }[] = [];

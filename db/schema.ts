@@ -25,6 +25,20 @@ export interface DirectivesTable {
   policy: Json<unknown> | null;
   created_by: string | null;
   created_at: Generated<Timestamp>;
+  /** With `number` and `issuer_key`, what identifies the directive (migration 0013). */
+  issue_year: number;
+  issuer_key: Generated<string>;
+}
+
+/** Who registered a directive, and who edited or discarded each draft, and when (migration 0013). */
+export interface DirectiveEventsTable {
+  id: Generated<string>;
+  directive_id: string;
+  kind: 'registered' | 'edited' | 'discarded';
+  ref: string | null;
+  actor: Json<Record<string, unknown>>;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  occurred_at: DefaultedTimestamp;
 }
 
 /** One item of a directive: a draft until launched, then the id of its task. */
@@ -33,7 +47,7 @@ export interface DirectiveItemsTable {
   ref: string;
   position: number;
   fields: Json<Record<string, unknown>>;
-  status: Generated<'draft' | 'launched'>;
+  status: Generated<'draft' | 'launched' | 'discarded'>;
   task_id: string | null;
   launched_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
@@ -44,6 +58,9 @@ export interface TasksTable {
   id: string;
   workflow_id: string;
   directive_number: string;
+  /** The directive's issue year and issuer slug: with the number and ref, the task's identity (null year: a row written before it existed). */
+  directive_year: number | null;
+  directive_issuer_key: Generated<string>;
   ref: string;
   title: string;
   description: Generated<string>;
@@ -140,6 +157,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   directives: DirectivesTable;
   directive_items: DirectiveItemsTable;
+  directive_events: DirectiveEventsTable;
   tasks: TasksTable;
   audit_events: AuditEventsTable;
   audit_checkpoints: AuditCheckpointsTable;

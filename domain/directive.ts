@@ -1,16 +1,19 @@
 import { z } from 'zod';
 import { typedText } from './schemas/task-commands';
-import { deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
+import { DIRECTIVE_YEARS, deadlineSchema, idPart, launchTaskSchema, type LaunchTask } from './schemas/task';
 import { notificationPolicyOverrideSchema } from './schemas/policy';
 import { recurrenceRuleSchema } from './schemas/recurrence';
 import type { RecurrenceRule } from './recurrence';
 import { unitByName } from './units';
+import { vnCivilDate } from './time';
 import { DomainError } from './errors';
 import type { ExtractResult, ItemDraft } from './intake/schema';
 
+export { directiveIdFor } from './task';
+
 /** One item of a directive as the secretariat edits it before launch: every launch field, all optional. */
 export const itemDraftFieldsSchema = launchTaskSchema
-  .omit({ directiveNumber: true })
+  .omit({ directiveNumber: true, directiveYear: true, directiveIssuer: true })
   .partial()
   .extend({
     ref: idPart(50),
@@ -24,7 +27,13 @@ export type ItemDraftFields = z.infer<typeof itemDraftFieldsSchema>;
  */
 export const directiveImportSchema = z.object({
   number: idPart(100),
-  issuedOn: z.iso.date().optional(),
+  // Its year identifies the directive with the number (a task's `directiveYear`), so it is a year the launch takes.
+  issuedOn: z.iso
+    .date()
+    .refine((d) => Number(d.slice(0, 4)) >= DIRECTIVE_YEARS.min && Number(d.slice(0, 4)) <= DIRECTIVE_YEARS.max, {
+      message: `năm ban hành phải từ ${DIRECTIVE_YEARS.min} đến ${DIRECTIVE_YEARS.max}`,
+    })
+    .optional(),
   issuer: typedText().min(1).max(300).optional(),
   signer: typedText().min(1).max(300).optional(),
   title: typedText().min(1).max(2000).optional(),
@@ -50,33 +59,48 @@ export const directiveImportSchema = z.object({
 });
 export type DirectiveImport = z.infer<typeof directiveImportSchema>;
 
-/** PATCH of one draft item: any launch field; `null` clears an optional one. */
-export const itemPatchSchema = itemDraftFieldsSchema.omit({ ref: true }).partial();
+/**
+ * PATCH of one draft item: any launch field; `null` clears an optional one. Without the launch's
+ * defaults: zod 4 fills a default even inside `.optional()`, and a patch of the deadline alone would
+ * then wipe the item's coordinating units, description and targets.
+ */
+const everyItemField = itemDraftFieldsSchema.omit({ ref: true }).partial();
+export const itemPatchSchema = z.object(
+  Object.fromEntries(
+    Object.entries(everyItemField.shape).map(([key, field]) => {
+      let inner: z.ZodType = field;
+      while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault) inner = inner.unwrap() as z.ZodType;
+      return [key, inner.optional()];
+    }),
+  ),
+) as unknown as typeof everyItemField;
 export type ItemPatch = z.infer<typeof itemPatchSchema>;
+
+/** Why a draft is discarded: the record says it. */
+export const discardDraftSchema = z.object({ reason: typedText().min(1).max(2000) });
 
 /** Which items to launch; all drafts when `refs` is absent. */
 export const launchItemsSchema = z.object({ refs: z.array(typedText().min(1).max(50)).min(1).max(500).optional() });
 
-/** The stable id of a directive from its number: `01-TB/CQTT` -> `01-tb-cqtt`. */
-export function directiveIdFor(number: string): string {
-  return number
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/gi, 'd')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+/**
+ * The year a directive's number belongs to: its issue date's, else (a directive registered without
+ * one) the year it is registered or launched in, in +07:00.
+ */
+export function issueYearOf(issuedOn: string | null | undefined, at: Date = new Date()): number {
+  return issuedOn ? Number(issuedOn.slice(0, 4)) : vnCivilDate(at).year;
 }
 
-/** The launch request of one item: the item's own fields over the directive's defaults. */
+/** The launch request of one item: the item's own fields over the directive's defaults and identity. */
 export function launchOf(
-  directive: Pick<DirectiveImport, 'number' | 'assignedBy' | 'decidedBy' | 'policy'>,
+  directive: Pick<DirectiveImport, 'number' | 'assignedBy' | 'decidedBy' | 'policy'> & { issueYear: number; issuer: string | null },
   item: ItemDraftFields,
 ): LaunchTask {
   const { sourceText: _sourceText, ...fields } = item;
   return launchTaskSchema.parse({
     ...fields,
     directiveNumber: directive.number,
+    directiveYear: directive.issueYear,
+    directiveIssuer: directive.issuer ?? undefined,
     assignedBy: item.assignedBy ?? directive.assignedBy,
     decidedBy: item.decidedBy ?? directive.decidedBy,
     policy: directive.policy || item.policy ? { ...directive.policy, ...item.policy } : undefined,

@@ -96,6 +96,9 @@ export interface ReportPeriodState {
 export interface TaskState {
   taskId: string;
   directiveNumber: string;
+  /** The directive's issue year and issuer, part of the task's identity; absent in states launched before they were. */
+  directiveYear?: number;
+  directiveIssuer?: string | null;
   ref: string;
   title: string;
   description: string;
@@ -197,18 +200,58 @@ function fnv1a64(text: string): string {
   return hash.toString(16).padStart(16, '0');
 }
 
+/** What identifies the directive a task comes from: its number restarts every year, and two issuers may use the same one. */
+export interface DirectiveIdentity {
+  directiveNumber: string;
+  /** The year of the directive's issue date (of its registration when it has none), in +07:00. */
+  directiveYear: number;
+  /** The issuing body as registered; null when the directive names none. */
+  directiveIssuer: string | null;
+}
+
+/** The issuer as it identifies a directive: its slug, so case, tone-mark placement and spacing do not make a second one ('' when none). */
+export function issuerKey(issuer: string | null | undefined): string {
+  return issuer ? idSlug(issuer) : '';
+}
+
 /**
- * The business id of a task: one per (directive number, item reference), so the same item can
- * never be launched twice, and two items never share one. A pair that is its own slug keeps it
- * (`80-tb-ubnd` + `5` -> `80-tb-ubnd.5`); any other pair gets its slug and a hash of the exact
- * text after a second dot (`01-TB/CQTT` + `2.3 (1)` -> `01-tb-cqtt.2-3-1.<12 hex>`), which no slug
- * can produce, so "2.3 (1)" and "2.3.1" differ. The hashed text is a list so that a later part
- * (the directive's issue year) can join it. A part with nothing to slug is refused by the launch schema.
+ * The business id of a task: one per (directive number, issue year, issuer, item reference), so the
+ * same item can never be launched twice, and two items never share one. The readable part is the
+ * year, the number's slug and the ref's slug (`2026-80-tb-ubnd.3`); when the number or the ref is
+ * not its own slug, or an issuer is named, a hash of the exact parts follows after a second dot
+ * (`2025-01-tb-cqtt.2-3-1.<12 hex>`), which no slug can produce, so "2.3 (1)" and "2.3.1" differ.
+ * A part with nothing to slug is refused by the launch schema.
  */
-export function taskIdFor(directiveNumber: string, ref: string): string {
-  const readable = `${idSlug(directiveNumber)}.${idSlug(ref)}`;
-  if (idSlug(directiveNumber) === directiveNumber && idSlug(ref) === ref) return readable;
-  return `${readable}.${fnv1a64(JSON.stringify([directiveNumber, ref])).slice(0, 12)}`;
+export function taskIdFor(directive: DirectiveIdentity, ref: string): string {
+  const { directiveNumber, directiveYear } = directive;
+  const issuer = issuerKey(directive.directiveIssuer);
+  const readable = `${directiveYear}-${idSlug(directiveNumber)}.${idSlug(ref)}`;
+  if (idSlug(directiveNumber) === directiveNumber && idSlug(ref) === ref && !issuer) return readable;
+  const parts: (string | number)[] = [directiveNumber, ref, directiveYear];
+  if (issuer) parts.push(issuer);
+  return `${readable}.${fnv1a64(JSON.stringify(parts)).slice(0, 12)}`;
+}
+
+/**
+ * The stable id of a directive, by the same rule: the year and the number's slug (`2026-80-tb-ubnd`),
+ * and a hash of the exact parts after a dot when the number is not its own slug or an issuer is named.
+ */
+export function directiveIdFor(directive: DirectiveIdentity): string {
+  const { directiveNumber, directiveYear } = directive;
+  const issuer = issuerKey(directive.directiveIssuer);
+  const readable = `${directiveYear}-${idSlug(directiveNumber)}`;
+  if (idSlug(directiveNumber) === directiveNumber && !issuer) return readable;
+  return `${readable}.${fnv1a64(JSON.stringify(issuer ? [directiveNumber, directiveYear, issuer] : [directiveNumber, directiveYear])).slice(0, 12)}`;
+}
+
+/**
+ * The ids earlier schemes gave an item, before the year was part of it: slugs only (the first),
+ * then slugs and a hash of the exact `[number, ref]` (the second). Tasks launched then keep them.
+ */
+export function earlierTaskIdsFor(directiveNumber: string, ref: string): string[] {
+  const legacy = legacyTaskIdFor(directiveNumber, ref);
+  const plain = idSlug(directiveNumber) === directiveNumber && idSlug(ref) === ref;
+  return plain ? [legacy] : [`${legacy}.${fnv1a64(JSON.stringify([directiveNumber, ref])).slice(0, 12)}`, legacy];
 }
 
 /** The id the first scheme gave (both parts slugged, nothing more); tasks launched then keep it. */

@@ -1,12 +1,17 @@
 import type { Kysely } from 'kysely';
 import {
+  directiveEvents,
   directiveItems,
+  discardItem,
   findDirective,
   insertDirective,
   lockItem,
   markItemsLaunched,
+  recordDirectiveEvent,
   updateItemFields,
   type Directive,
+  type DirectiveActor,
+  type DirectiveEvent,
 } from '../db/repositories/directives';
 import type { Database } from '../db/schema';
 import { z } from 'zod';
@@ -14,6 +19,7 @@ import {
   directiveFromExtract,
   directiveIdFor,
   directiveImportSchema,
+  issueYearOf,
   launchOf,
   type DirectiveImport,
   type ItemDraftFields,
@@ -23,14 +29,14 @@ import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/schemas/task';
 import { extractDirective } from '../domain/intake/extract';
 import type { ExtractResult } from '../domain/intake/schema';
-import { missingSixClear, taskIdFor, type SixClear } from '../domain/task';
+import { issuerKey, missingSixClear, taskIdFor, type DirectiveIdentity, type SixClear } from '../domain/task';
 import { launchTask, type LaunchResult, type TaskDeps } from './tasks';
 
 export type DirectiveDeps = TaskDeps;
 
 export interface ItemView {
   ref: string;
-  status: 'draft' | 'launched';
+  status: 'draft' | 'launched' | 'discarded';
   taskId: string | null;
   fields: ItemDraftFields;
   missing: SixClear[];
@@ -38,6 +44,8 @@ export interface ItemView {
 
 export interface DirectiveView extends Directive {
   items: ItemView[];
+  /** Who registered it, and who edited or discarded which draft, and when; oldest first. */
+  history: DirectiveEvent[];
 }
 
 export type LaunchOutcome =
@@ -54,14 +62,35 @@ export const LAUNCH_MARK_BATCH = 100;
 
 /** What a directive gives each of its items' launches (items may set their own `assignedBy`, `decidedBy`, `policy`). */
 function launchHeader(d: Directive) {
-  return { number: d.number, assignedBy: d.assignedBy ?? undefined, decidedBy: d.decidedBy ?? undefined, policy: d.policy ?? undefined };
+  return {
+    number: d.number,
+    issueYear: d.issueYear,
+    issuer: d.issuer,
+    assignedBy: d.assignedBy ?? undefined,
+    decidedBy: d.decidedBy ?? undefined,
+    policy: d.policy ?? undefined,
+  };
 }
 
-/** Registers a directive and its items as drafts, in one transaction; a number already registered is a conflict. */
-export async function createDirective(db: Kysely<Database>, d: DirectiveImport, createdBy: string): Promise<DirectiveView> {
-  const id = directiveIdFor(d.number);
+/** What identifies a registered directive, as its tasks' ids take it. */
+const identityOf = (d: Directive): DirectiveIdentity => ({
+  directiveNumber: d.number,
+  directiveYear: d.issueYear,
+  directiveIssuer: d.issuer,
+});
+
+/**
+ * Registers a directive and its items as drafts, in one transaction with the record of who did it.
+ * A directive is identified by (number, issue year, issuer): the same number of another year or
+ * another issuer is another directive; the same three again are a conflict.
+ */
+export async function createDirective(db: Kysely<Database>, d: DirectiveImport, createdBy: DirectiveActor): Promise<DirectiveView> {
+  const issueYear = issueYearOf(d.issuedOn);
+  const id = directiveIdFor({ directiveNumber: d.number, directiveYear: issueYear, directiveIssuer: d.issuer ?? null });
   await db.transaction().execute(async (trx) => {
-    if (!(await insertDirective(trx, id, d, createdBy))) throw new DomainError('conflict', `Văn bản số ${d.number} đã được đăng ký`);
+    if (!(await insertDirective(trx, id, d, { issueYear, issuerKey: issuerKey(d.issuer) }, createdBy.userId)))
+      throw new DomainError('conflict', `Văn bản số ${d.number} năm ${issueYear}${d.issuer ? ` của ${d.issuer}` : ''} đã được đăng ký`);
+    await recordDirectiveEvent(trx, id, { kind: 'registered', ref: null, actor: createdBy, payload: { items: d.items.length } });
   });
   return getDirective(db, id);
 }
@@ -89,7 +118,7 @@ export async function createDirectiveFromText(
   db: Kysely<Database>,
   text: string,
   confirmed: ConfirmedHeader,
-  createdBy: string,
+  createdBy: DirectiveActor,
 ): Promise<{ extract: ExtractResult; directive: DirectiveView }> {
   if (text.length > SOURCE_TEXT_MAX)
     throw new DomainError('invalid', `Văn bản dài quá ${SOURCE_TEXT_MAX} ký tự`, [
@@ -134,6 +163,7 @@ export async function getDirective(db: Kysely<Database>, id: string): Promise<Di
   const header = launchHeader(directive);
   return {
     ...directive,
+    history: await directiveEvents(db, id),
     items: items.map((i) => ({
       ref: i.ref,
       status: i.status,
@@ -144,25 +174,55 @@ export async function getDirective(db: Kysely<Database>, id: string): Promise<Di
   };
 }
 
-/** Edits a draft; a launched item is no longer a draft (its changes go through the task's commands). */
-export async function patchItem(db: Kysely<Database>, id: string, ref: string, patch: ItemPatch): Promise<DirectiveView> {
+/** Edits a draft, recording who set which fields; a launched item is no longer a draft (its changes go through the task's commands). */
+export async function patchItem(
+  db: Kysely<Database>,
+  id: string,
+  ref: string,
+  patch: ItemPatch,
+  by: DirectiveActor,
+): Promise<DirectiveView> {
   await db.transaction().execute(async (trx) => {
-    const item = await lockItem(trx, id, ref);
-    if (!item) throw new DomainError('not_found', `Văn bản ${id} không có mục ${ref}`);
-    if (item.status === 'launched')
-      throw new DomainError('conflict', `Mục ${ref} đã được giao (nhiệm vụ ${item.taskId}); hãy dùng các lệnh của nhiệm vụ`);
+    const item = await draftItem(trx, id, ref);
     const fields = { ...(item.fields as Record<string, unknown>), ...patch };
     for (const [k, v] of Object.entries(patch)) if (v === null) delete (fields as Record<string, unknown>)[k];
     await updateItemFields(trx, id, ref, fields);
+    await recordDirectiveEvent(trx, id, { kind: 'edited', ref, actor: by, payload: { patch } });
   });
   return getDirective(db, id);
+}
+
+/** Discards a draft (an item that gives no one work, read by mistake): it stays listed with who discarded it, and is never launched. */
+export async function discardDraft(
+  db: Kysely<Database>,
+  id: string,
+  ref: string,
+  reason: string,
+  by: DirectiveActor,
+): Promise<DirectiveView> {
+  await db.transaction().execute(async (trx) => {
+    await draftItem(trx, id, ref);
+    await discardItem(trx, id, ref);
+    await recordDirectiveEvent(trx, id, { kind: 'discarded', ref, actor: by, payload: { reason } });
+  });
+  return getDirective(db, id);
+}
+
+/** A draft, locked until the transaction ends; a launched or discarded item is a conflict. */
+async function draftItem(trx: Parameters<typeof lockItem>[0], id: string, ref: string) {
+  const item = await lockItem(trx, id, ref);
+  if (!item) throw new DomainError('not_found', `Văn bản ${id} không có mục ${ref}`);
+  if (item.status === 'launched')
+    throw new DomainError('conflict', `Mục ${ref} đã được giao (nhiệm vụ ${item.taskId}); hãy dùng các lệnh của nhiệm vụ`);
+  if (item.status === 'discarded') throw new DomainError('conflict', `Mục ${ref} đã bị loại khỏi bản nháp`);
+  return item;
 }
 
 /**
  * Launches the chosen items (all when `refs` is absent), `LAUNCH_CONCURRENCY` at a time; the
  * outcomes come back in the items' order. An item lacking any of the "6 rõ" is not launched and
  * says what it lacks; a launched one is found again, never started twice (the workflow id
- * derives from directive number and ref); an item whose start fails is reported as `failed`
+ * derives from the directive's identity and the ref); a discarded draft is not launched; an item whose start fails is reported as `failed`
  * and left a draft while the others go on.
  */
 export async function launchItems(deps: DirectiveDeps, id: string, refs?: string[], launchedBy?: Actor): Promise<LaunchOutcome[]> {
@@ -175,8 +235,11 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
       `Văn bản ${view.number} không có mục: ${unknown.join(', ')}`,
       unknown.map((r) => ({ path: 'refs', reason: `không có mục ${r}` })),
     );
-  const chosen = refs ? view.items.filter((i) => refs.includes(i.ref)) : view.items;
+  const discarded = (refs ?? []).filter((r) => view.items.some((i) => i.ref === r && i.status === 'discarded'));
+  if (discarded.length) throw new DomainError('conflict', `Các mục đã bị loại không được giao: ${discarded.join(', ')}`);
+  const chosen = refs ? view.items.filter((i) => refs.includes(i.ref)) : view.items.filter((i) => i.status !== 'discarded');
   const directive = launchHeader(view);
+  const identity = identityOf(view);
 
   const outcomes: LaunchOutcome[] = new Array(chosen.length);
   const toStart: number[] = [];
@@ -207,9 +270,9 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
     const launch = launchOf(directive, item.fields);
     let result: LaunchResult;
     try {
-      result = await launchTask(deps, launch, launchedBy);
+      result = await launchTask(deps, launch, launchedBy, identity);
     } catch (err) {
-      const taskId = taskIdFor(view.number, item.ref);
+      const taskId = taskIdFor(identity, item.ref);
       outcomes[i] = {
         ref: item.ref,
         outcome: 'failed',

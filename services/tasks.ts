@@ -14,10 +14,12 @@ import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
 import type { Actor, CompleteLaunch, LaunchTask } from '../domain/schemas/task';
 import {
+  earlierTaskIdsFor,
   idSlug,
-  legacyTaskIdFor,
+  issuerKey,
   missingSixClear,
   taskIdFor,
+  type DirectiveIdentity,
   workflowIdFor,
   type DirectiveTaskInput,
   type SixClear,
@@ -26,6 +28,9 @@ import {
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
 import { initialState } from '../domain/lifecycle/state';
+import { standingOfficeFor } from '../domain/lifecycle/outbox';
+import { issueYearOf } from '../domain/directive';
+import { directivesNumbered } from '../db/repositories/directives';
 import { assertLaunchUnits } from './units';
 
 /* Tasks: launching one, listing and reading them; used by the API, the CLI and the web pages. */
@@ -46,42 +51,53 @@ export type LaunchResult =
 
 /**
  * Starts the workflow of one task, unless the launch lacks any of the "6 rõ". The workflow id
- * derives from (directive number, ref), so launching the same item again finds the first
- * workflow (`already_launched`) instead of starting a second; a task launched under the first id
- * scheme (`legacyTaskIdFor`) is found by its row. An id held by another item is a conflict. Any
- * other start failure is thrown.
+ * derives from (directive number, issue year, issuer, ref) (`resolveDirective` completes the year
+ * and issuer), so launching the same item again finds the first workflow (`already_launched`)
+ * instead of starting a second; a task launched under an earlier id scheme (`earlierTaskIdsFor`) is
+ * found by its row. An id held by another item is a conflict. Any other start failure is thrown.
  */
 export async function launchTask(
   { db, temporal, taskQueue }: Pick<TaskDeps, 'db' | 'temporal' | 'taskQueue'>,
-  launch: LaunchTask,
+  request: LaunchTask,
   launchedBy?: Actor,
+  /** The directive, when the caller knows it (a registered directive's launch): then nothing is looked up. */
+  known?: DirectiveIdentity,
 ): Promise<LaunchResult> {
   for (const [path, value] of [
-    ['directiveNumber', launch.directiveNumber],
-    ['ref', launch.ref],
+    ['directiveNumber', request.directiveNumber],
+    ['ref', request.ref],
   ] as const) {
     if (!idSlug(value))
       throw new DomainError('invalid', `"${value}" không có chữ cái hay chữ số nào để làm mã nhiệm vụ`, [
         { path, reason: 'cần ít nhất một chữ cái hoặc chữ số' },
       ]);
   }
-  const missing = missingSixClear(launch);
+  const missing = missingSixClear(request);
   if (missing.length) return { outcome: 'missing', missing };
-  const { deadline } = launch as CompleteLaunch;
+  const { deadline } = request as CompleteLaunch;
   if (deadline.kind === 'recurring' && deadline.until && Date.parse(deadline.until) <= Date.now()) {
     // Its last period would already be over: the workflow would wait for a period that never opens.
     throw new DomainError('invalid', `Nghĩa vụ định kỳ đã kết thúc: thời điểm kết thúc ${deadline.until} đã qua`, [
       { path: 'deadline.until', reason: 'thời điểm kết thúc đã qua' },
     ]);
   }
-  await assertLaunchUnits(db, launch);
-  const taskId = taskIdFor(launch.directiveNumber, launch.ref);
-  const legacyId = legacyTaskIdFor(launch.directiveNumber, launch.ref);
-  if (legacyId !== taskId && (await heldBy(db, legacyId, launch)) === 'same') {
-    return { outcome: 'already_launched', taskId: legacyId, workflowId: workflowIdFor(legacyId) };
+  await assertLaunchUnits(db, request);
+  const directive = known ?? (await resolveDirective(db, request));
+  const launch: CompleteLaunch = {
+    ...(request as CompleteLaunch),
+    directiveYear: directive.directiveYear,
+    ...(directive.directiveIssuer ? { directiveIssuer: directive.directiveIssuer } : {}),
+    // Written into the launch, so the task keeps the office it was launched with whatever the rule becomes.
+    standingOffice: request.standingOffice ?? standingOfficeFor(request.directiveNumber, request.decidedBy!, directive.directiveIssuer),
+  };
+  const item = { ...directive, ref: launch.ref };
+  const taskId = taskIdFor(directive, launch.ref);
+  for (const earlier of earlierTaskIdsFor(launch.directiveNumber, launch.ref)) {
+    if (earlier !== taskId && (await heldBy(db, earlier, item)) === 'same')
+      return { outcome: 'already_launched', taskId: earlier, workflowId: workflowIdFor(earlier) };
   }
   const workflowId = workflowIdFor(taskId);
-  const input: DirectiveTaskInput = { taskId, launch: launch as CompleteLaunch, ...(launchedBy ? { launchedBy } : {}) };
+  const input: DirectiveTaskInput = { taskId, launch, ...(launchedBy ? { launchedBy } : {}) };
   try {
     // Rejected for the id's whole life, not only while a run is open: a task completed or cancelled is
     // found again, never launched a second time (reopening is its own command, `services/task-reopen.ts`).
@@ -94,11 +110,11 @@ export async function launchTask(
     return { outcome: 'launched', taskId, workflowId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const holder = await heldBy(db, taskId, launch);
+    const holder = await heldBy(db, taskId, item);
     if (holder !== 'same' && holder !== 'nobody') {
       throw new DomainError(
         'conflict',
-        `Mã nhiệm vụ ${taskId} đã thuộc về mục ${holder.ref} của văn bản ${holder.directiveNumber}, không phải mục ${launch.ref} của văn bản ${launch.directiveNumber}`,
+        `Mã nhiệm vụ ${taskId} đã thuộc về mục ${holder.ref} của văn bản ${holder.directiveNumber} năm ${holder.directiveYear ?? '?'}, không phải mục ${launch.ref} của văn bản ${launch.directiveNumber} năm ${directive.directiveYear}`,
       );
     }
     return { outcome: 'already_launched', taskId, workflowId };
@@ -106,19 +122,66 @@ export async function launchTask(
 }
 
 /**
- * Which item holds a task id, by its row: the same (directive number, ref) exactly, another one,
- * or none yet (a workflow whose first row is still being written is taken to be this item's: a
- * new id is a hash of the exact pair, so only an old id can be another's, and old rows exist).
+ * The directive a launch belongs to: the year and issuer it names; what it leaves out comes from the
+ * registered directive of that number (and year, and issuer, when named). With none registered, the
+ * year is the launch's own in +07:00 and there is no issuer; with several to choose from, the launch
+ * must say which (422 naming `directiveYear` or `directiveIssuer`).
+ */
+export async function resolveDirective(db: Kysely<Database>, launch: LaunchTask, now = new Date()): Promise<DirectiveIdentity> {
+  const { directiveNumber } = launch;
+  if (launch.directiveYear !== undefined && launch.directiveIssuer !== undefined)
+    return { directiveNumber, directiveYear: launch.directiveYear, directiveIssuer: launch.directiveIssuer };
+  const registered = await directivesNumbered(db, directiveNumber, {
+    issueYear: launch.directiveYear,
+    issuerKey: launch.directiveIssuer === undefined ? undefined : issuerKey(launch.directiveIssuer),
+  });
+  if (registered.length > 1) {
+    const path =
+      launch.directiveYear === undefined && new Set(registered.map((d) => d.issueYear)).size > 1 ? 'directiveYear' : 'directiveIssuer';
+    const which = registered.map((d) => `năm ${d.issueYear}${d.issuer ? ` của ${d.issuer}` : ''}`).join('; ');
+    throw new DomainError(
+      'invalid',
+      `Có ${registered.length} văn bản số ${directiveNumber} đã đăng ký (${which}): hãy ghi rõ văn bản nào`,
+      [
+        {
+          path,
+          reason: path === 'directiveYear' ? 'bắt buộc: số hiệu này có ở nhiều năm' : 'bắt buộc: số hiệu này có ở nhiều cơ quan ban hành',
+        },
+      ],
+    );
+  }
+  const [one] = registered;
+  return {
+    directiveNumber,
+    directiveYear: launch.directiveYear ?? one?.issueYear ?? issueYearOf(null, now),
+    directiveIssuer: launch.directiveIssuer ?? one?.issuer ?? null,
+  };
+}
+
+/**
+ * Which item holds a task id, by its row: the same (directive number, year, issuer, ref) exactly,
+ * another one, or none yet (a workflow whose first row is still being written is taken to be this
+ * item's: a new id is a hash of the exact parts, so only an earlier id can be another's, and their rows exist).
  */
 async function heldBy(
   db: Kysely<Database>,
   taskId: string,
-  launch: Pick<LaunchTask, 'directiveNumber' | 'ref'>,
-): Promise<'same' | 'nobody' | { directiveNumber: string; ref: string }> {
-  const row = await db.selectFrom('tasks').select(['directive_number', 'ref']).where('id', '=', taskId).executeTakeFirst();
+  item: DirectiveIdentity & { ref: string },
+): Promise<'same' | 'nobody' | { directiveNumber: string; directiveYear: number | null; ref: string }> {
+  const row = await db
+    .selectFrom('tasks')
+    .select(['directive_number', 'directive_year', 'directive_issuer_key', 'ref'])
+    .where('id', '=', taskId)
+    .executeTakeFirst();
   if (!row) return 'nobody';
-  if (row.directive_number === launch.directiveNumber && row.ref === launch.ref) return 'same';
-  return { directiveNumber: row.directive_number, ref: row.ref };
+  if (
+    row.directive_number === item.directiveNumber &&
+    row.ref === item.ref &&
+    row.directive_year === item.directiveYear &&
+    row.directive_issuer_key === issuerKey(item.directiveIssuer)
+  )
+    return 'same';
+  return { directiveNumber: row.directive_number, directiveYear: row.directive_year, ref: row.ref };
 }
 
 export interface TaskListQuery extends TaskListFilter {

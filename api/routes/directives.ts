@@ -3,7 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { directiveImportSchema, itemPatchSchema, launchItemsSchema } from '../../domain/directive';
+import { directiveImportSchema, discardDraftSchema, itemPatchSchema, launchItemsSchema } from '../../domain/directive';
 import { extractDirective } from '../../domain/intake/extract';
 import { cleanText } from '../../domain/intake/normalize';
 import { listDirectives } from '../../db/repositories/directives';
@@ -11,18 +11,19 @@ import { DocumentTextError, documentText } from '../../intake/document-text';
 import {
   createDirective,
   createDirectiveFromText,
+  discardDraft,
   getDirective,
   launchItems,
   patchItem,
   SOURCE_TEXT_MAX,
   type DirectiveDeps,
 } from '../../services/directives';
-import { actorOf, recordedActorOf, requireRole } from '../auth';
+import { recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
 import { verifyUtf8Body } from '../request-body';
 
-const idParams = z.object({ id: z.string().regex(/^[a-z0-9-]{1,120}$/, 'mã văn bản không hợp lệ') });
+const idParams = z.object({ id: z.string().regex(/^[a-z0-9.-]{1,160}$/, 'mã văn bản không hợp lệ') });
 const itemParams = idParams.extend({ ref: z.string().min(1).max(50) });
 const pageQuery = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -155,7 +156,7 @@ export function directivesRouter(deps: DirectiveDeps): Router {
     // A YAML body is only read here, so the Idempotency-Key is checked here too.
     if (typeof req.body === 'string' && !(await claimIdempotencyKey(deps.db, req, res, req.body))) return;
     const input = parseOr400(directiveImportSchema, bodyOf(req));
-    const view = await createDirective(deps.db, input, actorOf(req).login);
+    const view = await createDirective(deps.db, input, recordedActorOf(req));
     res.status(201).location(`${req.baseUrl}/${view.id}`).json(view);
   });
 
@@ -177,7 +178,7 @@ export function directivesRouter(deps: DirectiveDeps): Router {
     const { text, ...confirmed } = req.is('multipart/form-data')
       ? { text: notice.text, ...parseOr400(fromTextFields, notice.fields) }
       : parseOr400(directiveFromTextSchema, notice.fields);
-    const { extract, directive } = await createDirectiveFromText(deps.db, text, confirmed, actorOf(req).login);
+    const { extract, directive } = await createDirectiveFromText(deps.db, text, confirmed, recordedActorOf(req));
     res.status(201).location(`${req.baseUrl}/${directive.id}`).json({ extract, directive });
   });
 
@@ -193,7 +194,14 @@ export function directivesRouter(deps: DirectiveDeps): Router {
 
   router.patch('/:id/items/:ref', secretariat, async (req, res) => {
     const { id, ref } = parseOr400(itemParams, req.params, 'path');
-    res.json(await patchItem(deps.db, id, ref, parseOr400(itemPatchSchema, req.body)));
+    res.json(await patchItem(deps.db, id, ref, parseOr400(itemPatchSchema, req.body), recordedActorOf(req)));
+  });
+
+  // A draft that gives no one work (read by mistake) is discarded, not deleted: the record keeps who and why.
+  router.post('/:id/items/:ref/discard', secretariat, async (req, res) => {
+    const { id, ref } = parseOr400(itemParams, req.params, 'path');
+    const { reason } = parseOr400(discardDraftSchema, req.body ?? {});
+    res.json(await discardDraft(deps.db, id, ref, reason, recordedActorOf(req)));
   });
 
   router.post('/:id/launch', secretariat, async (req, res) => {

@@ -33,7 +33,7 @@ export async function directiveImport(args: string[]): Promise<number> {
     },
     async (db, { directive, launch, by }) => {
       try {
-        const view = await createDirective(db, directive, by);
+        const view = await createDirective(db, directive, { userId: by });
         process.stdout.write(`${JSON.stringify({ id: view.id, items: view.items.map((i) => ({ ref: i.ref, missing: i.missing })) })}\n`);
         if (!launch) return;
         const config = loadConfig(process.env);

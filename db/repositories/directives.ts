@@ -8,6 +8,8 @@ import type { Database, DirectiveItemsTable, DirectivesTable } from '../schema';
 export interface Directive {
   id: string;
   number: string;
+  /** With the number and the issuer, what identifies the directive: numbers restart every year. */
+  issueYear: number;
   issuedOn: string | null;
   issuer: string | null;
   signer: string | null;
@@ -20,12 +22,23 @@ export interface Directive {
 /** One item of a directive: its editable launch fields, and its task once launched. */
 export interface DirectiveItem {
   ref: string;
-  status: 'draft' | 'launched';
+  status: 'draft' | 'launched' | 'discarded';
   taskId: string | null;
   fields: ItemDraftFields;
 }
 
-const directiveColumns = ['id', 'number', 'issued_on', 'issuer', 'signer', 'title', 'assigned_by', 'decided_by', 'policy'] as const;
+const directiveColumns = [
+  'id',
+  'number',
+  'issue_year',
+  'issued_on',
+  'issuer',
+  'signer',
+  'title',
+  'assigned_by',
+  'decided_by',
+  'policy',
+] as const;
 const itemColumns = ['ref', 'status', 'task_id', 'fields'] as const;
 
 /** The one mapper from a `directives` row. */
@@ -34,6 +47,7 @@ function toDirective(row: Pick<Selectable<DirectivesTable>, (typeof directiveCol
   return {
     id,
     number,
+    issueYear: row.issue_year,
     issuedOn: row.issued_on,
     issuer,
     signer,
@@ -49,13 +63,24 @@ function toItem(row: Pick<Selectable<DirectiveItemsTable>, (typeof itemColumns)[
   return { ref: row.ref, status: row.status, taskId: row.task_id, fields: row.fields as unknown as ItemDraftFields };
 }
 
-/** Inserts a directive with its items as drafts; false, and nothing written, when its id is taken. Run it in a transaction. */
-export async function insertDirective(trx: Transaction<Database>, id: string, d: DirectiveImport, createdBy: string): Promise<boolean> {
+/**
+ * Inserts a directive with its items as drafts; false, and nothing written, when its id or its
+ * identity (number, issue year, issuer) is taken. Run it in a transaction.
+ */
+export async function insertDirective(
+  trx: Transaction<Database>,
+  id: string,
+  d: DirectiveImport,
+  identity: { issueYear: number; issuerKey: string },
+  createdBy: string,
+): Promise<boolean> {
   const inserted = await trx
     .insertInto('directives')
     .values({
       id,
       number: d.number,
+      issue_year: identity.issueYear,
+      issuer_key: identity.issuerKey,
       issued_on: d.issuedOn ?? null,
       issuer: d.issuer ?? null,
       signer: d.signer ?? null,
@@ -77,6 +102,19 @@ export async function insertDirective(trx: Transaction<Database>, id: string, d:
       .execute();
   }
   return true;
+}
+
+/** The directives registered under a number (of that year, of that issuer, when given): how a bare launch finds its directive. */
+export async function directivesNumbered(
+  db: Kysely<Database>,
+  number: string,
+  only: { issueYear?: number; issuerKey?: string } = {},
+): Promise<{ id: string; issueYear: number; issuer: string | null }[]> {
+  let query = db.selectFrom('directives').select(['id', 'issue_year', 'issuer']).where('number', '=', number);
+  if (only.issueYear !== undefined) query = query.where('issue_year', '=', only.issueYear);
+  if (only.issuerKey !== undefined) query = query.where('issuer_key', '=', only.issuerKey);
+  const rows = await query.orderBy('issue_year').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, issueYear: r.issue_year, issuer: r.issuer }));
 }
 
 /** A directive by id, without its items. */
@@ -123,6 +161,63 @@ export async function updateItemFields(
     .execute();
 }
 
+/** Marks a draft discarded: it stays listed, is launched no more and can no longer be edited. */
+export async function discardItem(trx: Transaction<Database>, directiveId: string, ref: string): Promise<void> {
+  await trx
+    .updateTable('directive_items')
+    .set({ status: 'discarded', updated_at: sql`now()` })
+    .where('directive_id', '=', directiveId)
+    .where('ref', '=', ref)
+    .execute();
+}
+
+/** Who did something to a directive or one of its drafts, as the record keeps them (the CLI knows only a login). */
+export type DirectiveActor = { userId: string; unitCode?: string; roles?: string[] };
+
+/** One entry of a directive's record: its registration, an edit of a draft (with the fields it set), a discarded draft. */
+export interface DirectiveEvent {
+  kind: 'registered' | 'edited' | 'discarded';
+  ref: string | null;
+  actor: DirectiveActor;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+}
+
+/** Records who did what to a directive; in the transaction of the change itself, so neither is written without the other. */
+export async function recordDirectiveEvent(
+  trx: Transaction<Database>,
+  directiveId: string,
+  event: Omit<DirectiveEvent, 'occurredAt'>,
+): Promise<void> {
+  await trx
+    .insertInto('directive_events')
+    .values({
+      directive_id: directiveId,
+      kind: event.kind,
+      ref: event.ref,
+      actor: JSON.stringify(event.actor),
+      payload: JSON.stringify(event.payload),
+    })
+    .execute();
+}
+
+/** A directive's record, oldest first. */
+export async function directiveEvents(db: Kysely<Database>, directiveId: string): Promise<DirectiveEvent[]> {
+  const rows = await db
+    .selectFrom('directive_events')
+    .select(['kind', 'ref', 'actor', 'payload', 'occurred_at'])
+    .where('directive_id', '=', directiveId)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind,
+    ref: r.ref,
+    actor: r.actor as DirectiveActor,
+    payload: r.payload,
+    occurredAt: r.occurred_at.toISOString(),
+  }));
+}
+
 /** Marks started items launched, in one statement; an item already marked keeps its first launch time. */
 export async function markItemsLaunched(
   db: Kysely<Database>,
@@ -144,13 +239,15 @@ export async function listDirectives(db: Kysely<Database>, page: number, pageSiz
     .select((eb) => [
       'd.id',
       'd.number',
+      'd.issue_year',
+      'd.issuer',
       'd.issued_on',
       'd.title',
       'd.created_at',
       eb.fn.count<string>('i.ref').as('items'),
       eb.fn.count<string>('i.task_id').as('launched'),
     ])
-    .groupBy(['d.id', 'd.number', 'd.issued_on', 'd.title', 'd.created_at'])
+    .groupBy(['d.id', 'd.number', 'd.issue_year', 'd.issuer', 'd.issued_on', 'd.title', 'd.created_at'])
     .orderBy('d.created_at', 'desc')
     .orderBy('d.id')
     .limit(pageSize)

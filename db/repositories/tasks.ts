@@ -1,5 +1,6 @@
 import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
-import { OPEN_STATUSES, workflowIdFor, type TaskState } from '../../domain/task';
+import { issuerKey, OPEN_STATUSES, workflowIdFor, type TaskState } from '../../domain/task';
+import { vnCivilDate } from '../../domain/time';
 import type { Database, TasksTable } from '../schema';
 import type { AppendScope } from './audit';
 
@@ -63,6 +64,8 @@ const recordColumns = [
   'id',
   'workflow_id',
   'directive_number',
+  'directive_year',
+  'directive_issuer_key',
   'ref',
   'title',
   'description',
@@ -241,6 +244,10 @@ export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState) {
     id: s.taskId,
     workflow_id: workflowIdFor(s.taskId),
     directive_number: s.directiveNumber,
+    // A state launched before the year was part of the identity has none: a migrated row keeps its own
+    // (see `changed`), a row first written now takes the migration's rule for a number not registered.
+    directive_year: s.directiveYear ?? vnCivilDate(s.launchedAt).year,
+    directive_issuer_key: issuerKey(s.directiveIssuer),
     ref: s.ref,
     title: s.title,
     description: s.description,
@@ -269,7 +276,8 @@ export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState) {
     audit_seq: s.auditSeq,
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
-  const changed = columns.filter((c) => c !== 'id');
+  const identity = s.directiveYear === undefined ? ['directive_year', 'directive_issuer_key'] : [];
+  const changed = columns.filter((c) => c !== 'id' && !identity.includes(c));
   return (
     db
       .insertInto('tasks')

@@ -4,16 +4,36 @@ import type { RecipientRole } from '../policy';
 import type { OutboxNotification, TaskState } from '../task';
 
 // A Party document is numbered "<n>-<kind>/<issuer>" (01-TB/CQTT, 125-TB/TU, 05-KL/BCĐ), a State one
-// "<n>/<kind>-<issuer>" (80/TB-UBND).
+// "<n>/<kind>-<issuer>" (80/TB-UBND, and 27/TB-BCĐ of the People's Committee's steering committee).
 const PARTY_COMMITTEE = /(?:-TB\/TU|\/CQTT|^[^/]*-[^/]*\/BCĐ)(?![\p{L}\d])/iu;
 const PEOPLES_COMMITTEE = /-UBND(?![\p{L}\d])/iu;
+const PEOPLES_STEERING_COMMITTEE = /^[^/-]*\/[^/]*-BCĐ(?![\p{L}\d])/iu;
+// The issuer's name when the number says neither: "Tỉnh ủy …" or "Ủy ban nhân dân tỉnh …" / "Ban Chỉ đạo của UBND tỉnh …".
+const PARTY_ISSUER = /^(?:ban thường vụ |thường trực |ban chấp hành đảng bộ )?tỉnh [uủ]y/iu;
+const PEOPLES_ISSUER = /[uủ]y ban nhân dân tỉnh|ubnd tỉnh/iu;
 
 /**
- * The standing office of the committee that issued a directive, by its number: the Provincial Party
- * Committee's office (VP_TU) for the Party's notices, conclusions and steering committee; the People's
- * Committee's office (VP_UBND) for its documents; otherwise the unit that decides on the task.
+ * The standing office of the committee that issued a directive (domain brief, "Secretariat"): the
+ * Provincial Party Committee's office (VP_TU) for the Party's notices, conclusions and steering
+ * committee; the Department of Science and Technology (SKHCN), standing office of the People's
+ * Committee's steering committee, for the People's Committee's documents; by the number, else by the
+ * issuer's name; otherwise the unit that decides on the task. `launchTask` writes it into the launch.
  */
-export function standingOfficeFor(directiveNumber: string, decidedBy: string): string {
+export function standingOfficeFor(directiveNumber: string, decidedBy: string, issuer?: string | null): string {
+  if (PARTY_COMMITTEE.test(directiveNumber)) return 'VP_TU';
+  if (PEOPLES_COMMITTEE.test(directiveNumber) || PEOPLES_STEERING_COMMITTEE.test(directiveNumber)) return 'SKHCN';
+  const name = issuer?.normalize('NFC') ?? '';
+  if (PARTY_ISSUER.test(name)) return 'VP_TU';
+  if (PEOPLES_ISSUER.test(name)) return 'SKHCN';
+  return decidedBy;
+}
+
+/**
+ * The rule a workflow applies when its launch names no standing office: launches before issue 13's
+ * correction, whose running workflows keep the office they started with (a People's Committee
+ * document's level 2 went to VP_UBND). Every launch through `launchTask` names one.
+ */
+export function launchedStandingOffice(directiveNumber: string, decidedBy: string): string {
   if (PARTY_COMMITTEE.test(directiveNumber)) return 'VP_TU';
   if (PEOPLES_COMMITTEE.test(directiveNumber)) return 'VP_UBND';
   return decidedBy;
@@ -28,7 +48,7 @@ export function recipientUnit(state: TaskState, role: RecipientRole): string[] {
     case 'coordinating_units':
       return state.coordinatingUnits;
     case 'standing_office':
-      return [state.standingOffice ?? standingOfficeFor(state.directiveNumber, state.decidedBy)];
+      return [state.standingOffice ?? launchedStandingOffice(state.directiveNumber, state.decidedBy)];
     default:
       return [];
   }

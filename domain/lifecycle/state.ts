@@ -1,6 +1,6 @@
 // A task's state and the shape of every change to it, without zod: the workflow imports this module.
 import { DEFAULT_NOTIFICATION_POLICY, mergePolicy, type NotificationPolicy } from '../policy';
-import { standingOfficeFor } from './outbox';
+import { launchedStandingOffice } from './outbox';
 import type { Actor, CompleteLaunch } from '../schemas/task';
 import type { AuditEvent, DirectiveTaskInput, OutboxNotification, TargetState, TaskState } from '../task';
 
@@ -30,6 +30,8 @@ export function initialState(input: Pick<DirectiveTaskInput, 'taskId' | 'launch'
   return {
     taskId: input.taskId,
     directiveNumber: launch.directiveNumber,
+    // Absent from launches before the year was part of a task's identity: their rows keep the migrated year.
+    ...(launch.directiveYear !== undefined ? { directiveYear: launch.directiveYear, directiveIssuer: launch.directiveIssuer ?? null } : {}),
     ref: launch.ref,
     title: launch.title,
     description: launch.description,
@@ -39,7 +41,7 @@ export function initialState(input: Pick<DirectiveTaskInput, 'taskId' | 'launch'
     coordinatingUnits: launch.coordinatingUnits,
     assignedBy: launch.assignedBy,
     decidedBy: launch.decidedBy,
-    standingOffice: launch.standingOffice ?? standingOfficeFor(launch.directiveNumber, launch.decidedBy),
+    standingOffice: launch.standingOffice ?? launchedStandingOffice(launch.directiveNumber, launch.decidedBy),
     expectedResult: launch.expectedResult,
     deadlineKind: launch.deadline.kind,
     recurrence: launch.deadline.kind === 'date' ? null : launch.deadline.rule,

@@ -44,12 +44,20 @@ export type Deadline = z.infer<typeof deadlineSchema>;
 /** A directive number or item ref: a task id is made of it, so it needs a letter or a digit. */
 export const idPart = (max: number) => text(max).refine((v) => v === '' || idSlug(v) !== '', 'cần ít nhất một chữ cái hoặc chữ số');
 
+/** The years a directive may be issued in (its number restarts every year): from the founding of the state. */
+export const DIRECTIVE_YEARS = { min: 1945, max: 2100 } as const;
+
 /**
  * Body of POST /api/v1/tasks: one directive item launched as a task (nhiệm vụ). Fields of the
  * "6 rõ" may be absent in the body so the refusal can name every missing one (`missingSixClear`).
  */
 export const launchTaskSchema = z.object({
   directiveNumber: idPart(100),
+  // Numbers restart every year and two issuers may share one: with the number, these identify the
+  // directive (and the task id). When absent, `launchTask` takes them from the registered directive
+  // of that number, else the year of the launch in +07:00 and no issuer.
+  directiveYear: z.number().int().min(DIRECTIVE_YEARS.min).max(DIRECTIVE_YEARS.max).optional(),
+  directiveIssuer: typedText().min(1).max(300).optional(),
   ref: idPart(50),
   // rõ việc
   title: text(2000).optional(),
@@ -65,7 +73,7 @@ export const launchTaskSchema = z.object({
   assignedBy: text(300).optional(),
   decidedBy: unitCode.optional(),
   // Who hears of an overdue task at level 2: the standing office of the committee that issued the
-  // directive; when absent, derived from the directive's number (`standingOfficeFor`).
+  // directive; when absent, `launchTask` derives it from the directive's number and issuer (`standingOfficeFor`).
   standingOffice: unitCode.optional(),
   // rõ kết quả
   expectedResult: text(5000).optional(),

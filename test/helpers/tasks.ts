@@ -43,12 +43,20 @@ export function launchFor(nowMs: number, overrides: Partial<CompleteLaunch> & { 
   };
 }
 
+/**
+ * The id a bare launch (`POST /tasks`) gives an item of a number no directive registers: the year of
+ * the launch in +07:00, no issuer (`resolveDirective`).
+ */
+export function bareTaskIdFor(directiveNumber: string, ref: string, now = new Date()): string {
+  return taskIdFor({ directiveNumber, directiveYear: vnCivilDate(now).year, directiveIssuer: null }, ref);
+}
+
 // Every task this test file started (each file has its own module instance), for `endStartedTasks`.
 const started: WorkflowHandle[] = [];
 
 /** Starts a task workflow on the given task queue. */
 export async function startTask(env: TestWorkflowEnvironment, taskQueue: string, launch: CompleteLaunch) {
-  const taskId = taskIdFor(launch.directiveNumber, launch.ref);
+  const taskId = bareTaskIdFor(launch.directiveNumber, launch.ref);
   const input: DirectiveTaskInput = { taskId, launch };
   const handle = await env.client.workflow.start('directiveTask', { taskQueue, workflowId: workflowIdFor(taskId), args: [input] });
   started.push(handle);

@@ -105,6 +105,7 @@ const EXPECTED: Record<string, Rule> = {
   registerDirectiveFromText: secretariatOnly,
   getDirective: readsDirectives,
   patchDirectiveItem: secretariatOnly,
+  discardDirectiveItem: secretariatOnly,
   launchDirectiveItems: secretariatOnly,
   // reports
   reportByUnit: readsLeadUnitReport,
@@ -300,6 +301,20 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
         withAuth(http().patch(`/api/v1/directives/${f.directiveId}/items/2.4`), auth).send({
           responsibleOfficial: 'Giám đốc Công an tỉnh',
         }),
+    },
+    discardDirectiveItem: {
+      // Discarding consumes the draft: every allowed cell discards one of its own.
+      fresh: true,
+      fixture: async () => {
+        const res = await http()
+          .post('/api/v1/directives')
+          .set('authorization', w.people.secretariat.auth)
+          .send({ number: `${directiveNumber}-LOAI-${uniq()}`, items: [{ ref: '2.4', title: 'Mục đọc nhầm' }] })
+          .expect(201);
+        return { taskId: (await readable()).taskId, directiveId: res.body.id };
+      },
+      send: (auth, f) =>
+        withAuth(http().post(`/api/v1/directives/${f.directiveId}/items/2.4/discard`), auth).send({ reason: 'Mục không giao việc cho ai' }),
     },
     launchDirectiveItems: {
       fixture: aDirective,

@@ -87,8 +87,20 @@ describe('directives: import, review and launch', () => {
       .send(yaml)
       .expect(201);
     expect(created.body).toMatchObject({ number, items: [{ ref: '5', status: 'draft' }] });
-    const dup = await http().post('/api/v1/directives').set('authorization', secretariat.auth).send({ number, items: [] }).expect(409);
+    // The same number, year and issuer again; the same number issued another year is another notice.
+    const dup = await http()
+      .post('/api/v1/directives')
+      .set('authorization', secretariat.auth)
+      .send({ number, issuedOn: '2025-12-30', items: [] })
+      .expect(409);
     expect(dup.body.detail).toContain(number);
+    const nextYear = await http()
+      .post('/api/v1/directives')
+      .set('authorization', secretariat.auth)
+      .send({ number, issuedOn: '2026-01-05', items: [] })
+      .expect(201);
+    expect(nextYear.body).toMatchObject({ number, issueYear: 2026 });
+    expect(nextYear.body.id).not.toBe(created.body.id);
     await http()
       .post('/api/v1/directives')
       .set('authorization', officer.auth)
@@ -141,7 +153,9 @@ describe('directives: import, review and launch', () => {
     expect(extract.items[0].sources.leadUnit).toMatchObject({ text: 'Sở Khoa học và Công nghệ', confidence: 1 });
     expect(at(extract.items[0].sources.deadline)).toBe(extract.items[0].sources.deadline.text);
     await http()
-      .get(`/api/v1/directives/${directiveIdFor(number)}`)
+      .get(
+        `/api/v1/directives/${directiveIdFor({ directiveNumber: number, directiveYear: 2025, directiveIssuer: 'Cơ quan Thường trực Ban Chỉ đạo' })}`,
+      )
       .set('authorization', secretariat.auth)
       .expect(404);
 
@@ -167,7 +181,11 @@ describe('directives: import, review and launch', () => {
     expect(first.fields.expectedResult).toContain('thuê hạ tầng Trung tâm dữ liệu');
     expect(second.fields).toMatchObject({ ref: '2', leadUnit: 'CA_TINH' });
     expect(second.missing).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
-    await http().post('/api/v1/directives/from-text').set('authorization', secretariat.auth).send({ text, number }).expect(409);
+    await http()
+      .post('/api/v1/directives/from-text')
+      .set('authorization', secretariat.auth)
+      .send({ text, number, issuer: 'Cơ quan Thường trực Ban Chỉ đạo' })
+      .expect(409);
     await http()
       .post('/api/v1/directives/from-text')
       .set('authorization', officer.auth)
@@ -341,7 +359,10 @@ describe('directives: import, review and launch', () => {
       .send({ ...directive(number), items })
       .expect(201);
     const third = created.body.items[2] as { ref: string };
-    const thirdTask = taskIdFor(number, '3');
+    const thirdTask = taskIdFor(
+      { directiveNumber: number, directiveYear: created.body.issueYear, directiveIssuer: created.body.issuer },
+      '3',
+    );
     failing.add(workflowIdFor(thirdTask));
 
     const first = await request(flaky)

@@ -155,8 +155,10 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
 
     // ---- Launch both. ----
     const launched = await http().post(`${directive}/launch`).set('authorization', secretariat.auth).send({}).expect(200);
-    const fiveG = taskIdFor(number, '2.2 (2)');
-    const dc = taskIdFor(number, '2.3 (1)');
+    // Numbers restart every year: the directive's issue year and issuer are part of its tasks' ids.
+    const identity = { directiveNumber: number, directiveYear: 2025, directiveIssuer: created.body.issuer };
+    const fiveG = taskIdFor(identity, '2.2 (2)');
+    const dc = taskIdFor(identity, '2.3 (1)');
     expect(launched.body.results).toEqual([
       { ref: '2.2 (2)', outcome: 'launched', taskId: fiveG },
       { ref: '2.3 (1)', outcome: 'launched', taskId: dc },

@@ -149,6 +149,7 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
     periodKey: string;
     evidenceId: string;
     directiveId: string;
+    discardDirectiveId: string;
     notificationId: string;
   };
 
@@ -173,6 +174,13 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
       })
       .expect(201);
     world.directiveId = d.body.id;
+    // A directive of its own for discarding: a valid discard must not take 2.4 from the launch and patch targets.
+    const toDiscard = await http()
+      .post('/api/v1/directives')
+      .set('authorization', secretariat)
+      .send({ number: `${directiveNumber}-LOAI`, items: [{ ref: '2.4', title: 'Mục đọc nhầm' }] })
+      .expect(201);
+    world.discardDirectiveId = toDiscard.body.id;
     const n = await db
       .selectFrom('notifications')
       .select('id')
@@ -285,6 +293,11 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
       path: () => '/api/v1/directives/from-text',
       auth: () => secretariat,
       valid: () => ({ text: 'THÔNG BÁO\n1. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.', number: `${directiveNumber}-${uniq()}` }),
+    },
+    discardDirectiveItem: {
+      path: () => `/api/v1/directives/${world.discardDirectiveId}/items/2.4/discard`,
+      auth: () => secretariat,
+      valid: () => ({ reason: 'Mục không giao việc cho ai' }),
     },
     launchDirectiveItems: {
       path: () => `/api/v1/directives/${world.directiveId}/launch`,

@@ -3,6 +3,8 @@ import { launchTaskSchema } from '../../domain/schemas/task';
 import { workflowIdFor, type DirectiveTaskInput } from '../../domain/task';
 import { useApiWorld } from '../helpers/api-world';
 import { uniq } from '../helpers/servers';
+import { bareTaskIdFor } from '../helpers/tasks';
+import { vnCivilDate } from '../../domain/time';
 
 describe('task ids: one per directive item, never shared', () => {
   const w = useApiWorld();
@@ -83,7 +85,9 @@ describe('task ids: one per directive item, never shared', () => {
   });
 
   it('finds a task launched under the old id again, and refuses an item whose id is taken by another', async () => {
-    const number = `LEG-${uniq().toUpperCase()}/TB`;
+    // Launched this year, so that an item of another number can be given the same id by the year in front.
+    const year = vnCivilDate(new Date()).year;
+    const number = `${year}-LEG-${uniq().toUpperCase()}/TB`;
     // The old scheme: both parts slugged, nothing more.
     const legacyId = `${number.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.2-3-1`;
     const launchInput = launchTaskSchema.parse({ ...w.launchBody(), directiveNumber: number, ref: '2.3 (1)' });
@@ -95,9 +99,92 @@ describe('task ids: one per directive item, never shared', () => {
     const again = await launch(number, '2.3 (1)').expect(200);
     expect(again.body).toMatchObject({ id: legacyId, created: false });
 
+    // "leg-….tb" + "2-3-1" of this year is `<year>-leg-…-tb.2-3-1`: the old task's id.
     const [numberSlug] = legacyId.split('.');
-    const other = await launch(numberSlug, '2-3-1').expect(409);
+    const other = await launch(numberSlug.slice(`${year}-`.length), '2-3-1').expect(409);
     expect(other.body.detail).toContain(number);
     expect(other.body.detail).toContain('2.3 (1)');
+  });
+
+  describe('numbers restart every year', () => {
+    const item = (ref: string) => ({
+      ref,
+      title: `Nhiệm vụ ${ref}`,
+      leadUnit: lead,
+      responsibleOfficial: 'Giám đốc Sở',
+      deadline: { kind: 'date', dueAt: '2027-12-31T23:59:59+07:00' },
+      expectedResult: 'Kết quả',
+    });
+    const register = (number: string, issuedOn: string) =>
+      http()
+        .post('/api/v1/directives')
+        .set('authorization', secretariat.auth)
+        .send({
+          number,
+          issuedOn,
+          issuer: 'Ủy ban nhân dân tỉnh Thái Nguyên',
+          assignedBy: 'Chủ tịch UBND tỉnh',
+          decidedBy: office,
+          items: [item('3')],
+        });
+    const launchAll = async (location: string) =>
+      (await http().post(`${location}/launch`).set('authorization', secretariat.auth).send({}).expect(200)).body.results[0];
+
+    it('registers and launches "80/TB-UBND" of 2025 and of 2026 as two notices, each item once', async () => {
+      const number = `80/TB-UBND-${uniq()}`;
+      const of2025 = await register(number, '2025-03-10').expect(201);
+      const of2026 = await register(number, '2026-03-10').expect(201);
+      expect(of2025.body).toMatchObject({ number, issueYear: 2025 });
+      expect(of2026.body).toMatchObject({ number, issueYear: 2026 });
+      expect(of2026.body.id).not.toBe(of2025.body.id);
+      expect(of2026.body.id).toMatch(/^2026-80-tb-ubnd-/);
+      // The same number, issuer and year again is the same notice.
+      const twice = await register(number, '2026-11-01').expect(409);
+      expect(twice.body.detail).toContain('năm 2026');
+
+      const first = await launchAll(of2025.headers.location);
+      const second = await launchAll(of2026.headers.location);
+      expect([first.outcome, second.outcome]).toEqual(['launched', 'launched']);
+      expect(first.taskId).toMatch(/^2025-80-tb-ubnd-/);
+      expect(second.taskId).toMatch(/^2026-80-tb-ubnd-/);
+      w.tasks.add(first.taskId).add(second.taskId);
+      await w.untilLaunched(first.taskId);
+      await w.untilLaunched(second.taskId);
+      const record = (await http().get(`/api/v1/tasks/${second.taskId}`).set('authorization', secretariat.auth).expect(200)).body;
+      expect(record.record).toMatchObject({ directive_number: number, directive_year: 2026, ref: '3' });
+      expect(record.state).toMatchObject({ directiveYear: 2026, directiveIssuer: 'Ủy ban nhân dân tỉnh Thái Nguyên' });
+      // Level 2 of a People's Committee document: its steering committee's standing office, Sở Khoa học và Công nghệ.
+      expect(record.state.standingOffice).toBe('SKHCN');
+
+      // Launched again, one by one or in bulk: the task each already has.
+      expect(await launchAll(of2026.headers.location)).toMatchObject({ outcome: 'already_launched', taskId: second.taskId });
+      const bare = (extra: Record<string, unknown>) =>
+        http()
+          .post('/api/v1/tasks')
+          .set('authorization', secretariat.auth)
+          .send({ ...w.launchBody(), ...item('3'), directiveNumber: number, ...extra });
+      expect((await bare({ directiveYear: 2026 }).expect(200)).body).toMatchObject({ id: second.taskId, created: false });
+      expect((await bare({ directiveYear: 2025 }).expect(200)).body).toMatchObject({ id: first.taskId, created: false });
+      // Two notices carry that number: a bare launch must say which.
+      const which = await bare({}).expect(422);
+      expect(which.body.errors).toEqual([{ path: 'directiveYear', reason: expect.stringContaining('nhiều năm') }]);
+    });
+
+    it('gives a bare launch of a number no directive registers the year of the launch, and finds it again', async () => {
+      const number = `81/TB-UBND-${uniq()}`;
+      const body = { ...w.launchBody(), directiveNumber: number, ref: '1' };
+      const first = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body).expect(202);
+      w.tasks.add(first.body.id);
+      expect(first.body.id).toBe(bareTaskIdFor(number, '1'));
+      const again = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body).expect(200);
+      expect(again.body).toMatchObject({ id: first.body.id, created: false });
+      const earlier = await http()
+        .post('/api/v1/tasks')
+        .set('authorization', secretariat.auth)
+        .send({ ...body, directiveYear: 2024 })
+        .expect(202);
+      w.tasks.add(earlier.body.id);
+      expect(earlier.body.id).toMatch(/^2024-81-tb-ubnd-/);
+    });
   });
 });

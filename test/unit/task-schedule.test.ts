@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { historyLabel } from '../../domain/catalog/history';
 import { formatDueDate, periodLabelVi } from '../../domain/catalog/format';
-import { outboxFor, recipientUnit } from '../../domain/lifecycle/outbox';
+import { outboxFor, recipientUnit, standingOfficeFor } from '../../domain/lifecycle/outbox';
 import {
   calendarYearsFor,
   finishRecurring,
@@ -173,17 +173,29 @@ describe('reminders and escalations', () => {
 });
 
 describe('the outbox', () => {
-  it('sends level 2 to the standing office of the committee that issued the directive, not to the deciding unit', () => {
+  it('sends level 2 to the standing office the launch names, else to the office running workflows were launched with', () => {
     const office = (overrides: Partial<CompleteLaunch>) => recipientUnit(task({ decidedBy: 'SKHCN', ...overrides }), 'standing_office');
+    expect(office({ directiveNumber: '80/TB-UBND', standingOffice: 'SKHCN' })).toEqual(['SKHCN']);
+    expect(office({ directiveNumber: '01-TB/CQTT', standingOffice: 'VP_TU' })).toEqual(['VP_TU']);
+    // A launch that names none was made before `launchTask` wrote one in: it keeps the office it started with.
     expect(office({ directiveNumber: '01-TB/CQTT' })).toEqual(['VP_TU']);
-    expect(office({ directiveNumber: '125-TB/TU' })).toEqual(['VP_TU']);
-    expect(office({ directiveNumber: '05-KL/BCĐ' })).toEqual(['VP_TU']);
     expect(office({ directiveNumber: '80/TB-UBND' })).toEqual(['VP_UBND']);
     expect(office({ directiveNumber: '15/KH-SKHCN' })).toEqual(['SKHCN']);
-    expect(office({ directiveNumber: '01-TB/CQTT', standingOffice: 'SKHCN' })).toEqual(['SKHCN']);
     // A state carried from before the field existed derives it the same way.
     const { standingOffice: _, ...carried } = task({ directiveNumber: '80/TB-UBND', decidedBy: 'SKHCN' });
     expect(recipientUnit(carried as TaskState, 'standing_office')).toEqual(['VP_UBND']);
+  });
+
+  it("names the issuing committee's standing office for a new launch: Văn phòng Tỉnh ủy for the Party, Sở Khoa học và Công nghệ for the People's Committee", () => {
+    expect(standingOfficeFor('01-TB/CQTT', 'SNV')).toBe('VP_TU');
+    expect(standingOfficeFor('125-TB/TU', 'SNV')).toBe('VP_TU');
+    expect(standingOfficeFor('05-KL/BCĐ', 'SNV')).toBe('VP_TU');
+    expect(standingOfficeFor('80/TB-UBND', 'VP_UBND')).toBe('SKHCN');
+    expect(standingOfficeFor('27/TB-BCĐ', 'SNV')).toBe('SKHCN');
+    // The number says neither: the issuer's name does.
+    expect(standingOfficeFor('1520/KH', 'SNV', 'Ủy ban nhân dân tỉnh Thái Nguyên')).toBe('SKHCN');
+    expect(standingOfficeFor('1520/KH', 'SNV', 'Tỉnh ủy Thái Nguyên')).toBe('VP_TU');
+    expect(standingOfficeFor('15/KH-SKHCN', 'SNV', 'Sở Khoa học và Công nghệ')).toBe('SNV');
   });
 
   it('addresses the lead and co-lead units, each coordinating unit, and the deciding office', () => {

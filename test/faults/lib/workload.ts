@@ -333,7 +333,9 @@ export class Workload {
 
   private async taskIdOf(directiveNumber: string, ref: string): Promise<string> {
     const { taskIdFor } = await import('../../../domain/task');
-    return taskIdFor(directiveNumber, ref);
+    const { vnCivilDate } = await import('../../../domain/time');
+    // A bare launch of a number no directive registers: the year of the launch, no issuer.
+    return taskIdFor({ directiveNumber, directiveYear: vnCivilDate(new Date()).year, directiveIssuer: null }, ref);
   }
 
   // ---------- the mixed commands ----------

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
+import { vnCivilDate } from '../../../domain/time';
 import { uniq } from '../../helpers/servers';
 import { useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
 import { DAY, PDF, PNG } from '../../helpers/fixtures';
@@ -285,6 +286,16 @@ const TARGETS: Record<string, Target> = {
     readBack: (_w, f) => `/api/v1/directives/${f.directiveId}`,
     textField: 'responsibleOfficial',
   },
+  discardDirectiveItem: {
+    fixture: (w) => aDirective(w, false),
+    consumes: true,
+    method: 'post',
+    path: (f) => `/api/v1/directives/${f.directiveId}/items/2.4/discard`,
+    who: 'secretariat',
+    valid: () => ({ reason: 'Mục không giao việc cho ai' }),
+    readBack: (_w, f) => `/api/v1/directives/${f.directiveId}`,
+    textField: 'reason',
+  },
   launchDirectiveItems: {
     fixture: (w) => aDirective(w, true),
     consumes: true,
@@ -466,7 +477,14 @@ describe('fault scenario: malformed and hostile requests to every endpoint and f
           const body = { ...TARGETS[op.operationId].valid(w, f), [field]: value };
           const launches =
             op.operationId === 'launchTask' && typeof body.directiveNumber === 'string' && typeof body.ref === 'string'
-              ? taskIdFor(body.directiveNumber, body.ref)
+              ? taskIdFor(
+                  {
+                    directiveNumber: body.directiveNumber,
+                    directiveYear: typeof body.directiveYear === 'number' ? body.directiveYear : vnCivilDate(new Date()).year,
+                    directiveIssuer: typeof body.directiveIssuer === 'string' ? body.directiveIssuer : null,
+                  },
+                  body.ref,
+                )
               : undefined;
           await hostile(
             'body field',

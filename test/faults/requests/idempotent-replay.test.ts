@@ -11,6 +11,7 @@ import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { IDEMPOTENCY_PROBLEMS } from '../../../api/idempotency';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
+import { bareTaskIdFor } from '../../helpers/tasks';
 import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
 import { useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
@@ -85,7 +86,7 @@ const PROBES: Record<string, Probe> = {
     status: 202,
     fixture: async (w) => {
       const body = w.launchBody({ overdue: rng.chance(0.3) });
-      return { taskId: taskIdFor(body.directiveNumber, body.ref), body };
+      return { taskId: bareTaskIdFor(body.directiveNumber, body.ref), body };
     },
     send: (w, f, variant) =>
       w
@@ -315,7 +316,10 @@ const PROBES: Record<string, Probe> = {
           })),
         });
       if (d.status !== 201) throw new Error(`directive import answered ${d.status}: ${d.text}`);
-      return { taskId: taskIdFor(number, '1'), directiveId: d.body.id };
+      return {
+        taskId: taskIdFor({ directiveNumber: number, directiveYear: d.body.issueYear, directiveIssuer: d.body.issuer }, '1'),
+        directiveId: d.body.id,
+      };
     },
     send: (w, f, variant) =>
       w
@@ -328,6 +332,36 @@ const PROBES: Record<string, Probe> = {
       await w.until(`the launch of ${f.taskId} to show`, async () => (await auditRows(w, f.taskId, 'launched')) > 0);
       return Math.max(await workflowsWithId(w, workflowIdFor(f.taskId)), await auditRows(w, f.taskId, 'launched'));
     },
+  },
+  discardDirectiveItem: {
+    status: 200,
+    fixture: async (w) => {
+      const d = await w
+        .http()
+        .post('/api/v1/directives')
+        .set('authorization', w.people.secretariat.auth)
+        .send({ number: `${w.directivePrefix}-${uniq()}/TB`, items: [{ ref: '1', title: 'Mục đọc nhầm' }] });
+      if (d.status !== 201) throw new Error(`directive import answered ${d.status}: ${d.text}`);
+      return { taskId: '', directiveId: d.body.id };
+    },
+    send: (w, f, variant) =>
+      w
+        .http()
+        .post(`/api/v1/directives/${f.directiveId}/items/1/discard`)
+        .set('authorization', w.people.secretariat.auth)
+        .send({ reason: variant === 'same' ? 'Mục không giao việc cho ai' : 'Lý do khác' }),
+    // Each discard the record keeps: one, however often the request is replayed.
+    effect: async (w, f) =>
+      Number(
+        (
+          await w.db
+            .selectFrom('directive_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('directive_id', '=', f.directiveId!)
+            .where('kind', '=', 'discarded')
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
   },
   markInboxRead: {
     status: 200,
