@@ -71,6 +71,27 @@ export interface TasksTable {
   state: Json<unknown> | null;
   audit_seq: Generated<number>;
   updated_at: Generated<Timestamp>;
+  /** The instant of the event this row is the snapshot of; null for rows written without one (seeds). */
+  event_at: Timestamp | null;
+  /** Since when the columns a report reads have held their values (set by a trigger, migration 0013). */
+  report_since: Generated<Timestamp>;
+}
+
+/** The values a task's report columns held before, each in force over [valid_from, valid_to) (migration 0013). */
+export interface TaskReportHistoryTable {
+  task_id: string;
+  valid_from: Timestamp;
+  valid_to: Timestamp;
+  lead_unit: string;
+  directive_number: string;
+  status: string;
+  due_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  outcome: string | null;
+  late_units: string[];
+  extension_count: number;
 }
 
 /** One event of a task's life; append-only (a trigger refuses UPDATE/DELETE), hash-chained per task. */
@@ -131,6 +152,7 @@ export interface Database {
   directives: DirectivesTable;
   directive_items: DirectiveItemsTable;
   tasks: TasksTable;
+  task_report_history: TaskReportHistoryTable;
   audit_events: AuditEventsTable;
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;

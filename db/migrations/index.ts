@@ -11,6 +11,7 @@ import * as m0009 from './0009_enforce_audit_chain';
 import * as m0010 from './0010_report_counts';
 import * as m0011 from './0011_create_web_sessions';
 import * as m0012 from './0012_units_active';
+import * as m0013 from './0013_report_history';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0010_report_counts': m0010,
   '0011_create_web_sessions': m0011,
   '0012_units_active': m0012,
+  '0013_report_history': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {
