@@ -9,8 +9,9 @@ import { classified, code, filterConditions, keepHorizonRecent, keptCells, state
  * (a covering index keeps it off the table's heap); JS only folds the few (key, group) cells
  * that come back into report rows.
  *
- * The classification is domain/status.ts's `classifyAssignment`, written as one CASE, and
- * read as of `asOf` from timestamps only, so a report for 20/11 regenerated in December
+ * The classification is domain/status.ts's `classifyAssignment`, written as one CASE over each
+ * task's report columns as they stood at `asOf` (the row, or its `task_report_history` row when
+ * the columns changed after `asOf`; migration 0013), so a report for 20/11 regenerated in December
  * reads the same:
  * - cancelled:  cancelled_at <= asOf (a cancelled row without the timestamp: cancelled);
  * - completed:  completed_at <= asOf (a completed row without the timestamp: completed);
@@ -20,18 +21,18 @@ import { classified, code, filterConditions, keepHorizonRecent, keptCells, state
  *   approval fall on the same side of the deadline this is the domain's rule exactly; where
  *   they do not, the workflow's judgement stands;
  * - otherwise in progress: past the deadline when due_at < asOf (the deadline instant itself
- *   is on time), within it when due_at >= asOf or there is no deadline. The domain keeps
+ *   is on time) unless a claim sent by the deadline awaits review, within it otherwise. The domain keeps
  *   "no deadline" apart; here it counts within the deadline, so that the four groups and
  *   `cancelled` add up to `total`, and `noDeadline` says how many of them have none.
  *
  * Reading every assignment at every request costs ~20 ms per 100,000 rows, so the reports
- * split the work (migration 0010). An assignment that is not closed after `asOf` is in the
- * group it ends in, except for what its deadline decides: an open one is overdue once
+ * split the work (migration 0010). An assignment whose report columns did not change after
+ * `asOf` is in the group it ends in, except for what its deadline decides: an open one is overdue once
  * due_at < asOf, and any one has come due once due_at <= asOf. So a report is
  * - the counts per lead unit and per directive that triggers keep in `task_report_counts`, as
  *   of the instant in `task_report_horizon` (a few hundred rows to read);
  * - corrected by the rows whose cell differs at `asOf`: those due between the horizon and
- *   `asOf`, and those closed after `asOf` (classified in full), each from a partial index.
+ *   `asOf`, and those changed after `asOf` (classified in full from their history), each from an index.
  * Reports move the horizon up to now when it falls five minutes behind, so a report as of now
  * reads a handful of rows besides the counts; one as of months ago reads every assignment due
  * or closed since. Filters the counts are not kept by (a window on the deadline, a unit within a
