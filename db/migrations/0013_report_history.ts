@@ -286,6 +286,10 @@ async function replayHistory(db: Kysely<any>): Promise<void> {
     END $$`.execute(db);
 }
 
+/**
+ * Removes the history. The kept counts keep the claim-aware group functions (their signature takes
+ * `submitted_at`): going further down than this needs 0010's down to drop those signatures.
+ */
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX tasks_late_units_idx`.execute(db);
   await sql`DROP INDEX tasks_report_since_idx`.execute(db);
