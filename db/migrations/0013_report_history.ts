@@ -58,7 +58,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (task_id, valid_from)
     )`.execute(db);
 
-  // The statuses a report tells apart; the others (assigned, acknowledged, in progress, returned) are one.
+  // The statuses a report counts apart (the others are one open status): what the replay of old trails
+  // below tells apart. New writes keep every status, as the late list shows it.
   await sql`
     CREATE FUNCTION task_report_status(status text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT CASE WHEN status IN ('completed', 'cancelled', 'submitted') THEN status ELSE 'open' END
@@ -72,10 +73,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     BEGIN
       IF TG_OP = 'INSERT' THEN
         NEW.report_since := coalesce(NEW.event_at, NEW.launched_at);
-      ELSIF (OLD.lead_unit, OLD.directive_number, task_report_status(OLD.status), OLD.due_at, OLD.submitted_at, OLD.completed_at,
-             OLD.cancelled_at, OLD.outcome, OLD.late_units)
-          IS NOT DISTINCT FROM (NEW.lead_unit, NEW.directive_number, task_report_status(NEW.status), NEW.due_at, NEW.submitted_at,
-             NEW.completed_at, NEW.cancelled_at, NEW.outcome, NEW.late_units) THEN
+      ELSIF (OLD.lead_unit, OLD.directive_number, OLD.status, OLD.due_at, OLD.submitted_at, OLD.completed_at,
+             OLD.cancelled_at, OLD.outcome, OLD.late_units, OLD.extension_count)
+          IS NOT DISTINCT FROM (NEW.lead_unit, NEW.directive_number, NEW.status, NEW.due_at, NEW.submitted_at,
+             NEW.completed_at, NEW.cancelled_at, NEW.outcome, NEW.late_units, NEW.extension_count) THEN
         NEW.report_since := OLD.report_since;
       ELSIF NEW.event_at IS NOT NULL AND NEW.audit_seq > OLD.audit_seq THEN
         -- Two changes at one instant: the state between them was never in force.
