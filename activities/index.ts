@@ -44,7 +44,7 @@ export function createActivities({ db }: ActivityDeps) {
 /** What goes with an event in the same statement: the read model and the outbox (exported for bench P6's baseline). */
 export function eventWrites({ taskId, event, snapshot, notifications }: RecordEventInput): Record<string, AlongsideWrite> {
   return {
-    model: (db) => readModelWrite(db, snapshot),
+    model: (db) => readModelWrite(db, snapshot, event.occurredAt),
     outbox: (db) => outboxWrite(db, taskId, event.seq, notifications),
   };
 }

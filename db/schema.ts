@@ -88,6 +88,27 @@ export interface TasksTable {
   state: Json<unknown> | null;
   audit_seq: Generated<number>;
   updated_at: Generated<Timestamp>;
+  /** The instant of the event this row is the snapshot of; null for rows written without one (seeds). */
+  event_at: Timestamp | null;
+  /** Since when the columns a report reads have held their values (set by a trigger, migration 0014). */
+  report_since: Generated<Timestamp>;
+}
+
+/** The values a task's report columns held before, each in force over [valid_from, valid_to) (migration 0014). */
+export interface TaskReportHistoryTable {
+  task_id: string;
+  valid_from: Timestamp;
+  valid_to: Timestamp;
+  lead_unit: string;
+  directive_number: string;
+  status: string;
+  due_at: Timestamp | null;
+  submitted_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  outcome: string | null;
+  late_units: string[];
+  extension_count: number;
 }
 
 /** One event of a task's life; append-only (a trigger refuses UPDATE/DELETE), hash-chained per task. */
@@ -159,6 +180,7 @@ export interface Database {
   directive_items: DirectiveItemsTable;
   directive_events: DirectiveEventsTable;
   tasks: TasksTable;
+  task_report_history: TaskReportHistoryTable;
   audit_events: AuditEventsTable;
   audit_checkpoints: AuditCheckpointsTable;
   notifications: NotificationsTable;

@@ -37,6 +37,11 @@ export interface ClassifiableAssignment {
   dueAt: string | Date | null;
   completedAt: string | Date | null;
   cancelledAt: string | Date | null;
+  /**
+   * The claim of completion under review or approved. A claim sent by the deadline keeps an open
+   * assignment within it while it awaits review; ahead of schedule is judged on it.
+   */
+  submittedAt?: string | Date | null;
 }
 
 export interface ClassifyOptions {
@@ -75,10 +80,16 @@ export function classifyAssignment(
     if (due === null || a.completedAt === null) return { group: 'completed_on_time', aheadOfSchedule: false };
     const done = parseInstant(a.completedAt).getTime();
     if (done > due) return { group: 'completed_late', aheadOfSchedule: false };
-    return { group: 'completed_on_time', aheadOfSchedule: done <= due - options.aheadMarginDays * DAY_MS };
+    // Judged on the instant lateness is judged on: the claim that was approved.
+    const claimed = a.submittedAt ? Math.min(parseInstant(a.submittedAt).getTime(), done) : done;
+    return { group: 'completed_on_time', aheadOfSchedule: claimed <= due - options.aheadMarginDays * DAY_MS };
   }
 
   if (due === null) return { group: 'no_deadline', aheadOfSchedule: false };
+  if (a.status === 'submitted' && a.submittedAt) {
+    const claimed = parseInstant(a.submittedAt).getTime();
+    if (claimed <= due && claimed <= now) return { group: 'in_progress_on_time', aheadOfSchedule: false };
+  }
   return { group: now > due ? 'in_progress_overdue' : 'in_progress_on_time', aheadOfSchedule: false };
 }
 

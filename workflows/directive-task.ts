@@ -190,7 +190,9 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   // next queued write, the loop's calendar load) follow microtask turns, so an await removed reorders them.
   async function run<K extends CommandName>(name: K, command: TaskCommands[K], actor: Actor) {
     const now = nowIso();
-    const outcome = applyCommand(name, state, command, actor, now);
+    // A late periodic report puts the unit on record as late (issue 13; histories from before did not).
+    const rules = name === 'submitReport' ? { lateReports: patched('issue-13-late-report') } : {};
+    const outcome = applyCommand(name, state, command, actor, now, rules);
     if (outcome.replanFrom) cursor = outcome.replanFrom;
     await take(outcome);
     if (outcome.searchAttributesChanged) await updateSearchAttributes();

@@ -12,6 +12,7 @@ import * as m0010 from './0010_report_counts';
 import * as m0011 from './0011_create_web_sessions';
 import * as m0012 from './0012_units_active';
 import * as m0013 from './0013_directive_identity';
+import * as m0014 from './0014_report_history';
 import * as m0020 from './0020_app_role_and_audit_checkpoints';
 
 /**
@@ -32,7 +33,8 @@ export const migrations: Record<string, Migration> = {
   '0011_create_web_sessions': m0011,
   '0012_units_active': m0012,
   '0013_directive_identity': m0013,
-  // Numbered apart from its neighbours: branches written in parallel add migrations 0013 and on.
+  '0014_report_history': m0014,
+  // Numbered apart from its neighbours: branches written in parallel added migrations 0013 and on.
   '0020_app_role_and_audit_checkpoints': m0020,
 };
 

@@ -2,7 +2,8 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { StatusGroup } from '../../domain/status';
 import type { Database } from '../schema';
 import {
-  closedAfter,
+  changedStates,
+  CLAIM_IN_TIME,
   code,
   COMPLETED,
   DAY_SECONDS,
@@ -12,8 +13,8 @@ import {
   keepHorizonRecent,
   keptCells,
   LATE,
-  notClosedAfter,
   OPEN,
+  unchangedSince,
   type Dimension,
 } from './report-classification';
 import type { ReportFilter } from './reports';
@@ -26,13 +27,14 @@ export interface LateItem {
   directiveNumber: string;
   ref: string;
   title: string;
+  /** The unit leading it as of asOf. */
   leadUnit: string;
   leadUnitName: string | null;
-  /** Units that led the assignment while it was overdue (the lateness recorded against them). */
+  /** Units on record as late on it as of asOf: those that led it while overdue, or sent a periodic report late. */
   lateUnits: string[];
   group: Extract<StatusGroup, 'in_progress_overdue' | 'completed_late'>;
   status: string;
-  /** Null for a recurring assignment the workflow judged late for its late periodic reports. */
+  /** The deadline in force as of asOf; null for a recurring assignment the workflow judged late for its late periodic reports. */
   dueAt: Date | null;
   originalDueAt: Date | null;
   extensionCount: number;
@@ -53,7 +55,7 @@ export interface Page {
  *
  * Three sources, each from its own index: open assignments past the deadline (the most overdue
  * is the earliest due, so the index's order is the list's), assignments completed late, and
- * those closed after `asOf`, classified in full. Each source gives at most the rows up to the
+ * those whose report columns changed after `asOf`, classified in full from their history. Each source gives at most the rows up to the
  * page's end, the completed-late only once the overdue ones run out before it.
  */
 export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Page): Promise<{ items: LateItem[]; total: number }> {
@@ -68,36 +70,38 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
   const daysPast = (until: RawBuilder<unknown>) =>
     sql`case when due_at is not null then greatest(0, ceil(extract(epoch from ${until} - due_at) / ${sql.lit(DAY_SECONDS)}))::int end`;
   const end = page ? page.offset + page.limit : null;
+  // Open past the deadline, and not a claim sent in time awaiting review, as the row stands.
+  const openOverdue = sql`${OPEN} and due_at < ${asOf} and not ${CLAIM_IN_TIME} and ${unchangedSince(asOf)}${where}`;
+  const completedLate = sql`${COMPLETED} and ${LATE} and ${unchangedSince(asOf)}${where}`;
   const kept = lateCountsKept(f);
   if (kept) await keepHorizonRecent(db);
   const counts = kept
     ? sql`select coalesce(sum(n) filter (where grp = ${overdue}), 0) as overdue, coalesce(sum(n) filter (where grp = ${late}), 0) as late
         from (${keptCells(f, kept, ['in_progress_overdue', 'completed_late'])}) cells`
     : sql`select
-        (select count(*) from tasks where ${OPEN} and due_at < ${asOf}${where}) + (select count(*) from closed_after where grp = ${overdue}) as overdue,
-        (select count(*) from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}) + (select count(*) from closed_after where grp = ${late}) as late`;
+        (select count(*) from tasks where ${openOverdue}) + (select count(*) from changed where grp = ${overdue}) as overdue,
+        (select count(*) from tasks where ${completedLate}) + (select count(*) from changed where grp = ${late}) as late`;
+  const shown = sql`id, lead_unit, late_units, status, due_at, extension_count, completed_at`;
 
   const { rows } = await sql<LateRow>`
-    with closed_after as materialized (
-      select id, due_at, grp, ${daysPast(sql`case when grp = ${overdue} then ${asOf} else late_until end`)} as days_overdue
+    with changed as materialized (
+      select ${shown}, grp, ${daysPast(sql`case when grp = ${overdue} then ${asOf} else late_until end`)} as days_overdue
       from (
-        select id, due_at, ${groupCase(f)} as grp, ${lateUntil} as late_until
-        from tasks where ${closedAfter(asOf)}${where}
+        select *, ${groupCase(f)} as grp, ${lateUntil} as late_until from (${changedStates(asOf, where)}) s
       ) c
       where grp in (${overdue}, ${late})
     ),
     total as materialized (${counts}),
     l as (
-      select id, grp, due_at, days_overdue from (
-        (select id, ${overdue} as grp, due_at, ${daysPast(asOf)} as days_overdue
-          from tasks where ${OPEN} and due_at < ${asOf}${where}
+      select * from (
+        (select ${shown}, ${overdue} as grp, ${daysPast(asOf)} as days_overdue
+          from tasks where ${openOverdue}
           order by due_at, id limit ${end})
         union all
-        (select id, grp, due_at, days_overdue from closed_after)
+        (select ${shown}, grp, days_overdue from changed)
         union all
-        (select id, ${late}, due_at, days_overdue from (
-            select id, due_at, ${daysPast(lateUntil)} as days_overdue
-            from tasks where ${COMPLETED} and ${LATE} and ${notClosedAfter(asOf)}${where}
+        (select ${shown}, ${late}, days_overdue from (
+            select ${shown}, ${daysPast(lateUntil)} as days_overdue from tasks where ${completedLate}
           ) d
           order by days_overdue desc nulls last, due_at, id
           limit ${end === null ? null : sql`greatest(0, ${end} - (select overdue from total))`})
@@ -105,10 +109,10 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       order by grp = ${overdue} desc, days_overdue desc nulls last, due_at, id
       limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
     )
-    select k.id, k.directive_number, k.ref, k.title, k.lead_unit, u.name as lead_unit_name, k.late_units, l.grp, k.status,
-      k.due_at, k.original_due_at, k.extension_count, k.completed_at, l.days_overdue, k.escalation_level,
+    select k.id, k.directive_number, k.ref, k.title, l.lead_unit, u.name as lead_unit_name, l.late_units, l.grp, l.status,
+      l.due_at, k.original_due_at, l.extension_count, l.completed_at, l.days_overdue, k.escalation_level,
       (select overdue + late from total)::int as total
-    from total left join (l join tasks k on k.id = l.id left join units u on u.code = k.lead_unit) on true
+    from total left join (l join tasks k on k.id = l.id left join units u on u.code = l.lead_unit) on true
     order by l.grp = ${overdue} desc, l.days_overdue desc nulls last, l.due_at, l.id`.execute(db);
 
   return {

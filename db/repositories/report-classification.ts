@@ -1,6 +1,6 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { StatusGroup } from '../../domain/status';
-import type { Database } from '../schema';
+import type { Database, TaskReportHistoryTable } from '../schema';
 import type { ReportFilter } from './reports';
 
 /*
@@ -13,12 +13,13 @@ export const DAY_SECONDS = 86_400;
 
 export type Dimension = 'lead_unit' | 'directive_number';
 
-export type SqlGroup = StatusGroup | 'completed_ahead';
+export type SqlGroup = StatusGroup | 'completed_ahead' | 'late_record';
 
 /**
  * The groups as the query returns them: small integers hash and compare faster than text over
  * 100,000 rows. 'completed_ahead' is 'completed_on_time' with at least the margin to spare.
  * Stored in `task_report_counts` by migration 0010's `task_report_final_group`: never renumber.
+ * 'late_record' is not a group but a cell of its own: one unit on record as late on one assignment.
  */
 export const GROUP_CODES = {
   cancelled: 0,
@@ -28,13 +29,19 @@ export const GROUP_CODES = {
   in_progress_overdue: 4,
   no_deadline: 5,
   completed_ahead: 6,
+  late_record: 7,
 } as const satisfies Record<SqlGroup, number>;
 export const GROUP_OF_CODE = Object.fromEntries(Object.entries(GROUP_CODES).map(([g, c]) => [c, g])) as Record<number, SqlGroup>;
 export const code = (g: SqlGroup) => sql.lit(GROUP_CODES[g]);
 
+/** A claim sent before the deadline in force and awaiting review: not overdue, whatever the date. */
+export const CLAIM_IN_TIME = sql`coalesce(status = 'submitted' and submitted_at <= due_at, false)`;
+
 /**
- * The classification as one CASE over a task's columns, evaluated once per row (written into
- * each aggregate's FILTER instead, PostgreSQL would evaluate it once per aggregate).
+ * The classification as one CASE over a task's report columns as of the instant (a row of
+ * `statesAsOf`), evaluated once per row (written into each aggregate's FILTER instead,
+ * PostgreSQL would evaluate it once per aggregate). Ahead of schedule is judged on the claim
+ * that was approved, the instant lateness is judged on.
  */
 export function groupCase(f: ReportFilter) {
   const asOf = sql`${f.asOf}::timestamptz`;
@@ -44,19 +51,63 @@ export function groupCase(f: ReportFilter) {
     when coalesce(completed_at <= ${asOf}, status = 'completed') then
       case
         when coalesce(outcome = 'completed_late', completed_at > due_at, false) then ${code('completed_late')}
-        when completed_at <= due_at - ${margin} then ${code('completed_ahead')}
+        when least(coalesce(submitted_at, completed_at), completed_at) <= due_at - ${margin} then ${code('completed_ahead')}
         else ${code('completed_on_time')}
       end
     when due_at is null then ${code('no_deadline')}
+    when ${CLAIM_IN_TIME} and submitted_at <= ${asOf} then ${code('in_progress_on_time')}
     when due_at < ${asOf} then ${code('in_progress_overdue')}
     else ${code('in_progress_on_time')}
   end`;
 }
 
-/** The tasks the filter selects, with their group and whether they came due by asOf. */
+/** The columns a report reads of a task as of an instant: the row's, or its history's. */
+const STATE_COLUMNS = [
+  'lead_unit',
+  'directive_number',
+  'status',
+  'due_at',
+  'submitted_at',
+  'completed_at',
+  'cancelled_at',
+  'outcome',
+  'late_units',
+  'extension_count',
+] as const;
+
+/**
+ * The report columns as of `asOf` of the tasks whose columns changed after it (`report_since >
+ * asOf`): the values in force then, from `task_report_history`; a task launched after `asOf` is
+ * not there. A row without history for the instant (written without event times: seeds, rows of
+ * before the history) stands as it is, its timestamps saying what they can.
+ */
+export function changedStates(asOf: RawBuilder<unknown>, where: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
+  const cols = sql.join(
+    STATE_COLUMNS.map((c) => sql`case when h.task_id is null then t.${sql.ref(c)} else h.${sql.ref(c)} end as ${sql.ref(c)}`),
+  );
+  return sql`select * from (
+      select t.id, ${cols} from tasks t
+      left join lateral (
+        select * from task_report_history h where h.task_id = t.id and h.valid_from <= ${asOf} and h.valid_to > ${asOf} limit 1
+      ) h on true
+      where t.report_since > ${asOf} and t.launched_at <= ${asOf}
+    ) s where true${where}`;
+}
+
+/** A task's report columns as of an instant. */
+export type StateRow = { id: string } & Pick<Selectable<TaskReportHistoryTable>, (typeof STATE_COLUMNS)[number]>;
+
+/** Every task's report columns as of `asOf` (those in force then; tasks launched after it are not there). */
+export function statesAsOf(asOf: RawBuilder<unknown>, where: RawBuilder<unknown> = sql``): RawBuilder<StateRow> {
+  return sql<StateRow>`select id, ${sql.join(STATE_COLUMNS.map((c) => sql.ref(c)))} from tasks where report_since <= ${asOf}${where}
+    union all ${changedStates(asOf, where)}`;
+}
+
+/** The tasks the filter selects as of its instant, with their group and whether they came due by then. */
 export function classified(db: Kysely<Database>, f: ReportFilter) {
-  let query = db
-    .selectFrom('tasks')
+  const asOf = sql`${f.asOf}::timestamptz`;
+  return db
+    .selectFrom(sql<StateRow>`(${statesAsOf(asOf, filterConditions(f))})`.as('s'))
     .select([
       'id',
       'lead_unit',
@@ -65,14 +116,10 @@ export function classified(db: Kysely<Database>, f: ReportFilter) {
       'completed_at',
       'submitted_at',
       'outcome',
+      'late_units',
       groupCase(f).as('grp'),
-      sql<boolean>`coalesce(due_at <= ${f.asOf}::timestamptz, false)`.as('came_due'),
+      sql<boolean>`coalesce(due_at <= ${asOf}, false)`.as('came_due'),
     ]);
-  if (f.unit) query = query.where('lead_unit', '=', f.unit);
-  if (f.directive) query = query.where('directive_number', '=', f.directive);
-  if (f.dueFrom) query = query.where('due_at', '>=', f.dueFrom);
-  if (f.dueTo) query = query.where('due_at', '<=', f.dueTo);
-  return query;
 }
 
 export interface Cell {
@@ -86,15 +133,16 @@ export interface Cell {
 export const OPEN = sql`cancelled_at is null and completed_at is null and status <> 'cancelled' and status <> 'completed'`;
 export const COMPLETED = sql`cancelled_at is null and status <> 'cancelled' and (completed_at is not null or status = 'completed')`;
 export const LATE = sql`coalesce(outcome = 'completed_late', completed_at > due_at, false)`;
-const CLOSED = sql`(completed_at is not null or cancelled_at is not null)`;
-/** Closed after the instant: such a row was in another group then than the one it ended in. */
-export const closedAfter = (asOf: RawBuilder<unknown>) => sql`${CLOSED} and greatest(completed_at, cancelled_at) > ${asOf}`;
-export const notClosedAfter = (asOf: RawBuilder<unknown>) => sql`coalesce(greatest(completed_at, cancelled_at) <= ${asOf}, true)`;
+/** The row's report columns were already in force at the instant (migration 0014): it reads as it stands. */
+export const unchangedSince = (asOf: RawBuilder<unknown>) => sql`report_since <= ${asOf}`;
+
+const KEPT_ARGS = sql`status, due_at, submitted_at, completed_at, cancelled_at, outcome`;
 
 /**
  * The cells of `task_report_counts` (as of its horizon) for one dimension, or one key of it,
- * corrected to `asOf`: the rows whose cell differs are those closed after asOf, and those due
- * between the horizon and asOf. Each counts -1 in its kept cell and +1 in its cell at asOf.
+ * corrected to `asOf`: the rows whose cell differs are those whose report columns changed after
+ * asOf (read as of asOf from their history), and those due between the horizon and asOf. Each
+ * counts -1 in its kept cell and +1 in its cell at asOf (if it existed then).
  * Not grouped: the callers sum. `groups` leaves out the kept cells of other groups, for callers
  * that sum only those.
  */
@@ -104,23 +152,20 @@ export function keptCells(f: ReportFilter, key: Dimension, groups?: SqlGroup[]):
   const one = key === 'lead_unit' ? f.unit : f.directive;
   const only = one ? sql` and ${col} = ${one}` : sql``;
   const horizon = sql`(select at from task_report_horizon)`;
-  const both = sql`${col} as key, ${groupCase(f)} as grp_then, coalesce(due_at <= ${asOf}, false) as due_then,
-    task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, ${horizon}) as grp_kept,
-    task_report_kept_came_due(status, due_at, cancelled_at, ${horizon}) as came_due_kept`;
+  const kept = sql`${col}, task_report_kept_group(${KEPT_ARGS}, ${horizon}), task_report_kept_came_due(status, due_at, cancelled_at, ${horizon}), -1`;
+  const then = sql`${col}, ${groupCase(f)}, ${groupCase(f)} <> ${code('cancelled')} and coalesce(due_at <= ${asOf}, false), 1`;
   return sql<Cell>`
     select key, grp, came_due, n from task_report_counts where dimension = ${key}${one ? sql` and key = ${one}` : sql``}${
       groups ? sql` and grp in (${sql.join(groups.map(code))})` : sql``
     }
     union all
-    select r.key, x.grp, x.came_due, x.n from (
-      select ${both} from tasks where ${closedAfter(asOf)}${only}
-      union all
-      select ${both} from tasks
-      where due_at between least(${horizon}, ${asOf}) and greatest(${horizon}, ${asOf}) and ${notClosedAfter(asOf)}${only}
-    ) r
-    cross join lateral (values
-      (r.grp_then, r.grp_then <> ${code('cancelled')} and r.due_then, 1), (r.grp_kept, r.came_due_kept, -1)
-    ) x (grp, came_due, n)`;
+    select ${kept} from tasks where report_since > ${asOf}${only}
+    union all
+    select ${then} from (${changedStates(asOf, only)}) s
+    union all
+    select r.* from tasks
+    cross join lateral (values (${kept}), (${then})) r (key, grp, came_due, n)
+    where due_at between least(${horizon}, ${asOf}) and greatest(${horizon}, ${asOf}) and ${unchangedSince(asOf)}${only}`;
 }
 
 const HORIZON_CHECK_MS = 60_000;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema';
-import { classified, code, keepHorizonRecent, keptCells, type Dimension } from './report-classification';
+import { classified, code, filterConditions, keepHorizonRecent, keptCells, statesAsOf, type Dimension } from './report-classification';
 
 /*
  * The Steering Committee's reports over the `tasks` read model: the four groups of
@@ -9,8 +9,9 @@ import { classified, code, keepHorizonRecent, keptCells, type Dimension } from '
  * (a covering index keeps it off the table's heap); JS only folds the few (key, group) cells
  * that come back into report rows.
  *
- * The classification is domain/status.ts's `classifyAssignment`, written as one CASE, and
- * read as of `asOf` from timestamps only, so a report for 20/11 regenerated in December
+ * The classification is domain/status.ts's `classifyAssignment`, written as one CASE over each
+ * task's report columns as they stood at `asOf` (the row, or its `task_report_history` row when
+ * the columns changed after `asOf`; migration 0014), so a report for 20/11 regenerated in December
  * reads the same:
  * - cancelled:  cancelled_at <= asOf (a cancelled row without the timestamp: cancelled);
  * - completed:  completed_at <= asOf (a completed row without the timestamp: completed);
@@ -20,18 +21,18 @@ import { classified, code, keepHorizonRecent, keptCells, type Dimension } from '
  *   approval fall on the same side of the deadline this is the domain's rule exactly; where
  *   they do not, the workflow's judgement stands;
  * - otherwise in progress: past the deadline when due_at < asOf (the deadline instant itself
- *   is on time), within it when due_at >= asOf or there is no deadline. The domain keeps
+ *   is on time) unless a claim sent by the deadline awaits review, within it otherwise. The domain keeps
  *   "no deadline" apart; here it counts within the deadline, so that the four groups and
  *   `cancelled` add up to `total`, and `noDeadline` says how many of them have none.
  *
  * Reading every assignment at every request costs ~20 ms per 100,000 rows, so the reports
- * split the work (migration 0010). An assignment that is not closed after `asOf` is in the
- * group it ends in, except for what its deadline decides: an open one is overdue once
+ * split the work (migration 0010). An assignment whose report columns did not change after
+ * `asOf` is in the group it ends in, except for what its deadline decides: an open one is overdue once
  * due_at < asOf, and any one has come due once due_at <= asOf. So a report is
  * - the counts per lead unit and per directive that triggers keep in `task_report_counts`, as
  *   of the instant in `task_report_horizon` (a few hundred rows to read);
  * - corrected by the rows whose cell differs at `asOf`: those due between the horizon and
- *   `asOf`, and those closed after `asOf` (classified in full), each from a partial index.
+ *   `asOf`, and those changed after `asOf` (classified in full from their history), each from an index.
  * Reports move the horizon up to now when it falls five minutes behind, so a report as of now
  * reads a handful of rows besides the counts; one as of months ago reads every assignment due
  * or closed since. Filters the counts are not kept by (a window on the deadline, a unit within a
@@ -74,6 +75,12 @@ export interface GroupCounts {
   cameDueCompletedOnTime: number;
   /** cameDueCompletedOnTime / cameDue; null when nothing came due. */
   completionRate: number | null;
+  /**
+   * Lateness on record as of asOf, counted per unit and assignment: per unit, the assignments on
+   * which it is late (it led while the deadline in force had passed, or sent a periodic report after
+   * its due date), whoever leads them now; per directive, the units late on its assignments. Not part of `total`.
+   */
+  lateRecords: number;
 }
 
 export interface UnitReportRow extends GroupCounts {
@@ -107,6 +114,7 @@ interface CountsRow {
   no_deadline: number;
   came_due: number;
   came_due_completed_on_time: number;
+  late_records: number;
 }
 
 /**
@@ -120,16 +128,17 @@ async function countsBy(
 ): Promise<{ key: string; name: string | null; counts: GroupCounts }[]> {
   const kept = keptCountsServe(f, key);
   if (kept) await keepHorizonRecent(db);
-  const cells = kept ? keptCells(f, key) : cellsFromRows(db, f, key);
+  const cells = sql`${kept ? keptCells(f, key) : cellsFromRows(db, f, key)} union all ${lateRecordCells(f, key)}`;
   const [names, name] =
     key === 'lead_unit'
       ? [sql`left join units nm on nm.code = c.key`, sql`nm.name`]
       : [sql`left join directives nm on nm.number = c.key`, sql`nm.title`];
   const count = (where: RawBuilder<unknown>) => sql`coalesce(sum(c.n) filter (where ${where}), 0)::int`;
   const completedOnTime = sql`c.grp in (${code('completed_on_time')}, ${code('completed_ahead')})`;
+  const assignment = sql`c.grp <> ${code('late_record')}`;
   const { rows } = await sql<CountsRow>`
     select c.key, ${name} as name,
-      sum(c.n)::int as total,
+      ${count(assignment)} as total,
       ${count(completedOnTime)} as completed_on_time,
       ${count(sql`c.grp = ${code('completed_late')}`)} as completed_late,
       ${count(sql`c.grp in (${code('in_progress_on_time')}, ${code('no_deadline')})`)} as in_progress_on_time,
@@ -137,12 +146,15 @@ async function countsBy(
       ${count(sql`c.grp = ${code('completed_ahead')}`)} as ahead_of_schedule,
       ${count(sql`c.grp = ${code('cancelled')}`)} as cancelled,
       ${count(sql`c.grp = ${code('no_deadline')}`)} as no_deadline,
-      ${count(sql`c.grp <> ${code('cancelled')} and c.came_due`)} as came_due,
-      ${count(sql`${completedOnTime} and c.came_due`)} as came_due_completed_on_time
+      ${count(sql`${assignment} and c.grp <> ${code('cancelled')} and c.came_due`)} as came_due,
+      ${count(sql`${completedOnTime} and c.came_due`)} as came_due_completed_on_time,
+      ${count(sql`c.grp = ${code('late_record')}`)} as late_records
     from (${cells}) c
     ${names}
     group by c.key, ${name}
-    having sum(c.n) <> 0`.execute(db);
+    having coalesce(sum(c.n) filter (where ${assignment}), 0) <> 0 or coalesce(sum(c.n) filter (where not ${assignment}), 0) <> 0`.execute(
+    db,
+  );
   // Sorted here, not by the database's collation: unit codes and directive numbers in code-point order.
   rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return rows.map((r) => ({
@@ -160,8 +172,25 @@ async function countsBy(
       cameDue: r.came_due,
       cameDueCompletedOnTime: r.came_due_completed_on_time,
       completionRate: r.came_due === 0 ? null : r.came_due_completed_on_time / r.came_due,
+      lateRecords: r.late_records,
     },
   }));
+}
+
+/**
+ * The lateness on record as of the filter's instant, as cells of their own: per unit, one for each
+ * assignment the unit is late on (whoever leads it then); per directive, one per late unit.
+ */
+function lateRecordCells(f: ReportFilter, key: Dimension): RawBuilder<unknown> {
+  const asOf = sql`${f.asOf}::timestamptz`;
+  const late = code('late_record');
+  if (key === 'directive_number')
+    return sql`select directive_number, ${late}, false, cardinality(late_units) from (${statesAsOf(asOf, filterConditions(f))}) s
+      where cardinality(late_units) > 0`;
+  const states = statesAsOf(asOf, filterConditions({ ...f, unit: null }));
+  return sql`select u.unit, ${late}, false, 1 from (${states}) s cross join unnest(s.late_units) u (unit)${
+    f.unit ? sql` where u.unit = ${f.unit}` : sql``
+  }`;
 }
 
 /** Every selected row classified, in one grouped pass (a covering index keeps it off the heap). */
@@ -195,6 +224,7 @@ export function sumCounts(rows: readonly GroupCounts[]): GroupCounts {
     cameDue,
     cameDueCompletedOnTime,
     completionRate: cameDue === 0 ? null : cameDueCompletedOnTime / cameDue,
+    lateRecords: sum('lateRecords'),
   };
 }
 

@@ -58,7 +58,8 @@ function toTaskSummary(row: Pick<Selectable<TasksTable>, (typeof summaryColumns)
 }
 
 /** The read model as the API publishes it (`GET /tasks/:id` `record`): every column but the state snapshot. */
-export type TaskRecord = Omit<Selectable<TasksTable>, 'state'>;
+// The report history's bookkeeping (migration 0014) is not part of a task's record.
+export type TaskRecord = Omit<Selectable<TasksTable>, 'state' | 'event_at' | 'report_since'>;
 
 const recordColumns = [
   'id',
@@ -239,7 +240,7 @@ export async function tasksDueBy(db: Kysely<Database>, statuses: readonly string
  * that `jsonb_populate_record` turns into the table's types, because INSERT … SELECT cannot type
  * bare parameters from its target.
  */
-export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState) {
+export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState, eventAt: string | null = null) {
   const row = {
     id: s.taskId,
     workflow_id: workflowIdFor(s.taskId),
@@ -274,6 +275,8 @@ export function readModelWrite(db: QueryCreator<AppendScope>, s: TaskState) {
     late_units: s.lateUnits,
     state: s,
     audit_seq: s.auditSeq,
+    // The report history (migration 0014) dates each change by it.
+    event_at: eventAt,
   };
   const columns = Object.keys(row) as (keyof typeof row)[];
   const identity = s.directiveYear === undefined ? ['directive_year', 'directive_issuer_key'] : [];

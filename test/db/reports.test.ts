@@ -20,7 +20,8 @@ function task(directive: string, ref: string, o: Partial<NewTaskRow> & { lead_un
     ref,
     title: `Nhiệm vụ ${ref}`,
     status: 'in_progress',
-    launched_at: at('2025-11-04T08:00:00+07:00'),
+    // Launched before every instant the tests report at: a task launched after a report's instant is not in it.
+    launched_at: at('2025-06-02T08:00:00+07:00'),
     ...o,
   };
 }
@@ -53,6 +54,7 @@ function expectedCounts(rows: NewTaskRow[], asOf: Date, aheadMarginDays = 1): Gr
     cameDue: cameDue.length,
     cameDueCompletedOnTime: cameDue.filter((a) => classifyAssignment(a, asOf).group === 'completed_on_time').length,
     completionRate: completionRate(items, asOf),
+    lateRecords: rows.reduce((n, r) => n + (r.late_units?.length ?? 0), 0),
   };
 }
 
@@ -61,6 +63,7 @@ const toAssignment = (r: NewTaskRow): ClassifiableAssignment => ({
   dueAt: (r.due_at as Date | string | null | undefined) ?? null,
   completedAt: (r.completed_at as Date | string | null | undefined) ?? null,
   cancelledAt: (r.cancelled_at as Date | string | null | undefined) ?? null,
+  submittedAt: (r.submitted_at as Date | string | null | undefined) ?? null,
 });
 
 /** A deterministic pseudo-random source (mulberry32), so a failure reproduces. */
@@ -469,7 +472,7 @@ describe('the Steering Committee reports over the tasks read model', () => {
           where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive_number' and key = ${directive})) and n <> 0
           order by 1, 2, 3, 4`.execute(trx);
           const counted = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
-          select d.dimension, d.key, task_report_kept_group(status, due_at, completed_at, cancelled_at, outcome, h.at) as grp,
+          select d.dimension, d.key, task_report_kept_group(status, due_at, submitted_at, completed_at, cancelled_at, outcome, h.at) as grp,
             task_report_kept_came_due(status, due_at, cancelled_at, h.at) as came_due, count(*)::int as n
           from tasks cross join task_report_horizon h cross join lateral (values ('lead_unit', lead_unit), ('directive_number', directive_number)) d (dimension, key)
           where directive_number = ${directive} group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);

@@ -57,6 +57,18 @@ describe('classifyAssignment', () => {
     expect(classifyAssignment(cancelled, '2025-12-11T00:00:00+07:00').group).toBe('cancelled');
   });
 
+  it('keeps a claim sent on 14/11/2025 and awaiting review within the deadline, not from before the claim', () => {
+    const claimed = { ...dataStrategy, status: 'submitted', submittedAt: '2025-11-14T16:00:00+07:00' };
+    expect(classifyAssignment(claimed, '2025-11-20T00:00:00+07:00').group).toBe('in_progress_on_time');
+    const claimedLate = { ...claimed, submittedAt: '2025-11-16T16:00:00+07:00' };
+    expect(classifyAssignment(claimedLate, '2025-11-20T00:00:00+07:00').group).toBe('in_progress_overdue');
+  });
+
+  it('judges ahead of schedule on the claim of 10/11/2025, not on the approval of 14/11/2025', () => {
+    const c = { ...completed('2025-11-14T12:00:00+07:00'), submittedAt: '2025-11-10T08:00:00+07:00' };
+    expect(classifyAssignment(c, '2025-11-20T00:00:00+07:00')).toEqual({ group: 'completed_on_time', aheadOfSchedule: true });
+  });
+
   it('puts an item without a deadline (Công an tỉnh, item 2.4) in its own group until it is done', () => {
     const noDeadline = { ...dataStrategy, dueAt: null };
     expect(classifyAssignment(noDeadline, '2025-12-01T00:00:00+07:00').group).toBe('no_deadline');

@@ -485,6 +485,17 @@ describe('periodic reports', () => {
       [3, 'completed', { reason: 'all_periods_reported', submittedOnTime: 0, submittedLate: 1 }],
     ]);
   });
+  it('a report sent after its due date puts the lead unit on record as late (issue 13), not in histories from before', () => {
+    const lateAt = iso('2025-11-22T10:00:00+07:00');
+    const now = applyCommand('submitReport', monthly(), SAMPLE_COMMANDS.submitReport, leadOfficer, lateAt, { lateReports: true }).state;
+    expect(now.lateUnits).toEqual(['SKHCN']);
+    const before = applyCommand('submitReport', monthly(), SAMPLE_COMMANDS.submitReport, leadOfficer, lateAt).state;
+    expect(before.lateUnits).toEqual([]);
+    const onTime = applyCommand('submitReport', monthly(), SAMPLE_COMMANDS.submitReport, leadOfficer, iso('2025-11-19T10:00:00+07:00'), {
+      lateReports: true,
+    }).state;
+    expect(onTime.lateUnits).toEqual([]);
+  });
 });
 
 describe('reopening a closed task', () => {
