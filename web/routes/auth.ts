@@ -18,9 +18,15 @@ import { ChangePasswordPage, SignInPage, type SignInNotice } from '../pages/auth
 import { sendPage } from '../render';
 import type { WebContext } from './context';
 
-/** Where each role starts: the inspection committee at its search, everyone else at their tasks. */
+/**
+ * Where each role starts: the secretariat at Tổng quan, an administrator at Quản trị, the inspection
+ * committee at its search, a unit at Việc của tôi. Someone holding several roles starts at the first.
+ */
 export function homeFor(roles: readonly Role[]): string {
-  if (grantsAnyRole(roles, ['secretariat', 'inspector', 'unit_officer', 'admin'])) return '/tasks';
+  if (roles.includes('secretariat')) return '/overview';
+  if (roles.includes('admin')) return '/admin';
+  if (roles.includes('inspector')) return '/tasks';
+  if (grantsAnyRole(roles, ['unit_officer'])) return '/my-work';
   return '/inbox';
 }
 
