@@ -7,8 +7,10 @@ import { loadSession } from './auth/session';
 import { WebError } from './errors';
 import { ErrorPage } from './pages/auth-pages';
 import { sendPage } from './render';
+import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { webContext, type WebDeps } from './routes/context';
+import { directiveBodies, directiveRoutes } from './routes/directives';
 import { inboxRoutes } from './routes/inbox';
 import { evidenceUploads, taskRoutes } from './routes/tasks';
 import { workRoutes } from './routes/work';
@@ -27,6 +29,8 @@ export const WEB_PATHS: readonly string[] = [
   '/my-work',
   '/review',
   '/overview',
+  '/directives',
+  '/admin',
   '/assets',
 ];
 
@@ -51,16 +55,20 @@ export function webRouter(deps: WebDeps): Router {
     res.type(asset.type).set('Cache-Control', 'public, max-age=3600').send(asset.body);
   });
 
-  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(loadSession(ctx.db, ctx.lifetime, ctx.secure));
-  // Multipart bodies carry their CSRF token inside: they are read before the check.
+  // Multipart bodies carry their CSRF token inside: they are read before the check, as are the
+  // larger bodies of a few forms, before the app-wide parser's small limit.
+  router.use(directiveBodies(ctx));
   router.use(evidenceUploads(ctx));
+  router.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 50 }));
   router.use(csrfProtection());
 
   router.use(authRoutes(ctx));
   router.use(inboxRoutes(ctx));
   router.use(taskRoutes(ctx));
   router.use(workRoutes(ctx));
+  router.use(directiveRoutes(ctx));
+  router.use(adminRoutes(ctx));
 
   router.use(async (req, _res, next) => {
     next(new WebError(404, 'Không tìm thấy trang', `Không có trang ${req.path}. Hãy kiểm tra lại địa chỉ.`));

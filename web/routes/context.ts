@@ -32,6 +32,8 @@ export interface WebDeps {
   temporal?: Client;
   /** Largest evidence file accepted, as the API's (`EVIDENCE_MAX_BYTES`). */
   evidenceMaxBytes?: number;
+  /** The task queue launches start their workflows on (a directive's items launched from its page). */
+  taskQueue?: string;
 }
 
 /** What every area's routes share: the dependencies with their defaults, and the reads each page needs. */
@@ -39,6 +41,7 @@ export interface WebContext {
   db: Kysely<Database>;
   logger: Logger;
   temporal: Client | undefined;
+  taskQueue: string | undefined;
   lifetime: SessionLifetime;
   limits: SignInLimits;
   secure: boolean | undefined;
@@ -66,6 +69,7 @@ export function webContext(deps: WebDeps): WebContext {
     db,
     logger: deps.logger,
     temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
     lifetime: deps.sessionLifetime ?? DEFAULT_SESSION_LIFETIME,
     limits: deps.signInLimits ?? DEFAULT_SIGN_IN_LIMITS,
     secure: deps.secureCookies,
