@@ -36,9 +36,10 @@ describe('Quản trị: units, users, webhooks and swap days from the pages', ()
     await expect(page.getByRole('status').filter({ hasText: 'Đã thêm người dùng' })).toContainText(`Đã thêm người dùng ${login}.`);
     const password = (await page.getByTestId('one-time-password').textContent())!.trim();
     expect(password.length).toBeGreaterThanOrEqual(10);
-    await expect(page.getByRole('link', { name: login })).toBeVisible();
+    await expect(page.getByRole('link', { name: login, exact: true })).toBeVisible();
     await shoot(page, 'admin-users-desktop');
-    await page.reload();
+    // Nowhere else: not on the list when opened again.
+    await page.goto('/admin/users');
     await expect(page.getByTestId('one-time-password')).toHaveCount(0);
 
     const newcomer = await world.newPage();
@@ -50,7 +51,7 @@ describe('Quản trị: units, users, webhooks and swap days from the pages', ()
     await newcomer.getByRole('button', { name: 'Đổi mật khẩu' }).click();
     await expect(newcomer).toHaveURL(/\/my-work$/);
 
-    await page.getByRole('link', { name: login }).click();
+    await page.getByRole('link', { name: login, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1, name: `Người dùng ${login}` })).toBeVisible();
     await page.getByLabel('Lãnh đạo đơn vị').check();
     await page.getByRole('button', { name: 'Lưu vai trò' }).click();

@@ -201,9 +201,7 @@ export function CalendarPage(p: AdminCommon & FormState & { overrides: readonly 
   const errors = p.errors ?? [];
   return (
     <AdminLayout {...p} title="Ngày nghỉ, ngày làm bù">
-      <p class="lead">
-        Các ngày hoán đổi theo quyết định của Chính phủ; thời hạn tính theo ngày làm việc áp dụng ngay, không cần triển khai lại.
-      </p>
+      <p class="lead">Các ngày hoán đổi theo quyết định của Chính phủ, thêm vào lịch ngày làm việc mà không cần triển khai lại.</p>
       <Table<CalendarOverride>
         caption="Các ngày đã quyết định"
         rows={p.overrides}

@@ -26,7 +26,7 @@ const DONE: Record<string, string> = {
   roles: 'Đã lưu vai trò; áp dụng từ thao tác tiếp theo của người dùng.',
   deactivated: 'Đã vô hiệu hóa người dùng; mọi phiên đăng nhập của họ đã kết thúc.',
   'webhook-off': 'Đã tắt webhook.',
-  calendar: 'Đã thêm quyết định; thời hạn tính theo ngày làm việc áp dụng ngay.',
+  calendar: 'Đã thêm quyết định vào lịch ngày làm việc.',
 };
 
 /** A registry refusal, on the field it concerns. */
