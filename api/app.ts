@@ -120,6 +120,7 @@ export function createApp(deps: AppDeps): express.Express {
       db: deps.db,
       logger: deps.logger,
       temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
       evidenceMaxBytes: deps.evidenceMaxBytes ?? DEFAULT_EVIDENCE_MAX_BYTES,
       ...deps.web,
     }),

@@ -62,3 +62,9 @@ const EVENT_LABELS: Record<string, string> = {
 export function eventLabel(kind: string): string {
   return EVENT_LABELS[kind] ?? NOTIFICATION_KIND_LABELS_VI[kind as NotificationKind] ?? kind;
 }
+
+/** A civil date `YYYY-MM-DD` as `dd/mm/yyyy`. */
+export function formatCivilVn(date: string): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TASK_STATUSES } from '../domain/task';
+import { ROLES } from '../domain/roles';
 import { REPORT_GROUPS } from '../db/repositories/task-views';
 import { newPasswordSchema } from './auth/passwords';
 import type { FieldError } from './components/form';
@@ -205,3 +206,91 @@ export const extensionDecisionFormSchema = z
     reason: optionalText(2000, 'Lý do không dài quá 2000 ký tự'),
   })
   .refine((f) => f.decision === 'approve' || f.reason.length > 0, { path: ['reason'], message: 'Không đồng ý gia hạn phải nêu lý do' });
+
+// ---- Văn bản chỉ đạo: a notice pasted or uploaded, the drafts kept, an item edited, the items launched. ----
+
+const optionalVnDate = z.preprocess(emptyAsUndefined, vnDate('').optional());
+const refs = (missing: string) =>
+  z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.string().trim().min(1).max(50)).min(1, missing).max(500),
+  );
+
+/** A notice's text pasted (a file comes as multipart beside it) and, when known, its number. */
+export const noticeFormSchema = z.object({
+  text: optionalText(200_000, 'Văn bản dài quá 200.000 ký tự'),
+  number: z.preprocess(emptyAsUndefined, z.string().trim().max(100, 'Số hiệu không dài quá 100 ký tự').optional()),
+});
+
+/** The header the secretariat confirms and the drafts kept as assignments (the others are discarded). */
+export const registerFormSchema = z.object({
+  text: requiredText(200_000, 'Thiếu nội dung văn bản; hãy dán hoặc tải lên lại', 'Văn bản dài quá 200.000 ký tự'),
+  number: requiredText(100, 'Hãy nhập số hiệu văn bản, ví dụ 01-TB/CQTT', 'Số hiệu không dài quá 100 ký tự'),
+  issuer: z.preprocess(emptyAsUndefined, z.string().trim().max(300, 'Cơ quan ban hành không dài quá 300 ký tự').optional()),
+  issuedOn: optionalVnDate,
+  items: refs('Hãy giữ ít nhất một mục là nhiệm vụ'),
+});
+
+const keptIfEmpty = (max: number, tooLong: string) =>
+  z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().trim().max(max, tooLong)).transform((v) => v || undefined);
+
+/** One draft item as the review page edits it (the API's patch of it): an empty field keeps the item's value. */
+export const itemEditFormSchema = z.object({
+  title: keptIfEmpty(2000, 'Tên nhiệm vụ không dài quá 2000 ký tự'),
+  leadUnit: keptIfEmpty(40, 'Đơn vị chủ trì không hợp lệ'),
+  responsibleOfficial: keptIfEmpty(300, 'Người chịu trách nhiệm không dài quá 300 ký tự'),
+  due: optionalVnDate,
+  assignedBy: keptIfEmpty(300, 'Người giao không dài quá 300 ký tự'),
+  decidedBy: keptIfEmpty(40, 'Cơ quan quyết định không hợp lệ'),
+  expectedResult: keptIfEmpty(5000, 'Kết quả cần đạt không dài quá 5000 ký tự'),
+});
+
+/** The drafts chosen for launch. */
+export const launchFormSchema = z.object({ refs: refs('Hãy chọn ít nhất một mục để giao') });
+
+// ---- Quản trị: units, users, webhooks, the calendar's decided days. ----
+
+const unitCode = (missing: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, missing)
+    .regex(/^[A-Z0-9_]{2,40}$/, 'Mã đơn vị gồm 2–40 chữ in hoa không dấu, số hoặc "_"');
+const roles = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.enum(ROLES, { error: 'Vai trò không hợp lệ' })).min(1, 'Hãy chọn ít nhất một vai trò'),
+);
+
+export const unitFormSchema = z.object({
+  code: unitCode('Hãy nhập mã đơn vị'),
+  name: requiredText(300, 'Hãy nhập tên đơn vị', 'Tên đơn vị không dài quá 300 ký tự'),
+});
+
+export const userFormSchema = z.object({
+  login: requiredText(64, 'Hãy nhập tên đăng nhập', 'Tên đăng nhập không dài quá 64 ký tự').regex(
+    /^[a-z0-9][a-z0-9._-]*$/,
+    'Tên đăng nhập chỉ gồm chữ thường không dấu, số, ".", "_" hoặc "-"',
+  ),
+  fullName: requiredText(300, 'Hãy nhập họ và tên', 'Họ và tên không dài quá 300 ký tự'),
+  unitCode: unitCode('Hãy chọn đơn vị'),
+  roles,
+  email: z.preprocess(emptyAsUndefined, z.email('Địa chỉ email không hợp lệ').optional()),
+});
+
+export const rolesFormSchema = z.object({ roles });
+
+export const webhookFormSchema = z.object({
+  unitCode: unitCode('Hãy chọn đơn vị'),
+  url: z
+    .string({ error: 'Hãy nhập địa chỉ nhận' })
+    .trim()
+    .min(1, 'Hãy nhập địa chỉ nhận')
+    .pipe(z.url({ protocol: /^https?$/, error: 'Địa chỉ phải bắt đầu bằng http:// hoặc https://' })),
+  description: optionalText(300, 'Mô tả không dài quá 300 ký tự'),
+});
+
+export const calendarFormSchema = z.object({
+  date: vnDate('Hãy nhập ngày'),
+  kind: z.enum(['day_off', 'working_day'], { error: 'Hãy chọn ngày nghỉ hoặc ngày làm việc bù' }),
+  reason: requiredText(300, 'Hãy nêu quyết định (số, ngày, cơ quan ban hành)', 'Nội dung không dài quá 300 ký tự'),
+});

@@ -89,3 +89,15 @@ export async function endpointForSending(
 ): Promise<{ url: string; secret: string; active: boolean } | undefined> {
   return db.selectFrom('webhook_endpoints').select(['url', 'secret', 'active']).where('id', '=', id).executeTakeFirst();
 }
+
+/** Every endpoint for the administration page, active first; the secret stays out (it was shown once). */
+export async function listWebhookEndpoints(db: Kysely<Database>): Promise<Omit<WebhookEndpoint, 'secret'>[]> {
+  const rows = await db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'unit_code', 'url', 'description', 'active'])
+    .orderBy('active', 'desc')
+    .orderBy('unit_code')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ id: String(r.id), unitCode: r.unit_code, url: r.url, description: r.description, active: r.active }));
+}

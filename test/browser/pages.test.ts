@@ -12,6 +12,8 @@ describe('the pages of the web app', () => {
     const officer = await world.person(world.units.lead, ['unit_officer']);
     const page = await world.newPage();
     await world.signIn(page, officer);
+    await expect(page).toHaveURL(/\/my-work$/);
+    await page.goto('/tasks');
 
     const results = page.getByRole('region', { name: 'Kết quả tra cứu' });
     await expect(results.getByRole('link', { name: 'Rà soát hạ tầng trạm sạc xe điện tại các khu công nghiệp' })).toBeVisible();
@@ -99,6 +101,7 @@ describe('the pages of the web app', () => {
       await shoot(page, `sign-in-error-${suffix}`);
 
       await world.signIn(page, officer);
+      await page.goto('/tasks');
       await expectAccessible(page);
       await shoot(page, `tasks-${suffix}`);
       await page.goto(`/tasks/${taskId}`);

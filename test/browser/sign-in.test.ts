@@ -11,12 +11,12 @@ describe('signing in to the web app', () => {
     const officer = await world.person(world.units.lead, ['unit_officer']);
     const page = await world.newPage();
     await world.signIn(page, officer);
-    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(page).toHaveURL(/\/my-work$/);
     const header = page.getByRole('banner');
     await expect(header).toContainText(officer.fullName);
     await expect(header).toContainText('Cán bộ đơn vị');
     await expect(header).toContainText(`Đơn vị thử ${world.units.lead}`);
-    await expect(page.getByRole('heading', { level: 1, name: 'Nhiệm vụ của đơn vị' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Việc của tôi' })).toBeVisible();
 
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
     await expect(page.getByText('Bạn đã đăng xuất.')).toBeVisible();
@@ -84,11 +84,11 @@ describe('signing in to the web app', () => {
     await page.getByLabel('Mật khẩu mới', { exact: true }).fill('Mot cau de nho 2025');
     await page.getByLabel('Nhập lại mật khẩu mới').fill('Mot cau de nho 2025');
     await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
-    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(page).toHaveURL(/\/my-work$/);
 
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
     await world.signIn(page, head, 'Mot cau de nho 2025');
-    await expect(page).toHaveURL(/\/tasks$/);
+    await expect(page).toHaveURL(/\/my-work$/);
   });
 
   it('refuses a POST without the CSRF token, or from another origin', async () => {

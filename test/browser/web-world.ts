@@ -40,6 +40,8 @@ export interface WebWorld {
   signIn(page: Page, who: Person, password?: string): Promise<void>;
   /** Launches a task led by `leadUnit` through the API; resolves once its first audit row exists. */
   launchTask(leadUnit: string, title: string, opts?: { targets?: unknown[] }): Promise<string>;
+  /** A task launched through the pages, ended with this file's own when the file finishes. */
+  adopt(taskId: string): void;
 }
 
 const DAY = 86_400_000;
@@ -126,6 +128,8 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.waitForLoadState('domcontentloaded');
   };
+
+  world.adopt = (taskId) => void launched.push(taskId);
 
   world.launchTask = async (leadUnit, title, opts = {}) => {
     const res = await fetch(`${world.url}/api/v1/tasks`, {

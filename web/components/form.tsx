@@ -52,11 +52,13 @@ export interface TextFieldProps {
   width?: 'full' | 'medium' | 'short';
   spellcheck?: boolean;
   autofocus?: boolean;
+  /** The input's id when one page has several forms with this field (default `field-<name>`). */
+  id?: string;
 }
 
 /** A labelled input: label above, hint under it, the error right above the input, which keeps its value. */
 export function TextField(p: TextFieldProps) {
-  const id = fieldId(p.name);
+  const id = p.id ?? fieldId(p.name);
   const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
@@ -97,11 +99,12 @@ export interface SelectFieldProps {
   options: ReadonlyArray<{ value: string; label: string }>;
   value?: string;
   error?: string;
+  id?: string;
 }
 
 /** A labelled select; the first option is "all" (an empty value). */
 export function SelectField(p: SelectFieldProps) {
-  const id = fieldId(p.name);
+  const id = p.id ?? fieldId(p.name);
   return (
     <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
       <label class="label" for={id}>
@@ -127,4 +130,50 @@ export function SelectField(p: SelectFieldProps) {
 /** The CSRF token every form carries (checked with the Origin header on every POST). */
 export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** A labelled multi-line field; keeps what was typed, like TextField. */
+export function TextArea(p: { name: string; label: string; hint?: string; value?: string; error?: string; rows?: number; id?: string }) {
+  const id = p.id ?? fieldId(p.name);
+  const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
+      <label class="label" for={id}>
+        {p.label}
+      </label>
+      {p.hint && (
+        <div id={`${id}-hint`} class="hint">
+          {p.hint}
+        </div>
+      )}
+      {p.error && (
+        <p id={`${id}-error`} class="error-message">
+          <span class="visually-hidden">Lỗi: </span>
+          {p.error}
+        </p>
+      )}
+      <textarea
+        class={`textarea${p.error ? ' input--error' : ''}`}
+        id={id}
+        name={p.name}
+        rows={p.rows ?? 5}
+        aria-describedby={describedBy}
+        aria-invalid={p.error ? 'true' : undefined}
+      >
+        {p.value ?? ''}
+      </textarea>
+    </div>
+  );
+}
+
+/** One labelled checkbox (several with the same name make a list). */
+export function Checkbox(p: { id: string; name: string; value: string; label: ComponentChildren; checked?: boolean }) {
+  return (
+    <div class="checkbox">
+      <input class="checkbox__input" type="checkbox" id={p.id} name={p.name} value={p.value} checked={p.checked} />
+      <label class="checkbox__label" for={p.id}>
+        {p.label}
+      </label>
+    </div>
+  );
 }

@@ -4,7 +4,7 @@ import { grantsAnyRole, ROLE_LABELS, type Role } from '../../domain/roles';
 import { ASSET_PATHS } from '../assets';
 import { CsrfField } from './form';
 
-export type NavKey = 'my-work' | 'review' | 'overview' | 'tasks' | 'reports' | 'inbox' | 'password';
+export type NavKey = 'my-work' | 'review' | 'overview' | 'directives' | 'tasks' | 'reports' | 'inbox' | 'admin' | 'password';
 
 interface NavItem {
   key: NavKey;
@@ -18,6 +18,7 @@ const NAV: readonly NavItem[] = [
   { key: 'my-work', href: '/my-work', label: () => 'Việc của tôi', roles: ['unit_officer', 'unit_head'] },
   { key: 'review', href: '/review', label: () => 'Chờ duyệt', roles: ['secretariat'] },
   { key: 'overview', href: '/overview', label: () => 'Tổng quan', roles: ['secretariat', 'inspector', 'admin'] },
+  { key: 'directives', href: '/directives', label: () => 'Văn bản chỉ đạo', roles: ['secretariat'] },
   {
     key: 'tasks',
     href: '/tasks',
@@ -30,6 +31,7 @@ const NAV: readonly NavItem[] = [
     roles: ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'],
   },
   { key: 'reports', href: '/reports', label: () => 'Báo cáo', roles: ['secretariat', 'inspector', 'admin', 'unit_officer', 'unit_head'] },
+  { key: 'admin', href: '/admin', label: () => 'Quản trị', roles: ['admin'] },
   { key: 'inbox', href: '/inbox', label: () => 'Thông báo', roles: ['secretariat', 'unit_officer', 'unit_head', 'inspector', 'admin'] },
 ];
 
