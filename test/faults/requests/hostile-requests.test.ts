@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
+import { countRows, untilQuiet } from '../../helpers/counts';
 import { uniq } from '../../helpers/servers';
 import { useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
 import { DAY, PDF, PNG } from '../../helpers/fixtures';
@@ -340,23 +341,7 @@ describe('fault scenario: malformed and hostile requests to every endpoint and f
   };
 
   /** Waits until no audit row has been written for a moment: an accepted launch records after its answer. */
-  async function quiet(): Promise<void> {
-    const rows = async () =>
-      Number(
-        (
-          await w.db
-            .selectFrom('audit_events')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    for (let last = await rows(), still = 0; still < 3;) {
-      await new Promise((r) => setTimeout(r, 100));
-      const now = await rows();
-      still = now === last ? still + 1 : 0;
-      last = now;
-    }
-  }
+  const quiet = () => untilQuiet(() => countRows(w.db, 'audit_events'), 3);
 
   /**
    * Sends one hostile request and holds it to the rules. `expect` names the text fields whose

@@ -11,6 +11,7 @@ import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { IDEMPOTENCY_PROBLEMS } from '../../../api/idempotency';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
+import { countRows } from '../../helpers/counts';
 import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
 import { useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
@@ -40,14 +41,7 @@ interface Probe {
   command?: string;
 }
 
-const auditRows = (w: ApiWorld, taskId: string, kind: string) =>
-  w.db
-    .selectFrom('audit_events')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('task_id', '=', taskId)
-    .where('kind', '=', kind)
-    .executeTakeFirstOrThrow()
-    .then((r) => Number(r.n));
+const auditRows = (w: ApiWorld, taskId: string, kind: string) => countRows(w.db, 'audit_events', { task_id: taskId, kind });
 
 async function workflowsWithId(w: ApiWorld, workflowId: string): Promise<number> {
   let n = 0;
@@ -181,14 +175,8 @@ const PROBES: Record<string, Probe> = {
           filename: 'bien-ban.pdf',
           contentType: 'application/pdf',
         }),
-    effect: async (w, f) => {
-      const { n } = await w.db
-        .selectFrom('evidence')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('task_id', '=', f.taskId)
-        .executeTakeFirstOrThrow();
-      return Math.max(Number(n), await auditRows(w, f.taskId, 'evidence_attached'));
-    },
+    effect: async (w, f) =>
+      Math.max(await countRows(w.db, 'evidence', { task_id: f.taskId }), await auditRows(w, f.taskId, 'evidence_attached')),
   },
   importDirective: {
     status: 201,
@@ -213,16 +201,7 @@ const PROBES: Record<string, Probe> = {
             )
         : req.send(body);
     },
-    effect: async (w, f) =>
-      Number(
-        (
-          await w.db
-            .selectFrom('directives')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('number', '=', f.body!.number)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    effect: async (w, f) => countRows(w.db, 'directives', { number: f.body!.number }),
   },
   extractDirective: {
     status: 200,
@@ -241,21 +220,8 @@ const PROBES: Record<string, Probe> = {
         .send(variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`),
     // A preview writes no directive: what happens once is the answer kept for its key.
     effect: async (w, f) => {
-      const n = (r: { n: string }) => Number(r.n);
-      const directives = n(
-        await w.db
-          .selectFrom('directives')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('created_by', '=', f.who!.login)
-          .executeTakeFirstOrThrow(),
-      );
-      const kept = n(
-        await w.db
-          .selectFrom('idempotency_keys')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('login', '=', f.who!.login)
-          .executeTakeFirstOrThrow(),
-      );
+      const directives = await countRows(w.db, 'directives', { created_by: f.who!.login });
+      const kept = await countRows(w.db, 'idempotency_keys', { login: f.who!.login });
       return directives === 0 ? kept : -directives;
     },
   },
@@ -274,16 +240,7 @@ const PROBES: Record<string, Probe> = {
         .post('/api/v1/directives/from-text')
         .set('authorization', f.who!.auth)
         .send({ text: variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`, number: f.other! }),
-    effect: async (w, f) =>
-      Number(
-        (
-          await w.db
-            .selectFrom('directives')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('created_by', '=', f.who!.login)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    effect: async (w, f) => countRows(w.db, 'directives', { created_by: f.who!.login }),
   },
   launchDirectiveItems: {
     status: 200,
@@ -335,17 +292,7 @@ const PROBES: Record<string, Probe> = {
         .http()
         .post(`/api/v1/inbox/${variant === 'same' ? f.notificationId : f.other}/read`)
         .set('authorization', w.people.lead.auth),
-    effect: async (w, f) =>
-      Number(
-        (
-          await w.db
-            .selectFrom('notification_reads')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('notification_id', '=', f.notificationId!)
-            .where('login', '=', w.people.lead.login)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    effect: async (w, f) => countRows(w.db, 'notification_reads', { notification_id: f.notificationId!, login: w.people.lead.login }),
   },
 };
 
