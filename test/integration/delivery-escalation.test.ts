@@ -10,7 +10,7 @@ import { deliveryKeyFor, messageIdFor, nextDeliveryWindow } from '../../delivery
 import { formatDueDate } from '../../domain/catalog/format';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { launchFor, workingCalendar } from '../helpers/tasks';
-import { aNamedUnit, aPerson, type TestPerson } from '../helpers/delivery';
+import { aNamedUnit, aPerson, handOverHeadship, type TestPerson } from '../helpers/delivery';
 import { startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
@@ -111,16 +111,7 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     );
 
     // The unit changes heads before the deadline passes.
-    await db
-      .updateTable('users')
-      .set({ roles: ['unit_officer'] })
-      .where('login', '=', formerHead.login)
-      .execute();
-    await db
-      .updateTable('users')
-      .set({ roles: ['unit_head'] })
-      .where('login', '=', nextHead.login)
-      .execute();
+    await handOverHeadship(db, formerHead, nextHead);
 
     await sleepUntilOutboxHas(taskId, 'escalation', 'level-3', 80);
     await deliverNow();

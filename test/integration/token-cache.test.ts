@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import express from 'express';
 import request from 'supertest';
 import { sql } from 'kysely';
@@ -7,16 +7,15 @@ import { problemHandler } from '../../api/problems';
 import { tokenIssue } from '../../cli/commands/token-issue';
 import { tokenRevoke } from '../../cli/commands/token-revoke';
 import { addUser, issueToken, revokeToken, tokenKey } from '../../db/repositories/auth';
-import { runCli } from '../helpers/cli';
-import { testDb, uniq } from '../helpers/servers';
+import { runCli, useCliDatabase } from '../helpers/cli';
+import { uniq } from '../helpers/servers';
 import { aUnit } from '../helpers/users';
 
 // Long enough that only an eviction, never the TTL, can explain a refusal within a test.
 const LONG_TTL_MS = 5 * 60_000;
 
 describe('the API keeps authenticated tokens in memory and drops revoked ones at once', () => {
-  const db = testDb();
-  const savedUrl = process.env.DATABASE_URL;
+  const db = useCliDatabase();
   let unitCode: string;
   const listeners: RevocationListener[] = [];
 
@@ -50,20 +49,20 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     return login;
   };
   const me = (app: express.Express, token: string) => request(app).get('/me').set('authorization', `Bearer ${token}`);
+  /** Writes a token's revocation straight into its row, without the announcement `revokeToken` makes. */
+  const setRevokedQuietly = (token: string, revokedAt: Date | null) =>
+    db
+      .updateTable('api_tokens')
+      .set({ revoked_at: revokedAt })
+      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
+      .execute();
 
   beforeAll(async () => {
-    process.env.DATABASE_URL = inject('databaseUrl');
     unitCode = await aUnit(db, 'VPTU');
   });
 
   afterEach(async () => {
     for (const l of listeners.splice(0)) await l.close();
-  });
-
-  afterAll(async () => {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    await db.destroy();
   });
 
   it('refuses a token revoked with token:revoke (another connection, as the CLI is another process) on the next request', async () => {
@@ -76,17 +75,9 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
 
     await me(app, token).expect(200);
     // Served from memory: a revocation written without announcing it is not seen before the TTL.
-    await db
-      .updateTable('api_tokens')
-      .set({ revoked_at: new Date() })
-      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
-      .execute();
+    await setRevokedQuietly(token, new Date());
     await me(app, token).expect(200);
-    await db
-      .updateTable('api_tokens')
-      .set({ revoked_at: null })
-      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
-      .execute();
+    await setRevokedQuietly(token, null);
 
     const revokedAt = Date.now();
     expect(await runCli(tokenRevoke, ['--token', token])).toMatchObject({ code: 0 });
@@ -196,11 +187,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     const app = appWith(cache);
     const token = (await issueToken(db, await aSecretary())).token;
     await me(app, token).expect(200);
-    await db
-      .updateTable('api_tokens')
-      .set({ revoked_at: new Date() })
-      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
-      .execute();
+    await setRevokedQuietly(token, new Date());
     await me(app, token).expect(401);
     expect(cache.size).toBe(0);
   });
