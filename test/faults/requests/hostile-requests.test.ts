@@ -14,11 +14,11 @@ import { describe, expect, it } from 'vitest';
 import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
-import { countRows, untilQuiet } from '../../helpers/counts';
+import { countRows, tableSnapshot, untilQuiet } from '../../helpers/counts';
 import { uniq } from '../../helpers/servers';
 import { useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
 import { DAY, PDF, PNG } from '../../helpers/fixtures';
-import { answerViolations, checkRequestInvariants, snapshotChanges, tableSnapshot } from '../lib/request-invariants';
+import { answerViolations, checkWorldInvariants, snapshotChanges } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor, type Rng } from '../lib/seed';
 
@@ -764,15 +764,7 @@ describe('fault scenario: malformed and hostile requests to every endpoint and f
     for (const id of started) if (!recorded.has(id)) violations.push(`workflow ${id} was started but its task has no record`);
     if (started.length < w.tasks.size)
       violations.push(`${started.length} workflows listed on this file's queue, fewer than the ${w.tasks.size} tasks it touched`);
-    violations.push(
-      ...(await checkRequestInvariants({
-        db: w.db,
-        temporal: w.env.client,
-        ledger: w.ledger,
-        tasks: w.tasks,
-        logins: Object.values(w.people).map((p) => p.login),
-      })),
-    );
+    violations.push(...(await checkWorldInvariants(w)));
     const table = Object.entries(statuses).map(
       ([c, t]) =>
         `${c}: ${Object.entries(t)

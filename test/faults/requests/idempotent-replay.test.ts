@@ -16,7 +16,7 @@ import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
 import { useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
 import { DAY, PDF } from '../../helpers/fixtures';
-import { answerViolations, checkRequestInvariants } from '../lib/request-invariants';
+import { answerViolations, checkWorldInvariants } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor } from '../lib/seed';
 
@@ -390,13 +390,7 @@ describe('fault scenario: every POST replayed with its Idempotency-Key, at once 
       }
     }
 
-    const invariants = await checkRequestInvariants({
-      db: w.db,
-      temporal: w.env.client,
-      ledger: w.ledger,
-      tasks: w.tasks,
-      logins: Object.values(w.people).map((p) => p.login),
-    });
+    const invariants = await checkWorldInvariants(w);
     violations.push(...invariants);
     notes.push(
       `${inProgress} concurrent duplicates answered 409 in progress; ${w.tasks.size} tasks, ${w.ledger.length} acknowledged commands checked against the audit trail`,
