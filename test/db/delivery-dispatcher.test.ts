@@ -10,12 +10,12 @@ import {
 } from '../../db/repositories/webhooks';
 import { deliveryHistory } from '../../db/repositories/deliveries';
 import { createDispatcher } from '../../delivery/dispatcher';
-import { createSmtpMailer, type Mailer } from '../../delivery/email';
+import type { Mailer } from '../../delivery/email';
 import { deliveryKeyFor, messageIdFor } from '../../delivery/model';
 import { verifyWebhookSignature } from '../../delivery/webhook';
 import { testDb, uniq } from '../helpers/servers';
 import { aNamedUnit, aNotification, aPerson, aTaskRow, deliveriesOf, handOverHeadship, type TestPerson } from '../helpers/delivery';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { mailerFor, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const BASE_URL = 'https://giaoviec.thainguyen.gov.vn';
@@ -38,14 +38,7 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
   beforeAll(async () => {
     mailbox = await startMailbox(SMTP);
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      user: SMTP.user,
-      password: SMTP.password,
-      from: FROM,
-    });
+    mailer = mailerFor(mailbox, SMTP, FROM);
     receiver = await startWebhookReceiver({ secret: 'khoa-bi-mat-cua-cau-noi-zalo' });
     dispatcher = createDispatcher({ db, mailer, publicBaseUrl: BASE_URL, clock });
   });
