@@ -43,6 +43,13 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     await listener.ready;
     return listener;
   };
+  /** An app whose token cache listens for revocations and records what it evicts. */
+  const aListeningApp = async () => {
+    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
+    const evicted = watched(cache);
+    const listener = await listening(cache);
+    return { cache, evicted, listener, app: appWith(cache) };
+  };
   const aSecretary = async () => {
     const login = `thu.ky.${uniq()}`;
     await addUser(db, { login, unitCode, roles: ['secretariat'] });
@@ -66,10 +73,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
   });
 
   it('refuses a token revoked with token:revoke (another connection, as the CLI is another process) on the next request', async () => {
-    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
-    const evicted = watched(cache);
-    await listening(cache);
-    const app = appWith(cache);
+    const { evicted, app } = await aListeningApp();
     const login = await aSecretary();
     const token = (await runCli(tokenIssue, ['--login', login])).stdout.trim();
 
@@ -88,10 +92,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
   });
 
   it('refuses every token of a user revoked with token:revoke --login', async () => {
-    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
-    const evicted = watched(cache);
-    await listening(cache);
-    const app = appWith(cache);
+    const { evicted, app } = await aListeningApp();
     const login = await aSecretary();
     const laptop = (await issueToken(db, login)).token;
     const phone = (await issueToken(db, login)).token;
@@ -108,10 +109,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
   });
 
   it('listens again after its connection is killed, forgetting what it may have missed meanwhile', async () => {
-    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
-    const evicted = watched(cache);
-    const listener = await listening(cache);
-    const app = appWith(cache);
+    const { cache, evicted, listener, app } = await aListeningApp();
     const token = (await issueToken(db, await aSecretary())).token;
     await me(app, token).expect(200);
     expect(cache.size).toBe(1);
