@@ -29,7 +29,8 @@ import { addCalendarDays, type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnIn
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type TaskState } from '../domain/task';
 import type { Actor, CompleteLaunch } from '../domain/schemas/task';
 import * as messages from '../workflows/messages';
-import { launchBody, rng } from './lib/fixtures';
+import { mulberry32 as rng } from '../test/helpers/random';
+import { launchBody } from './lib/fixtures';
 import { loadAverage, printMachine, runBench } from './lib/servers';
 import { numberFlag } from './lib/flags';
 import { fmt, limitCheck, now, printFigures, reportResult, runPool, summarize } from './lib/stats';

@@ -29,7 +29,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { freePort } from '../infra/processes';
 import type { TaskState } from '../domain/task';
-import { launchFor, MIX, NEEDS, pdf, pickOp, pickUnitIndex, READS, rng, seedUsers, TaskBook, type OpName } from './lib/soak-load';
+import { mulberry32 as rng } from '../test/helpers/random';
+import { launchFor, MIX, NEEDS, pdf, pickOp, pickUnitIndex, READS, seedUsers, TaskBook, type OpName } from './lib/soak-load';
 import {
   findDevServerPid,
   findPostmasterPid,

@@ -1,5 +1,6 @@
 // The notifications planned from a policy, as pure functions of (deadline, policy, calendar, now),
 // without zod: workflows import this module (docs/architecture.md, "Zod-free domain modules").
+import { keysOf } from './guards';
 import type { WorkingCalendar } from './calendar';
 import { type EscalationStep, type NotificationPolicy, type RecipientRole, type ReportPolicy } from './policy';
 import type { Period } from './recurrence';
@@ -26,18 +27,7 @@ import { addCalendarDays, type CivilDate, civilDayNumber, type InstantInput, par
  * Intervals are (from, to]: a notification exactly at `cursor` was sent in the previous batch.
  */
 
-export const NOTIFICATION_KINDS = [
-  'ack_reminder',
-  'ack_escalation',
-  'due_reminder',
-  'escalation',
-  'urging',
-  'report_reminder',
-  'report_escalation',
-] as const;
-export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
-
-export const NOTIFICATION_KIND_LABELS_VI: Readonly<Record<NotificationKind, string>> = Object.freeze({
+export const NOTIFICATION_KIND_LABELS_VI = Object.freeze({
   ack_reminder: 'Nhắc tiếp nhận nhiệm vụ',
   ack_escalation: 'Báo cáo người đứng đầu: nhiệm vụ chưa được tiếp nhận',
   due_reminder: 'Nhắc việc sắp đến hạn',
@@ -46,6 +36,8 @@ export const NOTIFICATION_KIND_LABELS_VI: Readonly<Record<NotificationKind, stri
   report_reminder: 'Nhắc báo cáo định kỳ',
   report_escalation: 'Báo cáo vượt cấp: chậm báo cáo định kỳ',
 });
+export type NotificationKind = keyof typeof NOTIFICATION_KIND_LABELS_VI;
+export const NOTIFICATION_KINDS = keysOf(NOTIFICATION_KIND_LABELS_VI);
 
 /**
  * One notice the policy plans. `step` is deterministic for a given policy and deadline:

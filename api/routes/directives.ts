@@ -21,6 +21,7 @@ import {
 import { recordedActorOf, requireRole } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
+import { receiveUpload } from '../multipart';
 import { verifyUtf8Body } from '../request-body';
 
 const idParams = z.object({ id: z.string().regex(/^[a-z0-9.-]{1,160}$/, 'mã văn bản không hợp lệ') });
@@ -65,23 +66,10 @@ const fromTextFields = directiveFromTextSchema.omit({ text: true }).extend({
   items: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(refSchema).min(1).max(500)).optional(),
 });
 
-/** Reads a multipart upload; every way it can be wrong is the client's (413 for a file over the limit, else 400). */
 const receive = (req: Request, res: Response) =>
-  new Promise<void>((resolve, reject) => {
-    noticeUpload(req, res, (err: unknown) => {
-      if (!err) return resolve();
-      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE')
-        return reject(
-          new HttpProblem(413, PROBLEM_TYPES.tooLarge, 'Tệp quá lớn', `Tệp văn bản vượt quá giới hạn ${NOTICE_FILE_MAX_BYTES} byte`),
-        );
-      const detail =
-        err instanceof multer.MulterError
-          ? err.code === 'LIMIT_UNEXPECTED_FILE'
-            ? `Chỉ nhận một tệp, trong trường "file" (nhận được trường "${err.field}")`
-            : 'Biểu mẫu có quá nhiều trường hoặc trường quá dài'
-          : 'Thân yêu cầu multipart/form-data không đọc được';
-      reject(new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không hợp lệ', detail));
-    });
+  receiveUpload(noticeUpload, req, res, {
+    tooLarge: `Tệp văn bản vượt quá giới hạn ${NOTICE_FILE_MAX_BYTES} byte`,
+    tooManyFields: 'Biểu mẫu có quá nhiều trường hoặc trường quá dài',
   });
 
 /**

@@ -12,6 +12,7 @@ import * as messages from '../../workflows/messages';
 import { actorOf, requireRole } from '../auth';
 import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI, sendEvidenceFile } from '../evidence-content';
 import { claimIdempotencyKey } from '../idempotency';
+import { receiveUpload } from '../multipart';
 import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead } from '../visibility';
 import { route, sendUpdate } from './task-commands';
@@ -53,29 +54,10 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
     defParamCharset: 'utf8',
   }).single('file');
 
-  /** Reads the multipart body; every way it can be wrong is the client's, so a 4xx. */
   const receive = (req: Request, res: Response) =>
-    new Promise<void>((resolve, reject) => {
-      upload(req, res, (err: unknown) => {
-        if (!err) return resolve();
-        if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
-          return reject(
-            new HttpProblem(
-              413,
-              PROBLEM_TYPES.tooLarge,
-              'Tệp quá lớn',
-              `Tệp minh chứng vượt quá giới hạn ${mib(maxBytes)} (${maxBytes} byte)`,
-            ),
-          );
-        }
-        const detail =
-          err instanceof multer.MulterError
-            ? err.code === 'LIMIT_UNEXPECTED_FILE'
-              ? `Chỉ nhận một tệp, trong trường "file" (nhận được trường "${err.field}")`
-              : 'Biểu mẫu có quá nhiều trường hoặc trường quá dài; chỉ gửi "file" và "description"'
-            : 'Thân yêu cầu multipart/form-data không đọc được';
-        reject(new HttpProblem(400, PROBLEM_TYPES.malformed, 'Yêu cầu không hợp lệ', detail));
-      });
+    receiveUpload(upload, req, res, {
+      tooLarge: `Tệp minh chứng vượt quá giới hạn ${mib(maxBytes)} (${maxBytes} byte)`,
+      tooManyFields: 'Biểu mẫu có quá nhiều trường hoặc trường quá dài; chỉ gửi "file" và "description"',
     });
 
   // The role and the task are checked before the upload is read: an unrelated unit never gets to send the bytes.

@@ -17,18 +17,6 @@ const DAY = 86_400_000;
 /** The registry's unit codes (the valid ones for `leadUnit`). */
 export const UNIT_CODES: readonly string[] = unitRegistry.map((u) => u.code).filter((c) => /^[A-Z0-9_]{2,40}$/.test(c));
 
-/** A deterministic pseudo-random generator, so every run benchmarks the same data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Item `i` of a directive as the secretariat launches it: due `dueInDays` after `nowMs`. */
 export function launchBody(directiveNumber: string, i: number, nowMs: number, dueInDays = 30 + (i % 300)): CompleteLaunch {
   const lead = UNIT_CODES[i % UNIT_CODES.length];

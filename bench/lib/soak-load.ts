@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema';
 import { collectiveUnitCodes, unitRegistry } from '../../domain/units';
 import type { CompleteLaunch } from '../../domain/schemas/task';
 import type { TaskState, TaskStatus } from '../../domain/task';
+import { pickWeighted } from '../../test/helpers/random';
 import { runPool } from './stats';
 
 /*
@@ -79,8 +80,6 @@ export async function seedUsers(db: Kysely<Database>, count: number): Promise<So
 // ---- the open assignments ----
 
 export type DeadlineKind = 'date' | 'recurring' | 'ongoing';
-
-export { rng } from './fixtures';
 
 /**
  * The lead unit of the next assignment: skewed towards the front of the list (departments and
@@ -330,13 +329,7 @@ export const NEEDS: Partial<Record<OpName, { pool: PoolName; otherwise: OpName }
 };
 
 export function pickOp(random: () => number): OpName {
-  const total = MIX.reduce((s, [, w]) => s + w, 0);
-  let r = random() * total;
-  for (const [op, w] of MIX) {
-    r -= w;
-    if (r < 0) return op;
-  }
-  return MIX[MIX.length - 1][0];
+  return pickWeighted(random, MIX);
 }
 
 /** Bytes that file-type recognizes as a PDF, `size` long: a scanned minutes of acceptance. */

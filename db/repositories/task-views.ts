@@ -14,6 +14,40 @@ export interface TaskListRow {
   dueAt: Date | null;
 }
 
+const listRowColumns = [
+  't.id',
+  't.directive_number',
+  't.ref',
+  't.title',
+  't.lead_unit',
+  'u.name as lead_unit_name',
+  't.status',
+  't.due_at',
+] as const;
+
+/** The one mapper from a row of `listRowColumns`. */
+function toTaskListRow(r: {
+  id: string;
+  directive_number: string;
+  ref: string;
+  title: string;
+  lead_unit: string;
+  lead_unit_name: string | null;
+  status: string;
+  due_at: Date | null;
+}): TaskListRow {
+  return {
+    id: r.id,
+    directiveNumber: r.directive_number,
+    ref: r.ref,
+    title: r.title,
+    leadUnit: r.lead_unit,
+    leadUnitName: r.lead_unit_name,
+    status: r.status,
+    dueAt: r.due_at,
+  };
+}
+
 /** Who is looking: a unit sees only the tasks it leads, co-leads or coordinates. */
 export interface TaskViewer {
   unitCode: string;
@@ -73,25 +107,13 @@ export async function searchTasks(
     query = query.where('t.status', 'in', [...OPEN_STATUSES]).where((eb) => eb.or([eb('t.due_at', 'is', null), eb('t.due_at', '>=', now)]));
   const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
   const rows = await query
-    .select(['t.id', 't.directive_number', 't.ref', 't.title', 't.lead_unit', 'u.name as lead_unit_name', 't.status', 't.due_at'])
+    .select(listRowColumns)
     .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
     .orderBy('t.id')
     .limit(page.limit)
     .offset(page.offset)
     .execute();
-  return {
-    total: Number(total),
-    rows: rows.map((r) => ({
-      id: r.id,
-      directiveNumber: r.directive_number,
-      ref: r.ref,
-      title: r.title,
-      leadUnit: r.lead_unit,
-      leadUnitName: r.lead_unit_name,
-      status: r.status,
-      dueAt: r.due_at,
-    })),
-  };
+  return { total: Number(total), rows: rows.map(toTaskListRow) };
 }
 
 /** A task's read model as its page shows it. */
@@ -230,33 +252,13 @@ export async function taskQueue(db: Kysely<Database>, q: TaskQueue): Promise<{ r
     query = query.where('t.status', 'in', [...OPEN_STATUSES]).where(sql<boolean>`jsonb_typeof(t.state->'pendingExtension') = 'object'`);
   const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
   const rows = await query
-    .select([
-      't.id',
-      't.directive_number',
-      't.ref',
-      't.title',
-      't.lead_unit',
-      'u.name as lead_unit_name',
-      't.status',
-      't.due_at',
-      't.state',
-    ])
+    .select([...listRowColumns, 't.state'])
     .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
     .orderBy('t.id')
     .limit(q.limit)
     .execute();
   return {
     total: Number(total),
-    rows: rows.map((r) => ({
-      id: r.id,
-      directiveNumber: r.directive_number,
-      ref: r.ref,
-      title: r.title,
-      leadUnit: r.lead_unit,
-      leadUnitName: r.lead_unit_name,
-      status: r.status,
-      dueAt: r.due_at,
-      state: (r.state as TaskState | null) ?? null,
-    })),
+    rows: rows.map((r) => ({ ...toTaskListRow(r), state: (r.state as TaskState | null) ?? null })),
   };
 }

@@ -25,19 +25,10 @@ export interface TaskSummary {
   status: string;
 }
 
-const summaryColumns = [
-  'id',
-  'directive_number',
-  'ref',
-  'title',
-  'lead_unit',
-  'co_lead_unit',
-  'due_at',
-  'expected_result',
-  'launched_at',
-  'outcome',
-  'status',
-] as const;
+/** What names a task wherever it is listed: its item of which directive, and who leads it. */
+const headlineColumns = ['id', 'directive_number', 'ref', 'title', 'lead_unit', 'co_lead_unit'] as const;
+
+const summaryColumns = [...headlineColumns, 'due_at', 'expected_result', 'launched_at', 'outcome', 'status'] as const;
 
 /** The one mapper from a `tasks` row to a TaskSummary. */
 function toTaskSummary(row: Pick<Selectable<TasksTable>, (typeof summaryColumns)[number]>): TaskSummary {
@@ -96,12 +87,7 @@ const recordColumns = [
 ] as const satisfies readonly (keyof TaskRecord)[];
 
 const listColumns = [
-  'id',
-  'directive_number',
-  'ref',
-  'title',
-  'lead_unit',
-  'co_lead_unit',
+  ...headlineColumns,
   'coordinating_units',
   'status',
   'original_due_at',

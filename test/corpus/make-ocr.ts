@@ -14,10 +14,11 @@
 // - page numbers, a running header and a signing-time footer inserted between lines mid-text;
 // - occasional dropped function words and stray leading spaces;
 // - Markdown residue (**, ##) and pipe tables of the clean text flattened as a scan would show them.
-// No dependencies; Node's fs and path only.
+// Node's fs and path and the shared seeded generator (`test/helpers/random.ts`) only.
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { mulberry32, pickWeighted } from '../helpers/random';
 
 export const SEED = 57;
 
@@ -53,27 +54,7 @@ function hashString(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast, good enough for noise. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(rng: Rng, weighted: ReadonlyArray<readonly [T, number]>): T {
-  const total = weighted.reduce((s, [, w]) => s + w, 0);
-  let r = rng() * total;
-  for (const [value, w] of weighted) {
-    r -= w;
-    if (r < 0) return value;
-  }
-  return weighted[weighted.length - 1][0];
-}
+const pick = pickWeighted;
 
 function intBetween(rng: Rng, lo: number, hi: number): number {
   return lo + Math.floor(rng() * (hi - lo + 1));

@@ -10,12 +10,12 @@ import {
 } from '../../db/repositories/webhooks';
 import { deliveryHistory } from '../../db/repositories/deliveries';
 import { createDispatcher } from '../../delivery/dispatcher';
-import { createSmtpMailer, type Mailer } from '../../delivery/email';
+import type { Mailer } from '../../delivery/email';
 import { deliveryKeyFor, messageIdFor } from '../../delivery/model';
 import { verifyWebhookSignature } from '../../delivery/webhook';
 import { testDb, uniq } from '../helpers/servers';
-import { aNamedUnit, aNotification, aPerson, aTaskRow, deliveriesOf, type TestPerson } from '../helpers/delivery';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { aNamedUnit, aNotification, aPerson, aTaskRow, deliveriesOf, handOverHeadship, type TestPerson } from '../helpers/delivery';
+import { mailerFor, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const BASE_URL = 'https://giaoviec.thainguyen.gov.vn';
@@ -38,14 +38,7 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
 
   beforeAll(async () => {
     mailbox = await startMailbox(SMTP);
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      user: SMTP.user,
-      password: SMTP.password,
-      from: FROM,
-    });
+    mailer = mailerFor(mailbox, SMTP, FROM);
     receiver = await startWebhookReceiver({ secret: 'khoa-bi-mat-cua-cau-noi-zalo' });
     dispatcher = createDispatcher({ db, mailer, publicBaseUrl: BASE_URL, clock });
   });
@@ -320,17 +313,7 @@ describe('delivering the outbox: inbox, e-mail over SMTP and signed webhooks (Po
     await tickAt('2026-04-10T08:00:00+07:00');
     expect(await deliveriesOf(db, ackEscalation)).toEqual([`email ${formerHead.login} sent`, `inbox ${formerHead.login} sent`]);
 
-    // The unit gets a new head.
-    await db
-      .updateTable('users')
-      .set({ roles: ['unit_officer'] })
-      .where('login', '=', formerHead.login)
-      .execute();
-    await db
-      .updateTable('users')
-      .set({ roles: ['unit_head'] })
-      .where('login', '=', newHead.login)
-      .execute();
+    await handOverHeadship(db, formerHead, newHead);
     const level1 = await aNotification(db, t.taskId, {
       kind: 'escalation',
       step: 'level-1@e0',

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../delivery/dispatcher';
-import { createSmtpMailer, type Mailer } from '../../delivery/email';
+import type { Mailer } from '../../delivery/email';
 import { deliveryKeyFor, messageIdFor } from '../../delivery/model';
 import { testDb } from '../helpers/servers';
 import { aNamedUnit, aNotification, aPerson, aTaskRow, deliveriesOf } from '../helpers/delivery';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { mailerFor, startMailbox, type Mailbox } from '../helpers/mailbox';
 
 const SMTP = { user: 'engine', password: 'mat-khau-smtp' };
 const NOTICES = 30;
@@ -20,9 +20,7 @@ describe('two workers delivering the same outbox at the same moments', () => {
   beforeAll(async () => {
     mailbox = await startMailbox(SMTP);
     for (let i = 0; i < 2; i++) {
-      mailers.push(
-        createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, ...SMTP, from: 'Hệ thống <no-reply@thainguyen.gov.vn>' }),
-      );
+      mailers.push(mailerFor(mailbox, SMTP, 'Hệ thống <no-reply@thainguyen.gov.vn>'));
     }
   });
 

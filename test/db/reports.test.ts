@@ -5,6 +5,7 @@ import { reportByDirective, reportByUnit, type GroupCounts, type ReportFilter } 
 import type { NewTaskRow } from '../../db/schema';
 import { parseReportPeriod, periodAsOf } from '../../domain/report-period';
 import { classifyAssignment, completionRate, type ClassifiableAssignment } from '../../domain/status';
+import { mulberry32 } from '../helpers/random';
 import { testDb, uniq } from '../helpers/servers';
 
 const DAY = 86_400_000;
@@ -66,18 +67,6 @@ const toAssignment = (r: NewTaskRow): ClassifiableAssignment => ({
   submittedAt: (r.submitted_at as Date | string | null | undefined) ?? null,
 });
 
-/** A deterministic pseudo-random source (mulberry32), so a failure reproduces. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The late list as domain/status.ts sees it: overdue first, then completed late, the most overdue first. */
 function expectedLateOrder(rows: NewTaskRow[], asOf: Date): { id: string; group: LateItem['group']; daysOverdue: number | null }[] {
   const ms = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string | Date).getTime());
@@ -116,7 +105,7 @@ function generated(
   base: number,
   o: { claimedAtCompletion?: boolean } = {},
 ): NewTaskRow[] {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)];
   const rows: NewTaskRow[] = [];
   for (let i = 0; i < count; i++) {
@@ -426,7 +415,7 @@ describe('the Steering Committee reports over the tasks read model', () => {
     await db.insertInto('tasks').values(rows).execute();
 
     // What the workflows do to them afterwards, through the read model as recordEvent writes it.
-    const next = random(7);
+    const next = mulberry32(7);
     const open = rows.filter((r) => !['completed', 'cancelled'].includes(r.status));
     const changes: [NewTaskRow, Partial<NewTaskRow>][] = [];
     for (const r of open.slice(0, 20)) {

@@ -143,3 +143,17 @@ export async function deliveriesOf(db: Kysely<Database>, key: string): Promise<s
     .execute();
   return rows.map((r) => `${r.channel} ${r.recipient} ${r.state}`).sort();
 }
+
+/** The unit changes heads: `formerHead` becomes an officer and `newHead` heads the unit. */
+export async function handOverHeadship(db: Kysely<Database>, formerHead: TestPerson, newHead: TestPerson): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ roles: ['unit_officer'] })
+    .where('login', '=', formerHead.login)
+    .execute();
+  await db
+    .updateTable('users')
+    .set({ roles: ['unit_head'] })
+    .where('login', '=', newHead.login)
+    .execute();
+}

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { createSmtpMailer, type Mailer } from '../../delivery/email';
 
 export interface ReceivedMail {
   raw: Buffer;
@@ -57,3 +58,12 @@ export async function startMailbox(credentials: { user: string; password: string
 }
 
 export type Mailbox = Awaited<ReturnType<typeof startMailbox>>;
+
+/** The engine's SMTP mailer, sending to `mailbox` over loopback with the credentials the mailbox was started with. */
+export function mailerFor(
+  mailbox: Mailbox,
+  credentials: { user: string; password: string },
+  from = 'Hệ thống theo dõi nhiệm vụ <no-reply@thainguyen.gov.vn>',
+): Mailer {
+  return createSmtpMailer({ host: '127.0.0.1', port: mailbox.port, secure: false, ...credentials, from });
+}

@@ -18,11 +18,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type request from 'supertest';
-import { sql } from 'kysely';
 import { openApiDocument } from '../../api/openapi';
 import { ROLES, type Role } from '../../domain/roles';
 import { useApiWorld, type Fixture as TaskFixture, type Person } from '../helpers/api-world';
 import { DAY, PDF } from '../helpers/fixtures';
+import { tableSnapshot } from '../helpers/counts';
 import { uniq } from '../helpers/servers';
 
 // ---------------------------------------------------------------------------------------------
@@ -329,22 +329,7 @@ describe('authorization matrix: every endpoint × role × (lead, coordinating, u
 
   // ---- what a refusal must leave untouched ----
 
-  async function snapshot(): Promise<Record<string, unknown>> {
-    const { rows } = await sql<Record<string, unknown>>`
-      select
-        (select count(*) from tasks)::int as tasks,
-        (select count(*) from directives)::int as directives,
-        (select count(*) from directive_items)::int as directive_items,
-        (select md5(coalesce(string_agg(directive_id || ref || status || fields::text, ',' order by directive_id, ref), '')) from directive_items) as directive_items_digest,
-        (select count(*) from evidence)::int as evidence,
-        (select count(*) from audit_events)::int as audit_events,
-        (select count(*) from notifications)::int as notifications,
-        (select count(*) from notification_reads)::int as notification_reads,
-        (select count(*) from idempotency_keys)::int as idempotency_keys,
-        (select md5(coalesce(string_agg(id || status || lead_unit || audit_seq::text || coalesce(due_at::text, ''), ',' order by id), '')) from tasks where directive_number = ${directiveNumber}) as tasks_digest
-    `.execute(db);
-    return rows[0];
-  }
+  const snapshot = () => tableSnapshot(db, { tasksOfDirective: directiveNumber });
 
   const verdictOf = (res: request.Response): Verdict | number =>
     res.status >= 200 && res.status < 300 ? 'allowed' : res.status === 403 ? 'refused' : res.status === 404 ? 'hidden' : res.status;

@@ -1,29 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticate } from '../../db/repositories/auth';
 import { tokenIssue } from '../../cli/commands/token-issue';
 import { tokenRevoke } from '../../cli/commands/token-revoke';
 import { unitAdd } from '../../cli/commands/unit-add';
 import { userAdd } from '../../cli/commands/user-add';
-import { testDb, uniq } from '../helpers/servers';
-import { runCli } from '../helpers/cli';
+import { uniq } from '../helpers/servers';
+import { runCli, useCliDatabase } from '../helpers/cli';
 
 const run = runCli;
 
 describe('operator commands for units, users and tokens (the scripted forms)', () => {
-  const db = testDb();
-  const savedUrl = process.env.DATABASE_URL;
-
-  beforeAll(async () => {
-    process.env.DATABASE_URL = inject('databaseUrl');
-  });
-
-  afterEach(() => vi.restoreAllMocks());
-
-  afterAll(async () => {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    await db.destroy();
-  });
+  const db = useCliDatabase();
 
   it('adds a unit and an officer in it, then token:issue prints exactly one line: a token that authenticates them', async () => {
     expect(await run(unitAdd, ['--code', 'SKHCN', '--name', 'Sở Khoa học và Công nghệ'])).toMatchObject({ code: 0 });

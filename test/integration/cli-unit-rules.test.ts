@@ -1,22 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { unitAdd } from '../../cli/commands/unit-add';
 import { addUnit } from '../../db/repositories/auth';
-import { testDb, uniq } from '../helpers/servers';
-import { runCli } from '../helpers/cli';
+import { uniq } from '../helpers/servers';
+import { runCli, useCliDatabase } from '../helpers/cli';
 
 describe('unit:add follows the one rule for unit codes, and stores names in NFC', () => {
-  const db = testDb();
-  const savedUrl = process.env.DATABASE_URL;
-
-  beforeAll(async () => {
-    process.env.DATABASE_URL = inject('databaseUrl');
-  });
-  afterEach(() => vi.restoreAllMocks());
-  afterAll(async () => {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    await db.destroy();
-  });
+  const db = useCliDatabase();
 
   it('refuses a code no task could be led by', async () => {
     for (const code of ['sgtvt', 'S.GTVT', 'S-GTVT', 'X']) {

@@ -5,13 +5,13 @@ import { createApp } from '../../api/app';
 import { issueToken } from '../../db/repositories/auth';
 import { addWebhookEndpoint, deactivateWebhookEndpoint } from '../../db/repositories/webhooks';
 import { createDispatcher } from '../../delivery/dispatcher';
-import { createSmtpMailer, type Mailer } from '../../delivery/email';
+import type { Mailer } from '../../delivery/email';
 import { deliveryKeyFor, messageIdFor, nextDeliveryWindow } from '../../delivery/model';
 import { formatDueDate } from '../../domain/catalog/format';
 import { useTimeSkippingWorker } from '../helpers/harness';
 import { launchFor, workingCalendar } from '../helpers/tasks';
-import { aNamedUnit, aPerson, type TestPerson } from '../helpers/delivery';
-import { startMailbox, type Mailbox } from '../helpers/mailbox';
+import { aNamedUnit, aPerson, handOverHeadship, type TestPerson } from '../helpers/delivery';
+import { mailerFor, startMailbox, type Mailbox } from '../helpers/mailbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver';
 
 const DAY = 24 * 3600_000;
@@ -28,14 +28,7 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
 
   beforeAll(async () => {
     mailbox = await startMailbox(SMTP);
-    mailer = createSmtpMailer({
-      host: '127.0.0.1',
-      port: mailbox.port,
-      secure: false,
-      user: SMTP.user,
-      password: SMTP.password,
-      from: 'Hệ thống theo dõi nhiệm vụ <no-reply@thainguyen.gov.vn>',
-    });
+    mailer = mailerFor(mailbox, SMTP);
     receiver = await startWebhookReceiver({ secret: SECRET });
   });
 
@@ -111,16 +104,7 @@ describe('an assignment nobody acts on, escalated by its workflow (time-skipping
     );
 
     // The unit changes heads before the deadline passes.
-    await db
-      .updateTable('users')
-      .set({ roles: ['unit_officer'] })
-      .where('login', '=', formerHead.login)
-      .execute();
-    await db
-      .updateTable('users')
-      .set({ roles: ['unit_head'] })
-      .where('login', '=', nextHead.login)
-      .execute();
+    await handOverHeadship(db, formerHead, nextHead);
 
     await sleepUntilOutboxHas(taskId, 'escalation', 'level-3', 80);
     await deliverNow();

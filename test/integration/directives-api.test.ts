@@ -4,6 +4,7 @@ import { Client, type WorkflowClientInterceptor } from '@temporalio/client';
 import { LAUNCH_CONCURRENCY, LAUNCH_MARK_BATCH } from '../../services/directives';
 import { taskIdFor, workflowIdFor } from '../../domain/task';
 import { directiveIdFor } from '../../domain/directive';
+import { countRows } from '../helpers/counts';
 import { useApiWorld } from '../helpers/api-world';
 import { uniq } from '../helpers/servers';
 import { PNG } from '../helpers/fixtures';
@@ -125,15 +126,7 @@ describe('directives: import, review and launch', () => {
       '1. Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Tài chính thuê hạ tầng Trung tâm dữ liệu, hoàn thành trước ngày 15/12/2025.',
       '2. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.',
     ].join('\n');
-    const directiveRows = async () =>
-      Number(
-        (
-          await w.db
-            .selectFrom('directives')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const directiveRows = () => countRows(w.db, 'directives');
 
     // ---- Preview: 200, the proposal with where each field was read; no row written. ----
     const before = await directiveRows();

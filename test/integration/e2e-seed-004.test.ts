@@ -16,6 +16,7 @@
 import { describe, expect, it } from 'vitest';
 import type request from 'supertest';
 import { taskIdFor } from '../../domain/task';
+import { countRows } from '../helpers/counts';
 import { useApiWorld } from '../helpers/api-world';
 import { PDF, asBytes, sha256 } from '../helpers/fixtures';
 import { uniq } from '../helpers/servers';
@@ -48,26 +49,8 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
   const police = w.person('CA_TINH', ['unit_officer']); // Công an tỉnh: an officer of a unit these items do not involve
   const inspector = w.person('UBKT_TU', ['inspector']); // Ủy ban Kiểm tra Tỉnh ủy
 
-  const auditLength = async (taskId: string) =>
-    Number(
-      (
-        await db
-          .selectFrom('audit_events')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('task_id', '=', taskId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  const evidenceCount = async (taskId: string) =>
-    Number(
-      (
-        await db
-          .selectFrom('evidence')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('task_id', '=', taskId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const auditLength = (taskId: string) => countRows(db, 'audit_events', { task_id: taskId });
+  const evidenceCount = (taskId: string) => countRows(db, 'evidence', { task_id: taskId });
 
   /**
    * A request the officer of Công an tỉnh makes: 403 with a problem document, and the task's record

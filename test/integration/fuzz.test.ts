@@ -24,6 +24,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { openApiDocument } from '../../api/openapi';
 import { problemSchema } from '../../api/problems';
+import { countRows, untilQuiet } from '../helpers/counts';
 import { useApiWorld } from '../helpers/api-world';
 import { DAY, PDF, PNG } from '../helpers/fixtures';
 import { uniq } from '../helpers/servers';
@@ -216,24 +217,7 @@ describe('fuzzing the HTTP API: no 5xx, no partial record', () => {
   });
 
   /** Waits until a new task's workflow has written what its first activation writes (launched, overdue, a report period ...). */
-  async function quiet(taskId: string): Promise<void> {
-    const rows = async () =>
-      Number(
-        (
-          await db
-            .selectFrom('audit_events')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('task_id', '=', taskId)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    for (let last = await rows(), still = 0; still < 2;) {
-      await new Promise((r) => setTimeout(r, 100));
-      const now = await rows();
-      still = now === last ? still + 1 : 0;
-      last = now;
-    }
-  }
+  const quiet = (taskId: string) => untilQuiet(() => countRows(db, 'audit_events', { task_id: taskId }), 2);
 
   const validLaunch = () => w.launchBody();
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import express from 'express';
 import request from 'supertest';
 import { sql } from 'kysely';
@@ -7,16 +7,15 @@ import { problemHandler } from '../../api/problems';
 import { tokenIssue } from '../../cli/commands/token-issue';
 import { tokenRevoke } from '../../cli/commands/token-revoke';
 import { addUser, issueToken, revokeToken, tokenKey } from '../../db/repositories/auth';
-import { runCli } from '../helpers/cli';
-import { testDb, uniq } from '../helpers/servers';
+import { runCli, useCliDatabase } from '../helpers/cli';
+import { uniq } from '../helpers/servers';
 import { aUnit } from '../helpers/users';
 
 // Long enough that only an eviction, never the TTL, can explain a refusal within a test.
 const LONG_TTL_MS = 5 * 60_000;
 
 describe('the API keeps authenticated tokens in memory and drops revoked ones at once', () => {
-  const db = testDb();
-  const savedUrl = process.env.DATABASE_URL;
+  const db = useCliDatabase();
   let unitCode: string;
   const listeners: RevocationListener[] = [];
 
@@ -44,15 +43,28 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     await listener.ready;
     return listener;
   };
+  /** An app whose token cache listens for revocations and records what it evicts. */
+  const aListeningApp = async () => {
+    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
+    const evicted = watched(cache);
+    const listener = await listening(cache);
+    return { cache, evicted, listener, app: appWith(cache) };
+  };
   const aSecretary = async () => {
     const login = `thu.ky.${uniq()}`;
     await addUser(db, { login, unitCode, roles: ['secretariat'] });
     return login;
   };
   const me = (app: express.Express, token: string) => request(app).get('/me').set('authorization', `Bearer ${token}`);
+  /** Writes a token's revocation straight into its row, without the announcement `revokeToken` makes. */
+  const setRevokedQuietly = (token: string, revokedAt: Date | null) =>
+    db
+      .updateTable('api_tokens')
+      .set({ revoked_at: revokedAt })
+      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
+      .execute();
 
   beforeAll(async () => {
-    process.env.DATABASE_URL = inject('databaseUrl');
     unitCode = await aUnit(db, 'VPTU');
   });
 
@@ -60,33 +72,16 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     for (const l of listeners.splice(0)) await l.close();
   });
 
-  afterAll(async () => {
-    if (savedUrl === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = savedUrl;
-    await db.destroy();
-  });
-
   it('refuses a token revoked with token:revoke (another connection, as the CLI is another process) on the next request', async () => {
-    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
-    const evicted = watched(cache);
-    await listening(cache);
-    const app = appWith(cache);
+    const { evicted, app } = await aListeningApp();
     const login = await aSecretary();
     const token = (await runCli(tokenIssue, ['--login', login])).stdout.trim();
 
     await me(app, token).expect(200);
     // Served from memory: a revocation written without announcing it is not seen before the TTL.
-    await db
-      .updateTable('api_tokens')
-      .set({ revoked_at: new Date() })
-      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
-      .execute();
+    await setRevokedQuietly(token, new Date());
     await me(app, token).expect(200);
-    await db
-      .updateTable('api_tokens')
-      .set({ revoked_at: null })
-      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
-      .execute();
+    await setRevokedQuietly(token, null);
 
     const revokedAt = Date.now();
     expect(await runCli(tokenRevoke, ['--token', token])).toMatchObject({ code: 0 });
@@ -97,10 +92,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
   });
 
   it('refuses every token of a user revoked with token:revoke --login', async () => {
-    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
-    const evicted = watched(cache);
-    await listening(cache);
-    const app = appWith(cache);
+    const { evicted, app } = await aListeningApp();
     const login = await aSecretary();
     const laptop = (await issueToken(db, login)).token;
     const phone = (await issueToken(db, login)).token;
@@ -117,10 +109,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
   });
 
   it('listens again after its connection is killed, forgetting what it may have missed meanwhile', async () => {
-    const cache = new TokenCache({ db, ttlMs: LONG_TTL_MS });
-    const evicted = watched(cache);
-    const listener = await listening(cache);
-    const app = appWith(cache);
+    const { cache, evicted, listener, app } = await aListeningApp();
     const token = (await issueToken(db, await aSecretary())).token;
     await me(app, token).expect(200);
     expect(cache.size).toBe(1);
@@ -196,11 +185,7 @@ describe('the API keeps authenticated tokens in memory and drops revoked ones at
     const app = appWith(cache);
     const token = (await issueToken(db, await aSecretary())).token;
     await me(app, token).expect(200);
-    await db
-      .updateTable('api_tokens')
-      .set({ revoked_at: new Date() })
-      .where(sql<boolean>`encode(token_hash, 'hex') = ${tokenKey(token)}`)
-      .execute();
+    await setRevokedQuietly(token, new Date());
     await me(app, token).expect(401);
     expect(cache.size).toBe(0);
   });

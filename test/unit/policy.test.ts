@@ -30,19 +30,16 @@ const brief = (ns: PlannedNotification[]) => ns.map((n) => `${n.at} ${n.kind} ${
 const all = (input: ScheduleInput, to = '2026-12-31T00:00:00+07:00') => notificationsBetween(input, calendar, input.launchedAt, to);
 
 describe('notificationPolicySchema', () => {
-  it('fills in the province defaults', () => {
-    expect(notificationPolicySchema.parse({})).toEqual({
-      acknowledgeReminderWorkingDays: [1, 2],
-      acknowledgeEscalationWorkingDays: 3,
-      remindBeforeDueWorkingDays: [7, 3, 1],
-      sendAtHour: 8,
-      escalationLadder: [
-        { level: 1, afterWorkingDays: 0, recipients: ['lead_unit_head'] },
-        { level: 2, afterWorkingDays: 3, recipients: ['standing_office'] },
-        { level: 3, afterWorkingDays: 7, recipients: ['steering_committee', 'inspection_committee'] },
-      ],
-      urgeEveryDays: 7,
-    });
+  it('fills in the province defaults: reminders at 08:00, the head, then the standing office, then the committees', () => {
+    const policy = notificationPolicySchema.parse({});
+    expect(policy).toEqual(DEFAULT_NOTIFICATION_POLICY);
+    expect([policy.acknowledgeReminderWorkingDays, policy.acknowledgeEscalationWorkingDays]).toEqual([[1, 2], 3]);
+    expect([policy.remindBeforeDueWorkingDays, policy.sendAtHour, policy.urgeEveryDays]).toEqual([[7, 3, 1], 8, 7]);
+    expect(policy.escalationLadder.map((s) => `${s.level} after ${s.afterWorkingDays}: ${s.recipients.join(' + ')}`)).toEqual([
+      '1 after 0: lead_unit_head',
+      '2 after 3: standing_office',
+      '3 after 7: steering_committee + inspection_committee',
+    ]);
   });
 
   it('rejects a ladder with a level twice or a higher level sooner than a lower one', () => {
@@ -266,22 +263,34 @@ describe('periodic report notifications', () => {
       '2026-02-01T00:00:00+07:00',
     );
 
-  it('reminds 3 and 1 working days before the report of the 20th, then escalates twice', () => {
-    expect(brief(between(november, null))).toEqual([
-      '2025-11-17T08:00:00+07:00 report_reminder 2025-11/due-3wd',
-      '2025-11-19T08:00:00+07:00 report_reminder 2025-11/due-1wd',
-      '2025-11-21T08:00:00+07:00 report_escalation 2025-11/level-1',
-      '2025-11-26T08:00:00+07:00 report_escalation 2025-11/level-2',
-    ]);
-  });
-
-  it('counts back from Friday 19/12/2025 when the 20th is a Saturday, and escalates on Monday 22/12', () => {
-    expect(brief(between(december, null))).toEqual([
-      '2025-12-16T08:00:00+07:00 report_reminder 2025-12/due-3wd',
-      '2025-12-18T08:00:00+07:00 report_reminder 2025-12/due-1wd',
-      '2025-12-22T08:00:00+07:00 report_escalation 2025-12/level-1',
-      '2025-12-25T08:00:00+07:00 report_escalation 2025-12/level-2',
-    ]);
+  it.each([
+    {
+      rule: 'reminds 3 and 1 working days before the report of the 20th, then escalates twice',
+      period: november,
+      expected: [
+        '2025-11-17 report_reminder due-3wd',
+        '2025-11-19 report_reminder due-1wd',
+        '2025-11-21 report_escalation level-1',
+        '2025-11-26 report_escalation level-2',
+      ],
+    },
+    {
+      rule: 'counts back from Friday 19/12/2025 when the 20th is a Saturday, and escalates on Monday 22/12',
+      period: december,
+      expected: [
+        '2025-12-16 report_reminder due-3wd',
+        '2025-12-18 report_reminder due-1wd',
+        '2025-12-22 report_escalation level-1',
+        '2025-12-25 report_escalation level-2',
+      ],
+    },
+  ])('$rule', ({ period, expected }) => {
+    // Every notice goes out at 08:00 and its step carries the period's key.
+    const at = (line: string) => {
+      const [day, kind, step] = line.split(' ');
+      return `${day}T08:00:00+07:00 ${kind} ${period.key}/${step}`;
+    };
+    expect(brief(between(period, null))).toEqual(expected.map(at));
   });
 
   it('stops chasing a report once it is submitted', () => {

@@ -14,7 +14,7 @@ import type { Database } from '../../../db/schema';
 import { workflowIdFor, type TaskState } from '../../../domain/task';
 import { getStateQuery } from '../../../workflows/messages';
 import { problemSchema, PROBLEM_TYPES } from '../../../api/problems';
-import type { AckedCommand } from '../../helpers/api-world';
+import type { AckedCommand, ApiWorld } from '../../helpers/api-world';
 
 export interface InvariantInput {
   db: Kysely<Database>;
@@ -166,6 +166,17 @@ export async function checkRequestInvariants(input: InvariantInput & { logins?: 
   ];
 }
 
+/** The same over what an API world's file did: its ledger, the tasks it touched and its people's Idempotency-Key claims. */
+export function checkWorldInvariants(w: Pick<ApiWorld, 'db' | 'env' | 'ledger' | 'tasks' | 'people'>): Promise<string[]> {
+  return checkRequestInvariants({
+    db: w.db,
+    temporal: w.env.client,
+    ledger: w.ledger,
+    tasks: w.tasks,
+    logins: Object.values(w.people).map((p) => p.login),
+  });
+}
+
 /** What an answer to any request must be: no 5xx; a 4xx is a problem document, a validation error names each field and why. */
 export function answerViolations(
   what: string,
@@ -192,27 +203,6 @@ export function answerViolations(
     }
   }
   return found;
-}
-
-/**
- * Row counts and digests of every table a request can write, over the whole database: the
- * request-level scenario files run one at a time, so between two snapshots only the request in
- * between (and the scenario's own settled tasks, which it keeps quiet) can change them.
- */
-export async function tableSnapshot(db: Kysely<Database>): Promise<Record<string, string | number>> {
-  const { rows } = await sql<Record<string, string | number>>`
-    select
-      (select count(*) from tasks)::int as tasks,
-      (select md5(coalesce(string_agg(id || status || lead_unit || audit_seq::text || coalesce(due_at::text, ''), ',' order by id), '')) from tasks) as tasks_digest,
-      (select count(*) from directives)::int as directives,
-      (select md5(coalesce(string_agg(directive_id || ref || status || fields::text, ',' order by directive_id, ref), '')) from directive_items) as directive_items_digest,
-      (select count(*) from evidence)::int as evidence,
-      (select count(*) from audit_events)::int as audit_events,
-      (select count(*) from notifications)::int as notifications,
-      (select count(*) from notification_reads)::int as notification_reads,
-      (select count(*) from idempotency_keys)::int as idempotency_keys
-  `.execute(db);
-  return rows[0];
 }
 
 /** The fields of `after` that differ from `before`, as "name: before → after". */

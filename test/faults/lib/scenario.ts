@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { expect } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkInvariants, waitForQuiet, type CheckedSystem, type Violation } from './invariants';
 import { recordScenario } from './report';
 import { faultScale } from './scale';
@@ -14,6 +14,8 @@ export interface ScenarioRun {
   rng: Rng;
   sys: FaultSystem;
   workload: Workload;
+  /** Launches the workload's tasks and runs its commands for `runMs`; `running` settles when they stop. */
+  startWorkload(runMs: number): Promise<{ until: number; running: Promise<void> }>;
 }
 
 /** What the file's afterAll must stop: filled in as soon as each part exists, so a failing start still stops it. */
@@ -34,7 +36,39 @@ export async function startScenario(name: string, tag: string, started: Started)
     concurrency: 3,
   }));
   await workload.setup();
-  return { seed, scale, rng, sys, workload };
+  const startWorkload = async (runMs: number) => {
+    const until = Date.now() + runMs;
+    await workload.launchAll(until + 60_000);
+    return { until, running: workload.run(until) };
+  };
+  return { seed, scale, rng, sys, workload, startWorkload };
+}
+
+/**
+ * A process scenario's file: one test, `claim`, on the scenario's own servers and workload, which are
+ * stopped after it whatever happened.
+ */
+export function describeScenario(
+  o: { title: string; claim: string; name: string; tag: string },
+  body: (run: ScenarioRun) => Promise<void>,
+): void {
+  describe(o.title, () => {
+    const started: Started = {};
+    afterAll(() => stopScenario(started));
+    it(o.claim, async () => body(await startScenario(o.name, o.tag, started)));
+  });
+}
+
+/** The findings of an outage scenario: a worker that gave up instead of waiting, or an outage no request met. */
+export function outageProblems(workload: Workload, workerExited: number, outage: string): Violation[] {
+  return [
+    ...(workerExited
+      ? [{ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} ${outage} instead of waiting for the server` }]
+      : []),
+    ...(workload.ledger.unavailable === 0
+      ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }]
+      : []),
+  ];
 }
 
 /** Stops everything the scenario started and asserts that no process of it survives. */

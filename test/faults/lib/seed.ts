@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../helpers/random';
+
 /**
  * The fault suite's randomness: one seed per run (FAULTS_SEED, printed by the runner) and a
  * deterministic generator per scenario, so a failing run repeats with `npm run test:faults -- --seed N`.
@@ -23,13 +25,7 @@ export interface Rng {
 export function rngFor(scenario: string, seed = faultSeed()): Rng {
   let a = seed >>> 0;
   for (let i = 0; i < scenario.length; i++) a = Math.imul(a ^ scenario.charCodeAt(i), 2654435761) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(a);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -73,6 +73,15 @@ function alive(pid: number | undefined): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** SIGKILLs a child that is still running and resolves once it has exited. */
+async function killAndWait(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
 export async function startSystem(name: string, o: SystemOptions = {}): Promise<FaultSystem> {
   const log = o.log ?? ((m: string) => console.log(`[${name}] ${m}`));
   const config = loadConfig(process.env);
@@ -115,14 +124,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     });
     temporalPids.push(temporalChild.pid!);
   };
-  const killTemporal = async () => {
-    const child = temporalChild;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  };
+  const killTemporal = () => killAndWait(temporalChild);
 
   const workerEnv = () => ({
     ...process.env,
@@ -171,14 +173,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     workerPids.push(child.pid!);
     await waitForPoller(child.pid!, child);
   };
-  const killWorker = async () => {
-    const child = workerChild;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  };
+  const killWorker = () => killAndWait(workerChild);
 
   const stop = async () => {
     if (stopped) return;

@@ -1,23 +1,22 @@
-import { afterAll, describe, it } from 'vitest';
-import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { concludeScenario, describeScenario, outageProblems } from '../lib/scenario';
 import { sleep } from '../lib/scale';
 
 const SCENARIO = 'PostgreSQL stopped 30 s';
 const OUTAGE_MS = Number(process.env.FAULTS_PG_OUTAGE_MS ?? 30_000);
 
-describe('PostgreSQL stopped for 30 seconds and started again', () => {
-  const started: Started = {};
-  afterAll(() => stopScenario(started));
-
-  it('answers 503 with a clear problem meanwhile, activities retry, nothing acknowledged is lost', async () => {
-    const run = await startScenario('postgres-outage', 'PG', started);
+describeScenario(
+  {
+    title: 'PostgreSQL stopped for 30 seconds and started again',
+    claim: 'answers 503 with a clear problem meanwhile, activities retry, nothing acknowledged is lost',
+    name: 'postgres-outage',
+    tag: 'PG',
+  },
+  async (run) => {
     const { scale, rng, sys, workload } = run;
 
     const outages = Math.max(1, Math.round(scale));
     const runMs = Math.round(30_000 + outages * (OUTAGE_MS + 30_000));
-    const until = Date.now() + runMs;
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+    const { running } = await run.startWorkload(runMs);
 
     let workerExited = 0;
     for (let i = 0; i < outages; i++) {
@@ -44,12 +43,7 @@ describe('PostgreSQL stopped for 30 seconds and started again', () => {
       faultsInjected: outages,
       summary: `${outages} outages of ${OUTAGE_MS / 1000} s`,
       quietTimeoutMs: 240_000,
-      problems: () => [
-        ...(workerExited ? [{ invariant: 'not-stuck', detail: `the worker exited during ${workerExited} database outages` }] : []),
-        ...(workload.ledger.unavailable === 0
-          ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }]
-          : []),
-      ],
+      problems: () => outageProblems(workload, workerExited, 'database outages'),
     });
-  });
-});
+  },
+);

@@ -1,21 +1,20 @@
-import { afterAll, describe, it } from 'vitest';
-import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { concludeScenario, describeScenario, outageProblems } from '../lib/scenario';
 import { sleep } from '../lib/scale';
 
 const SCENARIO = 'Temporal dev server SIGKILL + restart';
 
-describe('the Temporal dev server killed with SIGKILL and restarted on its persisted database', () => {
-  const started: Started = {};
-  afterAll(() => stopScenario(started));
-
-  it('answers 503 while it is away, then loses nothing acknowledged and leaves nothing stuck', async () => {
-    const run = await startScenario('temporal-restart', 'TR', started);
+describeScenario(
+  {
+    title: 'the Temporal dev server killed with SIGKILL and restarted on its persisted database',
+    claim: 'answers 503 while it is away, then loses nothing acknowledged and leaves nothing stuck',
+    name: 'temporal-restart',
+    tag: 'TR',
+  },
+  async (run) => {
     const { scale, rng, sys, workload } = run;
 
     const runMs = Math.round(150_000 * scale);
-    const until = Date.now() + runMs;
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+    const { running } = await run.startWorkload(runMs);
 
     const outages = Math.max(2, Math.round(rng.int(2, 3) * scale));
     const downFor: number[] = [];
@@ -44,19 +43,7 @@ describe('the Temporal dev server killed with SIGKILL and restarted on its persi
       scenario: SCENARIO,
       faultsInjected: outages,
       summary: `${outages} dev server kills (down ${downFor.map((d) => `${(d / 1000).toFixed(1)} s`).join(', ')})`,
-      problems: () => [
-        ...(workerExited
-          ? [
-              {
-                invariant: 'not-stuck',
-                detail: `the worker exited during ${workerExited} Temporal outages instead of waiting for the server`,
-              },
-            ]
-          : []),
-        ...(workload.ledger.unavailable === 0
-          ? [{ invariant: 'api-answers', detail: 'no request met the outage: the scenario tested nothing (no 503 seen)' }]
-          : []),
-      ],
+      problems: () => outageProblems(workload, workerExited, 'Temporal outages'),
     });
-  });
-});
+  },
+);

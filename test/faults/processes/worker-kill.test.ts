@@ -1,21 +1,20 @@
-import { afterAll, describe, it } from 'vitest';
-import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { concludeScenario, describeScenario } from '../lib/scenario';
 import { nextOrAfter, sleep } from '../lib/scale';
 
 const SCENARIO = 'worker SIGKILL + restart';
 
-describe('the worker killed with SIGKILL at random moments, many times, and restarted', () => {
-  const started: Started = {};
-  afterAll(() => stopScenario(started));
-
-  it('loses no acknowledged command, delivers no notification twice and leaves nothing stuck', async () => {
-    const run = await startScenario('worker-kill', 'WK', started);
+describeScenario(
+  {
+    title: 'the worker killed with SIGKILL at random moments, many times, and restarted',
+    claim: 'loses no acknowledged command, delivers no notification twice and leaves nothing stuck',
+    name: 'worker-kill',
+    tag: 'WK',
+  },
+  async (run) => {
     const { scale, rng, sys, workload } = run;
 
     const runMs = Math.round(180_000 * scale);
-    const until = Date.now() + runMs;
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+    const { until, running } = await run.startWorkload(runMs);
 
     // Kills at seeded moments: half of them right after a command left for the API, so the worker dies
     // with an Update's workflow task or its recordEvent activity in flight.
@@ -43,5 +42,5 @@ describe('the worker killed with SIGKILL at random moments, many times, and rest
       faultsInjected: kills,
       summary: `${kills} kills (${midCommand} right after a command was sent)`,
     });
-  });
-});
+  },
+);

@@ -11,7 +11,7 @@ import type request from 'supertest';
 import { PROBLEM_TYPES } from '../../../api/problems';
 import { uniq } from '../../helpers/servers';
 import { useApiWorld, type Person } from '../../helpers/api-world';
-import { answerViolations, checkRequestInvariants } from '../lib/request-invariants';
+import { answerViolations, checkWorldInvariants } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor } from '../lib/seed';
 
@@ -154,15 +154,7 @@ describe('fault scenario: two officers approve and return the same submission at
     };
     await Promise.all(Array.from({ length: 3 }, racer));
 
-    violations.push(
-      ...(await checkRequestInvariants({
-        db: w.db,
-        temporal: w.env.client,
-        ledger: w.ledger,
-        tasks: w.tasks,
-        logins: Object.values(w.people).map((p) => p.login),
-      })),
-    );
+    violations.push(...(await checkWorldInvariants(w)));
     const notes = [
       `${submissions} submissions, ${races} races (${resubmitted.size} claims fought over twice): ${Object.entries(outcomes)
         .map(([k, n]) => `${k} ×${n}`)

@@ -15,10 +15,11 @@ import type request from 'supertest';
 import { openApiDocument } from '../../../api/openapi';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
 import { vnCivilDate } from '../../../domain/time';
+import { countRows, tableSnapshot, untilQuiet } from '../../helpers/counts';
 import { uniq } from '../../helpers/servers';
 import { useApiWorld, type ApiWorld, type Fixture } from '../../helpers/api-world';
 import { DAY, PDF, PNG } from '../../helpers/fixtures';
-import { answerViolations, checkRequestInvariants, snapshotChanges, tableSnapshot } from '../lib/request-invariants';
+import { answerViolations, checkWorldInvariants, snapshotChanges } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor, type Rng } from '../lib/seed';
 
@@ -358,23 +359,7 @@ describe('fault scenario: malformed and hostile requests to every endpoint and f
   };
 
   /** Waits until no audit row has been written for a moment: an accepted launch records after its answer. */
-  async function quiet(): Promise<void> {
-    const rows = async () =>
-      Number(
-        (
-          await w.db
-            .selectFrom('audit_events')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    for (let last = await rows(), still = 0; still < 3;) {
-      await new Promise((r) => setTimeout(r, 100));
-      const now = await rows();
-      still = now === last ? still + 1 : 0;
-      last = now;
-    }
-  }
+  const quiet = () => untilQuiet(() => countRows(w.db, 'audit_events'), 3);
 
   /**
    * Sends one hostile request and holds it to the rules. `expect` names the text fields whose
@@ -804,15 +789,7 @@ describe('fault scenario: malformed and hostile requests to every endpoint and f
     for (const id of started) if (!recorded.has(id)) violations.push(`workflow ${id} was started but its task has no record`);
     if (started.length < w.tasks.size)
       violations.push(`${started.length} workflows listed on this file's queue, fewer than the ${w.tasks.size} tasks it touched`);
-    violations.push(
-      ...(await checkRequestInvariants({
-        db: w.db,
-        temporal: w.env.client,
-        ledger: w.ledger,
-        tasks: w.tasks,
-        logins: Object.values(w.people).map((p) => p.login),
-      })),
-    );
+    violations.push(...(await checkWorldInvariants(w)));
     const table = Object.entries(statuses).map(
       ([c, t]) =>
         `${c}: ${Object.entries(t)

@@ -12,11 +12,12 @@ import { openApiDocument } from '../../../api/openapi';
 import { IDEMPOTENCY_PROBLEMS } from '../../../api/idempotency';
 import { taskIdFor, workflowIdFor } from '../../../domain/task';
 import { bareTaskIdFor } from '../../helpers/tasks';
+import { countRows } from '../../helpers/counts';
 import { uniq } from '../../helpers/servers';
 import { aUserWithToken } from '../../helpers/users';
 import { useApiWorld, type ApiWorld, type Fixture, type Person } from '../../helpers/api-world';
 import { DAY, PDF } from '../../helpers/fixtures';
-import { answerViolations, checkRequestInvariants } from '../lib/request-invariants';
+import { answerViolations, checkWorldInvariants } from '../lib/request-invariants';
 import { recordScenario } from '../lib/report';
 import { faultSeed, rngFor } from '../lib/seed';
 
@@ -41,14 +42,7 @@ interface Probe {
   command?: string;
 }
 
-const auditRows = (w: ApiWorld, taskId: string, kind: string) =>
-  w.db
-    .selectFrom('audit_events')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('task_id', '=', taskId)
-    .where('kind', '=', kind)
-    .executeTakeFirstOrThrow()
-    .then((r) => Number(r.n));
+const auditRows = (w: ApiWorld, taskId: string, kind: string) => countRows(w.db, 'audit_events', { task_id: taskId, kind });
 
 async function workflowsWithId(w: ApiWorld, workflowId: string): Promise<number> {
   let n = 0;
@@ -189,14 +183,8 @@ const PROBES: Record<string, Probe> = {
           filename: 'bien-ban.pdf',
           contentType: 'application/pdf',
         }),
-    effect: async (w, f) => {
-      const { n } = await w.db
-        .selectFrom('evidence')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('task_id', '=', f.taskId)
-        .executeTakeFirstOrThrow();
-      return Math.max(Number(n), await auditRows(w, f.taskId, 'evidence_attached'));
-    },
+    effect: async (w, f) =>
+      Math.max(await countRows(w.db, 'evidence', { task_id: f.taskId }), await auditRows(w, f.taskId, 'evidence_attached')),
   },
   importDirective: {
     status: 201,
@@ -221,16 +209,7 @@ const PROBES: Record<string, Probe> = {
             )
         : req.send(body);
     },
-    effect: async (w, f) =>
-      Number(
-        (
-          await w.db
-            .selectFrom('directives')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('number', '=', f.body!.number)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    effect: async (w, f) => countRows(w.db, 'directives', { number: f.body!.number }),
   },
   extractDirective: {
     status: 200,
@@ -249,21 +228,8 @@ const PROBES: Record<string, Probe> = {
         .send(variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`),
     // A preview writes no directive: what happens once is the answer kept for its key.
     effect: async (w, f) => {
-      const n = (r: { n: string }) => Number(r.n);
-      const directives = n(
-        await w.db
-          .selectFrom('directives')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('created_by', '=', f.who!.login)
-          .executeTakeFirstOrThrow(),
-      );
-      const kept = n(
-        await w.db
-          .selectFrom('idempotency_keys')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('login', '=', f.who!.login)
-          .executeTakeFirstOrThrow(),
-      );
+      const directives = await countRows(w.db, 'directives', { created_by: f.who!.login });
+      const kept = await countRows(w.db, 'idempotency_keys', { login: f.who!.login });
       return directives === 0 ? kept : -directives;
     },
   },
@@ -282,16 +248,7 @@ const PROBES: Record<string, Probe> = {
         .post('/api/v1/directives/from-text')
         .set('authorization', f.who!.auth)
         .send({ text: variant === 'same' ? f.text! : `${f.text}2. Giao Sở Tài chính bố trí kinh phí.\n`, number: f.other! }),
-    effect: async (w, f) =>
-      Number(
-        (
-          await w.db
-            .selectFrom('directives')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('created_by', '=', f.who!.login)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    effect: async (w, f) => countRows(w.db, 'directives', { created_by: f.who!.login }),
   },
   launchDirectiveItems: {
     status: 200,
@@ -376,17 +333,7 @@ const PROBES: Record<string, Probe> = {
         .http()
         .post(`/api/v1/inbox/${variant === 'same' ? f.notificationId : f.other}/read`)
         .set('authorization', w.people.lead.auth),
-    effect: async (w, f) =>
-      Number(
-        (
-          await w.db
-            .selectFrom('notification_reads')
-            .select((eb) => eb.fn.countAll<string>().as('n'))
-            .where('notification_id', '=', f.notificationId!)
-            .where('login', '=', w.people.lead.login)
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    effect: async (w, f) => countRows(w.db, 'notification_reads', { notification_id: f.notificationId!, login: w.people.lead.login }),
   },
 };
 
@@ -484,13 +431,7 @@ describe('fault scenario: every POST replayed with its Idempotency-Key, at once 
       }
     }
 
-    const invariants = await checkRequestInvariants({
-      db: w.db,
-      temporal: w.env.client,
-      ledger: w.ledger,
-      tasks: w.tasks,
-      logins: Object.values(w.people).map((p) => p.login),
-    });
+    const invariants = await checkWorldInvariants(w);
     violations.push(...invariants);
     notes.push(
       `${inProgress} concurrent duplicates answered 409 in progress; ${w.tasks.size} tasks, ${w.ledger.length} acknowledged commands checked against the audit trail`,
