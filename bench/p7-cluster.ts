@@ -2,16 +2,17 @@
  * P7 — the cluster profile (Temporal server on PostgreSQL, workers and APIs as processes of their own)
  * against the dev server, in the same run.
  *
- *   tsx bench/p7-cluster.ts [--tasks 100000] [--timers 10000] [--concurrency 16] [--dev-tasks N] [--peak-at ISO]
+ *   tsx bench/p7-cluster.ts [--tasks 100000] [--timers 10000,50000] [--concurrency 16] [--dev-tasks N] [--peak-at ISO]
  *
  * P7a  `--tasks` launches through POST /api/v1/tasks on the cluster: the first half with 1 worker and
  *      1 API process, the second half with 2 of each (the load split across both APIs); then bytes of
  *      PostgreSQL per open task (Temporal's two databases and ours), worker RSS, and the p95 of
  *      GET /api/v1/tasks/:id and of the two reports at that size.
- * P7b  the first `--timers` of those tasks carry a due reminder planned for one instant: the next full
- *      hour (+07:00) at least 10 minutes after the launches are expected to end, or `--peak-at`. The
- *      day is made a working day through `calendar_overrides` when it is not. Measured: the lag from
- *      the planned instant to each notification row (`notifications.created_at − scheduled_at`).
+ * P7b  of those tasks, the first `--timers` k (a list: one peak per value, an hour apart) carry a due
+ *      reminder planned for peak k's instant: the first is the next full hour (+07:00) at least 10
+ *      minutes after the launches are expected to end, or `--peak-at`. Each peak's day is made a
+ *      working day through `calendar_overrides`. Measured: the lag from the planned instant to each
+ *      notification row (`notifications.created_at − scheduled_at`).
  * P7c  the same launches (`--dev-tasks`, default `--tasks`) and the same peak on the Temporal dev server
  *      with 1 worker and 1 API process. Both systems wait for the same instant, so their peaks share
  *      the machine (the lags are each pessimistic; the ratio is fair to both).
@@ -31,13 +32,13 @@ import { addUnit } from '../db/repositories/auth';
 import { unitRegistry } from '../domain/units';
 import { launchBody, UNIT_CODES, userWithToken } from './lib/fixtures';
 import { startHttpLoad, type HttpLoad } from './lib/http-load';
-import { numberFlag } from './lib/flags';
+import { numberFlag, numberListFlag } from './lib/flags';
 import { loadAverage, printMachine, runBench, type Bench } from './lib/servers';
 import { databaseSizes, roles, rssBytes, waitForTasks, type Roles } from './lib/cluster-procs';
 import { fmt, summarize } from './lib/stats';
 
 const TASKS = numberFlag('tasks', 100_000);
-const TIMERS = Math.min(numberFlag('timers', 10_000), TASKS);
+const TIMERS = numberListFlag('timers', [10_000]);
 const DEV_TASKS = numberFlag('dev-tasks', TASKS);
 const CONCURRENCY = numberFlag('concurrency', 16);
 const PEAK_AT = process.argv.find((a, i) => process.argv[i - 1] === '--peak-at');
@@ -60,10 +61,16 @@ function peakInstant(): Date {
   return new Date(Math.ceil(ready / HOUR) * HOUR);
 }
 
-/** Launch `i` of system `tag`: the first TIMERS due that day at 17:00 with one reminder at the peak's hour. */
-function body(tag: string, i: number, peak: Date, nowMs: number): CompleteLaunch {
+/** Peak k's instant, an hour after peak k − 1's. */
+const peakAt = (first: Date, k: number) => new Date(first.getTime() + k * HOUR);
+
+/** Launch `i` of system `tag`: in peak k's share, due that day at 17:00 with one reminder at the peak's hour. */
+function body(tag: string, i: number, first: Date, nowMs: number): CompleteLaunch {
   const b = launchBody(`P7-${tag}/TB`, i, nowMs);
-  if (i >= TIMERS) return b;
+  let k = 0;
+  for (let start = 0; k < TIMERS.length && i >= start + TIMERS[k]; k++) start += TIMERS[k];
+  if (k >= TIMERS.length) return b;
+  const peak = peakAt(first, k);
   const hour = Number(toVnIso(peak).slice(11, 13));
   return {
     ...b,
@@ -94,13 +101,14 @@ async function launch(loads: HttpLoad[], s: System, urls: string[], bodies: Comp
 }
 
 /** The registry's units (launches name them) and the peak's day as a working day. */
-async function prepare(db: Kysely<Database>, peak: Date) {
+async function prepare(db: Kysely<Database>, first: Date) {
   for (const code of UNIT_CODES) await addUnit(db, { code, name: unitRegistry.find((u) => u.code === code)?.name ?? code });
-  await db
-    .insertInto('calendar_overrides')
-    .values({ day: toVnIso(peak).slice(0, 10), kind: 'working_day', reason: 'Đo tải giờ cao điểm (P7b)' })
-    .onConflict((oc) => oc.column('day').doNothing())
-    .execute();
+  for (let k = 0; k < TIMERS.length; k++)
+    await db
+      .insertInto('calendar_overrides')
+      .values({ day: toVnIso(peakAt(first, k)).slice(0, 10), kind: 'working_day', reason: 'Đo tải giờ cao điểm (P7b)' })
+      .onConflict((oc) => oc.column('day').doNothing())
+      .execute();
 }
 
 async function reads(s: System, url: string, loads: HttpLoad[]) {
@@ -136,19 +144,22 @@ async function reads(s: System, url: string, loads: HttpLoad[]) {
   };
 }
 
-/** Polls the notification rows planned for `peak` until every peak task has one or `timeoutMs` passes. */
+/**
+ * Polls the peak's reminder rows until every peak task has one or `timeoutMs` passes. A row's
+ * `scheduled_at` is the workflow's time when it woke, not the plan's instant, so the peak's rows
+ * are found by their step ('due-0wd', the only one planned at a peak) within the hour after it.
+ */
 async function peakLag(s: System, peak: Date, tasks: number, timeoutMs: number) {
   const deadline = peak.getTime() + timeoutMs;
+  const until = new Date(peak.getTime() + HOUR);
+  const rowsOfPeak = sql`from notifications where step like 'due-0wd%' and created_at >= ${peak} and created_at < ${until}`;
   for (;;) {
-    const { rows } = await sql<{ n: string }>`select count(distinct task_id) as n from notifications where scheduled_at = ${peak}`.execute(
-      s.db,
-    );
+    const { rows } = await sql<{ n: string }>`select count(distinct task_id) as n ${rowsOfPeak}`.execute(s.db);
     if (Number(rows[0].n) >= tasks || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 5_000));
   }
-  const { rows } = await sql<{ task_id: string; lag: number }>`
-    select task_id, extract(epoch from min(created_at) - ${peak}::timestamptz) * 1000 as lag
-    from notifications where scheduled_at = ${peak} group by task_id`.execute(s.db);
+  const { rows } = await sql<{ lag: number }>`
+    select extract(epoch from min(created_at) - ${peak}::timestamptz) * 1000 as lag ${rowsOfPeak} group by task_id`.execute(s.db);
   const lags = rows.map((r) => Number(r.lag));
   return { reached: lags.length, lag: summarize(lags), max: Math.max(...lags) };
 }
@@ -159,7 +170,7 @@ runBench(async (bench: Bench) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-engine-p7-'));
   fs.chmodSync(dir, 0o755); // PostgreSQL runs as its own user and must reach its data directory
   console.log(
-    `P7: ${TASKS} tasks on the cluster, ${DEV_TASKS} on the dev server, ${TIMERS} timers each at ${toVnIso(peak)}; logs in ${dir}`,
+    `P7: ${TASKS} tasks on the cluster, ${DEV_TASKS} on the dev server, timers ${TIMERS.join(', ')} at ${toVnIso(peak)} and each next hour; logs in ${dir}`,
   );
   const nowMs = Date.now();
   const loads = [startHttpLoad(), startHttpLoad()];
@@ -236,28 +247,32 @@ runBench(async (bench: Bench) => {
   );
   console.log(`P7c launch ratio cluster/dev: 1+1 ${fmt.ratio(one.rate / d.rate)}, 2+2 ${fmt.ratio(two.rate / d.rate)}`);
 
-  // ---- the peak, on both systems at once.
-  const wait = peak.getTime() - Date.now();
-  if (wait < 0) throw new Error(`the launches ended after the peak (${toVnIso(peak)}): rerun with a later --peak-at or fewer tasks`);
-  console.log(`waiting ${(wait / 60_000).toFixed(1)} min for the peak at ${toVnIso(peak)} (load ${loadAverage()})`);
-  await new Promise((r) => setTimeout(r, wait));
-  const rss: number[] = [];
-  const sampler = setInterval(() => rss.push(...cluster.roles.workers.map((w) => rssBytes(w.pid))), 5_000);
-  const [cp, dp] = await Promise.all([
-    peakLag(cluster, peak, Math.min(TIMERS, TASKS), 30 * 60_000),
-    peakLag(devSys, peak, Math.min(TIMERS, DEV_TASKS), 30 * 60_000),
-  ]);
-  clearInterval(sampler);
-  for (const [name, p] of [
-    ['cluster', cp],
-    ['dev', dp],
-  ] as const)
+  // ---- the peaks, on both systems at once.
+  const share = (k: number, n: number) => Math.max(0, Math.min(TIMERS[k], n - TIMERS.slice(0, k).reduce((x, y) => x + y, 0)));
+  for (let k = 0; k < TIMERS.length; k++) {
+    const at = peakAt(peak, k);
+    const wait = at.getTime() - Date.now();
+    if (wait < 0) throw new Error(`the launches ended after the peak (${toVnIso(at)}): rerun with a later --peak-at or fewer tasks`);
+    console.log(`waiting ${(wait / 60_000).toFixed(1)} min for peak ${k + 1} at ${toVnIso(at)} (load ${loadAverage()})`);
+    await new Promise((r) => setTimeout(r, wait));
+    const rss: number[] = [];
+    const sampler = setInterval(() => rss.push(...cluster.roles.workers.map((w) => rssBytes(w.pid))), 5_000);
+    const [cp, dp] = await Promise.all([
+      peakLag(cluster, at, share(k, TASKS), 30 * 60_000),
+      peakLag(devSys, at, share(k, DEV_TASKS), 30 * 60_000),
+    ]);
+    clearInterval(sampler);
+    for (const [name, p] of [
+      ['cluster', cp],
+      ['dev', dp],
+    ] as const)
+      console.log(
+        `P7b ${name}, ${share(k, name === 'dev' ? DEV_TASKS : TASKS)} timers: ${p.reached} tasks notified; lag p50 ${(p.lag.p50 / 1000).toFixed(1)} s, p95 ${(p.lag.p95 / 1000).toFixed(1)} s, max ${(p.max / 1000).toFixed(1)} s`,
+      );
     console.log(
-      `P7b ${name}: ${p.reached} tasks notified; lag p50 ${(p.lag.p50 / 1000).toFixed(1)} s, p95 ${(p.lag.p95 / 1000).toFixed(1)} s, max ${(p.max / 1000).toFixed(1)} s`,
+      `cluster worker peak RSS during the peak: ${mib(Math.max(...rss))} MiB; P7c peak p95 ratio cluster/dev ${fmt.ratio(cp.lag.p95 / dp.lag.p95)}; load ${loadAverage()}`,
     );
-  console.log(
-    `cluster worker peak RSS during the peak: ${mib(Math.max(...rss))} MiB; P7c peak p95 ratio cluster/dev ${fmt.ratio(cp.lag.p95 / dp.lag.p95)}; load ${loadAverage()}`,
-  );
+  }
 
   // ---- at the size reached: storage, memory, reads (after the peak, so that a slow read cannot cost it).
   for (const [sys, url, from, prefix, n] of [
