@@ -292,15 +292,21 @@ export async function startClusterTemporal(o: {
   };
   const address = `127.0.0.1:${o.ports.frontend}`;
   await start();
-  const connection = await Connection.connect({ address });
   try {
-    const client = new Client({ connection, namespace: o.namespace });
-    await registerNamespace(client, o.namespace);
-    await registerSearchAttributes(client, o.namespace, (m) => {
-      throw new Error(m);
-    });
-  } finally {
-    await connection.close();
+    const connection = await Connection.connect({ address });
+    try {
+      const client = new Client({ connection, namespace: o.namespace });
+      await registerNamespace(client, o.namespace);
+      await registerSearchAttributes(client, o.namespace, (m) => {
+        throw new Error(m);
+      });
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    // The caller gets no handle to stop a server whose registration failed: stop it here.
+    if (child) await stopChild(child, 5_000);
+    throw err;
   }
   return {
     address,
