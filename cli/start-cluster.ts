@@ -2,23 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createDb, migrateToLatest } from '../db/client';
 import { seedDemo, describeDemoUsers } from '../db/seed';
 import { unitRegistry } from '../domain/units';
 import { startEmbeddedPostgres } from '../infra/postgres';
 import { spawn, stopChild, waitForPort } from '../infra/processes';
-import { registerNamespace, registerSearchAttributes } from '../infra/temporal';
-import {
-  DEFAULT_HISTORY_SHARDS,
-  portsFrom,
-  provisionTemporalServer,
-  serverConfigYaml,
-  setupTemporalSchemas,
-  startTemporalServer,
-  startTemporalUi,
-} from '../infra/temporal-server';
+import { DEFAULT_HISTORY_SHARDS, portsFrom, startClusterTemporal, startTemporalUi } from '../infra/temporal-server';
 
 const USAGE = `npm run start:cluster -- [--workers N] [--apis M] [--shards S]
   Cụm như môi trường sản xuất: PostgreSQL, Temporal server trên PostgreSQL, Temporal Web UI,
@@ -74,32 +64,20 @@ async function main() {
     stops.push({ what: 'PostgreSQL', stop: () => pg.stop() });
     say(`PostgreSQL: 127.0.0.1:${pgPort} (dữ liệu tại ${pg.dataDir})`);
 
-    const bin = await provisionTemporalServer(config.cacheDir, say);
     const persistence = { host: '127.0.0.1', port: pgPort, user: 'postgres', password: '' };
-    await setupTemporalSchemas(bin, persistence, say);
-
     const ports = portsFrom(Number(process.env.CLUSTER_TEMPORAL_PORT ?? 7633), Number(process.env.CLUSTER_UI_PORT ?? 8633));
-    const dynamicConfigPath = path.join(dataDir, 'dynamicconfig.yaml');
-    // New search attributes are visible at once instead of after the cache's refresh.
-    fs.writeFileSync(dynamicConfigPath, 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n    constraints: {}\n');
-    const server = await startTemporalServer({
-      binary: bin.server,
-      rootDir: dataDir,
-      configYaml: serverConfigYaml({ ports, db: persistence, historyShards: shards, dynamicConfigPath }),
-      frontendPort: ports.frontend,
-      logFile: path.join(dataDir, 'temporal-server.log'),
+    const temporal = await startClusterTemporal({
+      cacheDir: config.cacheDir,
+      dataDir,
+      db: persistence,
+      ports,
+      shards,
+      namespace: config.temporal.namespace,
+      log: say,
     });
-    stops.push({ what: 'Temporal server', stop: () => stopChild(server, 30_000) });
-    const address = `127.0.0.1:${ports.frontend}`;
+    stops.push({ what: 'Temporal server', stop: () => temporal.stop() });
+    const { address, bin } = temporal;
     say(`Temporal server: ${address} (${shards} history shard, nhật ký tại ${path.join(dataDir, 'temporal-server.log')})`);
-
-    const connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: config.temporal.namespace });
-    await registerNamespace(client, config.temporal.namespace);
-    await registerSearchAttributes(client, config.temporal.namespace, (m) => {
-      throw new Error(m);
-    });
-    await connection.close();
 
     let uiUrl: string | null = null;
     if (bin.ui) {

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { run, waitForPort } from './processes';
+import { Client, Connection } from '@temporalio/client';
+import { isListening, run, stopChild, waitForPort } from './processes';
+import { registerNamespace, registerSearchAttributes } from './temporal';
 
 /**
  * The full Temporal server (not the dev server), its schema tool and the Web UI, built with
@@ -244,4 +246,96 @@ export async function startTemporalUi(o: {
   });
   await waitForPort(o.uiPort, 'Temporal Web UI', 60_000, child);
   return child;
+}
+
+/** A Temporal server on PostgreSQL, started, and restartable on the same databases (the fault suite kills it). */
+export interface ClusterTemporal {
+  address: string;
+  ports: TemporalServerPorts;
+  bin: TemporalServerBinaries;
+  /** Starts the server again after `kill` or `stop` (same configuration, same databases). */
+  start(): Promise<void>;
+  /** SIGKILL: no drain. */
+  kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 30 s. */
+  stop(): Promise<void>;
+  pid(): number | undefined;
+}
+
+/**
+ * Everything `npm run start:cluster` does for Temporal, for the CLI, the fault suite and the
+ * benchmarks alike: binaries provisioned, schemas set up, the server started on `ports`, the
+ * namespace and the search attributes registered (idempotent, as every step above).
+ */
+export async function startClusterTemporal(o: {
+  cacheDir: string;
+  dataDir: string;
+  db: TemporalPersistence;
+  ports: TemporalServerPorts;
+  shards: number;
+  namespace: string;
+  log?: (m: string) => void;
+}): Promise<ClusterTemporal> {
+  const log = o.log ?? (() => {});
+  const bin = await provisionTemporalServer(o.cacheDir, log);
+  await setupTemporalSchemas(bin, o.db, log);
+  const dynamicConfigPath = path.join(o.dataDir, 'dynamicconfig.yaml');
+  // New search attributes are visible at once instead of after the cache's refresh.
+  fs.writeFileSync(dynamicConfigPath, 'system.forceSearchAttributesCacheRefreshOnRead:\n  - value: true\n    constraints: {}\n');
+  const configYaml = serverConfigYaml({ ports: o.ports, db: o.db, historyShards: o.shards, dynamicConfigPath });
+  const logFile = path.join(o.dataDir, 'temporal-server.log');
+  let child: ChildProcess | null = null;
+  const running = () => !!child && child.exitCode === null && child.signalCode === null;
+  const start = async () => {
+    if (running()) throw new Error('Temporal server already running');
+    child = await startTemporalServer({ binary: bin.server, rootDir: o.dataDir, configYaml, frontendPort: o.ports.frontend, logFile });
+  };
+  const address = `127.0.0.1:${o.ports.frontend}`;
+  await start();
+  try {
+    const connection = await Connection.connect({ address });
+    try {
+      const client = new Client({ connection, namespace: o.namespace });
+      await registerNamespace(client, o.namespace);
+      await registerSearchAttributes(client, o.namespace, (m) => {
+        throw new Error(m);
+      });
+    } finally {
+      await connection.close();
+    }
+  } catch (err) {
+    // The caller gets no handle to stop a server whose registration failed: stop it here.
+    if (child) await stopChild(child, 5_000);
+    throw err;
+  }
+  return {
+    address,
+    ports: o.ports,
+    bin,
+    start,
+    kill: async () => {
+      if (!running()) return;
+      const c = child!;
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill('SIGKILL');
+      });
+    },
+    stop: async () => {
+      if (child) await stopChild(child, 30_000);
+    },
+    pid: () => child?.pid,
+  };
+}
+
+/** Ports for a throwaway cluster: a kernel-chosen base whose neighbours (see `portsFrom`) are free too. */
+export async function freeClusterPorts(): Promise<TemporalServerPorts> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 11_000 + Math.floor(Math.random() * 20_000);
+    const ports = portsFrom(base, base + 100);
+    const all = [ports.frontend, ports.frontendHttp, ports.history, ports.matching, ports.worker, ports.metrics, ports.ui];
+    all.push(...Object.values(ports.membership));
+    if (!(await Promise.all(all.map((p) => isListening(p)))).some(Boolean)) return ports;
+  }
+  throw new Error('no free range of ports for a Temporal server');
 }

@@ -15,6 +15,8 @@ export interface HttpJob {
   concurrency: number;
   /** The status every response must have. */
   expect: number;
+  /** Times a 503 (the API's "try again") is retried, a second apart; 0 by default. */
+  retries503?: number;
 }
 
 type Reply = { ok: true; run: PoolRun } | { ok: false; error: string };
@@ -52,13 +54,20 @@ export function startHttpLoad(): HttpLoad {
 async function serve(job: HttpJob): Promise<Reply> {
   try {
     const run = await runPool(job.bodies, job.concurrency, async (body) => {
-      const res = await fetch(job.url, {
-        method: job.method,
-        headers: job.headers,
-        body: job.method === 'POST' ? JSON.stringify(body) : undefined,
-      });
+      const send = () =>
+        fetch(job.url, { method: job.method, headers: job.headers, body: job.method === 'POST' ? JSON.stringify(body) : undefined });
+      let res = await send();
+      let retry = 0;
+      while (res.status === 503 && retry < (job.retries503 ?? 0)) {
+        await res.text();
+        await new Promise((r) => setTimeout(r, 1_000));
+        res = await send();
+        retry++;
+      }
       const text = await res.text();
-      if (res.status !== job.expect) throw new Error(`${job.method} ${job.url} answered ${res.status}: ${text.slice(0, 300)}`);
+      // A retried launch may meet its own first attempt, started before the 503: a 409 then is that one.
+      if (res.status !== job.expect && !(retry > 0 && res.status === 409))
+        throw new Error(`${job.method} ${job.url} answered ${res.status}: ${text.slice(0, 300)}`);
     });
     return { ok: true, run };
   } catch (err) {

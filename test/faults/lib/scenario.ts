@@ -4,7 +4,7 @@ import { checkInvariants, waitForQuiet, type CheckedSystem, type Violation } fro
 import { recordScenario } from './report';
 import { faultScale } from './scale';
 import { faultSeed, rngFor, type Rng } from './seed';
-import { startSystem, type FaultSystem } from './system';
+import { startSystem, type FaultSystem, type SystemOptions } from './system';
 import { Workload } from './workload';
 
 /** One process scenario's system and workload, seeded by the run's seed and the scenario's name. */
@@ -22,11 +22,11 @@ export interface ScenarioRun {
 export type Started = { sys?: FaultSystem; workload?: Workload };
 
 /** Starts the scenario's own servers and sets up its workload's users and tasks. */
-export async function startScenario(name: string, tag: string, started: Started): Promise<ScenarioRun> {
+export async function startScenario(name: string, tag: string, started: Started, options: SystemOptions = {}): Promise<ScenarioRun> {
   const seed = faultSeed();
   const scale = faultScale();
   const rng = rngFor(name, seed);
-  const sys = (started.sys = await startSystem(name));
+  const sys = (started.sys = await startSystem(name, options));
   const workload = (started.workload = new Workload({
     apiUrl: sys.apiUrl,
     db: sys.db,

@@ -8,6 +8,11 @@
  * The API runs in this process (`startApiProcess`, the root api/main.ts uses): the faults target the
  * worker, Temporal and PostgreSQL, and an in-process API keeps its pool and its Temporal connection in
  * reach of the scenario (the same objects api/main.ts builds) without a third tsx start per system.
+ *
+ * The cluster profile (`temporal: 'cluster'`) is `npm run start:cluster`'s shape instead: the full
+ * Temporal server with its databases in the same PostgreSQL (stopping PostgreSQL takes Temporal's
+ * persistence away too), `workers` worker processes, and with `apis` > 0 that many api/main.ts
+ * processes behind a loopback balancer (lib/balancer.ts), each of which a scenario may kill.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +30,8 @@ import { freePort, stopChild, waitForPort } from '../../../infra/processes';
 import { locateTemporalCli, startDevServer } from '../../../infra/temporal-cli';
 import { registerSearchAttributes } from '../../../infra/temporal';
 import { startApiProcess, type ApiProcess } from '../../../app/api-process';
+import { freeClusterPorts, startClusterTemporal, type ClusterTemporal } from '../../../infra/temporal-server';
+import { startBalancer, type Balancer } from './balancer';
 
 const ROOT = path.resolve(__dirname, '../../..');
 export const TASK_QUEUE = 'directive-tasks-faults';
@@ -33,6 +40,12 @@ const NAMESPACE = 'default';
 export interface SystemOptions {
   /** Delivery dispatcher's poll in the worker (ms). */
   deliveryPollMs?: number;
+  /** The dev server on SQLite (default) or the full Temporal server on PostgreSQL. */
+  temporal?: 'dev' | 'cluster';
+  /** Worker processes (default 1). */
+  workers?: number;
+  /** API processes behind a balancer; 0 (default) runs the API in this process. */
+  apis?: number;
   log?: (m: string) => void;
 }
 
@@ -45,10 +58,14 @@ export interface FaultSystem {
   db: Kysely<Database>;
   /** The scenario's own Temporal client (describe, queries). */
   client: Client;
-  startWorker(): Promise<void>;
+  /** Starts worker `slot` (default 0) and waits for its poller. */
+  startWorker(slot?: number): Promise<void>;
   /** SIGKILL: no drain, no goodbye. */
-  killWorker(): Promise<void>;
-  workerRunning(): boolean;
+  killWorker(slot?: number): Promise<void>;
+  workerRunning(slot?: number): boolean;
+  /** SIGKILL of API process `slot` (only with `apis` > 0). */
+  killApi(slot: number): Promise<void>;
+  startApi(slot: number): Promise<void>;
   killTemporal(): Promise<void>;
   startTemporal(): Promise<void>;
   stopPostgres(): Promise<void>;
@@ -92,14 +109,19 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
   const workerLog = path.join(dir, 'worker.log');
   const temporalLog = path.join(dir, 'temporal.log');
   const pgPort = await freePort();
-  const temporalPort = await freePort();
+  const cluster = o.temporal === 'cluster';
+  const clusterPorts = cluster ? await freeClusterPorts() : null;
+  const temporalPort = clusterPorts?.frontend ?? (await freePort());
   const temporalAddress = `127.0.0.1:${temporalPort}`;
-  const cli = await locateTemporalCli({ explicitPath: config.temporal.cliPath, cacheDir: config.cacheDir, log });
-  if (!cli) throw new Error('Temporal CLI not found and could not be built (is Go installed?)');
+  const cli = cluster ? null : await locateTemporalCli({ explicitPath: config.temporal.cliPath, cacheDir: config.cacheDir, log });
+  if (!cluster && !cli) throw new Error('Temporal CLI not found and could not be built (is Go installed?)');
 
   let pg: EmbeddedPostgres | null = null;
   let temporalChild: ChildProcess | null = null;
-  let workerChild: ChildProcess | null = null;
+  let clusterTemporal: ClusterTemporal | null = null;
+  const workerChildren: (ChildProcess | null)[] = Array.from({ length: o.workers ?? 1 }, () => null);
+  const apiChildren: ({ child: ChildProcess; port: number } | null)[] = Array.from({ length: o.apis ?? 0 }, () => null);
+  let balancer: Balancer | null = null;
   const workerPids: number[] = [];
   const temporalPids: number[] = [];
   let api: ApiProcess | null = null;
@@ -114,8 +136,23 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     await pg?.stop();
   };
   const startTemporal = async () => {
+    if (cluster) {
+      if (clusterTemporal) await clusterTemporal.start();
+      else
+        clusterTemporal = await startClusterTemporal({
+          cacheDir: config.cacheDir,
+          dataDir: dir,
+          db: { host: '127.0.0.1', port: pgPort, user: 'postgres', password: '' },
+          ports: clusterPorts!,
+          shards: 4,
+          namespace: NAMESPACE,
+          log,
+        });
+      temporalPids.push(clusterTemporal.pid()!);
+      return;
+    }
     temporalChild = await startDevServer({
-      binary: cli,
+      binary: cli!,
       port: temporalPort,
       uiPort: null,
       namespace: NAMESPACE,
@@ -124,7 +161,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     });
     temporalPids.push(temporalChild.pid!);
   };
-  const killTemporal = () => killAndWait(temporalChild);
+  const killTemporal = async () => (cluster ? clusterTemporal?.kill() : killAndWait(temporalChild));
 
   const workerEnv = () => ({
     ...process.env,
@@ -159,8 +196,9 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
     throw new Error(`worker ${pid} did not poll within ${timeoutMs} ms\n${tail(workerLog)}`);
   }
 
-  const startWorker = async () => {
-    if (workerChild && workerChild.exitCode === null && workerChild.signalCode === null) throw new Error('worker already running');
+  const running = (child: ChildProcess | null | undefined) => !!child && child.exitCode === null && child.signalCode === null;
+  const startWorker = async (slot = 0) => {
+    if (running(workerChildren[slot])) throw new Error(`worker ${slot} already running`);
     const out = fs.openSync(workerLog, 'a');
     // node --import tsx, not the tsx wrapper: SIGKILL must reach the process that runs the worker.
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
@@ -169,11 +207,33 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
       stdio: ['ignore', out, out],
     });
     fs.closeSync(out);
-    workerChild = child;
+    workerChildren[slot] = child;
     workerPids.push(child.pid!);
     await waitForPoller(child.pid!, child);
   };
-  const killWorker = () => killAndWait(workerChild);
+  const killWorker = (slot = 0) => killAndWait(workerChildren[slot] ?? null);
+
+  /** API process `slot`: api/main.ts as production runs it, tokens read on every request, no per-user limit. */
+  const startApi = async (slot: number) => {
+    if (running(apiChildren[slot]?.child)) throw new Error(`API ${slot} already running`);
+    const port = apiChildren[slot]?.port ?? (await freePort());
+    const out = fs.openSync(path.join(dir, `api-${slot}.log`), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'api/main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...workerEnv(),
+        API_HOST: '127.0.0.1',
+        API_PORT: String(port),
+        API_RATE_LIMIT_PER_MINUTE: '0',
+        API_TOKEN_CACHE_TTL_SECONDS: '0',
+      },
+      stdio: ['ignore', out, out],
+    });
+    fs.closeSync(out);
+    apiChildren[slot] = { child, port };
+    workerPids.push(child.pid!);
+    await waitForPort(port, `API ${slot}`, 120_000, child);
+  };
 
   const stop = async () => {
     if (stopped) return;
@@ -186,10 +246,13 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
       }
     };
     await attempt('API', async () => api?.stop());
-    if (workerChild) await attempt('worker', () => stopChild(workerChild!, 5_000));
+    await attempt('balancer', async () => balancer?.close());
+    for (const a of apiChildren) if (a) await attempt('API process', () => stopChild(a.child, 5_000));
+    for (const w of workerChildren) if (w) await attempt('worker', () => stopChild(w, 5_000));
     await attempt('Temporal connection', async () => client?.connection.close());
     await attempt('pool', async () => db?.destroy());
     if (temporalChild) await attempt('dev server', () => stopChild(temporalChild!, 5_000));
+    await attempt('Temporal server', async () => clusterTemporal?.stop());
     await attempt('PostgreSQL', () => stopPostgres());
     // Anything that outlived its stop (it never should) is killed rather than left behind.
     for (const pid of [...workerPids, ...temporalPids]) if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -207,7 +270,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
 
   function survivors(): string[] {
     const found: string[] = [];
-    for (const pid of workerPids) if (alive(pid)) found.push(`worker ${pid}`);
+    for (const pid of workerPids) if (alive(pid)) found.push(`worker or API ${pid}`);
     for (const pid of temporalPids) if (alive(pid)) found.push(`dev server ${pid}`);
     const postmaster = postmasterPid();
     if (postmaster && alive(postmaster)) found.push(`postgres ${postmaster}`);
@@ -220,7 +283,7 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
   }
 
   try {
-    log(`starting in ${dir} (PostgreSQL :${pgPort}, dev server :${temporalPort})`);
+    log(`starting in ${dir} (PostgreSQL :${pgPort}, ${cluster ? 'Temporal server' : 'dev server'} :${temporalPort})`);
     await startPostgres();
     db = createDb(pg!.url, 4);
     await migrateToLatest(db);
@@ -241,9 +304,14 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
       API_RATE_LIMIT_PER_MINUTE: '0',
       API_TOKEN_CACHE_TTL_SECONDS: '0',
     });
-    api = await startApiProcess(apiConfig, { logger: pino({ level: process.env.FAULTS_API_LOG ?? 'silent' }), closeGraceMs: 2_000 });
-    await startWorker();
-    log(`up: API ${api.url}`);
+    if (apiChildren.length) {
+      for (let i = 0; i < apiChildren.length; i++) await startApi(i);
+      balancer = await startBalancer(() => apiChildren.filter((a) => running(a?.child)).map((a) => a!.port));
+    } else {
+      api = await startApiProcess(apiConfig, { logger: pino({ level: process.env.FAULTS_API_LOG ?? 'silent' }), closeGraceMs: 2_000 });
+    }
+    for (let i = 0; i < workerChildren.length; i++) await startWorker(i);
+    log(`up: API ${balancer?.url ?? api!.url}`);
   } catch (err) {
     await stop();
     throw err;
@@ -251,24 +319,27 @@ export async function startSystem(name: string, o: SystemOptions = {}): Promise<
 
   return {
     dir,
-    apiUrl: api.url,
+    apiUrl: balancer?.url ?? api!.url,
     databaseUrl: pg!.url,
     temporalAddress,
     db,
     client,
     startWorker,
     killWorker,
-    workerRunning: () => !!workerChild && workerChild.exitCode === null && workerChild.signalCode === null,
+    workerRunning: (slot = 0) => running(workerChildren[slot]),
+    killApi: (slot) => killAndWait(apiChildren[slot]?.child ?? null),
+    startApi,
     killTemporal,
     startTemporal: async () => {
       await startTemporal();
-      await waitForPort(temporalPort, 'Temporal dev server');
+      await waitForPort(temporalPort, 'Temporal server');
     },
     stopPostgres,
     startPostgres,
     stop,
     survivors,
-    logTail: () => `--- worker.log\n${tail(workerLog)}\n--- temporal.log\n${tail(temporalLog)}`,
+    logTail: () =>
+      `--- worker.log\n${tail(workerLog)}\n--- temporal.log\n${tail(cluster ? path.join(dir, 'temporal-server.log') : temporalLog)}`,
   };
 }
 
