@@ -2,6 +2,7 @@ import { loadConfig } from '../config';
 import { locateTemporalCli } from '../infra/temporal-cli';
 import { provisionTestServer } from '../infra/temporal-test-server';
 import { locatePgBin } from '../infra/postgres';
+import { provisionTemporalServer } from '../infra/temporal-server';
 
 /** `npm run provision`: obtains and caches every server binary up front, timing each step. */
 async function main() {
@@ -18,6 +19,9 @@ async function main() {
   );
   if (!cli) throw new Error('Không tìm thấy hoặc không dựng được Temporal CLI (cần Go >= 1.25, hoặc đặt TEMPORAL_CLI_PATH)');
   await timed('Temporal time-skipping test server', () => provisionTestServer(config.cacheDir, console.log));
+  // The cluster profile (npm run start:cluster, the fault suite's cluster scenarios, bench P7): built here,
+  // once, rather than inside the first scenario that needs it.
+  await timed('Temporal server (cluster profile)', async () => (await provisionTemporalServer(config.cacheDir, console.log)).server);
 }
 
 main().catch((err) => {

@@ -208,7 +208,8 @@ function LaunchOutcomes({ outcomes }: { outcomes: readonly LaunchOutcome[] }) {
       <p>Kết quả giao nhiệm vụ:</p>
       <ul>
         {outcomes.map((o) => (
-          <li key={o.ref}>{`Mục ${o.ref}: ${said[o.outcome]}`}</li>
+          // A failed start says why (an unknown unit, the server unreachable): the secretary can act on it.
+          <li key={o.ref}>{o.outcome === 'failed' ? `Mục ${o.ref}: ${said.failed}. ${o.error}` : `Mục ${o.ref}: ${said[o.outcome]}`}</li>
         ))}
       </ul>
     </Notice>

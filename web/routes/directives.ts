@@ -144,7 +144,8 @@ export function directiveRoutes(ctx: WebContext): Router {
   });
 
   const directiveOf = async (id: string) => {
-    if (!/^[a-z0-9-]{1,120}$/.test(id)) throw notFound(id);
+    // A directive id is `<year>-<slug>` with, when the number is not its own slug, `.<hash>` (domain/task.ts).
+    if (!/^[a-z0-9-]{1,120}(\.[0-9a-f]{12})?$/.test(id)) throw notFound(id);
     try {
       return await getDirective(db, id);
     } catch (err) {
