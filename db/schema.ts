@@ -1,16 +1,17 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Role } from '../domain/roles';
 
 /*
- * Every table of the database, in one file: the Kysely `Database` and its `Selectable` aliases.
+ * Every table of the database: the Kysely `Database` and its `Selectable` aliases; the tables of people
+ * (`schema-auth.ts`) and of delivery (`schema-delivery.ts`) are kept apart and re-exported here.
  * Repositories (db/repositories/) are the only code that queries them.
  */
 
-/** timestamptz: pg returns Date; we write Date or ISO strings. */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
-/** A timestamptz with a database default that callers may also set (an injected clock). */
-type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+import type { DefaultedTimestamp, Json, Timestamp } from './schema-columns';
+import type { ApiTokensTable, AuthEventsTable, UnitsTable, UserPasswordsTable, UsersTable, WebSessionsTable } from './schema-auth';
+import type { DeliveriesTable, DeliveryAttemptsTable, DigestRunsTable, WebhookEndpointsTable } from './schema-delivery';
+
+export type * from './schema-auth';
+export type * from './schema-delivery';
 
 export interface DirectivesTable {
   id: string;
@@ -237,155 +238,3 @@ export interface IdempotencyKeysTable {
 
 export type EvidenceRow = Selectable<EvidenceTable>;
 export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
-
-export interface UnitsTable {
-  code: string;
-  name: string;
-  aliases: ColumnType<string[], string[] | undefined, string[]>;
-  kind: string | null;
-  /** A deactivated unit receives no new work. */
-  active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-}
-
-export interface UsersTable {
-  id: Generated<string>;
-  login: string;
-  full_name: string | null;
-  unit_code: string;
-  roles: Role[];
-  email: string | null;
-  active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-}
-
-/** Tokens are kept only as the SHA-256 of the plaintext; the plaintext is shown once, at issue. */
-export interface ApiTokensTable {
-  id: Generated<string>;
-  user_id: string;
-  token_hash: Buffer;
-  label: string | null;
-  created_at: Generated<Timestamp>;
-  expires_at: Timestamp;
-  revoked_at: Timestamp | null;
-  last_used_at: Timestamp | null;
-}
-
-export type DeliveryChannel = 'inbox' | 'email' | 'webhook';
-/**
- * pending: written, never tried; sending: an attempt is in flight (`next_attempt_at` is when its
- * lease runs out); retrying: the last attempt failed, the next waits for `next_attempt_at`;
- * sent: accepted by the recipient's side; dead: given up after the last attempt (the dead letter).
- */
-export type DeliveryState = 'pending' | 'sending' | 'retrying' | 'sent' | 'dead';
-export type AttemptOutcome = 'sent' | 'failed' | 'interrupted';
-
-/** What a delivery carries, rendered once when the delivery is created. */
-export interface DeliveryContent {
-  subject: string;
-  text: string;
-  html?: string;
-  /** The webhook body exactly as signed and posted. */
-  json?: string;
-}
-
-/** One message to one recipient on one channel, for a notification of the outbox or a unit's daily digest. */
-export interface DeliveriesTable {
-  id: Generated<string>;
-  delivery_key: string;
-  source_key: string;
-  notification_id: string | null;
-  digest_run_id: string | null;
-  task_id: string | null;
-  channel: DeliveryChannel;
-  /** A login for the inbox and e-mail, an endpoint id for a webhook. */
-  recipient: string;
-  /** The e-mail address or URL at the time the delivery was created. */
-  address: string | null;
-  content: Json<DeliveryContent>;
-  state: ColumnType<DeliveryState, DeliveryState | undefined, DeliveryState>;
-  attempts: Generated<number>;
-  next_attempt_at: Timestamp;
-  last_error: string | null;
-  sent_at: Timestamp | null;
-  created_at: DefaultedTimestamp;
-}
-
-export interface DeliveryAttemptsTable {
-  delivery_id: string;
-  attempt: number;
-  started_at: Timestamp;
-  finished_at: Timestamp | null;
-  outcome: AttemptOutcome | null;
-  detail: string | null;
-}
-
-/** Where a unit's messages are also posted (an OTT/Zalo bridge, another system), signed with the endpoint's secret. */
-export interface WebhookEndpointsTable {
-  id: Generated<string>;
-  unit_code: string;
-  url: string;
-  secret: string;
-  description: string | null;
-  active: Generated<boolean>;
-  created_at: DefaultedTimestamp;
-}
-
-/** One daily digest of a unit: what it listed; unique per (unit, day). */
-export interface DigestRunsTable {
-  id: Generated<string>;
-  unit_code: string;
-  day: ColumnType<string, string, string>;
-  items: Json<unknown>;
-  created_at: DefaultedTimestamp;
-}
-
-export type DeliveryRow = Selectable<DeliveriesTable>;
-export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
-// The web app's sign-in (migration 0011): passwords, server-side sessions, and the record of sign-ins.
-
-/** A person's password as scrypt's encoded hash (algorithm, parameters, per-user salt, key). */
-export interface UserPasswordsTable {
-  user_id: string;
-  password_hash: string;
-  /** A one-time password: the person must choose their own before anything else. */
-  must_change: Generated<boolean>;
-  changed_at: DefaultedTimestamp;
-}
-
-/** A signed-in browser; the cookie holds a random value of which only the SHA-256 is kept. */
-export interface WebSessionsTable {
-  id: Generated<string>;
-  token_hash: Buffer;
-  user_id: string;
-  csrf_token: string;
-  created_at: DefaultedTimestamp;
-  last_seen_at: DefaultedTimestamp;
-  /** The absolute end of the session, whatever its activity. */
-  expires_at: Timestamp;
-  revoked_at: Timestamp | null;
-  address: string | null;
-  user_agent: string | null;
-}
-
-export type AuthEventKind =
-  | 'sign_in'
-  | 'sign_in_failed'
-  | 'sign_in_limited'
-  | 'sign_out'
-  | 'session_expired'
-  | 'password_changed'
-  | 'password_set'
-  | 'sessions_revoked';
-
-/** Sign-ins, sign-outs, refused attempts and password changes, as they happened. */
-export interface AuthEventsTable {
-  id: Generated<string>;
-  occurred_at: DefaultedTimestamp;
-  kind: AuthEventKind;
-  login: string | null;
-  user_id: string | null;
-  address: string | null;
-  user_agent: string | null;
-  session_id: string | null;
-}
