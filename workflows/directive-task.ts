@@ -1,14 +1,4 @@
-import {
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  patched,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { createActivities } from '../activities';
@@ -42,7 +32,7 @@ import { notificationsBetween } from '../domain/notification-plan';
 import type { Actor } from '../domain/schemas/task';
 import { COMMAND_FAILURES, type DirectiveTaskInput, type Envelope, type TaskState } from '../domain/task';
 import * as messages from './messages';
-import { AssignmentStatus, DirectiveNumber, DueAt, LeadUnit } from './search-attributes';
+import { commandSchemas, fail, parse, upsertTaskSearchAttributes } from './task-shell';
 
 const { recordEvent, loadCalendar } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 seconds',
@@ -54,33 +44,6 @@ const { recordEvent, loadCalendar } = proxyActivities<ReturnType<typeof createAc
 const HISTORY_EVENTS_LIMIT = 5_000;
 
 const nowIso = () => new Date().toISOString();
-
-function fail(type: string, message: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true });
-}
-
-type CommandSchemas = typeof import('../domain/schemas/task-commands');
-
-/**
- * The command schemas (the API's), loaded on a workflow's first command: webpack evaluates a
- * `require` inside a function when it is first called, into this workflow's own module cache, and
- * answers later calls from that cache. So only workflows that receive commands build the schemas,
- * and an idle cached workflow holds none. Loading sends nothing to the server: replays are unaffected.
- */
-function commandSchemas(): CommandSchemas {
-  return require('../domain/schemas/task-commands');
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    fail(
-      COMMAND_FAILURES.invalid,
-      `Lệnh không hợp lệ: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(lệnh)'}: ${issue.message}`).join('; ')}`,
-    );
-  }
-  return result.data;
-}
 
 /**
  * One directive item carried from launch to done: deadline, reminders, escalation, review, reports,
@@ -220,14 +183,7 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   const sentBeforeChange = new Set(input.carried?.calendarSent ?? []);
   const unsent = (p: PlannedFor) => sentBeforeChange.size === 0 || !sentBeforeChange.has(sentKey(state, p, scheduleRules()));
 
-  async function updateSearchAttributes() {
-    upsertSearchAttributes([
-      { key: LeadUnit, value: state.leadUnit },
-      { key: AssignmentStatus, value: state.status },
-      { key: DirectiveNumber, value: state.directiveNumber },
-      ...(state.dueAt ? [{ key: DueAt, value: new Date(state.dueAt) }] : []),
-    ]);
-  }
+  const updateSearchAttributes = () => upsertTaskSearchAttributes(state);
 
   // ---- launch ----
   await launched;
