@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { deletePendingEvidence, insertEvidence, markEvidenceAttached } from '../db/repositories/evidence';
 import type { Database } from '../db/schema';
 import { refusalOf, type CommandName as LifecycleCommand, type TaskCommands } from '../domain/lifecycle/commands';
 import type { Actor } from '../domain/roles';
@@ -11,6 +10,7 @@ import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI } from '../api/e
 import { HttpProblem, PROBLEM_TYPES } from '../api/problems';
 import { COMMAND_ROUTES, COMMAND_WAIT_MS, executeCommand, route, type CommandName, type CommandRoute } from '../api/routes/task-commands';
 import * as messages from '../workflows/messages';
+import { attachEvidenceFile } from '../services/evidence';
 
 export type { CommandName };
 
@@ -98,25 +98,9 @@ export async function uploadEvidence(
     size: file.size,
     description,
   };
-  await insertEvidence(db, {
-    id: command.evidenceId,
-    taskId,
-    sha256,
-    fileName: command.fileName,
-    contentType: command.contentType,
-    size: command.size,
-    content: file.buffer,
-    uploadedBy: actor.login,
-    unitCode: actor.unitCode,
-    description,
-  });
-  try {
-    await sendTaskCommand(temporal, actor, attachEvidence, taskId, command, command.evidenceId);
-  } catch (err) {
-    if (err instanceof HttpProblem) await deletePendingEvidence(db, command.evidenceId);
-    throw err;
-  }
-  await markEvidenceAttached(db, command.evidenceId);
+  await attachEvidenceFile(db, { taskId, command, content: file.buffer, uploadedBy: actor.login, unitCode: actor.unitCode }, () =>
+    sendTaskCommand(temporal, actor, attachEvidence, taskId, command, command.evidenceId),
+  );
   return { id: command.evidenceId, fileName: command.fileName, sha256, size: command.size, contentType: command.contentType };
 }
 

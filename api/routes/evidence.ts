@@ -4,7 +4,7 @@ import multer from 'multer';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { deletePendingEvidence, findEvidence, insertEvidence, markEvidenceAttached } from '../../db/repositories/evidence';
+import { findEvidence, markEvidenceAttached } from '../../db/repositories/evidence';
 import type { Database } from '../../db/schema';
 import { evidenceSchema, type EvidenceCommand } from '../../domain/schemas/task-commands';
 import { workflowIdFor } from '../../domain/task';
@@ -17,6 +17,7 @@ import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead } from '../visibility';
 import { route, sendUpdate } from './task-commands';
 import { taskIdParams } from './params';
+import { attachEvidenceFile } from '../../services/evidence';
 
 export const DEFAULT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -113,29 +114,11 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       size: file.size,
       description,
     };
-    // Stored first, so the workflow never cites a file the database does not hold.
-    await insertEvidence(db, {
-      id: command.evidenceId,
-      taskId: id,
-      sha256,
-      fileName: command.fileName,
-      contentType: command.contentType,
-      size: command.size,
-      content: file.buffer,
-      uploadedBy: actor.login,
-      unitCode: actor.unitCode,
-      description,
-    });
-    let state;
-    try {
-      state = await sendUpdate(temporal, req, attachEvidence, id, command, command.evidenceId);
-    } catch (err) {
-      // Refused by the workflow: nothing was recorded, so nothing is kept. Any other failure leaves
-      // the row pending: the Update may still have been applied, and the download reconciles.
-      if (err instanceof HttpProblem) await deletePendingEvidence(db, command.evidenceId);
-      throw err;
-    }
-    await markEvidenceAttached(db, command.evidenceId);
+    const state = await attachEvidenceFile(
+      db,
+      { taskId: id, command, content: file.buffer, uploadedBy: actor.login, unitCode: actor.unitCode },
+      () => sendUpdate(temporal, req, attachEvidence, id, command, command.evidenceId),
+    );
 
     const location = `${req.baseUrl}/${id}/evidence/${command.evidenceId}`;
     res

@@ -38,6 +38,39 @@ export function Notice({ children, tone = 'info' }: { children: ComponentChildre
   );
 }
 
+/**
+ * What every labelled field has around its control: the label above, the hint under it, the error
+ * right above the control (GOV.UK "form group"). The control's `aria-describedby` names the hint
+ * and error ids, `<id>-hint` and `<id>-error`.
+ */
+export function FieldFrame(p: {
+  id: string;
+  label: ComponentChildren;
+  hint?: ComponentChildren;
+  error?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
+      <label class="label" for={p.id}>
+        {p.label}
+      </label>
+      {p.hint && (
+        <div id={`${p.id}-hint`} class="hint">
+          {p.hint}
+        </div>
+      )}
+      {p.error && (
+        <p id={`${p.id}-error`} class="error-message">
+          <span class="visually-hidden">Lỗi: </span>
+          {p.error}
+        </p>
+      )}
+      {p.children}
+    </div>
+  );
+}
+
 export interface TextFieldProps {
   name: string;
   label: string;
@@ -61,21 +94,7 @@ export function TextField(p: TextFieldProps) {
   const id = p.id ?? fieldId(p.name);
   const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div id={`${id}-hint`} class="hint">
-          {p.hint}
-        </div>
-      )}
-      {p.error && (
-        <p id={`${id}-error`} class="error-message">
-          <span class="visually-hidden">Lỗi: </span>
-          {p.error}
-        </p>
-      )}
+    <FieldFrame id={id} label={p.label} hint={p.hint} error={p.error}>
       <input
         class={`input input--${p.width ?? 'full'}${p.error ? ' input--error' : ''}`}
         id={id}
@@ -89,7 +108,7 @@ export function TextField(p: TextFieldProps) {
         spellcheck={p.spellcheck}
         autofocus={p.autofocus}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -106,16 +125,7 @@ export interface SelectFieldProps {
 export function SelectField(p: SelectFieldProps) {
   const id = p.id ?? fieldId(p.name);
   return (
-    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.error && (
-        <p id={`${id}-error`} class="error-message">
-          <span class="visually-hidden">Lỗi: </span>
-          {p.error}
-        </p>
-      )}
+    <FieldFrame id={id} label={p.label} error={p.error}>
       <select class="select" id={id} name={p.name} aria-describedby={p.error ? `${id}-error` : undefined}>
         {p.options.map((o) => (
           <option key={o.value} value={o.value} selected={o.value === (p.value ?? '')}>
@@ -123,7 +133,7 @@ export function SelectField(p: SelectFieldProps) {
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -137,21 +147,7 @@ export function TextArea(p: { name: string; label: string; hint?: string; value?
   const id = p.id ?? fieldId(p.name);
   const describedBy = [p.hint && `${id}-hint`, p.error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`form-group${p.error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div id={`${id}-hint`} class="hint">
-          {p.hint}
-        </div>
-      )}
-      {p.error && (
-        <p id={`${id}-error`} class="error-message">
-          <span class="visually-hidden">Lỗi: </span>
-          {p.error}
-        </p>
-      )}
+    <FieldFrame id={id} label={p.label} hint={p.hint} error={p.error}>
       <textarea
         class={`textarea${p.error ? ' input--error' : ''}`}
         id={id}
@@ -162,7 +158,7 @@ export function TextArea(p: { name: string; label: string; hint?: string; value?
       >
         {p.value ?? ''}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 }
 

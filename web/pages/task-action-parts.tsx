@@ -3,7 +3,7 @@ import { useContext } from 'preact/hooks';
 import { randomUUID } from 'node:crypto';
 import type { EvidenceRecord } from '../../domain/task';
 import { EVIDENCE_TYPES_VI } from '../../api/evidence-content';
-import { CsrfField } from '../components/form';
+import { CsrfField, FieldFrame } from '../components/form';
 import { formatVnDateTime } from '../format';
 import type { ActionProps, FailedForm, TaskForm } from './task-actions';
 
@@ -38,21 +38,7 @@ export function Field(p: FieldProps) {
   const value = typeof kept === 'string' ? kept : (p.value ?? '');
   const describedBy = [p.hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint && (
-        <div id={`${id}-hint`} class="hint">
-          {p.hint}
-        </div>
-      )}
-      {error && (
-        <p id={`${id}-error`} class="error-message">
-          <span class="visually-hidden">Lỗi: </span>
-          {error}
-        </p>
-      )}
+    <FieldFrame id={id} label={p.label} hint={p.hint} error={error}>
       {p.kind === 'textarea' ? (
         <textarea
           class={`textarea${error ? ' input--error' : ''}`}
@@ -76,7 +62,7 @@ export function Field(p: FieldProps) {
           aria-invalid={error ? 'true' : undefined}
         />
       )}
-    </div>
+    </FieldFrame>
   );
 }
 
