@@ -19,7 +19,7 @@ export const TRAIL_DIGITS = 16;
 /** One task's chain as signed. */
 export interface CheckpointTask {
   id: string;
-  /** The head event's seq (the chain's length). */
+  /** The chain's length: the head event's seq, or fewer when events were already missing when signed. */
   seq: number;
   /** The head event's hash: it commits to every event before it. */
   head: string;

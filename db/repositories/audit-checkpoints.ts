@@ -14,11 +14,13 @@ import { verifyAuditChain } from './audit';
 /**
  * Every task's chain as a checkpoint signs it, read in one statement (one snapshot, so no task is
  * caught half-way through an append); the database builds each trail, so the worker holds one
- * short row per task rather than every event.
+ * short row per task rather than every event. A chain already missing an event in its middle is
+ * signed as stored (its length is its count of events, not its last seq), so the file still reads
+ * and verification names the gap.
  */
 export async function chainHeads(db: Kysely<Database>): Promise<CheckpointTask[]> {
   const { rows } = await sql<{ id: string; seq: number; head: string; trail: string }>`
-    SELECT task_id AS id, max(seq)::int AS seq, (array_agg(hash ORDER BY seq DESC))[1] AS head,
+    SELECT task_id AS id, count(*)::int AS seq, (array_agg(hash ORDER BY seq DESC))[1] AS head,
            string_agg(left(hash, ${sql.lit(TRAIL_DIGITS)}), '' ORDER BY seq) AS trail
     FROM audit_events GROUP BY task_id ORDER BY task_id`.execute(db);
   return rows;

@@ -12,7 +12,7 @@ import { verifyChains } from '../../db/repositories/audit-checkpoints';
 import { auditCheckpoint } from '../../cli/commands/audit-checkpoint';
 import { auditKeygen } from '../../cli/commands/audit-keygen';
 import { auditVerify } from '../../cli/commands/audit-verify';
-import { appRoleUrl, cutTailAsOwner, editEventAsOwner, rewriteEventAsOwner } from '../helpers/audit-tamper';
+import { appRoleUrl, cutTailAsOwner, dropEventAsOwner, editEventAsOwner, rewriteEventAsOwner } from '../helpers/audit-tamper';
 import { input, LIFE } from '../helpers/audit-life';
 import { runCli } from '../helpers/cli';
 import { testDb, uniq } from '../helpers/servers';
@@ -117,6 +117,20 @@ describe('the audit trail out of reach of the processes, and checkpoints against
     const { findings } = await verifyChains(owner, signed!);
     expect(findings.filter((f) => f.taskId === cut)).toEqual([
       { taskId: cut, seq: 3, kind: 'truncated', reason: `thiếu sự kiện số 3 đến ${LIFE.length} đã được ký (bị cắt ở cuối chuỗi)` },
+    ]);
+  });
+
+  it('signs a chain the owner had already broken (an event gone from its middle) so the file still reads, and names the gap', async () => {
+    const { privateKeyPem, publicKeyPem } = generateCheckpointKeys();
+    const gapped = await recordedTask();
+    await dropEventAsOwner(owner, gapped, 2);
+    const signed = await checkpointIfDue(app, { privateKeyPem, intervalMs: 0, dir });
+    const reread = parseCheckpoint(fs.readFileSync(path.join(dir, checkpointFileName(signed!)), 'utf8'));
+    expect(checkpointSignatureProblem(reread, readKey(publicKeyPem, 'public'))).toBeNull();
+    expect(reread.tasks.find((t) => t.id === gapped)).toMatchObject({ seq: LIFE.length - 1 });
+    const { findings } = await verifyChains(owner, reread);
+    expect(findings.filter((f) => f.taskId === gapped)).toEqual([
+      { taskId: gapped, seq: 3, kind: 'broken', reason: 'thiếu sự kiện số 2 (bị xóa?)' },
     ]);
   });
 

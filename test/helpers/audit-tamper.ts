@@ -66,6 +66,13 @@ export async function editEventAsOwner(db: Kysely<Database>, taskId: string, seq
   });
 }
 
+/** Deletes one event from the middle of a task's chain, leaving the rest as they were. */
+export async function dropEventAsOwner(db: Kysely<Database>, taskId: string, seq: number): Promise<void> {
+  await asOwner(db, async (trx) => {
+    await trx.deleteFrom('audit_events').where('task_id', '=', taskId).where('seq', '=', seq).execute();
+  });
+}
+
 /** Deletes a task's events from `seq` on and lowers the read model's `audit_seq` to match. */
 export async function cutTailAsOwner(db: Kysely<Database>, taskId: string, seq: number): Promise<void> {
   await asOwner(db, async (trx) => {
