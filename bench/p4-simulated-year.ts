@@ -23,7 +23,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { WorkingCalendar } from '../domain/calendar';
 import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY } from '../domain/policy';
-import { NOTIFICATION_KINDS, notificationsBetween, reportNotificationsBetween, type ScheduleInput } from '../domain/notification-plan';
+import {
+  NOTIFICATION_KINDS,
+  notificationsBetween,
+  reportNotificationsBetween,
+  sendOffsetSeconds,
+  type ScheduleInput,
+} from '../domain/notification-plan';
 import { periodsBetween, type Period, type RecurrenceRule } from '../domain/recurrence';
 import { addCalendarDays, type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../domain/time';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type TaskState } from '../domain/task';
@@ -336,6 +342,8 @@ function predict(p: Plan, o: Observed, calendar: WorkingCalendar, yearEnd: Date)
     acknowledgedAt: null,
     closed: false,
     policy: DEFAULT_NOTIFICATION_POLICY,
+    // Every task launched since issue 16 sends at its own second of the morning's first hour.
+    sendOffsetSeconds: sendOffsetSeconds(p.taskId),
   };
   type Change = { at: string; apply: (i: ScheduleInput) => ScheduleInput; extension?: boolean };
   const changes: Change[] = [];
@@ -367,7 +375,15 @@ function predict(p: Plan, o: Observed, calendar: WorkingCalendar, yearEnd: Date)
     const until = deadline.kind === 'recurring' ? deadline.until : null;
     for (const period of taskPeriods(deadline.rule, o.launchedAt, until, end)) {
       const submittedAt = o.reportSubmittedAt.get(period.key) ?? null;
-      for (const n of reportNotificationsBetween(period, submittedAt, DEFAULT_REPORT_POLICY, calendar, o.launchedAt, end.toISOString())) {
+      for (const n of reportNotificationsBetween(
+        period,
+        submittedAt,
+        DEFAULT_REPORT_POLICY,
+        calendar,
+        o.launchedAt,
+        end.toISOString(),
+        sendOffsetSeconds(p.taskId),
+      )) {
         out.push(key(p.taskId, n.kind, n.step, Date.parse(n.at)));
       }
     }

@@ -65,6 +65,27 @@ export interface ScheduleInput {
    * the launch that comes before it ('due-soon'); issue 13, behind a patch in the workflow.
    */
   remindCloseDeadline?: boolean;
+  /**
+   * Seconds after the policy's hour at which this task's notifications go out (`sendOffsetSeconds`),
+   * so that a province's reminders do not all fire in the same minute; 0 or absent: on the hour.
+   */
+  sendOffsetSeconds?: number;
+}
+
+/** The window within which a task's stable send offset falls: the first hour of the morning (issue 16, P7b). */
+export const SEND_SPREAD_SECONDS = 3600;
+
+/**
+ * A task's send offset, from its id alone (FNV-1a), so that it is the same in every run and replay,
+ * for every notification of the task, and evenly spread over the window across tasks.
+ */
+export function sendOffsetSeconds(taskId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < taskId.length; i++) {
+    hash ^= taskId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % SEND_SPREAD_SECONDS;
 }
 
 /**
@@ -107,9 +128,10 @@ export function nextReportNotification(
   policy: ReportPolicy,
   calendar: WorkingCalendar,
   after: InstantInput,
+  offsetSeconds = 0,
 ): PlannedNotification | null {
   const t = parseInstant(after).getTime();
-  const next = reportSchedule(period, submittedAt, policy, calendar).find((n) => n.at.getTime() > t);
+  const next = reportSchedule(period, submittedAt, policy, calendar, offsetSeconds).find((n) => n.at.getTime() > t);
   return next ? serialize(next) : null;
 }
 
@@ -121,10 +143,11 @@ export function reportNotificationsBetween(
   calendar: WorkingCalendar,
   from: InstantInput,
   to: InstantInput,
+  offsetSeconds = 0,
 ): PlannedNotification[] {
   const lo = parseInstant(from).getTime();
   const hi = parseInstant(to).getTime();
-  return reportSchedule(period, submittedAt, policy, calendar)
+  return reportSchedule(period, submittedAt, policy, calendar, offsetSeconds)
     .filter((n) => n.at.getTime() > lo && n.at.getTime() <= hi)
     .map(serialize);
 }
@@ -189,15 +212,28 @@ function serialize(n: Planned): PlannedNotification {
   return out;
 }
 
-/** The morning of the working day `n` working days from `from` (a morning, moved if needed). */
-function workingMorning(calendar: WorkingCalendar, from: CivilDate, n: number, hour: number): Date {
-  return calendar.nextWorkingMorning(vnInstant(calendar.addWorkingDays(from, n), hour), hour);
+/** When a task's notifications go out on a working morning: the policy's hour, then the task's offset. */
+interface SendTime {
+  hour: number;
+  offsetMs: number;
+}
+
+const sendTime = (hour: number, offsetSeconds = 0): SendTime => ({ hour, offsetMs: offsetSeconds * 1000 });
+
+/** The first send time at or after `instant` on a working day. */
+function nextSendTime(calendar: WorkingCalendar, instant: Date, at: SendTime): Date {
+  return new Date(calendar.nextWorkingMorning(new Date(instant.getTime() - at.offsetMs), at.hour).getTime() + at.offsetMs);
+}
+
+/** The send time of the working day `n` working days from `from` (moved to the next working day if needed). */
+function workingMorning(calendar: WorkingCalendar, from: CivilDate, n: number, at: SendTime): Date {
+  return nextSendTime(calendar, new Date(vnInstant(calendar.addWorkingDays(from, n), at.hour).getTime() + at.offsetMs), at);
 }
 
 function dueReminders(
   dueAt: Date,
   days: readonly number[],
-  hour: number,
+  at: SendTime,
   calendar: WorkingCalendar,
   kind: 'due_reminder' | 'report_reminder',
   stepPrefix: string,
@@ -207,7 +243,7 @@ function dueReminders(
     .map((n) => ({
       kind,
       step: `${stepPrefix}due-${n}wd`,
-      at: workingMorning(calendar, lastDay, -n, hour),
+      at: workingMorning(calendar, lastDay, -n, at),
       recipients: ['lead_unit'] as RecipientRole[],
     }))
     .filter((r) => r.at.getTime() < dueAt.getTime());
@@ -216,16 +252,16 @@ function dueReminders(
 function ladderSteps(
   dueAt: Date,
   ladder: readonly EscalationStep[],
-  hour: number,
+  at: SendTime,
   calendar: WorkingCalendar,
   kind: 'escalation' | 'report_escalation',
   stepPrefix: string,
 ): Planned[] {
-  const dayZero = vnCivilDate(deadlineMorning(dueAt, calendar, hour));
+  const dayZero = vnCivilDate(deadlineMorning(dueAt, calendar, at.hour));
   return ladder.map((s) => ({
     kind,
     step: `${stepPrefix}level-${s.level}`,
-    at: workingMorning(calendar, dayZero, s.afterWorkingDays, hour),
+    at: workingMorning(calendar, dayZero, s.afterWorkingDays, at),
     level: s.level,
     recipients: [...s.recipients],
   }));
@@ -233,7 +269,7 @@ function ladderSteps(
 
 function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalendar): Planned[] {
   const { policy } = input;
-  const hour = policy.sendAtHour;
+  const at = sendTime(policy.sendAtHour, input.sendOffsetSeconds);
   const launchedAt = parseInstant(input.launchedAt);
   const launchDay = vnCivilDate(input.leadSince ? parseInstant(input.leadSince) : launchedAt);
   const all: Planned[] = [];
@@ -245,14 +281,14 @@ function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalenda
     all.push({
       kind: 'ack_reminder',
       step: `ack-${n}wd`,
-      at: workingMorning(calendar, launchDay, n, hour),
+      at: workingMorning(calendar, launchDay, n, at),
       recipients: ['lead_unit'],
     });
   }
   all.push({
     kind: 'ack_escalation',
     step: 'ack-escalation',
-    at: workingMorning(calendar, launchDay, policy.acknowledgeEscalationWorkingDays, hour),
+    at: workingMorning(calendar, launchDay, policy.acknowledgeEscalationWorkingDays, at),
     level: 1,
     recipients: ['lead_unit_head'],
   });
@@ -260,14 +296,14 @@ function assignmentFiniteSchedule(input: ScheduleInput, calendar: WorkingCalenda
 
   if (input.dueAt !== null) {
     const dueAt = parseInstant(input.dueAt);
-    const reminders = dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'due_reminder', '');
+    const reminders = dueReminders(dueAt, policy.remindBeforeDueWorkingDays, at, calendar, 'due_reminder', '');
     planned.push(...reminders);
     const fits = reminders.some((r) => r.at.getTime() >= launchedAt.getTime());
     if (input.remindCloseDeadline && !fits && policy.remindBeforeDueWorkingDays.length > 0) {
-      const at = calendar.nextWorkingMorning(launchedAt, hour);
-      if (at.getTime() < dueAt.getTime()) planned.push({ kind: 'due_reminder', step: 'due-soon', at, recipients: ['lead_unit'] });
+      const soon = nextSendTime(calendar, launchedAt, at);
+      if (soon.getTime() < dueAt.getTime()) planned.push({ kind: 'due_reminder', step: 'due-soon', at: soon, recipients: ['lead_unit'] });
     }
-    planned.push(...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'escalation', ''));
+    planned.push(...ladderSteps(dueAt, policy.escalationLadder, at, calendar, 'escalation', ''));
   }
   return planned.filter((n) => n.at.getTime() >= launchedAt.getTime()).sort(byInstantThenRank);
 }
@@ -288,16 +324,17 @@ function lastRung(ladder: readonly EscalationStep[]): EscalationStep {
 function firstUrgingAfter(input: ScheduleInput, calendar: WorkingCalendar, after: number): Planned | null {
   if (input.closed || input.dueAt === null) return null;
   const { policy } = input;
-  const hour = policy.sendAtHour;
+  const at = sendTime(policy.sendAtHour, input.sendOffsetSeconds);
   const dueAt = parseInstant(input.dueAt);
   const rung = lastRung(policy.escalationLadder);
-  const rungAt = ladderSteps(dueAt, [rung], hour, calendar, 'escalation', '')[0].at;
-  const rungDay = vnCivilDate(rungAt);
+  const rungAt = ladderSteps(dueAt, [rung], at, calendar, 'escalation', '')[0].at;
+  // The day of the rung's morning itself: an offset may carry a late hour past midnight.
+  const rungDay = vnCivilDate(new Date(rungAt.getTime() - at.offsetMs));
   const launchedAt = parseInstant(input.launchedAt).getTime();
   const floor = Math.max(after, launchedAt - 1);
 
   const urgeAt = (n: number): Date =>
-    n === 0 ? rungAt : calendar.nextWorkingMorning(vnInstant(addCalendarDays(rungDay, n * policy.urgeEveryDays), hour), hour);
+    n === 0 ? rungAt : workingMorning(calendar, addCalendarDays(rungDay, n * policy.urgeEveryDays), 0, at);
 
   // Start a few periods before `after`, then walk forward; step back further if moved
   // instants could still reach past `after` from there.
@@ -319,14 +356,15 @@ function reportSchedule(
   submittedAt: string | null,
   policy: ReportPolicy,
   calendar: WorkingCalendar,
+  offsetSeconds: number,
 ): Planned[] {
   const dueAt = parseInstant(period.due);
-  const hour = policy.sendAtHour;
+  const at = sendTime(policy.sendAtHour, offsetSeconds);
   const prefix = `${period.key}/`;
   const submitted = submittedAt === null ? null : parseInstant(submittedAt).getTime();
   return [
-    ...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, hour, calendar, 'report_reminder', prefix),
-    ...ladderSteps(dueAt, policy.escalationLadder, hour, calendar, 'report_escalation', prefix),
+    ...dueReminders(dueAt, policy.remindBeforeDueWorkingDays, at, calendar, 'report_reminder', prefix),
+    ...ladderSteps(dueAt, policy.escalationLadder, at, calendar, 'report_escalation', prefix),
   ]
     .filter((n) => submitted === null || n.at.getTime() < submitted)
     .sort(byInstantThenRank);

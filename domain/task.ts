@@ -99,6 +99,11 @@ export interface TaskState {
   /** The directive's issue year and issuer, part of the task's identity; absent in states launched before they were. */
   directiveYear?: number;
   directiveIssuer?: string | null;
+  /**
+   * Seconds after the policy's hour at which this task's reminders and escalations go out, stable for
+   * its whole life (issue 16: a province's 08:00 peak spread over the hour); absent in tasks launched before.
+   */
+  sendOffsetSeconds?: number;
   ref: string;
   title: string;
   description: string;

@@ -85,11 +85,12 @@ export async function directiveTask(input: DirectiveTaskInput): Promise<TaskStat
   // activation runs as soon as setHandler registers its handler, before the code below it: recorded
   // later, the launch would follow that Update's event in the trail (an 'acknowledged' before 'launched').
   // A reopened task's new run records its 'reopened' event first, in the same place, for the same reason.
+  // A new task's reminders go out at its own second of the morning's first hour (issue 16; before: on the hour).
   const launched = input.reopen
     ? reopen(input.reopen)
     : input.carried
       ? Promise.resolve()
-      : take(recordLaunch(state, launch, nowIso(), input.launchedBy));
+      : take(recordLaunch(state, launch, nowIso(), input.launchedBy, { spread: patched('issue-16-spread-firing') }));
 
   function reopen({ command, actor }: NonNullable<DirectiveTaskInput['reopen']>): Promise<void> {
     // The service checked it against the closed state; a start that bypassed it leaves the task closed.

@@ -16,6 +16,7 @@ import type {
   SubmitCommand,
   SubmitReportCommand,
 } from '../schemas/task-commands';
+import { sendOffsetSeconds } from '../notification-plan';
 import type { TaskState } from '../task';
 import { EXTENSION_COMMANDS } from './commands/extension';
 import { OWNERSHIP_COMMANDS } from './commands/ownership';
@@ -65,11 +66,20 @@ export const reopenRefusal = (state: TaskState, command: ReopenCommand, actor: A
 /**
  * The launch, the first event of every task: the lead and coordinating units hear of their assignment.
  * The official who launched it is its actor (histories started before the API passed one name the workflow).
+ * With `spread` (issue 16) the task's send offset is fixed here and put on record with the launch.
  */
-export function recordLaunch(state: TaskState, launch: CompleteLaunch, now: string, launchedBy?: Actor | null): Transition {
+export function recordLaunch(
+  state: TaskState,
+  launch: CompleteLaunch,
+  now: string,
+  launchedBy?: Actor | null,
+  o: { spread?: boolean } = {},
+): Transition {
   const next = copyOf(state);
+  if (o.spread) next.sendOffsetSeconds = sendOffsetSeconds(next.taskId);
   const notes = outboxFor(next, 'assigned', 'assigned', ['lead_unit', 'coordinating_units'], { level: null, event: {} }, now);
-  return single(next, recordOn(next, 'launched', launchedBy ?? null, { launch }, now, notes));
+  const payload = o.spread ? { launch, sendOffsetSeconds: next.sendOffsetSeconds } : { launch };
+  return single(next, recordOn(next, 'launched', launchedBy ?? null, payload, now, notes));
 }
 
 /** The command names, in the table's order. */

@@ -38,6 +38,7 @@ export function scheduleInput(state: TaskState, policy: NotificationPolicy, o: S
     acknowledgedAt: state.acknowledgedAt,
     closed: isClosed(state) || state.status === 'submitted',
     policy,
+    ...(state.sendOffsetSeconds ? { sendOffsetSeconds: state.sendOffsetSeconds } : {}),
   };
 }
 
@@ -115,7 +116,9 @@ export function periodNotificationsBetween(
   to: Date,
 ): PlannedNotification[] {
   const period = [...state.reports.open, ...state.reports.lastClosed].find((p) => p.key === periodKey);
-  return period ? reportNotificationsBetween(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, from, to) : [];
+  return period
+    ? reportNotificationsBetween(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, from, to, state.sendOffsetSeconds)
+    : [];
 }
 
 /** The step a planned notification is recorded and keyed under, as `notify` writes it. */
@@ -157,7 +160,7 @@ export function nextWakeUp(
   if (state.dueAt && !state.lateUnits.includes(state.leadUnit) && Date.parse(state.dueAt) > Date.parse(cursor))
     candidates.push(Date.parse(state.dueAt));
   for (const period of state.reports.open) {
-    const chase = nextReportNotification(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, cursor);
+    const chase = nextReportNotification(period, period.submittedAt, DEFAULT_REPORT_POLICY, calendar, cursor, state.sendOffsetSeconds);
     if (chase) candidates.push(Date.parse(chase.at));
   }
   const toOpen = nextPeriodToOpen(state);

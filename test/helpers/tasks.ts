@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { createActivities } from '../../activities';
 import type { Database } from '../../db/schema';
 import { WorkingCalendar } from '../../domain/calendar';
+import { sendOffsetSeconds } from '../../domain/notification-plan';
 import { toVnIso, vnCivilDate } from '../../domain/time';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type Envelope } from '../../domain/task';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
@@ -47,6 +48,13 @@ export function launchFor(nowMs: number, overrides: Partial<CompleteLaunch> & { 
  * The id a bare launch (`POST /tasks`) gives an item of a number no directive registers: the year of
  * the launch in +07:00, no issuer (`resolveDirective`).
  */
+/**
+ * When a task's notification planned on the policy's hour goes out: that instant plus the task's
+ * own offset within the morning's first hour (issue 16), as `outboxTimes` prints it (to the minute).
+ */
+export const sentAt = (taskId: string, onTheHour: Date): string =>
+  toVnIso(new Date(onTheHour.getTime() + sendOffsetSeconds(taskId) * 1000)).slice(0, 16);
+
 export function bareTaskIdFor(directiveNumber: string, ref: string, now = new Date()): string {
   return taskIdFor({ directiveNumber, directiveYear: vnCivilDate(now).year, directiveIssuer: null }, ref);
 }

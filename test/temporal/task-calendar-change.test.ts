@@ -6,15 +6,15 @@ import { addCalendarDays, type CivilDate, dayOfWeek, formatCivilDate, toVnIso, v
 import * as messages from '../../workflows/messages';
 import { HOUR } from '../helpers/fixtures';
 import { useTimeSkippingWorker, type PlannedTask } from '../helpers/harness';
-import { auditKinds, leadOfficer, outboxTimes, workingCalendar } from '../helpers/tasks';
+import { auditKinds, leadOfficer, outboxTimes, sentAt, workingCalendar } from '../helpers/tasks';
 
 const lead = leadOfficer.unitCode;
 
-/** The morning (08:00 +07) "due-<n>wd" goes out: `n` working days before the last working day the deadline leaves. */
+/** The morning (08:00 +07, before the task's offset) "due-<n>wd" goes out: `n` working days before the last working day the deadline leaves. */
 const reminderMorning = (calendar: WorkingCalendar, dueAt: Date, n: number) =>
   vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -n), 8);
-/** An outbox line with the minute it went out, as `outboxTimes` prints it. */
-const sentAt = (n: number, at: Date) => `due_reminder due-${n}wd@e0 -> lead_unit:${lead} @ ${toVnIso(at).slice(0, 16)}`;
+/** An outbox line with the minute it went out (`sentAt`, or the time given), as `outboxTimes` prints it. */
+const reminderLine = (n: number, minute: string) => `due_reminder due-${n}wd@e0 -> lead_unit:${lead} @ ${minute}`;
 const dueReminders = (lines: string[], n: number) => lines.filter((l) => l.startsWith(`due_reminder due-${n}wd`));
 
 describe('a decision on the working calendar reaches running tasks (issue 13)', () => {
@@ -43,20 +43,20 @@ describe('a decision on the working calendar reaches running tasks (issue 13)', 
     expect(moved.getTime()).toBeLessThan(planned.getTime());
 
     await harness.sleepUntil(planned.getTime() + HOUR);
-    expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([sentAt(7, moved)]);
+    expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([reminderLine(7, sentAt(task.taskId, moved))]);
   });
 
   it('sends at once a reminder that a new day off moves into the past, late rather than never', async () => {
     const task = await harness.acknowledgedTaskDueIn(30);
     const planned = reminderMorning(task.calendar, task.dueAt, 7);
     const dayBefore = task.calendar.addWorkingDays(vnCivilDate(planned), -1);
-    // Mid-morning of the working day before: its 08:00 has passed, the reminder was due tomorrow.
+    // Mid-morning of the working day before: its morning has passed, the reminder was due tomorrow.
     await harness.sleepUntil(vnInstant(dayBefore, 10));
     expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([]);
 
     await decide(task, task.calendar.addWorkingDays(vnCivilDate(planned), 1), 'day_off');
     await harness.sleepUntil(vnInstant(dayBefore, 11));
-    expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([sentAt(7, vnInstant(dayBefore, 10))]);
+    expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([reminderLine(7, toVnIso(vnInstant(dayBefore, 10)).slice(0, 16))]);
     await harness.sleepUntil(planned.getTime() + HOUR);
     expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toHaveLength(1);
   });
@@ -69,7 +69,7 @@ describe('a decision on the working calendar reaches running tasks (issue 13)', 
     const task = await harness.acknowledgedTaskDueIn(days);
     const planned = reminderMorning(task.calendar, task.dueAt, 7);
     await harness.sleepUntil(planned.getTime() + HOUR);
-    expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([sentAt(7, planned)]);
+    expect(dueReminders(await outboxTimes(db, task.taskId), 7)).toEqual([reminderLine(7, sentAt(task.taskId, planned))]);
 
     // The last day off before the deadline becomes a working day: every reminder counted back across it moves later.
     let day = lastWorkingDayBeforeDeadline(task.dueAt, task.calendar);
@@ -81,8 +81,8 @@ describe('a decision on the working calendar reaches running tasks (issue 13)', 
 
     await harness.sleepUntil(movedThree.getTime() + HOUR);
     const lines = await outboxTimes(db, task.taskId);
-    expect(dueReminders(lines, 7)).toEqual([sentAt(7, planned)]);
-    expect(dueReminders(lines, 3)).toEqual([sentAt(3, movedThree)]);
+    expect(dueReminders(lines, 7)).toEqual([reminderLine(7, sentAt(task.taskId, planned))]);
+    expect(dueReminders(lines, 3)).toEqual([reminderLine(3, sentAt(task.taskId, movedThree))]);
     // The outbox would drop a second row by its key, but the trail must not tell of a reminder sent twice.
     expect((await auditKinds(db, task.taskId)).filter((kind) => kind === 'due_reminder')).toHaveLength(2);
   });

@@ -5,7 +5,7 @@ import { verifyAuditChain } from '../../db/repositories/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { formatDueDate } from '../../domain/catalog/format';
 import { tetDate } from '../../domain/lunar';
-import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
+import { deadlineMorning, lastWorkingDayBeforeDeadline, sendOffsetSeconds } from '../../domain/notification-plan';
 import { addCalendarDays, type CivilDate, civilDayNumber, dayOfWeek, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import {
@@ -18,6 +18,7 @@ import {
   outboxTimes,
   refusal,
   secretariat,
+  sentAt,
   workingCalendar,
 } from '../helpers/tasks';
 import * as expected from '../helpers/expected-trail';
@@ -26,7 +27,7 @@ import * as records from '../helpers/task-records';
 const lead = leadOfficer.unitCode;
 const coordinating = coordinatingOfficer.unitCode;
 
-/** The morning (08:00 +07) `n` working days before the last working day left by a deadline: when "due-<n>wd" goes out. */
+/** The morning (08:00 +07, before the task's offset) `n` working days before the last working day left by a deadline: when "due-<n>wd" goes out. */
 const reminderMorning = (calendar: WorkingCalendar, dueAt: Date, n: number) =>
   vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(dueAt, calendar), -n), 8);
 /** The morning escalation level `afterWorkingDays` goes out, counted from the deadline's first working morning. */
@@ -45,6 +46,27 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(await outbox(db, task.taskId)).toEqual([...expected.assignedLines(), expected.dueReminderLine(lead, 7)]);
     return task;
   }
+
+  it("sends a task's reminders at its own second of the morning's first hour, the same every morning, on record from the launch", async () => {
+    const task = await harness.acknowledgedTaskDueIn(30);
+    const offset = sendOffsetSeconds(task.taskId);
+    expect(await task.handle.query(messages.getStateQuery)).toMatchObject({ sendOffsetSeconds: offset });
+    const launched = await records.auditEvent(db, task.taskId, 'launched', ['payload']);
+    expect(launched.payload).toMatchObject({ sendOffsetSeconds: offset });
+
+    // Nothing at 08:00 sharp unless the offset is nought; the reminder a second after its own time.
+    const morning = reminderMorning(task.calendar, task.dueAt, 7).getTime();
+    await harness.sleepUntil(morning + offset * 1000 - 1000);
+    expect(await outbox(db, task.taskId)).toEqual(expected.assignedLines());
+    await harness.sleepUntil(morning + offset * 1000 + 1000);
+    expect(await outboxTimes(db, task.taskId)).toContain(
+      `due_reminder due-7wd@e0 -> lead_unit:${lead} @ ${sentAt(task.taskId, reminderMorning(task.calendar, task.dueAt, 7))}`,
+    );
+    await harness.sleepUntil(reminderMorning(task.calendar, task.dueAt, 3).getTime() + HOUR);
+    expect(await outboxTimes(db, task.taskId)).toContain(
+      `due_reminder due-3wd@e0 -> lead_unit:${lead} @ ${sentAt(task.taskId, reminderMorning(task.calendar, task.dueAt, 3))}`,
+    );
+  });
 
   it('moves reminders and escalation to a deadline extended before it passed, keeping the original deadline on record', async () => {
     const { taskId, handle, dueAt: original, calendar } = await taskRemindedOnce();
@@ -107,12 +129,12 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(await outboxTimes(db, taskId)).toEqual([
       expect.stringMatching(new RegExp(`^assigned assigned -> lead_unit:${lead} @ `)),
       expect.stringMatching(new RegExp(`^assigned assigned -> coordinating_units:${coordinating} @ `)),
-      `due_reminder due-7wd@e0 -> lead_unit:${lead} @ ${toVnIso(reminderMorning(calendar, original, 7)).slice(0, 16)}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, reminderMorning(calendar, original, 7))}`,
       expect.stringMatching(new RegExp(`^extension_decided extension-5 -> lead_unit:${lead} @ `)),
-      `due_reminder due-7wd@e1 -> lead_unit:${lead} @ ${toVnIso(reminderMorning(calendar, extended, 7)).slice(0, 16)}`,
-      `due_reminder due-3wd@e1 -> lead_unit:${lead} @ ${toVnIso(reminderMorning(calendar, extended, 3)).slice(0, 16)}`,
-      `due_reminder due-1wd@e1 -> lead_unit:${lead} @ ${toVnIso(reminderMorning(calendar, extended, 1)).slice(0, 16)}`,
-      `escalation level-1@e1 -> lead_unit_head:${lead} @ ${toVnIso(ladderMorning(calendar, extended, 0)).slice(0, 16)}`,
+      `due_reminder due-7wd@e1 -> lead_unit:${lead} @ ${sentAt(taskId, reminderMorning(calendar, extended, 7))}`,
+      `due_reminder due-3wd@e1 -> lead_unit:${lead} @ ${sentAt(taskId, reminderMorning(calendar, extended, 3))}`,
+      `due_reminder due-1wd@e1 -> lead_unit:${lead} @ ${sentAt(taskId, reminderMorning(calendar, extended, 1))}`,
+      `escalation level-1@e1 -> lead_unit_head:${lead} @ ${sentAt(taskId, ladderMorning(calendar, extended, 0))}`,
     ]);
     expect(await handle.query(messages.getStateQuery)).toMatchObject({
       lateUnits: [lead],
@@ -293,11 +315,11 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
       `assigned assigned -> lead_unit:${lead} @ ${at(lastBeforeTet, 10)}`,
       `assigned assigned -> coordinating_units:${coordinating} @ ${at(lastBeforeTet, 10)}`,
       // The first working morning after Tết: the first acknowledgement reminder and the deadline's escalation together.
-      `ack_reminder ack-1wd@e0 -> lead_unit:${lead} @ ${at(afterTet[0], 8)}`,
-      `escalation level-1@e0 -> lead_unit_head:${lead} @ ${at(afterTet[0], 8)}`,
-      `ack_reminder ack-2wd@e0 -> lead_unit:${lead} @ ${at(afterTet[1], 8)}`,
-      `ack_escalation ack-escalation@e0 -> lead_unit_head:${lead} @ ${at(afterTet[2], 8)}`,
-      `escalation level-2@e0 -> standing_office:${secretariat.unitCode} @ ${at(afterTet[3], 8)}`,
+      `ack_reminder ack-1wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(afterTet[0], 8))}`,
+      `escalation level-1@e0 -> lead_unit_head:${lead} @ ${sentAt(taskId, vnInstant(afterTet[0], 8))}`,
+      `ack_reminder ack-2wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(afterTet[1], 8))}`,
+      `ack_escalation ack-escalation@e0 -> lead_unit_head:${lead} @ ${sentAt(taskId, vnInstant(afterTet[2], 8))}`,
+      `escalation level-2@e0 -> standing_office:${secretariat.unitCode} @ ${sentAt(taskId, vnInstant(afterTet[3], 8))}`,
     ]);
     expect(await auditKinds(db, taskId)).toEqual([
       'launched',
@@ -314,7 +336,7 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(await verifyAuditChain(db, taskId)).toMatchObject({ ok: true, events: 7 });
   });
 
-  it('holds reminders over a weekend until Monday 08:00 and escalates a deadline falling on Sunday on Monday morning', async () => {
+  it('holds reminders over a weekend until Monday morning and escalates a deadline falling on Sunday on Monday morning', async () => {
     const now = await harness.now();
     const calendar = await workingCalendar(db, now);
     // A plain Friday: it and the next Monday-Wednesday are worked; so are the Thursday and Friday before
@@ -333,9 +355,9 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     expect(await outboxTimes(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead} @ ${at(friday, 10)}`,
       `assigned assigned -> coordinating_units:${coordinating} @ ${at(friday, 10)}`,
-      `ack_reminder ack-1wd@e0 -> lead_unit:${lead} @ ${at(addCalendarDays(friday, 3), 8)}`,
-      `ack_reminder ack-2wd@e0 -> lead_unit:${lead} @ ${at(addCalendarDays(friday, 4), 8)}`,
-      `ack_escalation ack-escalation@e0 -> lead_unit_head:${lead} @ ${at(addCalendarDays(friday, 5), 8)}`,
+      `ack_reminder ack-1wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(addCalendarDays(friday, 3), 8))}`,
+      `ack_reminder ack-2wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(addCalendarDays(friday, 4), 8))}`,
+      `ack_escalation ack-escalation@e0 -> lead_unit_head:${lead} @ ${sentAt(taskId, vnInstant(addCalendarDays(friday, 5), 8))}`,
     ]);
 
     await handle.executeUpdate(messages.acknowledgeUpdate, by(leadOfficer, { note: 'Tiếp nhận muộn' }));
@@ -343,10 +365,10 @@ describe('deadlines: extensions, and reminders around weekends and Tết', () =>
     const lines = await outboxTimes(db, taskId);
     // The last working day left is the Friday before the deadline; "1 working day before" is its Thursday.
     expect(lines.slice(5)).toEqual([
-      `due_reminder due-7wd@e0 -> lead_unit:${lead} @ ${at(calendar.addWorkingDays(addCalendarDays(sunday, -2), -7), 8)}`,
-      `due_reminder due-3wd@e0 -> lead_unit:${lead} @ ${at(calendar.addWorkingDays(addCalendarDays(sunday, -2), -3), 8)}`,
-      `due_reminder due-1wd@e0 -> lead_unit:${lead} @ ${at(addCalendarDays(sunday, -3), 8)}`,
-      `escalation level-1@e0 -> lead_unit_head:${lead} @ ${at(monday, 8)}`,
+      `due_reminder due-7wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(calendar.addWorkingDays(addCalendarDays(sunday, -2), -7), 8))}`,
+      `due_reminder due-3wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(calendar.addWorkingDays(addCalendarDays(sunday, -2), -3), 8))}`,
+      `due_reminder due-1wd@e0 -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(addCalendarDays(sunday, -3), 8))}`,
+      `escalation level-1@e0 -> lead_unit_head:${lead} @ ${sentAt(taskId, vnInstant(monday, 8))}`,
     ]);
     expect(lines).toHaveLength(9);
     expect(await auditKinds(db, taskId)).toEqual([

@@ -6,7 +6,17 @@ import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/noti
 import { type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import type { TaskState } from '../../domain/task';
 import * as messages from '../../workflows/messages';
-import { auditKinds, by, coordinatingOfficer, launchFor, leadOfficer, outboxTimes, refusal, workingCalendar } from '../helpers/tasks';
+import {
+  auditKinds,
+  by,
+  coordinatingOfficer,
+  launchFor,
+  leadOfficer,
+  outboxTimes,
+  refusal,
+  sentAt,
+  workingCalendar,
+} from '../helpers/tasks';
 import * as records from '../helpers/task-records';
 
 const lead = leadOfficer.unitCode;
@@ -18,7 +28,6 @@ const monthsLater = (d: CivilDate, n: number): CivilDate => {
   return { year: Math.floor(index / 12), month: (index % 12) + 1, day: d.day };
 };
 const periodKey = (d: CivilDate) => `${d.year}-${String(d.month).padStart(2, '0')}`;
-const minute = (instant: Date) => toVnIso(instant).slice(0, 16);
 
 describe('a periodic report obligation (báo cáo định kỳ)', () => {
   const harness = useTimeSkippingWorker();
@@ -91,9 +100,9 @@ describe('a periodic report obligation (báo cáo định kỳ)', () => {
     expect(await outboxTimes(db, taskId)).toEqual([
       `assigned assigned -> lead_unit:${lead} @ ${launchedAt}`,
       `assigned assigned -> coordinating_units:${coordinating} @ ${launchedAt}`,
-      `report_reminder ${lateKey}/due-3wd -> lead_unit:${lead} @ ${minute(vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(lateDue, calendar), -3), 8))}`,
-      `report_reminder ${lateKey}/due-1wd -> lead_unit:${lead} @ ${minute(vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(lateDue, calendar), -1), 8))}`,
-      `report_escalation ${lateKey}/level-1 -> lead_unit_head:${lead} @ ${minute(deadlineMorning(lateDue, calendar, 8))}`,
+      `report_reminder ${lateKey}/due-3wd -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(lateDue, calendar), -3), 8))}`,
+      `report_reminder ${lateKey}/due-1wd -> lead_unit:${lead} @ ${sentAt(taskId, vnInstant(calendar.addWorkingDays(lastWorkingDayBeforeDeadline(lateDue, calendar), -1), 8))}`,
+      `report_escalation ${lateKey}/level-1 -> lead_unit_head:${lead} @ ${sentAt(taskId, deadlineMorning(lateDue, calendar, 8))}`,
     ]);
     const periodEvents = (i: number) =>
       i === lateMonth

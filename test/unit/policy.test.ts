@@ -11,6 +11,8 @@ import {
   type PlannedNotification,
   reportNotificationsBetween,
   type ScheduleInput,
+  SEND_SPREAD_SECONDS,
+  sendOffsetSeconds,
 } from '../../domain/notification-plan';
 import { notificationPolicySchema } from '../../domain/schemas/policy';
 import { formatCivilDate, parseInstant, toVnDateTime, vnInstant } from '../../domain/time';
@@ -315,16 +317,18 @@ describe('nextNotification properties', () => {
       launched: ms,
       dueOffset: fc.option(fc.integer({ min: -5 * 86_400_000, max: 120 * 86_400_000 }), { nil: null }),
       ackOffset: fc.option(fc.integer({ min: 0, max: 30 * 86_400_000 }), { nil: null }),
+      sendOffsetSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: SEND_SPREAD_SECONDS - 1 })),
     })
-    .map(({ launched, dueOffset, ackOffset }): ScheduleInput => ({
+    .map(({ launched, dueOffset, ackOffset, sendOffsetSeconds }): ScheduleInput => ({
       launchedAt: new Date(launched).toISOString(),
       dueAt: dueOffset === null ? null : new Date(launched + dueOffset).toISOString(),
       acknowledgedAt: ackOffset === null ? null : new Date(launched + ackOffset).toISOString(),
       closed: false,
       policy: DEFAULT_NOTIFICATION_POLICY,
+      sendOffsetSeconds,
     }));
 
-  it('plans only for 08:00 on working days, strictly after the asked instant and never before launch', () => {
+  it("plans only for 08:00 plus the task's offset on working days, strictly after the asked instant and never before launch", () => {
     fc.assert(
       fc.property(input, ms, (i, after) => {
         const n = nextNotification(i, calendar, new Date(after));
@@ -333,7 +337,8 @@ describe('nextNotification properties', () => {
         const t = toVnDateTime(at);
         expect(at.getTime()).toBeGreaterThan(after);
         expect(at.getTime()).toBeGreaterThanOrEqual(parseInstant(i.launchedAt).getTime());
-        expect([t.hour, t.minute, t.second]).toEqual([8, 0, 0]);
+        const offset = i.sendOffsetSeconds ?? 0;
+        expect([t.hour, t.minute, t.second]).toEqual([8, Math.floor(offset / 60), offset % 60]);
         expect(calendar.isWorkingDay(t)).toBe(true);
       }),
     );
@@ -408,5 +413,62 @@ describe('a deadline too close for the 7/3/1 reminders, and one set on a day off
     expect(deadlineInForce(saturdayEnd, calendar, 'date').toISOString()).toBe(iso(saturdayEnd));
     // A period ending on a working day ends as counted.
     expect(deadlineInForce('2025-11-14T00:00:00+07:00', calendar, 'period').toISOString()).toBe(iso('2025-11-14T00:00:00+07:00'));
+  });
+});
+
+describe("a task's own send time within the morning's first hour (issue 16: the 08:00 peak)", () => {
+  it('gives every task an offset of its own, the same every time, spread evenly over the hour', () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `2026-80-tb-ubnd.${i + 1}`);
+    const offsets = ids.map(sendOffsetSeconds);
+    expect(ids.map(sendOffsetSeconds)).toEqual(offsets);
+    expect(offsets.every((o) => Number.isInteger(o) && o >= 0 && o < SEND_SPREAD_SECONDS)).toBe(true);
+    const perMinute = new Array<number>(60).fill(0);
+    for (const o of offsets) perMinute[Math.floor(o / 60)]++;
+    // 10,000 tasks over 60 minutes is 167 a minute: no minute carries a fifth more or less.
+    expect(Math.max(...perMinute)).toBeLessThanOrEqual(200);
+    expect(Math.min(...perMinute)).toBeGreaterThanOrEqual(133);
+  });
+
+  it('moves every reminder and escalation of item 2.2 (1) of 01-TB/CQTT by the same offset, under the same steps', () => {
+    const offset = 27 * 60 + 13;
+    const onTheHour = all(dataStrategy);
+    const spread = all({ ...dataStrategy, sendOffsetSeconds: offset });
+    expect(spread.map((n) => n.step)).toEqual(onTheHour.map((n) => n.step));
+    const moved = spread.map((n, k) => parseInstant(n.at).getTime() - parseInstant(onTheHour[k].at).getTime());
+    expect(moved).toEqual(onTheHour.map(() => offset * 1000));
+    expect(brief(spread.slice(0, 2))).toEqual([
+      '2025-11-05T08:27:13+07:00 ack_reminder ack-1wd',
+      '2025-11-05T08:27:13+07:00 due_reminder due-7wd',
+    ]);
+  });
+
+  it('drops a reminder the offset would carry past a deadline set mid-morning', () => {
+    const dueMidMorning: ScheduleInput = {
+      ...dataStrategy,
+      dueAt: '2025-11-14T08:30:00+07:00',
+      acknowledgedAt: '2025-11-04T11:00:00+07:00',
+      policy: mergePolicy(DEFAULT_NOTIFICATION_POLICY, { remindBeforeDueWorkingDays: [0] }),
+    };
+    const reminders = (offsetMinutes: number) =>
+      all({ ...dueMidMorning, sendOffsetSeconds: offsetMinutes * 60 })
+        .filter((n) => n.kind === 'due_reminder')
+        .map((n) => n.at);
+    expect(reminders(10)).toEqual(['2025-11-14T08:10:00+07:00']);
+    expect(reminders(45)).toEqual([]);
+  });
+
+  it("chases a periodic report at the task's offset too", () => {
+    const period = { key: '2025-11', due: '2025-11-20T00:00:00+07:00' };
+    const at = (offset: number) =>
+      reportNotificationsBetween(
+        period,
+        null,
+        DEFAULT_REPORT_POLICY,
+        calendar,
+        '2025-11-01T00:00:00+07:00',
+        '2025-12-31T00:00:00+07:00',
+        offset,
+      ).map((n) => parseInstant(n.at).getTime());
+    expect(at(600)).toEqual(at(0).map((t) => t + 600_000));
   });
 });

@@ -13,6 +13,7 @@ import type { Database } from '../../../db/schema';
 import { addUnit, addUser, issueToken } from '../../../db/repositories/auth';
 import { addWebhookEndpoint } from '../../../db/repositories/webhooks';
 import { nextPeriod } from '../../../domain/recurrence';
+import { sendOffsetSeconds } from '../../../domain/notification-plan';
 import { WorkingCalendar } from '../../../domain/calendar';
 import { createActivities } from '../../../activities';
 import { vnCivilDate } from '../../../domain/time';
@@ -254,15 +255,19 @@ export class Workload {
       const kind = i < kinds.length ? kinds[i]! : this.o.rng.pick(kinds);
       launches.push(this.launch(i, kind, now));
     }
-    const hourly = await this.escalationWithinRun(now, runUntil);
-    if (hourly) launches.push(this.launch(this.o.tasks, 'next-hour', now, hourly));
+    const offsetMs = sendOffsetSeconds(await this.taskIdOf(...this.identity(this.o.tasks))) * 1000;
+    const hourly = await this.escalationWithinRun(now, runUntil, offsetMs);
+    if (hourly) launches.push(this.launch(this.o.tasks, 'next-hour', now, hourly, offsetMs));
     await Promise.all(launches);
   }
 
-  /** The next full hour (Vietnam time) on a working day, when it falls inside the run; null otherwise. */
-  private async escalationWithinRun(now: number, runUntil: number): Promise<number | null> {
-    const next = Math.ceil((now + 60_000) / 3_600_000) * 3_600_000;
-    if (next > runUntil - 60_000) return null;
+  /**
+   * The full hour (Vietnam time) on a working day whose send time for the task (the hour plus the task's
+   * own offset, issue 16) is the next one at least a minute away, when that falls inside the run; null otherwise.
+   */
+  private async escalationWithinRun(now: number, runUntil: number, offsetMs: number): Promise<number | null> {
+    const next = Math.ceil((now + 60_000 - offsetMs) / 3_600_000) * 3_600_000;
+    if (next + offsetMs > runUntil - 60_000) return null;
     const { year } = vnCivilDate(new Date(next));
     const calendar = new WorkingCalendar(await createActivities({ db: this.o.db }).loadCalendar({ years: [year - 1, year, year + 1] }));
     return calendar.isWorkingDay(vnCivilDate(new Date(next))) ? next : null;
@@ -273,10 +278,11 @@ export class Workload {
     kind: 'overdue' | 'due-soon' | 'far' | 'monthly' | 'next-hour',
     now: number,
     hourAt?: number,
+    offsetMs = 0,
   ): Promise<void> {
-    const { rng, tag } = this.o;
+    const { rng } = this.o;
     const lead = (i % 2) as 0 | 1;
-    const directiveNumber = `FX/${tag}-${i}`;
+    const [directiveNumber, ref] = this.identity(i);
     let deadline: Record<string, unknown>;
     let policy: Record<string, unknown> | undefined;
     if (kind === 'overdue') deadline = { kind: 'date', dueAt: new Date(now - rng.int(1, 3) * DAY).toISOString() };
@@ -284,7 +290,7 @@ export class Workload {
     else if (kind === 'far') deadline = { kind: 'date', dueAt: new Date(now + rng.int(10, 40) * DAY).toISOString() };
     else if (kind === 'monthly') deadline = { kind: 'recurring', rule: { freq: 'monthly', dayOfMonth: 31 }, until: null };
     else {
-      // Due half a minute before the hour; the ladder's level 1 goes out at that hour (same working day).
+      // Due half a minute before the hour; the ladder's level 1 goes out at that hour plus the task's offset (same working day).
       deadline = { kind: 'date', dueAt: new Date(hourAt! - 30_000).toISOString() };
       policy = {
         sendAtHour: new Date(hourAt! + 7 * 3_600_000).getUTCHours(),
@@ -293,7 +299,7 @@ export class Workload {
     }
     const body = {
       directiveNumber,
-      ref: `${i + 1}`,
+      ref,
       title: `Nhiệm vụ thử chịu lỗi số ${i + 1}: chuyển đổi số hồ sơ hành chính`,
       leadUnit: this.people.leads[lead].unitCode,
       responsibleOfficial: 'Giám đốc Sở',
@@ -304,7 +310,7 @@ export class Workload {
       expectedResult: 'Hoàn thành và báo cáo kết quả bằng văn bản',
       ...(policy ? { policy } : {}),
     };
-    const taskId = await this.taskIdOf(directiveNumber, body.ref);
+    const taskId = await this.taskIdOf(directiveNumber, ref);
     const { operation, body: answer } = await this.perform(
       { op: 'launch', taskId, auditKinds: ['launched'], marker: JSON.stringify(directiveNumber), who: this.people.secretariat },
       '/api/v1/tasks',
@@ -328,7 +334,12 @@ export class Workload {
     if (kind === 'due-soon') this.timers.push({ taskId: id, kind: 'overdue', at: Date.parse(String(deadline.dueAt)) });
     if (kind === 'overdue') this.timers.push({ taskId: id, kind: 'overdue', at: now });
     if (kind === 'monthly') this.timers.push({ taskId: id, kind: 'report_period_opened', at: now });
-    if (kind === 'next-hour') this.timers.push({ taskId: id, kind: 'escalation', at: hourAt! });
+    if (kind === 'next-hour') this.timers.push({ taskId: id, kind: 'escalation', at: hourAt! + offsetMs });
+  }
+
+  /** Launch `i`'s directive number and item ref. */
+  private identity(i: number): [string, string] {
+    return [`FX/${this.o.tag}-${i}`, `${i + 1}`];
   }
 
   private async taskIdOf(directiveNumber: string, ref: string): Promise<string> {
