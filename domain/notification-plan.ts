@@ -77,15 +77,15 @@ export const SEND_SPREAD_SECONDS = 3600;
 
 /**
  * A task's send offset, from its id alone (FNV-1a), so that it is the same in every run and replay,
- * for every notification of the task, and evenly spread over the window across tasks.
+ * for every notification of the task, and evenly spread across tasks over the first `spreadMinutes`.
  */
-export function sendOffsetSeconds(taskId: string): number {
+export function sendOffsetSeconds(taskId: string, spreadMinutes = SEND_SPREAD_SECONDS / 60): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < taskId.length; i++) {
     hash ^= taskId.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash % SEND_SPREAD_SECONDS;
+  return Math.floor(((hash % SEND_SPREAD_SECONDS) * spreadMinutes * 60) / SEND_SPREAD_SECONDS);
 }
 
 /**

@@ -32,6 +32,11 @@ export interface NotificationPolicy {
   sendAtHour: number;
   escalationLadder: EscalationStep[];
   urgeEveryDays: number;
+  /**
+   * The minutes after `sendAtHour` over which the province's tasks are spread, each at its own fixed
+   * second (issue 16): 60 spreads a Monday's reminders over the hour, 0 sends every one on the hour.
+   */
+  spreadMinutes: number;
 }
 
 /** A per-directive or per-assignment override: any subset of fields; arrays replace, never merge. */
@@ -56,6 +61,7 @@ export const POLICY_LIMITS = {
   sendAtHour: { min: 0, max: 23 },
   afterWorkingDays: { min: 0, max: 120 },
   urgeEveryDays: { min: 1, max: 90 },
+  spreadMinutes: { min: 0, max: 60 },
 } as const;
 
 /** What is wrong with an escalation ladder's order: a level twice, or a higher level sooner than a lower one. */
@@ -84,6 +90,7 @@ export const DEFAULT_NOTIFICATION_POLICY: NotificationPolicy = deepFreeze({
     { level: 3, afterWorkingDays: 7, recipients: ['steering_committee', 'inspection_committee'] },
   ],
   urgeEveryDays: 7,
+  spreadMinutes: 60,
 });
 
 /** The default report policy (frozen). */
@@ -145,6 +152,7 @@ const POLICY_FIELDS = [
   'sendAtHour',
   'escalationLadder',
   'urgeEveryDays',
+  'spreadMinutes',
 ] as const satisfies readonly (keyof NotificationPolicy)[];
 
 function checkDays(limits: { min: number; max: number; maxItems: number }) {
@@ -187,6 +195,7 @@ const FIELD_CHECKS: { [K in keyof NotificationPolicy]: (v: unknown, path: string
   sendAtHour: (v, p) => checkInt(v, POLICY_LIMITS.sendAtHour.min, POLICY_LIMITS.sendAtHour.max, POLICY, p),
   escalationLadder: checkLadder,
   urgeEveryDays: (v, p) => checkInt(v, POLICY_LIMITS.urgeEveryDays.min, POLICY_LIMITS.urgeEveryDays.max, POLICY, p),
+  spreadMinutes: (v, p) => checkInt(v, POLICY_LIMITS.spreadMinutes.min, POLICY_LIMITS.spreadMinutes.max, POLICY, p),
 };
 
 function deepFreeze<T>(value: T): T {

@@ -26,7 +26,7 @@ import { REVIEW_COMMANDS } from './commands/review';
 import { refusalByRule, type CommandOutcome, type CommandRule, type CommandRules, type Refusal } from './commands/rules';
 import { WORK_COMMANDS } from './commands/work';
 import { outboxFor } from './outbox';
-import { copyOf, recordOn, single, type Transition } from './state';
+import { copyOf, policyFor, recordOn, single, type Transition } from './state';
 
 export { isLeadActor, type CommandOutcome, type CommandRule, type CommandRules, type Refusal } from './commands/rules';
 export { REOPEN } from './commands/reopen';
@@ -76,7 +76,7 @@ export function recordLaunch(
   o: { spread?: boolean } = {},
 ): Transition {
   const next = copyOf(state);
-  if (o.spread) next.sendOffsetSeconds = sendOffsetSeconds(next.taskId);
+  if (o.spread) next.sendOffsetSeconds = sendOffsetSeconds(next.taskId, policyFor(launch).spreadMinutes);
   const notes = outboxFor(next, 'assigned', 'assigned', ['lead_unit', 'coordinating_units'], { level: null, event: {} }, now);
   const payload = o.spread ? { launch, sendOffsetSeconds: next.sendOffsetSeconds } : { launch };
   return single(next, recordOn(next, 'launched', launchedBy ?? null, payload, now, notes));

@@ -42,6 +42,7 @@ const policyFields = {
   sendAtHour: whole(POLICY_LIMITS.sendAtHour),
   escalationLadder: escalationLadderSchema,
   urgeEveryDays: whole(POLICY_LIMITS.urgeEveryDays),
+  spreadMinutes: whole(POLICY_LIMITS.spreadMinutes),
 };
 
 // Defaults are fresh copies of the frozen `DEFAULT_*` policies: callers may change what they parse.
@@ -61,6 +62,7 @@ export const notificationPolicySchema = z.object({
   sendAtHour: policyFields.sendAtHour.default(DEFAULT_NOTIFICATION_POLICY.sendAtHour),
   escalationLadder: policyFields.escalationLadder.default(() => copy(DEFAULT_NOTIFICATION_POLICY.escalationLadder)),
   urgeEveryDays: policyFields.urgeEveryDays.default(DEFAULT_NOTIFICATION_POLICY.urgeEveryDays),
+  spreadMinutes: policyFields.spreadMinutes.default(DEFAULT_NOTIFICATION_POLICY.spreadMinutes),
 });
 
 /** A `NotificationPolicyOverride`: any subset of fields. */

@@ -419,14 +419,23 @@ describe('a deadline too close for the 7/3/1 reminders, and one set on a day off
 describe("a task's own send time within the morning's first hour (issue 16: the 08:00 peak)", () => {
   it('gives every task an offset of its own, the same every time, spread evenly over the hour', () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => `2026-80-tb-ubnd.${i + 1}`);
-    const offsets = ids.map(sendOffsetSeconds);
-    expect(ids.map(sendOffsetSeconds)).toEqual(offsets);
+    const offsets = ids.map((id) => sendOffsetSeconds(id));
+    expect(ids.map((id) => sendOffsetSeconds(id))).toEqual(offsets);
     expect(offsets.every((o) => Number.isInteger(o) && o >= 0 && o < SEND_SPREAD_SECONDS)).toBe(true);
     const perMinute = new Array<number>(60).fill(0);
     for (const o of offsets) perMinute[Math.floor(o / 60)]++;
     // 10,000 tasks over 60 minutes is 167 a minute: no minute carries a fifth more or less.
     expect(Math.max(...perMinute)).toBeLessThanOrEqual(200);
     expect(Math.min(...perMinute)).toBeGreaterThanOrEqual(133);
+  });
+
+  it('keeps within the minutes a policy spreads over, and sends on the hour when it spreads over none', () => {
+    const ids = Array.from({ length: 1_000 }, (_, i) => `2026-15-tb-bcd.${i + 1}`);
+    expect(Math.max(...ids.map((id) => sendOffsetSeconds(id, 30)))).toBeLessThan(30 * 60);
+    expect(Math.max(...ids.map((id) => sendOffsetSeconds(id, 30)))).toBeGreaterThan(29 * 60);
+    expect(new Set(ids.map((id) => sendOffsetSeconds(id, 0)))).toEqual(new Set([0]));
+    expect(mergePolicy(DEFAULT_NOTIFICATION_POLICY).spreadMinutes).toBe(60);
+    expect(() => mergePolicy(DEFAULT_NOTIFICATION_POLICY, { spreadMinutes: 61 })).toThrow(/spreadMinutes/);
   });
 
   it('moves every reminder and escalation of item 2.2 (1) of 01-TB/CQTT by the same offset, under the same steps', () => {
