@@ -72,6 +72,9 @@ const peakAt = (first: Date, k: number) => new Date(first.getTime() + k * HOUR);
 /** A group of tasks whose reminders make one peak: their directive number's prefix, and each one's planned instant. */
 interface PeakGroup {
   label: string;
+  /** Its first launch's index and how many it takes (a system that launches fewer has fewer of them). */
+  start: number;
+  size: number;
   prefix: string;
   at: Date;
   spreadMinutes: number;
@@ -82,8 +85,12 @@ function groupOf(i: number, first: Date): { group: PeakGroup | null; index: numb
   let start = 0;
   for (let k = 0; k < TIMERS.length; k++, start += TIMERS[k - 1])
     if (i < start + TIMERS[k])
-      return { group: { label: `on the hour ${k + 1}`, prefix: `H${k}`, at: peakAt(first, k), spreadMinutes: 0 }, index: i - start };
-  if (i < start + SPREAD) return { group: { label: 'spread', prefix: 'S', at: peakAt(first, -1), spreadMinutes: 60 }, index: i - start };
+      return {
+        group: { label: `on the hour ${k + 1}`, start, size: TIMERS[k], prefix: `H${k}`, at: peakAt(first, k), spreadMinutes: 0 },
+        index: i - start,
+      };
+  if (i < start + SPREAD)
+    return { group: { label: 'spread', start, size: SPREAD, prefix: 'S', at: peakAt(first, -1), spreadMinutes: 60 }, index: i - start };
   return { group: null, index: i - start - SPREAD };
 }
 
@@ -172,25 +179,28 @@ async function reads(s: System, url: string, loads: HttpLoad[]) {
  * (its plan starts at its launch), so it is counted apart, not as a lost reminder. Rows are found by
  * step ('due-0wd', the only one planned at a peak); a row's `scheduled_at` is when the workflow woke.
  */
-async function peakLag(s: System, group: PeakGroup, until: number) {
+async function peakLag(s: System, group: PeakGroup, launches: number, until: number) {
+  const size = Math.max(0, Math.min(group.size, launches - group.start));
   const prefix = `P7-${s.name === 'dev' ? 'D' : 'C'}-${group.prefix}/`;
   const planned = (id: string) => group.at.getTime() + sendOffsetSeconds(id, group.spreadMinutes) * 1000;
-  const { rows: tasks } = await sql<{ id: string; launched_at: Date }>`
-    select id, launched_at from tasks where directive_number like ${prefix + '%'}`.execute(s.db);
-  const expected = new Set(tasks.filter((t) => t.launched_at.getTime() < planned(t.id)).map((t) => t.id));
-  const sent = async () =>
-    (
-      await sql<{ task_id: string; at: Date }>`
-        select task_id, min(created_at) as at from notifications
-        where step like 'due-0wd%' and task_id in (select id from tasks where directive_number like ${prefix + '%'}) group by task_id`.execute(
-        s.db,
-      )
-    ).rows;
-  let rows = await sent();
-  while (rows.filter((r) => expected.has(r.task_id)).length < expected.size && Date.now() < until) {
+  // Read again at each poll: the workers may still be recording the launches when the peak begins.
+  const read = async () => {
+    const { rows: tasks } = await sql<{ id: string; launched_at: Date }>`
+      select id, launched_at from tasks where directive_number like ${prefix + '%'}`.execute(s.db);
+    const { rows } = await sql<{ task_id: string; at: Date }>`
+      select task_id, min(created_at) as at from notifications
+      where step like 'due-0wd%' and task_id in (select id from tasks where directive_number like ${prefix + '%'}) group by task_id`.execute(
+      s.db,
+    );
+    return { tasks, expected: new Set(tasks.filter((t) => t.launched_at.getTime() < planned(t.id)).map((t) => t.id)), rows };
+  };
+  let seen = await read();
+  const complete = () => seen.tasks.length >= size && seen.rows.filter((r) => seen.expected.has(r.task_id)).length >= seen.expected.size;
+  while (!complete() && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 5_000));
-    rows = await sent();
+    seen = await read();
   }
+  const { tasks, expected, rows } = seen;
   const lags = rows.filter((r) => expected.has(r.task_id)).map((r) => r.at.getTime() - planned(r.task_id));
   return {
     group: tasks.length,
@@ -317,7 +327,7 @@ runBench(async (bench: Bench) => {
     const sampler = setInterval(() => rss.push(...cluster.roles.workers.map((w) => rssBytes(w.pid))), 5_000);
     // A spread peak is read until the next one starts; one on the hour for up to 30 minutes.
     const until = group.spreadMinutes > 0 ? Math.min(end + 2 * 60_000, peak.getTime() - 5_000) : end + 30 * 60_000;
-    const [cp, dp] = await Promise.all([peakLag(cluster, group, until), peakLag(devSys, group, until)]);
+    const [cp, dp] = await Promise.all([peakLag(cluster, group, TASKS, until), peakLag(devSys, group, DEV_TASKS, until)]);
     clearInterval(sampler);
     printPeak('cluster', group, cp);
     printPeak('dev', group, dp);
