@@ -8,12 +8,14 @@ import {
   COMPLETED,
   DAY_SECONDS,
   filterConditions,
+  filtersDirective,
   GROUP_OF_CODE,
   groupCase,
   keepHorizonRecent,
   keptCells,
   LATE,
   OPEN,
+  pinnedKey,
   unchangedSince,
   type Dimension,
 } from './report-classification';
@@ -161,6 +163,8 @@ interface LateRow {
 
 /** The dimension of `task_report_counts` that counts the completed-late ones the filter selects, if one does. */
 function lateCountsKept(f: ReportFilter): Dimension | null {
-  if (f.dueFrom || f.dueTo || (f.unit && f.directive)) return null;
-  return f.directive ? 'directive_number' : 'lead_unit';
+  if (f.dueFrom || f.dueTo || (f.unit && filtersDirective(f))) return null;
+  if (!filtersDirective(f)) return 'lead_unit';
+  // A number alone may be several directives, each counted apart.
+  return pinnedKey(f, 'directive') ? 'directive' : null;
 }
