@@ -38,11 +38,13 @@ export interface LateItem {
   status: string;
   /** The deadline in force as of asOf; null for a recurring assignment the workflow judged late for its late periodic reports. */
   dueAt: Date | null;
+  /** The deadline set at launch: no later event changes it, so it is the same as of any instant. */
   originalDueAt: Date | null;
   extensionCount: number;
   completedAt: Date | null;
   /** Whole days (24 h, rounded up) past the deadline: until asOf while open, until the claim once completed; null without a deadline. */
   daysOverdue: number | null;
+  /** The escalation level reached as of asOf (an extension approved or a reopening after it does not lower it). */
   escalationLevel: number;
 }
 
@@ -112,7 +114,7 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
     )
     select k.id, k.directive_number, k.ref, k.title, l.lead_unit, u.name as lead_unit_name, l.late_units, l.grp, l.status,
-      l.due_at, k.original_due_at, l.extension_count, l.completed_at, l.days_overdue, k.escalation_level,
+      l.due_at, k.original_due_at, l.extension_count, l.completed_at, l.days_overdue, ${escalationLevelAsOf(asOf)} as escalation_level,
       (select overdue + late from total)::int as total
     from total left join (l join tasks k on k.id = l.id left join units u on u.code = l.lead_unit) on true
     order by l.grp = ${overdue} desc, l.days_overdue desc nulls last, l.due_at, l.id`.execute(db);
@@ -139,6 +141,19 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
         escalationLevel: r.escalation_level!,
       })),
   };
+}
+
+/**
+ * The escalation level of the late list's task `k` as of `asOf`: the row's when no event came after
+ * `asOf` (or the row was written without events: a seed, a repair, read as it stands), else the highest
+ * escalation sent by then since the last reset (an approved extension or a reopening set it back to 0),
+ * from the task's audit trail. Read per row of a page, through the trail's (task_id, seq) index.
+ */
+function escalationLevelAsOf(asOf: RawBuilder<unknown>): RawBuilder<number> {
+  const trail = sql`from audit_events a where a.task_id = k.id and a.occurred_at <= ${asOf}`;
+  const reset = sql`(select max(a.seq) ${trail} and a.kind in ('extension_approved', 'reopened'))`;
+  return sql<number>`case when k.event_at is null or k.event_at <= ${asOf} then k.escalation_level
+    else coalesce((select max((a.payload ->> 'level')::int) ${trail} and a.kind = 'escalation' and a.seq > coalesce(${reset}, 0)), 0) end`;
 }
 
 /** A row of the late list's query: the page's columns are null when the page is empty, `total` never. */
