@@ -253,6 +253,7 @@ export function lateTable(items: readonly LateItem[], scope: Scope): ReportTable
     columns: [
       { header: 'STT', kind: 'int', width: 6 },
       { header: 'Số văn bản', kind: 'text', width: 18 },
+      { header: 'Năm ban hành', kind: 'int', width: 10 },
       { header: 'Mục', kind: 'text', width: 10 },
       { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
       { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
@@ -268,6 +269,7 @@ export function lateTable(items: readonly LateItem[], scope: Scope): ReportTable
     rows: items.map((i, n) => [
       n + 1,
       i.directiveNumber,
+      i.directiveYear,
       i.ref,
       i.title,
       i.leadUnit,

@@ -27,6 +27,8 @@ import type { ReportFilter } from './reports';
 export interface LateItem {
   taskId: string;
   directiveNumber: string;
+  /** The directive's issue year: with the number (and its issuer), which notice the task is of. */
+  directiveYear: number | null;
   ref: string;
   title: string;
   /** The unit leading it as of asOf. */
@@ -113,7 +115,7 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       order by grp = ${overdue} desc, days_overdue desc nulls last, due_at, id
       limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
     )
-    select k.id, k.directive_number, k.ref, k.title, l.lead_unit, u.name as lead_unit_name, l.late_units, l.grp, l.status,
+    select k.id, k.directive_number, k.directive_year, k.ref, k.title, l.lead_unit, u.name as lead_unit_name, l.late_units, l.grp, l.status,
       l.due_at, k.original_due_at, l.extension_count, l.completed_at, l.days_overdue, ${escalationLevelAsOf(asOf)} as escalation_level,
       (select overdue + late from total)::int as total
     from total left join (l join tasks k on k.id = l.id left join units u on u.code = l.lead_unit) on true
@@ -126,6 +128,7 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       .map((r) => ({
         taskId: r.id!,
         directiveNumber: r.directive_number!,
+        directiveYear: r.directive_year,
         ref: r.ref!,
         title: r.title!,
         leadUnit: r.lead_unit!,
@@ -160,6 +163,7 @@ function escalationLevelAsOf(asOf: RawBuilder<unknown>): RawBuilder<number> {
 interface LateRow {
   id: string | null;
   directive_number: string | null;
+  directive_year: number | null;
   ref: string | null;
   title: string | null;
   lead_unit: string | null;

@@ -386,7 +386,9 @@ describe('a directive in the reports is its number, issue year and issuer', () =
       .query({ asOf, directive: number, directiveYear: 2025, directiveIssuer: issuerKey })
       .set('authorization', secretariat.auth)
       .expect(200);
-    expect(late.body.items.map((i: { title: string }) => i.title)).toEqual(['Nhiệm vụ 1 của thông báo năm 2025']);
+    expect(late.body.items.map((i: { title: string; directiveYear: number }) => [i.title, i.directiveYear])).toEqual([
+      ['Nhiệm vụ 1 của thông báo năm 2025', 2025],
+    ]);
     const units = await http()
       .get('/api/v1/reports/units')
       .query({ asOf, directive: number, directiveYear: 2026, directiveIssuer: issuerKey })
