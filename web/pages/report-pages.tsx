@@ -1,5 +1,6 @@
 import type { LateItem } from '../../db/repositories/late-list';
 import type { ReportFigure } from '../../db/repositories/report-drilldown';
+import { directiveKey } from '../../db/repositories/report-classification';
 import type { DirectiveReportRow, GroupCounts, UnitReportRow } from '../../db/repositories/reports';
 import type { SessionUser } from '../../db/repositories/sessions';
 import type { TaskListRow } from '../../db/repositories/task-views';
@@ -64,7 +65,7 @@ function asRow(r: UnitReportRow | DirectiveReportRow): ReportRow {
   const identity = [r.directiveYear === null ? null : `năm ${r.directiveYear}`, issuer].filter(Boolean).join(', ');
   return {
     ...r,
-    key: `${r.directiveYear ?? ''}|${r.directiveIssuerKey}|${r.directiveNumber}`,
+    key: directiveKey({ number: r.directiveNumber, year: r.directiveYear, issuerKey: r.directiveIssuerKey }),
     label: named(identity ? `${r.directiveNumber} (${identity})` : r.directiveNumber, r.directiveTitle),
     selects: { directive: r.directiveNumber, directiveYear: r.directiveYear ?? undefined, directiveIssuer: r.directiveIssuerKey },
   };
