@@ -46,7 +46,8 @@ function buildRegistry(): OpenAPIRegistry {
   registerDirectiveOperations(kit);
 
   // ---- Reports: the filters are the routes' own query schemas ----
-  const reportRows = (rows: string) => looseObject(`Phạm vi báo cáo (asOf, period, dueFrom, dueTo, unit, directive) và ${rows}`);
+  const reportRows = (rows: string) =>
+    looseObject(`Phạm vi báo cáo (asOf, period, dueFrom, dueTo, unit, directive, directiveYear, directiveIssuerKey) và ${rows}`);
   const reportContent = (json: z.ZodType) => ({
     'application/json': { schema: json },
     'text/csv': { schema: z.string().openapi({ description: 'Bảng CSV (UTF-8), tải về dạng tệp đính kèm' }) },
@@ -66,7 +67,7 @@ function buildRegistry(): OpenAPIRegistry {
       'reportByDirective',
       reportQuerySchema,
       'Báo cáo theo văn bản chỉ đạo',
-      'Tình hình thực hiện các mục của từng văn bản chỉ đạo, theo nhóm trạng thái.',
+      'Tình hình thực hiện các mục của từng văn bản chỉ đạo, theo nhóm trạng thái. Một văn bản là số, năm ban hành và cơ quan ban hành: hai văn bản cùng số khác năm là hai dòng; lọc đúng một văn bản bằng `directive`, `directiveYear` và `directiveIssuer` (giá trị `directiveIssuerKey` của dòng, để trống khi văn bản không ghi cơ quan ban hành).',
       'các dòng theo văn bản (`rows`) cùng dòng tổng (`totals`)',
     ],
     [

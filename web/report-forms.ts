@@ -6,7 +6,8 @@ import { periodLabelVi } from '../domain/catalog/format';
 import { parseReportPeriod, periodAsOf, reportPeriodKeySchema, type ReportPeriod } from '../domain/report-period';
 import { vnCivilDate } from '../domain/time';
 import { seesAll } from '../api/visibility';
-import type { Scope } from '../api/routes/reports';
+import { directiveFilter, type Scope } from '../api/routes/reports';
+import { DIRECTIVE_YEARS } from '../domain/schemas/task';
 import { actorOfUser } from './auth/session';
 import { WebError } from './errors';
 import { emptyAsUndefined, endOfVnDay, vnDate } from './forms';
@@ -20,6 +21,15 @@ export const reportQuerySchema = z.object({
   period: optional(reportPeriodKeySchema),
   unit: optional(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Mã đơn vị không hợp lệ')),
   directive: optional(z.string().trim().max(100, 'Số văn bản không dài quá 100 ký tự')),
+  // A report row's link names its directive in full: number, year, issuer (its slug; empty: none named).
+  directiveYear: optional(
+    z.coerce
+      .number({ error: 'Năm ban hành phải là số' })
+      .int('Năm ban hành phải là số nguyên')
+      .min(DIRECTIVE_YEARS.min, `Năm ban hành không trước ${DIRECTIVE_YEARS.min}`)
+      .max(DIRECTIVE_YEARS.max, `Năm ban hành không sau ${DIRECTIVE_YEARS.max}`),
+  ),
+  directiveIssuer: z.string().trim().max(300, 'Cơ quan ban hành không dài quá 300 ký tự').optional(),
   figure: optional(z.enum(Object.keys(REPORT_FIGURES) as [ReportFigure, ...ReportFigure[]], { error: 'Chỉ số báo cáo không hợp lệ' })),
   page: z.preprocess(
     emptyAsUndefined,
@@ -59,7 +69,7 @@ export function reportScope(user: SessionUser, query: ReportQuery, now: Date): W
     dueFrom: period?.start ?? null,
     dueTo: period?.end ?? null,
     unit,
-    directive: query.directive ?? null,
+    ...directiveFilter(query.directive ? query : {}),
   };
   return { filter, period, query: { ...query, unit: unit ?? undefined } };
 }
@@ -72,9 +82,17 @@ export function reportHref(
 ) {
   const q = new URLSearchParams();
   const merged: Record<string, unknown> = { ...query, ...change };
-  for (const key of ['view', 'asOf', 'period', 'unit', 'directive', 'figure', 'page'] as const) {
+  for (const key of ['view', 'asOf', 'period', 'unit', 'directive', 'directiveYear', 'directiveIssuer', 'figure', 'page'] as const) {
     const v = merged[key];
-    if (v === undefined || v === null || v === '' || (key === 'page' && v === 1) || (key === 'view' && v === 'unit')) continue;
+    // An empty issuer is a choice: the directive that names none.
+    if (
+      v === undefined ||
+      v === null ||
+      (v === '' && key !== 'directiveIssuer') ||
+      (key === 'page' && v === 1) ||
+      (key === 'view' && v === 'unit')
+    )
+      continue;
     // The day goes back into the URL as people type it.
     q.set(key, key === 'asOf' && typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v.split('-').reverse().join('/') : String(v));
   }

@@ -13,7 +13,9 @@ import {
   type UnitReportRow,
 } from '../../db/repositories/reports';
 import { parseReportPeriod, periodAsOf, reportPeriodKeySchema, type ReportPeriod } from '../../domain/report-period';
+import { DIRECTIVE_YEARS } from '../../domain/schemas/task';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
+import { issuerKey } from '../../domain/task';
 import { formatCivilDate, formatVnDate, toVnIso, vnCivilDate } from '../../domain/time';
 import { actorOf } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
@@ -34,11 +36,30 @@ const reportQueryShape = {
   asOf: instant.optional(),
   unit: unitCode.optional(),
   directive: z.string().trim().min(1).max(100).optional(),
+  // A number restarts every year and two issuers may share one: the year and the issuer select one directive of the number.
+  directiveYear: z.coerce
+    .number({ error: 'năm ban hành (directiveYear) phải là số' })
+    .int('năm ban hành (directiveYear) phải là số nguyên')
+    .min(DIRECTIVE_YEARS.min, `năm ban hành (directiveYear) không trước ${DIRECTIVE_YEARS.min}`)
+    .max(DIRECTIVE_YEARS.max, `năm ban hành (directiveYear) không sau ${DIRECTIVE_YEARS.max}`)
+    .optional(),
+  // Empty: the directives that name no issuer (a row's `directiveIssuerKey` is '').
+  directiveIssuer: z.string().trim().max(300, 'cơ quan ban hành (directiveIssuer) không dài quá 300 ký tự').optional(),
   aheadMarginDays: z.coerce.number().min(0).max(365).default(1),
   format: z.enum(['json', 'csv', 'xlsx']).default('json'),
 };
 
-function windowChecks(q: { period?: string; from?: string; to?: string }, ctx: z.RefinementCtx) {
+function windowChecks(
+  q: { period?: string; from?: string; to?: string; directive?: string; directiveYear?: number; directiveIssuer?: string },
+  ctx: z.RefinementCtx,
+) {
+  if (!q.directive && (q.directiveYear !== undefined || q.directiveIssuer !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['directive'],
+      message: 'năm ban hành (directiveYear) và cơ quan ban hành (directiveIssuer) chỉ dùng cùng với số văn bản (directive)',
+    });
+  }
   if (q.period && (q.from || q.to)) {
     ctx.addIssue({ code: 'custom', path: ['period'], message: 'không dùng kỳ báo cáo (period) cùng với from/to' });
   }
@@ -95,10 +116,29 @@ function scopeOf(req: Request, q: ReportQuery, now = new Date()): Scope {
       dueFrom: period ? period.start : q.from ? new Date(q.from) : null,
       dueTo: period ? period.end : q.to ? new Date(q.to) : null,
       unit,
-      directive: q.directive ?? null,
+      ...directiveFilter(q),
       aheadMarginDays: q.aheadMarginDays,
     },
   };
+}
+
+/** The directive a report is narrowed to: its number, and its year and issuer when given (the issuer compared as its slug). */
+export function directiveFilter(q: {
+  directive?: string;
+  directiveYear?: number;
+  directiveIssuer?: string;
+}): Pick<ReportFilter, 'directive' | 'directiveYear' | 'directiveIssuerKey'> {
+  return {
+    directive: q.directive ?? null,
+    directiveYear: q.directiveYear ?? null,
+    directiveIssuerKey: q.directiveIssuer === undefined ? null : issuerKey(q.directiveIssuer),
+  };
+}
+
+/** The directive a report is narrowed to, as a person reads it: `văn bản 80/TB-UBND năm 2026`. */
+export function directiveLabel(f: ReportFilter): string | null {
+  if (!f.directive) return null;
+  return f.directiveYear != null ? `văn bản ${f.directive} năm ${f.directiveYear}` : `văn bản ${f.directive}`;
 }
 
 /** What every report answers with besides its rows: what it covers and as of when. */
@@ -113,6 +153,8 @@ function header(scope: Scope) {
     dueTo: f.dueTo ? toVnIso(f.dueTo) : null,
     unit: f.unit ?? null,
     directive: f.directive ?? null,
+    directiveYear: f.directiveYear ?? null,
+    directiveIssuerKey: f.directiveIssuerKey ?? null,
     aheadMarginDays: f.aheadMarginDays,
   };
 }
@@ -153,7 +195,8 @@ function heading(title: string, scope: Scope): string {
   const parts = [title];
   if (scope.period) parts.push(scope.period.labelVi);
   if (scope.filter.unit) parts.push(`đơn vị ${scope.filter.unit}`);
-  if (scope.filter.directive) parts.push(`văn bản ${scope.filter.directive}`);
+  const directive = directiveLabel(scope.filter);
+  if (directive) parts.push(directive);
   parts.push(`tính đến ${formatVnDate(scope.filter.asOf)}`);
   return parts.join(' — ');
 }
@@ -194,9 +237,11 @@ export const DIRECTIVE_TABLE: GroupedTableOptions<DirectiveReportRow> = {
   fileStem: 'bao-cao-van-ban',
   keyColumns: [
     { header: 'Số văn bản', kind: 'text', width: 18 },
+    { header: 'Năm ban hành', kind: 'int', width: 10 },
+    { header: 'Cơ quan ban hành', kind: 'text', width: 28 },
     { header: 'Trích yếu', kind: 'text', width: 48 },
   ],
-  keyCells: (r) => [r.directiveNumber, r.directiveTitle],
+  keyCells: (r) => [r.directiveNumber, r.directiveYear, r.directiveIssuer ?? (r.directiveIssuerKey || null), r.directiveTitle],
 };
 
 /** The named late list as a table for CSV and Excel. */
@@ -208,6 +253,7 @@ export function lateTable(items: readonly LateItem[], scope: Scope): ReportTable
     columns: [
       { header: 'STT', kind: 'int', width: 6 },
       { header: 'Số văn bản', kind: 'text', width: 18 },
+      { header: 'Năm ban hành', kind: 'int', width: 10 },
       { header: 'Mục', kind: 'text', width: 10 },
       { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
       { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
@@ -223,6 +269,7 @@ export function lateTable(items: readonly LateItem[], scope: Scope): ReportTable
     rows: items.map((i, n) => [
       n + 1,
       i.directiveNumber,
+      i.directiveYear,
       i.ref,
       i.title,
       i.leadUnit,

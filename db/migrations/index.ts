@@ -14,6 +14,7 @@ import * as m0012 from './0012_units_active';
 import * as m0013 from './0013_directive_identity';
 import * as m0014 from './0014_report_history';
 import * as m0020 from './0020_app_role_and_audit_checkpoints';
+import * as m0021 from './0021_report_directive_identity';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0014_report_history': m0014,
   // Numbered apart from its neighbours: branches written in parallel added migrations 0013 and on.
   '0020_app_role_and_audit_checkpoints': m0020,
+  '0021_report_directive_identity': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,12 +8,14 @@ import {
   COMPLETED,
   DAY_SECONDS,
   filterConditions,
+  filtersDirective,
   GROUP_OF_CODE,
   groupCase,
   keepHorizonRecent,
   keptCells,
   LATE,
   OPEN,
+  pinnedKey,
   unchangedSince,
   type Dimension,
 } from './report-classification';
@@ -25,6 +27,8 @@ import type { ReportFilter } from './reports';
 export interface LateItem {
   taskId: string;
   directiveNumber: string;
+  /** The directive's issue year: with the number (and its issuer), which notice the task is of. */
+  directiveYear: number | null;
   ref: string;
   title: string;
   /** The unit leading it as of asOf. */
@@ -36,11 +40,13 @@ export interface LateItem {
   status: string;
   /** The deadline in force as of asOf; null for a recurring assignment the workflow judged late for its late periodic reports. */
   dueAt: Date | null;
+  /** The deadline set at launch: no later event changes it, so it is the same as of any instant. */
   originalDueAt: Date | null;
   extensionCount: number;
   completedAt: Date | null;
   /** Whole days (24 h, rounded up) past the deadline: until asOf while open, until the claim once completed; null without a deadline. */
   daysOverdue: number | null;
+  /** The escalation level reached as of asOf (an extension approved or a reopening after it does not lower it). */
   escalationLevel: number;
 }
 
@@ -109,8 +115,8 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       order by grp = ${overdue} desc, days_overdue desc nulls last, due_at, id
       limit ${page ? page.limit : null} offset ${page ? page.offset : 0}
     )
-    select k.id, k.directive_number, k.ref, k.title, l.lead_unit, u.name as lead_unit_name, l.late_units, l.grp, l.status,
-      l.due_at, k.original_due_at, l.extension_count, l.completed_at, l.days_overdue, k.escalation_level,
+    select k.id, k.directive_number, k.directive_year, k.ref, k.title, l.lead_unit, u.name as lead_unit_name, l.late_units, l.grp, l.status,
+      l.due_at, k.original_due_at, l.extension_count, l.completed_at, l.days_overdue, ${escalationLevelAsOf(asOf)} as escalation_level,
       (select overdue + late from total)::int as total
     from total left join (l join tasks k on k.id = l.id left join units u on u.code = l.lead_unit) on true
     order by l.grp = ${overdue} desc, l.days_overdue desc nulls last, l.due_at, l.id`.execute(db);
@@ -122,6 +128,7 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
       .map((r) => ({
         taskId: r.id!,
         directiveNumber: r.directive_number!,
+        directiveYear: r.directive_year,
         ref: r.ref!,
         title: r.title!,
         leadUnit: r.lead_unit!,
@@ -139,10 +146,24 @@ export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Pag
   };
 }
 
+/**
+ * The escalation level of the late list's task `k` as of `asOf`: the row's when no event came after
+ * `asOf` (or the row was written without events: a seed, a repair, read as it stands), else the highest
+ * escalation sent by then since the last reset (an approved extension or a reopening set it back to 0),
+ * from the task's audit trail. Read per row of a page, through the trail's (task_id, seq) index.
+ */
+function escalationLevelAsOf(asOf: RawBuilder<unknown>): RawBuilder<number> {
+  const trail = sql`from audit_events a where a.task_id = k.id and a.occurred_at <= ${asOf}`;
+  const reset = sql`(select max(a.seq) ${trail} and a.kind in ('extension_approved', 'reopened'))`;
+  return sql<number>`case when k.event_at is null or k.event_at <= ${asOf} then k.escalation_level
+    else coalesce((select max((a.payload ->> 'level')::int) ${trail} and a.kind = 'escalation' and a.seq > coalesce(${reset}, 0)), 0) end`;
+}
+
 /** A row of the late list's query: the page's columns are null when the page is empty, `total` never. */
 interface LateRow {
   id: string | null;
   directive_number: string | null;
+  directive_year: number | null;
   ref: string | null;
   title: string | null;
   lead_unit: string | null;
@@ -161,6 +182,8 @@ interface LateRow {
 
 /** The dimension of `task_report_counts` that counts the completed-late ones the filter selects, if one does. */
 function lateCountsKept(f: ReportFilter): Dimension | null {
-  if (f.dueFrom || f.dueTo || (f.unit && f.directive)) return null;
-  return f.directive ? 'directive_number' : 'lead_unit';
+  if (f.dueFrom || f.dueTo || (f.unit && filtersDirective(f))) return null;
+  if (!filtersDirective(f)) return 'lead_unit';
+  // A number alone may be several directives, each counted apart.
+  return pinnedKey(f, 'directive') ? 'directive' : null;
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { StatusGroup } from '../../domain/status';
-import type { Database, TaskReportHistoryTable } from '../schema';
+import type { Database, TaskReportHistoryTable, TasksTable } from '../schema';
 import type { ReportFilter } from './reports';
 
 /*
@@ -11,7 +11,44 @@ import type { ReportFilter } from './reports';
 
 export const DAY_SECONDS = 86_400;
 
-export type Dimension = 'lead_unit' | 'directive_number';
+/** What a report's rows are per: the lead unit, or the directive's identity (number, issue year, issuer; migration 0021). */
+export type Dimension = 'lead_unit' | 'directive';
+
+/** A directive's identity as the reports key it: what migration 0021's `task_report_directive_key` makes of it. */
+export interface DirectiveKeyParts {
+  number: string;
+  /** Null for a task written before the year was recorded (migration 0013 gave every row one). */
+  year: number | null;
+  /** The issuer's slug (`issuerKey`), '' when the directive names none. */
+  issuerKey: string;
+}
+
+/** The key of `task_report_counts` for a directive: year, issuer slug, number; neither of the first two holds a '|'. */
+export const directiveKey = (d: DirectiveKeyParts): string => `${d.year ?? ''}|${d.issuerKey}|${d.number}`;
+
+export function directiveKeyParts(key: string): DirectiveKeyParts {
+  const [, year, issuerKey, number] = /^(\d*)\|([^|]*)\|([\s\S]*)$/.exec(key) ?? [];
+  return { number: number ?? key, year: year ? Number(year) : null, issuerKey: issuerKey ?? '' };
+}
+
+/** A row's key in a dimension, over the columns of `tasks` (or of a task's state as of an instant). */
+export const dimensionKey = (key: Dimension): RawBuilder<string> =>
+  key === 'lead_unit'
+    ? sql<string>`lead_unit`
+    : sql<string>`task_report_directive_key(directive_number, directive_year, directive_issuer_key)`;
+
+/**
+ * The one key of the dimension the filter selects, if it selects exactly one: its unit, or the
+ * directive it names in full (number, year and issuer). A number alone may be several directives.
+ */
+export function pinnedKey(f: ReportFilter, key: Dimension): string | null {
+  if (key === 'lead_unit') return f.unit ?? null;
+  if (!f.directive || f.directiveYear == null || f.directiveIssuerKey == null) return null;
+  return directiveKey({ number: f.directive, year: f.directiveYear, issuerKey: f.directiveIssuerKey });
+}
+
+/** Whether the filter names a directive, in full or in part. */
+export const filtersDirective = (f: ReportFilter): boolean => !!f.directive || f.directiveYear != null || f.directiveIssuerKey != null;
 
 export type SqlGroup = StatusGroup | 'completed_ahead' | 'late_record';
 
@@ -75,6 +112,9 @@ const STATE_COLUMNS = [
   'extension_count',
 ] as const;
 
+/** What identifies a task's directive besides its number: never changed by an event, so read from the row. */
+const IDENTITY_COLUMNS = ['directive_year', 'directive_issuer_key'] as const;
+
 /**
  * The report columns as of `asOf` of the tasks whose columns changed after it (`report_since >
  * asOf`): the values in force then, from `task_report_history`; a task launched after `asOf` is
@@ -85,8 +125,9 @@ export function changedStates(asOf: RawBuilder<unknown>, where: RawBuilder<unkno
   const cols = sql.join(
     STATE_COLUMNS.map((c) => sql`case when h.task_id is null then t.${sql.ref(c)} else h.${sql.ref(c)} end as ${sql.ref(c)}`),
   );
+  const identity = sql.join(IDENTITY_COLUMNS.map((c) => sql`t.${sql.ref(c)}`));
   return sql`select * from (
-      select t.id, ${cols} from tasks t
+      select t.id, ${cols}, ${identity} from tasks t
       left join lateral (
         select * from task_report_history h where h.task_id = t.id and h.valid_from <= ${asOf} and h.valid_to > ${asOf} limit 1
       ) h on true
@@ -95,11 +136,13 @@ export function changedStates(asOf: RawBuilder<unknown>, where: RawBuilder<unkno
 }
 
 /** A task's report columns as of an instant. */
-export type StateRow = { id: string } & Pick<Selectable<TaskReportHistoryTable>, (typeof STATE_COLUMNS)[number]>;
+export type StateRow = { id: string } & Pick<Selectable<TaskReportHistoryTable>, (typeof STATE_COLUMNS)[number]> &
+  Pick<Selectable<TasksTable>, (typeof IDENTITY_COLUMNS)[number]>;
 
 /** Every task's report columns as of `asOf` (those in force then; tasks launched after it are not there). */
 export function statesAsOf(asOf: RawBuilder<unknown>, where: RawBuilder<unknown> = sql``): RawBuilder<StateRow> {
-  return sql<StateRow>`select id, ${sql.join(STATE_COLUMNS.map((c) => sql.ref(c)))} from tasks where report_since <= ${asOf}${where}
+  const columns = [...STATE_COLUMNS, ...IDENTITY_COLUMNS].map((c) => sql.ref(c));
+  return sql<StateRow>`select id, ${sql.join(columns)} from tasks where report_since <= ${asOf}${where}
     union all ${changedStates(asOf, where)}`;
 }
 
@@ -112,6 +155,8 @@ export function classified(db: Kysely<Database>, f: ReportFilter) {
       'id',
       'lead_unit',
       'directive_number',
+      'directive_year',
+      'directive_issuer_key',
       'due_at',
       'completed_at',
       'submitted_at',
@@ -148,8 +193,8 @@ const KEPT_ARGS = sql`status, due_at, submitted_at, completed_at, cancelled_at, 
  */
 export function keptCells(f: ReportFilter, key: Dimension, groups?: SqlGroup[]): RawBuilder<Cell> {
   const asOf = sql`${f.asOf}::timestamptz`;
-  const col = sql.ref(key);
-  const one = key === 'lead_unit' ? f.unit : f.directive;
+  const col = dimensionKey(key);
+  const one = pinnedKey(f, key);
   const only = one ? sql` and ${col} = ${one}` : sql``;
   const horizon = sql`(select at from task_report_horizon)`;
   const kept = sql`${col}, task_report_kept_group(${KEPT_ARGS}, ${horizon}), task_report_kept_came_due(status, due_at, cancelled_at, ${horizon}), -1`;
@@ -187,6 +232,8 @@ export function filterConditions(f: ReportFilter): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [];
   if (f.unit) parts.push(sql`lead_unit = ${f.unit}`);
   if (f.directive) parts.push(sql`directive_number = ${f.directive}`);
+  if (f.directiveYear != null) parts.push(sql`directive_year = ${f.directiveYear}`);
+  if (f.directiveIssuerKey != null) parts.push(sql`directive_issuer_key = ${f.directiveIssuerKey}`);
   if (f.dueFrom) parts.push(sql`due_at >= ${f.dueFrom}`);
   if (f.dueTo) parts.push(sql`due_at <= ${f.dueTo}`);
   return parts.length ? sql` and ${sql.join(parts, sql` and `)}` : sql``;

@@ -1,6 +1,18 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema';
-import { classified, code, filterConditions, keepHorizonRecent, keptCells, statesAsOf, type Dimension } from './report-classification';
+import {
+  classified,
+  code,
+  dimensionKey,
+  directiveKeyParts,
+  filterConditions,
+  filtersDirective,
+  keepHorizonRecent,
+  keptCells,
+  pinnedKey,
+  statesAsOf,
+  type Dimension,
+} from './report-classification';
 
 /*
  * The Steering Committee's reports over the `tasks` read model: the four groups of
@@ -51,7 +63,12 @@ export interface ReportFilter {
   dueTo?: Date | null;
   /** Only assignments this unit leads. */
   unit?: string | null;
+  /** Only assignments of directives with this number (of any year and issuer, unless those are given too). */
   directive?: string | null;
+  /** Only assignments of directives issued in this year. */
+  directiveYear?: number | null;
+  /** Only assignments of directives of this issuer, as its slug (`issuerKey`); '' for those that name none. */
+  directiveIssuerKey?: string | null;
   /** Completed on time with at least this many days (24 h each) to spare counts as ahead of schedule; default 1. */
   aheadMarginDays?: number;
 }
@@ -89,9 +106,16 @@ export interface UnitReportRow extends GroupCounts {
   unitName: string | null;
 }
 
+/** One directive's row: a directive is its number, issue year and issuer, so one number may have several rows. */
 export interface DirectiveReportRow extends GroupCounts {
   directiveNumber: string;
-  /** From the directives table; null when the directive was never registered there. */
+  /** The issue year (null only for a task recorded before years were). */
+  directiveYear: number | null;
+  /** The issuer's slug, '' when the directive names none: with the number and year, the filter that selects this row's tasks. */
+  directiveIssuerKey: string;
+  /** From the directives table (the issuer as registered, its id, its title); null when the directive was never registered there. */
+  directiveIssuer: string | null;
+  directiveId: string | null;
   directiveTitle: string | null;
 }
 
@@ -104,6 +128,8 @@ export interface GroupedReport<R> {
 interface CountsRow {
   key: string;
   name: string | null;
+  issuer: string | null;
+  directive_id: string | null;
   total: number;
   completed_on_time: number;
   completed_late: number;
@@ -125,19 +151,24 @@ async function countsBy(
   db: Kysely<Database>,
   f: ReportFilter,
   key: Dimension,
-): Promise<{ key: string; name: string | null; counts: GroupCounts }[]> {
+): Promise<{ key: string; name: string | null; issuer: string | null; directiveId: string | null; counts: GroupCounts }[]> {
   const kept = keptCountsServe(f, key);
   if (kept) await keepHorizonRecent(db);
   const cells = sql`${kept ? keptCells(f, key) : cellsFromRows(db, f, key)} union all ${lateRecordCells(f, key)}`;
-  const [names, name] =
+  // The name, and for a directive the issuer and id it was registered with.
+  const [names, name, named] =
     key === 'lead_unit'
-      ? [sql`left join units nm on nm.code = c.key`, sql`nm.name`]
-      : [sql`left join directives nm on nm.number = c.key`, sql`nm.title`];
+      ? [sql`left join units nm on nm.code = c.key`, sql`nm.name, null as issuer, null as directive_id`, sql`nm.name`]
+      : [
+          sql`left join directives nm on task_report_directive_key(nm.number, nm.issue_year, nm.issuer_key) = c.key`,
+          sql`nm.title as name, nm.issuer, nm.id as directive_id`,
+          sql`nm.title, nm.issuer, nm.id`,
+        ];
   const count = (where: RawBuilder<unknown>) => sql`coalesce(sum(c.n) filter (where ${where}), 0)::int`;
   const completedOnTime = sql`c.grp in (${code('completed_on_time')}, ${code('completed_ahead')})`;
   const assignment = sql`c.grp <> ${code('late_record')}`;
   const { rows } = await sql<CountsRow>`
-    select c.key, ${name} as name,
+    select c.key, ${name},
       ${count(assignment)} as total,
       ${count(completedOnTime)} as completed_on_time,
       ${count(sql`c.grp = ${code('completed_late')}`)} as completed_late,
@@ -151,15 +182,15 @@ async function countsBy(
       ${count(sql`c.grp = ${code('late_record')}`)} as late_records
     from (${cells}) c
     ${names}
-    group by c.key, ${name}
+    group by c.key, ${named}
     having coalesce(sum(c.n) filter (where ${assignment}), 0) <> 0 or coalesce(sum(c.n) filter (where not ${assignment}), 0) <> 0`.execute(
     db,
   );
-  // Sorted here, not by the database's collation: unit codes and directive numbers in code-point order.
-  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return rows.map((r) => ({
     key: r.key,
     name: r.name,
+    issuer: r.issuer,
+    directiveId: r.directive_id,
     counts: {
       total: r.total,
       completedOnTime: r.completed_on_time,
@@ -184,8 +215,8 @@ async function countsBy(
 function lateRecordCells(f: ReportFilter, key: Dimension): RawBuilder<unknown> {
   const asOf = sql`${f.asOf}::timestamptz`;
   const late = code('late_record');
-  if (key === 'directive_number')
-    return sql`select directive_number, ${late}, false, cardinality(late_units) from (${statesAsOf(asOf, filterConditions(f))}) s
+  if (key === 'directive')
+    return sql`select ${dimensionKey(key)}, ${late}, false, cardinality(late_units) from (${statesAsOf(asOf, filterConditions(f))}) s
       where cardinality(late_units) > 0`;
   const states = statesAsOf(asOf, filterConditions({ ...f, unit: null }));
   return sql`select u.unit, ${late}, false, 1 from (${states}) s cross join unnest(s.late_units) u (unit)${
@@ -194,17 +225,16 @@ function lateRecordCells(f: ReportFilter, key: Dimension): RawBuilder<unknown> {
 }
 
 /** Every selected row classified, in one grouped pass (a covering index keeps it off the heap). */
-function cellsFromRows(db: Kysely<Database>, f: ReportFilter, key: Dimension) {
-  return db
-    .selectFrom(classified(db, f).as('t'))
-    .select([`t.${key} as key`, 't.grp', 't.came_due', sql<number>`count(*)::int`.as('n')])
-    .groupBy([`t.${key}`, 't.grp', 't.came_due']);
+function cellsFromRows(db: Kysely<Database>, f: ReportFilter, key: Dimension): RawBuilder<unknown> {
+  return sql`select ${dimensionKey(key)} as key, grp, came_due, count(*)::int as n from (${classified(db, f)}) t group by 1, 2, 3`;
 }
 
 /** Whether `task_report_counts` holds what the filter asks for: all keys of its dimension, or one. */
 function keptCountsServe(f: ReportFilter, key: Dimension): boolean {
-  const other = key === 'lead_unit' ? f.directive : f.unit;
-  return !f.dueFrom && !f.dueTo && !other && (f.aheadMarginDays ?? 1) === 1;
+  const other = key === 'lead_unit' ? filtersDirective(f) : !!f.unit;
+  // A directive named in part (its number alone) may be several keys: those rows are read instead.
+  const partial = key === 'directive' && filtersDirective(f) && !pinnedKey(f, key);
+  return !f.dueFrom && !f.dueTo && !other && !partial && (f.aheadMarginDays ?? 1) === 1;
 }
 
 /** The sum of report rows, with the completion rate recomputed from the sums. */
@@ -228,14 +258,36 @@ export function sumCounts(rows: readonly GroupCounts[]): GroupCounts {
   };
 }
 
+// Sorted here, not by the database's collation: unit codes and directive numbers in code-point order.
+const byCodePoints =
+  <T>(of: (r: T) => (string | number)[]) =>
+  (a: T, b: T) => {
+    const [x, y] = [of(a), of(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  };
+
 /** The four groups (and the rest) per lead unit, ordered by unit code. */
 export async function reportByUnit(db: Kysely<Database>, f: ReportFilter): Promise<GroupedReport<UnitReportRow>> {
   const rows = (await countsBy(db, f, 'lead_unit')).map((r) => ({ unit: r.key, unitName: r.name, ...r.counts }));
+  rows.sort(byCodePoints((r) => [r.unit]));
   return { rows, totals: sumCounts(rows) };
 }
 
-/** The four groups (and the rest) per directive, ordered by directive number. */
+/** The four groups (and the rest) per directive (number, issue year, issuer), ordered by number, then year, then issuer. */
 export async function reportByDirective(db: Kysely<Database>, f: ReportFilter): Promise<GroupedReport<DirectiveReportRow>> {
-  const rows = (await countsBy(db, f, 'directive_number')).map((r) => ({ directiveNumber: r.key, directiveTitle: r.name, ...r.counts }));
+  const rows = (await countsBy(db, f, 'directive')).map((r) => {
+    const d = directiveKeyParts(r.key);
+    return {
+      directiveNumber: d.number,
+      directiveYear: d.year,
+      directiveIssuerKey: d.issuerKey,
+      directiveIssuer: r.issuer,
+      directiveId: r.directiveId,
+      directiveTitle: r.name,
+      ...r.counts,
+    };
+  });
+  rows.sort(byCodePoints((r) => [r.directiveNumber, r.directiveYear ?? 0, r.directiveIssuerKey]));
   return { rows, totals: sumCounts(rows) };
 }

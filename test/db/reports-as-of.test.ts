@@ -71,6 +71,27 @@ describe('reports as of a date', () => {
     expect((await reportByDirective(db, { asOf: at('2025-11-01T00:00:00+07:00'), directive: w.directive })).rows).toEqual([]);
   });
 
+  it('names the escalation level reached by the report’s date, whatever was sent or reset after it', async () => {
+    const w = world();
+    const story = await TaskStory.launch(db, `${w.slug}.7`, storyLaunch(w.directive, '7', w.unitA, { kind: 'date', dueAt: DUE }), LAUNCHED);
+    await story.wakeUp('2025-11-15T00:00:00.001+07:00');
+    await story.escalate(1, '2025-11-18T08:00:00+07:00');
+    const levelAsOf = async (vn: string) =>
+      (await lateList(db, { asOf: at(vn), directive: w.directive })).items.map((i) => [i.escalationLevel, i.originalDueAt]);
+    const before = await reports(at('2025-11-20T00:00:00+07:00'), w.directive, [w.unitA]);
+    expect(await levelAsOf('2025-11-20T00:00:00+07:00')).toEqual([[1, at(DUE)]]);
+
+    await story.escalate(2, '2025-11-22T08:00:00+07:00');
+    // The extension sets the level back to 0 from 25/11 on; the original deadline stays the launch's.
+    await story.extend('2025-11-24T09:00:00+07:00', '2025-11-25T09:00:00+07:00', '2025-11-28T00:00:00+07:00');
+    await story.wakeUp('2025-11-28T00:00:00.001+07:00');
+    expect(story.state.escalationLevel).toBe(0);
+    expect(await levelAsOf('2025-11-17T00:00:00+07:00')).toEqual([[0, at(DUE)]]);
+    expect(await levelAsOf('2025-11-23T00:00:00+07:00')).toEqual([[2, at(DUE)]]);
+    expect(await levelAsOf('2025-11-29T00:00:00+07:00')).toEqual([[0, at(DUE)]]);
+    expect(await reports(at('2025-11-20T00:00:00+07:00'), w.directive, [w.unitA])).toEqual(before);
+  });
+
   it('leaves lateness with the unit that led while the task was overdue, after it is reassigned', async () => {
     const w = world();
     const story = await TaskStory.launch(db, `${w.slug}.3`, storyLaunch(w.directive, '3', w.unitA, { kind: 'date', dueAt: DUE }), LAUNCHED);

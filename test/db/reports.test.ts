@@ -18,6 +18,7 @@ function task(directive: string, ref: string, o: Partial<NewTaskRow> & { lead_un
     id,
     workflow_id: `task-${id}`,
     directive_number: directive,
+    directive_year: 2025,
     ref,
     title: `Nhiệm vụ ${ref}`,
     status: 'in_progress',
@@ -33,6 +34,16 @@ const completedOn = (completedAt: string, dueAt: string, claimedAt = completedAt
   submitted_at: claimedAt,
   completed_at: completedAt,
   outcome: Date.parse(claimedAt) > Date.parse(dueAt) ? 'completed_late' : 'completed_on_time',
+});
+
+/** A per-directive row's identity: every test's directive is of 2025 and names no issuer (not registered). */
+const directiveRow = (directive: string) => ({
+  directiveNumber: directive,
+  directiveYear: 2025,
+  directiveIssuerKey: '',
+  directiveIssuer: null,
+  directiveId: null,
+  directiveTitle: null,
 });
 
 /** The counts a report row should hold, computed with domain/status.ts from the same rows. */
@@ -205,7 +216,7 @@ describe('the Steering Committee reports over the tasks read model', () => {
       expect(u.completedOnTime + u.completedLate + u.inProgressOnTime + u.inProgressOverdue + u.cancelled).toBe(u.total);
 
     const byDirective = await reportByDirective(db, { asOf, directive });
-    expect(byDirective.rows).toEqual([{ directiveNumber: directive, directiveTitle: null, ...totals }]);
+    expect(byDirective.rows).toEqual([{ ...directiveRow(directive), ...totals }]);
 
     // Three days to spare: only the strategy finished on 12/11 was that early.
     const strict = await reportByUnit(db, { asOf, directive, aheadMarginDays: 3 });
@@ -403,7 +414,7 @@ describe('the Steering Committee reports over the tasks read model', () => {
     const to = new Date(base);
     const windowed = await reportByDirective(db, { asOf: to, directive, dueFrom: from, dueTo: to });
     const inWindow = rows.filter((r) => r.due_at && (r.due_at as Date) >= from && (r.due_at as Date) <= to);
-    expect(windowed.rows).toEqual([{ directiveNumber: directive, directiveTitle: null, ...expectedCounts(inWindow, to) }]);
+    expect(windowed.rows).toEqual([{ ...directiveRow(directive), ...expectedCounts(inWindow, to) }]);
   });
 
   it('keeps the counts per unit and per directive through launches, closures, reassignments, deadline changes and deletions, and reads them as of any instant', async () => {
@@ -458,12 +469,13 @@ describe('the Steering Committee reports over the tasks read model', () => {
         .execute(async (trx) => {
           const kept = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
           select dimension, key, grp, came_due, n from task_report_counts
-          where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive_number' and key = ${directive})) and n <> 0
+          where ((dimension = 'lead_unit' and key in (${sql.join(units)})) or (dimension = 'directive' and key = ${`2025||${directive}`})) and n <> 0
           order by 1, 2, 3, 4`.execute(trx);
           const counted = await sql<{ dimension: string; key: string; grp: number; came_due: boolean; n: number }>`
           select d.dimension, d.key, task_report_kept_group(status, due_at, submitted_at, completed_at, cancelled_at, outcome, h.at) as grp,
             task_report_kept_came_due(status, due_at, cancelled_at, h.at) as came_due, count(*)::int as n
-          from tasks cross join task_report_horizon h cross join lateral (values ('lead_unit', lead_unit), ('directive_number', directive_number)) d (dimension, key)
+          from tasks cross join task_report_horizon h
+          cross join lateral (values ('lead_unit', lead_unit), ('directive', task_report_directive_key(directive_number, directive_year, directive_issuer_key))) d (dimension, key)
           where directive_number = ${directive} group by 1, 2, 3, 4 order by 1, 2, 3, 4`.execute(trx);
           expect(kept.rows).toEqual(counted.rows);
         });
@@ -516,10 +528,11 @@ describe('the Steering Committee reports over the tasks read model', () => {
           `${unit} as of ${at}`,
         ).toEqual(expectedLateOrder(mine, asOf));
       }
-      const byDirective = await reportByDirective(db, { asOf, directive });
-      expect(byDirective.rows, `as of ${at}`).toEqual([
-        { directiveNumber: directive, directiveTitle: null, ...expectedCounts(live, asOf) },
-      ]);
+      // By its number (the rows read) and by its whole identity (the kept counts corrected): the same row.
+      for (const named of [{ directive }, { directive, directiveYear: 2025, directiveIssuerKey: '' }]) {
+        const byDirective = await reportByDirective(db, { asOf, ...named });
+        expect(byDirective.rows, `as of ${at}`).toEqual([{ ...directiveRow(directive), ...expectedCounts(live, asOf) }]);
+      }
 
       // Pages across the turn from overdue to completed late, and past the end.
       const order = expectedLateOrder(live, asOf);

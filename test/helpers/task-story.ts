@@ -10,7 +10,7 @@ import {
   type CommandName,
   type TaskCommands,
 } from '../../domain/lifecycle/commands';
-import { markOverdue, openDuePeriod } from '../../domain/lifecycle/schedule';
+import { markOverdue, notify, openDuePeriod } from '../../domain/lifecycle/schedule';
 import { initialState, type Transition } from '../../domain/lifecycle/state';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
 import type { TaskState } from '../../domain/task';
@@ -92,6 +92,13 @@ export class TaskStory {
       opened = openDuePeriod(this.state, Date.parse(at), iso(at))
     )
       await this.take(opened);
+  }
+
+  /** The workflow's escalation of the given level sent at `at`, as its schedule would send it. */
+  async escalate(level: 1 | 2 | 3, at: string): Promise<void> {
+    await this.take(
+      notify(this.state, { kind: 'escalation', step: `escalation-${level}`, at: iso(at), level, recipients: ['lead_unit'] }, iso(at)),
+    );
   }
 
   async submitWithEvidence(at: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import { createSession } from '../../db/repositories/sessions';
 import type { NewTaskRow } from '../../db/schema';
+import { SESSION_COOKIE } from '../../web/auth/cookies';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
 import { useApiWorld } from '../helpers/api-world';
 import { asBytes as binary } from '../helpers/fixtures';
@@ -271,5 +273,168 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     expect(await bad({ from: '2025-12-01T00:00:00+07:00', to: '2025-11-01T00:00:00+07:00' })).toEqual(['to']);
     expect(await bad({ unit: 'không hợp lệ' }, 'directives')).toEqual(['unit']);
     expect(await bad({ pageSize: '5000' }, 'late')).toEqual(['pageSize']);
+  });
+});
+
+describe('a directive in the reports is its number, issue year and issuer', () => {
+  const w = useApiWorld({ worker: false });
+  const { db, http } = w;
+  const { lead: unitA } = w.units;
+  const { secretariat } = w.people;
+  // Two notices "80/TB-UBND" of the same committee, one of 2025 and one of 2026 (unique to this file).
+  const number = `80/TB-UBND-${uniq()}`;
+  const issuer = 'Ủy ban nhân dân tỉnh Thái Nguyên';
+  const issuerKey = 'uy-ban-nhan-dan-tinh-thai-nguyen';
+  const asOf = '2026-06-01T00:00:00+07:00';
+
+  const row = (year: number, ref: string, o: Partial<NewTaskRow> = {}): NewTaskRow => ({
+    id: `${year}-r-${uniq()}.${ref}`,
+    workflow_id: `task-${year}-r-${uniq()}`,
+    directive_number: number,
+    directive_year: year,
+    directive_issuer_key: issuerKey,
+    ref,
+    title: `Nhiệm vụ ${ref} của thông báo năm ${year}`,
+    lead_unit: unitA,
+    status: 'in_progress',
+    launched_at: `${year}-02-01T08:00:00+07:00`,
+    ...o,
+  });
+
+  beforeAll(async () => {
+    await db
+      .insertInto('directives')
+      .values(
+        [2025, 2026].map((year) => ({
+          id: `${year}-${uniq()}`,
+          number,
+          issue_year: year,
+          issuer,
+          issuer_key: issuerKey,
+          title: `Kết luận năm ${year}`,
+        })),
+      )
+      .execute();
+    await db
+      .insertInto('tasks')
+      .values([
+        // 2025: one overdue since 2025, one completed on time.
+        row(2025, '1', { due_at: '2025-03-01T00:00:00+07:00' }),
+        row(2025, '2', {
+          status: 'completed',
+          due_at: '2025-04-01T00:00:00+07:00',
+          submitted_at: '2025-03-20T10:00:00+07:00',
+          completed_at: '2025-03-20T10:00:00+07:00',
+          outcome: 'completed_on_time',
+        }),
+        // 2026: three open, one of them overdue.
+        row(2026, '1', { due_at: '2026-05-01T00:00:00+07:00' }),
+        row(2026, '2', { due_at: '2026-07-01T00:00:00+07:00' }),
+        row(2026, '3', { due_at: '2026-08-01T00:00:00+07:00' }),
+      ])
+      .execute();
+  });
+
+  const directives = (query: Record<string, string | number>) =>
+    http()
+      .get('/api/v1/reports/directives')
+      .query({ asOf, ...query })
+      .set('authorization', secretariat.auth)
+      .expect(200);
+  const ofNumber = (rows: { directiveNumber: string }[]) => rows.filter((r) => r.directiveNumber === number);
+
+  it('gives the two notices of one number two rows with their own counts, by number and over every directive', async () => {
+    const expected = [
+      expect.objectContaining({
+        directiveNumber: number,
+        directiveYear: 2025,
+        directiveIssuer: issuer,
+        directiveIssuerKey: issuerKey,
+        directiveTitle: 'Kết luận năm 2025',
+        total: 2,
+        completedOnTime: 1,
+        inProgressOverdue: 1,
+      }),
+      expect.objectContaining({
+        directiveNumber: number,
+        directiveYear: 2026,
+        directiveTitle: 'Kết luận năm 2026',
+        total: 3,
+        completedOnTime: 0,
+        inProgressOnTime: 2,
+        inProgressOverdue: 1,
+      }),
+    ];
+    expect((await directives({ directive: number })).body.rows).toEqual(expected);
+    // Without a filter the kept counts answer: the same two rows.
+    expect(ofNumber((await directives({})).body.rows)).toEqual(expected);
+  });
+
+  it('selects exactly one notice by its number, year and issuer, in every report', async () => {
+    const only2026 = await directives({ directive: number, directiveYear: 2026, directiveIssuer: issuer });
+    expect(only2026.body).toMatchObject({ directive: number, directiveYear: 2026, directiveIssuerKey: issuerKey });
+    expect(only2026.body.rows).toEqual([expect.objectContaining({ directiveYear: 2026, total: 3 })]);
+    // The row's issuer key selects the same as the issuer's name.
+    expect((await directives({ directive: number, directiveYear: 2025, directiveIssuer: issuerKey })).body.rows).toEqual([
+      expect.objectContaining({ directiveYear: 2025, total: 2 }),
+    ]);
+    // No notice of that number names no issuer.
+    expect((await directives({ directive: number, directiveIssuer: '' })).body.rows).toEqual([]);
+
+    const late = await http()
+      .get('/api/v1/reports/late')
+      .query({ asOf, directive: number, directiveYear: 2025, directiveIssuer: issuerKey })
+      .set('authorization', secretariat.auth)
+      .expect(200);
+    expect(late.body.items.map((i: { title: string; directiveYear: number }) => [i.title, i.directiveYear])).toEqual([
+      ['Nhiệm vụ 1 của thông báo năm 2025', 2025],
+    ]);
+    const units = await http()
+      .get('/api/v1/reports/units')
+      .query({ asOf, directive: number, directiveYear: 2026, directiveIssuer: issuerKey })
+      .set('authorization', secretariat.auth)
+      .expect(200);
+    expect(units.body.totals).toMatchObject({ total: 3 });
+  });
+
+  it('refuses a year or an issuer without the number, and a year that is not one, naming the field', async () => {
+    const bad = async (query: Record<string, string>) => {
+      const res = await http().get('/api/v1/reports/directives').query(query).set('authorization', secretariat.auth).expect(400);
+      return res.body.errors.map((e: { path: string; reason: string }) => [e.path, e.reason]);
+    };
+    expect(await bad({ directiveYear: '2026' })).toEqual([
+      ['directive', 'năm ban hành (directiveYear) và cơ quan ban hành (directiveIssuer) chỉ dùng cùng với số văn bản (directive)'],
+    ]);
+    expect(await bad({ directive: number, directiveYear: 'năm nay' })).toEqual([
+      ['directiveYear', 'năm ban hành (directiveYear) phải là số'],
+    ]);
+    expect(await bad({ directive: number, directiveYear: '1800' })).toEqual([
+      ['directiveYear', 'năm ban hành (directiveYear) không trước 1945'],
+    ]);
+  });
+
+  it('shows both notices on the web report, each row opening only its own tasks', async () => {
+    const { id } = await db.selectFrom('users').select('id').where('login', '=', secretariat.login).executeTakeFirstOrThrow();
+    const { token } = await createSession(db, id);
+    const cookie = `${SESSION_COOKIE}=${token}`;
+    const page = await http()
+      .get('/reports')
+      .query({ view: 'directive', directive: number, asOf: '01/06/2026' })
+      .set('cookie', cookie)
+      .expect(200);
+    expect(page.text).toContain(`${number} (năm 2025, ${issuer}) – Kết luận năm 2025`);
+    expect(page.text).toContain(`${number} (năm 2026, ${issuer}) – Kết luận năm 2026`);
+    const totals = [...page.text.matchAll(/href="(\/reports\/tasks\?[^"]*figure=total[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    // The two rows' totals, then the totals row's.
+    expect(totals).toHaveLength(3);
+    for (const [href, year, refs] of [
+      [totals[0], 2025, ['1', '2']],
+      [totals[1], 2026, ['1', '2', '3']],
+    ] as const) {
+      expect(new URL(href, 'http://x').searchParams.get('directiveYear')).toBe(String(year));
+      const tasks = await http().get(href).set('cookie', cookie).expect(200);
+      const titles = [...tasks.text.matchAll(/Nhiệm vụ (\d) của thông báo năm (\d{4})/g)].map((m) => [m[1], Number(m[2])]);
+      expect(titles.sort()).toEqual(refs.map((ref) => [ref, year]));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { LateItem } from '../../db/repositories/late-list';
 import type { ReportFigure } from '../../db/repositories/report-drilldown';
+import { directiveKey } from '../../db/repositories/report-classification';
 import type { DirectiveReportRow, GroupCounts, UnitReportRow } from '../../db/repositories/reports';
 import type { SessionUser } from '../../db/repositories/sessions';
 import type { TaskListRow } from '../../db/repositories/task-views';
@@ -11,6 +12,7 @@ import { Layout } from '../components/layout';
 import { Pagination, Table, type Column } from '../components/table';
 import { formatVnDate, formatVnDateTime } from '../format';
 import { errorOf } from '../forms';
+import { directiveLabel } from '../../api/routes/reports';
 import { reportHref, type ReportQuery, type WebReportScope } from '../report-forms';
 
 const G = STATUS_GROUP_LABELS_VI;
@@ -32,11 +34,13 @@ export function scopeSentence(scope: WebReportScope): string {
   const parts = [`tính đến ${formatVnDateTime(scope.filter.asOf)}`];
   if (scope.period) parts.unshift(`thời hạn trong ${scope.period.labelVi.toLowerCase()}`);
   if (scope.filter.unit) parts.unshift(`đơn vị ${scope.filter.unit}`);
-  if (scope.filter.directive) parts.unshift(`văn bản ${scope.filter.directive}`);
+  const directive = directiveLabel(scope.filter);
+  if (directive) parts.unshift(directive);
   return parts.join(', ');
 }
 
-type ReportRow = GroupCounts & { key: string; name: string | null };
+/** A row of the table: what names it, and the query parts that select its tasks. */
+type ReportRow = GroupCounts & { key: string; label: string; selects: Partial<ReportQuery> };
 
 export interface ReportPageProps {
   user: SessionUser;
@@ -52,8 +56,20 @@ export interface ReportPageProps {
   periods: ReadonlyArray<{ value: string; label: string }>;
 }
 
-const asRow = (r: UnitReportRow | DirectiveReportRow): ReportRow =>
-  'unit' in r ? { ...r, key: r.unit, name: r.unitName } : { ...r, key: r.directiveNumber, name: r.directiveTitle };
+const named = (key: string, name: string | null) => `${key}${name ? ` – ${name}` : ''}`;
+
+/** A directive's row names its number, year and issuer: one number may be several directives. */
+function asRow(r: UnitReportRow | DirectiveReportRow): ReportRow {
+  if ('unit' in r) return { ...r, key: r.unit, label: named(r.unit, r.unitName), selects: { unit: r.unit } };
+  const issuer = r.directiveIssuer ?? (r.directiveIssuerKey || null);
+  const identity = [r.directiveYear === null ? null : `năm ${r.directiveYear}`, issuer].filter(Boolean).join(', ');
+  return {
+    ...r,
+    key: directiveKey({ number: r.directiveNumber, year: r.directiveYear, issuerKey: r.directiveIssuerKey }),
+    label: named(identity ? `${r.directiveNumber} (${identity})` : r.directiveNumber, r.directiveTitle),
+    selects: { directive: r.directiveNumber, directiveYear: r.directiveYear ?? undefined, directiveIssuer: r.directiveIssuerKey },
+  };
+}
 
 /** Báo cáo: the four groups per unit or per directive as of a chosen day, each figure a link to its tasks. */
 export function ReportPage(p: ReportPageProps) {
@@ -62,13 +78,12 @@ export function ReportPage(p: ReportPageProps) {
   const figureCell = (figure: ReportFigure) => (r: ReportRow & { totals?: true }) => {
     const n = r[figure];
     if (!s || n === 0) return String(n);
-    const key = r.totals ? {} : view === 'unit' ? { unit: r.key } : { directive: r.key };
-    return <a href={reportHref('/reports/tasks', s.query, { ...key, figure, page: undefined })}>{n}</a>;
+    return <a href={reportHref('/reports/tasks', s.query, { ...(r.totals ? {} : r.selects), figure, page: undefined })}>{n}</a>;
   };
   const columns: Column<ReportRow & { totals?: true }>[] = [
     {
       header: view === 'unit' ? 'Đơn vị' : 'Văn bản chỉ đạo',
-      cell: (r) => (r.totals ? <strong>Tổng cộng</strong> : `${r.key}${r.name ? ` – ${r.name}` : ''}`),
+      cell: (r) => (r.totals ? <strong>Tổng cộng</strong> : r.label),
     },
     ...(Object.keys(FIGURE_LABELS) as ReportFigure[]).map((f) => ({
       header: FIGURE_LABELS[f],
@@ -77,7 +92,10 @@ export function ReportPage(p: ReportPageProps) {
     })),
     { header: 'Tỷ lệ hoàn thành đúng hạn', kind: 'numeric', cell: (r) => percent(r.completionRate) },
   ];
-  const rows = [...p.rows.map(asRow), ...(p.totals && p.rows.length ? [{ ...p.totals, key: '', name: null, totals: true as const }] : [])];
+  const rows = [
+    ...p.rows.map(asRow),
+    ...(p.totals && p.rows.length ? [{ ...p.totals, key: '', label: '', selects: {}, totals: true as const }] : []),
+  ];
   return (
     <Layout title="Báo cáo" user={p.user} current="reports" unreadCount={p.unreadCount}>
       <h1>Báo cáo</h1>
