@@ -10,7 +10,7 @@ import { evidenceSchema, type EvidenceCommand } from '../../domain/schemas/task-
 import { workflowIdFor } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { actorOf, requireRole } from '../auth';
-import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI, sendEvidenceFile } from '../evidence-content';
+import { acceptedContentType, cleanFileName, sendEvidenceFile } from '../evidence-content';
 import { claimIdempotencyKey } from '../idempotency';
 import { receiveUpload } from '../multipart';
 import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
@@ -92,16 +92,7 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
         { path: 'file', reason: 'tệp rỗng' },
       ]);
     }
-    const checked = await checkEvidenceContent(file.mimetype, file.buffer);
-    if (!checked.ok) {
-      throw new HttpProblem(
-        415,
-        PROBLEM_TYPES.unsupportedMediaType,
-        'Định dạng tệp không được chấp nhận',
-        `Không nhận tệp "${cleanFileName(file.originalname)}": ${checked.reason} (khai báo: ${checked.declared}; nhận diện: ${checked.detected}). Chỉ nhận ${EVIDENCE_TYPES_VI}`,
-        [{ path: 'file', reason: `khai báo ${checked.declared}, nội dung ${checked.detected}` }],
-      );
-    }
+    const contentType = await acceptedContentType(file);
 
     // With an Idempotency-Key the id is derived from it: a retry after a 503 or a lost answer is the
     // same file and the same Update (its id), never a second attachment of the same bytes.
@@ -110,7 +101,7 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       evidenceId: key ? evidenceIdFor(actor.login, id, key) : newEvidenceId(),
       fileName: cleanFileName(file.originalname),
       sha256,
-      contentType: checked.contentType,
+      contentType,
       size: file.size,
       description,
     };
