@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { OPEN_STATUSES, type TaskState, type TaskStatus } from '../../domain/task';
-import type { Database } from '../schema';
+import type { AuditEventsTable, Database } from '../schema';
 
 /** A task as a list of tasks shows it. */
 export interface TaskListRow {
@@ -14,7 +14,8 @@ export interface TaskListRow {
   dueAt: Date | null;
 }
 
-const listRowColumns = [
+/** The columns of a `TaskListRow` from `tasks as t` left joined to `units as u` on the lead unit. */
+export const listRowColumns = [
   't.id',
   't.directive_number',
   't.ref',
@@ -26,7 +27,7 @@ const listRowColumns = [
 ] as const;
 
 /** The one mapper from a row of `listRowColumns`. */
-function toTaskListRow(r: {
+export function toTaskListRow(r: {
   id: string;
   directive_number: string;
   ref: string;
@@ -197,20 +198,16 @@ export interface TimelineEvent {
 
 /** The task's audit trail in order. */
 export async function taskTimeline(db: Kysely<Database>, id: string): Promise<TimelineEvent[]> {
-  const rows = await db
-    .selectFrom('audit_events')
-    .select(['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'])
-    .where('task_id', '=', id)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => ({
-    seq: r.seq,
-    kind: r.kind,
-    occurredAt: r.occurred_at,
-    actorLogin: r.actor_user,
-    actorUnit: r.actor_unit,
-    payload: r.payload,
-  }));
+  const rows = await db.selectFrom('audit_events').select(timelineColumns).where('task_id', '=', id).orderBy('seq').execute();
+  return rows.map(toTimelineEvent);
+}
+
+/** The columns of a `TimelineEvent` from `audit_events`. */
+export const timelineColumns = ['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'] as const;
+
+/** The one mapper from a row of `timelineColumns`. */
+export function toTimelineEvent(r: Pick<Selectable<AuditEventsTable>, (typeof timelineColumns)[number]>): TimelineEvent {
+  return { seq: r.seq, kind: r.kind, occurredAt: r.occurred_at, actorLogin: r.actor_user, actorUnit: r.actor_unit, payload: r.payload };
 }
 
 /** Every unit, by name, for filter lists. */
