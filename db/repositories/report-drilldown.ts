@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
+import { pageOf } from './paging';
 import { classified, GROUP_CODES, type SqlGroup } from './report-classification';
 import type { ReportFilter } from './reports';
 import { listRowColumns, toTaskListRow, type TaskListRow } from './task-views';
@@ -37,13 +38,11 @@ export async function reportFigureTasks(
       'in',
       groups.map((g) => GROUP_CODES[g]),
     );
-  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-  const rows = await query
-    .select(listRowColumns)
-    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
-    .orderBy('t.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  return { total: Number(total), rows: rows.map(toTaskListRow) };
+  const soonestDueFirst = (q: typeof query) =>
+    q
+      .select(listRowColumns)
+      .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
+      .orderBy('t.id');
+  const { rows, total } = await pageOf(query, soonestDueFirst, page);
+  return { total, rows: rows.map(toTaskListRow) };
 }

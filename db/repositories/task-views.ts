@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { OPEN_STATUSES, type TaskState, type TaskStatus } from '../../domain/task';
 import type { AuditEventsTable, Database } from '../schema';
+import { pageOf } from './paging';
 
 /** A task as a list of tasks shows it. */
 export interface TaskListRow {
@@ -106,15 +107,13 @@ export async function searchTasks(
   if (f.group === 'in_progress_overdue') query = query.where('t.status', 'in', [...OPEN_STATUSES]).where('t.due_at', '<', now);
   if (f.group === 'in_progress_on_time')
     query = query.where('t.status', 'in', [...OPEN_STATUSES]).where((eb) => eb.or([eb('t.due_at', 'is', null), eb('t.due_at', '>=', now)]));
-  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-  const rows = await query
-    .select(listRowColumns)
-    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
-    .orderBy('t.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  return { total: Number(total), rows: rows.map(toTaskListRow) };
+  const soonestDueFirst = (q: typeof query) =>
+    q
+      .select(listRowColumns)
+      .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
+      .orderBy('t.id');
+  const { rows, total } = await pageOf(query, soonestDueFirst, page);
+  return { total, rows: rows.map(toTaskListRow) };
 }
 
 /** A task's read model as its page shows it. */
