@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
-import { pageOf } from './paging';
 import { classified, GROUP_CODES, type SqlGroup } from './report-classification';
 import type { ReportFilter } from './reports';
-import { listRowColumns, toTaskListRow, type TaskListRow } from './task-views';
+import { taskListPage, type TaskListRow } from './task-views';
 
 /**
  * The figures of a report a person can open: each is a set of SQL groups of
@@ -38,11 +37,5 @@ export async function reportFigureTasks(
       'in',
       groups.map((g) => GROUP_CODES[g]),
     );
-  const soonestDueFirst = (q: typeof query) =>
-    q
-      .select(listRowColumns)
-      .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
-      .orderBy('t.id');
-  const { rows, total } = await pageOf(query, soonestDueFirst, page);
-  return { total, rows: rows.map(toTaskListRow) };
+  return taskListPage(query, page);
 }

@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { OPEN_STATUSES, type TaskState, type TaskStatus } from '../../domain/task';
-import type { AuditEventsTable, Database } from '../schema';
-import { pageOf } from './paging';
+import type { AuditEventsTable, Database, TasksTable, UnitsTable } from '../schema';
+import { pageOf, type Page } from './paging';
 
 /** A task as a list of tasks shows it. */
 export interface TaskListRow {
@@ -16,7 +16,7 @@ export interface TaskListRow {
 }
 
 /** The columns of a `TaskListRow` from `tasks as t` left joined to `units as u` on the lead unit. */
-export const listRowColumns = [
+const listRowColumns = [
   't.id',
   't.directive_number',
   't.ref',
@@ -28,7 +28,7 @@ export const listRowColumns = [
 ] as const;
 
 /** The one mapper from a row of `listRowColumns`. */
-export function toTaskListRow(r: {
+function toTaskListRow(r: {
   id: string;
   directive_number: string;
   ref: string;
@@ -107,7 +107,15 @@ export async function searchTasks(
   if (f.group === 'in_progress_overdue') query = query.where('t.status', 'in', [...OPEN_STATUSES]).where('t.due_at', '<', now);
   if (f.group === 'in_progress_on_time')
     query = query.where('t.status', 'in', [...OPEN_STATUSES]).where((eb) => eb.or([eb('t.due_at', 'is', null), eb('t.due_at', '>=', now)]));
-  const soonestDueFirst = (q: typeof query) =>
+  return taskListPage(query, page);
+}
+
+/** A query over `tasks as t` left joined to `units as u`, filtered, nothing selected yet. */
+type TaskListQuery = SelectQueryBuilder<Database & { t: TasksTable; u: UnitsTable }, 't' | 'u', object>;
+
+/** A page of a filtered task list as rows, soonest deadline first (none last), then by id. */
+export async function taskListPage(query: TaskListQuery, page: { limit: number; offset: number }): Promise<Page<TaskListRow>> {
+  const soonestDueFirst = (q: TaskListQuery) =>
     q
       .select(listRowColumns)
       .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
