@@ -7,7 +7,7 @@ import type { Actor } from '../domain/roles';
 import { evidenceSchema, type EvidenceCommand } from '../domain/schemas/task-commands';
 import { COMMAND_FAILURES, type TaskState } from '../domain/task';
 import { acceptedContentType, cleanFileName } from '../api/evidence-content';
-import { HttpProblem, PROBLEM_TYPES } from '../api/problems';
+import { HttpProblem, invalid, PROBLEM_TYPES } from '../api/problems';
 import { COMMAND_ROUTES, COMMAND_WAIT_MS, executeCommand, route, type CommandName, type CommandRoute } from '../api/routes/task-commands';
 import * as messages from '../workflows/messages';
 import { attachEvidenceFile } from '../services/evidence';
@@ -79,7 +79,7 @@ export async function uploadEvidence(
   description: string,
 ): Promise<StoredEvidence> {
   const name = cleanFileName(file.originalname);
-  if (file.size === 0) throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', `Tệp "${name}" rỗng`);
+  if (file.size === 0) throw invalid(`Tệp "${name}" rỗng`);
   const contentType = await acceptedContentType(file);
   const sha256 = createHash('sha256').update(file.buffer).digest('hex');
   const command: EvidenceCommand = {

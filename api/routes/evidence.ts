@@ -13,7 +13,7 @@ import { actorOf, requireRole } from '../auth';
 import { acceptedContentType, cleanFileName, sendEvidenceFile } from '../evidence-content';
 import { claimIdempotencyKey } from '../idempotency';
 import { receiveUpload } from '../multipart';
-import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
+import { HttpProblem, invalid, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead } from '../visibility';
 import { route, sendUpdate } from './task-commands';
 import { taskIdParams } from './params';
@@ -83,14 +83,10 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
 
     const { description } = parseOr400(uploadFields, fields);
     if (!file || !sha256) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp minh chứng trong trường "file"', [
-        { path: 'file', reason: 'bắt buộc' },
-      ]);
+      throw invalid('Thiếu tệp minh chứng trong trường "file"', [{ path: 'file', reason: 'bắt buộc' }]);
     }
     if (file.size === 0) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Tệp minh chứng rỗng', [
-        { path: 'file', reason: 'tệp rỗng' },
-      ]);
+      throw invalid('Tệp minh chứng rỗng', [{ path: 'file', reason: 'tệp rỗng' }]);
     }
     const contentType = await acceptedContentType(file);
 
