@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { EvidenceFile } from '../db/repositories/evidence';
 import { fileTypeFromBuffer } from 'file-type';
+import { HttpProblem, PROBLEM_TYPES } from './problems';
 
 /** The evidence formats accepted, by the MIME type they are stored and served as. */
 export const EVIDENCE_TYPES: Readonly<Record<string, string>> = Object.freeze({
@@ -64,6 +65,19 @@ export async function checkEvidenceContent(declaredType: string, bytes: Buffer):
     return { ok: false, declared, detected, reason: `tệp khai báo là ${declared} nhưng nội dung thực tế là ${detected}` };
   }
   return { ok: true, contentType: declared };
+}
+
+/** The type an upload is stored as; 415 naming both types when its bytes are not what it declares. */
+export async function acceptedContentType(file: { originalname: string; mimetype: string; buffer: Buffer }): Promise<string> {
+  const checked = await checkEvidenceContent(file.mimetype, file.buffer);
+  if (checked.ok) return checked.contentType;
+  throw new HttpProblem(
+    415,
+    PROBLEM_TYPES.unsupportedMediaType,
+    'Định dạng tệp không được chấp nhận',
+    `Không nhận tệp "${cleanFileName(file.originalname)}": ${checked.reason} (khai báo: ${checked.declared}; nhận diện: ${checked.detected}). Chỉ nhận ${EVIDENCE_TYPES_VI}`,
+    [{ path: 'file', reason: `khai báo ${checked.declared}, nội dung ${checked.detected}` }],
+  );
 }
 
 /** The accepted formats, for messages. */

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { claimKey, completeKey, findKey, releaseKey, type IdempotencyRecord } from '../db/repositories/idempotency';
 import type { Database } from '../db/schema';
 import { actorOf } from './auth';
-import { HttpProblem, PROBLEM_TYPES } from './problems';
+import { HttpProblem, invalid, PROBLEM_TYPES } from './problems';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -71,13 +71,9 @@ export function idempotency(db: Kysely<Database>): RequestHandler {
     const key = req.get('idempotency-key');
     if (key === undefined) return next();
     if (!KEY.test(key)) {
-      throw new HttpProblem(
-        400,
-        PROBLEM_TYPES.validation,
-        'Dữ liệu không hợp lệ',
-        'Tiêu đề Idempotency-Key phải gồm 1 đến 200 ký tự ASCII nhìn thấy được (không dấu cách)',
-        [{ path: 'Idempotency-Key', reason: 'từ 1 đến 200 ký tự ASCII nhìn thấy được' }],
-      );
+      throw invalid('Tiêu đề Idempotency-Key phải gồm 1 đến 200 ký tự ASCII nhìn thấy được (không dấu cách)', [
+        { path: 'Idempotency-Key', reason: 'từ 1 đến 200 ký tự ASCII nhìn thấy được' },
+      ]);
     }
     if (req.body === undefined && hasBody(req)) {
       req.pendingIdempotencyKey = key;

@@ -52,6 +52,9 @@ export class HttpProblem extends Error {
 
 export const notFound = (detail: string) => new HttpProblem(404, PROBLEM_TYPES.notFound, 'Không tìm thấy', detail);
 export const conflict = (detail: string) => new HttpProblem(409, PROBLEM_TYPES.conflict, 'Xung đột trạng thái', detail);
+/** 400: the request is readable but a field of it is wrong (`errors` name the fields and why). */
+export const invalid = (detail: string, errors?: FieldError[]) =>
+  new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', detail, errors);
 
 /** Every zod issue as a field path and its reason, for people and for programs. */
 export function fieldErrors(error: z.ZodError): FieldError[] {
@@ -103,10 +106,7 @@ export function parseOr400<T extends z.ZodType>(schema: T, value: unknown, where
   const result = schema.safeParse(value);
   const errors = result.success ? [...datesOutOfRange(result.data), ...unstorableText(result.data)] : fieldErrors(result.error);
   if (result.success && !errors.length) return result.data;
-  throw new HttpProblem(
-    400,
-    PROBLEM_TYPES.validation,
-    'Dữ liệu không hợp lệ',
+  throw invalid(
     `Yêu cầu có ${errors.length} trường không hợp lệ (${where}): ${errors.map((e) => `${e.path}: ${e.reason}`).join('; ')}`,
     errors,
   );

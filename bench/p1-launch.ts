@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { workflowIdFor, taskIdFor, type DirectiveTaskInput } from '../domain/task';
 import type { CompleteLaunch } from '../domain/schemas/task';
-import { launchBody, userWithToken } from './lib/fixtures';
+import { addLaunchUnits, launchBody, userWithToken } from './lib/fixtures';
 import { startHttpLoad } from './lib/http-load';
 import { startProfile } from './lib/profile';
 import { loadAverage, printMachine, runBench } from './lib/servers';
@@ -121,6 +121,7 @@ runBench(async (bench) => {
   // The API as api/main.ts builds it (token cache, metrics, batched request logs to /dev/null).
   const { url } = await bench.api(pg, temporal, TASK_QUEUE, UNCACHED_TOKENS ? { API_TOKEN_CACHE_TTL_SECONDS: '0' } : {});
   const auth = await userWithToken(db, 'bench.secretariat', 'VPTU', ['secretariat']);
+  await addLaunchUnits(db);
   const nowMs = Date.now();
   const launches = (directiveNumber: string): CompleteLaunch[] =>
     Array.from({ length: N }, (_, i) => launchBody(directiveNumber, i, nowMs));

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import { DomainError } from '../domain/errors';
@@ -8,7 +8,7 @@ import type { ReopenCommand } from '../domain/schemas/task-commands';
 import { COMMAND_FAILURES, workflowIdFor, type DirectiveTaskInput, type TaskState } from '../domain/task';
 import type { directiveTask } from '../workflows';
 import { getStateQuery } from '../workflows/messages';
-import { DIRECTIVE_TASK_WORKFLOW, type TaskDeps } from './tasks';
+import { startTaskRun, type TaskDeps } from './tasks';
 
 /*
  * Reopening a closed task. A closed workflow takes no Update, so the same workflow id starts a new run
@@ -57,18 +57,8 @@ export async function reopenTask(
     carried: { state: closed, cursor: new Date().toISOString() },
     reopen: { command, actor },
   };
-  try {
-    await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, {
-      taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError)
-      throw new DomainError('conflict', `Nhiệm vụ ${taskId} đang được thực hiện (có thể vừa được mở lại)`);
-    throw err;
-  }
+  if (!(await startTaskRun({ temporal, taskQueue }, input, 'ALLOW_DUPLICATE')))
+    throw new DomainError('conflict', `Nhiệm vụ ${taskId} đang được thực hiện (có thể vừa được mở lại)`);
   // As every command does, answer once the event is recorded (audit row, read model, outbox).
   await recorded(db, taskId, closed.auditSeq + 1);
   return temporal.workflow.getHandle(workflowId).query(getStateQuery);

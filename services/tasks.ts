@@ -98,26 +98,36 @@ export async function launchTask(
   }
   const workflowId = workflowIdFor(taskId);
   const input: DirectiveTaskInput = { taskId, launch, ...(launchedBy ? { launchedBy } : {}) };
+  // Rejected for the id's whole life, not only while a run is open: a task completed or cancelled is
+  // found again, never launched a second time (reopening is its own command, `services/task-reopen.ts`).
+  if (await startTaskRun({ temporal, taskQueue }, input, 'REJECT_DUPLICATE')) return { outcome: 'launched', taskId, workflowId };
+  const holder = await heldBy(db, taskId, item);
+  if (holder !== 'same' && holder !== 'nobody') {
+    throw new DomainError(
+      'conflict',
+      `Mã nhiệm vụ ${taskId} đã thuộc về mục ${holder.ref} của văn bản ${holder.directiveNumber} năm ${holder.directiveYear ?? '?'}, không phải mục ${launch.ref} của văn bản ${launch.directiveNumber} năm ${directive.directiveYear}`,
+    );
+  }
+  return { outcome: 'already_launched', taskId, workflowId };
+}
+
+/** Starts a run of the task's workflow; false when its id is taken under `reuse` (a run open, or with REJECT_DUPLICATE ever). */
+export async function startTaskRun(
+  { temporal, taskQueue }: Pick<TaskDeps, 'temporal' | 'taskQueue'>,
+  input: DirectiveTaskInput,
+  reuse: 'ALLOW_DUPLICATE' | 'REJECT_DUPLICATE',
+): Promise<boolean> {
   try {
-    // Rejected for the id's whole life, not only while a run is open: a task completed or cancelled is
-    // found again, never launched a second time (reopening is its own command, `services/task-reopen.ts`).
     await temporal.workflow.start<typeof directiveTask>(DIRECTIVE_TASK_WORKFLOW, {
       taskQueue,
-      workflowId,
+      workflowId: workflowIdFor(input.taskId),
       args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: reuse,
     });
-    return { outcome: 'launched', taskId, workflowId };
+    return true;
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const holder = await heldBy(db, taskId, item);
-    if (holder !== 'same' && holder !== 'nobody') {
-      throw new DomainError(
-        'conflict',
-        `Mã nhiệm vụ ${taskId} đã thuộc về mục ${holder.ref} của văn bản ${holder.directiveNumber} năm ${holder.directiveYear ?? '?'}, không phải mục ${launch.ref} của văn bản ${launch.directiveNumber} năm ${directive.directiveYear}`,
-      );
-    }
-    return { outcome: 'already_launched', taskId, workflowId };
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
   }
 }
 

@@ -6,8 +6,8 @@ import { refusalOf, type CommandName as LifecycleCommand, type TaskCommands } fr
 import type { Actor } from '../domain/roles';
 import { evidenceSchema, type EvidenceCommand } from '../domain/schemas/task-commands';
 import { COMMAND_FAILURES, type TaskState } from '../domain/task';
-import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI } from '../api/evidence-content';
-import { HttpProblem, PROBLEM_TYPES } from '../api/problems';
+import { acceptedContentType, cleanFileName } from '../api/evidence-content';
+import { HttpProblem, invalid, PROBLEM_TYPES } from '../api/problems';
 import { COMMAND_ROUTES, COMMAND_WAIT_MS, executeCommand, route, type CommandName, type CommandRoute } from '../api/routes/task-commands';
 import * as messages from '../workflows/messages';
 import { attachEvidenceFile } from '../services/evidence';
@@ -79,22 +79,14 @@ export async function uploadEvidence(
   description: string,
 ): Promise<StoredEvidence> {
   const name = cleanFileName(file.originalname);
-  if (file.size === 0) throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', `Tệp "${name}" rỗng`);
-  const checked = await checkEvidenceContent(file.mimetype, file.buffer);
-  if (!checked.ok) {
-    throw new HttpProblem(
-      415,
-      PROBLEM_TYPES.unsupportedMediaType,
-      'Định dạng tệp không được chấp nhận',
-      `Không nhận tệp "${name}": ${checked.reason}. Chỉ nhận ${EVIDENCE_TYPES_VI}`,
-    );
-  }
+  if (file.size === 0) throw invalid(`Tệp "${name}" rỗng`);
+  const contentType = await acceptedContentType(file);
   const sha256 = createHash('sha256').update(file.buffer).digest('hex');
   const command: EvidenceCommand = {
     evidenceId: `ev_${randomBytes(12).toString('base64url')}`,
     fileName: name,
     sha256,
-    contentType: checked.contentType,
+    contentType,
     size: file.size,
     description,
   };

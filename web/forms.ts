@@ -37,42 +37,34 @@ export type ChangePasswordForm = z.infer<typeof changePasswordFormSchema>;
 
 export const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 
+/** A list's page number in a query string: 1 when absent or empty. */
+export const pageNumber = z.preprocess(
+  emptyAsUndefined,
+  z.coerce
+    .number({ error: 'Số trang phải là số' })
+    .int('Số trang phải là số nguyên')
+    .min(1, 'Số trang nhỏ nhất là 1')
+    .max(100_000)
+    .default(1),
+);
+
+/** A unit code as a filter takes it (the units table's codes). */
+export const unitCodeFilter = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Mã đơn vị không hợp lệ');
+
 /** The inbox's query string. */
 export const inboxQuerySchema = z.object({
   unread: z.preprocess(emptyAsUndefined, z.enum(['true'], { error: 'Bộ lọc "chưa đọc" không hợp lệ' }).optional()),
-  page: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'Số trang phải là số' })
-      .int('Số trang phải là số nguyên')
-      .min(1, 'Số trang nhỏ nhất là 1')
-      .max(100_000)
-      .default(1),
-  ),
+  page: pageNumber,
 });
 
 /** The task search's query string (filter bar). */
 export const taskSearchQuerySchema = z.object({
   q: z.preprocess(emptyAsUndefined, z.string().trim().max(200, 'Từ khóa không dài quá 200 ký tự').optional()),
-  unit: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Mã đơn vị không hợp lệ')
-      .optional(),
-  ),
+  unit: z.preprocess(emptyAsUndefined, unitCodeFilter.optional()),
   status: z.preprocess(emptyAsUndefined, z.enum(TASK_STATUSES, { error: 'Trạng thái không hợp lệ' }).optional()),
   overdue: z.preprocess(emptyAsUndefined, z.enum(['true'], { error: 'Bộ lọc "quá hạn" không hợp lệ' }).optional()),
   group: z.preprocess(emptyAsUndefined, z.enum(REPORT_GROUPS, { error: 'Nhóm báo cáo không hợp lệ' }).optional()),
-  page: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'Số trang phải là số' })
-      .int('Số trang phải là số nguyên')
-      .min(1, 'Số trang nhỏ nhất là 1')
-      .max(100_000)
-      .default(1),
-  ),
+  page: pageNumber,
 });
 export type TaskSearchQuery = z.infer<typeof taskSearchQuerySchema>;
 

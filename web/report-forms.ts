@@ -10,7 +10,7 @@ import { directiveFilter, type Scope } from '../api/routes/reports';
 import { DIRECTIVE_YEARS } from '../domain/schemas/task';
 import { actorOfUser } from './auth/session';
 import { WebError } from './errors';
-import { emptyAsUndefined, endOfVnDay, vnDate } from './forms';
+import { emptyAsUndefined, endOfVnDay, pageNumber, unitCodeFilter, vnDate } from './forms';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyAsUndefined, schema.optional());
 
@@ -19,7 +19,7 @@ export const reportQuerySchema = z.object({
   view: z.preprocess(emptyAsUndefined, z.enum(['unit', 'directive'], { error: 'Cách xem báo cáo không hợp lệ' }).default('unit')),
   asOf: optional(vnDate('Hãy nhập ngày')),
   period: optional(reportPeriodKeySchema),
-  unit: optional(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'Mã đơn vị không hợp lệ')),
+  unit: optional(unitCodeFilter),
   directive: optional(z.string().trim().max(100, 'Số văn bản không dài quá 100 ký tự')),
   // A report row's link names its directive in full: number, year, issuer (its slug; empty: none named).
   directiveYear: optional(
@@ -31,15 +31,7 @@ export const reportQuerySchema = z.object({
   ),
   directiveIssuer: z.string().trim().max(300, 'Cơ quan ban hành không dài quá 300 ký tự').optional(),
   figure: optional(z.enum(Object.keys(REPORT_FIGURES) as [ReportFigure, ...ReportFigure[]], { error: 'Chỉ số báo cáo không hợp lệ' })),
-  page: z.preprocess(
-    emptyAsUndefined,
-    z.coerce
-      .number({ error: 'Số trang phải là số' })
-      .int('Số trang phải là số nguyên')
-      .min(1, 'Số trang nhỏ nhất là 1')
-      .max(100_000)
-      .default(1),
-  ),
+  page: pageNumber,
 });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 

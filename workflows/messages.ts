@@ -1,20 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CommandName, TaskCommands } from '../domain/lifecycle/commands';
-import type {
-  AcknowledgeCommand,
-  ApproveCommand,
-  CancelCommand,
-  DecideExtensionCommand,
-  EvidenceCommand,
-  ReassignCommand,
-  RecordMeasurementCommand,
-  ReportProgressCommand,
-  RequestExtensionCommand,
-  ReturnCommand,
-  SubmitCommand,
-  SubmitReportCommand,
-} from '../domain/schemas/task-commands';
 import type { Envelope, TaskState } from '../domain/task';
 
 // Message definitions live apart from workflow code so the API can import them without
@@ -30,18 +16,21 @@ export const getStateQuery = defineQuery<TaskState>('getState');
  */
 export const calendarChangedSignal = defineSignal('calendarChanged');
 
-export const acknowledgeUpdate = defineUpdate<TaskState, [Envelope<AcknowledgeCommand>]>('acknowledge');
-export const reportProgressUpdate = defineUpdate<TaskState, [Envelope<ReportProgressCommand>]>('reportProgress');
-export const recordMeasurementUpdate = defineUpdate<TaskState, [Envelope<RecordMeasurementCommand>]>('recordMeasurement');
-export const attachEvidenceUpdate = defineUpdate<TaskState, [Envelope<EvidenceCommand>]>('attachEvidence');
-export const submitUpdate = defineUpdate<TaskState, [Envelope<SubmitCommand>]>('submit');
-export const approveUpdate = defineUpdate<TaskState, [Envelope<ApproveCommand>]>('approve');
-export const returnUpdate = defineUpdate<TaskState, [Envelope<ReturnCommand>]>('return');
-export const requestExtensionUpdate = defineUpdate<TaskState, [Envelope<RequestExtensionCommand>]>('requestExtension');
-export const decideExtensionUpdate = defineUpdate<TaskState, [Envelope<DecideExtensionCommand>]>('decideExtension');
-export const reassignUpdate = defineUpdate<TaskState, [Envelope<ReassignCommand>]>('reassign');
-export const cancelUpdate = defineUpdate<TaskState, [Envelope<CancelCommand>]>('cancel');
-export const submitReportUpdate = defineUpdate<TaskState, [Envelope<SubmitReportCommand>]>('submitReport');
+/** The Update of a command of the lifecycle table, by the command's name. */
+const commandUpdate = <K extends CommandName>(name: K) => defineUpdate<TaskState, [Envelope<TaskCommands[K]>]>(name);
+
+export const acknowledgeUpdate = commandUpdate('acknowledge');
+export const reportProgressUpdate = commandUpdate('reportProgress');
+export const recordMeasurementUpdate = commandUpdate('recordMeasurement');
+export const attachEvidenceUpdate = commandUpdate('attachEvidence');
+export const submitUpdate = commandUpdate('submit');
+export const approveUpdate = commandUpdate('approve');
+export const returnUpdate = commandUpdate('return');
+export const requestExtensionUpdate = commandUpdate('requestExtension');
+export const decideExtensionUpdate = commandUpdate('decideExtension');
+export const reassignUpdate = commandUpdate('reassign');
+export const cancelUpdate = commandUpdate('cancel');
+export const submitReportUpdate = commandUpdate('submitReport');
 
 /** The Update of each command of the lifecycle table (`domain/lifecycle/commands.ts`), by the same name. */
 export const commandUpdates: { [K in CommandName]: UpdateDefinition<TaskState, [Envelope<TaskCommands[K]>]> } = {

@@ -19,7 +19,7 @@ import {
   type DirectiveDeps,
 } from '../../services/directives';
 import { recordedActorOf, requireRole } from '../auth';
-import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
+import { HttpProblem, invalid, parseOr400, PROBLEM_TYPES } from '../problems';
 import { claimIdempotencyKey } from '../idempotency';
 import { receiveUpload } from '../multipart';
 import { verifyUtf8Body } from '../request-body';
@@ -112,9 +112,7 @@ async function noticeOf(
   const sha256 = file ? createHash('sha256').update(file.buffer).digest('hex') : null;
   if (!(await claimIdempotencyKey(db, req, res, { fields, file: file && { name: file.originalname, sha256 } }))) return null;
   if (!file || file.size === 0)
-    throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp văn bản trong trường "file"', [
-      { path: 'file', reason: file ? 'tệp rỗng' : 'bắt buộc' },
-    ]);
+    throw invalid('Thiếu tệp văn bản trong trường "file"', [{ path: 'file', reason: file ? 'tệp rỗng' : 'bắt buộc' }]);
   return { text: await uploadedText(file), fields };
 }
 

@@ -10,10 +10,10 @@ import { evidenceSchema, type EvidenceCommand } from '../../domain/schemas/task-
 import { workflowIdFor } from '../../domain/task';
 import * as messages from '../../workflows/messages';
 import { actorOf, requireRole } from '../auth';
-import { checkEvidenceContent, cleanFileName, EVIDENCE_TYPES_VI, sendEvidenceFile } from '../evidence-content';
+import { acceptedContentType, cleanFileName, sendEvidenceFile } from '../evidence-content';
 import { claimIdempotencyKey } from '../idempotency';
 import { receiveUpload } from '../multipart';
-import { HttpProblem, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
+import { HttpProblem, invalid, notFound, parseOr400, PROBLEM_TYPES } from '../problems';
 import { assertCanRead } from '../visibility';
 import { route, sendUpdate } from './task-commands';
 import { taskIdParams } from './params';
@@ -83,25 +83,12 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
 
     const { description } = parseOr400(uploadFields, fields);
     if (!file || !sha256) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Thiếu tệp minh chứng trong trường "file"', [
-        { path: 'file', reason: 'bắt buộc' },
-      ]);
+      throw invalid('Thiếu tệp minh chứng trong trường "file"', [{ path: 'file', reason: 'bắt buộc' }]);
     }
     if (file.size === 0) {
-      throw new HttpProblem(400, PROBLEM_TYPES.validation, 'Dữ liệu không hợp lệ', 'Tệp minh chứng rỗng', [
-        { path: 'file', reason: 'tệp rỗng' },
-      ]);
+      throw invalid('Tệp minh chứng rỗng', [{ path: 'file', reason: 'tệp rỗng' }]);
     }
-    const checked = await checkEvidenceContent(file.mimetype, file.buffer);
-    if (!checked.ok) {
-      throw new HttpProblem(
-        415,
-        PROBLEM_TYPES.unsupportedMediaType,
-        'Định dạng tệp không được chấp nhận',
-        `Không nhận tệp "${cleanFileName(file.originalname)}": ${checked.reason} (khai báo: ${checked.declared}; nhận diện: ${checked.detected}). Chỉ nhận ${EVIDENCE_TYPES_VI}`,
-        [{ path: 'file', reason: `khai báo ${checked.declared}, nội dung ${checked.detected}` }],
-      );
-    }
+    const contentType = await acceptedContentType(file);
 
     // With an Idempotency-Key the id is derived from it: a retry after a 503 or a lost answer is the
     // same file and the same Update (its id), never a second attachment of the same bytes.
@@ -110,7 +97,7 @@ export function evidenceRouter({ db, temporal, maxBytes }: EvidenceRouterDeps): 
       evidenceId: key ? evidenceIdFor(actor.login, id, key) : newEvidenceId(),
       fileName: cleanFileName(file.originalname),
       sha256,
-      contentType: checked.contentType,
+      contentType,
       size: file.size,
       description,
     };

@@ -151,6 +151,11 @@ export function sampleEvent(taskId: string, seq: number, at: string): { event: A
   }
 }
 
+/** Registers every unit `launchBody` may name: a launch naming a unit the registry lacks is refused (422). */
+export async function addLaunchUnits(db: Kysely<Database>): Promise<void> {
+  for (const code of UNIT_CODES) await addUnit(db, { code, name: unitRegistry.find((u) => u.code === code)?.name ?? code });
+}
+
 /** A user with the given role in a unit of its own, and a bearer token (`Authorization` value). */
 export async function userWithToken(db: Kysely<Database>, login: string, unitCode: string, roles: Role[]): Promise<string> {
   await addUnit(db, { code: unitCode, name: `Đơn vị ${unitCode}` });

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
 import { classified, GROUP_CODES, type SqlGroup } from './report-classification';
 import type { ReportFilter } from './reports';
-import type { TaskListRow } from './task-views';
+import { taskListPage, type TaskListRow } from './task-views';
 
 /**
  * The figures of a report a person can open: each is a set of SQL groups of
@@ -37,25 +37,5 @@ export async function reportFigureTasks(
       'in',
       groups.map((g) => GROUP_CODES[g]),
     );
-  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-  const rows = await query
-    .select(['t.id', 't.directive_number', 't.ref', 't.title', 't.lead_unit', 'u.name as lead_unit_name', 't.status', 't.due_at'])
-    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
-    .orderBy('t.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  return {
-    total: Number(total),
-    rows: rows.map((r) => ({
-      id: r.id,
-      directiveNumber: r.directive_number,
-      ref: r.ref,
-      title: r.title,
-      leadUnit: r.lead_unit,
-      leadUnitName: r.lead_unit_name,
-      status: r.status,
-      dueAt: r.due_at,
-    })),
-  };
+  return taskListPage(query, page);
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
-import type { TimelineEvent } from './task-views';
+import { timelineColumns, toTimelineEvent, type TimelineEvent } from './task-views';
 
 /** An event of a task's audit trail with its link in the hash chain, as an inspector's dossier prints it. */
 export interface TrailEvent extends TimelineEvent {
@@ -14,20 +14,10 @@ export async function taskTrails(db: Kysely<Database>, taskIds: readonly string[
   if (!taskIds.length) return [];
   const rows = await db
     .selectFrom('audit_events')
-    .select(['task_id', 'seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload', 'hash', 'prev_hash'])
+    .select(['task_id', 'hash', 'prev_hash', ...timelineColumns])
     .where('task_id', 'in', [...taskIds])
     .orderBy('task_id')
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({
-    taskId: r.task_id,
-    seq: r.seq,
-    kind: r.kind,
-    occurredAt: r.occurred_at,
-    actorLogin: r.actor_user,
-    actorUnit: r.actor_unit,
-    payload: r.payload,
-    hash: r.hash,
-    prevHash: r.prev_hash,
-  }));
+  return rows.map((r) => ({ taskId: r.task_id, ...toTimelineEvent(r), hash: r.hash, prevHash: r.prev_hash }));
 }

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { OPEN_STATUSES, type TaskState, type TaskStatus } from '../../domain/task';
-import type { Database } from '../schema';
+import type { AuditEventsTable, Database, TasksTable, UnitsTable } from '../schema';
+import { pageOf, type Page } from './paging';
 
 /** A task as a list of tasks shows it. */
 export interface TaskListRow {
@@ -14,6 +15,7 @@ export interface TaskListRow {
   dueAt: Date | null;
 }
 
+/** The columns of a `TaskListRow` from `tasks as t` left joined to `units as u` on the lead unit. */
 const listRowColumns = [
   't.id',
   't.directive_number',
@@ -105,15 +107,21 @@ export async function searchTasks(
   if (f.group === 'in_progress_overdue') query = query.where('t.status', 'in', [...OPEN_STATUSES]).where('t.due_at', '<', now);
   if (f.group === 'in_progress_on_time')
     query = query.where('t.status', 'in', [...OPEN_STATUSES]).where((eb) => eb.or([eb('t.due_at', 'is', null), eb('t.due_at', '>=', now)]));
-  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-  const rows = await query
-    .select(listRowColumns)
-    .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
-    .orderBy('t.id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  return { total: Number(total), rows: rows.map(toTaskListRow) };
+  return taskListPage(query, page);
+}
+
+/** A query over `tasks as t` left joined to `units as u`, filtered, nothing selected yet. */
+type TaskListQuery = SelectQueryBuilder<Database & { t: TasksTable; u: UnitsTable }, 't' | 'u', object>;
+
+/** A page of a filtered task list as rows, soonest deadline first (none last), then by id. */
+export async function taskListPage(query: TaskListQuery, page: { limit: number; offset: number }): Promise<Page<TaskListRow>> {
+  const soonestDueFirst = (q: TaskListQuery) =>
+    q
+      .select(listRowColumns)
+      .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
+      .orderBy('t.id');
+  const { rows, total } = await pageOf(query, soonestDueFirst, page);
+  return { total, rows: rows.map(toTaskListRow) };
 }
 
 /** A task's read model as its page shows it. */
@@ -197,20 +205,16 @@ export interface TimelineEvent {
 
 /** The task's audit trail in order. */
 export async function taskTimeline(db: Kysely<Database>, id: string): Promise<TimelineEvent[]> {
-  const rows = await db
-    .selectFrom('audit_events')
-    .select(['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'])
-    .where('task_id', '=', id)
-    .orderBy('seq')
-    .execute();
-  return rows.map((r) => ({
-    seq: r.seq,
-    kind: r.kind,
-    occurredAt: r.occurred_at,
-    actorLogin: r.actor_user,
-    actorUnit: r.actor_unit,
-    payload: r.payload,
-  }));
+  const rows = await db.selectFrom('audit_events').select(timelineColumns).where('task_id', '=', id).orderBy('seq').execute();
+  return rows.map(toTimelineEvent);
+}
+
+/** The columns of a `TimelineEvent` from `audit_events`. */
+export const timelineColumns = ['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'] as const;
+
+/** The one mapper from a row of `timelineColumns`. */
+export function toTimelineEvent(r: Pick<Selectable<AuditEventsTable>, (typeof timelineColumns)[number]>): TimelineEvent {
+  return { seq: r.seq, kind: r.kind, occurredAt: r.occurred_at, actorLogin: r.actor_user, actorUnit: r.actor_unit, payload: r.payload };
 }
 
 /** Every unit, by name, for filter lists. */

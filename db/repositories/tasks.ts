@@ -1,6 +1,7 @@
 import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import { issuerKey, OPEN_STATUSES, workflowIdFor, type TaskState } from '../../domain/task';
 import { vnCivilDate } from '../../domain/time';
+import { pageOf } from './paging';
 import type { Database, TasksTable } from '../schema';
 import type { AppendScope } from './audit';
 
@@ -160,15 +161,13 @@ export async function listTasks(
   page: { limit: number; offset: number },
 ): Promise<{ items: TaskListItem[]; total: number }> {
   const query = listQuery(db, f);
-  const { total } = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-  const items = await query
-    .select(listColumns)
-    .orderBy('due_at', (ob) => ob.asc().nullsLast())
-    .orderBy('id')
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
-  return { items, total: Number(total) };
+  const soonestDueFirst = (q: typeof query) =>
+    q
+      .select(listColumns)
+      .orderBy('due_at', (ob) => ob.asc().nullsLast())
+      .orderBy('id');
+  const { rows, total } = await pageOf(query, soonestDueFirst, page);
+  return { items: rows, total };
 }
 
 /** A task's read model, or undefined when no event of it has been recorded. */

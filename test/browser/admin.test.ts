@@ -9,8 +9,7 @@ describe('Quản trị: units, users, webhooks and swap days from the pages', ()
 
   it('adds a user who signs in with the one-time password shown once, then deactivates them, ending their session', async () => {
     const admin = await world.person(world.units.office, ['admin']);
-    const page = await world.newPage();
-    await world.signIn(page, admin);
+    const page = await world.signedIn(admin);
     await expect(page).toHaveURL(/\/admin$/);
     const nav = page.getByRole('navigation', { name: 'Điều hướng chính' });
     await expect(nav.getByRole('link', { name: 'Quản trị' })).toBeVisible();
@@ -69,8 +68,7 @@ describe('Quản trị: units, users, webhooks and swap days from the pages', ()
 
   it('adds a decided swap day, a unit and a webhook, and stops them', async () => {
     const admin = await world.person(world.units.office, ['admin']);
-    const page = await world.newPage({ narrow: true });
-    await world.signIn(page, admin);
+    const page = await world.signedIn(admin, { narrow: true });
     // A day far from any deadline the other files count, removed afterwards.
     const day = '2099-01-03';
     try {
@@ -124,8 +122,7 @@ describe('Quản trị: units, users, webhooks and swap days from the pages', ()
 
   it('answers 404 on every administration page to anyone but an administrator', async () => {
     const secretary = await world.person(world.units.office, ['secretariat']);
-    const page = await world.newPage();
-    await world.signIn(page, secretary);
+    const page = await world.signedIn(secretary);
     await expect(page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Quản trị' })).toHaveCount(0);
     for (const url of ['/admin', '/admin/users', '/admin/units', '/admin/webhooks', '/admin/calendar']) {
       expect((await page.goto(url))?.status()).toBe(404);

@@ -25,8 +25,7 @@ describe('Văn bản chỉ đạo: a notice read, reviewed and launched from the
 
   it('pastes notice 004, discards a non-assignment, fixes a draft, and launches it after confirming', async () => {
     const secretary = await world.person(world.units.office, ['secretariat']);
-    const page = await world.newPage();
-    await world.signIn(page, secretary);
+    const page = await world.signedIn(secretary);
     await expect(page).toHaveURL(/\/overview$/);
     await openDirectives(page);
     await expectAccessible(page);
@@ -114,8 +113,7 @@ describe('Văn bản chỉ đạo: a notice read, reviewed and launched from the
 
   it('reads an uploaded .docx notice, and refuses a file it cannot read at the field', async () => {
     const secretary = await world.person(world.units.office, ['secretariat']);
-    const page = await world.newPage({ narrow: true });
-    await world.signIn(page, secretary);
+    const page = await world.signedIn(secretary, { narrow: true });
     await page.goto('/directives');
     await expectNoSidewaysScroll(page);
     await page
@@ -156,8 +154,7 @@ describe('Văn bản chỉ đạo: a notice read, reviewed and launched from the
 
   it('is not there for a unit officer', async () => {
     const officer = await world.person(world.units.lead, ['unit_officer']);
-    const page = await world.newPage();
-    await world.signIn(page, officer);
+    const page = await world.signedIn(officer);
     await expect(page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Văn bản chỉ đạo' })).toHaveCount(0);
     expect((await page.goto('/directives'))?.status()).toBe(404);
   });

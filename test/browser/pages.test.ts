@@ -10,8 +10,7 @@ describe('the pages of the web app', () => {
     const mine = await world.launchTask(world.units.lead, 'Rà soát hạ tầng trạm sạc xe điện tại các khu công nghiệp');
     const theirs = await world.launchTask(world.units.other, 'Bố trí kinh phí chuyển đổi số năm 2026');
     const officer = await world.person(world.units.lead, ['unit_officer']);
-    const page = await world.newPage();
-    await world.signIn(page, officer);
+    const page = await world.signedIn(officer);
     await expect(page).toHaveURL(/\/my-work$/);
     await page.goto('/tasks');
 
@@ -37,8 +36,7 @@ describe('the pages of the web app', () => {
   it("lets the inspection committee search every unit's tasks and read a timeline", async () => {
     const id = await world.launchTask(world.units.other, 'Kiểm tra việc thuê dịch vụ giám sát an ninh mạng');
     const inspector = await world.person(world.units.inspection, ['inspector']);
-    const page = await world.newPage();
-    await world.signIn(page, inspector);
+    const page = await world.signedIn(inspector);
     await expect(page.getByRole('heading', { level: 1, name: 'Tra cứu nhiệm vụ' })).toBeVisible();
     await page.getByLabel('Từ khóa').fill('giám sát an ninh mạng');
     await page.getByLabel('Đơn vị chủ trì').selectOption({ label: `Đơn vị thử ${world.units.other}` });
@@ -53,8 +51,7 @@ describe('the pages of the web app', () => {
 
   it('answers a filter that is not valid with 400 and the reason, not a 500', async () => {
     const inspector = await world.person(world.units.inspection, ['inspector']);
-    const page = await world.newPage();
-    await world.signIn(page, inspector);
+    const page = await world.signedIn(inspector);
     const res = await page.goto('/tasks?status=khong-ro&page=0');
     expect(res?.status()).toBe(400);
     await expect(page.getByRole('alert')).toContainText('Trạng thái không hợp lệ');
@@ -63,8 +60,7 @@ describe('the pages of the web app', () => {
   it('lists the notifications of a unit in Thông báo and marks one read in place', async () => {
     await world.launchTask(world.units.lead, 'Báo cáo tiến độ hạ tầng 5G tại khu công nghiệp Yên Bình');
     const head = await world.person(world.units.lead, ['unit_head']);
-    const page = await world.newPage();
-    await world.signIn(page, head);
+    const page = await world.signedIn(head);
     await page
       .getByRole('navigation', { name: 'Điều hướng chính' })
       .getByRole('link', { name: /Thông báo/ })

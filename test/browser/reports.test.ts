@@ -35,8 +35,7 @@ describe('reports, exports and the inspection dossier in the browser', () => {
     await world.launchTask(world.units.lead, first);
     await world.launchTask(world.units.lead, second);
     const secretary = await world.person(world.units.office, ['secretariat']);
-    const office = await world.newPage();
-    await world.signIn(office, secretary);
+    const office = await world.signedIn(secretary);
     await office.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Báo cáo' }).click();
     await office.getByLabel('Đơn vị chủ trì').selectOption(world.units.lead);
     await office.getByRole('button', { name: 'Xem báo cáo' }).click();
@@ -78,8 +77,7 @@ describe('reports, exports and the inspection dossier in the browser', () => {
     const theirs = await world.launchTask(world.units.other, 'Lắp đặt camera giám sát giao thông nội thị');
     await world.launchTask(world.units.lead, 'Cập nhật cơ sở dữ liệu doanh nghiệp công nghiệp');
     const officer = await world.person(world.units.lead, ['unit_officer']);
-    const unit = await world.newPage({ narrow: true });
-    await world.signIn(unit, officer);
+    const unit = await world.signedIn(officer, { narrow: true });
     await unit.goto('/reports');
     await expect(unit.getByLabel('Đơn vị chủ trì')).toHaveCount(0);
     await expect(unit.getByRole('table', { name: 'Kết quả theo đơn vị' })).toContainText(world.units.lead);
@@ -105,8 +103,7 @@ describe('reports, exports and the inspection dossier in the browser', () => {
     await world.launchTask(world.units.other, `${tag} hóa đơn điện tử`);
     await world.launchTask(world.units.lead, 'Nhiệm vụ khác không khớp bộ lọc');
     const secretary = await world.person(world.units.office, ['secretariat']);
-    const office = await world.newPage();
-    await world.signIn(office, secretary);
+    const office = await world.signedIn(secretary);
     await office.goto('/tasks');
     await office.getByLabel('Từ khóa').fill(tag);
     await office.getByLabel('Đơn vị chủ trì').selectOption(world.units.lead);
@@ -131,8 +128,7 @@ describe('reports, exports and the inspection dossier in the browser', () => {
     const id = await world.launchTask(world.units.lead, title);
     const officer = await world.person(world.units.lead, ['unit_officer']);
     const inspector = await world.person(world.units.inspection, ['inspector']);
-    const unit = await world.newPage();
-    await world.signIn(unit, officer);
+    const unit = await world.signedIn(officer);
     await unit.goto(`/tasks/${id}`);
     const upload = unit.getByRole('region', { name: 'Tải lên minh chứng' });
     await upload
@@ -141,8 +137,7 @@ describe('reports, exports and the inspection dossier in the browser', () => {
     await upload.getByRole('button', { name: 'Tải lên minh chứng' }).click();
     await expect(unit.getByRole('status')).toContainText(sha256(PDF));
 
-    const audit = await world.newPage();
-    await world.signIn(audit, inspector);
+    const audit = await world.signedIn(inspector);
     await audit.goto(`/tasks/${id}`);
     const timeline = audit.getByRole('list', { name: 'Diễn biến của nhiệm vụ' });
     await expect(timeline).toContainText(sha256(PDF));

@@ -9,8 +9,7 @@ describe('signing in to the web app', () => {
 
   it('signs an officer in, shows their name, unit and role, and signs them out', async () => {
     const officer = await world.person(world.units.lead, ['unit_officer']);
-    const page = await world.newPage();
-    await world.signIn(page, officer);
+    const page = await world.signedIn(officer);
     await expect(page).toHaveURL(/\/my-work$/);
     const header = page.getByRole('banner');
     await expect(header).toContainText(officer.fullName);
@@ -66,8 +65,7 @@ describe('signing in to the web app', () => {
 
   it('makes someone with a one-time password choose their own before anything else', async () => {
     const head = await world.person(world.units.lead, ['unit_head'], { oneTime: true });
-    const page = await world.newPage();
-    await world.signIn(page, head);
+    const page = await world.signedIn(head);
     await expect(page).toHaveURL(/\/password$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Đặt mật khẩu mới' })).toBeVisible();
     await page.goto('/inbox');
@@ -93,8 +91,7 @@ describe('signing in to the web app', () => {
 
   it('refuses a POST without the CSRF token, or from another origin', async () => {
     const officer = await world.person(world.units.lead, ['unit_officer']);
-    const page = await world.newPage();
-    await world.signIn(page, officer);
+    const page = await world.signedIn(officer);
     const noToken = await page.request.post('/sign-out', { form: { nothing: 'here' }, maxRedirects: 0 });
     expect(noToken.status()).toBe(403);
     expect(await noToken.text()).toContain('Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF)');
@@ -118,8 +115,7 @@ describe('signing in to the web app', () => {
 
   it('ends the sessions of a user who is deactivated', async () => {
     const officer = await world.person(world.units.lead, ['unit_officer']);
-    const page = await world.newPage();
-    await world.signIn(page, officer);
+    const page = await world.signedIn(officer);
     await expect(page.getByRole('button', { name: 'Đăng xuất' })).toBeVisible();
     await deactivateUser(world.db, officer.login);
     await page.reload();

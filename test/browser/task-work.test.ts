@@ -20,8 +20,7 @@ describe('working on a task in the browser', () => {
     const inspector = await world.person(world.units.inspection, ['inspector']);
 
     // The unit officer finds the task under "Việc của tôi" and acknowledges it.
-    const unit = await world.newPage();
-    await world.signIn(unit, officer);
+    const unit = await world.signedIn(officer);
     await unit.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Việc của tôi' }).click();
     const toAcknowledge = unit.getByRole('table', { name: 'Cần xác nhận tiếp nhận' });
     await expect(toAcknowledge.getByRole('row', { name: new RegExp(title) })).toContainText(/Còn \d+ ngày làm việc/);
@@ -83,8 +82,7 @@ describe('working on a task in the browser', () => {
     await expect(unit.getByText('Chờ duyệt', { exact: true })).toBeVisible();
 
     // The secretariat returns it from "Chờ duyệt": a reason is required.
-    const office = await world.newPage();
-    await world.signIn(office, secretary);
+    const office = await world.signedIn(secretary);
     await office.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Chờ duyệt' }).click();
     const entry = reviewEntry(office, title);
     await expect(entry).toContainText('Đã phủ sóng 5G 58,4%');
@@ -118,8 +116,7 @@ describe('working on a task in the browser', () => {
     await expect(reviewEntry(office, title)).toHaveCount(0);
 
     // The inspector reads the whole chain, verified.
-    const audit = await world.newPage();
-    await world.signIn(audit, inspector);
+    const audit = await world.signedIn(inspector);
     await audit.goto(`/tasks/${id}`);
     await expect(audit.getByText('Hoàn thành', { exact: true }).first()).toBeVisible();
     await expect(audit.getByText(/chuỗi kiểm chứng nguyên vẹn/)).toBeVisible();
@@ -141,8 +138,7 @@ describe('working on a task in the browser', () => {
     const id = await world.launchTask(world.units.lead, title);
     const head = await world.person(world.units.lead, ['unit_head']);
     const secretary = await world.person(world.units.office, ['secretariat']);
-    const unit = await world.newPage();
-    await world.signIn(unit, head);
+    const unit = await world.signedIn(head);
     await unit.goto(`/tasks/${id}`);
     const extension = () => unit.getByRole('region', { name: 'Xin gia hạn' });
     await extension().getByLabel('Đề nghị gia hạn đến hết ngày').fill('31/02/2026');
@@ -165,8 +161,7 @@ describe('working on a task in the browser', () => {
     // One request at a time: the lifecycle no longer offers the form.
     await expect(unit.getByRole('region', { name: 'Xin gia hạn' })).toHaveCount(0);
 
-    const office = await world.newPage();
-    await world.signIn(office, secretary);
+    const office = await world.signedIn(secretary);
     await office.goto('/review');
     const entry = reviewEntry(office, title);
     await entry.getByLabel('Không đồng ý gia hạn').check();
@@ -188,8 +183,7 @@ describe('working on a task in the browser', () => {
     const secretary = await world.person(world.units.office, ['secretariat']);
     for (const narrow of [true, false]) {
       const suffix = narrow ? '360' : 'desktop';
-      const unit = await world.newPage({ narrow });
-      await world.signIn(unit, officer);
+      const unit = await world.signedIn(officer, { narrow });
       await unit.goto(`/tasks/${id}`);
       await expectAccessible(unit);
       await shoot(unit, `task-actions-${suffix}`);
@@ -208,8 +202,7 @@ describe('working on a task in the browser', () => {
       await shoot(unit, `my-work-${suffix}`);
       if (narrow) await expectNoSidewaysScroll(unit);
 
-      const office = await world.newPage({ narrow });
-      await world.signIn(office, secretary);
+      const office = await world.signedIn(secretary, { narrow });
       for (const [url, name] of [
         ['/review', 'review'],
         ['/overview', 'overview'],

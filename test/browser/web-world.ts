@@ -38,6 +38,8 @@ export interface WebWorld {
   newPage(opts?: { narrow?: boolean }): Promise<Page>;
   /** Signs in through the sign-in page, as a person types. */
   signIn(page: Page, who: Person, password?: string): Promise<void>;
+  /** A fresh page (as `newPage`) on which `who` has signed in. */
+  signedIn(who: Person, opts?: { narrow?: boolean }): Promise<Page>;
   /** Launches a task led by `leadUnit` through the API; resolves once its first audit row exists. */
   launchTask(leadUnit: string, title: string, opts?: { targets?: unknown[] }): Promise<string>;
   /** A task launched through the pages, ended with this file's own when the file finishes. */
@@ -127,6 +129,12 @@ export function useWebWorld(web: AppDeps['web'] = {}): WebWorld {
     await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.waitForLoadState('domcontentloaded');
+  };
+
+  world.signedIn = async (who, opts) => {
+    const page = await world.newPage(opts);
+    await world.signIn(page, who);
+    return page;
   };
 
   world.adopt = (taskId) => void launched.push(taskId);

@@ -33,6 +33,11 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
    * switched off, the rows changed and the trigger switched on again in one transaction, so no
    * other session ever sees the trail unprotected; the finally block is for a failure halfway.
    */
+  /** Verification of `taskId`'s chain reads `events` events and names the first that is wrong. */
+  async function expectBroken(taskId: string, events: number, problem: { seq: number; reason: string }) {
+    expect(await verifyAuditChain(db, taskId)).toEqual({ taskId, ok: false, events, problem });
+  }
+
   async function tamper(change: (trx: Transaction<Database>) => Promise<unknown>) {
     try {
       await db.transaction().execute(async (trx) => {
@@ -127,12 +132,7 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
         .where('seq', '=', 2)
         .execute(),
     );
-    expect(await verifyAuditChain(db, edited)).toEqual({
-      taskId: edited,
-      ok: false,
-      events: 4,
-      problem: { seq: 2, reason: 'nội dung sự kiện đã bị sửa (mã băm không khớp)' },
-    });
+    await expectBroken(edited, 4, { seq: 2, reason: 'nội dung sự kiện đã bị sửa (mã băm không khớp)' });
 
     const rehashed = await recordedTask();
     const [one] = await trail(rehashed);
@@ -152,33 +152,18 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
         .where('seq', '=', 2)
         .execute(),
     );
-    expect(await verifyAuditChain(db, rehashed)).toEqual({
-      taskId: rehashed,
-      ok: false,
-      events: 4,
-      problem: { seq: 3, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' },
-    });
+    await expectBroken(rehashed, 4, { seq: 3, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' });
   });
 
   it('detects a deleted event, in the middle of the chain or at its end', async () => {
     const middle = await recordedTask();
     await tamper((trx) => trx.deleteFrom('audit_events').where('task_id', '=', middle).where('seq', '=', 2).execute());
-    expect(await verifyAuditChain(db, middle)).toEqual({
-      taskId: middle,
-      ok: false,
-      events: 3,
-      problem: { seq: 3, reason: 'thiếu sự kiện số 2 (bị xóa?)' },
-    });
+    await expectBroken(middle, 3, { seq: 3, reason: 'thiếu sự kiện số 2 (bị xóa?)' });
 
     // The chain alone cannot show its newest events were cut off; the read model written with them can.
     const end = await recordedTask();
     await tamper((trx) => trx.deleteFrom('audit_events').where('task_id', '=', end).where('seq', '>=', 3).execute());
-    expect(await verifyAuditChain(db, end)).toEqual({
-      taskId: end,
-      ok: false,
-      events: 2,
-      problem: { seq: 3, reason: 'thiếu sự kiện số 3 đến 4 (bị xóa ở cuối chuỗi?)' },
-    });
+    await expectBroken(end, 2, { seq: 3, reason: 'thiếu sự kiện số 3 đến 4 (bị xóa ở cuối chuỗi?)' });
   });
 
   it('detects a reordered chain, whether the sequence numbers were swapped or the events moved under them', async () => {
@@ -191,12 +176,7 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
       await seq(-2, 3);
     });
     expect((await trail(swapped)).map((r) => r.seq)).toEqual([1, 3, 2, 4]);
-    expect(await verifyAuditChain(db, swapped)).toEqual({
-      taskId: swapped,
-      ok: false,
-      events: 4,
-      problem: { seq: 3, reason: 'thứ tự sự kiện bị đảo (gặp 3 ở vị trí 2)' },
-    });
+    await expectBroken(swapped, 4, { seq: 3, reason: 'thứ tự sự kiện bị đảo (gặp 3 ở vị trí 2)' });
 
     const moved = await recordedTask();
     await tamper(async (trx) => {
@@ -226,12 +206,7 @@ describe('the audit trail: written once, append-only, tamper-evident', () => {
       [3, 'acknowledged'],
       [4, 'submitted'],
     ]);
-    expect(await verifyAuditChain(db, moved)).toEqual({
-      taskId: moved,
-      ok: false,
-      events: 4,
-      problem: { seq: 2, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' },
-    });
+    await expectBroken(moved, 4, { seq: 2, reason: 'liên kết với sự kiện trước bị sai (bị chèn hoặc đảo thứ tự)' });
   });
 });
 

@@ -93,6 +93,8 @@ export interface ApiWorld {
   /** Declares a person of a unit holding `roles`, with a token. */
   person(unitCode: string, roles: Role[]): Person;
   http(): ReturnType<typeof request>;
+  /** Requests signed in as `who` (their bearer token set), to this world's app. */
+  by(who: Person): { get(path: string): request.Test; post(path: string): request.Test; patch(path: string): request.Test };
   /** Another app on this world's servers, with some dependencies replaced. */
   appWith(deps: Partial<AppDeps>): ReturnType<typeof createApp>;
   /** A unique marker for a text field, so the command's audit row can be found by its payload. */
@@ -203,6 +205,11 @@ export function useApiWorld(o: ApiWorldOptions = {}): ApiWorld {
 
   world.appWith = (deps) => createApp({ ...baseDeps, metrics: undefined, ...deps });
   world.http = () => request(world.app);
+  world.by = (who) => ({
+    get: (path) => world.http().get(path).set('authorization', who.auth),
+    post: (path) => world.http().post(path).set('authorization', who.auth),
+    patch: (path) => world.http().patch(path).set('authorization', who.auth),
+  });
   world.marker = (what) => `${what} #${randomUUID().slice(0, 12)}`;
 
   world.until = async (what, read, timeoutMs = 20_000) => {

@@ -4,10 +4,31 @@
  */
 import { createHash } from 'node:crypto';
 import type request from 'supertest';
+import type { CompleteLaunch } from '../../domain/schemas/task';
 import { uniq } from './ids';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** The complete launch the pure lifecycle tests start from: item 2.4 of notice 01, due at the end of 14/11/2025. */
+export function completeLaunch(overrides: Partial<CompleteLaunch> = {}): CompleteLaunch {
+  return {
+    directiveNumber: '01-TB/CQTT',
+    ref: '2.4',
+    title: 'Xây dựng Trung tâm giám sát an ninh mạng',
+    description: '',
+    leadUnit: 'CA_TINH',
+    coLeadUnit: null,
+    responsibleOfficial: 'Giám đốc Công an tỉnh',
+    coordinatingUnits: ['SO_TC', 'SNV'],
+    deadline: { kind: 'date', dueAt: '2025-11-15T00:00:00+07:00' },
+    assignedBy: 'Đồng chí Bí thư Tỉnh ủy',
+    decidedBy: 'VP_TU',
+    expectedResult: 'Trung tâm hoạt động',
+    targets: [],
+    ...overrides,
+  };
+}
 
 /** A tiny PDF: a catalog and one empty page. */
 export const PDF = Buffer.from(

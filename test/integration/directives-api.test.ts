@@ -13,7 +13,7 @@ import { SCANNED_PDF_MESSAGE } from '../../intake/document-text';
 
 describe('directives: import, review and launch', () => {
   const w = useApiWorld();
-  const { http } = w;
+  const { by } = w;
   const { office, lead } = w.units;
   const { secretariat, lead: officer } = w.people;
 
@@ -39,77 +39,55 @@ describe('directives: import, review and launch', () => {
 
   it('launches only the items that have all "6 rõ", says what the others lack, and never launches an item twice', async () => {
     const number = `01-TB/CQTT-${uniq()}`;
-    const created = await http().post('/api/v1/directives').set('authorization', secretariat.auth).send(directive(number)).expect(201);
+    const created = await by(secretariat).post('/api/v1/directives').send(directive(number)).expect(201);
     expect(created.body.items.map((i: { ref: string; missing: string[] }) => [i.ref, i.missing])).toEqual([
       ['2.3 (1)', []],
       ['2.4', ['person', 'time', 'result']],
     ]);
-    const first = await http().post(`${created.headers.location}/launch`).set('authorization', secretariat.auth).send({}).expect(200);
+    const first = await by(secretariat).post(`${created.headers.location}/launch`).send({}).expect(200);
     expect(first.body.results).toEqual([
       { ref: '2.3 (1)', outcome: 'launched', taskId: expect.stringMatching(/\.2-3-1\.[0-9a-f]{12}$/) },
       { ref: '2.4', outcome: 'missing', missing: ['person', 'time', 'result'] },
     ]);
-    const again = await http()
+    const again = await by(secretariat)
       .post(`${created.headers.location}/launch`)
-      .set('authorization', secretariat.auth)
       .send({ refs: ['2.3 (1)'] })
       .expect(200);
     expect(again.body.results).toEqual([{ ref: '2.3 (1)', outcome: 'already_launched', taskId: first.body.results[0].taskId }]);
 
-    await http()
+    await by(secretariat)
       .patch(`${created.headers.location}/items/2.4`)
-      .set('authorization', secretariat.auth)
       .send({
         responsibleOfficial: 'Giám đốc Công an tỉnh',
         deadline: { kind: 'date', dueAt: '2026-06-30T23:59:59+07:00' },
         expectedResult: 'Trung tâm giám sát an ninh mạng vận hành',
       })
       .expect(200);
-    const second = await http()
+    const second = await by(secretariat)
       .post(`${created.headers.location}/launch`)
-      .set('authorization', secretariat.auth)
       .send({ refs: ['2.4'] })
       .expect(200);
     expect(second.body.results).toEqual([{ ref: '2.4', outcome: 'launched', taskId: expect.stringMatching(/\.2-4\.[0-9a-f]{12}$/) }]);
-    await http()
-      .patch(`${created.headers.location}/items/2.4`)
-      .set('authorization', secretariat.auth)
-      .send({ title: 'Sửa sau khi giao' })
-      .expect(409);
+    await by(secretariat).patch(`${created.headers.location}/items/2.4`).send({ title: 'Sửa sau khi giao' }).expect(409);
   });
 
   it('imports the same directive from YAML, refuses a second registration of its number, and refuses units', async () => {
     const number = `80/TB-UBND-${uniq()}`;
     const yaml = `number: "${number}"\nissuedOn: "2025-05-14"\ndecidedBy: ${office}\nitems:\n  - ref: "5"\n    title: Phát triển thương mại điện tử\n    leadUnit: ${lead}\n`;
-    const created = await http()
-      .post('/api/v1/directives')
-      .set('authorization', secretariat.auth)
-      .set('content-type', 'application/yaml')
-      .send(yaml)
-      .expect(201);
+    const created = await by(secretariat).post('/api/v1/directives').set('content-type', 'application/yaml').send(yaml).expect(201);
     expect(created.body).toMatchObject({ number, items: [{ ref: '5', status: 'draft' }] });
     // The same number, year and issuer again; the same number issued another year is another notice.
-    const dup = await http()
-      .post('/api/v1/directives')
-      .set('authorization', secretariat.auth)
-      .send({ number, issuedOn: '2025-12-30', items: [] })
-      .expect(409);
+    const dup = await by(secretariat).post('/api/v1/directives').send({ number, issuedOn: '2025-12-30', items: [] }).expect(409);
     expect(dup.body.detail).toContain(number);
-    const nextYear = await http()
-      .post('/api/v1/directives')
-      .set('authorization', secretariat.auth)
-      .send({ number, issuedOn: '2026-01-05', items: [] })
-      .expect(201);
+    const nextYear = await by(secretariat).post('/api/v1/directives').send({ number, issuedOn: '2026-01-05', items: [] }).expect(201);
     expect(nextYear.body).toMatchObject({ number, issueYear: 2026 });
     expect(nextYear.body.id).not.toBe(created.body.id);
-    await http()
+    await by(officer)
       .post('/api/v1/directives')
-      .set('authorization', officer.auth)
       .send({ number: `x-${uniq()}` })
       .expect(403);
-    const bad = await http()
+    const bad = await by(secretariat)
       .post('/api/v1/directives')
-      .set('authorization', secretariat.auth)
       .send({ number: 'x', items: [{ ref: '1' }, { ref: '1' }] })
       .expect(400);
     expect(bad.body.errors).toEqual([{ path: 'items.1.ref', reason: 'số hiệu mục "1" bị lặp' }]);
@@ -130,9 +108,8 @@ describe('directives: import, review and launch', () => {
 
     // ---- Preview: 200, the proposal with where each field was read; no row written. ----
     const before = await directiveRows();
-    const preview = await http()
+    const preview = await by(secretariat)
       .post('/api/v1/directives/extract')
-      .set('authorization', secretariat.auth)
       .set('content-type', 'text/plain; charset=utf-8')
       .send(text)
       .expect(200);
@@ -145,17 +122,15 @@ describe('directives: import, review and launch', () => {
     expect(at(extract.document.sources.number)).toBe(`Số: ${number}`);
     expect(extract.items[0].sources.leadUnit).toMatchObject({ text: 'Sở Khoa học và Công nghệ', confidence: 1 });
     expect(at(extract.items[0].sources.deadline)).toBe(extract.items[0].sources.deadline.text);
-    await http()
+    await by(secretariat)
       .get(
         `/api/v1/directives/${directiveIdFor({ directiveNumber: number, directiveYear: 2025, directiveIssuer: 'Cơ quan Thường trực Ban Chỉ đạo' })}`,
       )
-      .set('authorization', secretariat.auth)
       .expect(404);
 
     // ---- Register: the same text, the confirmed issuer, the drafts. ----
-    const res = await http()
+    const res = await by(secretariat)
       .post('/api/v1/directives/from-text')
-      .set('authorization', secretariat.auth)
       .send({ text, number, issuer: 'Cơ quan Thường trực Ban Chỉ đạo', issuedOn: '2025-11-04' })
       .expect(201);
     expect(res.headers.location).toBe(`/api/v1/directives/${res.body.directive.id}`);
@@ -174,46 +149,40 @@ describe('directives: import, review and launch', () => {
     expect(first.fields.expectedResult).toContain('thuê hạ tầng Trung tâm dữ liệu');
     expect(second.fields).toMatchObject({ ref: '2', leadUnit: 'CA_TINH' });
     expect(second.missing).toEqual(['person', 'time', 'responsibility', 'authority', 'result']);
-    await http()
+    await by(secretariat)
       .post('/api/v1/directives/from-text')
-      .set('authorization', secretariat.auth)
       .send({ text, number, issuer: 'Cơ quan Thường trực Ban Chỉ đạo' })
       .expect(409);
-    await http()
+    await by(officer)
       .post('/api/v1/directives/from-text')
-      .set('authorization', officer.auth)
       .send({ text, number: `x-${uniq()}` })
       .expect(403);
   });
 
   it('registers a notice without a number only with the number the secretariat gives (422 naming it), and only the items kept', async () => {
     const text = ['THÔNG BÁO', '1. Giao Sở Tài chính bố trí kinh phí.', '2. Giao Công an tỉnh xây dựng trung tâm an ninh mạng.'].join('\n');
-    const preview = await http()
+    const preview = await by(secretariat)
       .post('/api/v1/directives/extract')
-      .set('authorization', secretariat.auth)
       .set('content-type', 'text/plain; charset=utf-8')
       .send(text)
       .expect(200);
     expect(preview.body.extract.document).toMatchObject({ number: null, sources: { number: null } });
-    const refused = await http().post('/api/v1/directives/from-text').set('authorization', secretariat.auth).send({ text }).expect(422);
+    const refused = await by(secretariat).post('/api/v1/directives/from-text').send({ text }).expect(422);
     expect(refused.body.errors).toEqual([{ path: 'number', reason: expect.stringContaining('bắt buộc') }]);
-    const unknown = await http()
+    const unknown = await by(secretariat)
       .post('/api/v1/directives/from-text')
-      .set('authorization', secretariat.auth)
       .send({ text, number: `${uniq()}/TB-X`, items: ['9'] })
       .expect(422);
     expect(unknown.body.errors).toEqual([{ path: 'items', reason: 'không có mục 9' }]);
     const number = `${uniq()}/TB-X`;
-    const created = await http()
+    const created = await by(secretariat)
       .post('/api/v1/directives/from-text')
-      .set('authorization', secretariat.auth)
       .send({ text, number, items: ['2'] })
       .expect(201);
     expect(created.body.directive).toMatchObject({ number, items: [{ ref: '2', fields: { leadUnit: 'CA_TINH' } }] });
     expect(JSON.stringify(created.body)).not.toContain('CHUA-CO-SO');
-    await http()
+    await by(secretariat)
       .post('/api/v1/directives/from-text')
-      .set('authorization', secretariat.auth)
       .send({ text, number: `${uniq()}/TB`, numbr: 'x' })
       .expect(400);
   });
@@ -227,9 +196,8 @@ describe('directives: import, review and launch', () => {
       '1. Giao Sở Tài chính chủ trì bố trí kinh phí, hoàn thành trước ngày 31/3/2026.',
     ];
     const word = await docx(lines);
-    const preview = await http()
+    const preview = await by(secretariat)
       .post('/api/v1/directives/extract')
-      .set('authorization', secretariat.auth)
       .attach('file', word, {
         filename: 'thong-bao.docx',
         contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
@@ -238,36 +206,29 @@ describe('directives: import, review and launch', () => {
     expect(preview.body.extract.document).toMatchObject({ number, date: '2026-01-15' });
     expect(preview.body.extract.items).toMatchObject([{ ref: '1', leadUnit: 'Sở Tài chính' }]);
 
-    const created = await http()
+    const created = await by(secretariat)
       .post('/api/v1/directives/from-text')
-      .set('authorization', secretariat.auth)
       .field('issuer', 'Ban Chỉ đạo')
       .attach('file', word, { filename: 'thong-bao.docx' })
       .expect(201);
     expect(created.body.directive).toMatchObject({ number, issuer: 'Ban Chỉ đạo', items: [{ ref: '1', fields: { leadUnit: 'STC' } }] });
 
     const textPdf = pdf([`So: ${uniq()}/KH-UBND`, '1. Giao So Tai chinh chu tri, hoan thanh truoc ngay 15/3/2026.']);
-    const fromPdf = await http()
+    const fromPdf = await by(secretariat)
       .post('/api/v1/directives/extract')
-      .set('authorization', secretariat.auth)
       .attach('file', textPdf, { filename: 'ke-hoach.pdf', contentType: 'application/pdf' })
       .expect(200);
     expect(fromPdf.body.extract.items[0]).toMatchObject({ leadUnit: 'Sở Tài chính', deadline: { kind: 'date' } });
 
     for (const path of ['/api/v1/directives/extract', '/api/v1/directives/from-text']) {
-      const scan = await http()
+      const scan = await by(secretariat)
         .post(path)
-        .set('authorization', secretariat.auth)
         .attach('file', pdf(null), { filename: 'scan.pdf', contentType: 'application/pdf' })
         .expect(422);
       expect(scan.body.detail).toBe(SCANNED_PDF_MESSAGE);
-      const image = await http()
-        .post(path)
-        .set('authorization', secretariat.auth)
-        .attach('file', PNG, { filename: 'anh.png', contentType: 'image/png' })
-        .expect(415);
+      const image = await by(secretariat).post(path).attach('file', PNG, { filename: 'anh.png', contentType: 'image/png' }).expect(415);
       expect(image.body.type).toBe('unsupported-media-type');
-      await http().post(path).set('authorization', secretariat.auth).field('number', '1/X').expect(400);
+      await by(secretariat).post(path).field('number', '1/X').expect(400);
     }
   });
 

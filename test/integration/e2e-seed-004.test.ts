@@ -39,7 +39,7 @@ function endOfVnDayIn(days: number): string {
 
 describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
   const w = useApiWorld();
-  const { db, http } = w;
+  const { db, http, by } = w;
 
   // People, by their real units.
   for (const code of ['VP_TU', 'SKHCN', 'UBND_TINH', 'CA_TINH', 'UBKT_TU']) w.registeredUnit(code);
@@ -86,9 +86,8 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     const dcDue = endOfVnDayIn(30);
 
     // ---- The secretariat registers the notice with its two items as drafts. ----
-    const created = await http()
+    const created = await by(secretariat)
       .post('/api/v1/directives')
-      .set('authorization', secretariat.auth)
       .send({
         number,
         issuedOn: '2025-11-04',
@@ -137,7 +136,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       .expect(200);
 
     // ---- Launch both. ----
-    const launched = await http().post(`${directive}/launch`).set('authorization', secretariat.auth).send({}).expect(200);
+    const launched = await by(secretariat).post(`${directive}/launch`).send({}).expect(200);
     // Numbers restart every year: the directive's issue year and issuer are part of its tasks' ids.
     const identity = { directiveNumber: number, directiveYear: 2025, directiveIssuer: created.body.issuer };
     const fiveG = taskIdFor(identity, '2.2 (2)');
@@ -299,7 +298,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
     expect(dcApproved.body.state).toMatchObject({ status: 'completed', outcome: 'completed_on_time' });
 
     // ---- The inspector reads the whole history, verifies the chain, and downloads the evidence. ----
-    const trail = await http().get(`/api/v1/tasks/${fiveG}/history`).set('authorization', inspector.auth).expect(200);
+    const trail = await by(inspector).get(`/api/v1/tasks/${fiveG}/history`).expect(200);
     const events = trail.body.events as {
       seq: number;
       kind: string;
@@ -342,7 +341,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       expect.arrayContaining(['assigned', 'returned', 'approved']),
     );
 
-    const dcTrail = await http().get(`/api/v1/tasks/${dc}/history`).set('authorization', inspector.auth).expect(200);
+    const dcTrail = await by(inspector).get(`/api/v1/tasks/${dc}/history`).expect(200);
     expect(dcTrail.body.events.map((e: { kind: string }) => e.kind)).toEqual([
       'launched',
       'acknowledged',
@@ -356,9 +355,9 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       [fiveG, events.length],
       [dc, 6],
     ] as const) {
-      const verdict = await http().get(`/api/v1/tasks/${taskId}/audit/verify`).set('authorization', inspector.auth).expect(200);
+      const verdict = await by(inspector).get(`/api/v1/tasks/${taskId}/audit/verify`).expect(200);
       expect(verdict.body).toEqual({ taskId, ok: true, events: length, problem: null });
-      const read = await http().get(`/api/v1/tasks/${taskId}`).set('authorization', inspector.auth).expect(200);
+      const read = await by(inspector).get(`/api/v1/tasks/${taskId}`).expect(200);
       expect(read.body.record).toMatchObject({ status: 'completed' });
     }
 
@@ -367,12 +366,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       [fiveG, nov, COVERAGE_NOV, novName],
       [fiveG, dec, COVERAGE_DEC, decName],
     ] as const) {
-      const download = await http()
-        .get(uploaded.headers.location)
-        .set('authorization', inspector.auth)
-        .buffer(true)
-        .parse(asBytes)
-        .expect(200);
+      const download = await by(inspector).get(uploaded.headers.location).buffer(true).parse(asBytes).expect(200);
       expect(Buffer.compare(download.body, bytes)).toBe(0);
       expect(download.headers['x-content-sha256']).toBe(sha256(bytes));
       expect(download.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent(fileName)}`);
@@ -401,7 +395,7 @@ describe('seed 004 (01-TB/CQTT, 04/11/2025) end to end over HTTP', () => {
       .expect(200);
     expect(policeReport.body.totals.total).toBe(0);
     await http().get('/api/v1/reports/units').query({ directive: number, unit: 'SKHCN' }).set('authorization', police.auth).expect(403);
-    await http().get(directive).set('authorization', police.auth).expect(403);
+    await by(police).get(directive).expect(403);
 
     // SKHCN sees both items (one it leads, one it coordinates); the inspector sees both completed.
     const skhcnList = await http().get('/api/v1/tasks').query({ directive: number }).set('authorization', skhcn.auth).expect(200);

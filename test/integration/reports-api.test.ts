@@ -35,6 +35,10 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     ...o,
   });
 
+  /** A report as JSON, asked for by `who`: 200 expected. */
+  const report = (path: string, query: Record<string, unknown>, who: { auth: string }) =>
+    http().get(path).query(query).set('authorization', who.auth).expect(200);
+
   /** A report of November 2025 as the secretariat downloads it, bytes as they came over the wire. */
   const exported = (path: string, format: 'csv' | 'xlsx') =>
     http()
@@ -81,11 +85,7 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
   });
 
   it('gives the secretariat every unit of a directive, as of the instant asked, in JSON', async () => {
-    const res = await http()
-      .get('/api/v1/reports/units')
-      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
-      .set('authorization', secretariat.auth)
-      .expect(200);
+    const res = await report('/api/v1/reports/units', { directive, asOf: '2025-11-20T00:00:00+07:00' }, secretariat);
     expect(res.body).toMatchObject({ asOf: '2025-11-20T00:00:00+07:00', period: null, directive, unit: null, aheadMarginDays: 1 });
     expect(res.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA, unitB].sort());
     expect(res.body.rows.find((r: { unit: string }) => r.unit === unitA)).toMatchObject({
@@ -108,20 +108,12 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
     });
     expect(res.body.totals).toMatchObject({ total: 5, cameDue: 3, cameDueCompletedOnTime: 1 });
 
-    const byDirective = await http()
-      .get('/api/v1/reports/directives')
-      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
-      .set('authorization', inspector.auth)
-      .expect(200);
+    const byDirective = await report('/api/v1/reports/directives', { directive, asOf: '2025-11-20T00:00:00+07:00' }, inspector);
     expect(byDirective.body.rows).toEqual([expect.objectContaining({ directiveNumber: directive, total: 5 })]);
   });
 
   it('reads November 2025 as of its last instant, over the assignments due in it', async () => {
-    const res = await http()
-      .get('/api/v1/reports/units')
-      .query({ directive, period: '2025-11' })
-      .set('authorization', secretariat.auth)
-      .expect(200);
+    const res = await report('/api/v1/reports/units', { directive, period: '2025-11' }, secretariat);
     expect(res.body).toMatchObject({
       asOf: '2025-11-30T23:59:59.999+07:00',
       period: { key: '2025-11', label: 'Tháng 11/2025', from: '2025-11-01T00:00:00+07:00', to: '2025-11-30T23:59:59.999+07:00' },
@@ -138,27 +130,15 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
       cancelled: 1,
       cameDue: 4,
     });
-    const december = await http()
-      .get('/api/v1/reports/units')
-      .query({ directive, period: '2025-12' })
-      .set('authorization', secretariat.auth)
-      .expect(200);
+    const december = await report('/api/v1/reports/units', { directive, period: '2025-12' }, secretariat);
     expect(december.body.rows).toEqual([]);
   });
 
   it('shows a unit officer their own unit only, and refuses another unit’s report with 403', async () => {
-    const own = await http()
-      .get('/api/v1/reports/units')
-      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
-      .set('authorization', officerA.auth)
-      .expect(200);
+    const own = await report('/api/v1/reports/units', { directive, asOf: '2025-11-20T00:00:00+07:00' }, officerA);
     expect(own.body.unit).toBe(unitA);
     expect(own.body.rows.map((r: { unit: string }) => r.unit)).toEqual([unitA]);
-    const late = await http()
-      .get('/api/v1/reports/late')
-      .query({ directive, asOf: '2025-11-20T00:00:00+07:00' })
-      .set('authorization', officerA.auth)
-      .expect(200);
+    const late = await report('/api/v1/reports/late', { directive, asOf: '2025-11-20T00:00:00+07:00' }, officerA);
     expect(late.body.items.map((i: { leadUnit: string }) => i.leadUnit)).toEqual([unitA]);
     const byDirective = await http().get('/api/v1/reports/directives').query({ directive }).set('authorization', officerA.auth).expect(200);
     expect(byDirective.body.rows[0].total).toBe(3);
@@ -173,11 +153,7 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
   });
 
   it('names the late assignments with their days overdue and escalation level', async () => {
-    const res = await http()
-      .get('/api/v1/reports/late')
-      .query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 })
-      .set('authorization', secretariat.auth)
-      .expect(200);
+    const res = await report('/api/v1/reports/late', { directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1 }, secretariat);
     expect(res.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
     expect(res.body.items).toEqual([
       expect.objectContaining({
@@ -191,11 +167,11 @@ describe('reports over HTTP: JSON, CSV and Excel, each unit seeing its own', () 
         escalationLevel: 2,
       }),
     ]);
-    const second = await http()
-      .get('/api/v1/reports/late')
-      .query({ directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 })
-      .set('authorization', secretariat.auth)
-      .expect(200);
+    const second = await report(
+      '/api/v1/reports/late',
+      { directive, asOf: '2025-11-20T08:00:00+07:00', pageSize: 1, page: 2 },
+      secretariat,
+    );
     expect(second.body.items).toEqual([
       expect.objectContaining({ ref: '2.2 (2)', group: 'completed_late', daysOverdue: 3, completedAt: '2025-11-18T10:00:00+07:00' }),
     ]);

@@ -8,14 +8,22 @@ import { vnCivilDate } from '../../domain/time';
 
 describe('task ids: one per directive item, never shared', () => {
   const w = useApiWorld();
-  const { http } = w;
+  const { by } = w;
+  /** A complete directive item led by the file's unit, due at the end of `day`. */
+  const itemDue = (day: string, ref: string) => ({
+    ref,
+    title: `Nhiệm vụ ${ref}`,
+    leadUnit: lead,
+    responsibleOfficial: 'Giám đốc Sở',
+    deadline: { kind: 'date', dueAt: `${day}T23:59:59+07:00` },
+    expectedResult: 'Kết quả',
+  });
   const { office, lead } = w.units;
   const { secretariat } = w.people;
 
   const launch = (directiveNumber: string, ref: string) =>
-    http()
+    by(secretariat)
       .post('/api/v1/tasks')
-      .set('authorization', secretariat.auth)
       .send({ ...w.launchBody(), directiveNumber, ref });
 
   it('gives items whose numbers read alike ids of their own', async () => {
@@ -46,26 +54,17 @@ describe('task ids: one per directive item, never shared', () => {
 
   it('launches both of two items whose refs read alike in one bulk launch', async () => {
     const number = `02-TB/CQTT-${uniq()}`;
-    const item = (ref: string) => ({
-      ref,
-      title: `Nhiệm vụ ${ref}`,
-      leadUnit: lead,
-      responsibleOfficial: 'Giám đốc Sở',
-      deadline: { kind: 'date', dueAt: '2026-12-31T23:59:59+07:00' },
-      expectedResult: 'Kết quả',
-    });
-    const created = await http()
+    const created = await by(secretariat)
       .post('/api/v1/directives')
-      .set('authorization', secretariat.auth)
       .send({
         number,
         issuedOn: '2025-11-04',
         assignedBy: 'Trưởng Ban Chỉ đạo',
         decidedBy: office,
-        items: [item('2.3 (1)'), item('2.3.1')],
+        items: [itemDue('2026-12-31', '2.3 (1)'), itemDue('2026-12-31', '2.3.1')],
       })
       .expect(201);
-    const res = await http().post(`${created.headers.location}/launch`).set('authorization', secretariat.auth).send({}).expect(200);
+    const res = await by(secretariat).post(`${created.headers.location}/launch`).send({}).expect(200);
     const results = res.body.results as { ref: string; outcome: string; taskId: string }[];
     expect(results.map((r) => r.outcome)).toEqual(['launched', 'launched']);
     expect(new Set(results.map((r) => r.taskId)).size).toBe(2);
@@ -107,28 +106,18 @@ describe('task ids: one per directive item, never shared', () => {
   });
 
   describe('numbers restart every year', () => {
-    const item = (ref: string) => ({
-      ref,
-      title: `Nhiệm vụ ${ref}`,
-      leadUnit: lead,
-      responsibleOfficial: 'Giám đốc Sở',
-      deadline: { kind: 'date', dueAt: '2027-12-31T23:59:59+07:00' },
-      expectedResult: 'Kết quả',
-    });
     const register = (number: string, issuedOn: string) =>
-      http()
+      by(secretariat)
         .post('/api/v1/directives')
-        .set('authorization', secretariat.auth)
         .send({
           number,
           issuedOn,
           issuer: 'Ủy ban nhân dân tỉnh Thái Nguyên',
           assignedBy: 'Chủ tịch UBND tỉnh',
           decidedBy: office,
-          items: [item('3')],
+          items: [itemDue('2027-12-31', '3')],
         });
-    const launchAll = async (location: string) =>
-      (await http().post(`${location}/launch`).set('authorization', secretariat.auth).send({}).expect(200)).body.results[0];
+    const launchAll = async (location: string) => (await by(secretariat).post(`${location}/launch`).send({}).expect(200)).body.results[0];
 
     it('registers and launches "80/TB-UBND" of 2025 and of 2026 as two notices, each item once', async () => {
       const number = `80/TB-UBND-${uniq()}`;
@@ -150,7 +139,7 @@ describe('task ids: one per directive item, never shared', () => {
       w.tasks.add(first.taskId).add(second.taskId);
       await w.untilLaunched(first.taskId);
       await w.untilLaunched(second.taskId);
-      const record = (await http().get(`/api/v1/tasks/${second.taskId}`).set('authorization', secretariat.auth).expect(200)).body;
+      const record = (await by(secretariat).get(`/api/v1/tasks/${second.taskId}`).expect(200)).body;
       expect(record.record).toMatchObject({ directive_number: number, directive_year: 2026, ref: '3' });
       expect(record.state).toMatchObject({ directiveYear: 2026, directiveIssuer: 'Ủy ban nhân dân tỉnh Thái Nguyên' });
       // Level 2 of a People's Committee document: its steering committee's standing office, Sở Khoa học và Công nghệ.
@@ -159,10 +148,9 @@ describe('task ids: one per directive item, never shared', () => {
       // Launched again, one by one or in bulk: the task each already has.
       expect(await launchAll(of2026.headers.location)).toMatchObject({ outcome: 'already_launched', taskId: second.taskId });
       const bare = (extra: Record<string, unknown>) =>
-        http()
+        by(secretariat)
           .post('/api/v1/tasks')
-          .set('authorization', secretariat.auth)
-          .send({ ...w.launchBody(), ...item('3'), directiveNumber: number, ...extra });
+          .send({ ...w.launchBody(), ...itemDue('2027-12-31', '3'), directiveNumber: number, ...extra });
       expect((await bare({ directiveYear: 2026 }).expect(200)).body).toMatchObject({ id: second.taskId, created: false });
       expect((await bare({ directiveYear: 2025 }).expect(200)).body).toMatchObject({ id: first.taskId, created: false });
       // Two notices carry that number: a bare launch must say which.
@@ -173,14 +161,13 @@ describe('task ids: one per directive item, never shared', () => {
     it('gives a bare launch of a number no directive registers the year of the launch, and finds it again', async () => {
       const number = `81/TB-UBND-${uniq()}`;
       const body = { ...w.launchBody(), directiveNumber: number, ref: '1' };
-      const first = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body).expect(202);
+      const first = await by(secretariat).post('/api/v1/tasks').send(body).expect(202);
       w.tasks.add(first.body.id);
       expect(first.body.id).toBe(bareTaskIdFor(number, '1'));
-      const again = await http().post('/api/v1/tasks').set('authorization', secretariat.auth).send(body).expect(200);
+      const again = await by(secretariat).post('/api/v1/tasks').send(body).expect(200);
       expect(again.body).toMatchObject({ id: first.body.id, created: false });
-      const earlier = await http()
+      const earlier = await by(secretariat)
         .post('/api/v1/tasks')
-        .set('authorization', secretariat.auth)
         .send({ ...body, directiveYear: 2024 })
         .expect(202);
       w.tasks.add(earlier.body.id);

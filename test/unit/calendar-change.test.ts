@@ -2,25 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { WorkingCalendar, type CalendarOverride } from '../../domain/calendar';
 import { replanForCalendar } from '../../domain/lifecycle/calendar-change';
 import { initialState, policyFor } from '../../domain/lifecycle/state';
-import type { CompleteLaunch } from '../../domain/schemas/task';
+import { completeLaunch } from '../helpers/fixtures';
 
 const LAUNCHED = new Date('2025-11-04T09:00:00+07:00').toISOString();
-const launch: CompleteLaunch = {
-  directiveNumber: '01-TB/CQTT',
-  ref: '2.4',
-  title: 'Xây dựng Trung tâm giám sát an ninh mạng',
-  description: '',
-  leadUnit: 'CA_TINH',
-  coLeadUnit: null,
-  responsibleOfficial: 'Giám đốc Công an tỉnh',
+const launch = completeLaunch({
   coordinatingUnits: [],
   // "Trước ngày 22/11/2025": the last working day is Friday 21/11, the 7-working-day reminder Wednesday 12/11.
   deadline: { kind: 'date', dueAt: '2025-11-22T00:00:00+07:00' },
-  assignedBy: 'Đồng chí Bí thư Tỉnh ủy',
-  decidedBy: 'VP_TU',
   expectedResult: 'Trung tâm đi vào hoạt động',
-  targets: [],
-};
+});
 const acknowledged = { ...initialState({ taskId: '01-tb-cqtt.2-4', launch }, LAUNCHED), acknowledgedAt: LAUNCHED };
 const before = WorkingCalendar.forYears([2025, 2026]);
 const decided = (o: Omit<CalendarOverride, 'reason'>) =>

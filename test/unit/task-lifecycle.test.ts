@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyCommand,
-  recordLaunch,
-  refusalOf,
-  REOPEN,
-  reopenRefusal,
-  TASK_COMMANDS,
-  type CommandName,
-  type TaskCommands,
-} from '../../domain/lifecycle/commands';
+import { applyCommand, recordLaunch, refusalOf, REOPEN, reopenRefusal, TASK_COMMANDS } from '../../domain/lifecycle/commands';
+import type { CommandName, TaskCommands } from '../../domain/lifecycle/commands';
 import { initialState } from '../../domain/lifecycle/state';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';
 import type { TaskState, TaskStatus } from '../../domain/task';
+import { completeLaunch } from '../helpers/fixtures';
 
 const iso = (vn: string) => new Date(vn).toISOString();
 const LAUNCHED = iso('2025-11-04T09:00:00+07:00');
@@ -25,24 +18,17 @@ const stranger: Actor = { userId: 'dung.pham', unitCode: 'SYT', roles: ['unit_of
 const leadInspector: Actor = { userId: 'kiem.tra', unitCode: 'SKHCN', roles: ['inspector'] };
 const secretariat: Actor = { userId: 'thu.ky', unitCode: 'VP_TU', roles: ['secretariat'] };
 
-function launch(overrides: Partial<CompleteLaunch> = {}): CompleteLaunch {
-  return {
-    directiveNumber: '01-TB/CQTT',
+const launch = (overrides: Partial<CompleteLaunch> = {}): CompleteLaunch =>
+  completeLaunch({
     ref: '2.3 (1)',
     title: 'Thuê hạ tầng Trung tâm dữ liệu (DC)',
-    description: '',
     leadUnit: 'SKHCN',
-    coLeadUnit: null,
     responsibleOfficial: 'Giám đốc Sở',
     coordinatingUnits: ['SNV'],
-    deadline: { kind: 'date', dueAt: '2025-11-15T00:00:00+07:00' },
-    assignedBy: 'Đồng chí Bí thư Tỉnh ủy',
-    decidedBy: 'VP_TU',
     expectedResult: 'Hạ tầng DC được thuê',
     targets: [{ metric: 'Tỷ lệ phủ sóng 5G', comparator: '>=', value: 62, unit: '%', dueAt: null }],
     ...overrides,
-  };
-}
+  });
 
 /** A task launched (seq 1) and, when asked, moved to `status` the way a workflow would get there. */
 function task(status: TaskStatus = 'assigned', overrides: Partial<CompleteLaunch> = {}): TaskState {

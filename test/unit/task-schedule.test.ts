@@ -18,6 +18,7 @@ import {
 import { initialState, policyFor } from '../../domain/lifecycle/state';
 import { notificationsBetween, type PlannedNotification } from '../../domain/notification-plan';
 import type { CompleteLaunch } from '../../domain/schemas/task';
+import { completeLaunch } from '../helpers/fixtures';
 import type { TaskState } from '../../domain/task';
 
 const calendar = WorkingCalendar.forYears([2025, 2026, 2027]);
@@ -25,24 +26,7 @@ const iso = (vn: string) => new Date(vn).toISOString();
 const at = (vn: string) => Date.parse(vn);
 const LAUNCHED = iso('2025-11-04T09:00:00+07:00');
 
-function launch(overrides: Partial<CompleteLaunch> = {}): CompleteLaunch {
-  return {
-    directiveNumber: '01-TB/CQTT',
-    ref: '2.4',
-    title: 'Xây dựng Trung tâm giám sát an ninh mạng',
-    description: '',
-    leadUnit: 'CA_TINH',
-    coLeadUnit: null,
-    responsibleOfficial: 'Giám đốc Công an tỉnh',
-    coordinatingUnits: ['SO_TC', 'SNV'],
-    deadline: { kind: 'date', dueAt: '2025-11-15T00:00:00+07:00' },
-    assignedBy: 'Đồng chí Bí thư Tỉnh ủy',
-    decidedBy: 'VP_TU',
-    expectedResult: 'Trung tâm hoạt động',
-    targets: [],
-    ...overrides,
-  };
-}
+const launch = completeLaunch;
 const task = (overrides: Partial<CompleteLaunch> = {}): TaskState => initialState({ taskId: 'x.2-4', launch: launch(overrides) }, LAUNCHED);
 const monthly = (until?: string) =>
   task({

@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { SelectField, type FieldError } from './form';
+import { errorOf } from '../forms';
 
 /**
  * A GET form of filters above a list. Without JavaScript it reloads the page; with htmx it fetches
@@ -54,5 +56,18 @@ export function CheckboxFilter({ name, label, checked }: { name: string; label: 
         {label}
       </label>
     </div>
+  );
+}
+
+/** The lead unit filter of the lists and reports that see every unit: all units, or one. */
+export function LeadUnitFilter(p: { units: ReadonlyArray<{ code: string; name: string }>; value?: string; errors: readonly FieldError[] }) {
+  return (
+    <SelectField
+      name="unit"
+      label="Đơn vị chủ trì"
+      value={p.value}
+      error={errorOf(p.errors, 'unit')}
+      options={[{ value: '', label: 'Tất cả đơn vị' }, ...p.units.map((u) => ({ value: u.code, label: u.name }))]}
+    />
   );
 }

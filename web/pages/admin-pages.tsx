@@ -14,6 +14,21 @@ export const valueOf = (s: FormState, name: string) => {
   const v = s.values?.[name];
   return typeof v === 'string' ? v : undefined;
 };
+/** A field's name with what was typed in it and its error, as TextField and SelectField take them. */
+export const fieldsOf = (s: FormState) => (name: string) => ({ name, value: valueOf(s, name), error: errorOf(s.errors ?? [], name) });
+
+/** A form of an administration page: posted with the session's CSRF token, its one button last. */
+export function AdminForm(p: { user: SessionUser; action: string; submit: string; secondary?: boolean; children?: ComponentChildren }) {
+  return (
+    <form method="post" action={p.action} novalidate>
+      <CsrfField token={p.user.csrfToken} />
+      {p.children}
+      <button type="submit" class={p.secondary ? 'button button--secondary' : 'button'}>
+        {p.submit}
+      </button>
+    </form>
+  );
+}
 
 const SECTIONS = [
   { href: '/admin/users', label: 'Người dùng', hint: 'Thêm người dùng, đổi vai trò, đặt lại mật khẩu, vô hiệu hóa.' },
@@ -63,7 +78,7 @@ export function AdminHomePage(p: AdminCommon) {
 
 /** Đơn vị: the registry's units; a deactivated unit receives no new work. */
 export function UnitsPage(p: AdminCommon & FormState & { units: readonly UnitRow[] }) {
-  const errors = p.errors ?? [];
+  const field = fieldsOf(p);
   return (
     <AdminLayout {...p} title="Đơn vị">
       <Table<UnitRow>
@@ -93,21 +108,10 @@ export function UnitsPage(p: AdminCommon & FormState & { units: readonly UnitRow
         ]}
       />
       <h2>Thêm đơn vị</h2>
-      <form method="post" action="/admin/units" novalidate>
-        <CsrfField token={p.user.csrfToken} />
-        <TextField
-          name="code"
-          label="Mã đơn vị"
-          hint="Chữ in hoa không dấu, ví dụ SKHCN"
-          value={valueOf(p, 'code')}
-          error={errorOf(errors, 'code')}
-          width="short"
-        />
-        <TextField name="name" label="Tên đơn vị" value={valueOf(p, 'name')} error={errorOf(errors, 'name')} />
-        <button type="submit" class="button">
-          Thêm đơn vị
-        </button>
-      </form>
+      <AdminForm user={p.user} action="/admin/units" submit="Thêm đơn vị">
+        <TextField {...field('code')} label="Mã đơn vị" hint="Chữ in hoa không dấu, ví dụ SKHCN" width="short" />
+        <TextField {...field('name')} label="Tên đơn vị" />
+      </AdminForm>
     </AdminLayout>
   );
 }
@@ -129,7 +133,7 @@ export function WebhooksPage(
       secret?: { url: string; secret: string };
     },
 ) {
-  const errors = p.errors ?? [];
+  const field = fieldsOf(p);
   return (
     <AdminLayout {...p} title="Webhook">
       {p.secret && (
@@ -164,32 +168,11 @@ export function WebhooksPage(
         ]}
       />
       <h2>Thêm webhook</h2>
-      <form method="post" action="/admin/webhooks" novalidate>
-        <CsrfField token={p.user.csrfToken} />
-        <SelectField
-          name="unitCode"
-          label="Đơn vị"
-          options={[{ value: '', label: '— chọn đơn vị —' }, ...p.units]}
-          value={valueOf(p, 'unitCode')}
-          error={errorOf(errors, 'unitCode')}
-        />
-        <TextField
-          name="url"
-          label="Địa chỉ nhận (https://…)"
-          value={valueOf(p, 'url')}
-          error={errorOf(errors, 'url')}
-          spellcheck={false}
-        />
-        <TextField
-          name="description"
-          label="Mô tả (không bắt buộc)"
-          value={valueOf(p, 'description')}
-          error={errorOf(errors, 'description')}
-        />
-        <button type="submit" class="button">
-          Thêm webhook
-        </button>
-      </form>
+      <AdminForm user={p.user} action="/admin/webhooks" submit="Thêm webhook">
+        <SelectField {...field('unitCode')} label="Đơn vị" options={[{ value: '', label: '— chọn đơn vị —' }, ...p.units]} />
+        <TextField {...field('url')} label="Địa chỉ nhận (https://…)" spellcheck={false} />
+        <TextField {...field('description')} label="Mô tả (không bắt buộc)" />
+      </AdminForm>
     </AdminLayout>
   );
 }
@@ -198,7 +181,7 @@ const KIND_LABELS: Record<CalendarOverride['kind'], string> = { day_off: 'Ngày 
 
 /** Ngày nghỉ, ngày làm bù: decided swaps of working days, counted by every deadline once added. */
 export function CalendarPage(p: AdminCommon & FormState & { overrides: readonly CalendarOverride[] }) {
-  const errors = p.errors ?? [];
+  const field = fieldsOf(p);
   return (
     <AdminLayout {...p} title="Ngày nghỉ, ngày làm bù">
       <p class="lead">
@@ -217,27 +200,19 @@ export function CalendarPage(p: AdminCommon & FormState & { overrides: readonly 
         ]}
       />
       <h2>Thêm quyết định</h2>
-      <form method="post" action="/admin/calendar" novalidate>
-        <CsrfField token={p.user.csrfToken} />
-        <TextField name="date" label="Ngày (ngày/tháng/năm)" value={valueOf(p, 'date')} error={errorOf(errors, 'date')} width="short" />
+      <AdminForm user={p.user} action="/admin/calendar" submit="Thêm quyết định">
+        <TextField {...field('date')} label="Ngày (ngày/tháng/năm)" width="short" />
         <SelectField
-          name="kind"
+          {...field('kind')}
           label="Loại ngày"
           options={[{ value: '', label: '— chọn —' }, ...Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))]}
-          value={valueOf(p, 'kind')}
-          error={errorOf(errors, 'kind')}
         />
         <TextField
-          name="reason"
+          {...field('reason')}
           label="Căn cứ quyết định"
           hint="Số, ngày và cơ quan ban hành, ví dụ Thông báo 6150/TB-BLĐTBXH ngày 26/11/2025"
-          value={valueOf(p, 'reason')}
-          error={errorOf(errors, 'reason')}
         />
-        <button type="submit" class="button">
-          Thêm quyết định
-        </button>
-      </form>
+      </AdminForm>
     </AdminLayout>
   );
 }

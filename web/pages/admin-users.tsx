@@ -1,9 +1,9 @@
 import type { UserRow } from '../../db/repositories/registry';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/roles';
-import { Checkbox, CsrfField, Notice, SelectField, TextField } from '../components/form';
+import { Checkbox, Notice, SelectField, TextField } from '../components/form';
 import { Table } from '../components/table';
 import { errorOf } from '../forms';
-import { AdminLayout, valueOf, type AdminCommon, type FormState } from './admin-pages';
+import { AdminForm, AdminLayout, fieldsOf, type AdminCommon, type FormState } from './admin-pages';
 
 type UnitOption = { value: string; label: string };
 
@@ -40,7 +40,7 @@ const rolesOf = (s: FormState): string[] => {
 export function UsersPage(
   p: AdminCommon & FormState & { users: readonly UserRow[]; units: readonly UnitOption[]; issued?: { login: string; password: string } },
 ) {
-  const errors = p.errors ?? [];
+  const field = fieldsOf(p);
   return (
     <AdminLayout {...p} title="Người dùng">
       {p.issued && <OneTimePassword {...p.issued} />}
@@ -58,31 +58,13 @@ export function UsersPage(
         ]}
       />
       <h2>Thêm người dùng</h2>
-      <form method="post" action="/admin/users" novalidate>
-        <CsrfField token={p.user.csrfToken} />
-        <TextField
-          name="login"
-          label="Tên đăng nhập"
-          hint="Chữ thường không dấu, số, dấu chấm"
-          value={valueOf(p, 'login')}
-          error={errorOf(errors, 'login')}
-          width="medium"
-          spellcheck={false}
-        />
-        <TextField name="fullName" label="Họ và tên" value={valueOf(p, 'fullName')} error={errorOf(errors, 'fullName')} />
-        <SelectField
-          name="unitCode"
-          label="Đơn vị"
-          options={[{ value: '', label: '— chọn đơn vị —' }, ...p.units]}
-          value={valueOf(p, 'unitCode')}
-          error={errorOf(errors, 'unitCode')}
-        />
-        <RoleChoices prefix="new" checked={rolesOf(p)} error={errorOf(errors, 'roles')} />
-        <TextField name="email" label="Email (không bắt buộc)" type="email" value={valueOf(p, 'email')} error={errorOf(errors, 'email')} />
-        <button type="submit" class="button">
-          Thêm người dùng và cấp mật khẩu dùng một lần
-        </button>
-      </form>
+      <AdminForm user={p.user} action="/admin/users" submit="Thêm người dùng và cấp mật khẩu dùng một lần">
+        <TextField {...field('login')} label="Tên đăng nhập" hint="Chữ thường không dấu, số, dấu chấm" width="medium" spellcheck={false} />
+        <TextField {...field('fullName')} label="Họ và tên" />
+        <SelectField {...field('unitCode')} label="Đơn vị" options={[{ value: '', label: '— chọn đơn vị —' }, ...p.units]} />
+        <RoleChoices prefix="new" checked={rolesOf(p)} error={field('roles').error} />
+        <TextField {...field('email')} label="Email (không bắt buộc)" type="email" />
+      </AdminForm>
     </AdminLayout>
   );
 }
@@ -91,7 +73,6 @@ export function UsersPage(
 export function UserPage(p: AdminCommon & FormState & { person: UserRow; issued?: { login: string; password: string } }) {
   const u = p.person;
   const base = `/admin/users/${encodeURIComponent(u.login)}`;
-  const errors = p.errors ?? [];
   const checked: readonly (Role | string)[] = p.values ? rolesOf(p) : u.roles;
   return (
     <AdminLayout {...p} title={`Người dùng ${u.login}`}>
@@ -100,29 +81,17 @@ export function UserPage(p: AdminCommon & FormState & { person: UserRow; issued?
       {u.active && (
         <>
           <h2>Vai trò</h2>
-          <form method="post" action={`${base}/roles`} novalidate>
-            <CsrfField token={p.user.csrfToken} />
-            <RoleChoices prefix="edit" checked={checked} error={errorOf(errors, 'roles')} />
-            <button type="submit" class="button">
-              Lưu vai trò
-            </button>
-          </form>
+          <AdminForm user={p.user} action={`${base}/roles`} submit="Lưu vai trò">
+            <RoleChoices prefix="edit" checked={checked} error={errorOf(p.errors ?? [], 'roles')} />
+          </AdminForm>
           <h2>Mật khẩu</h2>
-          <form method="post" action={`${base}/password`}>
-            <CsrfField token={p.user.csrfToken} />
+          <AdminForm user={p.user} action={`${base}/password`} submit="Đặt lại mật khẩu" secondary>
             <p class="hint">Cấp mật khẩu dùng một lần mới; mọi phiên đăng nhập hiện có của người này kết thúc.</p>
-            <button type="submit" class="button button--secondary">
-              Đặt lại mật khẩu
-            </button>
-          </form>
+          </AdminForm>
           <h2>Vô hiệu hóa</h2>
-          <form method="post" action={`${base}/deactivate`}>
-            <CsrfField token={p.user.csrfToken} />
+          <AdminForm user={p.user} action={`${base}/deactivate`} submit="Vô hiệu hóa người dùng" secondary>
             <p class="hint">Người này bị đăng xuất ngay và không đăng nhập được nữa; mã truy cập API bị thu hồi.</p>
-            <button type="submit" class="button button--secondary">
-              Vô hiệu hóa người dùng
-            </button>
-          </form>
+          </AdminForm>
         </>
       )}
     </AdminLayout>

@@ -71,6 +71,21 @@ export interface ChangePasswordPageProps {
   unreadCount?: number;
 }
 
+/** A password input of the change-password form: never refilled when the form comes back, only its error shown. */
+function PasswordField(p: { name: string; label: string; hint?: string; autocomplete: string; errors: readonly FieldError[] }) {
+  return (
+    <TextField
+      name={p.name}
+      label={p.label}
+      hint={p.hint}
+      type="password"
+      error={errorOf(p.errors, p.name)}
+      autocomplete={p.autocomplete}
+      width="medium"
+    />
+  );
+}
+
 /** Changing one's password; forced, with nothing else offered, after signing in with a one-time password. */
 export function ChangePasswordPage({ user, errors = [], unreadCount }: ChangePasswordPageProps) {
   const forced = user.mustChangePassword;
@@ -85,31 +100,20 @@ export function ChangePasswordPage({ user, errors = [], unreadCount }: ChangePas
         <form method="post" action="/password" novalidate>
           <CsrfField token={user.csrfToken} />
           <input type="text" name="username" value={user.login} autocomplete="username" hidden readOnly />
-          <TextField
+          <PasswordField
             name="currentPassword"
             label={forced ? 'Mật khẩu dùng một lần' : 'Mật khẩu hiện tại'}
-            type="password"
-            error={errorOf(errors, 'currentPassword')}
             autocomplete="current-password"
-            width="medium"
+            errors={errors}
           />
-          <TextField
+          <PasswordField
             name="newPassword"
             label="Mật khẩu mới"
             hint={`Ít nhất ${PASSWORD_MIN_LENGTH} ký tự. Nên dùng một câu dễ nhớ, khó đoán.`}
-            type="password"
-            error={errorOf(errors, 'newPassword')}
             autocomplete="new-password"
-            width="medium"
+            errors={errors}
           />
-          <TextField
-            name="confirmPassword"
-            label="Nhập lại mật khẩu mới"
-            type="password"
-            error={errorOf(errors, 'confirmPassword')}
-            autocomplete="new-password"
-            width="medium"
-          />
+          <PasswordField name="confirmPassword" label="Nhập lại mật khẩu mới" autocomplete="new-password" errors={errors} />
           <button type="submit" class="button">
             Đổi mật khẩu
           </button>

@@ -6,11 +6,12 @@ import type { SessionUser } from '../../db/repositories/sessions';
 import type { TaskListRow } from '../../db/repositories/task-views';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
 import { StatusBadge } from '../components/badges';
-import { FilterBar } from '../components/filter-bar';
+import { FilterBar, LeadUnitFilter } from '../components/filter-bar';
 import { ErrorSummary, SelectField, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
 import { Pagination, Table, type Column } from '../components/table';
-import { formatVnDate, formatVnDateTime } from '../format';
+import { dueDayColumn, taskColumns } from '../components/task-columns';
+import { formatVnDateTime } from '../format';
 import { errorOf } from '../forms';
 import { directiveLabel } from '../../api/routes/reports';
 import { reportHref, type ReportQuery, type WebReportScope } from '../report-forms';
@@ -130,15 +131,7 @@ export function ReportPage(p: ReportPageProps) {
           error={errorOf(p.errors, 'period')}
           options={[{ value: '', label: 'Mọi thời hạn' }, ...p.periods]}
         />
-        {p.seesAll && (
-          <SelectField
-            name="unit"
-            label="Đơn vị chủ trì"
-            value={p.values.unit}
-            error={errorOf(p.errors, 'unit')}
-            options={[{ value: '', label: 'Tất cả đơn vị' }, ...p.units.map((u) => ({ value: u.code, label: u.name }))]}
-          />
-        )}
+        {p.seesAll && <LeadUnitFilter units={p.units} value={p.values.unit} errors={p.errors} />}
         <TextField
           name="directive"
           label="Số văn bản"
@@ -184,10 +177,6 @@ export interface ReportTasksPageProps {
   pageSize: number;
 }
 
-const taskLink = (r: { id?: string; taskId?: string; title: string }) => (
-  <a href={`/tasks/${encodeURIComponent(r.id ?? r.taskId ?? '')}`}>{r.title}</a>
-);
-
 const backLink = (query: ReportQuery) => (
   <p>
     <a href={reportHref('/reports', query, { figure: undefined, page: undefined })}>‹ Quay lại báo cáo</a>
@@ -208,11 +197,9 @@ export function ReportTasksPage(p: ReportTasksPageProps) {
         rows={p.rows}
         empty="Không có nhiệm vụ nào."
         columns={[
-          { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
-          { header: 'Nhiệm vụ', cell: taskLink },
-          { header: 'Đơn vị chủ trì', cell: (r) => r.leadUnitName ?? r.leadUnit },
+          ...taskColumns<TaskListRow>((r) => r.id),
           { header: 'Trạng thái hiện nay', cell: (r) => <StatusBadge status={r.status} /> },
-          { header: 'Thời hạn', kind: 'nowrap', cell: (r) => (r.dueAt ? formatVnDate(new Date(r.dueAt.getTime() - 1)) : 'Không có') },
+          dueDayColumn(),
         ]}
       />
       <Pagination
@@ -248,11 +235,9 @@ export function LateListPage(p: LateListPageProps) {
         rows={p.items}
         empty="Không có nhiệm vụ chậm hay quá hạn."
         columns={[
-          { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
-          { header: 'Nhiệm vụ', cell: taskLink },
-          { header: 'Đơn vị chủ trì', cell: (r) => r.leadUnitName ?? r.leadUnit },
+          ...taskColumns<LateItem>((r) => r.taskId),
           { header: 'Tình trạng', cell: (r) => G[r.group] },
-          { header: 'Thời hạn', kind: 'nowrap', cell: (r) => (r.dueAt ? formatVnDate(new Date(r.dueAt.getTime() - 1)) : 'Không có') },
+          dueDayColumn(),
           { header: 'Số ngày quá hạn', kind: 'numeric', cell: (r) => (r.daysOverdue === null ? '–' : String(r.daysOverdue)) },
           { header: 'Số lần gia hạn', kind: 'numeric', cell: (r) => String(r.extensionCount) },
         ]}

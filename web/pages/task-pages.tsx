@@ -3,10 +3,11 @@ import type { TaskDetail, TaskListRow, TimelineEvent } from '../../db/repositori
 import type { WorkingCalendar } from '../../domain/calendar';
 import { TASK_STATUSES } from '../../domain/task';
 import { DeadlineBadge, StatusBadge } from '../components/badges';
-import { CheckboxFilter, FilterBar } from '../components/filter-bar';
+import { CheckboxFilter, FilterBar, LeadUnitFilter } from '../components/filter-bar';
 import { ErrorSummary, SelectField, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
 import { Pagination, Table } from '../components/table';
+import { taskColumns } from '../components/task-columns';
 import { Timeline } from '../components/timeline';
 import { EvidenceLink, evidenceOfEvent } from '../components/evidence-link';
 import { StateDetails } from '../components/task-state';
@@ -92,15 +93,7 @@ export function TasksPage(p: TasksPageProps) {
           value={p.values.q}
           error={errorOf(p.errors, 'q')}
         />
-        {p.seesAll && (
-          <SelectField
-            name="unit"
-            label="Đơn vị chủ trì"
-            value={p.values.unit}
-            error={errorOf(p.errors, 'unit')}
-            options={[{ value: '', label: 'Tất cả đơn vị' }, ...p.units.map((u) => ({ value: u.code, label: u.name }))]}
-          />
-        )}
+        {p.seesAll && <LeadUnitFilter units={p.units} value={p.values.unit} errors={p.errors} />}
         <SelectField
           name="status"
           label="Trạng thái"
@@ -120,9 +113,7 @@ export function TasksPage(p: TasksPageProps) {
           rows={p.rows}
           empty="Không có nhiệm vụ nào khớp bộ lọc."
           columns={[
-            { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
-            { header: 'Nhiệm vụ', cell: (r) => <a href={`/tasks/${encodeURIComponent(r.id)}`}>{r.title}</a> },
-            { header: 'Đơn vị chủ trì', cell: (r) => r.leadUnitName ?? r.leadUnit },
+            ...taskColumns<TaskListRow>((r) => r.id),
             { header: 'Trạng thái', cell: (r) => <StatusBadge status={r.status} /> },
             { header: 'Thời hạn', cell: (r) => <DeadlineBadge dueAt={r.dueAt} status={r.status} now={p.now} calendar={p.calendar} /> },
           ]}

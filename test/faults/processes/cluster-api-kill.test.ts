@@ -1,21 +1,19 @@
-import { afterAll, describe, it } from 'vitest';
-import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { concludeScenario, describeScenario, finishWorkload } from '../lib/scenario';
 import { nextOrAfter, sleep } from '../lib/scale';
 
 const SCENARIO = 'cluster: one of two API processes SIGKILLed';
 
-describe('on the cluster profile, an API process killed with SIGKILL behind a balancer, clients retrying with their Idempotency-Key', () => {
-  const started: Started = {};
-  afterAll(() => stopScenario(started));
-
-  it('a retried command reaches the other API and is recorded once; nothing acknowledged is lost', async () => {
-    const run = await startScenario('cluster-api-kill', 'CAK', started, { temporal: 'cluster', workers: 1, apis: 2 });
+describeScenario(
+  {
+    title: 'on the cluster profile, an API process killed with SIGKILL behind a balancer, clients retrying with their Idempotency-Key',
+    claim: 'a retried command reaches the other API and is recorded once; nothing acknowledged is lost',
+    name: 'cluster-api-kill',
+    tag: 'CAK',
+    options: { temporal: 'cluster', workers: 1, apis: 2 },
+  },
+  async (run) => {
     const { scale, rng, sys, workload } = run;
-
-    const runMs = Math.round(150_000 * scale);
-    const until = Date.now() + runMs;
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+    const { until, running } = await run.startWorkload(Math.round(150_000 * scale));
 
     // Each kill lands right after a command left, so some answers are lost mid-request and their
     // clients retry, with the same key, on a new connection that the balancer sends to the survivor.
@@ -31,8 +29,7 @@ describe('on the cluster profile, an API process killed with SIGKILL behind a ba
       await sleep(rng.int(3_000, 8_000));
       await sys.startApi(victim);
     }
-    await running;
-    workload.stop();
+    await finishWorkload(run, running);
 
     const lost = workload.ledger.operations.filter((o) => o.retried.includes(0)).length;
     await concludeScenario(run, {
@@ -42,5 +39,5 @@ describe('on the cluster profile, an API process killed with SIGKILL behind a ba
       problems: () =>
         lost === 0 ? [{ invariant: 'api-answers', detail: 'no answer was lost to a kill: the scenario tested nothing' }] : [],
     });
-  });
-});
+  },
+);

@@ -1,21 +1,19 @@
-import { afterAll, describe, it } from 'vitest';
-import { concludeScenario, startScenario, stopScenario, type Started } from '../lib/scenario';
+import { concludeScenario, describeScenario, finishWorkload, restartExitedWorkers } from '../lib/scenario';
 import { nextOrAfter, sleep } from '../lib/scale';
 
 const SCENARIO = 'cluster: one of two workers SIGKILLed';
 
-describe('on the cluster profile, one of two workers killed with SIGKILL mid-activity, the other carrying on', () => {
-  const started: Started = {};
-  afterAll(() => stopScenario(started));
-
-  it('the surviving worker keeps the tasks moving; nothing acknowledged is lost, nothing is sent twice', async () => {
-    const run = await startScenario('cluster-worker-kill', 'CWK', started, { temporal: 'cluster', workers: 2 });
+describeScenario(
+  {
+    title: 'on the cluster profile, one of two workers killed with SIGKILL mid-activity, the other carrying on',
+    claim: 'the surviving worker keeps the tasks moving; nothing acknowledged is lost, nothing is sent twice',
+    name: 'cluster-worker-kill',
+    tag: 'CWK',
+    options: { temporal: 'cluster', workers: 2 },
+  },
+  async (run) => {
     const { scale, rng, sys, workload } = run;
-
-    const runMs = Math.round(180_000 * scale);
-    const until = Date.now() + runMs;
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+    const { until, running } = await run.startWorkload(Math.round(180_000 * scale));
 
     // Each kill right after a command left for the API, so the victim dies with an Update's workflow
     // task or its recordEvent activity (or a delivery claim) in flight; it stays down for a while so
@@ -35,9 +33,8 @@ describe('on the cluster profile, one of two workers killed with SIGKILL mid-act
       ackedWhileOneDown += workload.ledger.acknowledged.length - acked;
       await sys.startWorker(victim);
     }
-    await running;
-    workload.stop();
-    for (const slot of [0, 1]) if (!sys.workerRunning(slot)) await sys.startWorker(slot);
+    await finishWorkload(run, running);
+    await restartExitedWorkers(sys, [0, 1]);
 
     await concludeScenario(run, {
       scenario: SCENARIO,
@@ -48,5 +45,5 @@ describe('on the cluster profile, one of two workers killed with SIGKILL mid-act
           ? [{ invariant: 'not-stuck', detail: 'no command was acknowledged while one worker was down: the other did not carry on' }]
           : [],
     });
-  });
-});
+  },
+);

@@ -1,39 +1,19 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { concludeScenario } from '../lib/scenario';
-import { faultScale, nextOrAfter, sleep } from '../lib/scale';
-import { faultSeed, rngFor } from '../lib/seed';
-import { npmStart, type NpmStart } from '../lib/npm-start';
-import { Workload } from '../lib/workload';
+import { expect } from 'vitest';
+import { describeNpmStartScenario, finishWorkload } from '../lib/scenario';
+import { nextOrAfter, sleep } from '../lib/scale';
 
 const SCENARIO = 'npm start: Ctrl-C ten times';
 
-describe('npm start interrupted by Ctrl-C ten times in a row while commands are in flight', () => {
-  let s: NpmStart | undefined;
-  let workload: Workload | undefined;
-  afterAll(async () => {
-    await workload?.close();
-    await s?.stop();
-  });
-
-  it('stops every server it started, starts cleanly again and has lost nothing acknowledged', async () => {
-    const seed = faultSeed();
-    const scale = faultScale();
-    const rng = rngFor('npm-start-ctrl-c', seed);
-    s = await npmStart('npm-start-ctrl-c');
-    // The first start creates the cluster and the dev server's database: not the 60 s of a restart.
-    await s.start({ readyWithinMs: 240_000 });
-    workload = new Workload({
-      apiUrl: s.apiUrl,
-      db: s.db(),
-      rng,
-      tag: `CC${seed}`,
-      tasks: Math.max(4, Math.round(8 * scale)),
-      concurrency: 3,
-    });
-    await workload.setup();
-    const until = Date.now() + Math.round(75_000 * scale);
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+describeNpmStartScenario(
+  {
+    title: 'npm start interrupted by Ctrl-C ten times in a row while commands are in flight',
+    claim: 'stops every server it started, starts cleanly again and has lost nothing acknowledged',
+    name: 'npm-start-ctrl-c',
+    tag: 'CC',
+  },
+  async (run) => {
+    const { scale, rng, start: s, workload } = run;
+    const { running } = await run.startWorkload(Math.round(75_000 * scale));
 
     await sleep(rng.int(8_000, 15_000));
     await nextOrAfter(workload.events, 'sent', 5_000);
@@ -58,17 +38,11 @@ describe('npm start interrupted by Ctrl-C ten times in a row while commands are 
     const errors = restartConsole.split('\n').filter((l) => /"level":(50|60)/.test(l));
     expect(errors, restartConsole).toEqual([]);
 
-    await running;
-    workload.stop();
-    await concludeScenario(
-      { seed, workload, sys: { db: s.db(), client: await s.client(), logTail: () => s!.output() } },
-      {
-        scenario: SCENARIO,
-        faultsInjected: landed,
-        summary: `10 Ctrl-C ${intervals.join('/')} ms apart (${landed} before npm start had exited); restarted in ${(readyMs / 1000).toFixed(1)} s`,
-      },
-    );
-    await s.stop();
-    expect(s.survivors()).toEqual([]);
-  });
-});
+    await finishWorkload(run, running);
+    await run.conclude({
+      scenario: SCENARIO,
+      faultsInjected: landed,
+      summary: `10 Ctrl-C ${intervals.join('/')} ms apart (${landed} before npm start had exited); restarted in ${(readyMs / 1000).toFixed(1)} s`,
+    });
+  },
+);

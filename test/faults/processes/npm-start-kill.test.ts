@@ -1,9 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { concludeScenario } from '../lib/scenario';
-import { faultScale, nextOrAfter, sleep } from '../lib/scale';
-import { faultSeed, rngFor } from '../lib/seed';
-import { npmStart, processes, type NpmStart } from '../lib/npm-start';
-import { Workload } from '../lib/workload';
+import { expect } from 'vitest';
+import { describeNpmStartScenario, finishWorkload } from '../lib/scenario';
+import { nextOrAfter, sleep } from '../lib/scale';
+import { processes } from '../lib/npm-start';
 import type { Violation } from '../lib/invariants';
 
 const SCENARIO = 'npm start: SIGKILL of each process';
@@ -11,35 +9,19 @@ const RESTART_WITHIN_MS = 60_000;
 
 type Victim = 'node' | 'devServer' | 'postgres' | 'node and its helpers';
 
-describe('each process of npm start killed with SIGKILL in turn, then npm start again', () => {
-  let s: NpmStart | undefined;
-  let workload: Workload | undefined;
-  afterAll(async () => {
-    await workload?.close();
-    await s?.stop();
-  });
-
-  it('comes back within 60 s every time and loses nothing acknowledged', async () => {
-    const seed = faultSeed();
-    const scale = faultScale();
-    const rng = rngFor('npm-start-kill', seed);
-    s = await npmStart('npm-start-kill');
-    await s.start({ readyWithinMs: 240_000 });
-    workload = new Workload({
-      apiUrl: s.apiUrl,
-      db: s.db(),
-      rng,
-      tag: `NK${seed}`,
-      tasks: Math.max(4, Math.round(8 * scale)),
-      concurrency: 3,
-    });
-    await workload.setup();
+describeNpmStartScenario(
+  {
+    title: 'each process of npm start killed with SIGKILL in turn, then npm start again',
+    claim: 'comes back within 60 s every time and loses nothing acknowledged',
+    name: 'npm-start-kill',
+    tag: 'NK',
+  },
+  async (run) => {
+    const { scale, rng, start: s, workload } = run;
     // The last victim is the Node process with every other process outside npm's process group
     // that is not a server (a watchdog, if any): what is left must be cleaned up by the next start.
     const victims: Victim[] = ['node', 'devServer', 'postgres', 'node and its helpers'];
-    const until = Date.now() + Math.round(victims.length * 40_000 * scale);
-    await workload.launchAll(until + 60_000);
-    const running = workload.run(until);
+    const { running } = await run.startWorkload(Math.round(victims.length * 40_000 * scale));
 
     const problems: Violation[] = [];
     const restarts: string[] = [];
@@ -79,13 +61,7 @@ describe('each process of npm start killed with SIGKILL in turn, then npm start 
       restarts.push(`${victim}: ${how}, up again in ${(ready / 1000).toFixed(1)} s`);
       console.log(`[${SCENARIO}] ${restarts.at(-1)}`);
     }
-    await running;
-    workload.stop();
-    await concludeScenario(
-      { seed, workload, sys: { db: s.db(), client: await s.client(), logTail: () => s!.output() } },
-      { scenario: SCENARIO, faultsInjected: victims.length, summary: restarts.join('; '), problems: () => problems },
-    );
-    await s.stop();
-    expect(s.survivors()).toEqual([]);
-  });
-});
+    await finishWorkload(run, running);
+    await run.conclude({ scenario: SCENARIO, faultsInjected: victims.length, summary: restarts.join('; '), problems: () => problems });
+  },
+);

@@ -1,4 +1,4 @@
-import { concludeScenario, describeScenario } from '../lib/scenario';
+import { concludeScenario, describeScenario, finishWorkload, restartExitedWorkers } from '../lib/scenario';
 import { nextOrAfter, sleep } from '../lib/scale';
 
 const SCENARIO = 'worker SIGKILL + restart';
@@ -33,9 +33,8 @@ describeScenario(
       await sleep(rng.int(0, 2_000));
       await sys.startWorker();
     }
-    await running;
-    workload.stop();
-    if (!sys.workerRunning()) await sys.startWorker();
+    await finishWorkload(run, running);
+    await restartExitedWorkers(sys);
 
     await concludeScenario(run, {
       scenario: SCENARIO,
