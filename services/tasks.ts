@@ -222,7 +222,10 @@ export async function stateBeforeRecord({ temporal }: Pick<TaskDeps, 'temporal'>
   const waited = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), LIVE_QUERY_WAIT_MS);
   });
-  const query = handle.query(getStateQuery);
+  // Cancelled once the wait is over: a query left running would go on retrying against a connection
+  // the process may close meanwhile.
+  const abort = new AbortController();
+  const query = temporal.withAbortSignal(abort.signal, () => handle.query(getStateQuery));
   query.catch(() => undefined);
   try {
     const first = await Promise.race([query, waited]);
@@ -231,6 +234,7 @@ export async function stateBeforeRecord({ temporal }: Pick<TaskDeps, 'temporal'>
     if (err instanceof WorkflowNotFoundError) return null;
   } finally {
     clearTimeout(timer);
+    abort.abort();
   }
   try {
     const history = await handle.fetchHistory();
