@@ -23,13 +23,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
 import { WorkingCalendar } from '../domain/calendar';
 import { DEFAULT_NOTIFICATION_POLICY, DEFAULT_REPORT_POLICY } from '../domain/policy';
-import {
-  NOTIFICATION_KINDS,
-  notificationsBetween,
-  reportNotificationsBetween,
-  sendOffsetSeconds,
-  type ScheduleInput,
-} from '../domain/notification-plan';
+import { NOTIFICATION_KINDS, notificationsBetween, reportNotificationsBetween, type ScheduleInput } from '../domain/notification-plan';
+import { sendOffsetSeconds } from '../domain/send-time';
 import { periodsBetween, type Period, type RecurrenceRule } from '../domain/recurrence';
 import { addCalendarDays, type CivilDate, endOfVnDay, toVnIso, vnCivilDate, vnInstant } from '../domain/time';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type TaskState } from '../domain/task';

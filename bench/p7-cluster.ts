@@ -27,7 +27,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { CompleteLaunch } from '../domain/schemas/task';
 import { toVnIso, vnCivilDate, vnInstant } from '../domain/time';
-import { sendOffsetSeconds } from '../domain/notification-plan';
+import { sendOffsetSeconds } from '../domain/send-time';
 import { createDb, migrateToLatest } from '../db/client';
 import { startEmbeddedPostgres } from '../infra/postgres';
 import { freeClusterPorts, startClusterTemporal } from '../infra/temporal-server';

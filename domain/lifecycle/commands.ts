@@ -16,7 +16,7 @@ import type {
   SubmitCommand,
   SubmitReportCommand,
 } from '../schemas/task-commands';
-import { sendOffsetSeconds } from '../notification-plan';
+import { sendOffsetSeconds } from '../send-time';
 import type { TaskState } from '../task';
 import { EXTENSION_COMMANDS } from './commands/extension';
 import { OWNERSHIP_COMMANDS } from './commands/ownership';

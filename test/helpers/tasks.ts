@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import { createActivities } from '../../activities';
 import type { Database } from '../../db/schema';
 import { WorkingCalendar } from '../../domain/calendar';
-import { sendOffsetSeconds } from '../../domain/notification-plan';
+import { sendOffsetSeconds } from '../../domain/send-time';
 import { toVnIso, vnCivilDate } from '../../domain/time';
 import { taskIdFor, workflowIdFor, type DirectiveTaskInput, type Envelope } from '../../domain/task';
 import type { Actor, CompleteLaunch } from '../../domain/schemas/task';

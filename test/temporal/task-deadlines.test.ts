@@ -5,7 +5,8 @@ import { verifyAuditChain } from '../../db/repositories/audit';
 import type { WorkingCalendar } from '../../domain/calendar';
 import { formatDueDate } from '../../domain/catalog/format';
 import { tetDate } from '../../domain/lunar';
-import { deadlineMorning, lastWorkingDayBeforeDeadline, sendOffsetSeconds } from '../../domain/notification-plan';
+import { deadlineMorning, lastWorkingDayBeforeDeadline } from '../../domain/notification-plan';
+import { sendOffsetSeconds } from '../../domain/send-time';
 import { addCalendarDays, type CivilDate, civilDayNumber, dayOfWeek, toVnIso, vnCivilDate, vnInstant } from '../../domain/time';
 import * as messages from '../../workflows/messages';
 import {

@@ -11,9 +11,8 @@ import {
   type PlannedNotification,
   reportNotificationsBetween,
   type ScheduleInput,
-  SEND_SPREAD_SECONDS,
-  sendOffsetSeconds,
 } from '../../domain/notification-plan';
+import { SEND_SPREAD_SECONDS, sendOffsetSeconds } from '../../domain/send-time';
 import { notificationPolicySchema } from '../../domain/schemas/policy';
 import { formatCivilDate, parseInstant, toVnDateTime, vnInstant } from '../../domain/time';
 

@@ -13,7 +13,7 @@ import type { Database } from '../../../db/schema';
 import { addUnit, addUser, issueToken } from '../../../db/repositories/auth';
 import { addWebhookEndpoint } from '../../../db/repositories/webhooks';
 import { nextPeriod } from '../../../domain/recurrence';
-import { sendOffsetSeconds } from '../../../domain/notification-plan';
+import { sendOffsetSeconds } from '../../../domain/send-time';
 import { WorkingCalendar } from '../../../domain/calendar';
 import { createActivities } from '../../../activities';
 import { vnCivilDate } from '../../../domain/time';
