@@ -315,7 +315,7 @@ export async function checkInvariants(sys: CheckedSystem, w: Workload): Promise<
   }
   if (!w.timers.some((t) => t.kind === 'escalation'))
     notes.push(
-      'no working-day full hour fell inside the run: reminders and escalations (sent at sendAtHour on working days) could not fire; deadline timers and report periods did',
+      'no working-day full hour fell inside the run: reminders and escalations (sent at sendAtHour plus each task’s offset, on working days) could not fire; deadline timers and report periods did',
     );
 
   // ---- the API's answers during the faults ----
