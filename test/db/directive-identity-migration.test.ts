@@ -1,30 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { Migrator, sql, type Kysely } from 'kysely';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createDb, migrateToLatest } from '../../db/client';
-import { migrationProvider } from '../../db/migrations';
-import { testDb } from '../helpers/servers';
+import { describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../db/client';
+import { useScratchDatabase } from '../helpers/servers';
 
 /* Migration 0013 on a database of its own: rows written before it take the identity they had. */
 
 describe('migration 0013: a directive is its number, issuer and issue year', () => {
-  const admin = testDb();
-  const name = `migration_${randomUUID().replace(/-/g, '')}`;
-  let db: Kysely<any> | undefined;
-
-  afterAll(async () => {
-    await db?.destroy();
-    await sql`drop database if exists ${sql.id(name)}`.execute(admin);
-    await admin.destroy();
-  });
+  const scratch = useScratchDatabase();
 
   it('gives existing directives and tasks their year and issuer, keeps their ids, and lets the same number come back next year', async () => {
-    await sql`create database ${sql.id(name)}`.execute(admin);
-    const url = new URL(inject('databaseUrl'));
-    url.pathname = `/${name}`;
-    db = createDb(url.toString(), 2);
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo('0012_units_active');
-    expect(error).toBeUndefined();
+    const db = await scratch.migratedTo('0012_units_active');
 
     // As the system wrote them before: a registered directive (its task), and a task of a number never registered.
     await db

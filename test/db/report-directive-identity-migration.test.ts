@@ -1,23 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely } from 'kysely';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createDb, migrateToLatest } from '../../db/client';
+import { describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../db/client';
 import { migrationProvider } from '../../db/migrations';
 import { reportByDirective } from '../../db/repositories/reports';
-import { testDb } from '../helpers/servers';
+import { useScratchDatabase } from '../helpers/servers';
 
 /* Migration 0021 on a database of its own: tasks recorded before it are counted under their directive's identity after it. */
 
 describe('migration 0021: the per-directive report counts a directive by its number, issue year and issuer', () => {
-  const admin = testDb();
-  const name = `migration_${randomUUID().replace(/-/g, '')}`;
+  const scratch = useScratchDatabase();
   let db: Kysely<any> | undefined;
-
-  afterAll(async () => {
-    await db?.destroy();
-    await sql`drop database if exists ${sql.id(name)}`.execute(admin);
-    await admin.destroy();
-  });
 
   const counts = async (dimension: string) =>
     (
@@ -28,12 +20,7 @@ describe('migration 0021: the per-directive report counts a directive by its num
     ).rows;
 
   it('recounts the kept counts of "80/TB-UBND" of 2025 and of 2026 as two directives, and keeps counting them apart', async () => {
-    await sql`create database ${sql.id(name)}`.execute(admin);
-    const url = new URL(inject('databaseUrl'));
-    url.pathname = `/${name}`;
-    db = createDb(url.toString(), 2);
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo('0020_app_role_and_audit_checkpoints');
-    expect(error).toBeUndefined();
+    db = await scratch.migratedTo('0020_app_role_and_audit_checkpoints');
 
     const task = (id: string, year: number, due: string) => ({
       id,
