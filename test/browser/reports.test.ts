@@ -84,6 +84,8 @@ describe('reports, exports and the inspection dossier in the browser', () => {
     await expect(unit.getByRole('table', { name: 'Kết quả theo đơn vị' })).not.toContainText(world.units.other);
     await expectAccessible(unit);
     await expectNoSidewaysScroll(unit);
+    await unit.goto('/reports?view=directive');
+    await shoot(unit, 'reports-directives-360');
     for (const url of [
       `/reports?unit=${world.units.other}`,
       `/reports/tasks?unit=${world.units.other}&figure=total`,
