@@ -5,19 +5,15 @@ import { directiveFromTextSchema } from './routes/directives';
 
 /* The directive operations of the OpenAPI document: import, text intake (preview and register), drafts, launch. */
 
-export function registerDirectiveOperations({ registry, route, errors, json, jsonBody }: OpenApiKit): void {
+export function registerDirectiveOperations({ registry, operations, errors, json, jsonBody }: OpenApiKit): void {
+  const directives = operations(TAGS.directives);
   // ---- Directives ----
   const directivePath = z.object({
     id: z.string().openapi({ description: 'Mã văn bản chỉ đạo', example: '2025-01-tb-cqtt.6f0c2f7d1a3b' }),
   });
   const DirectiveImport = registry.register('DirectiveImport', fromOutside(directiveImportSchema));
   const directiveView = looseObject('Văn bản chỉ đạo và các mục (nháp hoặc đã giao)');
-  route({
-    method: 'post',
-    path: '/api/v1/directives',
-    operationId: 'importDirective',
-    tags: [TAGS.directives],
-    summary: 'Nhập văn bản chỉ đạo có cấu trúc',
+  directives.post('/api/v1/directives', 'importDirective', 'Nhập văn bản chỉ đạo có cấu trúc', {
     description:
       'Nhập một văn bản và các mục của nó (JSON hoặc YAML cùng cấu trúc) dưới dạng bản nháp để rà soát trước khi giao. Dành cho Cơ quan Thường trực.',
     request: {
@@ -34,12 +30,7 @@ export function registerDirectiveOperations({ registry, route, errors, json, jso
     contentMediaType: 'application/octet-stream',
     description: 'Tệp văn bản: .docx, PDF có lớp văn bản, hoặc .txt (UTF-8)',
   } as const;
-  route({
-    method: 'post',
-    path: '/api/v1/directives/extract',
-    operationId: 'extractDirective',
-    tags: [TAGS.directives],
-    summary: 'Đọc thử văn bản chỉ đạo (không ghi gì)',
+  directives.post('/api/v1/directives/extract', 'extractDirective', 'Đọc thử văn bản chỉ đạo (không ghi gì)', {
     description:
       'Gửi toàn văn thông báo (có dấu hoặc từ OCR) dạng `text/plain`, hoặc tệp .docx/.pdf trong trường `file` của `multipart/form-data`; trả về bản đọc đề xuất (số hiệu, cơ quan ban hành, ngày, các mục, phần nhận định) kèm nguồn của từng trường (`sources`: đoạn văn bản, vị trí trong `text`, độ tin cậy 0–1). Không ghi gì vào cơ sở dữ liệu; đăng ký bằng `POST /api/v1/directives/from-text`. PDF scan không có lớp văn bản bị từ chối (422, cần OCR trước); loại tệp khác: 415.',
     request: {
@@ -63,12 +54,7 @@ export function registerDirectiveOperations({ registry, route, errors, json, jso
     },
   });
   const DirectiveFromText = registry.register('DirectiveFromText', fromOutside(directiveFromTextSchema));
-  route({
-    method: 'post',
-    path: '/api/v1/directives/from-text',
-    operationId: 'registerDirectiveFromText',
-    tags: [TAGS.directives],
-    summary: 'Đăng ký văn bản chỉ đạo từ nội dung văn bản',
+  directives.post('/api/v1/directives/from-text', 'registerDirectiveFromText', 'Đăng ký văn bản chỉ đạo từ nội dung văn bản', {
     description:
       'Đọc lại văn bản và đăng ký với số hiệu, cơ quan ban hành, ngày ban hành do Cơ quan Thường trực xác nhận; các mục thành bản nháp (chỉ các mục trong `items` nếu có). Trường bỏ trống lấy theo bản đọc; `number` bắt buộc khi phần đầu văn bản không ghi số (422). JSON, hoặc `multipart/form-data` với tệp trong `file` và các trường còn lại (`items` có thể lặp).',
     request: {
@@ -100,12 +86,7 @@ export function registerDirectiveOperations({ registry, route, errors, json, jso
       ...errors(400, 403, 409, 413, 415, 422),
     },
   });
-  route({
-    method: 'get',
-    path: '/api/v1/directives',
-    operationId: 'listDirectives',
-    tags: [TAGS.directives],
-    summary: 'Danh sách văn bản chỉ đạo',
+  directives.get('/api/v1/directives', 'listDirectives', 'Danh sách văn bản chỉ đạo', {
     request: {
       query: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
     },
@@ -114,21 +95,11 @@ export function registerDirectiveOperations({ registry, route, errors, json, jso
       ...errors(400, 403),
     },
   });
-  route({
-    method: 'get',
-    path: '/api/v1/directives/{id}',
-    operationId: 'getDirective',
-    tags: [TAGS.directives],
-    summary: 'Xem một văn bản chỉ đạo và các mục',
+  directives.get('/api/v1/directives/{id}', 'getDirective', 'Xem một văn bản chỉ đạo và các mục', {
     request: { params: directivePath },
     responses: { 200: json(directiveView, 'Văn bản chỉ đạo'), ...errors(400, 403, 404) },
   });
-  route({
-    method: 'patch',
-    path: '/api/v1/directives/{id}/items/{ref}',
-    operationId: 'patchDirectiveItem',
-    tags: [TAGS.directives],
-    summary: 'Sửa một mục nháp',
+  directives.patch('/api/v1/directives/{id}/items/{ref}', 'patchDirectiveItem', 'Sửa một mục nháp', {
     description: 'Bổ sung hoặc sửa các trường của một mục chưa giao (ví dụ để đủ "6 rõ").',
     request: {
       params: directivePath.extend({ ref: z.string().openapi({ description: 'Số thứ tự của mục trong văn bản' }) }),
@@ -136,12 +107,7 @@ export function registerDirectiveOperations({ registry, route, errors, json, jso
     },
     responses: { 200: json(looseObject('Mục sau khi sửa'), 'Đã sửa'), ...errors(400, 403, 404, 409) },
   });
-  route({
-    method: 'post',
-    path: '/api/v1/directives/{id}/items/{ref}/discard',
-    operationId: 'discardDirectiveItem',
-    tags: [TAGS.directives],
-    summary: 'Loại một mục nháp',
+  directives.post('/api/v1/directives/{id}/items/{ref}/discard', 'discardDirectiveItem', 'Loại một mục nháp', {
     description:
       'Loại một mục chưa giao (không giao việc cho ai); mục vẫn được liệt kê, không giao được nữa, và lịch sử văn bản ghi người loại, thời điểm và lý do.',
     request: {
@@ -150,12 +116,7 @@ export function registerDirectiveOperations({ registry, route, errors, json, jso
     },
     responses: { 200: json(directiveView, 'Đã loại'), ...errors(400, 403, 404, 409) },
   });
-  route({
-    method: 'post',
-    path: '/api/v1/directives/{id}/launch',
-    operationId: 'launchDirectiveItems',
-    tags: [TAGS.directives],
-    summary: 'Giao các mục của văn bản thành nhiệm vụ',
+  directives.post('/api/v1/directives/{id}/launch', 'launchDirectiveItems', 'Giao các mục của văn bản thành nhiệm vụ', {
     description: 'Giao các mục được chọn (hoặc mọi mục khi không nêu `refs`); kết quả nêu từng mục đã giao hay còn thiếu gì.',
     request: { params: directivePath, body: jsonBody(registry.register('LaunchDirectiveItems', fromOutside(launchItemsSchema))) },
     responses: {

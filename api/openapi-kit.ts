@@ -32,7 +32,7 @@ export const looseObject = (description: string) => z.object({}).catchall(z.unkn
 export const pageOf = (name: string, items: z.ZodType, extra: Record<string, z.ZodType> = {}) =>
   z.object({ items: z.array(items), page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), ...extra }).openapi(name);
 
-/** The helpers of one registry: `route` adds the Idempotency-Key to a POST, `errors(...)` the error answers an operation may give. */
+/** The helpers of one registry: `operations(tag)` registers operations (a POST gets the Idempotency-Key), `errors(...)` the error answers an operation may give. */
 export function createKit(registry: OpenAPIRegistry) {
   const Problem = registry.register(
     'Problem',
@@ -85,14 +85,26 @@ export function createKit(registry: OpenAPIRegistry) {
     responses: Object.fromEntries(Object.entries({ ...errors(409, 422), ...config.responses }).sort(([a], [b]) => a.localeCompare(b))),
   });
   const route = (config: RouteConfig) => registry.registerPath(config.method === 'post' ? withIdempotency(config) : config);
-  const publicRoute = (config: RouteConfig) => registry.registerPath({ ...config, security: [] });
+  type Details = Omit<RouteConfig, 'method' | 'path' | 'operationId' | 'tags' | 'summary'>;
+  /**
+   * The operations under one tag: `get(path, operationId, summary, details)` and likewise `post`,
+   * `patch`. Public operations (no token) carry no security requirement.
+   */
+  const operations = (tag: (typeof TAGS)[keyof typeof TAGS], access: 'token' | 'public' = 'token') => {
+    const register = (method: 'get' | 'post' | 'patch') => (path: string, operationId: string, summary: string, details: Details) => {
+      const config: RouteConfig = { method, path, operationId, tags: [tag], summary, ...details };
+      if (access === 'public') registry.registerPath({ ...config, security: [] });
+      else route(config);
+    };
+    return { get: register('get'), post: register('post'), patch: register('patch') };
+  };
 
   const taskPath = z.object({
     id: fromOutside(taskIdParams.shape.id).openapi({ description: 'Mã nhiệm vụ, ví dụ `01-tb-cqtt.2-3-1`', example: '01-tb-cqtt.2-3-1' }),
   });
   const taskState = looseObject('Trạng thái sống của nhiệm vụ, đọc từ workflow (query `getState`)');
 
-  return { registry, route, publicRoute, errors, json, jsonBody, taskPath, taskState };
+  return { registry, operations, errors, json, jsonBody, taskPath, taskState };
 }
 
 export type OpenApiKit = ReturnType<typeof createKit>;

@@ -39,7 +39,10 @@ const COMMAND_TEXTS: Partial<Record<CommandName, { summary: string; description:
 };
 
 /** Registers the task, command and evidence operations. */
-export function registerTaskOperations({ registry, route, errors, json, jsonBody, taskPath, taskState }: OpenApiKit): void {
+export function registerTaskOperations({ registry, operations, errors, json, jsonBody, taskPath, taskState }: OpenApiKit): void {
+  const tasks = operations(TAGS.tasks);
+  const commands = operations(TAGS.commands);
+  const evidence = operations(TAGS.evidence);
   // ---- Tasks ----
   const LaunchTask = registry.register(
     'LaunchTask',
@@ -49,12 +52,7 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
     }),
   );
   const LaunchResult = registry.register('LaunchResult', launchResultSchema());
-  route({
-    method: 'post',
-    path: '/api/v1/tasks',
-    operationId: 'launchTask',
-    tags: [TAGS.tasks],
-    summary: 'Giao nhiệm vụ',
+  tasks.post('/api/v1/tasks', 'launchTask', 'Giao nhiệm vụ', {
     description:
       'Khởi chạy một nhiệm vụ (một workflow) cho một mục của văn bản chỉ đạo. Dành cho Cơ quan Thường trực. Gửi lại cùng số hiệu và mục thì nhận về nhiệm vụ đã có (200, `created: false`), kể cả khi nhiệm vụ đó đã hoàn thành hoặc đã hủy; muốn thực hiện lại thì mở lại (`reopen`).',
     request: { body: jsonBody(LaunchTask) },
@@ -67,12 +65,7 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
       ...errors(400, 403, 422),
     },
   });
-  route({
-    method: 'get',
-    path: '/api/v1/tasks',
-    operationId: 'listTasks',
-    tags: [TAGS.tasks],
-    summary: 'Danh sách nhiệm vụ',
+  tasks.get('/api/v1/tasks', 'listTasks', 'Danh sách nhiệm vụ', {
     description:
       'Lọc theo đơn vị, văn bản, nhóm trạng thái, quá hạn và khoảng thời hạn; phân trang. Cán bộ đơn vị chỉ thấy nhiệm vụ đơn vị mình chủ trì hoặc phối hợp.',
     request: { query: fromOutside(taskListQuerySchema) },
@@ -122,12 +115,7 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
     },
   ];
   for (const { path, operationId, summary, description, schema, answer } of TASK_READS) {
-    route({
-      method: 'get',
-      path: `/api/v1/tasks/{id}${path}`,
-      operationId,
-      tags: [TAGS.tasks],
-      summary,
+    tasks.get(`/api/v1/tasks/{id}${path}`, operationId, summary, {
       description,
       request: { params: taskPath },
       responses: { 200: json(schema, answer), ...errors(400, 403, 404) },
@@ -138,24 +126,14 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
   const CommandResult = registry.register('CommandResult', z.object({ id: z.string(), state: taskState }));
   for (const [name, { update, schema }] of Object.entries(COMMAND_ROUTES) as [CommandName, (typeof COMMAND_ROUTES)[CommandName]][]) {
     const text = COMMAND_TEXTS[name] ?? { summary: `Lệnh ${name}`, description: `Gửi lệnh \`${update.name}\` tới workflow của nhiệm vụ.` };
-    route({
-      method: 'post',
-      path: `/api/v1/tasks/{id}/${name}`,
-      operationId: update.name,
-      tags: [TAGS.commands],
-      summary: text.summary,
+    commands.post(`/api/v1/tasks/{id}/${name}`, update.name, text.summary, {
       description: `${text.description} Workflow kiểm tra quyền và trạng thái trước khi ghi nhận; lệnh bị từ chối không để lại dấu vết trong lịch sử.`,
       request: { params: taskPath, body: jsonBody(registry.register(`${pascal(update.name)}Command`, fromOutside(schema as z.ZodType))) },
       responses: { 200: json(CommandResult, 'Lệnh đã được ghi nhận; trả về trạng thái mới'), ...errors(400, 403, 404, 409, 422) },
     });
   }
 
-  route({
-    method: 'post',
-    path: '/api/v1/tasks/{id}/reopen',
-    operationId: 'reopenTask',
-    tags: [TAGS.commands],
-    summary: 'Mở lại nhiệm vụ',
+  commands.post('/api/v1/tasks/{id}/reopen', 'reopenTask', 'Mở lại nhiệm vụ', {
     description:
       'Cơ quan Thường trực mở lại một nhiệm vụ đã hoàn thành hoặc đã hủy để thực hiện lại, kèm lý do và thời hạn mới (ở tương lai). Vẫn là nhiệm vụ đó: nhật ký kiểm toán tiếp tục với sự kiện `reopened`, nhắc việc theo thời hạn mới.',
     request: { params: taskPath, body: jsonBody(registry.register('ReopenCommand', fromOutside(reopenSchema))) },
@@ -166,12 +144,7 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
   const evidencePath = taskPath.extend({
     evidenceId: fromOutside(evidenceSchema.shape.evidenceId).openapi({ description: 'Mã minh chứng (trong `Location` của lần tải lên)' }),
   });
-  route({
-    method: 'post',
-    path: '/api/v1/tasks/{id}/evidence',
-    operationId: 'uploadEvidence',
-    tags: [TAGS.evidence],
-    summary: 'Tải lên tệp minh chứng',
+  evidence.post('/api/v1/tasks/{id}/evidence', 'uploadEvidence', 'Tải lên tệp minh chứng', {
     description: `Một tệp trong trường \`file\` của \`multipart/form-data\` (kèm \`description\` nếu cần). Máy chủ kiểm tra nội dung tệp khớp loại khai báo, tính SHA-256, lưu tệp rồi ghi minh chứng vào nhiệm vụ. Chỉ nhận ${EVIDENCE_TYPES_VI}; dung lượng tối đa theo \`EVIDENCE_MAX_BYTES\` (mặc định 20 MiB).`,
     request: {
       params: taskPath,
@@ -213,12 +186,7 @@ export function registerTaskOperations({ registry, route, errors, json, jsonBody
       ...errors(400, 403, 404, 409, 413, 415, 422),
     },
   });
-  route({
-    method: 'get',
-    path: '/api/v1/tasks/{id}/evidence/{evidenceId}',
-    operationId: 'downloadEvidence',
-    tags: [TAGS.evidence],
-    summary: 'Tải về tệp minh chứng',
+  evidence.get('/api/v1/tasks/{id}/evidence/{evidenceId}', 'downloadEvidence', 'Tải về tệp minh chứng', {
     request: { params: evidencePath },
     responses: {
       200: {

@@ -40,7 +40,10 @@ function buildRegistry(): OpenAPIRegistry {
   });
 
   const kit = createKit(registry);
-  const { route, publicRoute, errors, json } = kit;
+  const { operations, errors, json } = kit;
+  const reports = operations(TAGS.reports);
+  const inbox = operations(TAGS.inbox);
+  const publicOps = operations(TAGS.operations, 'public');
 
   registerTaskOperations(kit);
   registerDirectiveOperations(kit);
@@ -80,12 +83,7 @@ function buildRegistry(): OpenAPIRegistry {
     ],
   ] as const;
   for (const [kind, operationId, query, summary, description, rows] of REPORTS) {
-    route({
-      method: 'get',
-      path: `/api/v1/reports/${kind}`,
-      operationId,
-      tags: [TAGS.reports],
-      summary,
+    reports.get(`/api/v1/reports/${kind}`, operationId, summary, {
       description: `${description} Chọn kỳ báo cáo (\`period\`, ví dụ 2026-11, 2026-Q4, 2026-H2, 2026) hoặc khoảng thời hạn (\`from\`/\`to\`); \`format\` là json, csv hoặc xlsx (Excel). Cán bộ đơn vị chỉ xem được báo cáo của đơn vị mình.`,
       request: { query: fromOutside(query) },
       responses: { 200: { description: 'Báo cáo theo định dạng yêu cầu', content: reportContent(reportRows(rows)) }, ...errors(400, 403) },
@@ -110,12 +108,7 @@ function buildRegistry(): OpenAPIRegistry {
       readAt: z.string().nullable(),
     })
     .openapi('InboxNotification');
-  route({
-    method: 'get',
-    path: '/api/v1/inbox',
-    operationId: 'listInbox',
-    tags: [TAGS.inbox],
-    summary: 'Hộp thư của người dùng',
+  inbox.get('/api/v1/inbox', 'listInbox', 'Hộp thư của người dùng', {
     description:
       'Các thông báo (nhắc việc, leo thang, kết quả xử lý) gửi tới đơn vị và vai trò của người dùng, mới nhất trước; `unread=true` chỉ lấy thư chưa đọc.',
     request: { query: fromOutside(inboxQuerySchema) },
@@ -124,12 +117,7 @@ function buildRegistry(): OpenAPIRegistry {
       ...errors(400),
     },
   });
-  route({
-    method: 'post',
-    path: '/api/v1/inbox/{id}/read',
-    operationId: 'markInboxRead',
-    tags: [TAGS.inbox],
-    summary: 'Đánh dấu thông báo đã đọc',
+  inbox.post('/api/v1/inbox/{id}/read', 'markInboxRead', 'Đánh dấu thông báo đã đọc', {
     description: 'Thông báo không thuộc hộp thư của người dùng được trả lời như không tồn tại (404).',
     request: {
       params: z.object({
@@ -146,50 +134,25 @@ function buildRegistry(): OpenAPIRegistry {
   const readiness = z
     .object({ status: z.enum(['ready', 'unavailable']), database: z.enum(['ok', 'unavailable']), temporal: z.enum(['ok', 'unavailable']) })
     .openapi('Readiness');
-  publicRoute({
-    method: 'get',
-    path: '/healthz',
-    operationId: 'health',
-    tags: [TAGS.operations],
-    summary: 'Tiến trình còn chạy',
+  publicOps.get('/healthz', 'health', 'Tiến trình còn chạy', {
     description: 'Luôn trả lời 200 khi tiến trình còn chạy (liveness); không kiểm tra phụ thuộc.',
     responses: { 200: json(z.object({ status: z.literal('ok') }), 'Đang chạy') },
   });
-  publicRoute({
-    method: 'get',
-    path: '/readyz',
-    operationId: 'readiness',
-    tags: [TAGS.operations],
-    summary: 'Sẵn sàng phục vụ',
+  publicOps.get('/readyz', 'readiness', 'Sẵn sàng phục vụ', {
     description: 'Kiểm tra PostgreSQL và Temporal (readiness); 503 khi một trong hai không trả lời.',
     responses: { 200: json(readiness, 'Sẵn sàng'), 503: json(readiness, 'Chưa sẵn sàng') },
   });
-  publicRoute({
-    method: 'get',
-    path: '/metrics',
-    operationId: 'metrics',
-    tags: [TAGS.operations],
-    summary: 'Số đo Prometheus',
+  publicOps.get('/metrics', 'metrics', 'Số đo Prometheus', {
     description:
       'Định dạng văn bản của Prometheus: thời gian xử lý HTTP theo mẫu đường dẫn, số lần khởi chạy workflow và gửi Update theo kết quả, số đo của Node. Không cần mã truy cập: chỉ mở cổng này trong mạng nội bộ.',
     responses: { 200: { description: 'Số đo', content: { 'text/plain': { schema: z.string() } } } },
   });
-  publicRoute({
-    method: 'get',
-    path: OPENAPI_JSON_PATH,
-    operationId: 'openApiDocument',
-    tags: [TAGS.operations],
-    summary: 'Tài liệu OpenAPI 3.1 của API',
+  publicOps.get(OPENAPI_JSON_PATH, 'openApiDocument', 'Tài liệu OpenAPI 3.1 của API', {
     responses: {
       200: { description: 'Tài liệu OpenAPI', content: { 'application/json': { schema: looseObject('Tài liệu OpenAPI 3.1') } } },
     },
   });
-  publicRoute({
-    method: 'get',
-    path: DOCS_PATH,
-    operationId: 'apiDocsPage',
-    tags: [TAGS.operations],
-    summary: 'Trang tài liệu API cho người đọc',
+  publicOps.get(DOCS_PATH, 'apiDocsPage', 'Trang tài liệu API cho người đọc', {
     responses: { 200: { description: 'Trang HTML', content: { 'text/html': { schema: z.string() } } } },
   });
   return registry;
