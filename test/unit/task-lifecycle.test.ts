@@ -134,7 +134,7 @@ describe('the launch', () => {
 describe('who may do what, when', () => {
   it('refuses every command in a status it is not allowed in, with InvalidState', () => {
     for (const name of Object.keys(TASK_COMMANDS) as CommandName[]) {
-      const allowed = TASK_COMMANDS[name].allowedIn;
+      const allowed = TASK_COMMANDS[name].allowedIn.statuses;
       if (!allowed) continue;
       for (const status of (['assigned', 'acknowledged', 'in_progress', 'submitted', 'returned', 'completed', 'cancelled'] as const).filter(
         (s) => !allowed.includes(s),
@@ -154,9 +154,9 @@ describe('who may do what, when', () => {
       leadOrCoordinating: [stranger, secretariat, leadInspector],
       secretariat: [leadOfficer, coordinatingOfficer],
     };
-    const statusFor = (name: CommandName): TaskStatus => TASK_COMMANDS[name].allowedIn?.[0] ?? 'in_progress';
+    const statusFor = (name: CommandName): TaskStatus => TASK_COMMANDS[name].allowedIn.statuses?.[0] ?? 'in_progress';
     for (const name of Object.keys(TASK_COMMANDS) as CommandName[]) {
-      for (const actor of outsiders[TASK_COMMANDS[name].issuer]) {
+      for (const actor of outsiders[TASK_COMMANDS[name].issuedBy.issuer]) {
         expect(refusalType(name, task(statusFor(name)), SAMPLE_COMMANDS[name], actor), `${name} by ${actor.userId}`).toBe('NotPermitted');
       }
     }

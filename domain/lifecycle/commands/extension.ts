@@ -7,10 +7,8 @@ import type { TaskCommands } from '../commands';
 export const EXTENSION_COMMANDS = {
   requestExtension: {
     schema: 'requestExtensionSchema',
-    allowedIn: ['assigned', ...WORKING],
-    doing: 'xin gia hạn',
-    issuer: 'lead',
-    issuing: 'xin gia hạn',
+    allowedIn: { statuses: ['assigned', ...WORKING], doing: 'xin gia hạn' },
+    issuedBy: { issuer: 'lead', issuing: 'xin gia hạn' },
     check: (state, command, _actor, now) => {
       if (state.deadlineKind !== 'date' || !state.dueAt) return invalidState('Nhiệm vụ không có thời hạn cụ thể để gia hạn');
       if (state.pendingExtension) return invalidState('Đã có một đề nghị gia hạn đang chờ quyết định');
@@ -31,10 +29,8 @@ export const EXTENSION_COMMANDS = {
   },
   decideExtension: {
     schema: 'decideExtensionSchema',
-    allowedIn: null,
-    doing: 'quyết định gia hạn',
-    issuer: 'secretariat',
-    issuing: 'quyết định gia hạn',
+    allowedIn: { statuses: null, doing: 'quyết định gia hạn' },
+    issuedBy: { issuer: 'secretariat', issuing: 'quyết định gia hạn' },
     check: (state, command, _actor, now) => {
       if (!state.pendingExtension) return invalidState('Không có đề nghị gia hạn nào đang chờ');
       if (isClosed(state)) return invalidState('Nhiệm vụ đã kết thúc');

@@ -8,10 +8,8 @@ import type { TaskCommands } from '../commands';
 export const OWNERSHIP_COMMANDS = {
   reassign: {
     schema: 'reassignSchema',
-    allowedIn: OPEN_STATUSES,
-    doing: 'giao lại',
-    issuer: 'secretariat',
-    issuing: 'giao lại nhiệm vụ',
+    allowedIn: { statuses: OPEN_STATUSES, doing: 'giao lại' },
+    issuedBy: { issuer: 'secretariat', issuing: 'giao lại nhiệm vụ' },
     check: (state, command) => (command.newLeadUnit === state.leadUnit ? invalid('Đơn vị mới trùng đơn vị đang chủ trì') : null),
     apply: (state, command, actor, now) => {
       const next = copyOf(state);
@@ -39,10 +37,8 @@ export const OWNERSHIP_COMMANDS = {
   },
   cancel: {
     schema: 'cancelSchema',
-    allowedIn: OPEN_STATUSES,
-    doing: 'hủy',
-    issuer: 'secretariat',
-    issuing: 'hủy nhiệm vụ',
+    allowedIn: { statuses: OPEN_STATUSES, doing: 'hủy' },
+    issuedBy: { issuer: 'secretariat', issuing: 'hủy nhiệm vụ' },
     apply: (state, command, actor, now) => {
       const next = copyOf(state);
       next.status = 'cancelled';

@@ -11,10 +11,8 @@ import { invalid, invalidState, type CommandRule } from './rules';
  */
 export const REOPEN: CommandRule<ReopenCommand> = {
   schema: 'reopenSchema',
-  allowedIn: ['completed', 'cancelled'],
-  doing: 'mở lại',
-  issuer: 'secretariat',
-  issuing: 'mở lại nhiệm vụ',
+  allowedIn: { statuses: ['completed', 'cancelled'], doing: 'mở lại' },
+  issuedBy: { issuer: 'secretariat', issuing: 'mở lại nhiệm vụ' },
   check: (state, command, _actor, now) => {
     if (state.deadlineKind !== 'date') return invalidState('Chỉ mở lại được nhiệm vụ có thời hạn cụ thể');
     return Date.parse(command.newDueAt) <= now ? invalid('Thời hạn mới phải ở tương lai') : null;

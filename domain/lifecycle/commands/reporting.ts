@@ -8,10 +8,8 @@ const CLOSED_PERIODS_KEPT = 24;
 export const REPORTING_COMMANDS = {
   submitReport: {
     schema: 'submitReportSchema',
-    allowedIn: ['assigned', ...WORKING],
-    doing: 'nộp báo cáo định kỳ',
-    issuer: 'lead',
-    issuing: 'nộp báo cáo định kỳ',
+    allowedIn: { statuses: ['assigned', ...WORKING], doing: 'nộp báo cáo định kỳ' },
+    issuedBy: { issuer: 'lead', issuing: 'nộp báo cáo định kỳ' },
     check: (state, command) =>
       state.reports.open.some((p) => p.key === command.periodKey)
         ? null

@@ -1,16 +1,14 @@
 // The claim of completion and its review: submitting, approving, returning.
 import { outboxFor, reopenedSuffix } from '../outbox';
 import { closeLeadPeriod, copyOf, recordOn, settleTargets, single } from '../state';
-import { change, invalid, invalidState, missingEvidence, WORKING, type CommandRule } from './rules';
+import { entering, invalid, invalidState, missingEvidence, WORKING, type CommandRule } from './rules';
 import type { TaskCommands } from '../commands';
 
 export const REVIEW_COMMANDS = {
   submit: {
     schema: 'submitSchema',
-    allowedIn: WORKING,
-    doing: 'đề nghị hoàn thành',
-    issuer: 'lead',
-    issuing: 'đề nghị hoàn thành',
+    allowedIn: { statuses: WORKING, doing: 'đề nghị hoàn thành' },
+    issuedBy: { issuer: 'lead', issuing: 'đề nghị hoàn thành' },
     check: (state, command) => {
       if (state.deadlineKind !== 'date')
         return invalidState('Nhiệm vụ định kỳ/thường xuyên được báo cáo theo kỳ, không đề nghị hoàn thành');
@@ -18,19 +16,12 @@ export const REVIEW_COMMANDS = {
       if (missing) return missing;
       return command.evidenceIds.length === 0 && state.evidence.length === 0 ? invalid('Đề nghị hoàn thành phải kèm minh chứng') : null;
     },
-    apply: (state, command, actor, now) =>
-      change(state, 'submitted', actor, now, (next) => {
-        next.status = 'submitted';
-        next.submittedAt = now;
-        return command;
-      }),
+    apply: entering('submitted', 'submittedAt'),
   },
   approve: {
     schema: 'approveSchema',
-    allowedIn: ['submitted'],
-    doing: 'duyệt hoàn thành',
-    issuer: 'secretariat',
-    issuing: 'duyệt hoàn thành',
+    allowedIn: { statuses: ['submitted'], doing: 'duyệt hoàn thành' },
+    issuedBy: { issuer: 'secretariat', issuing: 'duyệt hoàn thành' },
     apply: (state, command, actor, now) => {
       const next = copyOf(state);
       // Lateness is judged by when the unit claimed completion, against the deadline in force.
@@ -53,10 +44,8 @@ export const REVIEW_COMMANDS = {
   },
   return: {
     schema: 'returnSchema',
-    allowedIn: ['submitted'],
-    doing: 'trả lại',
-    issuer: 'secretariat',
-    issuing: 'trả lại đề nghị hoàn thành',
+    allowedIn: { statuses: ['submitted'], doing: 'trả lại' },
+    issuedBy: { issuer: 'secretariat', issuing: 'trả lại đề nghị hoàn thành' },
     apply: (state, command, actor, now) => {
       const next = copyOf(state);
       next.status = 'returned';

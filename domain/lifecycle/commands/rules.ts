@@ -26,11 +26,9 @@ export interface CommandRule<C> {
   /** The zod schema in `domain/schemas/task-commands.ts` that the API and the Update validator parse it with. */
   schema: keyof typeof CommandSchemaModule & `${string}Schema`;
   /** The statuses it is allowed in (null: any), and the words for what cannot be done in another. */
-  allowedIn: readonly TaskStatus[] | null;
-  doing: string;
+  allowedIn: { statuses: readonly TaskStatus[] | null; doing: string };
   /** Who may issue it, and the words for what only they may do. */
-  issuer: Issuer;
-  issuing: string;
+  issuedBy: { issuer: Issuer; issuing: string };
   check?: (state: TaskState, command: C, actor: Actor, now: number) => Refusal | null;
   apply: (state: TaskState, command: C, actor: Actor, now: string, rules?: CommandRules) => CommandOutcome;
   /** What may follow once its event is written, judged on the state then: the last report completes a recurring obligation. */
@@ -85,11 +83,22 @@ export function change(
   return single(next, recordOn(next, kind, actor, payload, now));
 }
 
+/** The change into a status that stamps when it was entered: acknowledging, submitting for review. */
+export const entering =
+  <C extends Record<string, unknown>>(status: 'acknowledged' | 'submitted', stamp: 'acknowledgedAt' | 'submittedAt') =>
+  (state: TaskState, command: C, actor: Actor, now: string): Transition =>
+    change(state, status, actor, now, (next) => {
+      next.status = status;
+      next[stamp] = now;
+      return command;
+    });
+
 /** Why this actor may not give the command of this row now, or null when it may. Checks run in order: status, issuer, then `check`. */
 export function refusalByRule<C>(rule: CommandRule<C>, state: TaskState, command: C, actor: Actor, now: number): Refusal | null {
-  if (rule.allowedIn && !rule.allowedIn.includes(state.status))
-    return invalidState(`Không thể ${rule.doing} khi nhiệm vụ đang ở trạng thái "${state.status}"`);
-  const issuer = ISSUERS[rule.issuer];
-  if (!issuer.may(state, actor)) return refused(COMMAND_FAILURES.forbidden, issuer.only(state, rule.issuing));
+  const { statuses, doing } = rule.allowedIn;
+  if (statuses && !statuses.includes(state.status))
+    return invalidState(`Không thể ${doing} khi nhiệm vụ đang ở trạng thái "${state.status}"`);
+  const issuer = ISSUERS[rule.issuedBy.issuer];
+  if (!issuer.may(state, actor)) return refused(COMMAND_FAILURES.forbidden, issuer.only(state, rule.issuedBy.issuing));
   return rule.check?.(state, command, actor, now) ?? null;
 }

@@ -1,5 +1,5 @@
 // The unit's work on a task: acknowledging it, reporting progress, attaching evidence, recording measurements.
-import { change, invalid, invalidState, isLeadActor, missingEvidence, WORKING, type CommandRule } from './rules';
+import { change, entering, invalid, invalidState, isLeadActor, missingEvidence, WORKING, type CommandRule } from './rules';
 import { targetProgress } from '../state';
 import type { TaskCommands } from '../commands';
 
@@ -8,23 +8,14 @@ const PROGRESS_KEPT = 50;
 export const WORK_COMMANDS = {
   acknowledge: {
     schema: 'acknowledgeSchema',
-    allowedIn: ['assigned'],
-    doing: 'tiếp nhận',
-    issuer: 'lead',
-    issuing: 'xác nhận tiếp nhận',
-    apply: (state, command, actor, now) =>
-      change(state, 'acknowledged', actor, now, (next) => {
-        next.status = 'acknowledged';
-        next.acknowledgedAt = now;
-        return command;
-      }),
+    allowedIn: { statuses: ['assigned'], doing: 'tiếp nhận' },
+    issuedBy: { issuer: 'lead', issuing: 'xác nhận tiếp nhận' },
+    apply: entering('acknowledged', 'acknowledgedAt'),
   },
   reportProgress: {
     schema: 'reportProgressSchema',
-    allowedIn: WORKING,
-    doing: 'báo cáo tiến độ',
-    issuer: 'leadOrCoordinating',
-    issuing: 'báo cáo tiến độ',
+    allowedIn: { statuses: WORKING, doing: 'báo cáo tiến độ' },
+    issuedBy: { issuer: 'leadOrCoordinating', issuing: 'báo cáo tiến độ' },
     apply: (state, command, actor, now) =>
       change(state, 'progress_reported', actor, now, (next) => {
         if (isLeadActor(next, actor)) next.status = 'in_progress';
@@ -35,10 +26,8 @@ export const WORK_COMMANDS = {
   },
   attachEvidence: {
     schema: 'evidenceSchema',
-    allowedIn: [...WORKING, 'assigned'],
-    doing: 'bổ sung minh chứng',
-    issuer: 'leadOrCoordinating',
-    issuing: 'bổ sung minh chứng',
+    allowedIn: { statuses: [...WORKING, 'assigned'], doing: 'bổ sung minh chứng' },
+    issuedBy: { issuer: 'leadOrCoordinating', issuing: 'bổ sung minh chứng' },
     check: (state, command) =>
       state.evidence.some((e) => e.evidenceId === command.evidenceId)
         ? invalidState(`Minh chứng ${command.evidenceId} đã được đính kèm`)
@@ -51,10 +40,8 @@ export const WORK_COMMANDS = {
   },
   recordMeasurement: {
     schema: 'recordMeasurementSchema',
-    allowedIn: WORKING,
-    doing: 'ghi nhận số liệu',
-    issuer: 'leadOrCoordinating',
-    issuing: 'ghi nhận số liệu',
+    allowedIn: { statuses: WORKING, doing: 'ghi nhận số liệu' },
+    issuedBy: { issuer: 'leadOrCoordinating', issuing: 'ghi nhận số liệu' },
     check: (state, command) =>
       state.targets.some((t) => t.id === command.targetId)
         ? missingEvidence(state, command.evidenceIds)
