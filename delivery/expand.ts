@@ -6,7 +6,8 @@ import { dueNotifications, markDispatched } from '../db/repositories/notificatio
 import { tasksWithState } from '../db/repositories/tasks';
 import type { EndpointTarget } from '../db/repositories/webhooks';
 import type { Database, DeliveryChannel, DeliveryContent } from '../db/schema';
-import { RECIPIENT_ROLE_LABELS_VI, type RecipientRole } from '../domain/policy';
+import { RECIPIENT_ROLE_LABELS_VI } from '../domain/catalog/notices';
+import type { RecipientRole } from '../domain/policy';
 import type { DeliveryLogger } from './dispatcher';
 import { deliveryKeyFor } from './model';
 import { recipientResolver, type Person } from './recipients';

@@ -44,11 +44,3 @@ export function checkArray<T>(
   for (let i = 0; i < value.length; i++) out.push(item(value[i], `${path}[${i}]`));
   return out;
 }
-
-/**
- * The keys of a table of labels, in its order: a closed set of values is written once, as the table
- * of what a person reads for each, and its list is read from it.
- */
-export function keysOf<T extends object>(table: T): readonly (keyof T & string)[] {
-  return Object.freeze(Object.keys(table) as (keyof T & string)[]);
-}

@@ -1,6 +1,5 @@
 // The notifications planned from a policy, as pure functions of (deadline, policy, calendar, now),
 // without zod: workflows import this module (docs/architecture.md, "Zod-free domain modules").
-import { keysOf } from './guards';
 import type { WorkingCalendar } from './calendar';
 import { type EscalationStep, type NotificationPolicy, type RecipientRole, type ReportPolicy } from './policy';
 import type { Period } from './recurrence';
@@ -28,17 +27,17 @@ import { addCalendarDays, type CivilDate, civilDayNumber, type InstantInput, par
  * Intervals are (from, to]: a notification exactly at `cursor` was sent in the previous batch.
  */
 
-export const NOTIFICATION_KIND_LABELS_VI = Object.freeze({
-  ack_reminder: 'Nhắc tiếp nhận nhiệm vụ',
-  ack_escalation: 'Báo cáo người đứng đầu: nhiệm vụ chưa được tiếp nhận',
-  due_reminder: 'Nhắc việc sắp đến hạn',
-  escalation: 'Báo cáo vượt cấp: nhiệm vụ quá hạn',
-  urging: 'Đôn đốc nhiệm vụ quá hạn',
-  report_reminder: 'Nhắc báo cáo định kỳ',
-  report_escalation: 'Báo cáo vượt cấp: chậm báo cáo định kỳ',
-});
-export type NotificationKind = keyof typeof NOTIFICATION_KIND_LABELS_VI;
-export const NOTIFICATION_KINDS = keysOf(NOTIFICATION_KIND_LABELS_VI);
+/** What a planned notice is about; what a person reads for each is in `catalog/history.ts`. */
+export const NOTIFICATION_KINDS = [
+  'ack_reminder',
+  'ack_escalation',
+  'due_reminder',
+  'escalation',
+  'urging',
+  'report_reminder',
+  'report_escalation',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
  * One notice the policy plans. `step` is deterministic for a given policy and deadline:

@@ -1,18 +1,18 @@
 // The reminder and escalation policy (who is reminded when, the escalation ladder), without zod:
 // workflows import this module (docs/architecture.md, "Zod-free domain modules"). The schemas are in
 // `schemas/policy.ts`; the schedule planned from a policy is in `notification-plan.ts`.
-import { checkArray, checkInt, invalid, isObject, keysOf } from './guards';
+import { checkArray, checkInt, invalid, isObject } from './guards';
 
-export const RECIPIENT_ROLE_LABELS_VI = Object.freeze({
-  lead_unit: 'Đơn vị chủ trì',
-  coordinating_units: 'Đơn vị phối hợp',
-  lead_unit_head: 'Người đứng đầu đơn vị chủ trì',
-  standing_office: 'Cơ quan Thường trực Ban Chỉ đạo',
-  steering_committee: 'Ban Chỉ đạo',
-  inspection_committee: 'Ủy ban Kiểm tra Tỉnh ủy',
-});
-export type RecipientRole = keyof typeof RECIPIENT_ROLE_LABELS_VI;
-export const RECIPIENT_ROLES = keysOf(RECIPIENT_ROLE_LABELS_VI);
+/** Who a notice may go to; what a person reads for each is in `catalog/notices.ts`. */
+export const RECIPIENT_ROLES = [
+  'lead_unit',
+  'coordinating_units',
+  'lead_unit_head',
+  'standing_office',
+  'steering_committee',
+  'inspection_committee',
+] as const;
+export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
 
 /** One rung of an escalation ladder: who hears of an overdue task, how long after the deadline. */
 export interface EscalationStep {

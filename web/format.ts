@@ -1,4 +1,5 @@
-import { NOTIFICATION_KIND_LABELS_VI, type NotificationKind } from '../domain/notification-plan';
+import { NOTIFICATION_KIND_LABELS_VI } from '../domain/catalog/history';
+import type { NotificationKind } from '../domain/notification-plan';
 import { civilDayNumber, formatVnDate, formatVnDateTime, vnCivilDate } from '../domain/time';
 import type { WorkingCalendar } from '../domain/calendar';
 import { OPEN_STATUSES, TASK_STATUS_LABELS_VI, type TaskStatus } from '../domain/task';

@@ -1,8 +1,20 @@
 // How a task's history (its audit trail) reads, one line per event, in Vietnamese; with the
 // notices in `notices.ts`, the catalog of every text a person reads about a task.
-import { NOTIFICATION_KIND_LABELS_VI, type NotificationKind } from '../notification-plan';
-import { RECIPIENT_ROLE_LABELS_VI, type RecipientRole } from '../policy';
+import type { NotificationKind } from '../notification-plan';
+import type { RecipientRole } from '../policy';
+import { RECIPIENT_ROLE_LABELS_VI } from './notices';
 import { formatDueValue, periodLabelVi } from './format';
+
+/** The name of each kind of planned notice, in the inbox and in a task's history. */
+export const NOTIFICATION_KIND_LABELS_VI: Readonly<Record<NotificationKind, string>> = Object.freeze({
+  ack_reminder: 'Nhắc tiếp nhận nhiệm vụ',
+  ack_escalation: 'Báo cáo người đứng đầu: nhiệm vụ chưa được tiếp nhận',
+  due_reminder: 'Nhắc việc sắp đến hạn',
+  escalation: 'Báo cáo vượt cấp: nhiệm vụ quá hạn',
+  urging: 'Đôn đốc nhiệm vụ quá hạn',
+  report_reminder: 'Nhắc báo cáo định kỳ',
+  report_escalation: 'Báo cáo vượt cấp: chậm báo cáo định kỳ',
+});
 
 /** The name of every kind of audit event the task workflow records. */
 export const HISTORY_LABELS_VI: Readonly<Record<string, string>> = Object.freeze({

@@ -1,6 +1,6 @@
 // Every notice a person reads about a task, in Vietnamese, in one place, without zod: the workflow
 // writes the inbox text with it, delivery the e-mail and webhook text (delivery/templates.ts).
-import { RECIPIENT_ROLE_LABELS_VI, type RecipientRole } from '../policy';
+import type { RecipientRole } from '../policy';
 import type { InstantInput } from '../time';
 import { dueDistance, formatDueDate, formatDueValue, periodLabelVi } from './format';
 
@@ -11,6 +11,16 @@ import { dueDistance, formatDueDate, formatDueValue, periodLabelVi } from './for
  * link, the signature and an HTML rendering; a webhook carries the e-mail's text. To change a
  * wording, edit `NOTICE_TEXTS`.
  */
+
+/** Whom a notice addresses, as the notice and the history name them. */
+export const RECIPIENT_ROLE_LABELS_VI: Readonly<Record<RecipientRole, string>> = Object.freeze({
+  lead_unit: 'Đơn vị chủ trì',
+  coordinating_units: 'Đơn vị phối hợp',
+  lead_unit_head: 'Người đứng đầu đơn vị chủ trì',
+  standing_office: 'Cơ quan Thường trực Ban Chỉ đạo',
+  steering_committee: 'Ban Chỉ đạo',
+  inspection_committee: 'Ủy ban Kiểm tra Tỉnh ủy',
+});
 
 export interface UnitRef {
   code: string;
