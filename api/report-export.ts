@@ -18,6 +18,20 @@ export interface ReportColumn {
   width?: number;
 }
 
+/** The columns several exports share, each written once: the same header, type and width wherever it appears. */
+const SHARED_COLUMNS = {
+  taskId: { header: 'Mã nhiệm vụ', kind: 'text', width: 28 },
+  directiveNumber: { header: 'Số văn bản', kind: 'text', width: 18 },
+  directiveYear: { header: 'Năm ban hành', kind: 'int', width: 10 },
+  ref: { header: 'Mục', kind: 'text', width: 10 },
+  title: { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
+  leadUnit: { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
+  leadUnitName: { header: 'Tên đơn vị chủ trì', kind: 'text', width: 36 },
+  dueAt: { header: 'Thời hạn', kind: 'datetime', width: 17 },
+} as const satisfies Record<string, ReportColumn>;
+
+export const sharedColumns = (...names: (keyof typeof SHARED_COLUMNS)[]): ReportColumn[] => names.map((name) => SHARED_COLUMNS[name]);
+
 export interface ReportTable {
   /** Worksheet name (at most 31 characters). */
   sheetName: string;

@@ -19,7 +19,7 @@ import { issuerKey } from '../../domain/task';
 import { formatCivilDate, formatVnDate, toVnIso, vnCivilDate } from '../../domain/time';
 import { actorOf } from '../auth';
 import { HttpProblem, parseOr400, PROBLEM_TYPES } from '../problems';
-import { sendTable, type Cell, type ReportColumn, type ReportTable } from '../report-export';
+import { sendTable, sharedColumns, type Cell, type ReportColumn, type ReportTable } from '../report-export';
 import { seesAll } from '../visibility';
 
 export interface ReportsRouterDeps {
@@ -236,8 +236,7 @@ export const DIRECTIVE_TABLE: GroupedTableOptions<DirectiveReportRow> = {
   title: 'Báo cáo kết quả thực hiện nhiệm vụ theo văn bản chỉ đạo',
   fileStem: 'bao-cao-van-ban',
   keyColumns: [
-    { header: 'Số văn bản', kind: 'text', width: 18 },
-    { header: 'Năm ban hành', kind: 'int', width: 10 },
+    ...sharedColumns('directiveNumber', 'directiveYear'),
     { header: 'Cơ quan ban hành', kind: 'text', width: 28 },
     { header: 'Trích yếu', kind: 'text', width: 48 },
   ],
@@ -252,15 +251,10 @@ export function lateTable(items: readonly LateItem[], scope: Scope): ReportTable
     fileStem: `danh-sach-cham-${fileSuffix(scope)}`,
     columns: [
       { header: 'STT', kind: 'int', width: 6 },
-      { header: 'Số văn bản', kind: 'text', width: 18 },
-      { header: 'Năm ban hành', kind: 'int', width: 10 },
-      { header: 'Mục', kind: 'text', width: 10 },
-      { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
-      { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
-      { header: 'Tên đơn vị chủ trì', kind: 'text', width: 36 },
+      ...sharedColumns('directiveNumber', 'directiveYear', 'ref', 'title', 'leadUnit', 'leadUnitName'),
       { header: 'Đơn vị để chậm', kind: 'text', width: 20 },
       { header: 'Tình trạng', kind: 'text', width: 24 },
-      { header: 'Thời hạn', kind: 'datetime', width: 17 },
+      ...sharedColumns('dueAt'),
       { header: 'Thời hạn ban đầu', kind: 'datetime', width: 17 },
       { header: 'Số lần gia hạn', kind: 'int', width: 10 },
       { header: 'Số ngày quá hạn', kind: 'int', width: 10 },

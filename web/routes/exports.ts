@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { sendTable, sendWorkbook, type ReportTable } from '../../api/report-export';
+import { sendTable, sendWorkbook, sharedColumns, type ReportTable } from '../../api/report-export';
 import { seesAll } from '../../api/visibility';
 import type { SessionUser } from '../../db/repositories/sessions';
 import { taskTrails } from '../../db/repositories/task-trails';
@@ -35,14 +35,9 @@ export function boardSearch(user: SessionUser, q: TaskSearchQuery): { viewer: { 
 }
 
 const TASK_COLUMNS: ReportTable['columns'] = [
-  { header: 'Mã nhiệm vụ', kind: 'text', width: 28 },
-  { header: 'Số văn bản', kind: 'text', width: 18 },
-  { header: 'Mục', kind: 'text', width: 8 },
-  { header: 'Nội dung nhiệm vụ', kind: 'text', width: 60 },
-  { header: 'Đơn vị chủ trì', kind: 'text', width: 16 },
-  { header: 'Tên đơn vị chủ trì', kind: 'text', width: 36 },
+  ...sharedColumns('taskId', 'directiveNumber', 'ref', 'title', 'leadUnit', 'leadUnitName'),
   { header: 'Trạng thái', kind: 'text', width: 20 },
-  { header: 'Thời hạn', kind: 'datetime', width: 17 },
+  ...sharedColumns('dueAt'),
 ];
 
 const taskCells = (r: TaskListRow) => [r.id, r.directiveNumber, r.ref, r.title, r.leadUnit, r.leadUnitName, statusLabel(r.status), r.dueAt];
@@ -107,8 +102,7 @@ export function exportsRouter({ db, now = () => new Date() }: ExportDeps): Route
       heading: `Diễn biến các nhiệm vụ của đơn vị ${unit} — trích xuất ngày ${day}`,
       fileStem: tasks.fileStem,
       columns: [
-        { header: 'Mã nhiệm vụ', kind: 'text', width: 28 },
-        { header: 'Mục', kind: 'text', width: 8 },
+        ...sharedColumns('taskId', 'ref'),
         { header: 'STT sự kiện', kind: 'int', width: 8 },
         { header: 'Thời điểm', kind: 'datetime', width: 17 },
         { header: 'Sự kiện', kind: 'text', width: 30 },
