@@ -92,7 +92,13 @@ export function issueYearOf(issuedOn: string | null | undefined, at: Date = new 
 
 /** The launch request of one item: the item's own fields over the directive's defaults and identity. */
 export function launchOf(
-  directive: Pick<DirectiveImport, 'number' | 'assignedBy' | 'decidedBy' | 'policy'> & { issueYear: number; issuer: string | null },
+  directive: Pick<DirectiveImport, 'number'> & {
+    issueYear: number;
+    issuer: string | null;
+    assignedBy?: string | null;
+    decidedBy?: string | null;
+    policy?: DirectiveImport['policy'] | null;
+  },
   item: ItemDraftFields,
 ): LaunchTask {
   const { sourceText: _sourceText, ...fields } = item;
@@ -101,8 +107,8 @@ export function launchOf(
     directiveNumber: directive.number,
     directiveYear: directive.issueYear,
     directiveIssuer: directive.issuer ?? undefined,
-    assignedBy: item.assignedBy ?? directive.assignedBy,
-    decidedBy: item.decidedBy ?? directive.decidedBy,
+    assignedBy: item.assignedBy ?? directive.assignedBy ?? undefined,
+    decidedBy: item.decidedBy ?? directive.decidedBy ?? undefined,
     policy: directive.policy || item.policy ? { ...directive.policy, ...item.policy } : undefined,
   });
 }

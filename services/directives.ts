@@ -60,18 +60,6 @@ export const LAUNCH_CONCURRENCY = 16;
 // Started items are marked launched with one UPDATE per batch instead of one per item.
 export const LAUNCH_MARK_BATCH = 100;
 
-/** What a directive gives each of its items' launches (items may set their own `assignedBy`, `decidedBy`, `policy`). */
-function launchHeader(d: Directive) {
-  return {
-    number: d.number,
-    issueYear: d.issueYear,
-    issuer: d.issuer,
-    assignedBy: d.assignedBy ?? undefined,
-    decidedBy: d.decidedBy ?? undefined,
-    policy: d.policy ?? undefined,
-  };
-}
-
 /** What identifies a registered directive, as its tasks' ids take it. */
 const identityOf = (d: Directive): DirectiveIdentity => ({
   directiveNumber: d.number,
@@ -160,7 +148,6 @@ export async function getDirective(db: Kysely<Database>, id: string): Promise<Di
   const directive = await findDirective(db, id);
   if (!directive) throw new DomainError('not_found', `Không có văn bản ${id}`);
   const items = await directiveItems(db, id);
-  const header = launchHeader(directive);
   return {
     ...directive,
     history: await directiveEvents(db, id),
@@ -169,7 +156,7 @@ export async function getDirective(db: Kysely<Database>, id: string): Promise<Di
       status: i.status,
       taskId: i.taskId,
       fields: i.fields,
-      missing: missingSixClear(launchOf(header, i.fields)),
+      missing: missingSixClear(launchOf(directive, i.fields)),
     })),
   };
 }
@@ -238,7 +225,6 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
   const discarded = (refs ?? []).filter((r) => view.items.some((i) => i.ref === r && i.status === 'discarded'));
   if (discarded.length) throw new DomainError('conflict', `Các mục đã bị loại không được giao: ${discarded.join(', ')}`);
   const chosen = refs ? view.items.filter((i) => refs.includes(i.ref)) : view.items.filter((i) => i.status !== 'discarded');
-  const directive = launchHeader(view);
   const identity = identityOf(view);
 
   const outcomes: LaunchOutcome[] = new Array(chosen.length);
@@ -267,7 +253,7 @@ export async function launchItems(deps: DirectiveDeps, id: string, refs?: string
 
   const startOne = async (i: number) => {
     const item = chosen[i];
-    const launch = launchOf(directive, item.fields);
+    const launch = launchOf(view, item.fields);
     let result: LaunchResult;
     try {
       result = await launchTask(deps, launch, launchedBy, identity);

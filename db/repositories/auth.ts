@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import { roleSchema, type Actor, type Role } from '../../domain/roles';
 // One rule for unit codes everywhere: a code the registry takes can lead a task.
 import { trimmedText, unitCodeSchema } from '../../domain/schemas/task-commands';
-import type { Database, UsersTable } from '../schema';
+import type { Database } from '../schema';
 
 /** A unit (cơ quan, đơn vị, địa phương) as the registry keeps it. */
 export interface Unit {
@@ -107,20 +107,8 @@ export function tokenKey(token: string): string | null {
   return TOKEN_FORMAT.test(token) ? hashToken(token).toString('hex') : null;
 }
 
-const userColumns = ['id', 'login', 'full_name', 'unit_code', 'roles', 'email', 'active', 'created_at'] as const;
-
-/** The one mapper from a `users` row. */
-function toUser(row: Pick<Selectable<UsersTable>, (typeof userColumns)[number]>): User {
-  return {
-    id: row.id,
-    login: row.login,
-    fullName: row.full_name,
-    unitCode: row.unit_code,
-    roles: row.roles,
-    email: row.email,
-    active: row.active,
-  };
-}
+// Aliased to the names of `User`, so that rows come back as users.
+const userColumns = ['id', 'login', 'full_name as fullName', 'unit_code as unitCode', 'roles', 'email', 'active'] as const;
 
 /** Adds a unit, or updates the name (and the aliases or kind when given) of the unit with that code. */
 export async function addUnit(db: Kysely<Database>, input: UnitInput): Promise<{ unit: Unit; created: boolean }> {
@@ -167,9 +155,9 @@ export async function addUser(db: Kysely<Database>, input: UserInput): Promise<{
     .onConflict((oc) => oc.column('login').doNothing())
     .returning(userColumns)
     .executeTakeFirst();
-  if (inserted) return { user: toUser(inserted), created: true };
+  if (inserted) return { user: inserted, created: true };
 
-  const existing = toUser(await db.selectFrom('users').select(userColumns).where('login', '=', parsed.login).executeTakeFirstOrThrow());
+  const existing = await db.selectFrom('users').select(userColumns).where('login', '=', parsed.login).executeTakeFirstOrThrow();
   const differences = [
     existing.unitCode !== parsed.unitCode && `đơn vị ${existing.unitCode}`,
     [...existing.roles].sort().join() !== [...roles].sort().join() && `vai trò ${existing.roles.join(', ')}`,
@@ -308,7 +296,7 @@ export async function activeUsersIn(
     )
     .orderBy('login')
     .execute();
-  return rows.map(toUser);
+  return rows;
 }
 
 /** The active heads of a unit, by login. */
@@ -321,7 +309,7 @@ export async function unitHeads(db: Kysely<Database>, unitCode: string): Promise
     .where(sql<boolean>`'unit_head' = any(roles)`)
     .orderBy('login')
     .execute();
-  return rows.map(toUser);
+  return rows;
 }
 
 /** Every unit's name by code. */

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, EvidenceTable } from '../schema';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema';
 
 /*
  * Evidence files (`evidence`): stored before the workflow records them ('pending'), marked
@@ -25,20 +25,8 @@ export interface NewEvidence extends Omit<EvidenceFile, 'status'> {
   description: string;
 }
 
-const fileColumns = ['id', 'sha256', 'file_name', 'content_type', 'size', 'content', 'status'] as const;
-
-/** The one mapper from an `evidence` row. */
-function toEvidenceFile(row: Pick<Selectable<EvidenceTable>, (typeof fileColumns)[number]>): EvidenceFile {
-  return {
-    id: row.id,
-    sha256: row.sha256,
-    fileName: row.file_name,
-    contentType: row.content_type,
-    size: row.size,
-    content: row.content,
-    status: row.status,
-  };
-}
+// Aliased to the names of `EvidenceFile`, so that rows come back as files.
+const fileColumns = ['id', 'sha256', 'file_name as fileName', 'content_type as contentType', 'size', 'content', 'status'] as const;
 
 /** Stores a file as pending; a retry of an upload whose first try stored it (then timed out) finds it there and writes nothing. */
 export async function insertEvidence(db: Kysely<Database>, evidence: NewEvidence): Promise<void> {
@@ -77,5 +65,5 @@ export async function markEvidenceAttached(db: Kysely<Database>, id: string): Pr
 /** One file of a task, pending or attached. */
 export async function findEvidence(db: Kysely<Database>, taskId: string, id: string): Promise<EvidenceFile | undefined> {
   const row = await db.selectFrom('evidence').select(fileColumns).where('id', '=', id).where('task_id', '=', taskId).executeTakeFirst();
-  return row && toEvidenceFile(row);
+  return row;
 }

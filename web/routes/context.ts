@@ -62,14 +62,14 @@ export interface WebContext {
 const CALENDAR_TTL_MS = 10 * 60_000;
 
 export function webContext(deps: WebDeps): WebContext {
-  const { db } = deps;
+  const { db, logger, temporal, taskQueue } = deps;
   const now = deps.now ?? (() => new Date());
   let calendar: { value: WorkingCalendar; at: number } | null = null;
   return {
     db,
-    logger: deps.logger,
-    temporal: deps.temporal,
-    taskQueue: deps.taskQueue,
+    logger,
+    temporal,
+    taskQueue,
     lifetime: deps.sessionLifetime ?? DEFAULT_SESSION_LIFETIME,
     limits: deps.signInLimits ?? DEFAULT_SIGN_IN_LIMITS,
     secure: deps.secureCookies,
@@ -91,8 +91,8 @@ export function webContext(deps: WebDeps): WebContext {
     origin: (req) => ({ address: req.ip ?? null, userAgent: req.get('user-agent') ?? null }),
     uploadErrors: new WeakMap(),
     commandSender() {
-      if (!deps.temporal) throw new WebError(503, 'Chưa thể gửi lệnh', 'Trang này chưa được nối với máy chủ điều phối quy trình.');
-      return deps.temporal;
+      if (!temporal) throw new WebError(503, 'Chưa thể gửi lệnh', 'Trang này chưa được nối với máy chủ điều phối quy trình.');
+      return temporal;
     },
   };
 }
