@@ -15,40 +15,17 @@ export interface TaskListRow {
   dueAt: Date | null;
 }
 
-/** The columns of a `TaskListRow` from `tasks as t` left joined to `units as u` on the lead unit. */
+/** The columns of a `TaskListRow` from `tasks as t` left joined to `units as u`, aliased to its names so that rows come back as list rows. */
 const listRowColumns = [
   't.id',
-  't.directive_number',
+  't.directive_number as directiveNumber',
   't.ref',
   't.title',
-  't.lead_unit',
-  'u.name as lead_unit_name',
+  't.lead_unit as leadUnit',
+  'u.name as leadUnitName',
   't.status',
-  't.due_at',
+  't.due_at as dueAt',
 ] as const;
-
-/** The one mapper from a row of `listRowColumns`. */
-function toTaskListRow(r: {
-  id: string;
-  directive_number: string;
-  ref: string;
-  title: string;
-  lead_unit: string;
-  lead_unit_name: string | null;
-  status: string;
-  due_at: Date | null;
-}): TaskListRow {
-  return {
-    id: r.id,
-    directiveNumber: r.directive_number,
-    ref: r.ref,
-    title: r.title,
-    leadUnit: r.lead_unit,
-    leadUnitName: r.lead_unit_name,
-    status: r.status,
-    dueAt: r.due_at,
-  };
-}
 
 /** Who is looking: a unit sees only the tasks it leads, co-leads or coordinates. */
 export interface TaskViewer {
@@ -121,7 +98,7 @@ export async function taskListPage(query: TaskListQuery, page: { limit: number; 
       .orderBy('t.due_at', (ob) => ob.asc().nullsLast())
       .orderBy('t.id');
   const { rows, total } = await pageOf(query, soonestDueFirst, page);
-  return { total, rows: rows.map(toTaskListRow) };
+  return { total, rows };
 }
 
 /** A task's read model as its page shows it. */
@@ -141,56 +118,27 @@ export interface TaskDetail extends TaskListRow {
 }
 
 export async function findTaskDetail(db: Kysely<Database>, id: string): Promise<TaskDetail | null> {
-  const r = await db
+  const detail = await db
     .selectFrom('tasks as t')
     .leftJoin('units as u', 'u.code', 't.lead_unit')
     .select([
-      't.id',
-      't.directive_number',
-      't.ref',
-      't.title',
+      ...listRowColumns,
       't.description',
-      't.lead_unit',
-      'u.name as lead_unit_name',
-      't.status',
-      't.due_at',
-      't.original_due_at',
-      't.responsible_official',
-      't.coordinating_units',
-      't.assigned_by',
-      't.decided_by',
-      't.expected_result',
-      't.launched_at',
-      't.completed_at',
+      't.original_due_at as originalDueAt',
+      't.responsible_official as responsibleOfficial',
+      't.coordinating_units as coordinatingUnits',
+      't.assigned_by as assignedBy',
+      't.decided_by as decidedBy',
+      't.expected_result as expectedResult',
+      't.launched_at as launchedAt',
+      't.completed_at as completedAt',
       't.outcome',
-      't.extension_count',
-      't.escalation_level',
+      't.extension_count as extensionCount',
+      't.escalation_level as escalationLevel',
     ])
     .where('t.id', '=', id)
     .executeTakeFirst();
-  if (!r) return null;
-  return {
-    id: r.id,
-    directiveNumber: r.directive_number,
-    ref: r.ref,
-    title: r.title,
-    description: r.description as unknown as string,
-    leadUnit: r.lead_unit,
-    leadUnitName: r.lead_unit_name,
-    status: r.status,
-    dueAt: r.due_at,
-    originalDueAt: r.original_due_at,
-    responsibleOfficial: r.responsible_official,
-    coordinatingUnits: r.coordinating_units,
-    assignedBy: r.assigned_by,
-    decidedBy: r.decided_by,
-    expectedResult: r.expected_result,
-    launchedAt: r.launched_at,
-    completedAt: r.completed_at,
-    outcome: r.outcome,
-    extensionCount: r.extension_count as unknown as number,
-    escalationLevel: r.escalation_level as unknown as number,
-  };
+  return detail ?? null;
 }
 
 /** One event of a task's audit trail. */
@@ -263,6 +211,6 @@ export async function taskQueue(db: Kysely<Database>, q: TaskQueue): Promise<{ r
     .execute();
   return {
     total: Number(total),
-    rows: rows.map((r) => ({ ...toTaskListRow(r), state: (r.state as TaskState | null) ?? null })),
+    rows: rows.map((r) => ({ ...r, state: (r.state as TaskState | null) ?? null })),
   };
 }
