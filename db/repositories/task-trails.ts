@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
-import { timelineColumns, toTimelineEvent, type TimelineEvent } from './task-views';
+import { timelineColumns, type TimelineEvent } from './task-views';
 
 /** An event of a task's audit trail with its link in the hash chain, as an inspector's dossier prints it. */
 export interface TrailEvent extends TimelineEvent {
@@ -12,12 +12,11 @@ export interface TrailEvent extends TimelineEvent {
 /** The audit trails of some tasks, each in order: what the dossier and a unit's history export print. */
 export async function taskTrails(db: Kysely<Database>, taskIds: readonly string[]): Promise<TrailEvent[]> {
   if (!taskIds.length) return [];
-  const rows = await db
+  return db
     .selectFrom('audit_events')
-    .select(['task_id', 'hash', 'prev_hash', ...timelineColumns])
+    .select(['task_id as taskId', 'hash', 'prev_hash as prevHash', ...timelineColumns])
     .where('task_id', 'in', [...taskIds])
     .orderBy('task_id')
     .orderBy('seq')
     .execute();
-  return rows.map((r) => ({ taskId: r.task_id, ...toTimelineEvent(r), hash: r.hash, prevHash: r.prev_hash }));
 }

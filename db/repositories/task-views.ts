@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { OPEN_STATUSES, type TaskState, type TaskStatus } from '../../domain/task';
-import type { AuditEventsTable, Database, TasksTable, UnitsTable } from '../schema';
+import type { Database, TasksTable, UnitsTable } from '../schema';
 import { pageOf, type Page } from './paging';
 
 /** A task as a list of tasks shows it. */
@@ -153,17 +153,18 @@ export interface TimelineEvent {
 
 /** The task's audit trail in order. */
 export async function taskTimeline(db: Kysely<Database>, id: string): Promise<TimelineEvent[]> {
-  const rows = await db.selectFrom('audit_events').select(timelineColumns).where('task_id', '=', id).orderBy('seq').execute();
-  return rows.map(toTimelineEvent);
+  return db.selectFrom('audit_events').select(timelineColumns).where('task_id', '=', id).orderBy('seq').execute();
 }
 
-/** The columns of a `TimelineEvent` from `audit_events`. */
-export const timelineColumns = ['seq', 'kind', 'occurred_at', 'actor_user', 'actor_unit', 'payload'] as const;
-
-/** The one mapper from a row of `timelineColumns`. */
-export function toTimelineEvent(r: Pick<Selectable<AuditEventsTable>, (typeof timelineColumns)[number]>): TimelineEvent {
-  return { seq: r.seq, kind: r.kind, occurredAt: r.occurred_at, actorLogin: r.actor_user, actorUnit: r.actor_unit, payload: r.payload };
-}
+/** The columns of a `TimelineEvent` from `audit_events`, under its names. */
+export const timelineColumns = [
+  'seq',
+  'kind',
+  'occurred_at as occurredAt',
+  'actor_user as actorLogin',
+  'actor_unit as actorUnit',
+  'payload',
+] as const;
 
 /** Every unit, by name, for filter lists. */
 export async function unitOptions(db: Kysely<Database>): Promise<Array<{ code: string; name: string }>> {

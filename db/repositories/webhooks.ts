@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../schema';
 import { RegistryError } from './auth';
@@ -22,6 +22,10 @@ export interface WebhookEndpoint {
   active: boolean;
 }
 
+// Endpoints are read under the names of `WebhookEndpoint`, the bigserial id as text. Order by
+// `webhook_endpoints.id`: a bare `id` in ORDER BY would name this text column.
+const endpointId = sql<string>`id::text`.as('id');
+
 /**
  * Registers where a unit's messages are also posted (an OTT/Zalo bridge, another system),
  * with a per-endpoint secret (generated when not given). Registering the same URL again for
@@ -34,7 +38,7 @@ export async function addWebhookEndpoint(db: Kysely<Database>, input: WebhookEnd
   const unit = await db.selectFrom('units').select('code').where('code', '=', unitCode).executeTakeFirst();
   if (!unit) throw new RegistryError('unknown_unit', `Không có đơn vị mã "${unitCode}": hãy thêm đơn vị trước (unit:add)`);
   const secret = parsed.data.secret ?? randomBytes(32).toString('base64url');
-  const row = await db
+  return db
     .insertInto('webhook_endpoints')
     .values({ unit_code: unitCode, url, secret, description: description ?? null })
     .onConflict((oc) =>
@@ -44,16 +48,8 @@ export async function addWebhookEndpoint(db: Kysely<Database>, input: WebhookEnd
         description: description === undefined ? eb.ref('webhook_endpoints.description') : eb.ref('excluded.description'),
       })),
     )
-    .returning(['id', 'unit_code', 'url', 'secret', 'description', 'active'])
+    .returning([endpointId, 'unit_code as unitCode', 'url', 'secret', 'description', 'active'])
     .executeTakeFirstOrThrow();
-  return {
-    id: String(row.id),
-    unitCode: row.unit_code,
-    url: row.url,
-    secret: row.secret,
-    description: row.description,
-    active: row.active,
-  };
 }
 
 /** Stops posting to an endpoint; its past deliveries stay in the record. */
@@ -63,23 +59,18 @@ export async function deactivateWebhookEndpoint(db: Kysely<Database>, id: string
 }
 
 /** An active endpoint as a delivery addresses it (the secret stays out until the message is signed). */
-export interface EndpointTarget {
-  id: string;
-  unitCode: string;
-  url: string;
-}
+export type EndpointTarget = Pick<WebhookEndpoint, 'id' | 'unitCode' | 'url'>;
 
 /** The active endpoints of the given units, in id order. */
 export async function activeEndpoints(db: Kysely<Database>, unitCodes: readonly string[]): Promise<EndpointTarget[]> {
   if (!unitCodes.length) return [];
-  const rows = await db
+  return db
     .selectFrom('webhook_endpoints')
-    .select(['id', 'unit_code', 'url'])
+    .select([endpointId, 'unit_code as unitCode', 'url'])
     .where('active', '=', true)
     .where('unit_code', 'in', unitCodes)
-    .orderBy('id')
+    .orderBy('webhook_endpoints.id')
     .execute();
-  return rows.map((e) => ({ id: String(e.id), unitCode: e.unit_code, url: e.url }));
 }
 
 /** Where and with which secret to post a webhook delivery now; undefined when the endpoint is gone. */
@@ -92,12 +83,11 @@ export async function endpointForSending(
 
 /** Every endpoint for the administration page, active first; the secret stays out (it was shown once). */
 export async function listWebhookEndpoints(db: Kysely<Database>): Promise<Omit<WebhookEndpoint, 'secret'>[]> {
-  const rows = await db
+  return db
     .selectFrom('webhook_endpoints')
-    .select(['id', 'unit_code', 'url', 'description', 'active'])
+    .select([endpointId, 'unit_code as unitCode', 'url', 'description', 'active'])
     .orderBy('active', 'desc')
     .orderBy('unit_code')
-    .orderBy('id')
+    .orderBy('webhook_endpoints.id')
     .execute();
-  return rows.map((r) => ({ id: String(r.id), unitCode: r.unit_code, url: r.url, description: r.description, active: r.active }));
 }
