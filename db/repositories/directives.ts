@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DirectiveImport, ItemDraftFields } from '../../domain/directive';
-import type { Database, DirectiveItemsTable, DirectivesTable } from '../schema';
+import type { Database } from '../schema';
 
 /* Directives and their items (`directives`, `directive_items`): drafts until launched. */
 
@@ -27,41 +27,21 @@ export interface DirectiveItem {
   fields: ItemDraftFields;
 }
 
+// Under the names of `Directive` and `DirectiveItem`, so that rows come back as they are; the jsonb
+// columns typed as what the import wrote into them.
 const directiveColumns = [
   'id',
   'number',
-  'issue_year',
-  'issued_on',
+  'issue_year as issueYear',
+  'issued_on as issuedOn',
   'issuer',
   'signer',
   'title',
-  'assigned_by',
-  'decided_by',
-  'policy',
+  'assigned_by as assignedBy',
+  'decided_by as decidedBy',
+  sql<DirectiveImport['policy'] | null>`policy`.as('policy'),
 ] as const;
-const itemColumns = ['ref', 'status', 'task_id', 'fields'] as const;
-
-/** The one mapper from a `directives` row. */
-function toDirective(row: Pick<Selectable<DirectivesTable>, (typeof directiveColumns)[number]>): Directive {
-  const { id, number, issuer, signer, title } = row;
-  return {
-    id,
-    number,
-    issueYear: row.issue_year,
-    issuedOn: row.issued_on,
-    issuer,
-    signer,
-    title,
-    assignedBy: row.assigned_by,
-    decidedBy: row.decided_by,
-    policy: (row.policy as DirectiveImport['policy']) ?? null,
-  };
-}
-
-/** The one mapper from a `directive_items` row. */
-function toItem(row: Pick<Selectable<DirectiveItemsTable>, (typeof itemColumns)[number]>): DirectiveItem {
-  return { ref: row.ref, status: row.status, taskId: row.task_id, fields: row.fields as unknown as ItemDraftFields };
-}
+const itemColumns = ['ref', 'status', 'task_id as taskId', sql<ItemDraftFields>`fields`.as('fields')] as const;
 
 /**
  * Inserts a directive with its items as drafts; false, and nothing written, when its id or its
@@ -119,31 +99,23 @@ export async function directivesNumbered(
 
 /** A directive by id, without its items. */
 export async function findDirective(db: Kysely<Database>, id: string): Promise<Directive | undefined> {
-  const row = await db.selectFrom('directives').select(directiveColumns).where('id', '=', id).executeTakeFirst();
-  return row && toDirective(row);
+  return db.selectFrom('directives').select(directiveColumns).where('id', '=', id).executeTakeFirst();
 }
 
 /** A directive's items in the order it lists them. */
 export async function directiveItems(db: Kysely<Database>, directiveId: string): Promise<DirectiveItem[]> {
-  const rows = await db
-    .selectFrom('directive_items')
-    .select(itemColumns)
-    .where('directive_id', '=', directiveId)
-    .orderBy('position')
-    .execute();
-  return rows.map(toItem);
+  return db.selectFrom('directive_items').select(itemColumns).where('directive_id', '=', directiveId).orderBy('position').execute();
 }
 
 /** One item, locked until the transaction ends (an edit reads, merges and writes it back). */
 export async function lockItem(trx: Transaction<Database>, directiveId: string, ref: string): Promise<DirectiveItem | undefined> {
-  const row = await trx
+  return trx
     .selectFrom('directive_items')
     .select(itemColumns)
     .where('directive_id', '=', directiveId)
     .where('ref', '=', ref)
     .forUpdate()
     .executeTakeFirst();
-  return row && toItem(row);
 }
 
 /** Replaces an item's draft fields. */

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, IdempotencyKeysTable } from '../schema';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema';
 
 /* `Idempotency-Key`s per login (`idempotency_keys`): the request each was first used for and, once answered, the answer. */
 
@@ -25,21 +25,16 @@ export interface IdempotencyRecord {
   responseBody: Buffer | null;
 }
 
-const recordColumns = ['method', 'path', 'request_hash', 'state', 'status_code', 'response_headers', 'response_body'] as const;
-
-/** The one mapper from an `idempotency_keys` row. */
-function toRecord(row: Pick<Selectable<IdempotencyKeysTable>, (typeof recordColumns)[number]>): IdempotencyRecord {
-  const { method, path, state } = row;
-  return {
-    method,
-    path,
-    requestHash: row.request_hash,
-    state,
-    statusCode: row.status_code,
-    responseHeaders: row.response_headers,
-    responseBody: row.response_body,
-  };
-}
+// Under the names of `IdempotencyRecord`, so that rows come back as records.
+const recordColumns = [
+  'method',
+  'path',
+  'request_hash as requestHash',
+  'state',
+  'status_code as statusCode',
+  'response_headers as responseHeaders',
+  'response_body as responseBody',
+] as const;
 
 /** Claims the key for this request: true when it was free or its claim abandoned; false when another request holds or answered it. */
 export async function claimKey(db: Kysely<Database>, claim: KeyClaim): Promise<boolean> {
@@ -60,13 +55,7 @@ export async function claimKey(db: Kysely<Database>, claim: KeyClaim): Promise<b
 
 /** What the login's key holds, if anything. */
 export async function findKey(db: Kysely<Database>, login: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .select(recordColumns)
-    .where('login', '=', login)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return row && toRecord(row);
+  return db.selectFrom('idempotency_keys').select(recordColumns).where('login', '=', login).where('key', '=', key).executeTakeFirst();
 }
 
 /** Frees a claim still in progress (its request failed), so that a retry runs. */
