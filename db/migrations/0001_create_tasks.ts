@@ -18,8 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`
     CREATE TABLE tasks (
-      id text PRIMARY KEY,
-      workflow_id text NOT NULL UNIQUE,
+      id text PRIMARY KEY, workflow_id text NOT NULL UNIQUE,
       directive_number text NOT NULL,
       ref text NOT NULL,
       title text NOT NULL,
@@ -37,6 +36,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE tasks`.execute(db);
-  await sql`DROP TABLE directives`.execute(db);
+  await sql`DROP TABLE tasks, directives`.execute(db);
 }

@@ -39,8 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       actor_user text,
       actor_unit text,
       payload jsonb NOT NULL,
-      prev_hash text NOT NULL,
-      hash text NOT NULL,
+      prev_hash text NOT NULL, hash text NOT NULL,
       recorded_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT audit_events_task_seq_unique UNIQUE (task_id, seq)
     )`.execute(db);
@@ -84,9 +83,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE calendar_overrides`.execute(db);
-  await sql`DROP TABLE notifications`.execute(db);
-  await sql`DROP TABLE audit_events`.execute(db);
+  await sql`DROP TABLE calendar_overrides, notifications, audit_events`.execute(db);
   await sql`DROP FUNCTION audit_events_append_only`.execute(db);
   await sql`
     ALTER TABLE tasks

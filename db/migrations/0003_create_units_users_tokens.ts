@@ -46,7 +46,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE api_tokens`.execute(db);
-  await sql`DROP TABLE users`.execute(db);
-  await sql`DROP TABLE units`.execute(db);
+  await sql`DROP TABLE api_tokens, users, units`.execute(db);
 }

@@ -48,6 +48,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE idempotency_keys`.execute(db);
-  await sql`DROP TABLE evidence`.execute(db);
+  await sql`DROP TABLE idempotency_keys, evidence`.execute(db);
 }

@@ -28,7 +28,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TABLE notification_reads`.execute(db);
-  await sql`DROP INDEX notifications_inbox_role_idx`.execute(db);
-  await sql`DROP INDEX notifications_inbox_unit_idx`.execute(db);
-  await sql`DROP INDEX tasks_report_idx`.execute(db);
+  await sql`DROP INDEX notifications_inbox_role_idx, notifications_inbox_unit_idx, tasks_report_idx`.execute(db);
 }

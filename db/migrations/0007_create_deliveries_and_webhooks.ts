@@ -23,8 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     CREATE TABLE digest_runs (
       id bigserial PRIMARY KEY,
-      unit_code text NOT NULL,
-      day date NOT NULL,
+      unit_code text NOT NULL, day date NOT NULL,
       items jsonb NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT digest_runs_unit_day_unique UNIQUE (unit_code, day)
@@ -35,8 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // byte for byte.
   await sql`
     CREATE TABLE deliveries (
-      id bigserial PRIMARY KEY,
-      delivery_key text NOT NULL UNIQUE,
+      id bigserial PRIMARY KEY, delivery_key text NOT NULL UNIQUE,
       source_key text NOT NULL,
       notification_id bigint REFERENCES notifications (id) ON DELETE CASCADE,
       digest_run_id bigint REFERENCES digest_runs (id) ON DELETE CASCADE,
@@ -75,9 +73,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX notifications_undispatched_idx`.execute(db);
-  await sql`DROP TABLE delivery_attempts`.execute(db);
-  await sql`DROP TABLE deliveries`.execute(db);
-  await sql`DROP TABLE digest_runs`.execute(db);
-  await sql`DROP TABLE webhook_endpoints`.execute(db);
+  await sql`DROP TABLE delivery_attempts, deliveries, digest_runs, webhook_endpoints`.execute(db);
   await sql`ALTER TABLE notifications DROP COLUMN dispatched_at`.execute(db);
 }

@@ -1,12 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import {
-  BY_NUMBER,
-  advanceFunction,
-  countsApplyFunction,
-  countsUpdateTrigger,
-  recount,
-  type CountsVersion,
-} from './report-count-functions';
+import * as reportCounts from './report-count-functions';
 
 /*
  * What lets the reports answer without reading every assignment (db/repositories/reports.ts):
@@ -24,7 +17,7 @@ import {
  */
 
 // The first counts: the kept group knows no claim, and a directive is counted by its number.
-const COUNTS: CountsVersion = { ...BY_NUMBER, claim: false };
+const COUNTS: reportCounts.CountsVersion = { ...reportCounts.BY_NUMBER, claim: false };
 
 export async function up(db: Kysely<any>): Promise<void> {
   // No read-model write may slip between the backfill and the triggers.
@@ -77,7 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (dimension, key, grp, came_due)
     )`.execute(db);
 
-  await sql.raw(countsApplyFunction(COUNTS)).execute(db);
+  await sql.raw(reportCounts.applyFunction(COUNTS)).execute(db);
   await sql`
     CREATE FUNCTION task_report_counts_clear() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -85,7 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       RETURN NULL;
     END $$`.execute(db);
 
-  await sql.raw(advanceFunction(COUNTS)).execute(db);
+  await sql.raw(reportCounts.advanceFunction(COUNTS)).execute(db);
 
   await sql`CREATE TRIGGER tasks_report_counts_insert AFTER INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(
     db,
@@ -93,13 +86,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE TRIGGER tasks_report_counts_delete AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(
     db,
   );
-  await sql.raw(countsUpdateTrigger(COUNTS)).execute(db);
+  await sql.raw(reportCounts.updateTrigger(COUNTS)).execute(db);
   // TRUNCATE fires no row trigger.
   await sql`CREATE TRIGGER tasks_report_counts_truncate AFTER TRUNCATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION task_report_counts_clear()`.execute(
     db,
   );
 
-  await sql.raw(recount(COUNTS)).execute(db);
+  await sql.raw(reportCounts.recount(COUNTS)).execute(db);
 
   // The predicates are written out again, word for word, in the repository's queries: the planner
   // picks a partial index only when the query's conditions imply its predicate.
@@ -124,20 +117,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP STATISTICS tasks_closed_at_stats`.execute(db);
-  await sql`DROP INDEX tasks_closed_at_idx`.execute(db);
-  await sql`DROP INDEX tasks_completed_late_idx`.execute(db);
-  await sql`DROP INDEX tasks_due_cell_idx`.execute(db);
-  await sql`DROP INDEX tasks_open_due_idx`.execute(db);
+  await sql`DROP INDEX tasks_closed_at_idx, tasks_completed_late_idx, tasks_due_cell_idx, tasks_open_due_idx`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_truncate ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_update ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_delete ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_insert ON tasks`.execute(db);
-  await sql`DROP FUNCTION task_report_advance(timestamptz)`.execute(db);
-  await sql`DROP FUNCTION task_report_counts_clear()`.execute(db);
-  await sql`DROP FUNCTION task_report_counts_apply()`.execute(db);
-  await sql`DROP TABLE task_report_counts`.execute(db);
-  await sql`DROP TABLE task_report_horizon`.execute(db);
-  await sql`DROP FUNCTION task_report_kept_came_due(text, timestamptz, timestamptz, timestamptz)`.execute(db);
-  await sql`DROP FUNCTION task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz)`.execute(db);
-  await sql`DROP FUNCTION task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
+  await sql`DROP FUNCTION task_report_advance(timestamptz), task_report_counts_clear(), task_report_counts_apply()`.execute(db);
+  await sql`DROP TABLE task_report_counts, task_report_horizon`.execute(db);
+  await sql`
+    DROP FUNCTION task_report_kept_came_due(text, timestamptz, timestamptz, timestamptz),
+      task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz),
+      task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
 }

@@ -17,8 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`
     CREATE TABLE web_sessions (
-      id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-      token_hash bytea NOT NULL UNIQUE,
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(), token_hash bytea NOT NULL UNIQUE,
       user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
       csrf_token text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now(),
@@ -63,7 +62,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER users_deactivated_end_sessions ON users`.execute(db);
   await sql`DROP FUNCTION web_sessions_end_on_deactivation()`.execute(db);
-  await sql`DROP TABLE auth_events`.execute(db);
-  await sql`DROP TABLE web_sessions`.execute(db);
-  await sql`DROP TABLE user_passwords`.execute(db);
+  await sql`DROP TABLE auth_events, web_sessions, user_passwords`.execute(db);
 }

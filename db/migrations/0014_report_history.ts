@@ -1,12 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import {
-  BY_NUMBER,
-  advanceFunction,
-  countsApplyFunction,
-  countsUpdateTrigger,
-  recount,
-  type CountsVersion,
-} from './report-count-functions';
+import * as reportCounts from './report-count-functions';
 
 /*
  * Reports as of an instant read the same whenever they are run (issue 13, items 4 to 6):
@@ -43,7 +36,7 @@ const KEPT_GROUP = `
 const GROUP_ARGS =
   'status text, due_at timestamptz, submitted_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, outcome text';
 // 0010's counts with the claim: the counting trigger, the horizon's move and the counts themselves.
-const COUNTS: CountsVersion = { ...BY_NUMBER, claim: true };
+const COUNTS: reportCounts.CountsVersion = { ...reportCounts.BY_NUMBER, claim: true };
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE`.execute(db);
@@ -124,11 +117,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       SELECT task_report_kept_group(status, due_at, submitted_at, completed_at, cancelled_at, outcome, '-infinity') $$`,
     )
     .execute(db);
-  await sql.raw(countsApplyFunction(COUNTS)).execute(db);
-  await sql.raw(advanceFunction(COUNTS)).execute(db);
-  await sql.raw(countsUpdateTrigger(COUNTS)).execute(db);
+  await sql.raw(reportCounts.applyFunction(COUNTS)).execute(db);
+  await sql.raw(reportCounts.advanceFunction(COUNTS)).execute(db);
+  await sql.raw(reportCounts.updateTrigger(COUNTS)).execute(db);
   await sql`DELETE FROM task_report_counts`.execute(db);
-  await sql.raw(recount(COUNTS)).execute(db);
+  await sql.raw(reportCounts.recount(COUNTS)).execute(db);
   await sql`DROP FUNCTION task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
   await sql`DROP FUNCTION task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz)`.execute(db);
 

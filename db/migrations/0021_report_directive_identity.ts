@@ -1,12 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import {
-  BY_NUMBER,
-  advanceFunction,
-  countsApplyFunction,
-  countsUpdateTrigger,
-  recount,
-  type CountsVersion,
-} from './report-count-functions';
+import * as reportCounts from './report-count-functions';
 
 /*
  * The per-directive report counts a directive by its identity (number, issue year, issuer; migration
@@ -19,7 +12,7 @@ import {
 
 // 0014's counts (with the claim), a directive counted by its identity; a change of its year or
 // issuer moves a task to another directive's count.
-const BY_IDENTITY: CountsVersion = {
+const BY_IDENTITY: reportCounts.CountsVersion = {
   claim: true,
   dimension: 'directive',
   key: (r) => `task_report_directive_key(${r}.directive_number, ${r}.directive_year, ${r}.directive_issuer_key)`,
@@ -27,7 +20,7 @@ const BY_IDENTITY: CountsVersion = {
   alsoWatched: ['directive_year', 'directive_issuer_key'],
 };
 // Going down, by number again; the counting trigger still calls the key `directive`, as it did when this landed.
-const BACK_BY_NUMBER: CountsVersion = { ...BY_IDENTITY, ...BY_NUMBER, keyColumn: 'directive' };
+const BACK_BY_NUMBER: reportCounts.CountsVersion = { ...BY_IDENTITY, ...reportCounts.BY_NUMBER, keyColumn: 'directive' };
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE`.execute(db);
@@ -63,12 +56,12 @@ export async function down(db: Kysely<any>): Promise<void> {
  * 0014's counting trigger and horizon move with the directive counted under `version.dimension`, and
  * that dimension's counts recounted as of the horizon.
  */
-async function keptCountFunctions(db: Kysely<any>, version: CountsVersion): Promise<void> {
-  await sql.raw(countsApplyFunction(version)).execute(db);
-  await sql.raw(advanceFunction(version)).execute(db);
+async function keptCountFunctions(db: Kysely<any>, version: reportCounts.CountsVersion): Promise<void> {
+  await sql.raw(reportCounts.applyFunction(version)).execute(db);
+  await sql.raw(reportCounts.advanceFunction(version)).execute(db);
   await sql`DROP TRIGGER tasks_report_counts_update ON tasks`.execute(db);
-  await sql.raw(countsUpdateTrigger(version)).execute(db);
-  await sql.raw(recount(version, true)).execute(db);
+  await sql.raw(reportCounts.updateTrigger(version)).execute(db);
+  await sql.raw(reportCounts.recount(version, true)).execute(db);
 }
 
 /** The covering indexes of 0010 and 0014, their predicates word for word, carrying `directive` as the directive's columns. */

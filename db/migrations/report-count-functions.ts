@@ -47,7 +47,7 @@ const cells = (v: CountsVersion, r: string) => `(VALUES ('lead_unit', ${r}.lead_
  * in one statement — so that transactions writing one assignment each (as recordEvent does) wait for
  * each other on a shared unit or directive instead of deadlocking.
  */
-export const countsApplyFunction = (v: CountsVersion): string => `
+export const applyFunction = (v: CountsVersion): string => `
     CREATE OR REPLACE FUNCTION task_report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       h timestamptz;
@@ -106,7 +106,7 @@ export const advanceFunction = (v: CountsVersion): string => `
  * The update trigger. Most writes (reminders, escalations, acknowledgement) leave the cell as it was:
  * the WHEN spares them the function call.
  */
-export function countsUpdateTrigger(v: CountsVersion): string {
+export function updateTrigger(v: CountsVersion): string {
   const watched = v.alsoWatched.map((c) => `OR OLD.${c} IS DISTINCT FROM NEW.${c}`);
   const claim = v.claim
     ? ['OR OLD.submitted_at IS DISTINCT FROM NEW.submitted_at', "OR (OLD.status = 'submitted') IS DISTINCT FROM (NEW.status = 'submitted')"]
