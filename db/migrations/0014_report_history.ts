@@ -35,6 +35,7 @@ const KEPT_GROUP = `
 
 const GROUP_ARGS =
   'status text, due_at timestamptz, submitted_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, outcome text';
+
 // 0010's counts with the claim: the counting trigger, the horizon's move and the counts themselves.
 const COUNTS: reportCounts.CountsVersion = { ...reportCounts.BY_NUMBER, claim: true };
 

@@ -6,7 +6,9 @@
  * Not a migration (not in the registry): migrations that landed build their SQL from it, so what it
  * returns for each of their calls must never change. A new version of the counts is a new parameter
  * (or a new function) here whose absence gives the earlier text word for word; `scripts/schema-steps.ts`
- * and `test/db/schema.test.ts` show it when an edit changes what a landed migration does.
+ * and `test/db/schema.test.ts` show it when an edit changes what a landed migration does. (0010 wrote
+ * its counting function with a line break after the directive's key, which the text here does not
+ * have: the same function but for that white space, and replaced by 0014.)
  */
 
 /** What sets one version of the counts apart from another. */
@@ -35,7 +37,7 @@ export const BY_NUMBER: Omit<CountsVersion, 'claim'> = {
 };
 
 /** The kept group's arguments of a row named `r`, without the time it is judged at. */
-export const keptGroupArgs = (v: CountsVersion, r: string): string =>
+const keptGroupArgs = (v: CountsVersion, r: string): string =>
   `${r}.status, ${r}.due_at, ${v.claim ? `${r}.submitted_at, ` : ''}${r}.completed_at, ${r}.cancelled_at, ${r}.outcome`;
 
 /** The two cells of row `r`: its lead unit's and its directive's. */

@@ -7,7 +7,8 @@ import { useScratchDatabase } from '../helpers/servers';
 /*
  * What the migrations make, against the committed db/schema.sql.snap: an edit of a landed migration that
  * changes its effect, or a new migration without the snapshot written anew (`npm run schema:snapshot`),
- * fails here with the difference.
+ * fails here with the difference. The snapshot is what PostgreSQL 15's pg_dump writes (Debian's, as on
+ * our machines and in CI); another major version may word it otherwise.
  */
 
 describe('the schema the migrations make', () => {
