@@ -4,39 +4,37 @@ import { sql, type Kysely } from 'kysely';
 
 /** Directives and the read model of their tasks (assignments), written by workflow activities. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('directives')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('number', 'text', (c) => c.notNull().unique())
-    .addColumn('issued_on', 'date')
-    .addColumn('issuer', 'text')
-    .addColumn('signer', 'text')
-    .addColumn('title', 'text')
-    .addColumn('source_text', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
+  await sql`
+    CREATE TABLE directives (
+      id text PRIMARY KEY,
+      number text NOT NULL UNIQUE,
+      issued_on date,
+      issuer text,
+      signer text,
+      title text,
+      source_text text,
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
 
-  await db.schema
-    .createTable('tasks')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('workflow_id', 'text', (c) => c.notNull().unique())
-    .addColumn('directive_number', 'text', (c) => c.notNull())
-    .addColumn('ref', 'text', (c) => c.notNull())
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('lead_unit', 'text', (c) => c.notNull())
-    .addColumn('coordinating_units', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('original_due_at', 'timestamptz')
-    .addColumn('due_at', 'timestamptz')
-    .addColumn('launched_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addUniqueConstraint('tasks_directive_ref_unique', ['directive_number', 'ref'])
-    .execute();
-  await db.schema.createIndex('tasks_lead_unit_idx').on('tasks').column('lead_unit').execute();
-  await db.schema.createIndex('tasks_due_at_idx').on('tasks').column('due_at').execute();
+  await sql`
+    CREATE TABLE tasks (
+      id text PRIMARY KEY, workflow_id text NOT NULL UNIQUE,
+      directive_number text NOT NULL,
+      ref text NOT NULL,
+      title text NOT NULL,
+      lead_unit text NOT NULL,
+      coordinating_units text[] NOT NULL DEFAULT '{}',
+      status text NOT NULL,
+      original_due_at timestamptz,
+      due_at timestamptz,
+      launched_at timestamptz NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT tasks_directive_ref_unique UNIQUE (directive_number, ref)
+    )`.execute(db);
+  await sql`CREATE INDEX tasks_lead_unit_idx ON tasks (lead_unit)`.execute(db);
+  await sql`CREATE INDEX tasks_due_at_idx ON tasks (due_at)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('tasks').execute();
-  await db.schema.dropTable('directives').execute();
+  await sql`DROP TABLE tasks, directives`.execute(db);
 }

@@ -5,46 +5,44 @@ import { sql, type Kysely } from 'kysely';
  * All three are written by one activity in one transaction per workflow event.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .alterTable('tasks')
-    .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-    .addColumn('co_lead_unit', 'text')
-    .addColumn('responsible_official', 'text')
-    .addColumn('assigned_by', 'text')
-    .addColumn('decided_by', 'text')
-    .addColumn('expected_result', 'text')
-    .addColumn('deadline_kind', 'text', (c) => c.notNull().defaultTo('date'))
-    .addColumn('recurrence', 'jsonb')
-    .addColumn('acknowledged_at', 'timestamptz')
-    .addColumn('submitted_at', 'timestamptz')
-    .addColumn('completed_at', 'timestamptz')
-    .addColumn('cancelled_at', 'timestamptz')
-    .addColumn('extension_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('escalation_level', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('outcome', 'text')
-    .addColumn('late_units', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
-    .addColumn('state', 'jsonb')
-    .addColumn('audit_seq', 'integer', (c) => c.notNull().defaultTo(0))
-    .execute();
-  await db.schema.createIndex('tasks_status_idx').on('tasks').columns(['status', 'due_at']).execute();
-  await db.schema.createIndex('tasks_directive_idx').on('tasks').column('directive_number').execute();
+  await sql`
+    ALTER TABLE tasks
+      ADD COLUMN description text NOT NULL DEFAULT '',
+      ADD COLUMN co_lead_unit text,
+      ADD COLUMN responsible_official text,
+      ADD COLUMN assigned_by text,
+      ADD COLUMN decided_by text,
+      ADD COLUMN expected_result text,
+      ADD COLUMN deadline_kind text NOT NULL DEFAULT 'date',
+      ADD COLUMN recurrence jsonb,
+      ADD COLUMN acknowledged_at timestamptz,
+      ADD COLUMN submitted_at timestamptz,
+      ADD COLUMN completed_at timestamptz,
+      ADD COLUMN cancelled_at timestamptz,
+      ADD COLUMN extension_count integer NOT NULL DEFAULT 0,
+      ADD COLUMN escalation_level integer NOT NULL DEFAULT 0,
+      ADD COLUMN outcome text,
+      ADD COLUMN late_units text[] NOT NULL DEFAULT '{}',
+      ADD COLUMN state jsonb,
+      ADD COLUMN audit_seq integer NOT NULL DEFAULT 0`.execute(db);
+  await sql`CREATE INDEX tasks_status_idx ON tasks (status, due_at)`.execute(db);
+  await sql`CREATE INDEX tasks_directive_idx ON tasks (directive_number)`.execute(db);
 
-  await db.schema
-    .createTable('audit_events')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('task_id', 'text', (c) => c.notNull())
-    .addColumn('seq', 'integer', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('actor', 'jsonb', (c) => c.notNull())
-    .addColumn('actor_user', 'text')
-    .addColumn('actor_unit', 'text')
-    .addColumn('payload', 'jsonb', (c) => c.notNull())
-    .addColumn('prev_hash', 'text', (c) => c.notNull())
-    .addColumn('hash', 'text', (c) => c.notNull())
-    .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addUniqueConstraint('audit_events_task_seq_unique', ['task_id', 'seq'])
-    .execute();
+  await sql`
+    CREATE TABLE audit_events (
+      id bigserial PRIMARY KEY,
+      task_id text NOT NULL,
+      seq integer NOT NULL,
+      kind text NOT NULL,
+      occurred_at timestamptz NOT NULL,
+      actor jsonb NOT NULL,
+      actor_user text,
+      actor_unit text,
+      payload jsonb NOT NULL,
+      prev_hash text NOT NULL, hash text NOT NULL,
+      recorded_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT audit_events_task_seq_unique UNIQUE (task_id, seq)
+    )`.execute(db);
   // Append-only: the database itself refuses UPDATE and DELETE on the trail. The hash chain
   // still catches anyone who disables the trigger or edits the files underneath.
   await sql`
@@ -56,59 +54,42 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
     FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`.execute(db);
 
-  await db.schema
-    .createTable('notifications')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('key', 'text', (c) => c.notNull().unique())
-    .addColumn('task_id', 'text', (c) => c.notNull())
-    .addColumn('audit_seq', 'integer', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('step', 'text', (c) => c.notNull())
-    .addColumn('level', 'integer')
-    .addColumn('recipient_role', 'text', (c) => c.notNull())
-    .addColumn('recipient_unit', 'text')
-    .addColumn('scheduled_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending'))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
-  await db.schema.createIndex('notifications_task_idx').on('notifications').columns(['task_id', 'audit_seq']).execute();
-  await db.schema.createIndex('notifications_pending_idx').on('notifications').columns(['status', 'scheduled_at']).execute();
+  await sql`
+    CREATE TABLE notifications (
+      id bigserial PRIMARY KEY,
+      key text NOT NULL UNIQUE,
+      task_id text NOT NULL,
+      audit_seq integer NOT NULL,
+      kind text NOT NULL,
+      step text NOT NULL,
+      level integer,
+      recipient_role text NOT NULL,
+      recipient_unit text,
+      scheduled_at timestamptz NOT NULL,
+      subject text NOT NULL,
+      body text NOT NULL,
+      status text NOT NULL DEFAULT 'pending',
+      created_at timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
+  await sql`CREATE INDEX notifications_task_idx ON notifications (task_id, audit_seq)`.execute(db);
+  await sql`CREATE INDEX notifications_pending_idx ON notifications (status, scheduled_at)`.execute(db);
 
-  await db.schema
-    .createTable('calendar_overrides')
-    .addColumn('day', 'date', (c) => c.primaryKey())
-    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('day_off', 'working_day')`))
-    .addColumn('reason', 'text', (c) => c.notNull())
-    .execute();
+  await sql`
+    CREATE TABLE calendar_overrides (
+      day date PRIMARY KEY,
+      kind text NOT NULL CHECK (kind IN ('day_off', 'working_day')),
+      reason text NOT NULL
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('calendar_overrides').execute();
-  await db.schema.dropTable('notifications').execute();
-  await db.schema.dropTable('audit_events').execute();
+  await sql`DROP TABLE calendar_overrides, notifications, audit_events`.execute(db);
   await sql`DROP FUNCTION audit_events_append_only`.execute(db);
-  for (const c of [
-    'description',
-    'co_lead_unit',
-    'responsible_official',
-    'assigned_by',
-    'decided_by',
-    'expected_result',
-    'deadline_kind',
-    'recurrence',
-    'acknowledged_at',
-    'submitted_at',
-    'completed_at',
-    'cancelled_at',
-    'extension_count',
-    'escalation_level',
-    'outcome',
-    'late_units',
-    'state',
-    'audit_seq',
-  ]) {
-    await db.schema.alterTable('tasks').dropColumn(c).execute();
-  }
+  await sql`
+    ALTER TABLE tasks
+      DROP COLUMN description, DROP COLUMN co_lead_unit, DROP COLUMN responsible_official, DROP COLUMN assigned_by,
+      DROP COLUMN decided_by, DROP COLUMN expected_result, DROP COLUMN deadline_kind, DROP COLUMN recurrence,
+      DROP COLUMN acknowledged_at, DROP COLUMN submitted_at, DROP COLUMN completed_at, DROP COLUMN cancelled_at,
+      DROP COLUMN extension_count, DROP COLUMN escalation_level, DROP COLUMN outcome, DROP COLUMN late_units,
+      DROP COLUMN state, DROP COLUMN audit_seq`.execute(db);
 }

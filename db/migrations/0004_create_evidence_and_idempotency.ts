@@ -5,59 +5,48 @@ import { sql, type Kysely } from 'kysely';
  * one backup holds both; and the Idempotency-Key records that make a retried POST answer, not redo.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('evidence')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('task_id', 'text', (c) => c.notNull())
-    .addColumn('sha256', 'text', (c) => c.notNull().check(sql`sha256 ~ '^[0-9a-f]{64}$'`))
-    .addColumn('file_name', 'text', (c) => c.notNull())
-    .addColumn('content_type', 'text', (c) => c.notNull())
-    // integer: the upload limit stays far below 2 GiB (config/index.ts caps EVIDENCE_MAX_BYTES).
-    .addColumn('size', 'integer', (c) => c.notNull())
-    .addColumn('content', 'bytea', (c) => c.notNull())
-    .addColumn('uploaded_by', 'text', (c) => c.notNull())
-    .addColumn('unit_code', 'text', (c) => c.notNull())
-    .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
-    // pending: stored, the workflow not yet told; attached: the workflow recorded it in the audit trail.
-    .addColumn('status', 'text', (c) =>
-      c
-        .notNull()
-        .defaultTo('pending')
-        .check(sql`status in ('pending', 'attached')`),
-    )
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('attached_at', 'timestamptz')
-    .addCheckConstraint('evidence_size_matches_content', sql`size = octet_length(content)`)
-    .execute();
+  // size is an integer: the upload limit stays far below 2 GiB (config/index.ts caps EVIDENCE_MAX_BYTES).
+  // status pending: stored, the workflow not yet told; attached: the workflow recorded it in the audit trail.
+  await sql`
+    CREATE TABLE evidence (
+      id text PRIMARY KEY,
+      task_id text NOT NULL,
+      sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+      file_name text NOT NULL,
+      content_type text NOT NULL,
+      size integer NOT NULL,
+      content bytea NOT NULL,
+      uploaded_by text NOT NULL,
+      unit_code text NOT NULL,
+      description text NOT NULL DEFAULT '',
+      status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'attached')),
+      created_at timestamptz NOT NULL DEFAULT now(),
+      attached_at timestamptz,
+      CONSTRAINT evidence_size_matches_content CHECK (size = octet_length(content))
+    )`.execute(db);
   // Uploads are mostly PDF, images and zip-based office files, already compressed: TOAST would
   // try to compress them again for nothing.
   await sql`ALTER TABLE evidence ALTER COLUMN content SET STORAGE EXTERNAL`.execute(db);
-  await db.schema.createIndex('evidence_task_idx').on('evidence').columns(['task_id', 'created_at']).execute();
+  await sql`CREATE INDEX evidence_task_idx ON evidence (task_id, created_at)`.execute(db);
 
-  await db.schema
-    .createTable('idempotency_keys')
-    .addColumn('login', 'text', (c) => c.notNull())
-    .addColumn('key', 'text', (c) => c.notNull())
-    .addColumn('method', 'text', (c) => c.notNull())
-    .addColumn('path', 'text', (c) => c.notNull())
-    .addColumn('request_hash', 'text', (c) => c.notNull())
-    .addColumn('state', 'text', (c) =>
-      c
-        .notNull()
-        .defaultTo('in_progress')
-        .check(sql`state in ('in_progress', 'done')`),
-    )
-    .addColumn('status_code', 'integer')
-    .addColumn('response_headers', 'jsonb')
-    .addColumn('response_body', 'bytea')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('completed_at', 'timestamptz')
-    .addPrimaryKeyConstraint('idempotency_keys_pk', ['login', 'key'])
-    .addCheckConstraint('idempotency_keys_done_has_response', sql`state = 'in_progress' or status_code is not null`)
-    .execute();
+  await sql`
+    CREATE TABLE idempotency_keys (
+      login text NOT NULL,
+      key text NOT NULL,
+      method text NOT NULL,
+      path text NOT NULL,
+      request_hash text NOT NULL,
+      state text NOT NULL DEFAULT 'in_progress' CHECK (state IN ('in_progress', 'done')),
+      status_code integer,
+      response_headers jsonb,
+      response_body bytea,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      completed_at timestamptz,
+      CONSTRAINT idempotency_keys_pk PRIMARY KEY (login, key),
+      CONSTRAINT idempotency_keys_done_has_response CHECK (state = 'in_progress' or status_code is not null)
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('idempotency_keys').execute();
-  await db.schema.dropTable('evidence').execute();
+  await sql`DROP TABLE idempotency_keys, evidence`.execute(db);
 }

@@ -12,29 +12,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX tasks_report_idx ON tasks (lead_unit, due_at)
     INCLUDE (directive_number, status, outcome, completed_at, cancelled_at, submitted_at, id)`.execute(db);
 
-  await db.schema
-    .createIndex('notifications_inbox_unit_idx')
-    .on('notifications')
-    .columns(['recipient_unit', 'recipient_role', 'scheduled_at desc', 'id desc'])
-    .execute();
-  await db.schema
-    .createIndex('notifications_inbox_role_idx')
-    .on('notifications')
-    .columns(['recipient_role', 'scheduled_at desc', 'id desc'])
-    .execute();
+  await sql`CREATE INDEX notifications_inbox_unit_idx ON notifications (recipient_unit, recipient_role, scheduled_at DESC, id DESC)`.execute(
+    db,
+  );
+  await sql`CREATE INDEX notifications_inbox_role_idx ON notifications (recipient_role, scheduled_at DESC, id DESC)`.execute(db);
 
-  await db.schema
-    .createTable('notification_reads')
-    .addColumn('notification_id', 'bigint', (c) => c.notNull().references('notifications.id').onDelete('cascade'))
-    .addColumn('login', 'text', (c) => c.notNull())
-    .addColumn('read_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('notification_reads_pkey', ['notification_id', 'login'])
-    .execute();
+  await sql`
+    CREATE TABLE notification_reads (
+      notification_id bigint NOT NULL REFERENCES notifications (id) ON DELETE CASCADE,
+      login text NOT NULL,
+      read_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT notification_reads_pkey PRIMARY KEY (notification_id, login)
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('notification_reads').execute();
-  await db.schema.dropIndex('notifications_inbox_role_idx').execute();
-  await db.schema.dropIndex('notifications_inbox_unit_idx').execute();
-  await db.schema.dropIndex('tasks_report_idx').execute();
+  await sql`DROP TABLE notification_reads`.execute(db);
+  await sql`DROP INDEX notifications_inbox_role_idx, notifications_inbox_unit_idx, tasks_report_idx`.execute(db);
 }

@@ -2,33 +2,24 @@ import { sql, type Kysely } from 'kysely';
 
 /** Items of a directive as drafts the secretariat reviews, and what became of each at launch. */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .alterTable('directives')
-    .addColumn('assigned_by', 'text')
-    .addColumn('decided_by', 'text')
-    .addColumn('policy', 'jsonb')
-    .addColumn('created_by', 'text')
-    .execute();
-  await db.schema
-    .createTable('directive_items')
-    .addColumn('directive_id', 'text', (c) => c.notNull().references('directives.id').onDelete('cascade'))
-    .addColumn('ref', 'text', (c) => c.notNull())
-    .addColumn('position', 'integer', (c) => c.notNull())
-    .addColumn('fields', 'jsonb', (c) => c.notNull())
-    .addColumn('status', 'text', (c) =>
-      c
-        .notNull()
-        .defaultTo('draft')
-        .check(sql`status in ('draft', 'launched')`),
-    )
-    .addColumn('task_id', 'text')
-    .addColumn('launched_at', 'timestamptz')
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addPrimaryKeyConstraint('directive_items_pk', ['directive_id', 'ref'])
-    .execute();
+  await sql`
+    ALTER TABLE directives
+      ADD COLUMN assigned_by text, ADD COLUMN decided_by text, ADD COLUMN policy jsonb, ADD COLUMN created_by text`.execute(db);
+  await sql`
+    CREATE TABLE directive_items (
+      directive_id text NOT NULL REFERENCES directives (id) ON DELETE CASCADE,
+      ref text NOT NULL,
+      position integer NOT NULL,
+      fields jsonb NOT NULL,
+      status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'launched')),
+      task_id text,
+      launched_at timestamptz,
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      CONSTRAINT directive_items_pk PRIMARY KEY (directive_id, ref)
+    )`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropTable('directive_items').execute();
-  for (const c of ['assigned_by', 'decided_by', 'policy', 'created_by']) await db.schema.alterTable('directives').dropColumn(c).execute();
+  await sql`DROP TABLE directive_items`.execute(db);
+  await sql`ALTER TABLE directives DROP COLUMN assigned_by, DROP COLUMN decided_by, DROP COLUMN policy, DROP COLUMN created_by`.execute(db);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import * as reportCounts from './report-count-functions';
 
 /*
  * What lets the reports answer without reading every assignment (db/repositories/reports.ts):
@@ -14,6 +15,10 @@ import { sql, type Kysely } from 'kysely';
  *   earlier instant sees them still open), and every assignment by deadline (those due between
  *   the horizon and the report's instant).
  */
+
+// The first counts: the kept group knows no claim, and a directive is counted by its number.
+const COUNTS: reportCounts.CountsVersion = { ...reportCounts.BY_NUMBER, claim: false };
+
 export async function up(db: Kysely<any>): Promise<void> {
   // No read-model write may slip between the backfill and the triggers.
   await sql`LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE`.execute(db);
@@ -65,36 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       PRIMARY KEY (dimension, key, grp, came_due)
     )`.execute(db);
 
-  // The horizon is read FOR SHARE, so that moving it waits for writers counting by it and
-  // writers wait for the move. Locks in one order — horizon, then the cells sorted, in one
-  // statement — so that transactions writing one assignment each (as recordEvent does) wait for
-  // each other on a shared unit or directive instead of deadlocking.
-  await sql`
-    CREATE FUNCTION task_report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      h timestamptz;
-    BEGIN
-      SELECT at INTO STRICT h FROM task_report_horizon FOR SHARE;
-      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
-      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
-      FROM (
-        SELECT OLD.lead_unit, OLD.directive_number,
-          task_report_kept_group(OLD.status, OLD.due_at, OLD.completed_at, OLD.cancelled_at, OLD.outcome, h),
-          task_report_kept_came_due(OLD.status, OLD.due_at, OLD.cancelled_at, h), -1
-        WHERE TG_OP <> 'INSERT'
-        UNION ALL
-        SELECT NEW.lead_unit, NEW.directive_number,
-          task_report_kept_group(NEW.status, NEW.due_at, NEW.completed_at, NEW.cancelled_at, NEW.outcome, h),
-          task_report_kept_came_due(NEW.status, NEW.due_at, NEW.cancelled_at, h), 1
-        WHERE TG_OP <> 'DELETE'
-      ) x (lead_unit, directive_number, grp, came_due, n)
-      CROSS JOIN LATERAL (VALUES ('lead_unit', x.lead_unit), ('directive_number', x.directive_number)) d (dimension, key)
-      GROUP BY d.dimension, d.key, x.grp, x.came_due
-      HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.came_due
-      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
-      RETURN NULL;
-    END $$`.execute(db);
+  await sql.raw(reportCounts.applyFunction(COUNTS)).execute(db);
   await sql`
     CREATE FUNCTION task_report_counts_clear() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -102,33 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       RETURN NULL;
     END $$`.execute(db);
 
-  // Moves the horizon to `to_at`, recounting the assignments due in between. A report calls it
-  // when the horizon has fallen behind; if another is moving it, or a writer is counting by it
-  // right now, it leaves it for the next report rather than wait.
-  await sql`
-    CREATE FUNCTION task_report_advance(to_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
-    DECLARE
-      from_at timestamptz;
-    BEGIN
-      SELECT at INTO from_at FROM task_report_horizon FOR UPDATE SKIP LOCKED;
-      IF NOT FOUND OR from_at = to_at THEN
-        RETURN;
-      END IF;
-      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
-      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
-      FROM tasks t
-      CROSS JOIN LATERAL (VALUES
-        (task_report_kept_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome, from_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, from_at), -1),
-        (task_report_kept_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome, to_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, to_at), 1)
-      ) x (grp, came_due, n)
-      CROSS JOIN LATERAL (VALUES ('lead_unit', t.lead_unit), ('directive_number', t.directive_number)) d (dimension, key)
-      WHERE t.due_at BETWEEN least(from_at, to_at) AND greatest(from_at, to_at)
-      GROUP BY d.dimension, d.key, x.grp, x.came_due
-      HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.came_due
-      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
-      UPDATE task_report_horizon SET at = to_at;
-    END $$`.execute(db);
+  await sql.raw(reportCounts.advanceFunction(COUNTS)).execute(db);
 
   await sql`CREATE TRIGGER tasks_report_counts_insert AFTER INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(
     db,
@@ -136,32 +86,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`CREATE TRIGGER tasks_report_counts_delete AFTER DELETE ON tasks FOR EACH ROW EXECUTE FUNCTION task_report_counts_apply()`.execute(
     db,
   );
-  // Most writes (reminders, escalations, acknowledgement) leave the cell as it was: the WHEN
-  // spares them the function call.
-  await sql`
-    CREATE TRIGGER tasks_report_counts_update AFTER UPDATE ON tasks FOR EACH ROW
-    WHEN (
-      OLD.lead_unit IS DISTINCT FROM NEW.lead_unit
-      OR OLD.directive_number IS DISTINCT FROM NEW.directive_number
-      OR OLD.due_at IS DISTINCT FROM NEW.due_at
-      OR task_report_final_group(OLD.status, OLD.due_at, OLD.completed_at, OLD.cancelled_at, OLD.outcome)
-         IS DISTINCT FROM task_report_final_group(NEW.status, NEW.due_at, NEW.completed_at, NEW.cancelled_at, NEW.outcome)
-    )
-    EXECUTE FUNCTION task_report_counts_apply()`.execute(db);
+  await sql.raw(reportCounts.updateTrigger(COUNTS)).execute(db);
   // TRUNCATE fires no row trigger.
   await sql`CREATE TRIGGER tasks_report_counts_truncate AFTER TRUNCATE ON tasks FOR EACH STATEMENT EXECUTE FUNCTION task_report_counts_clear()`.execute(
     db,
   );
 
-  await sql`
-    INSERT INTO task_report_counts (dimension, key, grp, came_due, n)
-    SELECT d.dimension, d.key,
-      task_report_kept_group(t.status, t.due_at, t.completed_at, t.cancelled_at, t.outcome, h.at),
-      task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, h.at), count(*)::int
-    FROM tasks t
-    CROSS JOIN task_report_horizon h
-    CROSS JOIN LATERAL (VALUES ('lead_unit', t.lead_unit), ('directive_number', t.directive_number)) d (dimension, key)
-    GROUP BY 1, 2, 3, 4`.execute(db);
+  await sql.raw(reportCounts.recount(COUNTS)).execute(db);
 
   // The predicates are written out again, word for word, in the repository's queries: the planner
   // picks a partial index only when the query's conditions imply its predicate.
@@ -186,20 +117,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP STATISTICS tasks_closed_at_stats`.execute(db);
-  await sql`DROP INDEX tasks_closed_at_idx`.execute(db);
-  await sql`DROP INDEX tasks_completed_late_idx`.execute(db);
-  await sql`DROP INDEX tasks_due_cell_idx`.execute(db);
-  await sql`DROP INDEX tasks_open_due_idx`.execute(db);
+  await sql`DROP INDEX tasks_closed_at_idx, tasks_completed_late_idx, tasks_due_cell_idx, tasks_open_due_idx`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_truncate ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_update ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_delete ON tasks`.execute(db);
   await sql`DROP TRIGGER tasks_report_counts_insert ON tasks`.execute(db);
-  await sql`DROP FUNCTION task_report_advance(timestamptz)`.execute(db);
-  await sql`DROP FUNCTION task_report_counts_clear()`.execute(db);
-  await sql`DROP FUNCTION task_report_counts_apply()`.execute(db);
-  await sql`DROP TABLE task_report_counts`.execute(db);
-  await sql`DROP TABLE task_report_horizon`.execute(db);
-  await sql`DROP FUNCTION task_report_kept_came_due(text, timestamptz, timestamptz, timestamptz)`.execute(db);
-  await sql`DROP FUNCTION task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz)`.execute(db);
-  await sql`DROP FUNCTION task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
+  await sql`DROP FUNCTION task_report_advance(timestamptz), task_report_counts_clear(), task_report_counts_apply()`.execute(db);
+  await sql`DROP TABLE task_report_counts, task_report_horizon`.execute(db);
+  await sql`
+    DROP FUNCTION task_report_kept_came_due(text, timestamptz, timestamptz, timestamptz),
+      task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz),
+      task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
 }

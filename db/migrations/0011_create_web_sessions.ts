@@ -7,45 +7,43 @@ import { sql, type Kysely } from 'kysely';
  * Deactivating a user revokes their sessions in the same statement (trigger), whoever deactivates.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable('user_passwords')
-    .addColumn('user_id', 'uuid', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
-    .addColumn('password_hash', 'text', (c) => c.notNull())
-    .addColumn('must_change', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('changed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
+  await sql`
+    CREATE TABLE user_passwords (
+      user_id uuid PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+      password_hash text NOT NULL,
+      must_change boolean NOT NULL DEFAULT false,
+      changed_at timestamptz NOT NULL DEFAULT now()
+    )`.execute(db);
 
-  await db.schema
-    .createTable('web_sessions')
-    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('token_hash', 'bytea', (c) => c.notNull().unique())
-    .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('csrf_token', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('last_seen_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('revoked_at', 'timestamptz')
-    .addColumn('address', 'text')
-    .addColumn('user_agent', 'text')
-    .addCheckConstraint('web_sessions_hash_is_sha256', sql`octet_length(token_hash) = 32`)
-    .execute();
-  await db.schema.createIndex('web_sessions_user_id_idx').on('web_sessions').column('user_id').execute();
+  await sql`
+    CREATE TABLE web_sessions (
+      id uuid PRIMARY KEY DEFAULT gen_random_uuid(), token_hash bytea NOT NULL UNIQUE,
+      user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+      csrf_token text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      last_seen_at timestamptz NOT NULL DEFAULT now(),
+      expires_at timestamptz NOT NULL,
+      revoked_at timestamptz,
+      address text,
+      user_agent text,
+      CONSTRAINT web_sessions_hash_is_sha256 CHECK (octet_length(token_hash) = 32)
+    )`.execute(db);
+  await sql`CREATE INDEX web_sessions_user_id_idx ON web_sessions (user_id)`.execute(db);
 
-  await db.schema
-    .createTable('auth_events')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('occurred_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('login', 'text')
-    .addColumn('user_id', 'uuid', (c) => c.references('users.id').onDelete('set null'))
-    .addColumn('address', 'text')
-    .addColumn('user_agent', 'text')
-    .addColumn('session_id', 'uuid')
-    .addCheckConstraint(
-      'auth_events_kind_known',
-      sql`kind in ('sign_in', 'sign_in_failed', 'sign_in_limited', 'sign_out', 'session_expired', 'password_changed', 'password_set', 'sessions_revoked')`,
-    )
-    .execute();
+  await sql`
+    CREATE TABLE auth_events (
+      id bigserial PRIMARY KEY,
+      occurred_at timestamptz NOT NULL DEFAULT now(),
+      kind text NOT NULL,
+      login text,
+      user_id uuid REFERENCES users (id) ON DELETE SET NULL,
+      address text,
+      user_agent text,
+      session_id uuid,
+      CONSTRAINT auth_events_kind_known CHECK (
+        kind in ('sign_in', 'sign_in_failed', 'sign_in_limited', 'sign_out', 'session_expired', 'password_changed', 'password_set', 'sessions_revoked')
+      )
+    )`.execute(db);
   // The rate limit counts recent failures per login and per address.
   await sql`CREATE INDEX auth_events_login_idx ON auth_events (login, occurred_at) WHERE kind IN ('sign_in_failed', 'sign_in')`.execute(db);
   await sql`CREATE INDEX auth_events_address_idx ON auth_events (address, occurred_at) WHERE kind = 'sign_in_failed'`.execute(db);
@@ -64,7 +62,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER users_deactivated_end_sessions ON users`.execute(db);
   await sql`DROP FUNCTION web_sessions_end_on_deactivation()`.execute(db);
-  await db.schema.dropTable('auth_events').execute();
-  await db.schema.dropTable('web_sessions').execute();
-  await db.schema.dropTable('user_passwords').execute();
+  await sql`DROP TABLE auth_events, web_sessions, user_passwords`.execute(db);
 }

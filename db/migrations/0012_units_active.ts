@@ -5,12 +5,9 @@ import { sql, type Kysely } from 'kysely';
  * task is launched for it, co-led or coordinated by it, or reassigned to it.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .alterTable('units')
-    .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(sql`true`))
-    .execute();
+  await sql`ALTER TABLE units ADD COLUMN active boolean NOT NULL DEFAULT true`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable('units').dropColumn('active').execute();
+  await sql`ALTER TABLE units DROP COLUMN active`.execute(db);
 }

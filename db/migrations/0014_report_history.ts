@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import * as reportCounts from './report-count-functions';
 
 /*
  * Reports as of an instant read the same whenever they are run (issue 13, items 4 to 6):
@@ -34,7 +35,9 @@ const KEPT_GROUP = `
 
 const GROUP_ARGS =
   'status text, due_at timestamptz, submitted_at timestamptz, completed_at timestamptz, cancelled_at timestamptz, outcome text';
-const row = (r: string) => `${r}.status, ${r}.due_at, ${r}.submitted_at, ${r}.completed_at, ${r}.cancelled_at, ${r}.outcome`;
+
+// 0010's counts with the claim: the counting trigger, the horizon's move and the counts themselves.
+const COUNTS: reportCounts.CountsVersion = { ...reportCounts.BY_NUMBER, claim: true };
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE`.execute(db);
@@ -115,7 +118,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       SELECT task_report_kept_group(status, due_at, submitted_at, completed_at, cancelled_at, outcome, '-infinity') $$`,
     )
     .execute(db);
-  await keptCountFunctions(db, row('OLD'), row('NEW'), row('t'));
+  await sql.raw(reportCounts.applyFunction(COUNTS)).execute(db);
+  await sql.raw(reportCounts.advanceFunction(COUNTS)).execute(db);
+  await sql.raw(reportCounts.updateTrigger(COUNTS)).execute(db);
+  await sql`DELETE FROM task_report_counts`.execute(db);
+  await sql.raw(reportCounts.recount(COUNTS)).execute(db);
   await sql`DROP FUNCTION task_report_final_group(text, timestamptz, timestamptz, timestamptz, text)`.execute(db);
   await sql`DROP FUNCTION task_report_kept_group(text, timestamptz, timestamptz, timestamptz, text, timestamptz)`.execute(db);
 
@@ -130,94 +137,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE INDEX tasks_open_due_idx ON tasks (due_at, id) INCLUDE (lead_unit, directive_number, status, submitted_at, report_since)
     WHERE cancelled_at IS NULL AND completed_at IS NULL AND status <> 'cancelled' AND status <> 'completed'`.execute(db);
   await sql`CREATE INDEX tasks_late_units_idx ON tasks USING gin (late_units) WHERE cardinality(late_units) > 0`.execute(db);
-}
-
-/** The counting trigger, the horizon's move and the counts themselves over the kept group of `args`. */
-async function keptCountFunctions(db: Kysely<any>, oldArgs: string, newArgs: string, rowArgs: string): Promise<void> {
-  await sql
-    .raw(
-      `
-    CREATE OR REPLACE FUNCTION task_report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      h timestamptz;
-    BEGIN
-      SELECT at INTO STRICT h FROM task_report_horizon FOR SHARE;
-      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
-      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
-      FROM (
-        SELECT OLD.lead_unit, OLD.directive_number, task_report_kept_group(${oldArgs}, h),
-          task_report_kept_came_due(OLD.status, OLD.due_at, OLD.cancelled_at, h), -1
-        WHERE TG_OP <> 'INSERT'
-        UNION ALL
-        SELECT NEW.lead_unit, NEW.directive_number, task_report_kept_group(${newArgs}, h),
-          task_report_kept_came_due(NEW.status, NEW.due_at, NEW.cancelled_at, h), 1
-        WHERE TG_OP <> 'DELETE'
-      ) x (lead_unit, directive_number, grp, came_due, n)
-      CROSS JOIN LATERAL (VALUES ('lead_unit', x.lead_unit), ('directive_number', x.directive_number)) d (dimension, key)
-      GROUP BY d.dimension, d.key, x.grp, x.came_due
-      HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.came_due
-      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
-      RETURN NULL;
-    END $$`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `
-    CREATE OR REPLACE FUNCTION task_report_advance(to_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
-    DECLARE
-      from_at timestamptz;
-    BEGIN
-      SELECT at INTO from_at FROM task_report_horizon FOR UPDATE SKIP LOCKED;
-      IF NOT FOUND OR from_at = to_at THEN
-        RETURN;
-      END IF;
-      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
-      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
-      FROM tasks t
-      CROSS JOIN LATERAL (VALUES
-        (task_report_kept_group(${rowArgs}, from_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, from_at), -1),
-        (task_report_kept_group(${rowArgs}, to_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, to_at), 1)
-      ) x (grp, came_due, n)
-      CROSS JOIN LATERAL (VALUES ('lead_unit', t.lead_unit), ('directive_number', t.directive_number)) d (dimension, key)
-      WHERE t.due_at BETWEEN least(from_at, to_at) AND greatest(from_at, to_at)
-      GROUP BY d.dimension, d.key, x.grp, x.came_due
-      HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.came_due
-      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
-      UPDATE task_report_horizon SET at = to_at;
-    END $$`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `
-    CREATE TRIGGER tasks_report_counts_update AFTER UPDATE ON tasks FOR EACH ROW
-    WHEN (
-      OLD.lead_unit IS DISTINCT FROM NEW.lead_unit
-      OR OLD.directive_number IS DISTINCT FROM NEW.directive_number
-      OR OLD.due_at IS DISTINCT FROM NEW.due_at
-      OR OLD.submitted_at IS DISTINCT FROM NEW.submitted_at
-      OR (OLD.status = 'submitted') IS DISTINCT FROM (NEW.status = 'submitted')
-      OR task_report_final_group(${oldArgs}) IS DISTINCT FROM task_report_final_group(${newArgs})
-    )
-    EXECUTE FUNCTION task_report_counts_apply()`,
-    )
-    .execute(db);
-  await sql`DELETE FROM task_report_counts`.execute(db);
-  await sql
-    .raw(
-      `
-    INSERT INTO task_report_counts (dimension, key, grp, came_due, n)
-    SELECT d.dimension, d.key, task_report_kept_group(${rowArgs}, h.at),
-      task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, h.at), count(*)::int
-    FROM tasks t
-    CROSS JOIN task_report_horizon h
-    CROSS JOIN LATERAL (VALUES ('lead_unit', t.lead_unit), ('directive_number', t.directive_number)) d (dimension, key)
-    GROUP BY 1, 2, 3, 4`,
-    )
-    .execute(db);
 }
 
 /**

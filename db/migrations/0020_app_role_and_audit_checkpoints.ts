@@ -27,16 +27,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       NULL; -- another database of the cluster created it meanwhile
     END $$`.execute(db);
 
-  await db.schema
-    .createTable('audit_checkpoints')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('signed_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('key_id', 'text', (c) => c.notNull())
-    .addColumn('root', 'text', (c) => c.notNull())
-    .addColumn('tasks', 'integer', (c) => c.notNull())
-    .addColumn('document', 'jsonb', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('audit_checkpoints_signed_at_idx').on('audit_checkpoints').column('signed_at').execute();
+  await sql`
+    CREATE TABLE audit_checkpoints (
+      id bigserial PRIMARY KEY,
+      signed_at timestamptz NOT NULL,
+      key_id text NOT NULL,
+      root text NOT NULL,
+      tasks integer NOT NULL,
+      document jsonb NOT NULL
+    )`.execute(db);
+  await sql`CREATE INDEX audit_checkpoints_signed_at_idx ON audit_checkpoints (signed_at)`.execute(db);
 
   await sql`GRANT USAGE ON SCHEMA public TO directive_app`.execute(db);
   await sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO directive_app`.execute(db);
@@ -55,6 +55,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM directive_app`.execute(db);
   await sql`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM directive_app`.execute(db);
   await sql`REVOKE USAGE ON SCHEMA public FROM directive_app`.execute(db);
-  await db.schema.dropTable('audit_checkpoints').execute();
+  await sql`DROP TABLE audit_checkpoints`.execute(db);
   // The role stays: other databases of the cluster may use it.
 }

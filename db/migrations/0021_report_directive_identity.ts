@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import * as reportCounts from './report-count-functions';
 
 /*
  * The per-directive report counts a directive by its identity (number, issue year, issuer; migration
@@ -9,9 +10,17 @@ import { sql, type Kysely } from 'kysely';
  * identity's columns, so that the corrections stay off the table's heap.
  */
 
-// The group arguments of 0014's task_report_kept_group, of a row named `r`.
-const row = (r: string) => `${r}.status, ${r}.due_at, ${r}.submitted_at, ${r}.completed_at, ${r}.cancelled_at, ${r}.outcome`;
-const IDENTITY_KEY = (r: string) => `task_report_directive_key(${r}.directive_number, ${r}.directive_year, ${r}.directive_issuer_key)`;
+// 0014's counts (with the claim), a directive counted by its identity; a change of its year or
+// issuer moves a task to another directive's count.
+const BY_IDENTITY: reportCounts.CountsVersion = {
+  claim: true,
+  dimension: 'directive',
+  key: (r) => `task_report_directive_key(${r}.directive_number, ${r}.directive_year, ${r}.directive_issuer_key)`,
+  keyColumn: 'directive',
+  alsoWatched: ['directive_year', 'directive_issuer_key'],
+};
+// Going down, by number again; the counting trigger still calls the key `directive`, as it did when this landed.
+const BACK_BY_NUMBER: reportCounts.CountsVersion = { ...BY_IDENTITY, ...reportCounts.BY_NUMBER, keyColumn: 'directive' };
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`LOCK TABLE tasks IN SHARE ROW EXCLUSIVE MODE`.execute(db);
@@ -27,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE task_report_counts ADD CONSTRAINT task_report_counts_dimension_check CHECK (dimension IN ('lead_unit', 'directive'))`.execute(
     db,
   );
-  await keptCountFunctions(db, 'directive', IDENTITY_KEY, ['directive_year', 'directive_issuer_key']);
+  await keptCountFunctions(db, BY_IDENTITY);
   await coveringIndexes(db, 'directive_number, directive_year, directive_issuer_key');
 }
 
@@ -39,102 +48,20 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE task_report_counts ADD CONSTRAINT task_report_counts_dimension_check CHECK (dimension IN ('lead_unit', 'directive_number'))`.execute(
     db,
   );
-  await keptCountFunctions(db, 'directive_number', (r) => `${r}.directive_number`, []);
+  await keptCountFunctions(db, BACK_BY_NUMBER);
   await sql`DROP FUNCTION task_report_directive_key(text, integer, text)`.execute(db);
 }
 
 /**
- * 0014's counting trigger and horizon move with the directive counted under `dimension` by `key`,
- * and that dimension's counts recounted as of the horizon. `alsoWatched`: the columns besides the
- * number whose change moves a task to another directive's count.
+ * 0014's counting trigger and horizon move with the directive counted under `version.dimension`, and
+ * that dimension's counts recounted as of the horizon.
  */
-async function keptCountFunctions(db: Kysely<any>, dimension: string, key: (r: string) => string, alsoWatched: string[]): Promise<void> {
-  const cells = (r: string) => `(VALUES ('lead_unit', ${r}.lead_unit), ('${dimension}', ${key(r)})) d (dimension, key)`;
-  await sql
-    .raw(
-      `
-    CREATE OR REPLACE FUNCTION task_report_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      h timestamptz;
-    BEGIN
-      SELECT at INTO STRICT h FROM task_report_horizon FOR SHARE;
-      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
-      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
-      FROM (
-        SELECT OLD.lead_unit, ${key('OLD')}, task_report_kept_group(${row('OLD')}, h),
-          task_report_kept_came_due(OLD.status, OLD.due_at, OLD.cancelled_at, h), -1
-        WHERE TG_OP <> 'INSERT'
-        UNION ALL
-        SELECT NEW.lead_unit, ${key('NEW')}, task_report_kept_group(${row('NEW')}, h),
-          task_report_kept_came_due(NEW.status, NEW.due_at, NEW.cancelled_at, h), 1
-        WHERE TG_OP <> 'DELETE'
-      ) x (lead_unit, directive, grp, came_due, n)
-      CROSS JOIN LATERAL (VALUES ('lead_unit', x.lead_unit), ('${dimension}', x.directive)) d (dimension, key)
-      GROUP BY d.dimension, d.key, x.grp, x.came_due
-      HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.came_due
-      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
-      RETURN NULL;
-    END $$`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `
-    CREATE OR REPLACE FUNCTION task_report_advance(to_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
-    DECLARE
-      from_at timestamptz;
-    BEGIN
-      SELECT at INTO from_at FROM task_report_horizon FOR UPDATE SKIP LOCKED;
-      IF NOT FOUND OR from_at = to_at THEN
-        RETURN;
-      END IF;
-      INSERT INTO task_report_counts AS c (dimension, key, grp, came_due, n)
-      SELECT d.dimension, d.key, x.grp, x.came_due, sum(x.n)::int
-      FROM tasks t
-      CROSS JOIN LATERAL (VALUES
-        (task_report_kept_group(${row('t')}, from_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, from_at), -1),
-        (task_report_kept_group(${row('t')}, to_at), task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, to_at), 1)
-      ) x (grp, came_due, n)
-      CROSS JOIN LATERAL ${cells('t')}
-      WHERE t.due_at BETWEEN least(from_at, to_at) AND greatest(from_at, to_at)
-      GROUP BY d.dimension, d.key, x.grp, x.came_due
-      HAVING sum(x.n) <> 0
-      ORDER BY d.dimension, d.key, x.grp, x.came_due
-      ON CONFLICT (dimension, key, grp, came_due) DO UPDATE SET n = c.n + excluded.n;
-      UPDATE task_report_horizon SET at = to_at;
-    END $$`,
-    )
-    .execute(db);
-  const watched = alsoWatched.map((c) => `OR OLD.${c} IS DISTINCT FROM NEW.${c}`).join('\n      ');
+async function keptCountFunctions(db: Kysely<any>, version: reportCounts.CountsVersion): Promise<void> {
+  await sql.raw(reportCounts.applyFunction(version)).execute(db);
+  await sql.raw(reportCounts.advanceFunction(version)).execute(db);
   await sql`DROP TRIGGER tasks_report_counts_update ON tasks`.execute(db);
-  await sql
-    .raw(
-      `
-    CREATE TRIGGER tasks_report_counts_update AFTER UPDATE ON tasks FOR EACH ROW
-    WHEN (
-      OLD.lead_unit IS DISTINCT FROM NEW.lead_unit
-      OR OLD.directive_number IS DISTINCT FROM NEW.directive_number
-      ${watched}
-      OR OLD.due_at IS DISTINCT FROM NEW.due_at
-      OR OLD.submitted_at IS DISTINCT FROM NEW.submitted_at
-      OR (OLD.status = 'submitted') IS DISTINCT FROM (NEW.status = 'submitted')
-      OR task_report_final_group(${row('OLD')}) IS DISTINCT FROM task_report_final_group(${row('NEW')})
-    )
-    EXECUTE FUNCTION task_report_counts_apply()`,
-    )
-    .execute(db);
-  await sql
-    .raw(
-      `
-    INSERT INTO task_report_counts (dimension, key, grp, came_due, n)
-    SELECT '${dimension}', ${key('t')}, task_report_kept_group(${row('t')}, h.at),
-      task_report_kept_came_due(t.status, t.due_at, t.cancelled_at, h.at), count(*)::int
-    FROM tasks t
-    CROSS JOIN task_report_horizon h
-    GROUP BY 1, 2, 3, 4`,
-    )
-    .execute(db);
+  await sql.raw(reportCounts.updateTrigger(version)).execute(db);
+  await sql.raw(reportCounts.recount(version, true)).execute(db);
 }
 
 /** The covering indexes of 0010 and 0014, their predicates word for word, carrying `directive` as the directive's columns. */

@@ -18,7 +18,10 @@ import * as m0021 from './0021_report_directive_identity';
 
 /**
  * Static registry: file-based loading of .ts migrations does not work under vitest or plain
- * Node, so every migration is listed here, in order. Never rename or edit a landed one.
+ * Node, so every migration is listed here, in order. Never rename a landed one, and never change
+ * its effect: an edit that keeps it identical (a rewrite, shared SQL from `report-count-functions.ts`)
+ * is checked by `scripts/schema-steps.ts` (the schema after every step, before and after the edit)
+ * and by `test/db/schema.test.ts` (the latest schema against `db/schema.sql.snap`).
  */
 export const migrations: Record<string, Migration> = {
   '0001_create_tasks': m0001,
