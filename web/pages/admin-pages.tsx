@@ -5,17 +5,12 @@ import type { CalendarOverride } from '../../domain/calendar';
 import { CsrfField, ErrorSummary, Notice, SelectField, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
 import { Table } from '../components/table';
-import { errorOf } from '../forms';
+import { boundFields } from '../forms';
 import { formatCivilVn } from '../format';
 
 export type AdminCommon = { user: SessionUser; unreadCount: number };
 export type FormState = { values?: Record<string, string | string[] | undefined>; errors?: readonly FieldError[]; notice?: string };
-export const valueOf = (s: FormState, name: string) => {
-  const v = s.values?.[name];
-  return typeof v === 'string' ? v : undefined;
-};
-/** A field's name with what was typed in it and its error, as TextField and SelectField take them. */
-export const fieldsOf = (s: FormState) => (name: string) => ({ name, value: valueOf(s, name), error: errorOf(s.errors ?? [], name) });
+export const fieldsOf = (s: FormState) => boundFields(s.values, s.errors);
 
 /** A form of an administration page: posted with the session's CSRF token, its one button last. */
 export function AdminForm(p: { user: SessionUser; action: string; submit: string; secondary?: boolean; children?: ComponentChildren }) {
