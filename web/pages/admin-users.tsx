@@ -1,9 +1,9 @@
 import type { UserRow } from '../../db/repositories/registry';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/roles';
 import { Checkbox, Notice, SelectField, TextField } from '../components/form';
-import { Table } from '../components/table';
+import type { TableSpec } from '../components/table';
 import { errorOf } from '../forms';
-import { AdminForm, AdminLayout, fieldsOf, type AdminCommon, type FormState } from './admin-pages';
+import { AdminForm, AdminLayout, fieldsOf, RegistrySection, unitCodeColumn, type AdminCommon, type FormState } from './admin-pages';
 
 type UnitOption = { value: string; label: string };
 
@@ -36,6 +36,19 @@ const rolesOf = (s: FormState): string[] => {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 };
 
+const userList: TableSpec<UserRow> = {
+  caption: 'Người dùng',
+  empty: 'Chưa có người dùng nào.',
+  rowKey: (u) => u.login,
+  columns: [
+    { header: 'Tên đăng nhập', kind: 'nowrap', cell: (u) => <a href={`/admin/users/${encodeURIComponent(u.login)}`}>{u.login}</a> },
+    { header: 'Họ và tên', cell: (u) => u.fullName ?? '—' },
+    unitCodeColumn(),
+    { header: 'Vai trò', cell: (u) => u.roles.map((r) => ROLE_LABELS[r]).join(', ') },
+    { header: 'Trạng thái', cell: (u) => (!u.active ? 'Đã vô hiệu hóa' : u.hasPassword ? 'Đang hoạt động' : 'Chưa có mật khẩu') },
+  ],
+};
+
 /** Người dùng: everyone who signs in, and a form to add someone (who gets a one-time password). */
 export function UsersPage(
   p: AdminCommon & FormState & { users: readonly UserRow[]; units: readonly UnitOption[]; issued?: { login: string; password: string } },
@@ -44,27 +57,18 @@ export function UsersPage(
   return (
     <AdminLayout {...p} title="Người dùng">
       {p.issued && <OneTimePassword {...p.issued} />}
-      <Table<UserRow>
-        caption="Người dùng"
+      <RegistrySection
+        user={p.user}
+        list={userList}
         rows={p.users}
-        rowKey={(u) => u.login}
-        empty="Chưa có người dùng nào."
-        columns={[
-          { header: 'Tên đăng nhập', kind: 'nowrap', cell: (u) => <a href={`/admin/users/${encodeURIComponent(u.login)}`}>{u.login}</a> },
-          { header: 'Họ và tên', cell: (u) => u.fullName ?? '—' },
-          { header: 'Đơn vị', kind: 'nowrap', cell: (u) => u.unitCode },
-          { header: 'Vai trò', cell: (u) => u.roles.map((r) => ROLE_LABELS[r]).join(', ') },
-          { header: 'Trạng thái', cell: (u) => (!u.active ? 'Đã vô hiệu hóa' : u.hasPassword ? 'Đang hoạt động' : 'Chưa có mật khẩu') },
-        ]}
-      />
-      <h2>Thêm người dùng</h2>
-      <AdminForm user={p.user} action="/admin/users" submit="Thêm người dùng và cấp mật khẩu dùng một lần">
+        add={{ title: 'Thêm người dùng', action: '/admin/users', submit: 'Thêm người dùng và cấp mật khẩu dùng một lần' }}
+      >
         <TextField {...field('login')} label="Tên đăng nhập" hint="Chữ thường không dấu, số, dấu chấm" width="medium" spellcheck={false} />
         <TextField {...field('fullName')} label="Họ và tên" />
         <SelectField {...field('unitCode')} label="Đơn vị" options={[{ value: '', label: '— chọn đơn vị —' }, ...p.units]} />
         <RoleChoices prefix="new" checked={rolesOf(p)} error={field('roles').error} />
         <TextField {...field('email')} label="Email (không bắt buộc)" type="email" />
-      </AdminForm>
+      </RegistrySection>
     </AdminLayout>
   );
 }
