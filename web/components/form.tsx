@@ -142,6 +142,29 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/**
+ * A form posted with the session's CSRF token, its fields, then its one button last. The browser's
+ * own checks are off (`novalidate`): the server's Vietnamese messages are the ones people read.
+ */
+export function PostForm(p: {
+  csrfToken: string;
+  action: string;
+  submit: string;
+  secondary?: boolean;
+  multipart?: boolean;
+  children?: ComponentChildren;
+}) {
+  return (
+    <form method="post" action={p.action} enctype={p.multipart ? 'multipart/form-data' : undefined} novalidate>
+      <CsrfField token={p.csrfToken} />
+      {p.children}
+      <button type="submit" class={p.secondary ? 'button button--secondary' : 'button'}>
+        {p.submit}
+      </button>
+    </form>
+  );
+}
+
 /** A labelled multi-line field; keeps what was typed, like TextField. */
 export function TextArea(p: { name: string; label: string; hint?: string; value?: string; error?: string; rows?: number; id?: string }) {
   const id = p.id ?? fieldId(p.name);

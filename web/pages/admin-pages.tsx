@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { UnitRow } from '../../db/repositories/registry';
 import type { SessionUser } from '../../db/repositories/sessions';
 import type { CalendarOverride } from '../../domain/calendar';
-import { CsrfField, ErrorSummary, Notice, SelectField, TextField, type FieldError } from '../components/form';
+import { CsrfField, ErrorSummary, Notice, PostForm, SelectField, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
 import { Table, type Column, type TableSpec } from '../components/table';
 import { boundFields } from '../forms';
@@ -11,19 +11,6 @@ import { formatCivilVn } from '../format';
 export type AdminCommon = { user: SessionUser; unreadCount: number };
 export type FormState = { values?: Record<string, string | string[] | undefined>; errors?: readonly FieldError[]; notice?: string };
 export const fieldsOf = (s: FormState) => boundFields(s.values, s.errors);
-
-/** A form of an administration page: posted with the session's CSRF token, its one button last. */
-export function AdminForm(p: { user: SessionUser; action: string; submit: string; secondary?: boolean; children?: ComponentChildren }) {
-  return (
-    <form method="post" action={p.action} novalidate>
-      <CsrfField token={p.user.csrfToken} />
-      {p.children}
-      <button type="submit" class={p.secondary ? 'button button--secondary' : 'button'}>
-        {p.submit}
-      </button>
-    </form>
-  );
-}
 
 const SECTIONS = [
   { href: '/admin/users', label: 'Người dùng', hint: 'Thêm người dùng, đổi vai trò, đặt lại mật khẩu, vô hiệu hóa.' },
@@ -86,9 +73,9 @@ export function RegistrySection<T>(p: {
     <>
       <Table {...p.list} rows={p.rows} />
       <h2>{p.add.title}</h2>
-      <AdminForm user={p.user} action={p.add.action} submit={p.add.submit}>
+      <PostForm csrfToken={p.user.csrfToken} action={p.add.action} submit={p.add.submit}>
         {p.children}
-      </AdminForm>
+      </PostForm>
     </>
   );
 }

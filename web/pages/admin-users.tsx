@@ -1,9 +1,9 @@
 import type { UserRow } from '../../db/repositories/registry';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/roles';
-import { Checkbox, Notice, SelectField, TextField } from '../components/form';
+import { Checkbox, Notice, PostForm, SelectField, TextField } from '../components/form';
 import type { TableSpec } from '../components/table';
 import { errorOf } from '../forms';
-import { AdminForm, AdminLayout, fieldsOf, RegistrySection, unitCodeColumn, type AdminCommon, type FormState } from './admin-pages';
+import { AdminLayout, fieldsOf, RegistrySection, unitCodeColumn, type AdminCommon, type FormState } from './admin-pages';
 
 type UnitOption = { value: string; label: string };
 
@@ -85,17 +85,17 @@ export function UserPage(p: AdminCommon & FormState & { person: UserRow; issued?
       {u.active && (
         <>
           <h2>Vai trò</h2>
-          <AdminForm user={p.user} action={`${base}/roles`} submit="Lưu vai trò">
+          <PostForm csrfToken={p.user.csrfToken} action={`${base}/roles`} submit="Lưu vai trò">
             <RoleChoices prefix="edit" checked={checked} error={errorOf(p.errors ?? [], 'roles')} />
-          </AdminForm>
+          </PostForm>
           <h2>Mật khẩu</h2>
-          <AdminForm user={p.user} action={`${base}/password`} submit="Đặt lại mật khẩu" secondary>
+          <PostForm csrfToken={p.user.csrfToken} action={`${base}/password`} submit="Đặt lại mật khẩu" secondary>
             <p class="hint">Cấp mật khẩu dùng một lần mới; mọi phiên đăng nhập hiện có của người này kết thúc.</p>
-          </AdminForm>
+          </PostForm>
           <h2>Vô hiệu hóa</h2>
-          <AdminForm user={p.user} action={`${base}/deactivate`} submit="Vô hiệu hóa người dùng" secondary>
+          <PostForm csrfToken={p.user.csrfToken} action={`${base}/deactivate`} submit="Vô hiệu hóa người dùng" secondary>
             <p class="hint">Người này bị đăng xuất ngay và không đăng nhập được nữa; mã truy cập API bị thu hồi.</p>
-          </AdminForm>
+          </PostForm>
         </>
       )}
     </AdminLayout>
