@@ -185,6 +185,17 @@ export function TextArea(p: { name: string; label: string; hint?: string; value?
   );
 }
 
+/** A group of checkboxes or radio buttons under one legend, its error above them; `id` is where the error summary links. */
+export function ChoiceGroup(p: { id: string; legend: string; error?: string; children: ComponentChildren }) {
+  return (
+    <fieldset class={`fieldset form-group${p.error ? ' form-group--error' : ''}`} id={p.id}>
+      <legend class="label">{p.legend}</legend>
+      {p.error && <p class="error-message">{p.error}</p>}
+      {p.children}
+    </fieldset>
+  );
+}
+
 /** One labelled checkbox (several with the same name make a list). */
 export function Checkbox(p: { id: string; name: string; value: string; label: ComponentChildren; checked?: boolean }) {
   return (

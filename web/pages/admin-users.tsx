@@ -1,6 +1,6 @@
 import type { UserRow } from '../../db/repositories/registry';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/roles';
-import { Checkbox, Notice, PostForm, SelectField, TextField } from '../components/form';
+import { Checkbox, ChoiceGroup, Notice, PostForm, SelectField, TextField } from '../components/form';
 import type { TableSpec } from '../components/table';
 import { errorOf } from '../forms';
 import { AdminLayout, fieldsOf, RegistrySection, unitCodeColumn, type AdminCommon, type FormState } from './admin-pages';
@@ -21,13 +21,11 @@ function OneTimePassword({ login, password }: { login: string; password: string 
 
 function RoleChoices({ prefix, checked, error }: { prefix: string; checked: readonly string[]; error?: string }) {
   return (
-    <fieldset class={`fieldset form-group${error ? ' form-group--error' : ''}`} id="field-roles">
-      <legend class="label">Vai trò</legend>
-      {error && <p class="error-message">{error}</p>}
+    <ChoiceGroup id="field-roles" legend="Vai trò" error={error}>
       {ROLES.map((r) => (
         <Checkbox key={r} id={`${prefix}-${r}`} name="roles" value={r} checked={checked.includes(r)} label={ROLE_LABELS[r]} />
       ))}
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 

@@ -1,7 +1,17 @@
 import type { SessionUser } from '../../db/repositories/sessions';
 import type { ExtractResult, Source } from '../../domain/intake/schema';
 import { SIX_CLEAR_LABELS_VI, type SixClear } from '../../domain/task';
-import { Checkbox, CsrfField, ErrorSummary, FieldFrame, PostForm, TextArea, TextField, type FieldError } from '../components/form';
+import {
+  Checkbox,
+  ChoiceGroup,
+  CsrfField,
+  ErrorSummary,
+  FieldFrame,
+  PostForm,
+  TextArea,
+  TextField,
+  type FieldError,
+} from '../components/form';
 import { Layout } from '../components/layout';
 import { Table, type TableSpec } from '../components/table';
 import { errorOf } from '../forms';
@@ -141,9 +151,7 @@ export function NoticePreviewPage(
               error={errorOf(errors, 'issuedOn')}
               width="short"
             />
-            <fieldset class={`fieldset form-group${errorOf(errors, 'items') ? ' form-group--error' : ''}`} id="field-items">
-              <legend class="label">Các mục đề xuất giao</legend>
-              {errorOf(errors, 'items') && <p class="error-message">{errorOf(errors, 'items')}</p>}
+            <ChoiceGroup id="field-items" legend="Các mục đề xuất giao" error={errorOf(errors, 'items')}>
               {p.extract.items.map((item, i) => (
                 <div class="review-item" key={item.ref}>
                   <Checkbox
@@ -161,7 +169,7 @@ export function NoticePreviewPage(
                   <Missing missing={item.missing} />
                 </div>
               ))}
-            </fieldset>
+            </ChoiceGroup>
             {!!p.extract.findings?.length && (
               <details class="details">
                 <summary>{`Phần đánh giá, bối cảnh không phải nhiệm vụ (${p.extract.findings.length})`}</summary>

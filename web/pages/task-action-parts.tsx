@@ -3,7 +3,7 @@ import { useContext } from 'preact/hooks';
 import { randomUUID } from 'node:crypto';
 import type { EvidenceRecord } from '../../domain/task';
 import { EVIDENCE_TYPES_VI } from '../../api/evidence-content';
-import { CsrfField, FieldFrame } from '../components/form';
+import { ChoiceGroup, CsrfField, FieldFrame } from '../components/form';
 import { formatVnDateTime } from '../format';
 import type { ActionProps, FailedForm, TaskForm } from './task-actions';
 
@@ -194,9 +194,7 @@ export function DecisionChoice({ p }: { p: ActionProps }) {
   const error = mine?.errors.find((e) => e.field === 'decision')?.message;
   const base = useFieldId()('extension-decision', 'decision');
   return (
-    <fieldset class={`fieldset form-group${error ? ' form-group--error' : ''}`} id={base}>
-      <legend class="label">Quyết định</legend>
-      {error && <p class="error-message">{error}</p>}
+    <ChoiceGroup id={base} legend="Quyết định" error={error}>
       {(
         [
           ['approve', 'Đồng ý gia hạn'],
@@ -210,7 +208,7 @@ export function DecisionChoice({ p }: { p: ActionProps }) {
           </label>
         </div>
       ))}
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 
