@@ -90,6 +90,20 @@ export function errorOf(errors: readonly FieldError[], field: string): string | 
   return errors.find((e) => e.field === field)?.message;
 }
 
+/** What a form came back with: what was typed in each field (several values for a list of checkboxes). */
+export type FormValues = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/**
+ * The fields of a form that came back: each name with what was typed in it and its error, as
+ * `TextField`, `SelectField` and `TextArea` take them (`<TextField {...field('asOf')} label="…" />`).
+ */
+export const boundFields =
+  (values: FormValues | undefined, errors: readonly FieldError[] = []) =>
+  (name: string) => {
+    const value = values?.[name];
+    return { name, value: typeof value === 'string' ? value : undefined, error: errorOf(errors, name) };
+  };
+
 /** A string value from a parsed body or query (for putting back what the person typed). */
 export function textOf(source: unknown, field: string): string {
   const v = (source as Record<string, unknown> | undefined)?.[field];

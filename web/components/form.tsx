@@ -142,6 +142,29 @@ export function CsrfField({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
+/**
+ * A form posted with the session's CSRF token, its fields, then its one button last. The browser's
+ * own checks are off (`novalidate`): the server's Vietnamese messages are the ones people read.
+ */
+export function PostForm(p: {
+  csrfToken: string;
+  action: string;
+  submit: string;
+  secondary?: boolean;
+  multipart?: boolean;
+  children?: ComponentChildren;
+}) {
+  return (
+    <form method="post" action={p.action} enctype={p.multipart ? 'multipart/form-data' : undefined} novalidate>
+      <CsrfField token={p.csrfToken} />
+      {p.children}
+      <button type="submit" class={p.secondary ? 'button button--secondary' : 'button'}>
+        {p.submit}
+      </button>
+    </form>
+  );
+}
+
 /** A labelled multi-line field; keeps what was typed, like TextField. */
 export function TextArea(p: { name: string; label: string; hint?: string; value?: string; error?: string; rows?: number; id?: string }) {
   const id = p.id ?? fieldId(p.name);
@@ -159,6 +182,17 @@ export function TextArea(p: { name: string; label: string; hint?: string; value?
         {p.value ?? ''}
       </textarea>
     </FieldFrame>
+  );
+}
+
+/** A group of checkboxes or radio buttons under one legend, its error above them; `id` is where the error summary links. */
+export function ChoiceGroup(p: { id: string; legend: string; error?: string; children: ComponentChildren }) {
+  return (
+    <fieldset class={`fieldset form-group${p.error ? ' form-group--error' : ''}`} id={p.id}>
+      <legend class="label">{p.legend}</legend>
+      {p.error && <p class="error-message">{p.error}</p>}
+      {p.children}
+    </fieldset>
   );
 }
 

@@ -7,23 +7,20 @@ export interface Column<T> {
   kind?: 'text' | 'numeric' | 'nowrap';
 }
 
+/** What a list shows, apart from its rows: its caption, what to say when it is empty, each row's key and columns. */
+export interface TableSpec<T> {
+  caption: string;
+  empty: string;
+  rowKey: (row: T) => string;
+  columns: ReadonlyArray<Column<T>>;
+}
+
 /**
  * A data table with a caption; on a narrow screen each row becomes a card whose cells carry their
  * column's name (`data-label`, shown by the stylesheet), so nothing needs sideways scrolling.
+ * Pages describe each list once as a `TableSpec` and render it with its rows: `<Table {...spec} rows={rows} />`.
  */
-export function Table<T>({
-  caption,
-  columns,
-  rows,
-  rowKey,
-  empty,
-}: {
-  caption: string;
-  columns: ReadonlyArray<Column<T>>;
-  rows: readonly T[];
-  rowKey: (row: T) => string;
-  empty: string;
-}) {
+export function Table<T>({ caption, columns, rows, rowKey, empty }: TableSpec<T> & { rows: readonly T[] }) {
   if (!rows.length) return <p class="empty">{empty}</p>;
   return (
     <table class="table table--stack">

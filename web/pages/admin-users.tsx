@@ -1,9 +1,9 @@
 import type { UserRow } from '../../db/repositories/registry';
 import { ROLE_LABELS, ROLES, type Role } from '../../domain/roles';
-import { Checkbox, Notice, SelectField, TextField } from '../components/form';
-import { Table } from '../components/table';
+import { Checkbox, ChoiceGroup, Notice, PostForm, SelectField, TextField } from '../components/form';
+import type { TableSpec } from '../components/table';
 import { errorOf } from '../forms';
-import { AdminForm, AdminLayout, fieldsOf, type AdminCommon, type FormState } from './admin-pages';
+import { AdminLayout, fieldsOf, RegistrySection, unitCodeColumn, type AdminCommon, type FormState } from './admin-pages';
 
 type UnitOption = { value: string; label: string };
 
@@ -21,19 +21,30 @@ function OneTimePassword({ login, password }: { login: string; password: string 
 
 function RoleChoices({ prefix, checked, error }: { prefix: string; checked: readonly string[]; error?: string }) {
   return (
-    <fieldset class={`fieldset form-group${error ? ' form-group--error' : ''}`} id="field-roles">
-      <legend class="label">Vai trò</legend>
-      {error && <p class="error-message">{error}</p>}
+    <ChoiceGroup id="field-roles" legend="Vai trò" error={error}>
       {ROLES.map((r) => (
         <Checkbox key={r} id={`${prefix}-${r}`} name="roles" value={r} checked={checked.includes(r)} label={ROLE_LABELS[r]} />
       ))}
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 
 const rolesOf = (s: FormState): string[] => {
   const v = s.values?.roles;
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+};
+
+const userList: TableSpec<UserRow> = {
+  caption: 'Người dùng',
+  empty: 'Chưa có người dùng nào.',
+  rowKey: (u) => u.login,
+  columns: [
+    { header: 'Tên đăng nhập', kind: 'nowrap', cell: (u) => <a href={`/admin/users/${encodeURIComponent(u.login)}`}>{u.login}</a> },
+    { header: 'Họ và tên', cell: (u) => u.fullName ?? '—' },
+    unitCodeColumn(),
+    { header: 'Vai trò', cell: (u) => u.roles.map((r) => ROLE_LABELS[r]).join(', ') },
+    { header: 'Trạng thái', cell: (u) => (!u.active ? 'Đã vô hiệu hóa' : u.hasPassword ? 'Đang hoạt động' : 'Chưa có mật khẩu') },
+  ],
 };
 
 /** Người dùng: everyone who signs in, and a form to add someone (who gets a one-time password). */
@@ -44,27 +55,18 @@ export function UsersPage(
   return (
     <AdminLayout {...p} title="Người dùng">
       {p.issued && <OneTimePassword {...p.issued} />}
-      <Table<UserRow>
-        caption="Người dùng"
+      <RegistrySection
+        user={p.user}
+        list={userList}
         rows={p.users}
-        rowKey={(u) => u.login}
-        empty="Chưa có người dùng nào."
-        columns={[
-          { header: 'Tên đăng nhập', kind: 'nowrap', cell: (u) => <a href={`/admin/users/${encodeURIComponent(u.login)}`}>{u.login}</a> },
-          { header: 'Họ và tên', cell: (u) => u.fullName ?? '—' },
-          { header: 'Đơn vị', kind: 'nowrap', cell: (u) => u.unitCode },
-          { header: 'Vai trò', cell: (u) => u.roles.map((r) => ROLE_LABELS[r]).join(', ') },
-          { header: 'Trạng thái', cell: (u) => (!u.active ? 'Đã vô hiệu hóa' : u.hasPassword ? 'Đang hoạt động' : 'Chưa có mật khẩu') },
-        ]}
-      />
-      <h2>Thêm người dùng</h2>
-      <AdminForm user={p.user} action="/admin/users" submit="Thêm người dùng và cấp mật khẩu dùng một lần">
+        add={{ title: 'Thêm người dùng', action: '/admin/users', submit: 'Thêm người dùng và cấp mật khẩu dùng một lần' }}
+      >
         <TextField {...field('login')} label="Tên đăng nhập" hint="Chữ thường không dấu, số, dấu chấm" width="medium" spellcheck={false} />
         <TextField {...field('fullName')} label="Họ và tên" />
         <SelectField {...field('unitCode')} label="Đơn vị" options={[{ value: '', label: '— chọn đơn vị —' }, ...p.units]} />
         <RoleChoices prefix="new" checked={rolesOf(p)} error={field('roles').error} />
         <TextField {...field('email')} label="Email (không bắt buộc)" type="email" />
-      </AdminForm>
+      </RegistrySection>
     </AdminLayout>
   );
 }
@@ -81,17 +83,17 @@ export function UserPage(p: AdminCommon & FormState & { person: UserRow; issued?
       {u.active && (
         <>
           <h2>Vai trò</h2>
-          <AdminForm user={p.user} action={`${base}/roles`} submit="Lưu vai trò">
+          <PostForm csrfToken={p.user.csrfToken} action={`${base}/roles`} submit="Lưu vai trò">
             <RoleChoices prefix="edit" checked={checked} error={errorOf(p.errors ?? [], 'roles')} />
-          </AdminForm>
+          </PostForm>
           <h2>Mật khẩu</h2>
-          <AdminForm user={p.user} action={`${base}/password`} submit="Đặt lại mật khẩu" secondary>
+          <PostForm csrfToken={p.user.csrfToken} action={`${base}/password`} submit="Đặt lại mật khẩu" secondary>
             <p class="hint">Cấp mật khẩu dùng một lần mới; mọi phiên đăng nhập hiện có của người này kết thúc.</p>
-          </AdminForm>
+          </PostForm>
           <h2>Vô hiệu hóa</h2>
-          <AdminForm user={p.user} action={`${base}/deactivate`} submit="Vô hiệu hóa người dùng" secondary>
+          <PostForm csrfToken={p.user.csrfToken} action={`${base}/deactivate`} submit="Vô hiệu hóa người dùng" secondary>
             <p class="hint">Người này bị đăng xuất ngay và không đăng nhập được nữa; mã truy cập API bị thu hồi.</p>
-          </AdminForm>
+          </PostForm>
         </>
       )}
     </AdminLayout>

@@ -1,9 +1,19 @@
 import type { SessionUser } from '../../db/repositories/sessions';
 import type { ExtractResult, Source } from '../../domain/intake/schema';
 import { SIX_CLEAR_LABELS_VI, type SixClear } from '../../domain/task';
-import { Checkbox, CsrfField, ErrorSummary, TextArea, TextField, type FieldError } from '../components/form';
+import {
+  Checkbox,
+  ChoiceGroup,
+  CsrfField,
+  ErrorSummary,
+  FieldFrame,
+  PostForm,
+  TextArea,
+  TextField,
+  type FieldError,
+} from '../components/form';
 import { Layout } from '../components/layout';
-import { Table } from '../components/table';
+import { Table, type TableSpec } from '../components/table';
 import { errorOf } from '../forms';
 import { formatCivilVn } from '../format';
 
@@ -20,6 +30,18 @@ export interface DirectiveRow {
   launched: number;
 }
 
+const registeredList: TableSpec<DirectiveRow> = {
+  caption: 'Văn bản đã đăng ký',
+  empty: 'Chưa có văn bản nào.',
+  rowKey: (d) => d.id,
+  columns: [
+    { header: 'Số hiệu', kind: 'nowrap', cell: (d) => <a href={`/directives/${d.id}`}>{d.number}</a> },
+    { header: 'Ngày ban hành', kind: 'nowrap', cell: (d) => (d.issued_on ? formatCivilVn(d.issued_on) : '—') },
+    { header: 'Trích yếu', cell: (d) => d.title ?? '—' },
+    { header: 'Đã giao / số mục', kind: 'numeric', cell: (d) => `${d.launched} / ${d.items}` },
+  ],
+};
+
 /** Văn bản chỉ đạo: the notices registered, and a notice pasted or uploaded to be read. */
 export function DirectivesPage(p: Common & { directives: readonly DirectiveRow[]; values?: Values; errors?: readonly FieldError[] }) {
   const errors = p.errors ?? [];
@@ -30,8 +52,7 @@ export function DirectivesPage(p: Common & { directives: readonly DirectiveRow[]
       <section aria-labelledby="new-notice">
         <h2 id="new-notice">Nhập thông báo kết luận mới</h2>
         <p class="hint">Dán nội dung hoặc tải tệp lên; hệ thống đọc và đề xuất các nhiệm vụ để bạn xem lại trước khi đăng ký.</p>
-        <form method="post" action="/directives/read" enctype="multipart/form-data" novalidate>
-          <CsrfField token={p.user.csrfToken} />
+        <PostForm csrfToken={p.user.csrfToken} action="/directives/read" submit="Đọc văn bản" multipart>
           <TextArea
             name="text"
             label="Nội dung văn bản"
@@ -40,19 +61,12 @@ export function DirectivesPage(p: Common & { directives: readonly DirectiveRow[]
             error={errorOf(errors, 'text')}
             rows={10}
           />
-          <div class={`form-group${errorOf(errors, 'file') ? ' form-group--error' : ''}`}>
-            <label class="label" for="field-file">
-              Hoặc tải tệp văn bản
-            </label>
-            <div id="field-file-hint" class="hint">
-              Tệp .txt, .docx hoặc .pdf có lớp văn bản (bản scan cần nhận dạng ký tự trước), tối đa 20 MB.
-            </div>
-            {errorOf(errors, 'file') && (
-              <p id="field-file-error" class="error-message">
-                <span class="visually-hidden">Lỗi: </span>
-                {errorOf(errors, 'file')}
-              </p>
-            )}
+          <FieldFrame
+            id="field-file"
+            label="Hoặc tải tệp văn bản"
+            hint="Tệp .txt, .docx hoặc .pdf có lớp văn bản (bản scan cần nhận dạng ký tự trước), tối đa 20 MB."
+            error={errorOf(errors, 'file')}
+          >
             <input
               class="file-upload"
               id="field-file"
@@ -61,26 +75,12 @@ export function DirectivesPage(p: Common & { directives: readonly DirectiveRow[]
               accept=".txt,.docx,.pdf,text/plain,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
               aria-describedby={['field-file-hint', errorOf(errors, 'file') && 'field-file-error'].filter(Boolean).join(' ')}
             />
-          </div>
-          <button type="submit" class="button">
-            Đọc văn bản
-          </button>
-        </form>
+          </FieldFrame>
+        </PostForm>
       </section>
       <section aria-labelledby="registered">
         <h2 id="registered">Văn bản đã đăng ký</h2>
-        <Table<DirectiveRow>
-          caption="Văn bản đã đăng ký"
-          rows={p.directives}
-          rowKey={(d) => d.id}
-          empty="Chưa có văn bản nào."
-          columns={[
-            { header: 'Số hiệu', kind: 'nowrap', cell: (d) => <a href={`/directives/${d.id}`}>{d.number}</a> },
-            { header: 'Ngày ban hành', kind: 'nowrap', cell: (d) => (d.issued_on ? formatCivilVn(d.issued_on) : '—') },
-            { header: 'Trích yếu', cell: (d) => d.title ?? '—' },
-            { header: 'Đã giao / số mục', kind: 'numeric', cell: (d) => `${d.launched} / ${d.items}` },
-          ]}
-        />
+        <Table {...registeredList} rows={p.directives} />
       </section>
     </Layout>
   );
@@ -151,9 +151,7 @@ export function NoticePreviewPage(
               error={errorOf(errors, 'issuedOn')}
               width="short"
             />
-            <fieldset class={`fieldset form-group${errorOf(errors, 'items') ? ' form-group--error' : ''}`} id="field-items">
-              <legend class="label">Các mục đề xuất giao</legend>
-              {errorOf(errors, 'items') && <p class="error-message">{errorOf(errors, 'items')}</p>}
+            <ChoiceGroup id="field-items" legend="Các mục đề xuất giao" error={errorOf(errors, 'items')}>
               {p.extract.items.map((item, i) => (
                 <div class="review-item" key={item.ref}>
                   <Checkbox
@@ -171,7 +169,7 @@ export function NoticePreviewPage(
                   <Missing missing={item.missing} />
                 </div>
               ))}
-            </fieldset>
+            </ChoiceGroup>
             {!!p.extract.findings?.length && (
               <details class="details">
                 <summary>{`Phần đánh giá, bối cảnh không phải nhiệm vụ (${p.extract.findings.length})`}</summary>

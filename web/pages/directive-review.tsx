@@ -1,8 +1,8 @@
 import { SIX_CLEAR_LABELS_VI } from '../../domain/task';
 import type { DirectiveView, ItemView, LaunchOutcome } from '../../services/directives';
-import { Checkbox, CsrfField, ErrorSummary, Notice, SelectField, TextArea, TextField, type FieldError } from '../components/form';
+import { Checkbox, CsrfField, ErrorSummary, Notice, PostForm, SelectField, TextArea, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
-import { Table } from '../components/table';
+import { Table, type TableSpec } from '../components/table';
 import { errorOf } from '../forms';
 import { formatCivilVn, formatVnDate } from '../format';
 import { Missing, str, type Common, type Values } from './directive-pages';
@@ -33,9 +33,7 @@ function DraftItem(p: {
   const f = item.fields;
   const failed = p.failed?.ref === item.ref ? p.failed : undefined;
   const errors = failed?.errors ?? [];
-  const v = (name: string, current: string | null | undefined) => (failed ? (str(failed.values[name]) ?? '') : (current ?? ''));
   const slug = item.ref.replace(/[^a-z0-9]/gi, '-');
-  const err = (name: string) => errorOf(errors, name);
   const options = [{ value: '', label: '— chưa chọn —' }, ...p.units];
   return (
     <article
@@ -72,63 +70,23 @@ function DraftItem(p: {
                 <summary>{`Sửa mục ${item.ref}`}</summary>
                 {failed && <ErrorSummary errors={errors} />}
                 <p class="hint">Ô để trống giữ nguyên giá trị hiện có của mục.</p>
-                <form method="post" action={`/directives/${p.directive.id}/items/${encodeURIComponent(item.ref)}`} novalidate>
-                  <CsrfField token={p.csrfToken} />
-                  <TextArea
-                    id={`${slug}-title`}
-                    name="title"
-                    label="Tên nhiệm vụ"
-                    value={v('title', f.title)}
-                    error={err('title')}
-                    rows={3}
-                  />
-                  <SelectField
-                    name="leadUnit"
-                    label="Đơn vị chủ trì"
-                    options={options}
-                    value={v('leadUnit', f.leadUnit)}
-                    error={err('leadUnit')}
-                    id={`${slug}-leadUnit`}
-                  />
-                  <TextFieldFor
-                    slug={slug}
-                    name="responsibleOfficial"
-                    label="Người chịu trách nhiệm"
-                    value={v('responsibleOfficial', f.responsibleOfficial)}
-                    error={err('responsibleOfficial')}
-                  />
-                  <TextFieldFor
-                    slug={slug}
-                    name="due"
-                    label="Thời hạn (ngày/tháng/năm)"
-                    value={failed ? v('due', '') : dueOf(item)}
-                    error={err('due')}
-                  />
-                  <TextFieldFor
-                    slug={slug}
-                    name="assignedBy"
-                    label="Người giao nhiệm vụ"
-                    value={v('assignedBy', f.assignedBy)}
-                    error={err('assignedBy')}
-                  />
-                  <SelectField
-                    name="decidedBy"
-                    label="Cơ quan quyết định"
-                    options={options}
-                    value={v('decidedBy', f.decidedBy)}
-                    error={err('decidedBy')}
-                    id={`${slug}-decidedBy`}
-                  />
-                  <TextArea
-                    id={`${slug}-expectedResult`}
-                    name="expectedResult"
-                    label="Kết quả cần đạt"
-                    value={v('expectedResult', f.expectedResult)}
-                    error={err('expectedResult')}
-                    rows={3}
-                  />
-                  <button type="submit" class="button button--secondary">{`Lưu mục ${item.ref}`}</button>
-                </form>
+                <PostForm
+                  csrfToken={p.csrfToken}
+                  action={`/directives/${p.directive.id}/items/${encodeURIComponent(item.ref)}`}
+                  submit={`Lưu mục ${item.ref}`}
+                  secondary
+                >
+                  {DRAFT_FIELDS.map((field) => (
+                    <DraftField
+                      key={field.name}
+                      field={field}
+                      id={`${slug}-${field.name}`}
+                      value={failed ? (str(failed.values[field.name]) ?? '') : (currentOf(item, field.name) ?? '')}
+                      error={errorOf(errors, field.name)}
+                      units={options}
+                    />
+                  ))}
+                </PostForm>
               </details>
             </>
           )}
@@ -138,8 +96,26 @@ function DraftItem(p: {
   );
 }
 
-function TextFieldFor(p: { slug: string; name: string; label: string; value: string; error?: string }) {
-  return <TextField name={p.name} label={p.label} value={p.value} error={p.error} id={`${p.slug}-${p.name}`} />;
+/** What a draft's edit form asks, in order; a unit is chosen from the registry. */
+const DRAFT_FIELDS = [
+  { name: 'title', label: 'Tên nhiệm vụ', kind: 'textarea' },
+  { name: 'leadUnit', label: 'Đơn vị chủ trì', kind: 'unit' },
+  { name: 'responsibleOfficial', label: 'Người chịu trách nhiệm', kind: 'text' },
+  { name: 'due', label: 'Thời hạn (ngày/tháng/năm)', kind: 'text' },
+  { name: 'assignedBy', label: 'Người giao nhiệm vụ', kind: 'text' },
+  { name: 'decidedBy', label: 'Cơ quan quyết định', kind: 'unit' },
+  { name: 'expectedResult', label: 'Kết quả cần đạt', kind: 'textarea' },
+] as const;
+type DraftFieldSpec = (typeof DRAFT_FIELDS)[number];
+
+/** A field's value in the draft: the deadline as the day it falls on, the rest as stored. */
+const currentOf = (item: ItemView, name: DraftFieldSpec['name']) => (name === 'due' ? dueOf(item) : item.fields[name]);
+
+function DraftField(p: { field: DraftFieldSpec; id: string; value: string; error?: string; units: readonly UnitOption[] }) {
+  const common = { id: p.id, name: p.field.name, label: p.field.label, value: p.value, error: p.error };
+  if (p.field.kind === 'textarea') return <TextArea {...common} rows={3} />;
+  if (p.field.kind === 'unit') return <SelectField {...common} options={p.units} />;
+  return <TextField {...common} />;
 }
 
 export interface DirectivePageProps extends Common {
@@ -216,6 +192,19 @@ function LaunchOutcomes({ outcomes }: { outcomes: readonly LaunchOutcome[] }) {
   );
 }
 
+const launchList: TableSpec<ItemView> = {
+  caption: 'Các mục sẽ giao',
+  empty: 'Không có mục nào.',
+  rowKey: (i) => i.ref,
+  columns: [
+    { header: 'Mục', kind: 'nowrap', cell: (i) => i.ref },
+    { header: 'Nhiệm vụ', cell: (i) => i.fields.title ?? '—' },
+    { header: 'Chủ trì', kind: 'nowrap', cell: (i) => i.fields.leadUnit ?? '—' },
+    { header: 'Thời hạn', kind: 'nowrap', cell: (i) => deadlineText(i) },
+    { header: '"6 rõ"', cell: (i) => (i.missing.length ? `Thiếu: ${i.missing.map((m) => SIX_CLEAR_LABELS_VI[m]).join('; ')}` : 'Đủ') },
+  ],
+};
+
 /** The check before launch (GOV.UK "check answers"): what will be started, and for whom. */
 export function LaunchConfirmPage(p: Common & { directive: DirectiveView; chosen: readonly ItemView[] }) {
   const d = p.directive;
@@ -223,22 +212,7 @@ export function LaunchConfirmPage(p: Common & { directive: DirectiveView; chosen
     <Layout title="Xác nhận giao nhiệm vụ" user={p.user} current="directives" unreadCount={p.unreadCount}>
       <h1>Xác nhận giao nhiệm vụ</h1>
       <p class="lead">{`Các mục sau của văn bản ${d.number} sẽ được giao; đơn vị chủ trì nhận thông báo ngay.`}</p>
-      <Table<ItemView>
-        caption="Các mục sẽ giao"
-        rows={p.chosen}
-        rowKey={(i) => i.ref}
-        empty="Không có mục nào."
-        columns={[
-          { header: 'Mục', kind: 'nowrap', cell: (i) => i.ref },
-          { header: 'Nhiệm vụ', cell: (i) => i.fields.title ?? '—' },
-          { header: 'Chủ trì', kind: 'nowrap', cell: (i) => i.fields.leadUnit ?? '—' },
-          { header: 'Thời hạn', kind: 'nowrap', cell: (i) => deadlineText(i) },
-          {
-            header: '"6 rõ"',
-            cell: (i) => (i.missing.length ? `Thiếu: ${i.missing.map((m) => SIX_CLEAR_LABELS_VI[m]).join('; ')}` : 'Đủ'),
-          },
-        ]}
-      />
+      <Table {...launchList} rows={p.chosen} />
       <form method="post" action={`/directives/${d.id}/launch`}>
         <CsrfField token={p.user.csrfToken} />
         {p.chosen.map((i) => (

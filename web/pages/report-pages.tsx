@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { LateItem } from '../../db/repositories/late-list';
 import type { ReportFigure } from '../../db/repositories/report-drilldown';
 import { directiveKey } from '../../db/repositories/report-classification';
@@ -5,14 +6,13 @@ import type { DirectiveReportRow, GroupCounts, UnitReportRow } from '../../db/re
 import type { SessionUser } from '../../db/repositories/sessions';
 import type { TaskListRow } from '../../db/repositories/task-views';
 import { STATUS_GROUP_LABELS_VI } from '../../domain/status';
-import { StatusBadge } from '../components/badges';
 import { FilterBar, LeadUnitFilter } from '../components/filter-bar';
 import { ErrorSummary, SelectField, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
 import { Pagination, Table, type Column } from '../components/table';
-import { dueDayColumn, taskColumns } from '../components/task-columns';
+import { dueDayColumn, statusColumn, TaskTable } from '../components/task-columns';
 import { formatVnDateTime } from '../format';
-import { errorOf } from '../forms';
+import { boundFields } from '../forms';
 import { directiveLabel } from '../../api/routes/reports';
 import { reportHref, type ReportQuery, type WebReportScope } from '../report-forms';
 
@@ -76,6 +76,7 @@ function asRow(r: UnitReportRow | DirectiveReportRow): ReportRow {
 export function ReportPage(p: ReportPageProps) {
   const s = p.scope;
   const view = (s?.query.view ?? p.values.view) === 'directive' ? 'directive' : 'unit';
+  const field = boundFields(p.values, p.errors);
   const figureCell = (figure: ReportFigure) => (r: ReportRow & { totals?: true }) => {
     const n = r[figure];
     if (!s || n === 0) return String(n);
@@ -107,38 +108,22 @@ export function ReportPage(p: ReportPageProps) {
       </p>
       <FilterBar action="/reports" resultsId="report-results" label="Chọn báo cáo" submitLabel="Xem báo cáo">
         <SelectField
-          name="view"
+          {...field('view')}
           label="Xem theo"
           value={view}
-          error={errorOf(p.errors, 'view')}
           options={[
             { value: 'unit', label: 'Đơn vị' },
             { value: 'directive', label: 'Văn bản chỉ đạo' },
           ]}
         />
-        <TextField
-          name="asOf"
-          label="Tính đến ngày"
-          hint="ngày/tháng/năm; để trống là đến hiện tại"
-          value={p.values.asOf}
-          error={errorOf(p.errors, 'asOf')}
-          width="short"
-        />
+        <TextField {...field('asOf')} label="Tính đến ngày" hint="ngày/tháng/năm; để trống là đến hiện tại" width="short" />
         <SelectField
-          name="period"
+          {...field('period')}
           label="Kỳ báo cáo (thời hạn trong kỳ)"
-          value={p.values.period}
-          error={errorOf(p.errors, 'period')}
           options={[{ value: '', label: 'Mọi thời hạn' }, ...p.periods]}
         />
         {p.seesAll && <LeadUnitFilter units={p.units} value={p.values.unit} errors={p.errors} />}
-        <TextField
-          name="directive"
-          label="Số văn bản"
-          hint="Ví dụ 1234/TB-UBND; để trống là mọi văn bản"
-          value={p.values.directive}
-          error={errorOf(p.errors, 'directive')}
-        />
+        <TextField {...field('directive')} label="Số văn bản" hint="Ví dụ 1234/TB-UBND; để trống là mọi văn bản" />
       </FilterBar>
       <section id="report-results" aria-label="Kết quả báo cáo">
         <ErrorSummary errors={p.errors} title="Lựa chọn báo cáo chưa hợp lệ" />
@@ -177,38 +162,46 @@ export interface ReportTasksPageProps {
   pageSize: number;
 }
 
-const backLink = (query: ReportQuery) => (
-  <p>
-    <a href={reportHref('/reports', query, { figure: undefined, page: undefined })}>‹ Quay lại báo cáo</a>
-  </p>
-);
+/** A paged list of tasks drawn from a report: back to the report, what the list is, its tasks, its pages. */
+function ReportListPage(p: {
+  user: SessionUser;
+  unreadCount: number;
+  scope: WebReportScope;
+  /** The list's own path, which its pages link to. */
+  path: '/reports/tasks' | '/reports/late';
+  title: string;
+  lead: string;
+  total: number;
+  pageSize: number;
+  children: ComponentChildren;
+}) {
+  const query = p.scope.query;
+  return (
+    <Layout title={p.title} user={p.user} current="reports" unreadCount={p.unreadCount}>
+      <p>
+        <a href={reportHref('/reports', query, { figure: undefined, page: undefined })}>‹ Quay lại báo cáo</a>
+      </p>
+      <h1>{p.title}</h1>
+      <p class="lead">{p.lead}</p>
+      {p.children}
+      <Pagination page={query.page} pageSize={p.pageSize} total={p.total} href={(n) => reportHref(p.path, query, { page: n })} />
+    </Layout>
+  );
+}
 
 /** The tasks behind one figure of a report, classified as of the report's instant. */
 export function ReportTasksPage(p: ReportTasksPageProps) {
   const title = `${FIGURE_LABELS[p.figure]}: ${p.total} nhiệm vụ`;
   return (
-    <Layout title={title} user={p.user} current="reports" unreadCount={p.unreadCount}>
-      {backLink(p.scope.query)}
-      <h1>{title}</h1>
-      <p class="lead">{`Báo cáo ${scopeSentence(p.scope)}.`}</p>
-      <Table<TaskListRow>
+    <ReportListPage {...p} path="/reports/tasks" title={title} lead={`Báo cáo ${scopeSentence(p.scope)}.`}>
+      <TaskTable<TaskListRow>
         caption={`Nhiệm vụ – ${FIGURE_LABELS[p.figure].toLowerCase()}`}
-        rowKey={(r) => r.id}
-        rows={p.rows}
         empty="Không có nhiệm vụ nào."
-        columns={[
-          ...taskColumns<TaskListRow>((r) => r.id),
-          { header: 'Trạng thái hiện nay', cell: (r) => <StatusBadge status={r.status} /> },
-          dueDayColumn(),
-        ]}
+        rows={p.rows}
+        idOf={(r) => r.id}
+        columns={[statusColumn('Trạng thái hiện nay'), dueDayColumn()]}
       />
-      <Pagination
-        page={p.scope.query.page}
-        pageSize={p.pageSize}
-        total={p.total}
-        href={(n) => reportHref('/reports/tasks', p.scope.query, { page: n })}
-      />
-    </Layout>
+    </ReportListPage>
   );
 }
 
@@ -223,31 +216,25 @@ export interface LateListPageProps {
 
 /** The named late list: in progress past the deadline, then completed late, the most overdue first. */
 export function LateListPage(p: LateListPageProps) {
-  const title = 'Danh sách nhiệm vụ chậm, quá hạn';
   return (
-    <Layout title={title} user={p.user} current="reports" unreadCount={p.unreadCount}>
-      {backLink(p.scope.query)}
-      <h1>{title}</h1>
-      <p class="lead">{`${p.total} nhiệm vụ; báo cáo ${scopeSentence(p.scope)}.`}</p>
-      <Table<LateItem>
+    <ReportListPage
+      {...p}
+      path="/reports/late"
+      title="Danh sách nhiệm vụ chậm, quá hạn"
+      lead={`${p.total} nhiệm vụ; báo cáo ${scopeSentence(p.scope)}.`}
+    >
+      <TaskTable<LateItem>
         caption="Nhiệm vụ chậm, quá hạn"
-        rowKey={(r) => r.taskId}
-        rows={p.items}
         empty="Không có nhiệm vụ chậm hay quá hạn."
+        rows={p.items}
+        idOf={(r) => r.taskId}
         columns={[
-          ...taskColumns<LateItem>((r) => r.taskId),
           { header: 'Tình trạng', cell: (r) => G[r.group] },
           dueDayColumn(),
           { header: 'Số ngày quá hạn', kind: 'numeric', cell: (r) => (r.daysOverdue === null ? '–' : String(r.daysOverdue)) },
           { header: 'Số lần gia hạn', kind: 'numeric', cell: (r) => String(r.extensionCount) },
         ]}
       />
-      <Pagination
-        page={p.scope.query.page}
-        pageSize={p.pageSize}
-        total={p.total}
-        href={(n) => reportHref('/reports/late', p.scope.query, { page: n })}
-      />
-    </Layout>
+    </ReportListPage>
   );
 }

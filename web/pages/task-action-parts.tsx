@@ -3,7 +3,7 @@ import { useContext } from 'preact/hooks';
 import { randomUUID } from 'node:crypto';
 import type { EvidenceRecord } from '../../domain/task';
 import { EVIDENCE_TYPES_VI } from '../../api/evidence-content';
-import { CsrfField, FieldFrame } from '../components/form';
+import { ChoiceGroup, CsrfField, FieldFrame } from '../components/form';
 import { formatVnDateTime } from '../format';
 import type { ActionProps, FailedForm, TaskForm } from './task-actions';
 
@@ -17,7 +17,7 @@ export const useFieldId = () => {
 };
 export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 
-interface FieldProps {
+export interface FieldProps {
   form: TaskForm;
   name: string;
   label: string;
@@ -156,15 +156,12 @@ export function EvidenceChoices({ p, form, evidence }: { p: ActionProps; form: T
   );
 }
 
-/** The commands this person may give the task now, each its own form. */
+/** The target a measurement is of, each with its goal and latest value. */
 export function TargetSelect({ p }: { p: ActionProps }) {
   const id = useFieldId()('measurement', 'targetId');
   const kept = p.failed?.form === 'measurement' ? p.failed.values.targetId : undefined;
   return (
-    <div class="form-group">
-      <label class="label" for={id}>
-        Chỉ tiêu
-      </label>
+    <FieldFrame id={id} label="Chỉ tiêu">
       <select class="select" id={id} name="targetId">
         {p.state.targets.map((t) => (
           <option key={t.id} value={t.id} selected={kept === t.id}>
@@ -172,17 +169,14 @@ export function TargetSelect({ p }: { p: ActionProps }) {
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 
 export function PeriodSelect({ p }: { p: ActionProps }) {
   const id = useFieldId()('report', 'periodKey');
   return (
-    <div class="form-group">
-      <label class="label" for={id}>
-        Kỳ báo cáo
-      </label>
+    <FieldFrame id={id} label="Kỳ báo cáo">
       <select class="select" id={id} name="periodKey">
         {p.state.reports.open.map((o) => (
           <option key={o.key} value={o.key}>
@@ -190,7 +184,7 @@ export function PeriodSelect({ p }: { p: ActionProps }) {
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -200,9 +194,7 @@ export function DecisionChoice({ p }: { p: ActionProps }) {
   const error = mine?.errors.find((e) => e.field === 'decision')?.message;
   const base = useFieldId()('extension-decision', 'decision');
   return (
-    <fieldset class={`fieldset form-group${error ? ' form-group--error' : ''}`} id={base}>
-      <legend class="label">Quyết định</legend>
-      {error && <p class="error-message">{error}</p>}
+    <ChoiceGroup id={base} legend="Quyết định" error={error}>
       {(
         [
           ['approve', 'Đồng ý gia hạn'],
@@ -216,7 +208,7 @@ export function DecisionChoice({ p }: { p: ActionProps }) {
           </label>
         </div>
       ))}
-    </fieldset>
+    </ChoiceGroup>
   );
 }
 
@@ -224,19 +216,12 @@ export function EvidenceFiles({ p }: { p: ActionProps }) {
   const id = useFieldId()('evidence', 'files');
   const error = p.failed?.form === 'evidence' ? p.failed.errors.find((e) => e.field === 'files')?.message : undefined;
   return (
-    <div class={`form-group${error ? ' form-group--error' : ''}`}>
-      <label class="label" for={id}>
-        Tệp minh chứng
-      </label>
-      <div id={`${id}-hint`} class="hint">
-        {`Chọn một hoặc nhiều tệp: tối đa ${p.evidenceLimits.maxFiles} tệp mỗi lần, mỗi tệp không quá ${mib(p.evidenceLimits.maxBytes)}. Nhận ${EVIDENCE_TYPES_VI}.`}
-      </div>
-      {error && (
-        <p id={`${id}-error`} class="error-message">
-          <span class="visually-hidden">Lỗi: </span>
-          {error}
-        </p>
-      )}
+    <FieldFrame
+      id={id}
+      label="Tệp minh chứng"
+      hint={`Chọn một hoặc nhiều tệp: tối đa ${p.evidenceLimits.maxFiles} tệp mỗi lần, mỗi tệp không quá ${mib(p.evidenceLimits.maxBytes)}. Nhận ${EVIDENCE_TYPES_VI}.`}
+      error={error}
+    >
       <input
         class="file-upload"
         id={id}
@@ -245,6 +230,6 @@ export function EvidenceFiles({ p }: { p: ActionProps }) {
         multiple
         aria-describedby={[`${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')}
       />
-    </div>
+    </FieldFrame>
   );
 }

@@ -6,13 +6,13 @@ import { DeadlineBadge, StatusBadge } from '../components/badges';
 import { CheckboxFilter, FilterBar, LeadUnitFilter } from '../components/filter-bar';
 import { ErrorSummary, SelectField, TextField, type FieldError } from '../components/form';
 import { Layout } from '../components/layout';
-import { Pagination, Table } from '../components/table';
-import { taskColumns } from '../components/task-columns';
+import { Pagination } from '../components/table';
+import { deadlineColumn, statusColumn, TaskTable } from '../components/task-columns';
 import { Timeline } from '../components/timeline';
 import { EvidenceLink, evidenceOfEvent } from '../components/evidence-link';
 import { StateDetails } from '../components/task-state';
 import { eventLabel, formatVnDate, formatVnDateTime, statusLabel } from '../format';
-import { errorOf } from '../forms';
+import { boundFields } from '../forms';
 import type { EvidenceRecord, TaskState } from '../../domain/task';
 import { Notice } from '../components/form';
 import { summaryErrors, TaskActions, type ActionProps } from './task-actions';
@@ -76,6 +76,7 @@ function BoardDownloads({ values, seesAll, ownUnit }: { values: TaskSearchValues
 /** Tasks the person may see, filtered; the inspection committee's search across every unit. */
 export function TasksPage(p: TasksPageProps) {
   const title = p.seesAll ? 'Tra cứu nhiệm vụ' : 'Nhiệm vụ của đơn vị';
+  const field = boundFields({ q: p.values.q, status: p.values.status }, p.errors);
   return (
     <Layout title={title} user={p.user} current="tasks" unreadCount={p.unreadCount}>
       <h1>{title}</h1>
@@ -85,20 +86,11 @@ export function TasksPage(p: TasksPageProps) {
           : `Các nhiệm vụ ${p.user.unitName} chủ trì hoặc phối hợp thực hiện.`}
       </p>
       <FilterBar action="/tasks" resultsId="task-results" label="Lọc nhiệm vụ">
-        <TextField
-          name="q"
-          label="Từ khóa"
-          hint="Số hiệu văn bản, mục hoặc tên nhiệm vụ"
-          type="search"
-          value={p.values.q}
-          error={errorOf(p.errors, 'q')}
-        />
+        <TextField {...field('q')} label="Từ khóa" hint="Số hiệu văn bản, mục hoặc tên nhiệm vụ" type="search" />
         {p.seesAll && <LeadUnitFilter units={p.units} value={p.values.unit} errors={p.errors} />}
         <SelectField
-          name="status"
+          {...field('status')}
           label="Trạng thái"
-          value={p.values.status}
-          error={errorOf(p.errors, 'status')}
           options={[{ value: '', label: 'Tất cả trạng thái' }, ...TASK_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))]}
         />
         <CheckboxFilter name="overdue" label="Chỉ nhiệm vụ quá hạn" checked={!!p.values.overdue} />
@@ -107,16 +99,12 @@ export function TasksPage(p: TasksPageProps) {
         <ErrorSummary errors={p.errors} title="Bộ lọc chưa hợp lệ" />
         <p>{`Tìm thấy ${p.total} nhiệm vụ.`}</p>
         {p.errors.length === 0 && <BoardDownloads values={p.values} seesAll={p.seesAll} ownUnit={p.user.unitCode} />}
-        <Table<TaskListRow>
+        <TaskTable<TaskListRow>
           caption="Danh sách nhiệm vụ"
-          rowKey={(r) => r.id}
-          rows={p.rows}
           empty="Không có nhiệm vụ nào khớp bộ lọc."
-          columns={[
-            ...taskColumns<TaskListRow>((r) => r.id),
-            { header: 'Trạng thái', cell: (r) => <StatusBadge status={r.status} /> },
-            { header: 'Thời hạn', cell: (r) => <DeadlineBadge dueAt={r.dueAt} status={r.status} now={p.now} calendar={p.calendar} /> },
-          ]}
+          rows={p.rows}
+          idOf={(r) => r.id}
+          columns={[statusColumn(), deadlineColumn(p.now, p.calendar)]}
         />
         <Pagination page={p.page} pageSize={p.pageSize} total={p.total} href={(n) => searchHref(p.values, n)} />
       </section>

@@ -4,7 +4,7 @@ import type { QueuedTask, TimelineEvent } from '../../db/repositories/task-views
 import type { WorkingCalendar } from '../../domain/calendar';
 import { DeadlineBadge, StatusBadge } from '../components/badges';
 import { Layout } from '../components/layout';
-import { Table } from '../components/table';
+import { deadlineColumn, statusColumn, TaskTable } from '../components/task-columns';
 import { Timeline } from '../components/timeline';
 import { eventLabel, formatVnDate, formatVnDateTime } from '../format';
 import { TaskActions, type ActionProps } from './task-actions';
@@ -14,25 +14,48 @@ type Queue = { rows: readonly QueuedTask[]; total: number };
 
 const taskLink = (r: QueuedTask) => <a href={`/tasks/${encodeURIComponent(r.id)}`}>{r.title}</a>;
 
+/** What a work list says: its heading, what it holds, what it says when empty, and a link to all of it when it shows a part. */
+interface WorkListText {
+  id: string;
+  title: string;
+  hint: string;
+  empty: string;
+  all?: { href: string; text: string };
+}
+
 /** One work list: a heading with its count, then its tasks with the working-day deadline badge. */
-function WorkList(p: { id: string; title: string; hint: string; queue: Queue; empty: string; now: Date; calendar: WorkingCalendar }) {
+function WorkList(p: WorkListText & { queue: Queue; now: Date; calendar: WorkingCalendar }) {
   return (
-    <section aria-labelledby={p.id}>
-      <h2 id={p.id}>{`${p.title} (${p.queue.total})`}</h2>
-      <p class="hint">{p.hint}</p>
-      <Table<QueuedTask>
-        caption={p.title}
-        rowKey={(r) => r.id}
-        rows={p.queue.rows}
-        empty={p.empty}
-        columns={[
-          { header: 'Văn bản, mục', kind: 'nowrap', cell: (r) => `${r.directiveNumber} · ${r.ref}` },
-          { header: 'Nhiệm vụ', cell: taskLink },
-          { header: 'Trạng thái', cell: (r) => <StatusBadge status={r.status} /> },
-          { header: 'Thời hạn', cell: (r) => <DeadlineBadge dueAt={r.dueAt} status={r.status} now={p.now} calendar={p.calendar} /> },
-        ]}
-      />
-    </section>
+    <>
+      <section aria-labelledby={p.id}>
+        <h2 id={p.id}>{`${p.title} (${p.queue.total})`}</h2>
+        <p class="hint">{p.hint}</p>
+        <TaskTable<QueuedTask>
+          caption={p.title}
+          empty={p.empty}
+          rows={p.queue.rows}
+          idOf={(r) => r.id}
+          naming={{ leadUnit: false }}
+          columns={[statusColumn(), deadlineColumn(p.now, p.calendar)]}
+        />
+      </section>
+      {p.all && (
+        <p>
+          <a href={p.all.href}>{p.all.text}</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Work lists one after another, each with its tasks. */
+function WorkLists(p: { lists: ReadonlyArray<WorkListText & { queue: Queue }>; now: Date; calendar: WorkingCalendar }) {
+  return (
+    <>
+      {p.lists.map((l) => (
+        <WorkList key={l.id} {...l} now={p.now} calendar={p.calendar} />
+      ))}
+    </>
   );
 }
 
@@ -47,45 +70,45 @@ export interface MyWorkPageProps {
   calendar: WorkingCalendar;
 }
 
+/** Việc của tôi's lists, the most pressing first. */
+const MY_WORK: ReadonlyArray<WorkListText & { queue: 'overdue' | 'returned' | 'toAcknowledge' | 'dueSoon' }> = [
+  {
+    queue: 'overdue',
+    id: 'list-overdue',
+    title: 'Quá hạn',
+    hint: 'Đã qua thời hạn mà chưa đề nghị hoàn thành.',
+    empty: 'Không có nhiệm vụ quá hạn.',
+  },
+  {
+    queue: 'returned',
+    id: 'list-returned',
+    title: 'Bị trả lại',
+    hint: 'Cơ quan Thường trực yêu cầu bổ sung; xem lý do trong nhiệm vụ.',
+    empty: 'Không có nhiệm vụ bị trả lại.',
+  },
+  {
+    queue: 'toAcknowledge',
+    id: 'list-acknowledge',
+    title: 'Cần xác nhận tiếp nhận',
+    hint: 'Nhiệm vụ mới được giao, đơn vị chưa xác nhận tiếp nhận.',
+    empty: 'Không có nhiệm vụ chờ tiếp nhận.',
+  },
+  {
+    queue: 'dueSoon',
+    id: 'list-soon',
+    title: 'Sắp đến hạn',
+    hint: 'Thời hạn trong 5 ngày làm việc tới.',
+    empty: 'Không có nhiệm vụ sắp đến hạn.',
+  },
+];
+
 /** Việc của tôi: what the unit has to do next, most pressing first. */
 export function MyWorkPage(p: MyWorkPageProps) {
-  const common = { now: p.now, calendar: p.calendar };
   return (
     <Layout title="Việc của tôi" user={p.user} current="my-work" unreadCount={p.unreadCount}>
       <h1>Việc của tôi</h1>
       <p class="lead">{`Nhiệm vụ ${p.user.unitName} chủ trì cần xử lý.`}</p>
-      <WorkList
-        id="list-overdue"
-        title="Quá hạn"
-        hint="Đã qua thời hạn mà chưa đề nghị hoàn thành."
-        queue={p.overdue}
-        empty="Không có nhiệm vụ quá hạn."
-        {...common}
-      />
-      <WorkList
-        id="list-returned"
-        title="Bị trả lại"
-        hint="Cơ quan Thường trực yêu cầu bổ sung; xem lý do trong nhiệm vụ."
-        queue={p.returned}
-        empty="Không có nhiệm vụ bị trả lại."
-        {...common}
-      />
-      <WorkList
-        id="list-acknowledge"
-        title="Cần xác nhận tiếp nhận"
-        hint="Nhiệm vụ mới được giao, đơn vị chưa xác nhận tiếp nhận."
-        queue={p.toAcknowledge}
-        empty="Không có nhiệm vụ chờ tiếp nhận."
-        {...common}
-      />
-      <WorkList
-        id="list-soon"
-        title="Sắp đến hạn"
-        hint="Thời hạn trong 5 ngày làm việc tới."
-        queue={p.dueSoon}
-        empty="Không có nhiệm vụ sắp đến hạn."
-        {...common}
-      />
+      <WorkLists lists={MY_WORK.map((l) => ({ ...l, queue: p[l.queue] }))} now={p.now} calendar={p.calendar} />
     </Layout>
   );
 }
@@ -186,7 +209,23 @@ export function OverviewPage(p: OverviewPageProps) {
     t.completionRate === null
       ? 'chưa có nhiệm vụ đến hạn'
       : `${(t.completionRate * 100).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%`;
-  const common = { now: p.now, calendar: p.calendar };
+  const lists = [
+    {
+      id: 'overview-overdue',
+      title: 'Quá hạn',
+      hint: 'Mười nhiệm vụ quá hạn lâu nhất.',
+      empty: 'Không có nhiệm vụ quá hạn.',
+      queue: p.overdue,
+      all: { href: '/tasks?group=in_progress_overdue', text: `Xem tất cả ${p.overdue.total} nhiệm vụ quá hạn` },
+    },
+    {
+      id: 'overview-week',
+      title: 'Đến hạn trong tuần này',
+      hint: `Thời hạn từ hôm nay đến hết Chủ nhật (${formatVnDate(p.now)} trở đi).`,
+      empty: 'Không có nhiệm vụ đến hạn trong tuần.',
+      queue: p.dueThisWeek,
+    },
+  ];
   return (
     <Layout title="Tổng quan" user={p.user} current="overview" unreadCount={p.unreadCount}>
       <h1>Tổng quan</h1>
@@ -205,25 +244,7 @@ export function OverviewPage(p: OverviewPageProps) {
         {`Tỷ lệ hoàn thành đúng hạn (trên ${t.cameDue} nhiệm vụ đã đến hạn): `}
         <a href="/tasks?group=completed_on_time">{rate}</a>
       </p>
-      <WorkList
-        id="overview-overdue"
-        title="Quá hạn"
-        hint="Mười nhiệm vụ quá hạn lâu nhất."
-        queue={p.overdue}
-        empty="Không có nhiệm vụ quá hạn."
-        {...common}
-      />
-      <p>
-        <a href="/tasks?group=in_progress_overdue">{`Xem tất cả ${p.overdue.total} nhiệm vụ quá hạn`}</a>
-      </p>
-      <WorkList
-        id="overview-week"
-        title="Đến hạn trong tuần này"
-        hint={`Thời hạn từ hôm nay đến hết Chủ nhật (${formatVnDate(p.now)} trở đi).`}
-        queue={p.dueThisWeek}
-        empty="Không có nhiệm vụ đến hạn trong tuần."
-        {...common}
-      />
+      <WorkLists lists={lists} now={p.now} calendar={p.calendar} />
     </Layout>
   );
 }

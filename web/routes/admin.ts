@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { h } from 'preact';
+import { h, type ComponentType } from 'preact';
 import { addUnit, addUser, RegistryError } from '../../db/repositories/auth';
 import { listCalendarOverrides } from '../../db/repositories/calendar';
 import { listUnits, listUsers, setUnitActive, setUserRoles } from '../../db/repositories/registry';
@@ -14,7 +14,7 @@ import { requireSignIn, webUserOf } from '../auth/session';
 import type { FieldError } from '../components/form';
 import { WebError } from '../errors';
 import { calendarFormSchema, parseForm, rolesFormSchema, unitFormSchema, userFormSchema, webhookFormSchema } from '../forms';
-import { AdminHomePage, CalendarPage, UnitsPage, WebhooksPage, type FormState } from '../pages/admin-pages';
+import { AdminHomePage, CalendarPage, UnitsPage, WebhooksPage, type AdminCommon, type FormState } from '../pages/admin-pages';
 import { UserPage, UsersPage } from '../pages/admin-users';
 import { sendPage } from '../render';
 import type { WebContext } from './context';
@@ -28,6 +28,9 @@ const DONE: Record<string, string> = {
   'webhook-off': 'Đã tắt webhook.',
   calendar: 'Đã thêm quyết định vào lịch ngày làm việc; các nhiệm vụ đang chạy đã được báo để tính lại lịch nhắc việc.',
 };
+
+/** What a page shows beside its list after a change: what was typed and refused, what was done, a secret shown once. */
+type Shown = FormState & { issued?: { login: string; password: string }; secret?: { url: string; secret: string } };
 
 /** A registry refusal, on the field it concerns. */
 function registryErrors(err: unknown, field: string): FieldError[] {
@@ -60,10 +63,18 @@ export function adminRoutes(ctx: WebContext): Router {
   const audit = (req: Request, action: string, subject: string) =>
     ctx.logger.info({ actor: webUserOf(req).login, action, subject }, 'admin change');
 
+  /**
+   * How a page of the area answers, with what was just done or refused (`Shown`): the session's
+   * common props, then what `load` reads for it.
+   */
+  const show =
+    <X extends object>(page: ComponentType<AdminCommon & Shown & NoInfer<X>>, load: (req: Request) => Promise<X>) =>
+    async (req: Request, res: Response, status: number, s: Shown = {}) =>
+      sendPage(res, status, h(page, { ...(await common(req)), ...s, ...(await load(req)) }));
+
   router.get('/admin', async (req, res) => sendPage(res, 200, h(AdminHomePage, await common(req))));
 
-  const showUnits = async (req: Request, res: Response, status: number, s: FormState = {}) =>
-    sendPage(res, status, h(UnitsPage, { ...(await common(req)), ...s, units: await listUnits(db) }));
+  const showUnits = show(UnitsPage, async () => ({ units: await listUnits(db) }));
   router.get('/admin/units', (req, res) => showUnits(req, res, 200));
   router.post('/admin/units', async (req, res) => {
     const form = parseForm(unitFormSchema, req.body);
@@ -83,13 +94,7 @@ export function adminRoutes(ctx: WebContext): Router {
     res.redirect(303, '/admin/units?done=unit-off');
   });
 
-  const showUsers = async (
-    req: Request,
-    res: Response,
-    status: number,
-    s: FormState & { issued?: { login: string; password: string } } = {},
-  ) =>
-    sendPage(res, status, h(UsersPage, { ...(await common(req)), ...s, users: await listUsers(db, { limit: 500 }), units: await units() }));
+  const showUsers = show(UsersPage, async () => ({ users: await listUsers(db, { limit: 500 }), units: await units() }));
   router.get('/admin/users', (req, res) => showUsers(req, res, 200));
   router.post('/admin/users', async (req, res) => {
     const form = parseForm(userFormSchema, req.body);
@@ -113,12 +118,7 @@ export function adminRoutes(ctx: WebContext): Router {
     if (!person) throw new WebError(404, 'Không tìm thấy người dùng', `Không có người dùng "${login}".`);
     return person;
   };
-  const showUser = async (
-    req: Request,
-    res: Response,
-    status: number,
-    s: FormState & { issued?: { login: string; password: string } } = {},
-  ) => sendPage(res, status, h(UserPage, { ...(await common(req)), ...s, person: await personOf(String(req.params.login)) }));
+  const showUser = show(UserPage, async (req: Request) => ({ person: await personOf(String(req.params.login)) }));
   router.get('/admin/users/:login', (req, res) => showUser(req, res, 200));
   router.post('/admin/users/:login/roles', async (req, res) => {
     const login = (await personOf(String(req.params.login))).login;
@@ -146,17 +146,7 @@ export function adminRoutes(ctx: WebContext): Router {
     res.redirect(303, `/admin/users/${encodeURIComponent(login)}?done=deactivated`);
   });
 
-  const showWebhooks = async (
-    req: Request,
-    res: Response,
-    status: number,
-    s: FormState & { secret?: { url: string; secret: string } } = {},
-  ) =>
-    sendPage(
-      res,
-      status,
-      h(WebhooksPage, { ...(await common(req)), ...s, endpoints: await listWebhookEndpoints(db), units: await units() }),
-    );
+  const showWebhooks = show(WebhooksPage, async () => ({ endpoints: await listWebhookEndpoints(db), units: await units() }));
   router.get('/admin/webhooks', (req, res) => showWebhooks(req, res, 200));
   router.post('/admin/webhooks', async (req, res) => {
     const form = parseForm(webhookFormSchema, req.body);
@@ -178,10 +168,9 @@ export function adminRoutes(ctx: WebContext): Router {
     res.redirect(303, '/admin/webhooks?done=webhook-off');
   });
 
-  const showCalendar = async (req: Request, res: Response, status: number, s: FormState = {}) => {
-    const overrides = (await listCalendarOverrides(db)).sort((a, b) => b.date.localeCompare(a.date));
-    sendPage(res, status, h(CalendarPage, { ...(await common(req)), ...s, overrides }));
-  };
+  const showCalendar = show(CalendarPage, async () => ({
+    overrides: (await listCalendarOverrides(db)).sort((a, b) => b.date.localeCompare(a.date)),
+  }));
   router.get('/admin/calendar', (req, res) => showCalendar(req, res, 200));
   router.post('/admin/calendar', async (req, res) => {
     const form = parseForm(calendarFormSchema, req.body);
