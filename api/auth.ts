@@ -60,12 +60,10 @@ interface CachedToken {
 }
 
 /**
- * Authenticated tokens kept in this process for `ttlMs`, keyed by the token's SHA-256, so that a
- * request does not cost a database round trip. Revocation: `evict` (driven by the
- * `token_revoked` notifications, `listenForRevocations`) drops a token at once; without the
- * listener a revoked token still works for at most `ttlMs`. An expired token is refused at its
- * expiry whatever the TTL. Unknown tokens are never cached (they cannot fill the cache), and at
- * most `maxEntries` tokens are kept, the oldest dropped first.
+ * Authenticated tokens kept in this process for `ttlMs`, keyed by the token's SHA-256. `evict`
+ * drops a revoked token at once; an expired one is refused at its expiry whatever the TTL. Unknown
+ * tokens are never cached, and the oldest of `maxEntries` is dropped first. See docs/architecture.md,
+ * "Token cache".
  */
 export class TokenCache implements TokenAuthenticator {
   readonly ttlMs: number;

@@ -22,15 +22,9 @@ import { startWatchdog, type Watchdog } from '../infra/watchdog';
 class StopRequested extends Error {}
 
 /**
- * `npm start`: the whole system on embedded defaults, or on TEMPORAL_ADDRESS / DATABASE_URL
- * when they are set. Worker and API run in this process (the same roots as the production
- * entries); PostgreSQL and the Temporal dev server are servers of this process:
- *
- * - Ctrl-C (or SIGTERM, SIGHUP) stops everything once, in order: API, worker drain, connections,
- *   dev server, PostgreSQL; each step whatever the others did. Further signals only say to wait.
- * - If this process dies without stopping (SIGKILL), a watchdog stops the servers; if that fails
- *   too, the next start finds them through their pid files in DATA_DIR and stops them first.
- * - A server that dies under it stops the whole system with a message: start again.
+ * `npm start`: the whole system on embedded defaults, or on TEMPORAL_ADDRESS / DATABASE_URL when
+ * they are set; worker and API in this process, PostgreSQL and the dev server as its servers.
+ * How it stops, and what a crash leaves: docs/architecture.md, "One process for `npm start`".
  */
 async function main() {
   const config = loadConfig(process.env);

@@ -11,16 +11,8 @@ import { sendDue, type SendDeps } from './send';
 import { createWebhookPoster, type WebhookPoster } from './webhook';
 
 /*
- * The delivery dispatcher: a loop in the worker process (not a workflow: it is a queue drain,
- * and PostgreSQL already gives it what it needs, `FOR UPDATE SKIP LOCKED` for several
- * processes and a unique key for idempotency).
- *
- * Each tick, inside working hours only (08:00-17:00 of a working day, Vietnam time):
- * 1. dispatch: due notifications of the outbox become one `deliveries` row per (notification,
- *    channel, recipient), keyed by the notification key (delivery/expand.ts);
- * 2. digests: once per working day per unit (delivery/digest.ts);
- * 3. send: due rows are claimed, sent and their outcome recorded (delivery/send.ts):
- *    at-least-once underneath, one message as people see it.
+ * The delivery dispatcher: a loop in the worker process, not a workflow, because it is a queue
+ * drain and PostgreSQL gives it what it needs. Its tick: docs/architecture.md, "Delivery and the inbox".
  */
 
 export interface DeliveryLogger {

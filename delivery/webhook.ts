@@ -1,12 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /*
- * Signed webhooks, for OTT/Zalo bridges and other systems. Each POST carries:
- *   X-Delivery-Id   the delivery's stable id: the same on every retry, so a receiver drops repeats;
- *   X-Timestamp     Unix seconds when this attempt was made;
- *   X-Signature     `sha256=` + hex HMAC-SHA256, with the endpoint's secret, over `<timestamp>.<body>`.
- * A receiver recomputes the signature over the raw body and refuses a timestamp too far from
- * its clock (replay); `verifyWebhookSignature` does both.
+ * Signed webhooks, for OTT/Zalo bridges and other systems: the headers each POST carries are in
+ * README, "Notifications: inbox, e-mail, webhooks"; docs/architecture.md, "Delivery and the inbox".
  */
 
 export const WEBHOOK_HEADERS = Object.freeze({

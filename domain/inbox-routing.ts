@@ -2,22 +2,9 @@ import type { RecipientRole } from './policy';
 import type { Role } from './roles';
 
 /*
- * Who receives a notification of the outbox. The workflow addresses notifications to a role
- * of the task (lead unit, its head, the standing office, ...) and, where the role belongs to
- * a unit, to that unit; people hold system roles in one unit. This table joins the two, and
- * it is the only place that does: the inbox queries it, delivery channels (e-mail, Zalo)
- * reuse it.
- *
- * - lead_unit, coordinating_units: officers and heads of the addressed unit;
- * - lead_unit_head: the head of the addressed unit only;
- * - standing_office: the secretariat of the addressed unit (the one that decided the task),
- *   or every secretariat user when no unit is named;
- * - steering_committee: the secretariat (the standing office), every unit unless one is named.
- *   The Steering Committee's leaders hold no account: the standing office prepares what goes to
- *   them, so the secretariat receives it. Administrators manage accounts and receive nothing;
- * - inspection_committee: inspectors, whatever their unit.
- *
- * An unknown recipient role reaches nobody.
+ * Who receives a notification of the outbox: the one join of a task's recipient roles with the
+ * people's system roles and units, used by the inbox and every delivery channel alike. See
+ * docs/architecture.md, "Delivery and the inbox", and the table in README, "Inbox".
  */
 
 /** Which users one recipient role reaches: their system roles, and how the notification's unit narrows them. */

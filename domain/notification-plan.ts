@@ -7,24 +7,8 @@ import { nextSendTime, sendTime, workingMorning, type SendTime } from './send-ti
 import { addCalendarDays, type CivilDate, civilDayNumber, type InstantInput, parseInstant, toVnIso, vnCivilDate } from './time';
 
 /*
- * The reminder and escalation policy as pure functions of (deadline, policy, calendar, now).
- *
- * A workflow drives it like this (ties are common: Tết or a weekend pushes several steps
- * onto the same morning, so never assume one notification per instant):
- *
- *   let cursor = input.launchedAt;
- *   for (;;) {
- *     const next = nextNotification(input, calendar, cursor);
- *     if (!next) await condition(() => changed);
- *     else if (!(await condition(() => changed, msUntil(next.at)))) {
- *       const now = ...;                                   // workflow time
- *       for (const n of notificationsBetween(input, calendar, cursor, now)) send(n);
- *       cursor = now;
- *     }
- *     // on a change (acknowledged, extended, closed) rebuild `input` and loop
- *   }
- *
- * Intervals are (from, to]: a notification exactly at `cursor` was sent in the previous batch.
+ * Intervals are (from, to], and several steps often share one instant (Tết, a weekend): see
+ * docs/architecture.md, "The task workflow", "The schedule is pure".
  */
 
 /** What a planned notice is about; what a person reads for each is in `catalog/history.ts`. */

@@ -104,12 +104,10 @@ export const DEFAULT_REPORT_POLICY: ReportPolicy = deepFreeze({
 });
 
 /**
- * Applies overrides in order (directive, then assignment) over a base policy. A field an
- * override sets replaces the base field whole, the escalation ladder included, so an
- * override can also remove a level. The result is validated, by hand rather than with
- * `notificationPolicySchema`: the workflow calls this on every start and replay, and must not
- * load zod schemas to do it. The checks accept exactly what the schemas accept
- * (test/unit/zod-free-guards.test.ts).
+ * Applies overrides in order (directive, then assignment) over a base policy. A field an override
+ * sets replaces the base field whole, the escalation ladder included, so an override can remove a
+ * level. The result is checked by hand, not with zod, since the workflow calls this on every start
+ * and replay (docs/architecture.md, "Zod-free domain modules").
  */
 export function mergePolicy(
   base: NotificationPolicy,

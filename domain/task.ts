@@ -220,12 +220,10 @@ export function issuerKey(issuer: string | null | undefined): string {
 }
 
 /**
- * The business id of a task: one per (directive number, issue year, issuer, item reference), so the
- * same item can never be launched twice, and two items never share one. The readable part is the
- * year, the number's slug and the ref's slug (`2026-80-tb-ubnd.3`); when the number or the ref is
- * not its own slug, or an issuer is named, a hash of the exact parts follows after a second dot
- * (`2025-01-tb-cqtt.2-3-1.<12 hex>`), which no slug can produce, so "2.3 (1)" and "2.3.1" differ.
- * A part with nothing to slug is refused by the launch schema.
+ * The business id of a task, one per (directive number, issue year, issuer, item reference), so
+ * the same item is never launched twice and two items never share one: `2026-80-tb-ubnd.3`, with a
+ * hash after a second dot when a slug would lose something. See docs/architecture.md,
+ * "Workflow ids derive from business ids".
  */
 export function taskIdFor(directive: DirectiveIdentity, ref: string): string {
   const { directiveNumber, directiveYear } = directive;

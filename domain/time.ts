@@ -3,18 +3,9 @@ import type { CivilDate } from './lunar';
 export type { CivilDate } from './lunar';
 
 /*
- * Vietnam civil time with plain offset arithmetic.
- *
- * Conventions used by every module in domain/:
- * - Inside functions an instant is a `Date`; in serializable types (workflow inputs and
- *   results, which travel as JSON) it is an ISO-8601 string with an explicit offset.
- *   Functions that take an instant accept either (`InstantInput`).
- * - Instants this module writes use the +07:00 offset (`2025-11-15T00:00:00+07:00`).
- * - A civil date is `{ year, month, day }` (month 1..12), or `'YYYY-MM-DD'` where it is stored.
- *
- * Asia/Ho_Chi_Minh has had no DST since 1975, so a fixed +07:00 is exact for every date this
- * system handles, and it keeps the code free of `Intl` and of the host time zone, both of
- * which would make workflow code non-deterministic.
+ * Vietnam civil time as a fixed +07:00 offset (no DST since 1975), free of `Intl` and the host
+ * time zone, which would make workflow code non-deterministic. The conventions every domain
+ * module follows: docs/architecture.md, "Time is +07:00 arithmetic".
  */
 
 /** Vietnam's UTC offset in milliseconds. */

@@ -1,15 +1,9 @@
 import { spawn } from 'node:child_process';
 
 /*
- * Node cannot ask Linux to signal a child when its parent dies (prctl(PR_SET_PDEATHSIG) is not
- * exposed), and PostgreSQL detaches from its starter anyway. So a small shell, in a session of its
- * own (Ctrl-C does not reach it), holds the read end of a pipe whose write end only this process
- * holds. The kernel closes that end however this process ends, SIGKILL included: the shell then
- * reads end-of-file and stops the servers it was told about. A normal stop unguards each server
- * once it is stopped and releases the shell, which then exits without touching anything.
- *
- * The shell can be killed too: the next `npm start` finding what a previous run left
- * (infra/leftovers.ts) is the guarantee; this only makes that rarely necessary.
+ * Node cannot have Linux signal a child when its parent dies, so a shell holding a pipe only this
+ * process writes stops the servers on end-of-file, SIGKILL included. The next start's cleanup
+ * (infra/leftovers.ts) is the guarantee. See docs/architecture.md, "One process for `npm start`".
  */
 const SCRIPT = `
 guarded=""

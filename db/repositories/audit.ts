@@ -123,16 +123,10 @@ function isChainRefusal(err: unknown): boolean {
 }
 
 /**
- * Appends events to tasks' hash chains, one statement (one round trip) per event once the
- * task's head is known. Only a task's own workflow appends to its chain, strictly in order, so
- * the head this process wrote last is normally the predecessor; without it (new process,
- * eviction, another worker appended) the predecessor is read first.
- *
- * Guarantees: the event row, and whatever `alongside` writes, are one statement and so one
- * transaction; a retried or duplicated call writes nothing new and returns the stored hash (the
- * unique (task_id, seq) settles a race between attempts); an event stored with other content is
- * refused and nothing alongside is written; the database refuses a row not linked to its stored
- * predecessor, and the appender then forgets its head, reads it and tries once more.
+ * Appends events to tasks' hash chains: each event, with whatever `alongside` writes, is one
+ * statement (one transaction). A retry writes nothing new and returns the stored hash; an event
+ * stored with other content is refused and nothing alongside is written. How the head is known and
+ * what happens when the database refuses a link: docs/architecture.md, "The record".
  */
 export class AuditAppender {
   constructor(

@@ -58,11 +58,7 @@ export interface Page {
 /**
  * The named late list as of `asOf`: assignments in progress past the deadline, then those
  * completed late, the most overdue first. `total` counts them all; `page` limits `items`.
- *
- * Three sources, each from its own index: open assignments past the deadline (the most overdue
- * is the earliest due, so the index's order is the list's), assignments completed late, and
- * those whose report columns changed after `asOf`, classified in full from their history. Each source gives at most the rows up to the
- * page's end, the completed-late only once the overdue ones run out before it.
+ * Its three sources: docs/architecture.md, "Reports".
  */
 export async function lateList(db: Kysely<Database>, f: ReportFilter, page?: Page): Promise<{ items: LateItem[]; total: number }> {
   const asOf = sql`${f.asOf}::timestamptz`;

@@ -185,11 +185,9 @@ const KEPT_ARGS = sql`status, due_at, submitted_at, completed_at, cancelled_at, 
 
 /**
  * The cells of `task_report_counts` (as of its horizon) for one dimension, or one key of it,
- * corrected to `asOf`: the rows whose cell differs are those whose report columns changed after
- * asOf (read as of asOf from their history), and those due between the horizon and asOf. Each
- * counts -1 in its kept cell and +1 in its cell at asOf (if it existed then).
- * Not grouped: the callers sum. `groups` leaves out the kept cells of other groups, for callers
- * that sum only those.
+ * corrected to `asOf` (docs/architecture.md, "Reports"): each row whose cell differs counts -1 in
+ * its kept cell and +1 in its cell at asOf (if it existed then). Not grouped: the callers sum.
+ * `groups` leaves out the kept cells of other groups, for callers that sum only those.
  */
 export function keptCells(f: ReportFilter, key: Dimension, groups?: SqlGroup[]): RawBuilder<Cell> {
   const asOf = sql`${f.asOf}::timestamptz`;

@@ -15,43 +15,9 @@ import {
 } from './report-classification';
 
 /*
- * The Steering Committee's reports over the `tasks` read model: the four groups of
- * Vietnamese task tracking per unit and per directive, the completion rate over what came
- * due, and the named late list. Grouping happens in SQL, in one pass over the selected rows
- * (a covering index keeps it off the table's heap); JS only folds the few (key, group) cells
- * that come back into report rows.
- *
- * The classification is domain/status.ts's `classifyAssignment`, written as one CASE over each
- * task's report columns as they stood at `asOf` (the row, or its `task_report_history` row when
- * the columns changed after `asOf`; migration 0014), so a report for 20/11 regenerated in December
- * reads the same:
- * - cancelled:  cancelled_at <= asOf (a cancelled row without the timestamp: cancelled);
- * - completed:  completed_at <= asOf (a completed row without the timestamp: completed);
- *   late when the workflow's `outcome` says so (it judges the unit's claim, not the
- *   approval, against the deadline in force, and a recurring obligation by its periodic
- *   reports); a row without an outcome is late when completed_at > due_at. Where claim and
- *   approval fall on the same side of the deadline this is the domain's rule exactly; where
- *   they do not, the workflow's judgement stands;
- * - otherwise in progress: past the deadline when due_at < asOf (the deadline instant itself
- *   is on time) unless a claim sent by the deadline awaits review, within it otherwise. The domain keeps
- *   "no deadline" apart; here it counts within the deadline, so that the four groups and
- *   `cancelled` add up to `total`, and `noDeadline` says how many of them have none.
- *
- * Reading every assignment at every request costs ~20 ms per 100,000 rows, so the reports
- * split the work (migration 0010). An assignment whose report columns did not change after
- * `asOf` is in the group it ends in, except for what its deadline decides: an open one is overdue once
- * due_at < asOf, and any one has come due once due_at <= asOf. So a report is
- * - the counts per lead unit and per directive that triggers keep in `task_report_counts`, as
- *   of the instant in `task_report_horizon` (a few hundred rows to read);
- * - corrected by the rows whose cell differs at `asOf`: those due between the horizon and
- *   `asOf`, and those changed after `asOf` (classified in full from their history), each from an index.
- * Reports move the horizon up to now when it falls five minutes behind, so a report as of now
- * reads a handful of rows besides the counts; one as of months ago reads every assignment due
- * or closed since. Filters the counts are not kept by (a window on the deadline, a unit within a
- * directive, a margin other than one day) read the selected rows instead, as before. The late
- * list (db/repositories/late-list.ts) is the open overdue ones in deadline order, then the
- * completed-late ones, each from its own index, with the total from the same counts. The SQL
- * both share is db/repositories/report-classification.ts.
+ * The Steering Committee's reports over the `tasks` read model, as of any instant: kept counts
+ * corrected by the few rows that differ at `asOf`, so a report for 20/11 regenerated in December
+ * reads the same. See docs/architecture.md, "Reports".
  */
 
 export interface ReportFilter {

@@ -1,16 +1,6 @@
 // Who an item gives the work to: the lead unit (chủ trì) and the coordinating units (phối hợp),
-// from the phrasings directives use. Rules, in order:
-// - "Giao [đồng chí Giám đốc] A ..." makes A the lead. "Giao A chỉ đạo B chỉ đạo C": B, the last
-//   single unit of the chain, carries the work and leads; A, which directs, and C are listed as
-//   coordinating so both hear of it (domain.md: 2.2 is led by UBND tỉnh, via its Party committee).
-//   "Giao A, B:" addresses both; the first named leads, the others coordinate.
-// - otherwise "A chủ trì", then "Yêu cầu ... A", then A opening the item ("Sở Tài chính chủ trì",
-//   "Văn phòng Tỉnh ủy - ... thường xuyên"), then nothing (the caller inherits from the heading).
-// - coordinating: units right after "phối hợp (với)", units right before "(chủ động) phối hợp",
-//   and units opening another clause of the item ("; Ủy ban Kiểm tra Tỉnh ủy theo chức năng ...").
-// Units only cited (the recipient in "tham mưu UBND tỉnh", "gửi ... (Sở Khoa học và Công nghệ)",
-// "do Công an tỉnh vận hành") are neither. An apposition ("Sở X - Thành viên Ban Chỉ đạo") is the
-// same person twice, not a second unit.
+// from the phrasings directives use; units only cited are neither. The rules, in order:
+// docs/architecture.md, "Who leads, who coordinates".
 import { parseClause } from './clause';
 import { looseFold, loosePhrase as P } from './normalize';
 import { findUnitMentions, isCollectiveUnit, tokenize, tokenMatches, unitRegistry } from '../units';

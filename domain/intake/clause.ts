@@ -1,11 +1,6 @@
-// The assignee clause that opens an item, read left to right, and where the work itself begins
-// (test/corpus/README.md, "titleStart" and "leadUnit"):
-//   [Về …:] [Giao | Đề nghị | Yêu cầu] [đồng chí Giám đốc …] A[, B | và B] [- Thành viên Ban Chỉ đạo]
-//   [đồng chủ trì | chủ trì] [, phối hợp (với) C, D] [, lãnh đạo, chỉ đạo E] [là cơ quan thường trực,]
-//   [căn cứ Kế hoạch này] [chịu trách nhiệm trước … ;] [hằng năm, trước ngày 15/7,] [khẩn trương] WORK …
-// A sub-item may open with "Phối hợp với C" only: C replaces the partners it would inherit.
-// Units the registry lacks ("Giao Cơ quan Thường trực Ban Chỉ đạo …", "Tỉnh đoàn chủ trì") are
-// skipped as a run of capitalised words so the work still starts at its verb; they lead nobody.
+// The assignee clause that opens an item, read left to right, and where the work itself begins;
+// units the registry lacks are skipped so the work still starts at its verb. Its grammar:
+// docs/architecture.md, "The assignee clause".
 import { findUnitMentions, foldDiacritics, isCollectiveUnit, tokenize, tokenMatches, unitRegistry } from '../units';
 import type { Token, Unit, UnitMention } from '../units';
 import { extractDeadline } from './deadline';

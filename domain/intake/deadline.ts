@@ -1,22 +1,6 @@
-// Deadlines as directives write them, resolved to a due moment, a recurrence or an ongoing duty.
-//
-// Meaning (domain.md, "Deadlines as they are written"):
-// - "trước ngày D", "trước Tết", "trước quý N", "trước năm Y": due when that day begins, 00:00+07:00.
-// - "chậm nhất ngày D", "đến ngày D", "hạn ngày D": due by the end of that day, 23:59:59+07:00.
-// - a quarter, a month, a half-year, "đến hết năm Y", "năm Y đạt X%", "giai đoạn Y1 - Y2": the last
-//   day of the period at 23:59:59+07:00.
-// - "định kỳ ngày 20 hàng tháng": FREQ=MONTHLY;BYMONTHDAY=20. Several periods at once ("báo cáo
-//   theo tháng, quý, 6 tháng, 1 năm") become the most frequent one: the monthly report is due first
-//   and the others fall on its cycle, so tracking the finest period misses none of them.
-// - "hằng năm, trước ngày 15/7": FREQ=YEARLY;BYMONTH=7;BYMONTHDAY=15.
-// - "thường xuyên", "nhiệm vụ thường xuyên", a rule "kể từ ngày 01/8/2025": ongoing.
-// - "khi quyết định ... có hiệu lực", "khi hợp đồng ... được ký kết": trigger, the event as written.
-// - anything else ("thực hiện ngay"): unspecified; so is a day or period whose year cannot be
-//   known (a notice without a date): never a guessed year.
-// A missing year comes from the document date; if that puts the deadline before the document was
-// issued, it means the next year ("trong Quý I" in a December notice).
-// When an item has several, a fixed date wins (the earliest), then a recurrence, then a bare
-// "trong năm Y" (which usually scopes the work rather than fixing a due date), then "ongoing".
+// Deadlines as directives write them, resolved to a due moment, a recurrence or an ongoing duty;
+// never a guessed year. What each phrasing means and which wins among several: docs/architecture.md,
+// "Deadlines as written" (domain.md, "Deadlines as they are written").
 import { compareDates, endOfDayIso, endOfMonth, isValidDate, parseDate, startOfDayIso, type CivilDate } from './dates';
 import { cleanText, looseFold, loosePhrase as P, quote } from './normalize';
 import type { DeadlineDraft } from './schema';

@@ -1,13 +1,6 @@
 // Text intake: a directive's text in, draft assignments out (the `directive:extract` contract).
-//
-// Which parts become drafts (test/corpus/README.md): only leaves that assign work. A section whose
-// heading assesses, reports or gives background ("Kết quả đạt được", "Tồn tại, hạn chế", "Mục
-// đích, yêu cầu", "Mục tiêu") and a paragraph that only praises are `findings`. An item with
-// sub-items ("2.2. Giao ... :", "4. Các sở, ban, ngành:") is their lead-in: its lead, co-leads and
-// partners pass down to sub-items that name none of their own, and a sub-item's own replace them
-// (no union). A plan's field lines ("- Cơ quan chủ trì: …") are fields of their heading, not
-// sub-items, and each row of a task or targets table is an item. The preamble and the closing
-// are never items; the preamble supplies the number, date, issuer and a default addressee.
+// Only leaves that assign work become drafts; lead-ins pass their units down. See
+// docs/architecture.md, "Which parts become drafts".
 import { unitRegistry, type Unit } from '../units';
 import { extractAssignees, findAddressee } from './assignees';
 import { parseClause } from './clause';

@@ -1,14 +1,6 @@
-// Which of the "6 rõ" a text draft leaves open. Each is read from the draft's own fields:
-// - person (rõ người): a lead unit was found (own text, heading, or the preamble's addressee).
-// - task (rõ việc): the item says what to do: two words or more besides the units it names.
-// - time (rõ thời gian): the deadline is not "unspecified".
-// - responsibility (rõ trách nhiệm): one single unit answers for it; a collective lead ("các cơ
-//   quan, đơn vị, địa phương") must be expanded by the secretariat before anyone is accountable.
-// - authority (rõ thẩm quyền): the draft traces to an identified directive, number and date,
-//   which is what gives the assignment its authority.
-// - result (rõ kết quả): a measured target, or an explicit outcome ("ban hành", "hoàn thành",
-//   "hoàn thiện", "thành lập", "tạo ra", "đưa vào vận hành/sử dụng"). Anything vaguer ("tiếp tục
-//   quán triệt", "nghiên cứu") needs the secretariat to name the expected product.
+// Which of the "6 rõ" a text draft leaves open, each read from the draft's own fields, so the
+// secretariat knows what to complete before launch. What counts as clear for each:
+// docs/architecture.md, "Directives and text intake", the "6 rõ" still missing.
 import { findUnitMentions, isCollectiveUnit, type Unit } from '../units';
 import { collapseWhitespace, looseFold, loosePhrase as P } from './normalize';
 import type { DeadlineDraft, SixClear, TargetDraft } from './schema';

@@ -1,13 +1,8 @@
 import { z } from 'zod';
 
 // The contract of `directive:extract`: other tools read this JSON, so objects are strict and the
-// field set only grows by a new version of this schema.
-// Issue 15 grew it compatibly: a `trigger` deadline kind (an event, no date: "khi quyết định …
-// có hiệu lực"), `coLeadUnits` and `review` on items, `issuer` on the document and `findings`
-// on the result. The new fields are optional in the schema so that a reader or a stored result
-// of the earlier shape still parses; `extractDirective` always fills them.
-// Issue 15 item 1 added `sources` on the document and on each item: for each field read, where in
-// the text it came from and how sure the reading is (domain/intake/provenance.ts).
+// field set only grows by a new version of this schema; fields added later are optional here so
+// earlier results still parse. See docs/architecture.md, "The extract JSON is a contract".
 
 const isoDateTimeVietnam = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
 

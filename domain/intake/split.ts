@@ -1,16 +1,6 @@
 // Splits a directive into its preamble, its numbered items and its closing, by the document's own
-// numbering: "1.", "2.1.", "(1)", "(i)", "a)", "-" / "+" bullets, and "I." sections.
-//
-// References follow one scheme (issue 15), the document's own numbering joined with dots:
-// - decimal numbers carry their parents ("2.2"); the trailing dot is dropped;
-// - "(1)", "(i)", "i)" and "a)" are appended in parentheses: "2.2.(1)", "3.(a)", "2.(i)";
-// - bullets have no number, so they get their position under their parent, "-" and "+" counted
-//   apart: the first "-" under item 4 is "4.(-1)", a "+" under it "4.(-1).(+1)";
-// - decimal items under a Roman section are "II.1", "II.1.2"; a table row is "III.(4)".
-// Inline "(1) ... (2) ..." inside an item's paragraph are sub-items too (seed 01-TB/CQTT writes
-// them so), but only when they count up from (1) and each opens a sentence with a capital letter:
-// "(1) phát triển khoa học; (2) đổi mới sáng tạo" inside a parenthesis is an enumeration.
-// Numbers that break the sequence (a wrapped line starting "10. ") stay text.
+// numbering, which also makes each item's reference. The reference scheme and when inline "(1) ..."
+// are sub-items: docs/architecture.md, "References are the document's numbering".
 import { collapseWhitespace, looseFold, loosePhrase as P } from './normalize';
 
 export type MarkerKind = 'roman-section' | 'decimal' | 'paren-number' | 'paren-roman' | 'letter' | 'bullet' | 'plus';
