@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { listCalendarOverrides } from '../db/repositories/calendar';
+import { calendarOverridesInForce } from '../db/repositories/calendar';
 import { AuditAppender, type AlongsideWrite } from '../db/repositories/audit';
 import { outboxWrite } from '../db/repositories/notifications';
 import { readModelWrite } from '../db/repositories/tasks';
 import type { Database } from '../db/schema';
-import { buildCalendarData, DEFAULT_CALENDAR_OVERRIDES, type CalendarData, type CalendarOverride } from '../domain/calendar';
+import { buildCalendarData, type CalendarData } from '../domain/calendar';
 import type { AuditEvent, OutboxNotification, TaskState } from '../domain/task';
 
 export interface ActivityDeps {
@@ -34,9 +34,7 @@ export function createActivities({ db }: ActivityDeps) {
 
     /** The working calendar for the given years: computed holidays plus the decided overrides (shipped file, then the database table). */
     async loadCalendar({ years }: { years: number[] }): Promise<CalendarData> {
-      const byDate = new Map<string, CalendarOverride>(DEFAULT_CALENDAR_OVERRIDES.map((o) => [o.date, o]));
-      for (const o of await listCalendarOverrides(db)) byDate.set(o.date, o);
-      return buildCalendarData(years, [...byDate.values()]);
+      return buildCalendarData(years, await calendarOverridesInForce(db));
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Client } from '@temporalio/client';
 import type multer from 'multer';
+import { calendarOverridesInForce } from '../../db/repositories/calendar';
 import { listInbox } from '../../db/repositories/inbox';
 import {
   DEFAULT_SESSION_LIFETIME,
@@ -12,7 +13,7 @@ import {
   type SignInLimits,
 } from '../../db/repositories/sessions';
 import type { Database } from '../../db/schema';
-import { DEFAULT_CALENDAR_OVERRIDES, WorkingCalendar, type CalendarOverride } from '../../domain/calendar';
+import { WorkingCalendar } from '../../domain/calendar';
 import { vnCivilDate } from '../../domain/time';
 import { actorOfUser } from '../auth/session';
 import { WebError } from '../errors';
@@ -77,11 +78,8 @@ export function webContext(deps: WebDeps): WebContext {
     now,
     async workingCalendar() {
       if (calendar && Date.now() - calendar.at < CALENDAR_TTL_MS) return calendar.value;
-      const rows = await db.selectFrom('calendar_overrides').select(['day', 'kind', 'reason']).execute();
-      const byDate = new Map<string, CalendarOverride>(DEFAULT_CALENDAR_OVERRIDES.map((o) => [o.date, o]));
-      for (const r of rows) byDate.set(r.day, { date: r.day, kind: r.kind, reason: r.reason });
       const year = vnCivilDate(now()).year;
-      calendar = { value: WorkingCalendar.forYears([year - 1, year, year + 1], [...byDate.values()]), at: Date.now() };
+      calendar = { value: WorkingCalendar.forYears([year - 1, year, year + 1], await calendarOverridesInForce(db)), at: Date.now() };
       return calendar.value;
     },
     forgetCalendar() {
